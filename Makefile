@@ -1,0 +1,39 @@
+# make demo: set up and run the main job on a synthetic county; make test: set up and run the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SAMPLE := build/sample-county
+HOME_DIR := archive
+
+.PHONY: demo test setup lint bench clean-demo
+
+$(STAMP): pyproject.toml scripts/install-debian.sh
+	bash scripts/install-debian.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	rm -rf $(SAMPLE)
+	$(BIN)/python -m dibao.samplecounty $(SAMPLE)
+	$(BIN)/dibao --home $(HOME_DIR) init
+	$(BIN)/dibao --home $(HOME_DIR) ingest $(SAMPLE)/inbox
+	$(BIN)/dibao --home $(HOME_DIR) stats --year 2025
+	$(BIN)/dibao --home $(HOME_DIR) check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check archiver generators dibao tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/import_roster.py
+
+clean-demo:
+	rm -rf $(SAMPLE) $(HOME_DIR)/catalog.sqlite* $(HOME_DIR)/files $(HOME_DIR)/index $(HOME_DIR)/quarantine

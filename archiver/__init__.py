@@ -1,0 +1,1 @@
+"""archiver: read what lands in the inbox, route it to its household, file it, index it."""

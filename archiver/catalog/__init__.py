@@ -1,0 +1,396 @@
+"""The catalog: SQLite (WAL, foreign keys on). This package owns every SQL statement in dibao.
+
+Callers get plain dataclasses (models.py) and never see a cursor, so the schema can change behind
+this interface. Area scoping (属地管理) is a parameter of the read queries, so every caller gets it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import models
+from .models import Document, Event, Household, Member, Payment, Snapshot, now
+from .schema import LATEST, MIGRATIONS
+
+__all__ = ["Catalog", "Scope", "models", "LATEST"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """An area filter: a township and/or a village (属地管理). Empty means the whole archive."""
+
+    township: str | None = None
+    village: str | None = None
+    name: str | None = None  # a single name that may be either a township or a village
+
+    def sql(self, alias: str = "h") -> tuple[str, list[str]]:
+        parts, args = [], []
+        if self.township:
+            parts.append(f"{alias}.township = ?")
+            args.append(self.township)
+        if self.village:
+            parts.append(f"{alias}.village = ?")
+            args.append(self.village)
+        if self.name:
+            parts.append(f"({alias}.township = ? OR {alias}.village = ?)")
+            args += [self.name, self.name]
+        return (" AND ".join(parts) or "1=1"), args
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._depth = 0
+        self.migrate()
+
+    # ------------------------------------------------------------------ plumbing
+    def close(self) -> None:
+        self.db.close()
+
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        current = self.schema_version()
+        for version, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            with self.transaction():
+                for statement in sql.split(";\n"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version={version}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; nested uses join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def _insert(self, table: str, fields: dict[str, Any], ignore: bool = False) -> int | None:
+        cols = ", ".join(fields)
+        marks = ", ".join("?" * len(fields))
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        cur = self.db.execute(f"{verb} INTO {table} ({cols}) VALUES ({marks})", list(fields.values()))
+        return cur.lastrowid if cur.rowcount else None
+
+    def _update(self, table: str, row_id: int, fields: dict[str, Any]) -> None:
+        if fields:
+            sets = ", ".join(f"{k} = ?" for k in fields)
+            self.db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*fields.values(), row_id])
+
+    # ------------------------------------------------------------------ batches and files
+    def start_batch(self, source: str) -> int:
+        with self.transaction():
+            return self._insert("batches", {"started_at": now(), "source": source}) or 0
+
+    def finish_batch(self, batch_id: int, summary: dict[str, Any]) -> None:
+        with self.transaction():
+            self._update("batches", batch_id, {"finished_at": now(), "summary": json.dumps(summary, ensure_ascii=False)})
+
+    def file_by_sha(self, sha256: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+
+    def file(self, file_id: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+
+    def add_file(self, **fields: Any) -> int:
+        fields.setdefault("created_at", now())
+        return self._insert("files", fields) or 0
+
+    def update_file(self, file_id: int, **fields: Any) -> None:
+        self._update("files", file_id, fields)
+
+    def files(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM files ORDER BY id").fetchall()
+
+    def add_row_error(self, **fields: Any) -> None:
+        self._insert("row_errors", fields)
+
+    def row_errors(self, file_id: int | None = None, batch_id: int | None = None) -> list[sqlite3.Row]:
+        if batch_id is not None:
+            return self.db.execute("SELECT * FROM row_errors WHERE batch_id = ? ORDER BY id", (batch_id,)).fetchall()
+        if file_id is None:
+            return self.db.execute("SELECT * FROM row_errors ORDER BY id").fetchall()
+        return self.db.execute("SELECT * FROM row_errors WHERE file_id = ? ORDER BY id", (file_id,)).fetchall()
+
+    # ------------------------------------------------------------------ quarantine
+    def add_quarantine(self, file_id: int, source_name: str, reason: str, path: str | None,
+                       candidates: Sequence[str] = (), pages: str | None = None, text: str | None = None) -> int:
+        return self._insert("quarantine", {
+            "file_id": file_id, "source_name": source_name, "reason": reason, "path": path,
+            "candidates": json.dumps(list(candidates), ensure_ascii=False), "pages": pages, "text": text,
+            "created_at": now()}) or 0
+
+    def quarantine_items(self, include_resolved: bool = False) -> list[sqlite3.Row]:
+        where = "" if include_resolved else "WHERE resolved_at IS NULL"
+        return self.db.execute(f"SELECT * FROM quarantine {where} ORDER BY id").fetchall()
+
+    def quarantine_item(self, item_id: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM quarantine WHERE id = ?", (item_id,)).fetchone()
+
+    def update_quarantine(self, item_id: int, reason: str, candidates: Sequence[str]) -> None:
+        self._update("quarantine", item_id, {"reason": reason, "candidates": json.dumps(list(candidates), ensure_ascii=False)})
+
+    def resolve_quarantine(self, item_id: int, document_id: int) -> None:
+        self._update("quarantine", item_id, {"resolved_at": now(), "resolved_document_id": document_id})
+
+    # ------------------------------------------------------------------ households
+    def household_id_by_no(self, household_no: str) -> int | None:
+        row = self.db.execute("SELECT id FROM households WHERE household_no = ?", (household_no,)).fetchone()
+        return int(row[0]) if row else None
+
+    def household_ids_by_head(self, id_number: str) -> list[int]:
+        rows = self.db.execute("SELECT id FROM households WHERE head_id_number = ? ORDER BY id", (id_number,))
+        return [int(r[0]) for r in rows]
+
+    def household_ids_by_member(self, id_number: str, current_only: bool = True) -> list[int]:
+        extra = " AND removed_on IS NULL" if current_only else ""
+        rows = self.db.execute(
+            f"SELECT DISTINCT household_id FROM members WHERE id_number = ?{extra} ORDER BY household_id", (id_number,))
+        return [int(r[0]) for r in rows]
+
+    def household_ids_by_member_name(self, name: str) -> list[int]:
+        rows = self.db.execute(
+            "SELECT DISTINCT household_id FROM members WHERE name = ? AND removed_on IS NULL ORDER BY household_id", (name,))
+        return [int(r[0]) for r in rows]
+
+    def resolve_key(self, key: str) -> int | None:
+        """A 户编号, a provisional D-number or a member's ID number → the one household it names."""
+        key = key.strip().upper()
+        hid = self.household_id_by_no(key)
+        if hid is not None:
+            return hid
+        if key.startswith("D") and key[1:].isdigit():
+            row = self.db.execute("SELECT id FROM households WHERE id = ? AND household_no IS NULL", (int(key[1:]),)).fetchone()
+            if row:
+                return int(row[0])
+        ids = self.household_ids_by_member(key) or self.household_ids_by_member(key, current_only=False)
+        return ids[0] if len(ids) == 1 else None
+
+    def create_household(self, **fields: Any) -> int:
+        fields.setdefault("created_at", now())
+        fields.setdefault("updated_at", fields["created_at"])
+        return self._insert("households", fields) or 0
+
+    def update_household(self, household_id: int, **fields: Any) -> None:
+        fields = {k: v for k, v in fields.items() if v is not None and v != ""}
+        if fields:
+            fields["updated_at"] = now()
+            self._update("households", household_id, fields)
+
+    def household_row(self, household_id: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM households WHERE id = ?", (household_id,)).fetchone()
+
+    # ------------------------------------------------------------------ members
+    def members_rows(self, household_id: int) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM members WHERE household_id = ? ORDER BY id", (household_id,)).fetchall()
+
+    def add_member(self, household_id: int, member: Member) -> int:
+        return self._insert("members", {"household_id": household_id, **_member_fields(member)}) or 0
+
+    def update_member(self, member_id: int, **fields: Any) -> None:
+        self._update("members", member_id, fields)
+
+    # ------------------------------------------------------------------ facts
+    def add_event(self, household_id: int, event: Event, source_file_id: int | None = None,
+                  document_id: int | None = None) -> bool:
+        dedupe = json.dumps([household_id, event.date, event.kind, event.new_amount, event.new_persons,
+                             event.reason if event.kind == "成员变更" else None], ensure_ascii=False)
+        return self._insert("events", {
+            "household_id": household_id, "date": event.date, "kind": event.kind,
+            "old_amount": event.old_amount, "new_amount": event.new_amount, "old_persons": event.old_persons,
+            "new_persons": event.new_persons, "reason": event.reason, "source_file_id": source_file_id,
+            "source_row": event.source_row, "document_id": document_id, "dedupe": dedupe}, ignore=True) is not None
+
+    def add_snapshot(self, household_id: int, snap: Snapshot, source_file_id: int | None, row: int | None) -> bool:
+        return self._insert("snapshots", {
+            "household_id": household_id, "date": snap.date, "persons": snap.persons, "amount": snap.amount,
+            "source_file_id": source_file_id, "source_row": row}, ignore=True) is not None
+
+    def latest_snapshot_date(self, household_id: int) -> str | None:
+        row = self.db.execute("SELECT max(date) FROM snapshots WHERE household_id = ?", (household_id,)).fetchone()
+        return row[0] if row else None
+
+    def add_payment(self, household_id: int, pay: Payment, source_file_id: int | None, row: int | None) -> bool:
+        return self._insert("payments", {
+            "household_id": household_id, "period_start": pay.period_start, "period_end": pay.period_end,
+            "amount": pay.amount, "persons": pay.persons, "bank_account": pay.bank_account,
+            "township": pay.township, "village": pay.village, "source_file_id": source_file_id,
+            "source_row": row}, ignore=True) is not None
+
+    # ------------------------------------------------------------------ documents
+    def add_document(self, **fields: Any) -> int:
+        fields.setdefault("created_at", now())
+        return self._insert("documents", fields) or 0
+
+    def document_row(self, document_id: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+
+    def document_by_sha(self, sha256: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
+
+    def documents_rows(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM documents ORDER BY id").fetchall()
+
+    def add_page(self, document_id: int, page_no: int, text: str) -> None:
+        self._insert("pages", {"document_id": document_id, "page_no": page_no, "text": text}, ignore=True)
+
+    def page_texts(self, document_id: int) -> list[str]:
+        rows = self.db.execute("SELECT text FROM pages WHERE document_id = ? ORDER BY page_no", (document_id,))
+        return [r[0] for r in rows]
+
+    def iter_pages(self) -> Iterator[sqlite3.Row]:
+        yield from self.db.execute(
+            "SELECT p.document_id, p.page_no, p.text, d.household_id, d.type FROM pages p "
+            "JOIN documents d ON d.id = p.document_id ORDER BY p.document_id, p.page_no")
+
+    # ------------------------------------------------------------------ the query API (read-only)
+    def households(self, scope: Scope = Scope(), status: str | None = None, full: bool = False) -> list[Household]:
+        """Households in scope; `full` also loads members, events, snapshots, payments and documents."""
+        where, args = scope.sql("h")
+        if status:
+            where += " AND h.status = ?"
+            args.append(status)
+        rows = self.db.execute(f"SELECT * FROM households h WHERE {where} ORDER BY h.township, h.village, "
+                               "coalesce(h.household_no, ''), h.id", args).fetchall()
+        out = {int(r["id"]): _household(r) for r in rows}
+        if not out:
+            return []
+        ids_sql = f"SELECT h.id FROM households h WHERE {where}"
+        members = self.db.execute(f"SELECT * FROM members WHERE household_id IN ({ids_sql}) ORDER BY id", args)
+        for m in members:
+            if m["household_id"] in out:
+                out[m["household_id"]].members.append(_member(m))
+        if full:
+            self._load_facts(out, ids_sql, args)
+        return list(out.values())
+
+    def household(self, household_id: int) -> Household | None:
+        row = self.household_row(household_id)
+        if row is None:
+            return None
+        h = _household(row)
+        h.members = [_member(m) for m in self.members_rows(household_id)]
+        self._load_facts({household_id: h}, "SELECT ?", [household_id])
+        return h
+
+    def _load_facts(self, out: dict[int, Household], ids_sql: str, args: list[Any]) -> None:
+        for e in self.db.execute(f"SELECT e.*, f.source_name FROM events e LEFT JOIN files f ON f.id = e.source_file_id "
+                                 f"WHERE household_id IN ({ids_sql}) ORDER BY date, e.id", args):
+            if e["household_id"] in out:
+                out[e["household_id"]].events.append(Event(
+                    e["date"], e["kind"], e["old_amount"], e["new_amount"], e["old_persons"], e["new_persons"],
+                    e["reason"] or "", e["source_name"] or "", e["source_row"]))
+        for s in self.db.execute(f"SELECT * FROM snapshots WHERE household_id IN ({ids_sql}) ORDER BY date", args):
+            if s["household_id"] in out:
+                out[s["household_id"]].snapshots.append(Snapshot(s["date"], s["persons"], s["amount"]))
+        for p in self.db.execute(f"SELECT * FROM payments WHERE household_id IN ({ids_sql}) ORDER BY period_start", args):
+            if p["household_id"] in out:
+                out[p["household_id"]].payments.append(Payment(
+                    p["period_start"], p["period_end"], p["amount"], p["persons"], p["bank_account"] or "",
+                    p["township"] or "", p["village"] or ""))
+        for d in self.db.execute(f"SELECT * FROM documents WHERE household_id IN ({ids_sql}) ORDER BY date, id", args):
+            if d["household_id"] in out:
+                out[d["household_id"]].documents.append(Document(
+                    d["id"], d["type"], d["date"], d["source_name"], d["sha256"], d["path"], d["page_count"], d["pages"]))
+
+    def payments_in_scope(self, scope: Scope = Scope()) -> list[Payment]:
+        """Payments as the sheets list them: by the township/village written on the payment row."""
+        where, args = scope.sql("p")
+        rows = self.db.execute(f"SELECT * FROM payments p WHERE {where}", args)
+        return [Payment(r["period_start"], r["period_end"], r["amount"], r["persons"], r["bank_account"] or "",
+                        r["township"] or "", r["village"] or "") for r in rows]
+
+    def area_names(self) -> dict[str, list[str]]:
+        """township → villages, as the catalog knows them."""
+        out: dict[str, list[str]] = {}
+        for r in self.db.execute("SELECT DISTINCT township, village FROM households ORDER BY township, village"):
+            out.setdefault(r[0] or "", []).append(r[1] or "")
+        return out
+
+    def set_status(self, household_id: int, status: str, persons: int | None, amount: float | None) -> None:
+        self.db.execute("UPDATE households SET status = ?, persons = coalesce(?, persons), "
+                        "monthly_amount = coalesce(?, monthly_amount) WHERE id = ?",
+                        (status, persons, amount, household_id))
+
+    def counts(self) -> dict[str, int]:
+        tables = ["households", "members", "events", "payments", "documents", "pages", "files"]
+        out = {t: int(self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables}
+        out["quarantine"] = len(self.quarantine_items())
+        return out
+
+    # ------------------------------------------------------------------ audit
+    def audit(self, user: str, action: str, target: str = "", detail: str = "", remote: str = "") -> None:
+        self._insert("audit", {"at": now(), "user": user, "action": action, "target": target,
+                               "detail": detail, "remote": remote})
+
+    def audit_rows(self, user: str | None = None, since: str | None = None) -> list[sqlite3.Row]:
+        where, args = ["1=1"], []
+        if user:
+            where.append("user = ?")
+            args.append(user)
+        if since:
+            where.append("at >= ?")
+            args.append(since)
+        return self.db.execute(f"SELECT * FROM audit WHERE {' AND '.join(where)} ORDER BY id", args).fetchall()
+
+    # ------------------------------------------------------------------ integrity
+    def integrity_problems(self) -> list[str]:
+        out = []
+        res = self.db.execute("PRAGMA integrity_check").fetchone()[0]
+        if res != "ok":
+            out.append(f"数据库完整性检查失败 / sqlite integrity_check: {res}")
+        for row in self.db.execute("PRAGMA foreign_key_check"):
+            out.append(f"外键不一致 / foreign key violation in {row[0]} rowid {row[1]}")
+        if self.schema_version() != LATEST:
+            out.append(f"数据库版本 {self.schema_version()} ≠ {LATEST} / schema version mismatch")
+        return out
+
+
+def _member_fields(m: Member) -> dict[str, Any]:
+    return {"name": m.name, "id_number": m.id_number, "relation": m.relation, "sex": m.sex,
+            "birth_date": m.birth_date, "disability": m.disability, "health": m.health, "identity": m.identity,
+            "cadre_relative": int(m.cadre_relative), "added_on": m.added_on, "removed_on": m.removed_on}
+
+
+def _member(r: sqlite3.Row) -> Member:
+    return Member(r["name"], r["id_number"], r["relation"] or "", r["sex"] or "", r["birth_date"],
+                  r["disability"] or "", r["health"] or "", r["identity"] or "", bool(r["cadre_relative"]),
+                  r["added_on"], r["removed_on"])
+
+
+def _household(r: sqlite3.Row) -> Household:
+    return Household(
+        id=int(r["id"]), household_no=r["household_no"], township=r["township"] or "", village=r["village"] or "",
+        area_type=r["area_type"] or "", category=r["category"], status=r["status"],
+        monthly_amount=r["monthly_amount"], persons=r["persons"], approved_on=r["approved_on"],
+        address=r["address"] or "", phone=r["phone"] or "", head_name=r["head_name"] or "",
+        head_id_number=r["head_id_number"] or "", bank_account=r["bank_account"] or "")

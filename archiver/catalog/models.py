@@ -1,0 +1,173 @@
+"""Records the catalog stores and hands out. One place for every model the packages share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+STATUS_ACTIVE = "在保"
+STATUS_STOPPED = "停保"
+STATUS_UNKNOWN = "待核实"
+START_KINDS = ("新增", "恢复")
+STOP_KINDS = ("停保", "退出", "注销")
+EVENT_KINDS = ("新增", "停保", "调增", "调减", "复核", "成员变更", "恢复", "退出")
+
+
+@dataclass
+class Member:
+    name: str
+    id_number: str
+    relation: str = ""
+    sex: str = ""
+    birth_date: str | None = None
+    disability: str = ""
+    health: str = ""
+    identity: str = ""
+    cadre_relative: bool = False
+    added_on: str | None = None
+    removed_on: str | None = None
+
+    def present_on(self, day: str) -> bool:
+        return (self.added_on is None or self.added_on <= day) and (self.removed_on is None or self.removed_on > day)
+
+
+@dataclass
+class Event:
+    date: str
+    kind: str
+    old_amount: float | None = None
+    new_amount: float | None = None
+    old_persons: int | None = None
+    new_persons: int | None = None
+    reason: str = ""
+    source: str = ""
+    source_row: int | None = None
+
+
+@dataclass
+class Snapshot:
+    date: str
+    persons: int | None
+    amount: float | None
+
+
+@dataclass
+class Payment:
+    period_start: str  # YYYY-MM
+    period_end: str
+    amount: float
+    persons: int | None = None
+    bank_account: str = ""
+    township: str = ""
+    village: str = ""
+
+    def months(self) -> list[str]:
+        """Every month the payment covers, so quarterly and monthly sheets add up the same way."""
+        y, m = map(int, self.period_start.split("-"))
+        ey, em = map(int, self.period_end.split("-"))
+        out = []
+        while (y, m) <= (ey, em):
+            out.append(f"{y:04d}-{m:02d}")
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+
+@dataclass
+class Document:
+    document_id: int
+    type: str
+    date: str | None
+    source_name: str
+    sha256: str
+    path: str
+    page_count: int = 1
+    pages: str | None = None
+
+
+@dataclass
+class Household:
+    """A household with everything the generators need to compute figures for any date."""
+
+    id: int
+    household_no: str | None
+    township: str
+    village: str
+    area_type: str
+    category: str | None
+    status: str
+    monthly_amount: float | None
+    persons: int | None
+    approved_on: str | None
+    address: str = ""
+    phone: str = ""
+    head_name: str = ""
+    head_id_number: str = ""
+    bank_account: str = ""
+    members: list[Member] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    snapshots: list[Snapshot] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The household number shown to people; a provisional one until a roster gives the real one."""
+        return self.household_no or provisional_key(self.id)
+
+    def in_care_on(self, day: str) -> bool:
+        """在保 on `day`: the latest start/stop fact on or before it is a start (approval or 新增)."""
+        facts: list[tuple[str, int]] = []
+        if self.approved_on:
+            facts.append((self.approved_on, 1))
+        for e in self.events:
+            if e.kind in START_KINDS:
+                facts.append((e.date, 1))
+            elif e.kind in STOP_KINDS:
+                facts.append((e.date, 0))
+        if not facts and self.snapshots:
+            facts = [(min(s.date for s in self.snapshots), 1)]
+        past = sorted(f for f in facts if f[0] <= day)
+        if not past:
+            return False
+        # on the same day a stop outranks a start (sorted puts 0 first, so take the max date's min)
+        last_date = past[-1][0]
+        return min(v for d, v in past if d == last_date) == 1
+
+    def figures_on(self, day: str) -> tuple[int | None, float | None]:
+        """(persons, monthly amount) in force on `day` from the latest roster or change on or before it."""
+        facts: list[tuple[str, int, int | None, float | None]] = []
+        for s in self.snapshots:
+            facts.append((s.date, 0, s.persons, s.amount))
+        for e in self.events:
+            if e.kind in STOP_KINDS:
+                continue
+            if e.new_persons is not None or e.new_amount is not None:
+                facts.append((e.date, 1, e.new_persons, e.new_amount))
+        past = sorted((f for f in facts if f[0] <= day), key=lambda f: (f[0], f[1]))
+        persons: int | None = None
+        amount: float | None = None
+        for _, _, p, a in past:
+            persons = p if p is not None else persons
+            amount = a if a is not None else amount
+        if persons is None and not past:
+            return self.persons, self.monthly_amount
+        return persons, amount
+
+    def members_on(self, day: str) -> list[Member]:
+        return [m for m in self.members if m.present_on(day)]
+
+    def last_review_on(self, day: str) -> str | None:
+        dates = [e.date for e in self.events if e.kind == "复核" and e.date <= day]
+        return max(dates) if dates else None
+
+
+def provisional_key(internal_id: int) -> str:
+    return f"D{internal_id:07d}"
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+def now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")

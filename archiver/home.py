@@ -1,0 +1,86 @@
+"""The home folder: where the catalog, filed documents, quarantine, index and logs live."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from archiver.policy import DEFAULT_TEXT
+
+
+class HomeMissing(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.root / "catalog.sqlite"
+
+    @property
+    def files(self) -> Path:
+        return self.root / "files"
+
+    @property
+    def sources(self) -> Path:
+        """Original spreadsheets and other source files, content-addressed."""
+        return self.root / "files" / "_sources"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def index(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def tmp(self) -> Path:
+        return self.root / "tmp"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def policy_path(self) -> Path:
+        return self.root / "policy.toml"
+
+    def exists(self) -> bool:
+        return self.catalog_path.exists()
+
+    def require(self) -> None:
+        if not self.exists():
+            raise HomeMissing(
+                f"档案库不存在：{self.root}（请先运行 dibao init）/ no dibao home at {self.root}; run `dibao init` first")
+
+    def create(self) -> bool:
+        """Create every folder and the default policy; True when anything was new."""
+        new = not self.exists()
+        for p in (self.root, self.files, self.sources, self.quarantine, self.index, self.logs, self.inbox, self.tmp,
+                  self.templates):
+            p.mkdir(parents=True, exist_ok=True)
+        if not self.policy_path.exists():
+            self.policy_path.write_text(DEFAULT_TEXT, encoding="utf-8")
+            new = True
+        return new
+
+    def relative(self, path: Path) -> str:
+        return os.path.relpath(path, self.root)
+
+
+def resolve(explicit: str | None) -> Home:
+    root = explicit or os.environ.get("DIBAO_HOME") or "archive"
+    return Home(Path(root).absolute())

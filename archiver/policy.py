@@ -1,0 +1,62 @@
+"""Local policy (HOME/policy.toml): standards, review intervals, notice days, office name.
+
+Offices differ, so every rule that varies by county is read from here rather than coded.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+DEFAULT_TEXT = resources.files("archiver").joinpath("policy_default.toml").read_text(encoding="utf-8")
+
+
+@dataclass
+class Policy:
+    office_name: str = "某某县民政局"
+    supervision_phone: str = ""
+    standards: dict[int, dict[str, float]] = field(default_factory=dict)
+    review_months: dict[str, int] = field(default_factory=lambda: {"A": 12, "B": 6, "C": 3})
+    notice_days: int = 7
+    mask_names: bool = False
+    adult_age: int = 18
+    male_retire: int = 60
+    female_retire: int = 55
+    raw: dict = field(default_factory=dict)
+
+    def standard(self, year: int, area_type: str) -> float | None:
+        years = sorted(y for y in self.standards if y <= year) or sorted(self.standards)
+        if not years:
+            return None
+        return self.standards[years[-1]].get(area_type)
+
+
+def parse(text: str) -> Policy:
+    data = tomllib.loads(text)
+    office = data.get("office", {})
+    age = data.get("age", {})
+    notice = data.get("notice", {})
+    return Policy(
+        office_name=str(office.get("name", "某某县民政局")),
+        supervision_phone=str(office.get("supervision_phone", "")),
+        standards={int(y): {k: float(v) for k, v in row.items()} for y, row in data.get("standards", {}).items()},
+        review_months={k: int(v) for k, v in data.get("review_months", {"A": 12, "B": 6, "C": 3}).items()},
+        notice_days=int(notice.get("days", 7)),
+        mask_names=bool(notice.get("mask_names", False)),
+        adult_age=int(age.get("adult", 18)),
+        male_retire=int(age.get("male_retire", 60)),
+        female_retire=int(age.get("female_retire", 55)),
+        raw=data,
+    )
+
+
+def load(home: Path) -> Policy:
+    """The home's policy, or the defaults when the office has not written one."""
+    path = home / "policy.toml"
+    text = path.read_text(encoding="utf-8") if path.exists() else DEFAULT_TEXT
+    try:
+        return parse(text)
+    except (tomllib.TOMLDecodeError, ValueError, TypeError) as exc:
+        raise ValueError(f"政策文件 {path} 格式错误：{exc} / policy.toml is invalid") from exc

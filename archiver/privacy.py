@@ -1,0 +1,53 @@
+"""What may be shown of sensitive fields (个人信息保护法). The one place that formats them.
+
+Generators, the CLI and the web ask this module; none of them formats an ID number, a bank account
+or a phone number by itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9])")
+_LONG_DIGITS = re.compile(r"(?<![0-9])([0-9]{4})[0-9]{8,15}([0-9]{4})(?![0-9])")
+
+
+def mask_id(number: str | None) -> str:
+    """110101********1234: region and last four stay so a clerk can tell people apart."""
+    if not number:
+        return ""
+    n = str(number)
+    if len(n) <= 10:
+        return "*" * len(n)
+    return n[:6] + "*" * (len(n) - 10) + n[-4:]
+
+
+def mask_account(account: str | None) -> str:
+    if not account:
+        return ""
+    a = str(account)
+    return "*" * max(len(a) - 4, 0) + a[-4:]
+
+
+def mask_phone(phone: str | None) -> str:
+    if not phone:
+        return ""
+    p = str(phone)
+    return p[:3] + "****" + p[-4:] if len(p) >= 11 else "*" * len(p)
+
+
+def mask_name(name: str | None) -> str:
+    """张*英 / 李* — for notices where policy hides given names."""
+    if not name:
+        return ""
+    if len(name) == 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def scrub(text: str) -> str:
+    """Mask every ID-like or account-like digit run in free text (log lines, error messages)."""
+    text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "********" + m.group(2), text)
+    return _LONG_DIGITS.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)

@@ -1,0 +1,292 @@
+"""The three sheet kinds, recognised by their columns, and their rows parsed into records.
+
+Every rejected row comes back as a RowError naming sheet, row (as Excel numbers it), column and
+reason; good rows are returned whatever happens to their neighbours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archiver import idcard
+from archiver.catalog.models import Event, Member, Payment
+from archiver.privacy import scrub
+
+from . import values as v
+from .header import Header
+from .synonyms import FIELD_LABELS
+
+ROSTER, CHANGE, DISBURSEMENT = "roster", "change", "disbursement"
+KIND_NAMES = {ROSTER: "花名册", CHANGE: "变动名册", DISBURSEMENT: "发放表"}
+TOTAL_WORDS = ("合计", "小计", "总计", "累计")
+
+CHANGE_KINDS = {
+    "新增": "新增", "新纳入": "新增", "纳入": "新增", "新申请": "新增", "增加": "新增",
+    "停保": "停保", "停发": "停保", "取消": "停保", "退出": "停保", "注销": "停保", "终止": "停保", "减少": "停保",
+    "调增": "调增", "增发": "调增", "提标": "调增", "上调": "调增",
+    "调减": "调减", "减发": "调减", "下调": "调减",
+    "恢复": "恢复", "复核": "复核", "成员变更": "成员变更", "增员": "成员变更", "减员": "成员变更",
+}
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class RosterRow:
+    row: int
+    household_no: str
+    township: str
+    village: str
+    head_name: str
+    head_id: str
+    member: Member | None
+    area_type: str | None
+    category: str | None
+    persons: int | None
+    amount: float | None
+    approved_on: str | None
+    address: str
+    phone: str
+
+
+@dataclass
+class ChangeRow:
+    row: int
+    township: str
+    village: str
+    head_name: str
+    head_id: str
+    event: Event
+
+
+@dataclass
+class PaymentRow:
+    row: int
+    township: str
+    village: str
+    head_name: str
+    head_id: str
+    payment: Payment
+
+
+@dataclass
+class Parsed:
+    kind: str
+    rows: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    skipped_duplicates: int = 0
+    per_member: bool = False  # a roster with one row per member (else one row per household)
+
+
+def detect(columns: dict[str, int]) -> tuple[str | None, list[str]]:
+    """(kind, missing columns). kind None means the sheet is none of ours."""
+    f = set(columns)
+    has_name = bool(f & {"head_name", "member_name"})
+    has_id = bool(f & {"head_id", "member_id"})
+    if "change_kind" in f:
+        need = ["change_date"] + ([] if has_id else ["head_id"])
+        return CHANGE, [n for n in need if n not in f]
+    if f & {"period", "paid_amount"}:
+        need = ["paid_amount"] + ([] if has_id else ["head_id"])
+        return DISBURSEMENT, [n for n in need if n not in f]
+    if has_name and has_id and f & {"household_no", "persons", "amount", "relation", "category", "area_type", "approved_on"}:
+        return ROSTER, []
+    return None, []
+
+
+def missing_reason(kind: str | None, missing: list[str], columns: dict[str, int]) -> str:
+    if kind is None:
+        return ("表格列无法识别：不是花名册、变动名册或发放表（需要姓名、身份证号及保障信息等列）/ "
+                f"unknown columns; recognised: {', '.join(sorted(columns)) or 'none'}")
+    names = "、".join(FIELD_LABELS.get(m, m) for m in missing)
+    return f"{KIND_NAMES[kind]}缺少必需的列：{names} / {kind} sheet lacks required columns: {', '.join(missing)}"
+
+
+class _Row:
+    """Access to one data row by field name, collecting problems instead of raising."""
+
+    def __init__(self, sheet: str, index: int, cells: list[object], header: Header, errors: list[RowError]):
+        self.sheet, self.index, self.cells, self.h, self.errors = sheet, index, cells, header, errors
+        self.failed = False
+
+    def raw(self, f: str) -> object:
+        c = self.h.columns.get(f)
+        return self.cells[c] if c is not None and c < len(self.cells) else None
+
+    def fail(self, f: str, reason: str) -> None:
+        col = self.h.labels.get(self.h.columns.get(f, -1), FIELD_LABELS.get(f, f))
+        self.errors.append(RowError(self.sheet, self.index + 1, col, scrub(reason)))
+        self.failed = True
+
+    def get(self, f: str, conv):  # type: ignore[no-untyped-def]
+        try:
+            return conv(self.raw(f))
+        except v.ValueProblem as exc:
+            self.fail(f, str(exc))
+            return None
+
+    def id_number(self, f: str, required: bool = True) -> str:
+        raw = self.raw(f)
+        if raw is None or v.text(raw) == "":
+            if required:
+                self.fail(f, "身份证号为空 / ID number is empty")
+            return ""
+        try:
+            return idcard.parse(raw).number
+        except idcard.IDError as exc:
+            self.fail(f, exc.reason)
+            return ""
+
+
+def _is_total_or_note(cells: list[object]) -> bool:
+    first = [v.text(c) for c in cells[:4]]
+    return any(t.replace(" ", "").startswith(TOTAL_WORDS) for t in first if t)
+
+
+def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, sheet_date: str | None) -> Parsed:
+    cols = header.columns
+    out = Parsed(kind, per_member=kind == ROSTER and "member_name" in cols and ("head_name" in cols or "relation" in cols))
+    header_texts = [v.text(c) for c in rows[header.row]]
+    carry: dict[str, object] = {}
+    seen: dict[tuple, int] = {}
+    household_fields = ("township", "village", "household_no", "head_name", "head_id", "area_type", "category",
+                        "persons", "amount", "approved_on")
+    for index in range(header.data_start, len(rows)):
+        cells = list(rows[index])
+        texts = [v.text(c) for c in cells]
+        if not any(texts) or _is_total_or_note(cells) or texts[: len(header_texts)] == header_texts:
+            continue
+        if kind == ROSTER and "member_name" in header.columns:
+            # merged household cells: member rows below the first leave household columns empty
+            ident = [texts[header.columns[f]] for f in ("household_no", "head_name", "head_id") if f in header.columns]
+            if ident and not any(ident) and carry:
+                for f in household_fields:
+                    c = header.columns.get(f)
+                    if c is not None and c < len(cells) and not texts[c]:
+                        cells[c] = carry.get(f)
+            else:
+                carry = {f: cells[c] for f, c in header.columns.items() if f in household_fields and c < len(cells)}
+        names = [v.name(cells[c]) for f, c in header.columns.items() if f in ("head_name", "member_name") and c < len(cells)]
+        ids = [texts[c] for f, c in header.columns.items() if f in ("head_id", "member_id") and c < len(cells)]
+        if not any(names) and not any(ids):
+            continue  # a note, a signature line, a blank row with a stray 序号
+        key = tuple(texts)
+        if key in seen:
+            out.errors.append(RowError(sheet, index + 1, "整行", f"重复行（与第{seen[key]}行相同），已跳过 / duplicate of row {seen[key]}"))
+            out.skipped_duplicates += 1
+            continue
+        seen[key] = index + 1
+        row = _Row(sheet, index, cells, header, out.errors)
+        record = {ROSTER: _roster, CHANGE: _change, DISBURSEMENT: _payment}[kind](row, sheet_date)
+        if record is not None and not row.failed:
+            out.rows.append(record)
+    return out
+
+
+def _head_columns(row: _Row) -> tuple[str, str]:
+    """Which columns hold the head's name and ID when a sheet has only one of each."""
+    cols = row.h.columns
+    name_f = "head_name" if "head_name" in cols else "member_name"
+    id_f = "head_id" if "head_id" in cols else "member_id"
+    return name_f, id_f
+
+
+def _roster(row: _Row, sheet_date: str | None) -> RosterRow | None:
+    cols = row.h.columns
+    per_member = "member_name" in cols and ("head_name" in cols or "relation" in cols) and (
+        "member_id" in cols or "head_id" not in cols)
+    member: Member | None = None
+    head_name = v.name(row.raw("head_name")) if "head_name" in cols else ""
+    head_id = ""
+    if per_member:
+        m_name = v.name(row.raw("member_name"))
+        if not m_name:
+            row.fail("member_name", "成员姓名为空 / member name is empty")
+        m_id = row.id_number("member_id" if "member_id" in cols else "head_id")
+        relation = v.text(row.raw("relation"))
+        if "head_id" in cols and "member_id" in cols:
+            head_id = row.id_number("head_id")
+        elif relation == "户主":
+            head_id = m_id
+            head_name = head_name or m_name
+        if m_id:
+            info = idcard.parse(m_id)
+            member = Member(
+                name=m_name, id_number=m_id, relation=relation or ("户主" if m_id == head_id else ""),
+                sex=v.text(row.raw("sex")) or info.sex,
+                birth_date=(row.get("birth_date", v.date) if "birth_date" in cols else None) or info.birth_date.isoformat(),
+                disability=v.disability(row.raw("disability")), health=v.text(row.raw("health")),
+                identity=v.text(row.raw("identity")), cadre_relative=v.yes(row.raw("cadre")))
+    else:
+        name_f, id_f = _head_columns(row)
+        head_name = v.name(row.raw(name_f))
+        head_id = row.id_number(id_f)
+        if head_id:
+            info = idcard.parse(head_id)
+            member = Member(head_name, head_id, "户主", info.sex, info.birth_date.isoformat(),
+                            v.disability(row.raw("disability")), v.text(row.raw("health")),
+                            v.text(row.raw("identity")), v.yes(row.raw("cadre")))
+    household_no = v.text(row.raw("household_no"))
+    if not household_no and not head_id and per_member and not (member and member.relation):
+        row.fail("household_no", "无法确定所属家庭：缺少户编号和户主身份证号 / cannot tell the household")
+    cat_raw = row.raw("category")
+    category = v.category(cat_raw)
+    if v.text(cat_raw) and category is None:
+        row.fail("category", f"分类应为A/B/C：{v.text(cat_raw)} / category must be A, B or C")
+    return RosterRow(
+        row=row.index + 1, household_no=household_no, township=v.name(row.raw("township")),
+        village=v.name(row.raw("village")), head_name=head_name, head_id=head_id, member=member,
+        area_type=v.area_type(row.raw("area_type")), category=category, persons=row.get("persons", v.integer),
+        amount=row.get("amount", v.number), approved_on=row.get("approved_on", v.date),
+        address=v.text(row.raw("address")), phone=v.text(row.raw("phone")))
+
+
+def _change(row: _Row, sheet_date: str | None) -> ChangeRow | None:
+    name_f, id_f = _head_columns(row)
+    head_id = row.id_number(id_f)
+    raw_kind = v.name(row.raw("change_kind"))
+    kind = CHANGE_KINDS.get(raw_kind)
+    old_amount, new_amount = row.get("old_amount", v.number), row.get("new_amount", v.number)
+    if kind is None and raw_kind in ("调整", "调标", "变更") and old_amount is not None and new_amount is not None:
+        kind = "调增" if new_amount > old_amount else "调减"
+    if kind is None:
+        row.fail("change_kind", f"变动类型无法识别：{raw_kind or '空'} / unknown change kind")
+        return None
+    date = row.get("change_date", v.date) or None
+    if date is None and not row.failed:
+        row.fail("change_date", "变动日期为空 / change date is empty")
+        return None
+    event = Event(date=date or "", kind=kind, old_amount=old_amount, new_amount=new_amount,
+                  old_persons=row.get("old_persons", v.integer), new_persons=row.get("new_persons", v.integer),
+                  reason=v.text(row.raw("reason")), source_row=row.index + 1)
+    return ChangeRow(row.index + 1, v.name(row.raw("township")), v.name(row.raw("village")),
+                     v.name(row.raw(name_f)), head_id, event)
+
+
+def _payment(row: _Row, sheet_date: str | None) -> PaymentRow | None:
+    name_f, id_f = _head_columns(row)
+    head_id = row.id_number(id_f)
+    amount = row.get("paid_amount", v.number)
+    if amount is None and not row.failed:
+        row.fail("paid_amount", "发放金额为空 / amount is empty")
+    span = v.period(row.raw("period"))
+    for title in row.h.above:  # a sheet without a period column: its title names the period
+        if span is None and "填报" not in title:
+            span = v.period(title)
+    if span is None and sheet_date:
+        span = v.period(sheet_date[:7])
+    if span is None:
+        row.fail("period", "发放期间无法识别 / payment period unreadable")
+        return None
+    if amount is None:
+        return None
+    account = v.text(row.raw("bank_account")).replace(" ", "")
+    pay = Payment(span[0], span[1], amount, row.get("persons", v.integer), account,
+                  v.name(row.raw("township")), v.name(row.raw("village")))
+    return PaymentRow(row.index + 1, pay.township, pay.village, v.name(row.raw(name_f)), head_id, pay)

@@ -1,0 +1,1 @@
+"""dibao front door: the command line and the web interface."""

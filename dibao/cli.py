@@ -1,0 +1,336 @@
+"""The `dibao` command line: a thin layer over archiver/ and generators/ (see CONTRACT.md).
+
+Exit codes: 0 ok; 1 ran but found problems; 2 usage error or unusable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from archiver import check as checks
+from archiver.catalog import Catalog, Scope
+from archiver.catalog.models import Household
+from archiver.home import Home, HomeMissing, resolve
+from archiver.privacy import mask_id, scrub
+
+from .progress import make_reporter
+
+
+class UsageError(Exception):
+    """Exit code 2 with a message naming what is wrong, Chinese first."""
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def _open(args: argparse.Namespace) -> tuple[Home, Catalog]:
+    home = resolve(args.home)
+    home.require()
+    _setup_logging(home)
+    return home, Catalog(home.catalog_path)
+
+
+class _ScrubFilter(logging.Filter):
+    """Logs never contain a full ID number or account (个人信息保护法)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub(record.getMessage())
+        record.args = ()
+        return True
+
+
+def _setup_logging(home: Home) -> None:
+    root = logging.getLogger("dibao")
+    if root.handlers:
+        return
+    home.logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(home.logs / "dibao.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.addFilter(_ScrubFilter())
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+# ---------------------------------------------------------------------- archive
+def cmd_init(args: argparse.Namespace) -> int:
+    home = resolve(args.home)
+    new = home.create()
+    Catalog(home.catalog_path).close()
+    print(f"{'已创建' if new else '已存在'}档案库：{home.root} / home {'created' if new else 'exists'}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from archiver.pipeline import Ingestor
+
+    home, cat = _open(args)
+    paths = [Path(p) for p in args.paths]
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"路径不存在：{p} / no such file or folder")
+    reporter = make_reporter(args.quiet)
+    ingestor = Ingestor(home, cat, reporter, document_handler=_document_handler(home, cat), remove_sources=args.move)
+    with reporter:
+        report = ingestor.run(paths)
+    _index_after(home, cat, args.quiet)
+    counts = report.counts()
+    if args.json:
+        _print_json({"batch": report.batch_id, **counts,
+                     "files": [o.__dict__ for o in report.outcomes], "row_errors": report.row_errors})
+        return 0
+    if not args.quiet:
+        for o in report.outcomes:
+            if o.outcome == "quarantined":
+                print(f"  隔离 {o.source_name}：{o.reason}")
+            elif o.outcome == "duplicate":
+                print(f"  重复 {o.source_name}：{o.reason}")
+        for e in report.row_errors[:200]:
+            print(f"  拒收行 {e['source_name']} [{e['sheet']}] 第{e['row']}行 「{e['col']}」：{e['reason']}")
+        if len(report.row_errors) > 200:
+            print(f"  ……另有 {len(report.row_errors) - 200} 行被拒收，见 dibao batch report / more rejected rows")
+    print(f"归档 archived {counts['archived']} · 更新 updated {counts['updated']} · 重复 duplicate {counts['duplicate']}"
+          f" · 隔离 quarantined {counts['quarantined']} · 拒收行 rejected rows {len(report.row_errors)}")
+    return 0
+
+
+def _document_handler(home: Home, cat: Catalog):  # type: ignore[no-untyped-def]
+    """Scans and Word files go through the document pipeline when it is installed."""
+    try:
+        from archiver.documents import handle
+    except ImportError:
+        return None
+    return handle
+
+
+def _index_after(home: Home, cat: Catalog, quiet: bool) -> None:
+    try:
+        from archiver.index import sync
+    except ImportError:
+        return
+    sync(home, cat, make_reporter(quiet))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    home, cat = _open(args)
+    findings = checks.run(home, cat)
+    try:
+        from archiver.index import drift
+        findings += drift(home, cat)
+    except ImportError:
+        pass
+    if args.repair:
+        for line in checks.repair(home, findings):
+            print(line)
+        try:
+            from archiver.index import rebuild
+            if any(f.code.startswith("index") for f in findings):
+                rebuild(home, cat, make_reporter(True))
+                print("已重建检索索引 / search index rebuilt")
+        except ImportError:
+            pass
+        findings = checks.run(home, cat)
+    errors = [f for f in findings if f.severity == checks.ERROR]
+    for f in findings:
+        print(f"{'错误' if f.severity == checks.ERROR else '提示'} [{f.code}] {f.message} {f.path}".rstrip())
+    counts = cat.counts()
+    print(f"检查完成：{len(errors)} 个错误，{len(findings) - len(errors)} 个提示；户 {counts['households']}，"
+          f"文件 {counts['files']}，档案 {counts['documents']} / check: {len(errors)} errors")
+    return 1 if errors else 0
+
+
+# ---------------------------------------------------------------------- records
+def _household_json(h: Household, full: bool) -> dict:
+    head = {"name": h.head_name, "id_number": h.head_id_number}
+    base = {"household_id": h.key, "head": head, "township": h.township, "village": h.village,
+            "type": h.area_type or None, "category": h.category, "status": h.status,
+            "persons": h.persons if h.persons is not None else len(h.members_on("9999-12-31")),
+            "monthly_amount": h.monthly_amount or 0.0}
+    if not full:
+        return base
+    return {**base, "address": h.address, "approved_on": h.approved_on, "bank_account": h.bank_account,
+            "members": [{"name": m.name, "id_number": m.id_number, "relation": m.relation, "sex": m.sex,
+                         "birth_date": m.birth_date, "disability": m.disability, "health": m.health,
+                         "identity": m.identity, "cadre_relative": m.cadre_relative,
+                         "added_on": m.added_on, "removed_on": m.removed_on} for m in h.members],
+            "documents": [{"document_id": str(d.document_id), "type": d.type, "date": d.date,
+                           "source_name": d.source_name, "sha256": d.sha256, "path": d.path,
+                           "pages": d.page_count} for d in h.documents],
+            "events": [{"date": e.date, "kind": e.kind, "amount": e.new_amount if e.new_amount is not None else 0.0,
+                        "old_amount": e.old_amount, "persons": e.new_persons, "old_persons": e.old_persons,
+                        "reason": e.reason, "source": e.source, "source_row": e.source_row} for e in h.events],
+            "payments": [{"period": f"{p.period_start}~{p.period_end}", "amount": p.amount} for p in h.payments]}
+
+
+def cmd_household_list(args: argparse.Namespace) -> int:
+    home, cat = _open(args)
+    hs = cat.households(Scope(township=args.township, village=args.village), status=args.status)
+    if args.json:
+        _print_json({"households": [_household_json(h, False) for h in hs]})
+        return 0
+    for h in hs:
+        print(f"{h.key}\t{h.township}\t{h.village}\t{h.head_name}\t{mask_id(h.head_id_number)}\t{h.area_type or '-'}"
+              f"\t{h.category or '-'}\t{h.status}\t{h.persons or 0}人\t{h.monthly_amount or 0:.2f}元")
+    print(f"共 {len(hs)} 户 / {len(hs)} households")
+    return 0
+
+
+def cmd_household_show(args: argparse.Namespace) -> int:
+    home, cat = _open(args)
+    hid = cat.resolve_key(args.key)
+    if hid is None:
+        raise UsageError(f"找不到户：{mask_id(args.key) if len(args.key) == 18 else args.key}（户编号或成员身份证号）/ no such household")
+    h = cat.household(hid)
+    assert h is not None
+    with cat.transaction():
+        cat.audit(_user(), "household.view", h.key, "cli")
+    data = _household_json(h, True)
+    if args.json:
+        _print_json(data)
+        return 0
+    print(f"户编号 {h.key}  {h.township} {h.village}  {h.area_type or '-'}  分类 {h.category or '-'}  {h.status}"
+          f"  {data['persons']}人  {h.monthly_amount or 0:.2f}元/月")
+    print(f"户主 {h.head_name} {mask_id(h.head_id_number)}  住址 {h.address}")
+    print("成员 / members:")
+    for m in h.members:
+        gone = f"（{m.removed_on} 减少）" if m.removed_on else ""
+        print(f"  {m.name}\t{m.relation}\t{mask_id(m.id_number)}\t{m.disability or ''}{' 近亲属备案' if m.cadre_relative else ''}{gone}")
+    print("档案 / documents:")
+    for d in h.documents:
+        print(f"  [{d.document_id}] {d.type}\t{d.date or '日期不详'}\t{d.source_name}\t{d.path}")
+    print("变动 / events:")
+    for e in h.events:
+        amt = f"{e.old_amount or 0:.0f}→{e.new_amount or 0:.0f}元" if e.new_amount is not None else ""
+        print(f"  {e.date}\t{e.kind}\t{amt}\t{e.reason}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from archiver.policy import load
+    from generators import stats
+
+    home, cat = _open(args)
+    try:
+        data = stats.compute(cat, args.year, args.scope, load(home.root))
+    except stats.UnknownScope as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        _print_json(data)
+        return 0
+    labels = {"households_end": "年末在保户数", "persons_end": "年末在保人数", "new_households": "新增户数",
+              "new_persons": "新增人数", "exited_households": "退出户数", "exited_persons": "退出人数",
+              "increased": "调增次数", "decreased": "调减次数", "disbursed_total": "全年发放金额(元)",
+              "disabled_persons": "残疾人数", "overdue_reviews": "逾期未复核户数", "cadre_relatives": "村干部近亲属户数"}
+    print(f"{data['year']}年 {data['scope']} 低保统计")
+    for k, label in labels.items():
+        print(f"  {label}\t{data[k]}")
+    print(f"  分季度发放(元)\t{data['disbursed_by_quarter']}")
+    return 0
+
+
+def cmd_quarantine_list(args: argparse.Namespace) -> int:
+    home, cat = _open(args)
+    items = cat.quarantine_items()
+    if args.json:
+        _print_json({"items": [{"file_id": str(q["id"]), "source_name": q["source_name"], "reason": q["reason"],
+                                "candidates": json.loads(q["candidates"] or "[]"), "path": q["path"],
+                                "created_at": q["created_at"]} for q in items]})
+        return 0
+    for q in items:
+        cands = json.loads(q["candidates"] or "[]")
+        extra = f"  候选户：{', '.join(cands)}" if cands else ""
+        print(f"[{q['id']}] {q['source_name']}：{q['reason']}{extra}")
+    print(f"隔离区共 {len(items)} 个文件 / {len(items)} quarantined")
+    return 0
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return "cli:" + getpass.getuser()
+    except Exception:
+        return "cli"
+
+
+# ---------------------------------------------------------------------- parser
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dibao", description="低保档案：低保档案归档、检索与文书生成 / dibao records archive")
+    p.add_argument("--home", help="档案库目录（默认 $DIBAO_HOME 或 ./archive）/ archive home")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
+            parent: argparse._SubParsersAction | None = None) -> argparse.ArgumentParser:
+        sp = (parent or sub).add_parser(name, help=help_text, description=help_text)
+        sp.set_defaults(func=func)
+        return sp
+
+    add("init", cmd_init, "创建档案库（可重复运行）/ create the home")
+    sp = add("ingest", cmd_ingest, "导入文件或文件夹：花名册、变动名册、发放表、扫描件 / ingest files and folders")
+    sp.add_argument("paths", nargs="+", help="文件或文件夹 / files or folders")
+    sp.add_argument("--quiet", action="store_true", help="不显示进度 / no progress bar")
+    sp.add_argument("--json", action="store_true", help="以JSON输出结果 / JSON report")
+    sp.add_argument("--move", action="store_true", help="处理后删除原文件（收件箱用）/ remove originals once filed")
+    sp = add("check", cmd_check, "检查目录、磁盘文件与索引是否一致 / verify catalog, files and index")
+    sp.add_argument("--repair", action="store_true", help="修复可以重建的部分 / rebuild what can be rebuilt")
+
+    hh = add("household", lambda a: _help(p, "household"), "户档案 / households")
+    hsub = hh.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    sp = add("list", cmd_household_list, "列出户 / list households", hsub)
+    sp.add_argument("--township", help="乡镇 / township")
+    sp.add_argument("--village", help="村(社区) / village")
+    sp.add_argument("--status", help="状态，如 在保、停保 / status")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+    sp = add("show", cmd_household_show, "查看一户：成员、档案、变动 / show one household", hsub)
+    sp.add_argument("key", help="户编号或成员身份证号 / household number or member ID")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+
+    sp = add("stats", cmd_stats, "年度统计数字（工作总结所用）/ figures for the annual summary")
+    sp.add_argument("--year", type=int, required=True, help="年份 / calendar year")
+    sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+
+    qq = add("quarantine", lambda a: _help(p, "quarantine"), "隔离区：无法归档的文件 / quarantine")
+    qsub = qq.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    sp = add("list", cmd_quarantine_list, "列出隔离文件及原因 / list quarantined files", qsub)
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+
+    from . import commands  # the commands added by later features register themselves here
+
+    commands.register(add, sub, qsub, p)
+    return p
+
+
+def _help(p: argparse.ArgumentParser, name: str) -> int:
+    raise UsageError(f"缺少子命令，请运行 dibao {name} --help / missing subcommand")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except HomeMissing as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except (UsageError, ValueError) as exc:
+        print(scrub(str(exc)), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""generators: compute figures and render documents from the archive (read-only)."""

@@ -1,0 +1,183 @@
+"""Every figure the annual documents use, for a year and a scope. `dibao stats --json` prints exactly these.
+
+Definitions (CONTRACT.md): in 保 on a day = approved on or before it and not yet stopped; persons =
+persons covered (保障人数) in force on the day; new/exited/increased/decreased = events dated in the
+year; money = disbursement sheets, spread evenly over the months each row covers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from archiver import idcard
+from archiver.catalog import Catalog, Scope
+from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member
+from archiver.policy import Policy
+
+
+class UnknownScope(ValueError):
+    pass
+
+
+@dataclass
+class YearFacts:
+    """What the stats and the documents share: the households in scope with their state on 31 Dec."""
+
+    year: int
+    scope: str
+    households: list[Household]
+    in_care: list[Household]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def age_band(m: Member, day: dt.date, policy: Policy) -> str | None:
+    try:
+        info = idcard.parse(m.id_number)
+        birth, sex = info.birth_date, info.sex
+    except idcard.IDError:
+        if not m.birth_date:
+            return None
+        birth, sex = dt.date.fromisoformat(m.birth_date), m.sex
+    age = idcard.age_on(birth, day)
+    if age < policy.adult_age:
+        return "under_18"
+    retire = policy.male_retire if sex == "男" else policy.female_retire
+    return "working_age" if age < retire else "elderly"
+
+
+def last_review_or_start(h: Household, day: str) -> str | None:
+    """The date the review clock starts from: the last 复核, else the approval (or latest 新增)."""
+    review = h.last_review_on(day)
+    if review:
+        return review
+    starts = [e.date for e in h.events if e.kind in START_KINDS and e.date <= day]
+    if h.approved_on and h.approved_on <= day:
+        starts.append(h.approved_on)
+    return max(starts) if starts else None
+
+
+def is_overdue(h: Household, day: str, policy: Policy) -> bool:
+    months = policy.review_months.get(h.category or "")
+    since = last_review_or_start(h, day)
+    if not months or not since:
+        return False
+    return add_months(dt.date.fromisoformat(since), months) < dt.date.fromisoformat(day)
+
+
+def load(catalog: Catalog, year: int, scope: str | None) -> YearFacts:
+    if scope and scope not in {n for t, vs in catalog.area_names().items() for n in [t, *vs]}:
+        raise UnknownScope(f"范围不存在：{scope}（应为乡镇或村名）/ unknown scope")
+    households = catalog.households(Scope(name=scope), full=True)
+    day = f"{year}-12-31"
+    return YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(day)])
+
+
+def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
+    facts = load(catalog, year, scope)
+    day_s = f"{year}-12-31"
+    day = dt.date(year, 12, 31)
+    first, last = f"{year}-01-01", day_s
+
+    def persons_of(h: Household) -> int:
+        p, _ = h.figures_on(day_s)
+        return p if p is not None else len(h.members_on(day_s))
+
+    by_type: dict[str, dict[str, int]] = {"城市": {"households_end": 0, "persons_end": 0},
+                                          "农村": {"households_end": 0, "persons_end": 0}}
+    by_category: dict[str, dict[str, int]] = {}
+    bands = {"under_18": 0, "working_age": 0, "elderly": 0}
+    disabled = cadre = overdue = 0
+    persons_end = 0
+    amount_end = 0.0
+    for h in facts.in_care:
+        p = persons_of(h)
+        persons_end += p
+        amount_end += h.figures_on(day_s)[1] or 0.0
+        t = by_type.setdefault(h.area_type or "未知", {"households_end": 0, "persons_end": 0})
+        t["households_end"] += 1
+        t["persons_end"] += p
+        c = by_category.setdefault(h.category or "未分类", {"households_end": 0, "persons_end": 0})
+        c["households_end"] += 1
+        c["persons_end"] += p
+        members = h.members_on(day_s)
+        for m in members:
+            band = age_band(m, day, _policy_or_default(policy))
+            if band:
+                bands[band] += 1
+            disabled += bool(m.disability)
+        cadre += any(m.cadre_relative for m in members)
+        overdue += is_overdue(h, day_s, policy)
+
+    new_h = new_p = exit_h = exit_p = inc = dec = 0
+    exits_by_reason: dict[str, int] = defaultdict(int)
+    for h in facts.households:
+        for e in h.events:
+            if not first <= e.date <= last:
+                continue
+            if e.kind in START_KINDS:
+                new_h += 1
+                new_p += e.new_persons if e.new_persons is not None else (h.figures_on(e.date)[0] or 0)
+            elif e.kind in STOP_KINDS:
+                exit_h += 1
+                before = (dt.date.fromisoformat(e.date) - dt.timedelta(days=1)).isoformat()
+                exit_p += e.old_persons if e.old_persons else (h.figures_on(before)[0] or 0)
+                exits_by_reason[e.reason or "未注明"] += 1
+            elif e.kind == "调增":
+                inc += 1
+            elif e.kind == "调减":
+                dec += 1
+
+    quarters = [0.0, 0.0, 0.0, 0.0]
+    monthly = [0.0] * 12
+    for pay in catalog.payments_in_scope(Scope(name=scope)):
+        months = pay.months()
+        share = pay.amount / len(months)
+        for ym in months:
+            y, mo = map(int, ym.split("-"))
+            if y == year:
+                quarters[(mo - 1) // 3] += share
+                monthly[mo - 1] += share
+    total = round(sum(quarters), 2)
+    persons_by_month = []
+    for mo in range(1, 13):
+        end = (dt.date(year + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
+        persons_by_month.append(sum(
+            (h.figures_on(end)[0] or len(h.members_on(end))) for h in facts.households if h.in_care_on(end)))
+    return {
+        "year": year,
+        "scope": facts.scope,
+        "households_end": len(facts.in_care),
+        "persons_end": persons_end,
+        "new_households": new_h,
+        "new_persons": new_p,
+        "exited_households": exit_h,
+        "exited_persons": exit_p,
+        "increased": inc,
+        "decreased": dec,
+        "disbursed_by_quarter": [round(q, 2) for q in quarters],
+        "disbursed_total": total,
+        "by_type": by_type,
+        "by_age_band": bands,
+        "disabled_persons": disabled,
+        "overdue_reviews": overdue,
+        "cadre_relatives": cadre,
+        # extra figures the documents use
+        "by_category": by_category,
+        "monthly_amount_end": round(amount_end, 2),
+        "avg_monthly_per_person": round(total / max(sum(persons_by_month), 1), 2) if total else 0.0,
+        "disbursed_by_month": [round(x, 2) for x in monthly],
+        "persons_by_month": persons_by_month,
+        "exits_by_reason": dict(exits_by_reason),
+    }
+
+
+def _policy_or_default(policy: Policy | None) -> Policy:
+    return policy or Policy()
