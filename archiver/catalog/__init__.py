@@ -257,6 +257,11 @@ class Catalog:
     def document_by_sha(self, sha256: str) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
 
+    def document_id_for(self, household_id: int, sha256: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE household_id = ? AND sha256 = ?",
+                              (household_id, sha256)).fetchone()
+        return int(row[0]) if row else None
+
     def documents_rows(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM documents ORDER BY id").fetchall()
 

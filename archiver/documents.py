@@ -1,0 +1,220 @@
+"""The document steps of ingest: read pages → route each page → group → classify → file → commit.
+
+Bytes are written (temp → fsync → rename) before the transaction that names them; the transaction
+records the input file, its documents, their page texts, any 复核 events and any quarantined pages
+together, so a kill at any moment leaves either all of it or none of it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from archiver import classify, pages
+from archiver.catalog import Catalog
+from archiver.catalog.models import Event
+from archiver.filing import safe_part, write_atomic
+from archiver.home import Home
+from archiver.privacy import scrub
+from archiver.route import Decision, Router
+
+if TYPE_CHECKING:
+    from archiver.pipeline import Ingestor, Outcome, _Input
+
+log = logging.getLogger("dibao.documents")
+SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf", "docx": ".docx"}
+
+
+@dataclass
+class Part:
+    household_id: int
+    pages: list[pages.Page]
+    method: str
+
+
+def handle(ingestor: Ingestor, item: _Input) -> Outcome:
+    from archiver.pipeline import ARCHIVED, DUPLICATE, Outcome
+
+    assert item.sniffed is not None
+    kind = item.sniffed.kind
+    try:
+        read = pages.read(item.path, kind)
+    except pages.Unreadable as exc:
+        return ingestor.quarantine(item, str(exc))
+    router = _router(ingestor)
+    parts, unplaced = split(router, read, item.name)
+    if not parts:
+        d = unplaced[0][1] if unplaced else Decision(None, reason="文件中没有可归档的页面 / no pages to file")
+        return ingestor.quarantine(item, _reason(ingestor.catalog, d), _keys(ingestor.catalog, d.candidates), kind,
+                                   text="\n\f".join(p.text for p in read))
+    whole = len(parts) == 1 and not unplaced and all(p.cover_key is None for p in read)
+    filed = []
+    for part in parts:
+        data = item.path.read_bytes() if whole else subset(item.path, kind, [p.number for p in part.pages])
+        filed.append((part, data, _write(ingestor.home, ingestor.catalog, part, data, kind, item.name)))
+    cat = ingestor.catalog
+    new_docs = 0
+    with cat.transaction():
+        file_id = ingestor._file_row(item, "docx" if kind == "docx" else "scan", ARCHIVED, "",
+                                     filed[0][2][0] if whole else None)
+        for part, data, (rel, sha, doc_type, date) in filed:
+            if cat.document_id_for(part.household_id, sha) is not None:
+                continue  # the same bytes are already in this household's file
+            doc_id = cat.add_document(household_id=part.household_id, file_id=file_id, type=doc_type, date=date,
+                                      source_name=item.name, sha256=sha, path=rel, pages=_span(part.pages),
+                                      page_count=len(part.pages), routed_by=part.method)
+            new_docs += 1
+            for p in part.pages:
+                cat.add_page(doc_id, p.number, p.text)
+            if doc_type == "复核记录" and date:
+                cat.add_event(part.household_id, Event(date, "复核", reason="复核记录"), file_id, doc_id)
+        for page, decision in unplaced:
+            q_path = _quarantine_copy(ingestor.home, item)
+            cat.add_quarantine(file_id, item.name, f"第{page.number}页：{_reason(cat, decision)}", q_path,
+                               _keys(cat, decision.candidates), pages=str(page.number), text=page.text)
+    if not new_docs:
+        return Outcome(item.name, DUPLICATE, "scan", "内容相同的档案已存在 / same document already filed", file_id)
+    log.info("filed %s into %d document(s), %d page(s) quarantined", scrub(item.name), len(filed), len(unplaced))
+    return Outcome(item.name, ARCHIVED, "scan", "", file_id,
+                   {"documents": [{"household": part.household_id, "type": t, "date": d, "path": rel}
+                                  for part, _, (rel, _, t, d) in filed],
+                    "unplaced_pages": [p.number for p, _ in unplaced]})
+
+
+def _router(ingestor: Ingestor) -> Router:
+    router = getattr(ingestor, "_router", None)
+    if router is None:
+        router = Router(ingestor.catalog)
+        ingestor._router = router  # type: ignore[attr-defined]
+    return router
+
+
+def split(router: Router, read: list[pages.Page], filename: str) -> tuple[list[Part], list[tuple[pages.Page, Decision]]]:
+    """Route page by page; pages with no signal of their own continue the page before (or after) them."""
+    cover: str | None = None
+    decided: list[tuple[pages.Page, Decision]] = []
+    for p in read:
+        if p.cover_key:
+            cover = p.cover_key
+            continue
+        use_name = len(read) == 1 or not any(x.cover_key for x in read)
+        decided.append((p, router.decide(p.text, cover, filename if use_name else "")))
+    # continuation pages: no signal at all (no candidates) inherit a neighbour's household
+    resolved: list[int | None] = [d.household_id for _, d in decided]
+    silent = [d.household_id is None and not d.candidates for _, d in decided]
+    for i in range(len(decided)):
+        if silent[i] and i > 0 and resolved[i - 1] is not None:
+            resolved[i] = resolved[i - 1]
+    for i in range(len(decided) - 2, -1, -1):
+        if silent[i] and resolved[i] is None and resolved[i + 1] is not None:
+            resolved[i] = resolved[i + 1]
+    parts: list[Part] = []
+    unplaced: list[tuple[pages.Page, Decision]] = []
+    last = -2
+    for i, ((p, d), hid) in enumerate(zip(decided, resolved, strict=True)):
+        if hid is None:
+            unplaced.append((p, d))
+            continue
+        if parts and parts[-1].household_id == hid and last == i - 1:
+            parts[-1].pages.append(p)
+        else:
+            parts.append(Part(hid, [p], d.method or "续页"))
+        last = i
+    return parts, unplaced
+
+
+def subset(path: Path, kind: str, numbers: list[int]) -> bytes:
+    """A new PDF/TIFF holding only the given pages (1-based), for files that span several households."""
+    if kind == "pdf":
+        import pymupdf
+
+        src = pymupdf.open(path)
+        out = pymupdf.open()
+        for n in numbers:
+            out.insert_pdf(src, from_page=n - 1, to_page=n - 1)
+        return out.tobytes(garbage=3, deflate=True)
+    from PIL import Image, ImageSequence
+
+    frames = [f.copy() for i, f in enumerate(ImageSequence.Iterator(Image.open(path))) if i + 1 in numbers]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    return buf.getvalue()
+
+
+def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_name: str) -> tuple[str, str, str, str | None]:
+    import hashlib
+
+    sha = hashlib.sha256(data).hexdigest()
+    text = "\n".join(p.text for p in part.pages)
+    doc_type = classify.doc_type(text)
+    date = classify.doc_date(text, source_name)
+    h = cat.household_row(part.household_id)
+    assert h is not None
+    key = h["household_no"] or f"D{part.household_id:07d}"
+    folder = home.files / safe_part(h["township"] or "未知乡镇") / safe_part(h["village"] or "未知村") / safe_part(key)
+    suffix = ".tif" if kind == "tiff" and len(part.pages) else SUFFIX[kind]
+    dest = folder / f"{safe_part(doc_type.replace('/', '-'))}_{date or '日期不详'}_{sha[:8]}{suffix}"
+    if not dest.exists():
+        write_atomic(dest, data, tmp_dir=home.tmp)
+    return home.relative(dest), sha, doc_type, date
+
+
+def _quarantine_copy(home: Home, item: _Input) -> str:
+    dest = home.quarantine / f"{item.sha256[:12]}_{safe_part(Path(item.name).name, 80)}"
+    if not dest.exists():
+        write_atomic(dest, source=item.path, tmp_dir=home.tmp)
+    return home.relative(dest)
+
+
+def _span(ps: list[pages.Page]) -> str:
+    nums = [p.number for p in ps]
+    return str(nums[0]) if len(nums) == 1 else f"{nums[0]}-{nums[-1]}"
+
+
+def _keys(cat: Catalog, ids: list[int]) -> list[str]:
+    out = []
+    for hid in ids[:10]:
+        row = cat.household_row(hid)
+        if row is not None:
+            out.append(f"{row['household_no'] or f'D{hid:07d}'}（{row['village'] or ''} {row['head_name'] or ''}）")
+    return out
+
+
+def _reason(cat: Catalog, d: Decision) -> str:
+    return d.reason or "找不到所属家庭 / no household found"
+
+
+def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, doc_type: str | None, user: str) -> int:
+    """`dibao quarantine assign`: file a quarantined file (or its quarantined pages) by hand."""
+    q = cat.quarantine_item(item_id)
+    if q is None or q["resolved_at"]:
+        raise LookupError(f"隔离区没有编号为 {item_id} 的待处理文件 / no open quarantine item {item_id}")
+    src = home.root / q["path"]
+    from archiver.sniff import sniff
+
+    kind = sniff(src).kind
+    if kind not in SUFFIX:
+        raise ValueError(f"该文件不是可归档的文档（{q['reason']}）/ this file cannot be filed as a document")
+    numbers = [int(x) for x in q["pages"].split(",")] if q["pages"] else None
+    data = subset(src, kind, numbers) if numbers and kind in ("pdf", "tiff") else src.read_bytes()
+    text = q["text"] or ""
+    part = Part(household_id, [pages.Page(n, text) for n in (numbers or [1])], "人工指定")
+    rel, sha, auto_type, date = _write(home, cat, part, data, kind, q["source_name"])
+    final_type = doc_type or auto_type
+    with cat.transaction():
+        doc_id = cat.add_document(household_id=household_id, file_id=q["file_id"], type=final_type, date=date,
+                                  source_name=q["source_name"], sha256=sha, path=rel, pages=q["pages"],
+                                  page_count=len(numbers or [1]), routed_by=f"人工指定:{user}")
+        for i, t in enumerate(text.split("\f") if text else []):
+            cat.add_page(doc_id, (numbers or [i + 1])[0] if numbers else i + 1, t.strip())
+        if final_type == "复核记录" and date:
+            cat.add_event(household_id, Event(date, "复核", reason="复核记录"), q["file_id"], doc_id)
+        cat.resolve_quarantine(item_id, doc_id)
+        f = cat.file(q["file_id"])
+        if f is not None and f["outcome"] == "quarantined":
+            cat.update_file(int(f["id"]), outcome="archived", reason="人工归档 / filed by hand")
+        cat.audit(user, "quarantine.assign", str(item_id), f"household={household_id} type={final_type}")
+    return doc_id

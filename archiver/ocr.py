@@ -1,0 +1,88 @@
+"""Offline Chinese OCR: rapidocr-onnxruntime, whose wheel ships the PP-OCR models (no download ever).
+
+One engine per process, loaded on first use. Pages turned by 90°/180° are tried in the other
+orientations when the first reading looks wrong (tall boxes or low confidence).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+log = logging.getLogger("dibao.ocr")
+_engine = None
+_lock = threading.Lock()
+MAX_SIDE = 2400  # larger scans are shrunk first: 200 dpi A4 is enough for printed forms
+
+
+@dataclass
+class Reading:
+    text: str
+    confidence: float
+    rotation: int
+
+
+def engine():  # type: ignore[no-untyped-def]
+    global _engine
+    with _lock:
+        if _engine is None:
+            os.environ.setdefault("OMP_NUM_THREADS", str(os.cpu_count() or 2))
+            from rapidocr_onnxruntime import RapidOCR
+
+            logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+            _engine = RapidOCR()
+        return _engine
+
+
+def _run(img: Image.Image) -> tuple[list[tuple[list, str, float]], float, float]:
+    arr = np.asarray(img.convert("RGB"))
+    result, _ = engine()(arr)
+    lines = result or []
+    if not lines:
+        return [], 0.0, 0.0
+    conf = sum(float(s) * len(t) for _, t, s in lines) / max(sum(len(t) for _, t, _ in lines), 1)
+    tall = sum(1 for box, t, _ in lines if len(t) > 2 and _box_h(box) > 1.5 * _box_w(box))
+    return lines, conf, tall / len(lines)
+
+
+def _box_w(box: list) -> float:
+    return float(np.hypot(box[1][0] - box[0][0], box[1][1] - box[0][1]))
+
+
+def _box_h(box: list) -> float:
+    return float(np.hypot(box[3][0] - box[0][0], box[3][1] - box[0][1]))
+
+
+def _ordered_text(lines: list[tuple[list, str, float]]) -> str:
+    """Lines top to bottom, then left to right; boxes on one baseline join with a space."""
+    items = sorted(((min(p[1] for p in b), min(p[0] for p in b), _box_h(b), t) for b, t, _ in lines))
+    out: list[list[tuple[float, str]]] = []
+    last_y, last_h = -1e9, 0.0
+    for y, x, h, t in items:
+        if out and abs(y - last_y) < 0.5 * max(h, last_h):
+            out[-1].append((x, t))
+        else:
+            out.append([(x, t)])
+            last_y, last_h = y, h
+    return "\n".join(" ".join(t for _, t in sorted(row)) for row in out)
+
+
+def read_image(img: Image.Image) -> Reading:
+    img = img.convert("L") if img.mode not in ("L", "RGB") else img
+    if max(img.size) > MAX_SIDE:
+        scale = MAX_SIDE / max(img.size)
+        img = img.resize((int(img.width * scale), int(img.height * scale)))
+    lines, conf, tall = _run(img)
+    best = Reading(_ordered_text(lines), conf, 0)
+    if tall > 0.5 or conf < 0.75 or len(best.text) < 8:
+        for angle in (90, 270, 180):
+            lines2, conf2, tall2 = _run(img.rotate(angle, expand=True, fillcolor="white"))
+            text2 = _ordered_text(lines2)
+            if conf2 * len(text2) > best.confidence * len(best.text) * 1.2 and tall2 < 0.5:
+                best = Reading(text2, conf2, angle)
+    return best
