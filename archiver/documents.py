@@ -45,7 +45,16 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
     except pages.Unreadable as exc:
         return ingestor.quarantine(item, str(exc))
     router = _router(ingestor)
-    parts, unplaced = split(router, read, item.name)
+    decided = decide_pages(router, read, item.name)
+    if any(d.household_id is None and p.source == "ocr" for p, d in decided):
+        # a page without a household gets a second reading at another scale before it is given up
+        for page, d in decided:
+            if d.household_id is None and page.source == "ocr":
+                second = pages.reread(item.path, kind, page.number)
+                extra = [ln for ln in second.splitlines() if ln and ln not in page.text]
+                page.text = "\n".join([page.text, *extra]).strip()
+        decided = decide_pages(router, read, item.name)
+    parts, unplaced = group(decided)
     if not parts:
         d = unplaced[0][1] if unplaced else Decision(None, reason="文件中没有可归档的页面 / no pages to file")
         return ingestor.quarantine(item, _reason(ingestor.catalog, d), _keys(ingestor.catalog, d.candidates), kind,
@@ -71,6 +80,7 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
                 cat.add_page(doc_id, p.number, p.text)
             if doc_type == "复核记录" and date:
                 cat.add_event(part.household_id, Event(date, "复核", reason="复核记录"), file_id, doc_id)
+        cat.mark_dirty({part.household_id for part, _, _ in filed})
         for page, decision in unplaced:
             q_path = _quarantine_copy(ingestor.home, item)
             cat.add_quarantine(file_id, item.name, f"第{page.number}页：{_reason(cat, decision)}", q_path,
@@ -92,24 +102,30 @@ def _router(ingestor: Ingestor) -> Router:
     return router
 
 
-def split(router: Router, read: list[pages.Page], filename: str) -> tuple[list[Part], list[tuple[pages.Page, Decision]]]:
-    """Route page by page; pages with no signal of their own continue the page before (or after) them."""
+def decide_pages(router: Router, read: list[pages.Page], filename: str) -> list[tuple[pages.Page, Decision]]:
+    """Route each page; a cover sheet's QR code is a signal for the pages after it, up to the next one."""
     cover: str | None = None
+    use_name = len(read) == 1 or not any(x.cover_key for x in read)
     decided: list[tuple[pages.Page, Decision]] = []
     for p in read:
         if p.cover_key:
             cover = p.cover_key
             continue
-        use_name = len(read) == 1 or not any(x.cover_key for x in read)
         decided.append((p, router.decide(p.text, cover, filename if use_name else "")))
-    # continuation pages: no signal at all (no candidates) inherit a neighbour's household
+    return decided
+
+
+def group(decided: list[tuple[pages.Page, Decision]]) -> tuple[list[Part], list[tuple[pages.Page, Decision]]]:
+    """Consecutive pages of one household make one document. A page with no signal at all continues
+    its neighbour only when it does not itself start a new form (its title names no document type)."""
     resolved: list[int | None] = [d.household_id for _, d in decided]
-    silent = [d.household_id is None and not d.candidates for _, d in decided]
-    for i in range(len(decided)):
-        if silent[i] and i > 0 and resolved[i - 1] is not None:
+    continuation = [d.household_id is None and not d.candidates and classify.doc_type(p.text) == "其他"
+                    for p, d in decided]
+    for i in range(1, len(decided)):
+        if continuation[i] and resolved[i] is None and resolved[i - 1] is not None:
             resolved[i] = resolved[i - 1]
     for i in range(len(decided) - 2, -1, -1):
-        if silent[i] and resolved[i] is None and resolved[i + 1] is not None:
+        if continuation[i] and resolved[i] is None and resolved[i + 1] is not None:
             resolved[i] = resolved[i + 1]
     parts: list[Part] = []
     unplaced: list[tuple[pages.Page, Decision]] = []
@@ -213,6 +229,7 @@ def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, 
         if final_type == "复核记录" and date:
             cat.add_event(household_id, Event(date, "复核", reason="复核记录"), q["file_id"], doc_id)
         cat.resolve_quarantine(item_id, doc_id)
+        cat.mark_dirty({household_id})
         f = cat.file(q["file_id"])
         if f is not None and f["outcome"] == "quarantined":
             cat.update_file(int(f["id"]), outcome="archived", reason="人工归档 / filed by hand")

@@ -17,7 +17,7 @@ from PIL import Image
 log = logging.getLogger("dibao.ocr")
 _engine = None
 _lock = threading.Lock()
-MAX_SIDE = 2400  # larger scans are shrunk first: 200 dpi A4 is enough for printed forms
+MAX_SIDE = 1600  # larger scans are shrunk first: measured 0.7 s vs 1.2 s a page with the same text on 150–200 dpi forms
 
 
 @dataclass
@@ -72,10 +72,13 @@ def _ordered_text(lines: list[tuple[list, str, float]]) -> str:
     return "\n".join(" ".join(t for _, t in sorted(row)) for row in out)
 
 
-def read_image(img: Image.Image) -> Reading:
+def read_image(img: Image.Image, max_side: int | None = None) -> Reading:
+    """OCR one page. `max_side` lets a second reading use another scale: the text detector
+    occasionally drops a whole line at one scale and finds it at another."""
     img = img.convert("L") if img.mode not in ("L", "RGB") else img
-    if max(img.size) > MAX_SIDE:
-        scale = MAX_SIDE / max(img.size)
+    limit = max_side or MAX_SIDE
+    if max(img.size) > limit:
+        scale = limit / max(img.size)
         img = img.resize((int(img.width * scale), int(img.height * scale)))
     lines, conf, tall = _run(img)
     best = Reading(_ordered_text(lines), conf, 0)

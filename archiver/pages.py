@@ -5,7 +5,6 @@ A file that cannot be read raises Unreadable with a reason a clerk understands.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,12 +76,29 @@ def _pdf_pages(path: Path) -> Iterator[Page]:
                 yield Page(i + 1, text, qr.cover_key_from_text(text), "text-layer")
                 continue
             pix = page.get_pixmap(dpi=PDF_DPI, colorspace=pymupdf.csGRAY)
-            img = Image.open(io.BytesIO(pix.tobytes("png")))
+            img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
             yield _image_page(i + 1, img)
     except Unreadable:
         raise
     except Exception as exc:
         raise Unreadable(f"PDF页面无法读取（文件可能不完整）/ PDF page unreadable: {str(exc)[:80]}") from exc
+
+
+SECOND_SCALE = 1300
+
+
+def reread(path: Path, kind: str, number: int) -> str:
+    """A second OCR of one page at another scale, for pages whose first reading gave no household."""
+    if kind in ("jpeg", "png", "tiff"):
+        img = _images(path)[number - 1]
+    elif kind == "pdf":
+        import pymupdf
+
+        pix = pymupdf.open(path)[number - 1].get_pixmap(dpi=PDF_DPI, colorspace=pymupdf.csGRAY)
+        img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+    else:
+        return ""
+    return ocr.read_image(img, SECOND_SCALE).text
 
 
 def _docx_text(path: Path) -> str:

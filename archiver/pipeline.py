@@ -111,7 +111,10 @@ class Ingestor:
         self.batch_id = 0
 
     def run(self, paths: Iterable[Path], source: str = "ingest") -> BatchReport:
-        found = collect(paths)
+        return self.run_items(collect(paths), source)
+
+    def run_items(self, found: list[tuple[Path, str]], source: str = "ingest") -> BatchReport:
+        """Ingest (path, name shown to people) pairs as one batch."""
         self.batch_id = self.catalog.start_batch(source)
         report = BatchReport(self.batch_id)
         inputs = [_Input(p, name) for p, name in found]
@@ -175,6 +178,7 @@ class Ingestor:
                 self.catalog.add_row_error(batch_id=self.batch_id, file_id=file_id, source_name=item.name,
                                            sheet=e.sheet, row=e.row, col=e.column, reason=e.reason)
             status.refresh(self.catalog, result.touched)
+            self.catalog.mark_dirty(result.touched)
         log.info("imported %s as %s: %d rows, %d rejected", scrub(item.name), kind, result.rows, len(result.errors))
         return Outcome(item.name, ARCHIVED, kind, "", file_id, {
             "rows": result.rows, "rejected": len(result.errors), "households_created": result.households_created,

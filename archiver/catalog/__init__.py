@@ -352,6 +352,17 @@ class Catalog:
         out["quarantine"] = len(self.quarantine_items())
         return out
 
+    # ------------------------------------------------------------------ search-index queue
+    def mark_dirty(self, household_ids: Sequence[int] | set[int]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO index_queue(household_id) VALUES (?)", [(i,) for i in household_ids])
+
+    def dirty_households(self) -> list[int]:
+        return [int(r[0]) for r in self.db.execute("SELECT household_id FROM index_queue ORDER BY household_id")]
+
+    def clear_dirty(self, household_ids: Sequence[int]) -> None:
+        with self.transaction():
+            self.db.executemany("DELETE FROM index_queue WHERE household_id = ?", [(i,) for i in household_ids])
+
     # ------------------------------------------------------------------ audit
     def audit(self, user: str, action: str, target: str = "", detail: str = "", remote: str = "") -> None:
         self._insert("audit", {"at": now(), "user": user, "action": action, "target": target,

@@ -165,6 +165,16 @@ CREATE TABLE audit(
 );
 """,
     ),
+    (
+        2,
+        """
+-- households changed in the catalog whose search-index entry is not yet rewritten; filled in the same
+-- transaction as the change, emptied after the index commits, so an interrupted run is visible and resumable
+CREATE TABLE index_queue(
+  household_id INTEGER PRIMARY KEY
+);
+""",
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

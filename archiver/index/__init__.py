@@ -1,0 +1,235 @@
+"""Full-text search over households, people and every OCR'd page (whoosh backend).
+
+One search document per household holds its names (with pinyin), ID numbers (and their trailing 4/6
+digits), places, class, status, document types and the text of every filed page, so "all words must
+match" works across a family's whole file and results come grouped by household.
+
+Rules learnt from paperless-ngx's years of whoosh trouble: one writer at a time; never delete the
+index when it fails to open — rebuild it from the catalog beside it and swap; a schema-version file
+beside the index triggers that rebuild; a bigram field beside the jieba field for CJK recall.
+The index is written only after the catalog commits, and `fingerprint` lets `check` see any drift.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archiver.catalog import Catalog, Scope
+from archiver.catalog.models import Household
+from archiver.home import Home
+
+from . import analysis, query
+
+log = logging.getLogger("dibao.index")
+SCHEMA_VERSION = "3"
+
+
+def _schema():  # type: ignore[no-untyped-def]
+    from whoosh.analysis import SpaceSeparatedTokenizer
+    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+    ws = SpaceSeparatedTokenizer()
+    return Schema(
+        hid=ID(stored=True, unique=True),
+        fp=STORED,
+        words=TEXT(analyzer=ws, phrase=False),
+        grams=TEXT(analyzer=ws, phrase=True),
+        names=KEYWORD(lowercase=True, scorable=True, field_boost=4.0),
+        ids=KEYWORD(scorable=True, field_boost=8.0),
+        township=ID, village=ID, area_type=ID, category=ID, status=ID,
+        doctypes=KEYWORD,
+    )
+
+
+def fingerprint(h: Household) -> str:
+    parts = [h.key, h.township, h.village, h.area_type, h.category or "", h.status, h.head_name, h.address,
+             *(f"{m.name}|{m.id_number}|{m.removed_on}" for m in h.members),
+             *(f"{d.document_id}|{d.type}" for d in h.documents)]
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
+def _fields(h: Household, texts: list[str]) -> dict:
+    names, ids = [], [h.key]
+    for m in h.members:
+        full, initials = analysis.pinyin_forms(m.name)
+        names += [analysis.normalise(m.name), full, initials]
+        n = m.id_number
+        ids += [n, n[-4:], n[-6:]]
+    body = " ".join([h.key, h.township, h.village, h.address, *(m.name for m in h.members),
+                     *(d.type for d in h.documents), *texts])
+    return {
+        "hid": str(h.id), "fp": fingerprint(h),
+        "words": " ".join(analysis.words(body)), "grams": " ".join(analysis.bigrams(body)),
+        "names": " ".join(dict.fromkeys(names)), "ids": " ".join(dict.fromkeys(ids)),
+        "township": h.township, "village": h.village, "area_type": h.area_type or "",
+        "category": h.category or "", "status": h.status,
+        "doctypes": " ".join(sorted({d.type.replace("/", "") for d in h.documents})),
+    }
+
+
+class SearchIndex:
+    """The interface the CLI and the web use; backends live behind it."""
+
+    def __init__(self, home: Home) -> None:
+        self.dir = home.index / "whoosh"
+        self.version_file = home.index / "SCHEMA_VERSION"
+        analysis.set_cache_dir(home.index / "jieba-cache")
+
+    def usable(self) -> bool:
+        from whoosh import index as windex
+
+        if not self.version_file.exists() or self.version_file.read_text().strip() != SCHEMA_VERSION:
+            return False
+        try:
+            return windex.exists_in(str(self.dir)) and windex.open_dir(str(self.dir)).doc_count() >= 0
+        except Exception:
+            return False
+
+    def open(self):  # type: ignore[no-untyped-def]
+        from whoosh import index as windex
+
+        return windex.open_dir(str(self.dir))
+
+    def stored_fingerprints(self) -> dict[str, str]:
+        ix = self.open()
+        with ix.searcher() as s:
+            return {f["hid"]: f.get("fp", "") for f in s.all_stored_fields()}
+
+    def update(self, cat: Catalog, households: list[Household], reporter=None) -> None:  # type: ignore[no-untyped-def]
+        from whoosh.writing import AsyncWriter
+
+        if not households:
+            return
+        analysis.add_words(w for h in households for w in [h.village, h.township, *(m.name for m in h.members)])
+        ix = self.open()
+        writer = AsyncWriter(ix, writerargs={"limitmb": 256})
+        for h in households:
+            writer.update_document(**_fields(h, _texts(cat, h)))
+            if reporter:
+                reporter.advance()
+        writer.commit()
+
+    def delete(self, hids: list[str]) -> None:
+        if not hids:
+            return
+        ix = self.open()
+        with ix.writer() as w:
+            for hid in hids:
+                w.delete_by_term("hid", hid)
+
+    def create_empty(self, target: Path) -> None:
+        from whoosh import index as windex
+
+        target.mkdir(parents=True, exist_ok=True)
+        windex.create_in(str(target), _schema())
+
+    def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope = Scope()) -> SearchResult:
+        q = query.parse(text)
+        ix = self.open()
+        with ix.searcher() as s:
+            hits = s.search(query.to_whoosh(q, scope), limit=limit)
+            total = len(hits)
+            rows = [(int(hit["hid"]), float(hit.score)) for hit in hits]
+        results = []
+        for hid, score in rows:
+            h = cat.household(hid)
+            if h is None:
+                continue
+            docs, snippet = query.matched_documents(cat, h, q)
+            results.append(Hit(h, score, docs, snippet))
+        return SearchResult(text, total, results)
+
+
+@dataclass
+class Hit:
+    household: Household
+    score: float
+    matched_documents: list[str] = field(default_factory=list)
+    snippet: str = ""
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    results: list[Hit]
+
+
+def _texts(cat: Catalog, h: Household) -> list[str]:
+    return [t for d in h.documents for t in cat.page_texts(d.document_id)]
+
+
+def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-untyped-def]
+    """Apply the catalog's pending index updates (after every ingest); rebuild when the index is unusable."""
+    idx = SearchIndex(home)
+    if not idx.usable():
+        rebuild(home, cat, reporter)
+        return -1
+    dirty = cat.dirty_households()
+    if not dirty:
+        return 0
+    households = {h.id: h for h in cat.households(full=True) if h.id in set(dirty)}
+    if reporter:
+        reporter.start(len(dirty), "更新检索索引 / indexing")
+    idx.update(cat, list(households.values()), reporter)
+    idx.delete([str(i) for i in dirty if i not in households])
+    cat.clear_dirty(dirty)
+    return len(dirty)
+
+
+def rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no-untyped-def]
+    """Build a fresh index beside the old one and swap; the old one is only removed once the new one is whole."""
+    idx = SearchIndex(home)
+    dirty = cat.dirty_households()
+    fresh = home.index / f"whoosh.new-{int(time.time())}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    idx.create_empty(fresh)
+    households = cat.households(full=True)
+    if reporter:
+        reporter.start(len(households), "重建检索索引 / rebuilding index")
+    building = SearchIndex(home)
+    building.dir = fresh
+    building.update(cat, households, reporter)
+    if idx.dir.exists():
+        aside = home.index / f"whoosh.old-{int(time.time())}"
+        idx.dir.rename(aside)
+        shutil.rmtree(aside, ignore_errors=True)
+    fresh.rename(idx.dir)
+    idx.version_file.write_text(SCHEMA_VERSION)
+    (home.index / "meta.json").write_text(json.dumps({"backend": "whoosh", "households": len(households)}))
+    cat.clear_dirty(dirty)
+
+
+def drift(home: Home, cat: Catalog) -> list:  # type: ignore[no-untyped-def]
+    """Index versus catalog. Updates still queued (an interrupted run) are a notice; any other
+    difference, or an index that exists but cannot be opened, is an error."""
+    from archiver.check import ERROR, WARNING, Finding
+
+    idx = SearchIndex(home)
+    pending = set(cat.dirty_households())
+    if not idx.usable():
+        built = idx.version_file.exists()
+        if not built and (pending or cat.counts()["households"] == 0):
+            return [Finding(WARNING, "index_pending", "检索索引尚未建立，下次导入或检索时自动建立 / index not built yet")]
+        return [Finding(ERROR, "index_missing", "检索索引缺失、损坏或版本过旧（dibao reindex 可重建）/ search index unusable")]
+    stored = idx.stored_fingerprints()
+    households = cat.households(full=True)
+    stale = [h for h in households if stored.get(str(h.id)) != fingerprint(h)]
+    behind = [h for h in stale if h.id in pending]
+    wrong = [h for h in stale if h.id not in pending]
+    extra = set(stored) - {str(h.id) for h in households} - {str(i) for i in pending}
+    out = []
+    if behind:
+        out.append(Finding(WARNING, "index_pending", f"{len(behind)} 户的检索索引待更新（上次导入被中断），下次导入时自动完成 / "
+                                                     "index updates pending"))
+    if wrong:
+        out.append(Finding(ERROR, "index_drift", f"检索索引与目录不一致：{len(wrong)} 户（如 {wrong[0].key}）/ index drift"))
+    if extra:
+        out.append(Finding(ERROR, "index_extra", f"检索索引中有 {len(extra)} 户目录中不存在 / index has unknown households"))
+    return out

@@ -1,0 +1,117 @@
+"""The staff query language: plain words (all must match), "quoted phrases", filters such as
+村:红旗村 类型:收入证明 状态:在保 分类:C 乡镇:城关镇 类别:城市, and bare digits → ID-number suffix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archiver.catalog import Catalog, Scope
+from archiver.catalog.models import Household
+
+from . import analysis
+
+FILTERS = {"村": "village", "社区": "village", "乡镇": "township", "镇": "township", "乡": "township",
+           "街道": "township", "类型": "doctypes", "状态": "status", "分类": "category", "类别": "area_type",
+           "城乡": "area_type"}
+_TOKEN = re.compile(r'"([^"]+)"|“([^”]+)”|(\S+)')
+
+
+@dataclass
+class Query:
+    words: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    filters: dict[str, str] = field(default_factory=dict)
+    digits: list[str] = field(default_factory=list)
+
+    @property
+    def terms(self) -> list[str]:
+        return self.words + self.phrases + self.digits
+
+
+def parse(text: str) -> Query:
+    q = Query()
+    for m in _TOKEN.finditer(analysis.normalise(text)):
+        phrase = m.group(1) or m.group(2)
+        if phrase:
+            q.phrases.append(phrase.strip())
+            continue
+        tok = m.group(3)
+        key, sep, value = tok.partition(":")
+        if sep and key in FILTERS and value:
+            field_name = FILTERS[key]
+            if field_name == "doctypes":
+                from archiver.classify import normalise_type
+
+                value = (normalise_type(value) or value).replace("/", "")
+            q.filters[field_name] = value.upper() if field_name == "category" else value
+        elif re.fullmatch(r"\d{3,17}[\dx]", tok):
+            q.digits.append(tok.upper())
+        else:
+            q.words.append(tok)
+    return q
+
+
+def to_whoosh(q: Query, scope: Scope):  # type: ignore[no-untyped-def]
+    from whoosh.query import And, Every, Or, Phrase, Term
+
+    clauses = []
+    for w in q.words:
+        options = [Term("names", w)]
+        toks = analysis.words(w)
+        if toks:
+            options.append(And([Term("words", t) for t in toks]))
+        grams = analysis.bigrams(w)
+        if grams:
+            options.append(Phrase("grams", grams) if len(grams) > 1 else Term("grams", grams[0]))
+        if re.fullmatch(r"[a-z]+", w):
+            options.append(Term("words", w))
+        clauses.append(Or(options))
+    for p in q.phrases:
+        grams = analysis.bigrams(p)
+        if grams:
+            clauses.append(Phrase("grams", grams) if len(grams) > 1 else Term("grams", grams[0]))
+        else:
+            clauses.append(And([Term("words", t) for t in analysis.words(p)]))
+    for d in q.digits:
+        clauses.append(Term("ids", d))
+    for f, v in q.filters.items():
+        clauses.append(Term(f, v))
+    if scope.township:
+        clauses.append(Term("township", scope.township))
+    if scope.village:
+        clauses.append(Term("village", scope.village))
+    return And(clauses) if clauses else Every()
+
+
+def matched_documents(cat: Catalog, h: Household, q: Query) -> tuple[list[str], str]:
+    """Which of the household's documents contain the query's words, and a highlighted snippet."""
+    needles = [analysis.normalise(t) for t in q.words + q.phrases if not re.fullmatch(r"[a-z]+", t)]
+    docs: list[str] = []
+    snippet = ""
+    for d in h.documents:
+        text = analysis.normalise("\n".join(cat.page_texts(d.document_id)))
+        hits = [n for n in needles if n in text or n in analysis.normalise(d.type)]
+        type_hit = q.filters.get("doctypes") and d.type.replace("/", "") == q.filters["doctypes"]
+        if hits or type_hit or (q.digits and any(x in text for x in q.digits)):
+            docs.append(str(d.document_id))
+            if hits and not snippet:
+                snippet = _snippet(text, hits[0])
+    if not snippet and needles:
+        names = " ".join(m.name for m in h.members)
+        for n in needles:
+            if n in analysis.normalise(names):
+                snippet = _snippet(analysis.normalise(names), n)
+                break
+    return docs, snippet
+
+
+def _snippet(text: str, needle: str, width: int = 24) -> str:
+    i = text.find(needle)
+    if i < 0:
+        return ""
+    start, end = max(0, i - width), min(len(text), i + len(needle) + width)
+    flat = lambda s: s.replace("\n", " ")  # noqa: E731
+    return ("…" if start else "") + flat(text[start:i]) + "【" + needle + "】" + flat(text[i + len(needle):end]) + (
+        "…" if end < len(text) else "")
