@@ -51,7 +51,7 @@ def run(home: Home, catalog: Catalog, verify_checksums: bool = True) -> list[Fin
         for p in folder.rglob("*"):
             if p.is_file() and p.resolve() not in referenced:
                 code = "temp_file" if p.name.endswith(".tmp") else "orphan_file"
-                out.append(Finding(WARNING, code, f"未登记的文件（可能是中断的导入留下的，可用 --repair 清理）/ unreferenced file",
+                out.append(Finding(WARNING, code, "未登记的文件（可能是中断的导入留下的，可用 --repair 清理）/ unreferenced file",
                                    home.relative(p)))
     return out
 

@@ -77,10 +77,10 @@ def doc_date(text: str, filename: str = "") -> str | None:
     plausible = [d for _, d in sorted(dates) if dt.date(1980, 1, 1) <= d <= dt.date.today() + dt.timedelta(days=31)]
     if plausible:
         return plausible[-1].isoformat()
-    m = _FILENAME_DATE.search(filename)
-    if m:
+    named = _FILENAME_DATE.search(filename)
+    if named:
         try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            return dt.date(int(named.group(1)), int(named.group(2)), int(named.group(3))).isoformat()
         except ValueError:
             return None
     return None

@@ -63,13 +63,13 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
     filed = []
     for part in parts:
         data = item.path.read_bytes() if whole else subset(item.path, kind, [p.number for p in part.pages])
-        filed.append((part, data, _write(ingestor.home, ingestor.catalog, part, data, kind, item.name)))
+        filed.append((part, _write(ingestor.home, ingestor.catalog, part, data, kind, item.name)))
     cat = ingestor.catalog
     new_docs = 0
     with cat.transaction():
         file_id = ingestor._file_row(item, "docx" if kind == "docx" else "scan", ARCHIVED, "",
-                                     filed[0][2][0] if whole else None)
-        for part, data, (rel, sha, doc_type, date) in filed:
+                                     filed[0][1][0] if whole else None)
+        for part, (rel, sha, doc_type, date) in filed:
             if cat.document_id_for(part.household_id, sha) is not None:
                 continue  # the same bytes are already in this household's file
             doc_id = cat.add_document(household_id=part.household_id, file_id=file_id, type=doc_type, date=date,
@@ -80,7 +80,7 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
                 cat.add_page(doc_id, p.number, p.text)
             if doc_type == "复核记录" and date:
                 cat.add_event(part.household_id, Event(date, "复核", reason="复核记录"), file_id, doc_id)
-        cat.mark_dirty({part.household_id for part, _, _ in filed})
+        cat.mark_dirty({part.household_id for part, _ in filed})
         for page, decision in unplaced:
             q_path = _quarantine_copy(ingestor.home, item)
             cat.add_quarantine(file_id, item.name, f"第{page.number}页：{_reason(cat, decision)}", q_path,
@@ -90,7 +90,7 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
     log.info("filed %s into %d document(s), %d page(s) quarantined", scrub(item.name), len(filed), len(unplaced))
     return Outcome(item.name, ARCHIVED, "scan", "", file_id,
                    {"documents": [{"household": part.household_id, "type": t, "date": d, "path": rel}
-                                  for part, _, (rel, _, t, d) in filed],
+                                  for part, (rel, _, t, d) in filed],
                     "unplaced_pages": [p.number for p, _ in unplaced]})
 
 

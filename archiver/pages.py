@@ -70,7 +70,8 @@ def _pdf_pages(path: Path) -> Iterator[Page]:
     if doc.page_count == 0:
         raise Unreadable("PDF文件损坏或没有任何页面 / corrupt PDF or no pages")
     try:
-        for i, page in enumerate(doc):
+        for i in range(doc.page_count):
+            page = doc[i]
             text = page.get_text().strip()
             if len(text) >= MIN_TEXT_LAYER:
                 yield Page(i + 1, text, qr.cover_key_from_text(text), "text-layer")

@@ -77,13 +77,16 @@ class _Input:
     sheet_date: str | None = None
 
 
-def collect(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """Every regular file under the given paths, skipping editor lock files and our own temp files."""
+def collect(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[Path, str]]:
+    """Every regular file under the given paths, skipping editor lock files, our own temp files and
+    anything inside the archive home itself (ingesting a folder that holds the home must not eat it)."""
     out: list[tuple[Path, str]] = []
+    skip = exclude.resolve() if exclude else None
     for p in paths:
         if p.is_dir():
             for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                                 and (skip is None or (Path(root) / d).resolve() != skip))
                 for f in sorted(files):
                     if f.startswith((".", "~$")) or f.endswith((".tmp", ".part", ".crdownload")):
                         continue
@@ -111,7 +114,7 @@ class Ingestor:
         self.batch_id = 0
 
     def run(self, paths: Iterable[Path], source: str = "ingest") -> BatchReport:
-        return self.run_items(collect(paths), source)
+        return self.run_items(collect(paths, exclude=self.home.root), source)
 
     def run_items(self, found: list[tuple[Path, str]], source: str = "ingest") -> BatchReport:
         """Ingest (path, name shown to people) pairs as one batch."""

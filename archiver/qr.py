@@ -31,7 +31,7 @@ def cover_key(img: Image.Image) -> str | None:
     if max(small.size) > 1600:
         small.thumbnail((1600, 1600))
     try:
-        found = zxingcpp.read_barcodes(small, formats=zxingcpp.BarcodeFormat.QRCode)
+        found = zxingcpp.read_barcodes(small)
     except Exception:
         return None
     for code in found:

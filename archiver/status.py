@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from archiver.catalog import Catalog
-from archiver.catalog.models import STATUS_ACTIVE, STATUS_STOPPED, STATUS_UNKNOWN, STOP_KINDS, Household, today
+from archiver.catalog.models import (
+    STATUS_ACTIVE,
+    STATUS_STOPPED,
+    STATUS_UNKNOWN,
+    STOP_KINDS,
+    Household,
+    today,
+)
 
 
 def current_status(h: Household, day: str | None = None) -> str:

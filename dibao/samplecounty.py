@@ -115,7 +115,7 @@ def _sheet(path: Path, title: str, filled: str, header: list[str], rows: list[li
         ws.append(r)
     total_col = next((i for i, h in enumerate(header) if "金额" in h or "保障金" in h), None)
     if total_col is not None:
-        total = sum(float(r[total_col] or 0) for r in rows)
+        total = sum(float(str(r[total_col] or 0)) for r in rows)
         ws.append(["合计"] + [""] * (total_col - 1) + [total] + [""] * (len(header) - total_col - 1))
     for row in ws.iter_rows():
         for c in row:
@@ -139,7 +139,7 @@ def build(out: Path, seed: int = 7, per_village: int = 6, scans: bool = True) ->
     for year in (2024, 2025):
         day = dt.date(year, 12, 31)
         for t_index, township in enumerate(townships):
-            rows = []
+            rows: list[list[object]] = []
             for h in hh:
                 if h.township != township or not h.in_care(day):
                     continue

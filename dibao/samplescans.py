@@ -44,11 +44,12 @@ def render_form(lines: list[str], dpi: int = 150, rotate: float = 0.0, noise: fl
     if noise:
         rng = random.Random(seed)
         px = img.load()
+        assert px is not None
         for _ in range(int(w * h * noise)):
             px[rng.randrange(w), rng.randrange(h)] = rng.randrange(0, 200)
         img = img.filter(ImageFilter.GaussianBlur(0.4))
     if rotate:
-        img = img.rotate(rotate, expand=False, fillcolor=255, resample=Image.BICUBIC)
+        img = img.rotate(rotate, expand=False, fillcolor=255, resample=Image.Resampling.BICUBIC)
     return img
 
 

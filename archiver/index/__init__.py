@@ -129,11 +129,11 @@ class SearchIndex:
         target.mkdir(parents=True, exist_ok=True)
         windex.create_in(str(target), _schema())
 
-    def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope = Scope()) -> SearchResult:
+    def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None) -> SearchResult:
         q = query.parse(text)
         ix = self.open()
         with ix.searcher() as s:
-            hits = s.search(query.to_whoosh(q, scope), limit=limit)
+            hits = s.search(query.to_whoosh(q, scope or Scope()), limit=limit)
             total = len(hits)
             rows = [(int(hit["hid"]), float(hit.score)) for hit in hits]
         results = []

@@ -48,7 +48,7 @@ def add_words(words: Iterable[str]) -> None:
 
 def words(text: str) -> list[str]:
     t = normalise(text)
-    out = []
+    out: list[str] = []
     for chunk in _TOKEN.findall(t):
         if _CJK.fullmatch(chunk):
             out.extend(w for w in jieba.cut_for_search(chunk) if w.strip())
@@ -60,7 +60,7 @@ def words(text: str) -> list[str]:
 def bigrams(text: str) -> list[str]:
     """Overlapping character pairs of each Chinese run, with digit/latin runs kept whole in sequence,
     so a phrase such as 养土鸡11只 only matches where the number is the same too."""
-    out = []
+    out: list[str] = []
     for run in _TOKEN.findall(normalise(text)):
         if not _CJK.fullmatch(run) or len(run) == 1:
             out.append(run)

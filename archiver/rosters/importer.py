@@ -160,7 +160,7 @@ def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str 
     fields = {
         "household_no": first.household_no or None, "township": first.township, "village": first.village,
         "area_type": first.area_type, "category": first.category, "approved_on": first.approved_on,
-        "address": (heads and next((r.address for r in rows if r.member is heads[0]), "")) or first.address,
+        "address": next((r.address for r in rows if heads and r.member is heads[0]), "") or first.address,
         "phone": first.phone, "head_name": head_name, "head_id_number": head_id,
     }
     if not newest:  # an older or undated roster only fills what is still empty
@@ -189,7 +189,8 @@ def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_da
             catalog.add_member(hid, m)
             result.members_added += 1
             if m.added_on:
-                catalog.add_event(hid, Event(m.added_on, "成员变更", reason=f"新增成员 {m.name}", source_row=r.row), file_id)
+                catalog.add_event(hid, Event(m.added_on, "成员变更", reason=f"新增成员 {m.name}", source_row=r.row),
+                                  file_id)
             continue
         update = {"name": m.name, "relation": m.relation or old["relation"], "disability": m.disability,
                   "health": m.health or old["health"], "identity": m.identity or old["identity"],
@@ -197,7 +198,7 @@ def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_da
         if old["removed_on"] and newest:
             update.update(removed_on=None, added_on=sheet_date)
         catalog.update_member(int(old["id"]), **update)
-    if per_member and newest and later:  # a newer per-member roster that leaves someone out: they left
+    if per_member and newest and later and sheet_date:  # a newer per-member roster leaving someone out: they left
         for id_number, old in existing.items():
             if id_number not in listed and not old["removed_on"]:
                 catalog.update_member(int(old["id"]), removed_on=sheet_date)

@@ -17,7 +17,7 @@ class SheetReadError(Exception):
 @dataclass
 class Sheet:
     name: str
-    rows: list[list[object]]
+    rows: list[list]  # cells: str, float, int, bool, date, datetime or None
 
 
 ENCODINGS = ("utf-8-sig", "gb18030", "big5")

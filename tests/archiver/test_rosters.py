@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.builders import (ROSTER_HEADER, bad_check_digit, person_id, roster_rows, small_county, write_csv,
-                            write_xls, write_xlsx)
+from tests.builders import (
+    ROSTER_HEADER,
+    bad_check_digit,
+    person_id,
+    roster_rows,
+    small_county,
+    write_csv,
+    write_xls,
+    write_xlsx,
+)
 
 
 def ids_in(dibao, key: str) -> list[str]:
