@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+DEFAULT_REQUIRED = {"在保": ["申请书", "入户调查表", "民主评议记录", "审批表", "身份证|户口簿"]}
 DEFAULT_TEXT = resources.files("archiver").joinpath("policy_default.toml").read_text(encoding="utf-8")
 
 
@@ -24,6 +25,7 @@ class Policy:
     adult_age: int = 18
     male_retire: int = 60
     female_retire: int = 55
+    required_documents: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_REQUIRED))
     raw: dict = field(default_factory=dict)
 
     def standard(self, year: int, area_type: str) -> float | None:
@@ -48,6 +50,7 @@ def parse(text: str) -> Policy:
         adult_age=int(age.get("adult", 18)),
         male_retire=int(age.get("male_retire", 60)),
         female_retire=int(age.get("female_retire", 55)),
+        required_documents={str(k): [str(x) for x in v] for k, v in data.get("completeness", DEFAULT_REQUIRED).items()},
         raw=data,
     )
 

@@ -18,11 +18,8 @@ from archiver.catalog.models import Household
 from archiver.home import Home, HomeMissing, resolve
 from archiver.privacy import mask_id, scrub
 
+from .errors import UsageError
 from .progress import make_reporter
-
-
-class UsageError(Exception):
-    """Exit code 2 with a message naming what is wrong, Chinese first."""
 
 
 def _print_json(data: object) -> None:

@@ -33,6 +33,24 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
 
     add("reindex", cmd_reindex, "从目录重建检索索引 / rebuild the search index from the catalog")
 
+    rp = add("report", lambda a: _missing_sub("report"), "生成文书：工作总结、公示、检查通报 / generate documents")
+    rsub = rp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    sp = add("summary", cmd_report_summary, "年度低保工作总结（Word）/ year-end work summary (.docx)", rsub)
+    sp.add_argument("--year", type=int, required=True, help="年份 / calendar year")
+    sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
+    sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
+    sp = add("notice", cmd_report_notice, "村级公示名单（PDF或Word）/ public notice (.pdf or .docx)", rsub)
+    sp.add_argument("--village", required=True, help="村(社区) / village")
+    sp.add_argument("--kind", required=True, choices=["新增", "停保", "调整"], help="公示类型 / kind of change")
+    sp.add_argument("--from", dest="start", help="公示开始日期 YYYY-MM-DD，默认今天 / first day of the notice")
+    sp.add_argument("--days", type=int, help="公示天数，默认取 policy.toml（7天）/ days on the board")
+    sp.add_argument("-o", "--output", required=True, help="输出 .pdf 或 .docx 文件 / output file")
+
+    tp = add("templates", lambda a: _missing_sub("templates"), "文书模板 / document templates")
+    tsub = tp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    sp = add("export", cmd_templates_export, "导出默认模板供修改（放入 HOME/templates 即生效）/ copy the default templates out", tsub)
+    sp.add_argument("dir", help="目标目录 / target folder")
+
     sp = add("coversheet", cmd_coversheet, "打印带二维码的扫描封面 / print QR cover sheets for batch scanning")
     sp.add_argument("key", nargs="?", help="户编号或成员身份证号 / household number or member ID")
     sp.add_argument("--village", help="为整个村每户各打印一张 / one sheet per household of a village")
@@ -43,7 +61,8 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
     from archiver import classify
     from archiver.documents import file_quarantined
 
-    from .cli import UsageError, _open, _user
+    from .cli import _open, _user
+    from .errors import UsageError
 
     home, cat = _open(args)
     hid = cat.resolve_key(args.key)
@@ -148,7 +167,8 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import coversheet
 
-    from .cli import UsageError, _open, _user
+    from .cli import _open, _user
+    from .errors import UsageError
 
     home, cat = _open(args)
     if bool(args.key) == bool(args.village):
@@ -167,4 +187,80 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
     with cat.transaction():
         cat.audit(_user(), "export.coversheet", args.key or args.village, str(out))
     print(f"已生成 {len(households)} 张封面：{out} / {len(households)} cover sheets")
+    return 0
+
+
+def _missing_sub(name: str) -> int:
+    from .errors import UsageError
+
+    raise UsageError(f"缺少子命令，请运行 dibao {name} --help / missing subcommand")
+
+
+def _generated(cat: Any, what: str, target: str, out: Path) -> None:
+    from .cli import _user
+
+    with cat.transaction():
+        cat.audit(_user(), f"export.{what}", target, str(out))
+
+
+def cmd_report_summary(args: argparse.Namespace) -> int:
+    from archiver.policy import load
+    from generators import stats, summary
+    from generators.documents import TemplateProblem
+
+    from .cli import _open
+    from .errors import UsageError
+
+    home, cat = _open(args)
+    if not args.output.lower().endswith(".docx"):
+        raise UsageError("工作总结输出应为 .docx 文件 / the summary is a .docx file")
+    try:
+        out = summary.render(cat, args.year, args.scope, load(home.root), Path(args.output), home.templates)
+    except (stats.UnknownScope, TemplateProblem) as exc:
+        raise UsageError(str(exc)) from exc
+    _generated(cat, "summary", f"{args.year} {args.scope or '全部'}", out)
+    print(f"已生成工作总结：{out} / summary written")
+    return 0
+
+
+def cmd_report_notice(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from archiver.policy import load
+    from generators import notice
+    from generators.documents import TemplateProblem
+
+    from .cli import _open
+    from .errors import UsageError
+
+    home, cat = _open(args)
+    policy = load(home.root)
+    try:
+        start = dt.date.fromisoformat(args.start) if args.start else dt.date.today()
+    except ValueError as exc:
+        raise UsageError(f"日期格式应为 YYYY-MM-DD：{args.start} / bad --from date") from exc
+    days = args.days or policy.notice_days
+    if days < 1:
+        raise UsageError("公示天数至少为1天 / --days must be at least 1")
+    try:
+        out = notice.render(cat, args.village, args.kind, start, days, policy, Path(args.output), home.templates)
+    except (notice.NoticeProblem, TemplateProblem) as exc:
+        raise UsageError(str(exc)) from exc
+    _generated(cat, "notice", f"{args.village} {args.kind}", out)
+    print(f"已生成公示：{out} / notice written")
+    return 0
+
+
+def cmd_templates_export(args: argparse.Namespace) -> int:
+    import shutil
+
+    from generators.render import TEMPLATES
+
+    target = Path(args.dir)
+    target.mkdir(parents=True, exist_ok=True)
+    names = []
+    for f in sorted(TEMPLATES.glob("*.docx")):
+        shutil.copy2(f, target / f.name)
+        names.append(f.name)
+    print(f"已导出模板 {', '.join(names)} 到 {target}；修改后放入 HOME/templates/ 即替代默认模板 / templates exported")
     return 0

@@ -4,7 +4,6 @@ scanned (slight rotation, noise, JPEG artefacts), saved as JPG or image-only PDF
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import io
 import random
 from pathlib import Path
@@ -12,20 +11,10 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from generators.fonts import cjk_font_path as font_path
+
 if TYPE_CHECKING:
     from .samplecounty import SimHousehold
-
-FONT_GLOBS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/**/NotoSansCJK*.ttc",
-              "/usr/share/fonts/**/NotoSerifCJK*.ttc", "/usr/share/fonts/**/*wqy*.tt?", "/usr/share/fonts/**/*CJK*"]
-
-
-def font_path() -> str:
-    for pattern in FONT_GLOBS:
-        found = sorted(glob.glob(pattern, recursive=True))
-        if found:
-            return found[0]
-    raise RuntimeError("没有找到中文字体，请运行 scripts/install-debian.sh（fonts-noto-cjk）/ no CJK font installed")
-
 
 def render_form(lines: list[str], dpi: int = 150, rotate: float = 0.0, noise: float = 0.0, seed: int = 0) -> Image.Image:
     """An A4 page with a title and lines of text, optionally rotated and speckled like a scan."""

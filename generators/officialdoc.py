@@ -1,0 +1,113 @@
+"""GB/T 9704-2012 (党政机关公文格式) for .docx: A4, margins, 小标宋 2号 title, 仿宋 3号 body,
+28 characters × 22 lines, page numbers in 4号 on the outer margin.
+
+Chinese fonts are set on the w:eastAsia attribute as well — python-docx sets only the Latin name,
+which leaves Word falling back to a Latin font for every Chinese character.
+"""
+
+from __future__ import annotations
+
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from .fonts import BODY_FONT, HEADING_FONT, NUMBER_FONT, TITLE_FONT
+
+TITLE_PT = 22  # 二号
+BODY_PT = 16  # 三号
+PAGE_NO_PT = 14  # 四号
+LINE_PT = 28.95  # 225 mm text height / 22 lines
+
+
+def set_font(run_or_style, name: str, size_pt: float | None = None, bold: bool | None = None) -> None:  # type: ignore[no-untyped-def]
+    font = run_or_style.font
+    font.name = name
+    if size_pt:
+        font.size = Pt(size_pt)
+    if bold is not None:
+        font.bold = bold
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def apply_page_setup(doc: DocxDocument) -> None:
+    """A4; top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; body style 仿宋_GB2312 3号, exact line pitch."""
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.footer_distance = Mm(28)
+    normal = doc.styles["Normal"]
+    set_font(normal, BODY_FONT, BODY_PT)
+    pf = normal.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(LINE_PT)
+    pf.space_before = pf.space_after = Pt(0)
+    _odd_even_page_numbers(doc)
+
+
+def _page_field(paragraph) -> None:  # type: ignore[no-untyped-def]
+    run = paragraph.add_run("— ")
+    set_font(run, NUMBER_FONT, PAGE_NO_PT)
+    for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
+        r = paragraph.add_run()
+        set_font(r, NUMBER_FONT, PAGE_NO_PT)
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        r._r.append(el)
+    run = paragraph.add_run(" —")
+    set_font(run, NUMBER_FONT, PAGE_NO_PT)
+
+
+def _odd_even_page_numbers(doc: DocxDocument) -> None:
+    """Page numbers on the outer margin: right on odd pages, left on even pages."""
+    settings = doc.settings.element
+    if settings.find(qn("w:evenAndOddHeaders")) is None:
+        settings.append(OxmlElement("w:evenAndOddHeaders"))
+    for section in doc.sections:
+        if section.start_type not in (WD_SECTION.NEW_PAGE, WD_SECTION.CONTINUOUS, WD_SECTION.ODD_PAGE, WD_SECTION.EVEN_PAGE):
+            continue
+        odd = section.footer.paragraphs[0]
+        odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if not odd.runs:
+            _page_field(odd)
+        even = section.even_page_footer.paragraphs[0]
+        even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        if not even.runs:
+            _page_field(even)
+
+
+def title(doc: DocxDocument, text: str) -> None:
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing = Pt(36)
+    set_font(p.add_run(text), TITLE_FONT, TITLE_PT)
+    doc.add_paragraph()
+
+
+def heading(doc: DocxDocument, text: str) -> None:
+    p = doc.add_paragraph()
+    p.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    set_font(p.add_run(text), HEADING_FONT, BODY_PT)
+
+
+def body(doc: DocxDocument, text: str, indent: bool = True, align_right: bool = False) -> None:
+    p = doc.add_paragraph()
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    if align_right:
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    set_font(p.add_run(text), BODY_FONT, BODY_PT)

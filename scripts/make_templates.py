@@ -1,0 +1,110 @@
+"""Build the default Word templates in templates/ (run once after changing this file; the .docx files are
+committed so staff can open and edit them in Word). Every tag sits in one run, as docxtpl requires."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from docx import Document  # noqa: E402
+from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
+from docx.shared import Pt  # noqa: E402
+
+from generators.fonts import BODY_FONT  # noqa: E402
+from generators.officialdoc import apply_page_setup, body, heading, set_font, title  # noqa: E402
+
+
+def _table(doc, headers: list[str], loop: str, cells: list[str]) -> None:  # type: ignore[no-untyped-def]
+    t = doc.add_table(rows=4, cols=len(headers))
+    t.style = "Table Grid"
+    rows = [headers, [f"{{%tr for r in {loop} %}}"] + [""] * (len(headers) - 1), cells,
+            ["{%tr endfor %}"] + [""] * (len(headers) - 1)]
+    for i, values in enumerate(rows):
+        for j, v in enumerate(values):
+            p = t.cell(i, j).paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            set_font(p.add_run(v), BODY_FONT, 12)
+    doc.add_paragraph()
+
+
+def summary(out: Path) -> None:
+    doc = Document()
+    apply_page_setup(doc)
+    title(doc, "{{ office }}{{ year }}年度{{ scope_label }}最低生活保障工作总结")
+    body(doc, "{{ year }}年，{{ office }}坚持以人民为中心的发展思想，认真贯彻落实最低生活保障各项政策，"
+              "坚持应保尽保、应退尽退，规范审核审批，强化动态管理，兜住兜牢困难群众基本生活底线。现将全年工作总结如下：")
+    heading(doc, "一、基本情况")
+    body(doc, "截至{{ date_end }}，{{ scope_label }}共有城乡低保对象{{ s.households_end }}户{{ s.persons_end }}人，"
+              "其中城市低保{{ city.households_end }}户{{ city.persons_end }}人，农村低保{{ rural.households_end }}户"
+              "{{ rural.persons_end }}人。")
+    body(doc, "全年新增低保对象{{ s.new_households }}户{{ s.new_persons }}人，退出{{ s.exited_households }}户"
+              "{{ s.exited_persons }}人{{ exit_reasons_text }}；调增保障金{{ s.increased }}户次，调减{{ s.decreased }}户次。")
+    body(doc, "全年累计发放低保金{{ total_wan }}万元，其中第一季度{{ q_wan[0] }}万元、第二季度{{ q_wan[1] }}万元、"
+              "第三季度{{ q_wan[2] }}万元、第四季度{{ q_wan[3] }}万元；人均月补助{{ avg_benefit }}元。{{ compare_text }}")
+    body(doc, "表1  年末在保对象年龄结构", indent=False)
+    _table(doc, ["年龄段", "人数", "占比"], "age_rows", ["{{ r.band }}", "{{ r.count }}", "{{ r.share }}"])
+    body(doc, "表2  年末在保对象分类管理情况", indent=False)
+    _table(doc, ["分类", "户数", "人数", "复核周期"], "class_rows",
+           ["{{ r.category }}", "{{ r.households }}", "{{ r.persons }}", "{{ r.interval }}"])
+    body(doc, "表3  年末在保对象身份类别", indent=False)
+    _table(doc, ["身份类别", "人数"], "identity_rows", ["{{ r.identity }}", "{{ r.count }}"])
+    body(doc, "图1  全年逐月在保人数", indent=False)
+    body(doc, "{{ chart_persons }}", indent=False)
+    body(doc, "图2  分季度低保金发放金额", indent=False)
+    body(doc, "{{ chart_money }}", indent=False)
+    heading(doc, "二、主要做法")
+    body(doc, "（一）规范审核审批。严格执行申请、入户调查、民主评议、三榜公示、审核确认程序，全年新纳入{{ s.new_households }}户，"
+              "均按规定公示{{ notice_days }}天。")
+    body(doc, "（二）强化动态管理。按照A类{{ review_a }}个月、B类{{ review_b }}个月、C类{{ review_c }}个月的周期开展定期复核，"
+              "全年完成复核{{ reviews_done }}户次，对收入超标等不再符合条件的{{ s.exited_households }}户及时停保。")
+    body(doc, "（三）确保资金安全。低保金通过“一卡通”社会化发放，全年发放{{ total_wan }}万元，做到专款专用、按时足额。")
+    body(doc, "（四）推进档案规范化。落实“一户一档”，全年归档各类档案材料{{ documents_filed }}份。")
+    heading(doc, "三、存在问题")
+    body(doc, "{%p for p in problems %}", indent=False)
+    body(doc, "{{ loop.index }}. {{ p }}")
+    body(doc, "{%p endfor %}", indent=False)
+    heading(doc, "四、下一步工作打算")
+    body(doc, "一是持续开展低保专项治理，对逾期未复核的对象限期完成复核；二是加强档案管理，补齐缺失材料；"
+              "三是加强对有劳动能力对象的就业帮扶，推动“低保渐退”；四是严格村干部近亲属备案管理，杜绝“人情保”“关系保”。")
+    doc.add_paragraph()
+    body(doc, "{{ office }}", indent=False, align_right=True)
+    body(doc, "{{ date_signed }}", indent=False, align_right=True)
+    doc.save(out)
+
+
+def notice(out: Path) -> None:
+    doc = Document()
+    apply_page_setup(doc)
+    title(doc, "{{ village }}最低生活保障{{ kind }}对象公示")
+    body(doc, "根据《社会救助暂行办法》和最低生活保障有关规定，经申请、入户调查、民主评议和乡镇（街道）审核，"
+              "现将{{ village }}拟{{ kind_verb }}低保对象名单公示如下（共{{ rows|length }}户）：")
+    t = doc.add_table(rows=4, cols=5)
+    t.style = "Table Grid"
+    cells = [["序号", "户主姓名", "村(组)", "保障人数", "月保障金额(元)"],
+             ["{%tr for r in rows %}", "", "", "", ""],
+             ["{{ loop.index }}", "{{ r.name }}", "{{ r.place }}", "{{ r.persons }}", "{{ r.amount }}"],
+             ["{%tr endfor %}", "", "", "", ""]]
+    for i, values in enumerate(cells):
+        for j, v in enumerate(values):
+            p = t.cell(i, j).paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            set_font(p.add_run(v), BODY_FONT, 12)
+    body(doc, "公示期：{{ period_from }}至{{ period_to }}（共{{ days }}天）。公示期内如有异议，请向{{ office }}反映。")
+    body(doc, "监督电话：{{ phone }}")
+    doc.add_paragraph()
+    body(doc, "{{ office }}（盖章）", indent=False, align_right=True)
+    body(doc, "{{ date_signed }}", indent=False, align_right=True)
+    for p in doc.paragraphs:
+        p.paragraph_format.space_after = Pt(0)
+    doc.save(out)
+
+
+if __name__ == "__main__":
+    target = ROOT / "templates"
+    target.mkdir(exist_ok=True)
+    summary(target / "summary.docx")
+    notice(target / "notice.docx")
+    print("templates written:", sorted(p.name for p in target.glob("*.docx")))
