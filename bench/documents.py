@@ -34,7 +34,9 @@ def populate(cat: Catalog, n: int) -> None:
                                        head_name=f"户主{i}", head_id_number="", status="在保")
             for j in range(1 + i % 4):
                 birth = (dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 27000))).strftime("%Y%m%d")
-                cat.add_member(hid, Member(f"成员{i}_{j}", person_id(birth, seq=j), "户主" if j == 0 else "子"))
+                pid = person_id(birth, seq=j)
+                cat.add_member(hid, Member(f"成员{i}_{j}", pid, "户主" if j == 0 else "子", "男" if int(pid[16]) % 2 else "女",
+                                           f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"))
             cat.add_snapshot(hid, Snapshot("2024-12-31", 1 + i % 4, 500.0), None, None)
             if i < 500:
                 cat.add_event(hid, Event("2025-06-10", "新增", 0, 600.0, 0, 2, "新申请"))

@@ -46,6 +46,28 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--days", type=int, help="公示天数，默认取 policy.toml（7天）/ days on the board")
     sp.add_argument("-o", "--output", required=True, help="输出 .pdf 或 .docx 文件 / output file")
 
+    sp = add("inspect", cmd_inspect, "检查违规和不规范情况（重复享受、停保后发放、逾期复核等）/ find irregularities")
+    sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
+    sp.add_argument("--year", type=int, help="按该年12月31日检查，默认今天 / check as of 31 Dec of this year")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+
+    sp = add("dossier", cmd_dossier, "一户一档：封面、材料清单、目录、全部材料（PDF）/ inspection-ready household dossier")
+    sp.add_argument("key", nargs="?", help="户编号或成员身份证号 / household number or member ID")
+    sp.add_argument("--village", help="整村每户一个PDF，另附索引 / one PDF per household of a village, plus an index")
+    sp.add_argument("-o", "--output", required=True, help="输出PDF文件（整村时为目录）/ output PDF (a folder with --village)")
+
+    vp = add("reviews", lambda a: _missing_sub("reviews"), "定期复核 / periodic reviews")
+    vsub = vp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    sp = add("due", cmd_reviews_due, "本月应复核（含逾期）户清单（Excel）/ review plan for a month (.xlsx)", vsub)
+    sp.add_argument("--month", help="月份 YYYY-MM，默认本月 / month")
+    sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
+    sp.add_argument("-o", "--output", required=True, help="输出 .xlsx 文件 / output .xlsx")
+
+    sp = add("inspection", cmd_report_inspection, "检查通报（Word）：完整率、问题分类、问题户、工作要求 / inspection report", rsub)
+    sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
+    sp.add_argument("--year", type=int, help="按该年12月31日检查，默认今天 / as of 31 Dec of this year")
+    sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
+
     tp = add("templates", lambda a: _missing_sub("templates"), "文书模板 / document templates")
     tsub = tp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     sp = add("export", cmd_templates_export, "导出默认模板供修改（放入 HOME/templates 即生效）/ copy the default templates out", tsub)
@@ -263,4 +285,116 @@ def cmd_templates_export(args: argparse.Namespace) -> int:
         shutil.copy2(f, target / f.name)
         names.append(f.name)
     print(f"已导出模板 {', '.join(names)} 到 {target}；修改后放入 HOME/templates/ 即替代默认模板 / templates exported")
+    return 0
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from archiver.policy import load
+    from generators import inspection, stats
+
+    from .cli import _open, _print_json
+    from .errors import UsageError
+
+    home, cat = _open(args)
+    try:
+        findings = inspection.run(cat, args.scope, args.year, load(home.root))
+    except stats.UnknownScope as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        _print_json({"scope": args.scope or "全部", "year": args.year, "findings": [f.as_json() for f in findings]})
+        return 0
+    by_code: dict[str, list] = {}
+    for f in findings:
+        by_code.setdefault(f.code, []).append(f)
+    for code, items in by_code.items():
+        print(f"【{inspection.TITLES.get(code, code)}】{len(items)} 处 / {code}")
+        for f in items[:50]:
+            print(f"  {', '.join(f.households)}  {f.message}")
+        if len(items) > 50:
+            print(f"  ……另有 {len(items) - 50} 处")
+    print(f"共发现 {len(findings)} 处问题 / {len(findings)} findings")
+    return 0
+
+
+def cmd_dossier(args: argparse.Namespace) -> int:
+    from archiver.policy import load
+    from generators import dossier
+
+    from .cli import _open
+    from .errors import UsageError
+    from .progress import make_reporter
+
+    home, cat = _open(args)
+    policy = load(home.root)
+    if bool(args.key) == bool(args.village):
+        raise UsageError("请给出户编号或 --village 之一 / give a household key or --village")
+    if args.key:
+        hid = cat.resolve_key(args.key)
+        h = cat.household(hid) if hid is not None else None
+        if h is None:
+            raise UsageError(f"找不到户：{args.key} / no such household")
+        out = dossier.build(home, h, policy, Path(args.output))
+        _generated(cat, "dossier", h.key, out)
+        print(f"已生成档案：{out}（{len(h.documents)} 份材料）/ dossier written")
+        return 0
+    households = cat.households(Scope(village=args.village), full=True)
+    if not households:
+        raise UsageError(f"该村没有户：{args.village} / no households in village")
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    reporter = make_reporter(False)
+    rows = []
+    with reporter:
+        reporter.start(len(households), "生成档案 / dossiers")
+        for h in households:
+            out = dossier.build(home, h, policy, folder / f"{h.key}_{h.head_name}.pdf")
+            rows.append((h, out))
+            reporter.advance()
+    dossier.write_index(rows, policy, folder, args.village)
+    _generated(cat, "dossier", args.village, folder)
+    print(f"已生成 {len(rows)} 户档案及索引：{folder} / {len(rows)} dossiers")
+    return 0
+
+
+def cmd_reviews_due(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import re
+
+    from archiver.policy import load
+    from generators import reviews, stats
+
+    from .cli import _open
+    from .errors import UsageError
+
+    home, cat = _open(args)
+    month = args.month or dt.date.today().strftime("%Y-%m")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise UsageError(f"月份格式应为 YYYY-MM：{month} / bad --month")
+    try:
+        rows = reviews.due(cat, month, args.scope, load(home.root))
+    except stats.UnknownScope as exc:
+        raise UsageError(str(exc)) from exc
+    out = reviews.write_xlsx(rows, month, args.scope, Path(args.output))
+    _generated(cat, "reviews", f"{month} {args.scope or '全部'}", out)
+    overdue = sum(r["overdue"] for r in rows)
+    print(f"复核计划：{len(rows)} 户（其中逾期 {overdue} 户）→ {out} / review plan written")
+    return 0
+
+
+def cmd_report_inspection(args: argparse.Namespace) -> int:
+    from archiver.policy import load
+    from generators import inspection, stats
+    from generators.documents import TemplateProblem, render_docx
+
+    from .cli import _open
+    from .errors import UsageError
+
+    home, cat = _open(args)
+    try:
+        ctx = inspection.report_context(cat, args.scope, args.year, load(home.root))
+        out = render_docx("inspection.docx", home.templates, ctx, Path(args.output))
+    except (stats.UnknownScope, TemplateProblem) as exc:
+        raise UsageError(str(exc)) from exc
+    _generated(cat, "inspection", args.scope or "全部", out)
+    print(f"已生成检查通报：{out}（检查 {ctx['checked']} 户，完整率 {ctx['rate']}）/ inspection report written")
     return 0

@@ -39,13 +39,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def age_band(m: Member, day: dt.date, policy: Policy) -> str | None:
-    try:
-        info = idcard.parse(m.id_number)
-        birth, sex = info.birth_date, info.sex
-    except idcard.IDError:
-        if not m.birth_date:
-            return None
+    if m.birth_date and m.sex in ("男", "女"):  # derived from the ID number at import
         birth, sex = dt.date.fromisoformat(m.birth_date), m.sex
+    else:
+        try:
+            info = idcard.parse(m.id_number)
+        except idcard.IDError:
+            return None
+        birth, sex = info.birth_date, info.sex
     age = idcard.age_on(birth, day)
     if age < policy.adult_age:
         return "under_18"
@@ -80,8 +81,14 @@ def load(catalog: Catalog, year: int, scope: str | None) -> YearFacts:
     return YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(day)])
 
 
-def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
-    facts = load(catalog, year, scope)
+def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
+            households: list[Household] | None = None) -> dict:
+    """`households` lets a caller that needs several years load the archive once."""
+    if households is None:
+        facts = load(catalog, year, scope)
+    else:
+        day = f"{year}-12-31"
+        facts = YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(day)])
     day_s = f"{year}-12-31"
     day = dt.date(year, 12, 31)
     first, last = f"{year}-01-01", day_s
@@ -109,7 +116,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy) -> d
         c["persons_end"] += p
         members = h.members_on(day_s)
         for m in members:
-            band = age_band(m, day, _policy_or_default(policy))
+            band = age_band(m, day, policy)
             if band:
                 bands[band] += 1
             disabled += bool(m.disability)
@@ -178,6 +185,3 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy) -> d
         "exits_by_reason": dict(exits_by_reason),
     }
 
-
-def _policy_or_default(policy: Policy | None) -> Policy:
-    return policy or Policy()

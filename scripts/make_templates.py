@@ -102,9 +102,38 @@ def notice(out: Path) -> None:
     doc.save(out)
 
 
+def inspection(out: Path) -> None:
+    doc = Document()
+    apply_page_setup(doc)
+    title(doc, "关于{{ scope_label }}{{ year }}年度最低生活保障档案检查情况的通报")
+    body(doc, "为规范最低生活保障管理，{{ office }}于{{ date_checked }}对{{ scope_label }}在保对象档案进行了检查，"
+              "共检查{{ checked }}户，档案齐全{{ complete }}户，完整率{{ rate }}。现将有关情况通报如下：")
+    heading(doc, "一、检查情况")
+    _table(doc, ["乡镇", "村(社区)", "检查户数", "档案齐全", "完整率", "发现问题"], "area_rows",
+           ["{{ r.township }}", "{{ r.village }}", "{{ r.checked }}", "{{ r.complete }}", "{{ r.rate }}", "{{ r.findings }}"])
+    heading(doc, "二、存在不足")
+    body(doc, "{%p for f in finding_rows %}", indent=False)
+    body(doc, "{{ loop.index }}. {{ f.title }}：{{ f.count }}处。{{ f.example }}")
+    body(doc, "{%p endfor %}", indent=False)
+    body(doc, "问题较多的户：", indent=False)
+    _table(doc, ["户编号", "村(社区)", "户主", "问题数", "主要问题"], "worst_rows",
+           ["{{ r.household_id }}", "{{ r.village }}", "{{ r.head }}", "{{ r.count }}", "{{ r.problems }}"])
+    heading(doc, "三、工作要求")
+    body(doc, "（一）立即整改。各乡镇（街道）要对照本通报列出的问题逐户核实，限期补齐档案材料，"
+              "对停保后仍发放、重复享受等问题及时追回资金并依规处理。")
+    body(doc, "（二）按期复核。严格按照A类{{ review_a }}个月、B类{{ review_b }}个月、C类{{ review_c }}个月开展定期复核，"
+              "做到应查尽查。")
+    body(doc, "（三）规范管理。严格执行村干部近亲属备案制度，落实“一户一档”，确保档案完整、规范、可查。")
+    doc.add_paragraph()
+    body(doc, "{{ office }}", indent=False, align_right=True)
+    body(doc, "{{ date_signed }}", indent=False, align_right=True)
+    doc.save(out)
+
+
 if __name__ == "__main__":
     target = ROOT / "templates"
     target.mkdir(exist_ok=True)
     summary(target / "summary.docx")
     notice(target / "notice.docx")
+    inspection(target / "inspection.docx")
     print("templates written:", sorted(p.name for p in target.glob("*.docx")))

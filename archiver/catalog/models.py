@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 STATUS_ACTIVE = "在保"
@@ -114,8 +116,9 @@ class Household:
         """The household number shown to people; a provisional one until a roster gives the real one."""
         return self.household_no or provisional_key(self.id)
 
-    def in_care_on(self, day: str) -> bool:
-        """在保 on `day`: the latest start/stop fact on or before it is a start (approval or 新增)."""
+    @functools.cached_property
+    def _status_facts(self) -> list[tuple[str, int]]:
+        """(date, 1 start / 0 stop), sorted; on the same day a stop sorts before a start."""
         facts: list[tuple[str, int]] = []
         if self.approved_on:
             facts.append((self.approved_on, 1))
@@ -124,34 +127,47 @@ class Household:
                 facts.append((e.date, 1))
             elif e.kind in STOP_KINDS:
                 facts.append((e.date, 0))
-        if not facts and self.snapshots:
-            facts = [(min(s.date for s in self.snapshots), 1)]
-        past = sorted(f for f in facts if f[0] <= day)
-        if not past:
+        if not any(v for _, v in facts):
+            if self.snapshots:
+                facts.append((min(s.date for s in self.snapshots), 1))
+            elif facts:  # only a 停保 is known: the household was in 保 before it, since before our records
+                facts.append(("0000-01-01", 1))
+        return sorted(facts)
+
+    def in_care_on(self, day: str) -> bool:
+        """在保 on `day`: the latest start/stop fact on or before it is a start (approval or 新增);
+        when a start and a stop share that date, the stop wins."""
+        facts = self._status_facts
+        i = bisect.bisect_right(facts, (day, 2))
+        if i == 0:
             return False
-        # on the same day a stop outranks a start (sorted puts 0 first, so take the max date's min)
-        last_date = past[-1][0]
-        return min(v for d, v in past if d == last_date) == 1
+        last_date = facts[i - 1][0]
+        j = bisect.bisect_left(facts, (last_date, 0))
+        return facts[j][1] == 1
+
+    @functools.cached_property
+    def _figure_facts(self) -> list[tuple[str, int, int | None, float | None]]:
+        facts: list[tuple[str, int, int | None, float | None]] = [(s.date, 0, s.persons, s.amount) for s in self.snapshots]
+        facts += [(e.date, 1, e.new_persons, e.new_amount) for e in self.events
+                  if e.kind not in STOP_KINDS and (e.new_persons is not None or e.new_amount is not None)]
+        facts.sort(key=lambda f: (f[0], f[1]))
+        # running values, so a lookup is one bisect
+        out = []
+        persons: int | None = None
+        amount: float | None = None
+        for d, k, p, a in facts:
+            persons = p if p is not None else persons
+            amount = a if a is not None else amount
+            out.append((d, k, persons, amount))
+        return out
 
     def figures_on(self, day: str) -> tuple[int | None, float | None]:
         """(persons, monthly amount) in force on `day` from the latest roster or change on or before it."""
-        facts: list[tuple[str, int, int | None, float | None]] = []
-        for s in self.snapshots:
-            facts.append((s.date, 0, s.persons, s.amount))
-        for e in self.events:
-            if e.kind in STOP_KINDS:
-                continue
-            if e.new_persons is not None or e.new_amount is not None:
-                facts.append((e.date, 1, e.new_persons, e.new_amount))
-        past = sorted((f for f in facts if f[0] <= day), key=lambda f: (f[0], f[1]))
-        persons: int | None = None
-        amount: float | None = None
-        for _, _, p, a in past:
-            persons = p if p is not None else persons
-            amount = a if a is not None else amount
-        if persons is None and not past:
+        facts = self._figure_facts
+        i = bisect.bisect_right(facts, (day, 2))
+        if i == 0:
             return self.persons, self.monthly_amount
-        return persons, amount
+        return facts[i - 1][2], facts[i - 1][3]
 
     def members_on(self, day: str) -> list[Member]:
         return [m for m in self.members if m.present_on(day)]

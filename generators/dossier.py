@@ -1,0 +1,171 @@
+"""Inspection-ready household dossiers (一户一档): cover page, checklist of required documents,
+table of contents with page numbers, then every document in the canonical order with a bookmark each.
+Images are placed on A4 pages, PDFs merged page for page. IDs on the cover are masked."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from pathlib import Path
+
+from archiver import qr
+from archiver.catalog.models import Document, Household
+from archiver.home import Home
+from archiver.policy import Policy
+from archiver.privacy import mask_id
+
+from . import completeness
+from .render import CJK_FONTS, esc
+
+ORDER = ["申请书", "承诺书", "户口簿", "身份证", "入户调查表", "收入证明", "民主评议记录", "公示记录", "审批表", "低保证",
+         "银行卡/存折", "复核记录", "其他"]
+A4 = (595.28, 841.89)
+
+
+@dataclass
+class Entry:
+    doc: Document
+    pages: int
+    start: int = 0  # first page number in the dossier (1-based)
+
+
+def ordered(docs: list[Document]) -> list[Document]:
+    rank = {t: i for i, t in enumerate(ORDER)}
+    return sorted(docs, key=lambda d: (rank.get(d.type, len(ORDER)), d.date or "", d.document_id))
+
+
+def _page_count(home: Home, d: Document) -> int:
+    import pymupdf
+
+    path = home.root / d.path
+    if path.suffix.lower() == ".pdf":
+        with pymupdf.open(path) as doc:
+            return doc.page_count
+    if path.suffix.lower() in (".tif", ".tiff"):
+        from PIL import Image
+
+        with Image.open(path) as img:
+            return getattr(img, "n_frames", 1)
+    if path.suffix.lower() == ".docx":
+        return 1
+    return 1
+
+
+def _front(h: Household, entries: list[Entry], policy: Policy, front_pages: int) -> str:
+    img = base64.b64encode(qr.png(h.key, scale=6)).decode()
+    members = "".join(f"<tr><td>{esc(m.name)}</td><td>{esc(m.relation)}</td><td>{esc(mask_id(m.id_number))}</td>"
+                      f"<td>{esc(m.removed_on and '已减少' or '')}</td></tr>" for m in h.members)
+    held: dict[str, list[Document]] = {}
+    for e in entries:
+        held.setdefault(e.doc.type, []).append(e.doc)
+    checklist = []
+    for need in policy.required_documents.get("在保", []):
+        got = [d for t in need.split("|") for d in held.get(t, [])]
+        mark = "✓" if got else "✗"
+        dates = "、".join(d.date or "日期不详" for d in got)
+        checklist.append(f"<tr><td>{esc(need.replace('|', '或'))}</td><td class='mark'>{mark}</td><td>{esc(dates)}</td></tr>")
+    reviews = held.get("复核记录", [])
+    last_review = max((d.date or "" for d in reviews), default="")
+    checklist.append(f"<tr><td>复核记录（{esc(h.category or '-')}类，每{policy.review_months.get(h.category or '', '-')}个月）</td>"
+                     f"<td class='mark'>{'✓' if reviews else '✗'}</td><td>{esc(last_review or '无')}</td></tr>")
+    toc = "".join(f"<tr><td>{i}</td><td>{esc(e.doc.type)}</td><td>{esc(e.doc.date or '日期不详')}</td>"
+                  f"<td>{esc(e.doc.source_name)}</td><td>{e.start + front_pages}</td></tr>" for i, e in enumerate(entries, 1))
+    missing = completeness.missing(h, policy)
+    css = f"""@page {{ size: A4; margin: 18mm 18mm 20mm 18mm; @bottom-center {{ content: counter(page); font-family: {CJK_FONTS}; font-size: 9pt; }} }}
+body {{ font-family: {CJK_FONTS}; font-size: 11pt; }}
+h1 {{ text-align: center; font-size: 22pt; margin: 4mm 0; }} h2 {{ font-size: 14pt; margin: 5mm 0 2mm; }}
+table {{ width: 100%; border-collapse: collapse; margin: 2mm 0; }} td, th {{ border: 1px solid #444; padding: 1.2mm 2mm; }}
+.qr {{ float: right; width: 32mm; }} .mark {{ text-align: center; font-size: 14pt; }} .page {{ page-break-before: always; }}"""
+    return f"""<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head><body>
+<img class="qr" src="data:image/png;base64,{img}">
+<h1>最低生活保障家庭档案</h1>
+<p>{esc(policy.office_name)}　户编号：<b>{esc(h.key)}</b></p>
+<table><tr><th>乡镇</th><td>{esc(h.township)}</td><th>村(社区)</th><td>{esc(h.village)}</td></tr>
+<tr><th>户主</th><td>{esc(h.head_name)}</td><th>身份证号</th><td>{esc(mask_id(h.head_id_number))}</td></tr>
+<tr><th>类别</th><td>{esc(h.area_type)}</td><th>分类</th><td>{esc(h.category or '-')}</td></tr>
+<tr><th>状态</th><td>{esc(h.status)}</td><th>月保障金额</th><td>{h.monthly_amount or 0:.2f}元</td></tr>
+<tr><th>纳入日期</th><td>{esc(h.approved_on or '')}</td><th>保障人数</th><td>{esc(h.persons or '')}</td></tr></table>
+<h2>家庭成员</h2><table><tr><th>姓名</th><th>关系</th><th>身份证号</th><th>备注</th></tr>{members}</table>
+<h2>材料清单</h2><table><tr><th>必备材料</th><th>有无</th><th>日期</th></tr>{''.join(checklist)}</table>
+<p>{'档案齐全。' if not missing else '缺少：' + esc('、'.join(missing))}</p>
+<div class="page"><h2>目录</h2><table><tr><th>序号</th><th>材料</th><th>日期</th><th>原文件</th><th>页码</th></tr>{toc}</table></div>
+</body></html>"""
+
+
+def build(home: Home, h: Household, policy: Policy, out: Path) -> Path:
+    import pymupdf
+    from weasyprint import HTML
+
+    entries = [Entry(d, _page_count(home, d)) for d in ordered(h.documents)]
+    page = 1
+    for e in entries:
+        e.start = page
+        page += e.pages
+    front_pages = 2
+    for _ in range(3):  # the front matter's own length decides the page numbers in its TOC
+        front = HTML(string=_front(h, entries, policy, front_pages)).write_pdf()
+        n = pymupdf.open(stream=front, filetype="pdf").page_count
+        if n == front_pages:
+            break
+        front_pages = n
+    result = pymupdf.open(stream=front, filetype="pdf")
+    toc = [[1, "封面与材料清单", 1], [1, "目录", front_pages]]
+    for e in entries:
+        at = result.page_count + 1
+        _append(result, home.root / e.doc.path)
+        toc.append([1, f"{e.doc.type} {e.doc.date or ''}".strip(), at])
+    result.set_toc(toc)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.save(str(out), garbage=3, deflate=True)
+    return out
+
+
+def _append(result, path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pymupdf
+
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        with pymupdf.open(path) as src:
+            result.insert_pdf(src)
+        return
+    if suffix == ".docx":
+        page = result.new_page(width=A4[0], height=A4[1])
+        page.insert_text((60, 80), f"Word文档：{path.name}", fontname="china-s", fontsize=12)
+        return
+    from PIL import Image, ImageSequence
+
+    with Image.open(path) as img:
+        for frame in ImageSequence.Iterator(img):
+            import io
+
+            buf = io.BytesIO()
+            frame.convert("L" if frame.mode in ("1", "L", "I;16") else "RGB").save(buf, format="JPEG", quality=85)
+            page = result.new_page(width=A4[0], height=A4[1])
+            margin = 20
+            page.insert_image(pymupdf.Rect(margin, margin, A4[0] - margin, A4[1] - margin), stream=buf.getvalue(),
+                              keep_proportion=True)
+
+
+def write_index(rows: list[tuple[Household, Path]], policy: Policy, folder: Path, village: str) -> None:
+    """索引 of a village's dossiers, as xlsx and PDF: household, head, status, documents, missing."""
+    import openpyxl
+    from weasyprint import HTML
+
+    header = ["户编号", "户主", "状态", "分类", "材料份数", "缺少材料", "文件"]
+    data = [[h.key, h.head_name, h.status, h.category or "", len(h.documents), "、".join(completeness.missing(h, policy)),
+             p.name] for h, p in rows]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "档案索引"
+    ws.append([f"{village}低保档案索引"])
+    ws.append(header)
+    for r in data:
+        ws.append(r)
+    wb.save(folder / "索引.xlsx")
+    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in data)
+    heads = "".join(f"<th>{esc(c)}</th>" for c in header)
+    css = f"@page {{ size: A4 landscape; margin: 15mm; }} body {{ font-family: {CJK_FONTS}; font-size: 10pt; }} " \
+          "table { width: 100%; border-collapse: collapse; } td, th { border: 1px solid #444; padding: 1mm; }"
+    HTML(string=f'<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head><body>'
+                f"<h1>{esc(village)}低保档案索引</h1><table><thead><tr>{heads}</tr></thead>{body}</table></body></html>"
+         ).write_pdf(str(folder / "索引.pdf"))
