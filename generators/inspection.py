@@ -180,7 +180,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
     worst = sorted(per_household.items(), key=lambda x: -len(x[1]))[:10]
     worst_rows = [{"household_id": k, "village": heads[k].village if k in heads else "", "head": heads[k].head_name if k in heads else "",
                    "count": len(fs), "problems": "、".join(sorted({TITLES.get(f.code, f.code) for f in fs}))} for k, fs in worst]
-    complete_all = sum(r["complete"] for r in area_rows)
+    complete_all = sum(int(str(r["complete"])) for r in area_rows)
     return {"office": policy.office_name, "scope_label": scope or "全县", "year": year or dt.date.today().year,
             "date_checked": cn_date(day), "date_signed": cn_date(today()), "checked": len(active), "complete": complete_all,
             "rate": f"{complete_all / max(len(active), 1) * 100:.1f}%", "area_rows": area_rows, "finding_rows": finding_rows,

@@ -87,8 +87,8 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     if households is None:
         facts = load(catalog, year, scope)
     else:
-        day = f"{year}-12-31"
-        facts = YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(day)])
+        end = f"{year}-12-31"
+        facts = YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(end)])
     day_s = f"{year}-12-31"
     day = dt.date(year, 12, 31)
     first, last = f"{year}-01-01", day_s
