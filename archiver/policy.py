@@ -25,6 +25,7 @@ class Policy:
     adult_age: int = 18
     male_retire: int = 60
     female_retire: int = 55
+    search_backend: str = "whoosh"
     required_documents: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_REQUIRED))
     raw: dict = field(default_factory=dict)
 
@@ -50,6 +51,7 @@ def parse(text: str) -> Policy:
         adult_age=int(age.get("adult", 18)),
         male_retire=int(age.get("male_retire", 60)),
         female_retire=int(age.get("female_retire", 55)),
+        search_backend=str(data.get("search", {}).get("backend", "whoosh")),
         required_documents={str(k): [str(x) for x in v] for k, v in data.get("completeness", DEFAULT_REQUIRED).items()},
         raw=data,
     )

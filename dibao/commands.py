@@ -117,14 +117,14 @@ def _reindex(home: Any, cat: Any) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from archiver.index import SearchIndex, sync
+    from archiver.index import open_index, sync
     from archiver.privacy import mask_id
 
     from .cli import _open, _print_json, _user
     from .progress import make_reporter
 
     home, cat = _open(args)
-    idx = SearchIndex(home)
+    idx = open_index(home)
     if not idx.usable():
         print("检索索引缺失或已损坏，正在从目录重建…… / index missing or broken, rebuilding", file=sys.stderr)
     sync(home, cat, make_reporter(True))  # also applies updates an interrupted ingest left queued

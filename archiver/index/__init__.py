@@ -74,22 +74,33 @@ def _fields(h: Household, texts: list[str]) -> dict:
 
 
 class SearchIndex:
-    """The interface the CLI and the web use; backends live behind it."""
+    """The interface the CLI and the web use. `backend` comes from policy.toml ([search] backend):
+    whoosh (default, small offices) or tantivy (county scale); see docs/PERFORMANCE.md for when to switch."""
 
-    def __init__(self, home: Home) -> None:
-        self.dir = home.index / "whoosh"
+    name = "whoosh"
+
+    def __init__(self, home: Home, folder: Path | None = None) -> None:
+        self.home = home
+        self.dir = folder or home.index / self.name
         self.version_file = home.index / "SCHEMA_VERSION"
         analysis.set_cache_dir(home.index / "jieba-cache")
 
-    def usable(self) -> bool:
-        from whoosh import index as windex
+    @property
+    def version(self) -> str:
+        return f"{self.name}-{SCHEMA_VERSION}"
 
-        if not self.version_file.exists() or self.version_file.read_text().strip() != SCHEMA_VERSION:
+    def usable(self) -> bool:
+        if not self.version_file.exists() or self.version_file.read_text().strip() != self.version:
             return False
         try:
-            return windex.exists_in(str(self.dir)) and windex.open_dir(str(self.dir)).doc_count() >= 0
+            return self._opens()
         except Exception:
             return False
+
+    def _opens(self) -> bool:
+        from whoosh import index as windex
+
+        return windex.exists_in(str(self.dir)) and windex.open_dir(str(self.dir)).doc_count() >= 0
 
     def open(self):  # type: ignore[no-untyped-def]
         from whoosh import index as windex
@@ -123,19 +134,21 @@ class SearchIndex:
             for hid in hids:
                 w.delete_by_term("hid", hid)
 
-    def create_empty(self, target: Path) -> None:
+    def create_empty(self) -> None:
         from whoosh import index as windex
 
-        target.mkdir(parents=True, exist_ok=True)
-        windex.create_in(str(target), _schema())
+        self.dir.mkdir(parents=True, exist_ok=True)
+        windex.create_in(str(self.dir), _schema())
+
+    def hits(self, q: query.Query, scope: Scope, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        ix = self.open()
+        with ix.searcher() as s:
+            found = s.search(query.to_whoosh(q, scope), limit=limit)
+            return len(found), [(int(hit["hid"]), float(hit.score)) for hit in found]
 
     def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None) -> SearchResult:
         q = query.parse(text)
-        ix = self.open()
-        with ix.searcher() as s:
-            hits = s.search(query.to_whoosh(q, scope or Scope()), limit=limit)
-            total = len(hits)
-            rows = [(int(hit["hid"]), float(hit.score)) for hit in hits]
+        total, rows = self.hits(q, scope or Scope(), limit)
         results = []
         for hid, score in rows:
             h = cat.household(hid)
@@ -144,6 +157,100 @@ class SearchIndex:
             docs, snippet = query.matched_documents(cat, h, q)
             results.append(Hit(h, score, docs, snippet))
         return SearchResult(text, total, results)
+
+
+class TantivyIndex(SearchIndex):
+    """The same documents and query language on tantivy (Rust): for county-scale archives."""
+
+    name = "tantivy"
+    TEXT = ("words", "grams", "names", "ids", "doctypes")
+    RAW = ("township", "village", "area_type", "category", "status")
+
+    def _schema(self):  # type: ignore[no-untyped-def]
+        import tantivy
+
+        sb = tantivy.SchemaBuilder()
+        sb.add_text_field("hid", stored=True, tokenizer_name="raw")
+        sb.add_text_field("fp", stored=True, tokenizer_name="raw", index_option="basic")
+        for f in self.TEXT:
+            sb.add_text_field(f, stored=False, tokenizer_name="whitespace", index_option="position")
+        for f in self.RAW:
+            sb.add_text_field(f, stored=False, tokenizer_name="raw", index_option="basic")
+        return sb.build()
+
+    def open(self):  # type: ignore[no-untyped-def]
+        import tantivy
+
+        return tantivy.Index(self._schema(), path=str(self.dir), reuse=True)
+
+    def _opens(self) -> bool:
+        return (self.dir / "meta.json").exists() and self.open().searcher().num_docs >= 0
+
+    def create_empty(self) -> None:
+        import tantivy
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tantivy.Index(self._schema(), path=str(self.dir), reuse=False)
+
+    def stored_fingerprints(self) -> dict[str, str]:
+        import tantivy
+
+        ix = self.open()
+        s = ix.searcher()
+        n = s.num_docs
+        if not n:
+            return {}
+        out = {}
+        for _, addr in s.search(tantivy.Query.all_query(), n).hits:
+            d = s.doc(addr)
+            out[d["hid"][0]] = d["fp"][0]
+        return out
+
+    def update(self, cat: Catalog, households: list[Household], reporter=None) -> None:  # type: ignore[no-untyped-def]
+        import tantivy
+
+        if not households:
+            return
+        analysis.add_words(w for h in households for w in [h.village, h.township, *(m.name for m in h.members)])
+        ix = self.open()
+        writer = ix.writer(heap_size=256_000_000, num_threads=1)
+        for h in households:
+            fields = _fields(h, _texts(cat, h))
+            writer.delete_documents("hid", fields["hid"])
+            writer.add_document(tantivy.Document(**{k: v for k, v in fields.items() if v != ""}))
+            if reporter:
+                reporter.advance()
+        writer.commit()
+        writer.wait_merging_threads()
+
+    def delete(self, hids: list[str]) -> None:
+        if not hids:
+            return
+        writer = self.open().writer(heap_size=50_000_000, num_threads=1)
+        for hid in hids:
+            writer.delete_documents("hid", hid)
+        writer.commit()
+        writer.wait_merging_threads()
+
+    def hits(self, q: query.Query, scope: Scope, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        ix = self.open()
+        s = ix.searcher()
+        found = s.search(query.to_tantivy(q, scope, ix.schema), limit)
+        return found.count or 0, [(int(s.doc(addr)["hid"][0]), float(score)) for score, addr in found.hits]
+
+
+BACKENDS: dict[str, type[SearchIndex]] = {"whoosh": SearchIndex, "tantivy": TantivyIndex}
+
+
+def open_index(home: Home, folder: Path | None = None) -> SearchIndex:
+    """The backend the office chose in policy.toml ([search] backend = "whoosh" | "tantivy")."""
+    from archiver.policy import load
+
+    try:
+        name = load(home.root).search_backend
+    except ValueError:
+        name = "whoosh"
+    return BACKENDS.get(name, SearchIndex)(home, folder)
 
 
 @dataclass
@@ -167,7 +274,7 @@ def _texts(cat: Catalog, h: Household) -> list[str]:
 
 def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-untyped-def]
     """Apply the catalog's pending index updates (after every ingest); rebuild when the index is unusable."""
-    idx = SearchIndex(home)
+    idx = open_index(home)
     if not idx.usable():
         rebuild(home, cat, reporter)
         return -1
@@ -185,24 +292,24 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
 
 def rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no-untyped-def]
     """Build a fresh index beside the old one and swap; the old one is only removed once the new one is whole."""
-    idx = SearchIndex(home)
+    idx = open_index(home)
     dirty = cat.dirty_households()
-    fresh = home.index / f"whoosh.new-{int(time.time())}"
+    fresh = home.index / f"{idx.name}.new-{int(time.time())}"
     shutil.rmtree(fresh, ignore_errors=True)
-    idx.create_empty(fresh)
+    building = type(idx)(home, fresh)
+    building.create_empty()
     households = cat.households(full=True)
     if reporter:
         reporter.start(len(households), "重建检索索引 / rebuilding index")
-    building = SearchIndex(home)
-    building.dir = fresh
     building.update(cat, households, reporter)
+    del building
     if idx.dir.exists():
-        aside = home.index / f"whoosh.old-{int(time.time())}"
+        aside = home.index / f"{idx.name}.old-{int(time.time())}"
         idx.dir.rename(aside)
         shutil.rmtree(aside, ignore_errors=True)
     fresh.rename(idx.dir)
-    idx.version_file.write_text(SCHEMA_VERSION)
-    (home.index / "meta.json").write_text(json.dumps({"backend": "whoosh", "households": len(households)}))
+    idx.version_file.write_text(idx.version)
+    (home.index / "meta.json").write_text(json.dumps({"backend": idx.name, "households": len(households)}))
     cat.clear_dirty(dirty)
 
 
@@ -211,7 +318,7 @@ def drift(home: Home, cat: Catalog) -> list:  # type: ignore[no-untyped-def]
     difference, or an index that exists but cannot be opened, is an error."""
     from archiver.check import ERROR, WARNING, Finding
 
-    idx = SearchIndex(home)
+    idx = open_index(home)
     pending = set(cat.dirty_households())
     if not idx.usable():
         built = idx.version_file.exists()

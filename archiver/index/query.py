@@ -85,6 +85,44 @@ def to_whoosh(q: Query, scope: Scope):  # type: ignore[no-untyped-def]
     return And(clauses) if clauses else Every()
 
 
+def to_tantivy(q: Query, scope: Scope, schema):  # type: ignore[no-untyped-def]
+    """The same query for the tantivy backend (names and IDs boosted as in whoosh)."""
+    from tantivy import Occur
+    from tantivy import Query as T
+
+    def term(f: str, v: str):  # type: ignore[no-untyped-def]
+        return T.term_query(schema, f, v)
+
+    def all_of(qs: list):  # type: ignore[no-untyped-def]
+        return qs[0] if len(qs) == 1 else T.boolean_query([(Occur.Must, x) for x in qs])
+
+    def seq(f: str, toks: list[str]):  # type: ignore[no-untyped-def]
+        return T.phrase_query(schema, f, toks) if len(toks) > 1 else term(f, toks[0])
+
+    clauses = []
+    for w in q.words:
+        options = [T.boost_query(term("names", w), 4.0)]
+        toks = analysis.words(w)
+        if toks:
+            options.append(all_of([term("words", t) for t in toks]))
+        grams = analysis.bigrams(w)
+        if grams:
+            options.append(seq("grams", grams))
+        clauses.append(T.boolean_query([(Occur.Should, o) for o in options]))
+    for p in q.phrases:
+        grams = analysis.bigrams(p)
+        clauses.append(seq("grams", grams) if grams else all_of([term("words", t) for t in analysis.words(p)]))
+    for d in q.digits:
+        clauses.append(T.boost_query(term("ids", d), 8.0))
+    for f, v in q.filters.items():
+        clauses.append(term(f, v))
+    if scope.township:
+        clauses.append(term("township", scope.township))
+    if scope.village:
+        clauses.append(term("village", scope.village))
+    return all_of(clauses) if clauses else T.all_query()
+
+
 def matched_documents(cat: Catalog, h: Household, q: Query) -> tuple[list[str], str]:
     """Which of the household's documents contain the query's words, and a highlighted snippet."""
     needles = [analysis.normalise(t) for t in q.words + q.phrases if not re.fullmatch(r"[a-z]+", t)]

@@ -83,3 +83,18 @@ def test_drift_is_detected_and_a_broken_index_is_rebuilt(dibao, archive) -> None
     shutil.rmtree(dibao.home / "index" / "whoosh")
     assert dibao("reindex").returncode == 0
     assert first(dibao, "张秀英")[0] == archive[0]["no"]
+
+
+def test_tantivy_backend_gives_the_same_answers(dibao, archive) -> None:
+    policy = dibao.home / "policy.toml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace('backend = "whoosh"', 'backend = "tantivy"'),
+                      encoding="utf-8")
+    assert dibao("reindex").returncode == 0
+    assert (dibao.home / "index" / "tantivy").is_dir()
+    assert first(dibao, "張秀英")[0] == archive[0]["no"]
+    assert first(dibao, "zxy")[0] == archive[0]["no"]
+    assert first(dibao, archive[3]["members"][0][1][-6:]) == [archive[3]["no"]]
+    assert first(dibao, '"黑山羊14只"') == [archive[1]["no"]]
+    assert first(dibao, f"陈建国 村:{archive[1]['village']}") == [archive[1]["no"]]
+    assert first(dibao, "陈建国 张秀英") == []
+    assert dibao("check").returncode == 0
