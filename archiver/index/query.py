@@ -97,7 +97,8 @@ def to_tantivy(q: Query, scope: Scope, schema):  # type: ignore[no-untyped-def]
         return qs[0] if len(qs) == 1 else T.boolean_query([(Occur.Must, x) for x in qs])
 
     def seq(f: str, toks: list[str]):  # type: ignore[no-untyped-def]
-        return T.phrase_query(schema, f, toks) if len(toks) > 1 else term(f, toks[0])
+        words: list[str | tuple[int, str]] = list(toks)
+        return T.phrase_query(schema, f, words) if len(toks) > 1 else term(f, toks[0])
 
     clauses = []
     for w in q.words:
