@@ -177,13 +177,18 @@ def cmd_household_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def household_or_fail(cat: Catalog, key: str) -> Household:
+    """The household a 户编号 or a member's ID number names, or a usage error (ID masked)."""
+    hid = cat.resolve_key(key)
+    h = cat.household(hid) if hid is not None else None
+    if h is None:
+        raise UsageError(f"找不到户：{mask_id(key) if len(key) == 18 else key}（户编号或成员身份证号）/ no such household")
+    return h
+
+
 def cmd_household_show(args: argparse.Namespace) -> int:
     home, cat = _open(args)
-    hid = cat.resolve_key(args.key)
-    if hid is None:
-        raise UsageError(f"找不到户：{mask_id(args.key) if len(args.key) == 18 else args.key}（户编号或成员身份证号）/ no such household")
-    h = cat.household(hid)
-    assert h is not None
+    h = household_or_fail(cat, args.key)
     with cat.transaction():
         cat.audit(_user(), "household.view", h.key, "cli")
     data = _household_json(h, True)

@@ -83,13 +83,11 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
     from archiver import classify
     from archiver.documents import file_quarantined
 
-    from .cli import _open, _user
+    from .cli import _open, _user, household_or_fail
     from .errors import UsageError
 
     home, cat = _open(args)
-    hid = cat.resolve_key(args.key)
-    if hid is None:
-        raise UsageError(f"找不到户：{args.key} / no such household")
+    hid = household_or_fail(cat, args.key).id
     doc_type = None
     if args.type:
         doc_type = classify.normalise_type(args.type)
@@ -189,18 +187,14 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import coversheet
 
-    from .cli import _open, _user
+    from .cli import _open, _user, household_or_fail
     from .errors import UsageError
 
     home, cat = _open(args)
     if bool(args.key) == bool(args.village):
         raise UsageError("请给出户编号或 --village 之一 / give a household key or --village")
     if args.key:
-        hid = cat.resolve_key(args.key)
-        h = cat.household(hid) if hid is not None else None
-        if h is None:
-            raise UsageError(f"找不到户：{args.key} / no such household")
-        households = [h]
+        households = [household_or_fail(cat, args.key)]
     else:
         households = cat.households(Scope(village=args.village))
         if not households:
@@ -320,7 +314,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import dossier
 
-    from .cli import _open
+    from .cli import _open, household_or_fail
     from .errors import UsageError
     from .progress import make_reporter
 
@@ -329,10 +323,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     if bool(args.key) == bool(args.village):
         raise UsageError("请给出户编号或 --village 之一 / give a household key or --village")
     if args.key:
-        hid = cat.resolve_key(args.key)
-        h = cat.household(hid) if hid is not None else None
-        if h is None:
-            raise UsageError(f"找不到户：{args.key} / no such household")
+        h = household_or_fail(cat, args.key)
         out = dossier.build(home, h, policy, Path(args.output))
         _generated(cat, "dossier", h.key, out)
         print(f"已生成档案：{out}（{len(h.documents)} 份材料）/ dossier written")

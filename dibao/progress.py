@@ -8,6 +8,8 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from archiver.pipeline import Silent
+
 
 class RichReporter:
     def __init__(self) -> None:
@@ -35,21 +37,14 @@ class RichReporter:
         self.progress.console.print(message)
 
 
-class QuietReporter:
+class QuietReporter(Silent):
+    """Silent, usable as a context manager like RichReporter."""
+
     def __enter__(self) -> QuietReporter:
         return self
 
     def __exit__(self, *exc: object) -> None:
         return None
-
-    def start(self, total: int, label: str) -> None:
-        pass
-
-    def advance(self, n: int = 1) -> None:
-        pass
-
-    def note(self, message: str) -> None:
-        pass
 
 
 def make_reporter(quiet: bool) -> RichReporter | QuietReporter:
