@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from archiver import idcard
 from archiver.catalog import Catalog, Scope
-from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member
+from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
 from archiver.policy import Policy
 
 
@@ -76,14 +76,15 @@ def is_overdue(h: Household, day: str, policy: Policy) -> bool:
 def load(catalog: Catalog, year: int, scope: str | None) -> YearFacts:
     if scope and scope not in {n for t, vs in catalog.area_names().items() for n in [t, *vs]}:
         raise UnknownScope(f"范围不存在：{scope}（应为乡镇或村名）/ unknown scope")
-    households = catalog.households(Scope(name=scope), full=True)
+    households = catalog.households(Scope(name=scope), full=True, payments=False)
     day = f"{year}-12-31"
     return YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(day)])
 
 
 def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
-            households: list[Household] | None = None) -> dict:
-    """`households` lets a caller that needs several years load the archive once."""
+            households: list[Household] | None = None, monthly_series: bool = True) -> dict:
+    """`households` lets a caller that needs several years load the archive once; `monthly_series`
+    (persons in 保 at each month's end, for the chart) can be skipped when only the totals are wanted."""
     if households is None:
         facts = load(catalog, year, scope)
     else:
@@ -144,17 +145,17 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
 
     quarters = [0.0, 0.0, 0.0, 0.0]
     monthly = [0.0] * 12
-    for pay in catalog.payments_in_scope(Scope(name=scope)):
-        months = pay.months()
-        share = pay.amount / len(months)
+    for start, end, amount in catalog.payment_totals(Scope(name=scope)):
+        months = Payment(start, end, amount).months()
+        share = amount / len(months)
         for ym in months:
             y, mo = map(int, ym.split("-"))
             if y == year:
                 quarters[(mo - 1) // 3] += share
                 monthly[mo - 1] += share
     total = round(sum(quarters), 2)
-    persons_by_month = []
-    for mo in range(1, 13):
+    persons_by_month: list[int] = []
+    for mo in range(1, 13 if monthly_series else 1):
         end = (dt.date(year + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
         persons_by_month.append(sum(
             (h.figures_on(end)[0] or len(h.members_on(end))) for h in facts.households if h.in_care_on(end)))
@@ -179,7 +180,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
         # extra figures the documents use
         "by_category": by_category,
         "monthly_amount_end": round(amount_end, 2),
-        "avg_monthly_per_person": round(total / max(sum(persons_by_month), 1), 2) if total else 0.0,
+        "avg_monthly_per_person": round(total / max(sum(persons_by_month), 1), 2) if total and persons_by_month else 0.0,
         "disbursed_by_month": [round(x, 2) for x in monthly],
         "persons_by_month": persons_by_month,
         "exits_by_reason": dict(exits_by_reason),

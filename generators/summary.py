@@ -21,7 +21,7 @@ BANDS = {"under_18": "未成年人（18岁以下）", "working_age": "劳动年�
 def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     facts = stats.load(cat, year, scope)
     s = stats.compute(cat, year, scope, policy, facts.households)
-    prev = stats.compute(cat, year - 1, scope, policy, facts.households)
+    prev = stats.compute(cat, year - 1, scope, policy, facts.households, monthly_series=False)
     day = f"{year}-12-31"
     persons = max(s["persons_end"], 1)
     age_rows = [{"band": BANDS[k], "count": v, "share": f"{v / persons * 100:.1f}%"} for k, v in s["by_age_band"].items()]

@@ -278,8 +278,10 @@ class Catalog:
             "JOIN documents d ON d.id = p.document_id ORDER BY p.document_id, p.page_no")
 
     # ------------------------------------------------------------------ the query API (read-only)
-    def households(self, scope: Scope = Scope(), status: str | None = None, full: bool = False) -> list[Household]:
-        """Households in scope; `full` also loads members, events, snapshots, payments and documents."""
+    def households(self, scope: Scope = Scope(), status: str | None = None, full: bool = False,
+                   payments: bool = True) -> list[Household]:
+        """Households in scope with members; `full` also loads events, snapshots, documents and (unless
+        `payments` is False, as the yearly figures need none per household) payments."""
         where, args = scope.sql("h")
         if status:
             where += " AND h.status = ?"
@@ -295,7 +297,7 @@ class Catalog:
             if m["household_id"] in out:
                 out[m["household_id"]].members.append(_member(m))
         if full:
-            self._load_facts(out, ids_sql, args)
+            self._load_facts(out, ids_sql, args, payments)
         return list(out.values())
 
     def household(self, household_id: int) -> Household | None:
@@ -307,7 +309,7 @@ class Catalog:
         self._load_facts({household_id: h}, "SELECT ?", [household_id])
         return h
 
-    def _load_facts(self, out: dict[int, Household], ids_sql: str, args: list[Any]) -> None:
+    def _load_facts(self, out: dict[int, Household], ids_sql: str, args: list[Any], payments: bool = True) -> None:
         for e in self.db.execute(f"SELECT e.*, f.source_name FROM events e LEFT JOIN files f ON f.id = e.source_file_id "
                                  f"WHERE household_id IN ({ids_sql}) ORDER BY date, e.id", args):
             if e["household_id"] in out:
@@ -317,7 +319,9 @@ class Catalog:
         for s in self.db.execute(f"SELECT * FROM snapshots WHERE household_id IN ({ids_sql}) ORDER BY date", args):
             if s["household_id"] in out:
                 out[s["household_id"]].snapshots.append(Snapshot(s["date"], s["persons"], s["amount"]))
-        for p in self.db.execute(f"SELECT * FROM payments WHERE household_id IN ({ids_sql}) ORDER BY period_start", args):
+        rows = self.db.execute(f"SELECT * FROM payments WHERE household_id IN ({ids_sql}) ORDER BY period_start",
+                               args) if payments else []
+        for p in rows:
             if p["household_id"] in out:
                 out[p["household_id"]].payments.append(Payment(
                     p["period_start"], p["period_end"], p["amount"], p["persons"], p["bank_account"] or "",
@@ -327,12 +331,12 @@ class Catalog:
                 out[d["household_id"]].documents.append(Document(
                     d["id"], d["type"], d["date"], d["source_name"], d["sha256"], d["path"], d["page_count"], d["pages"]))
 
-    def payments_in_scope(self, scope: Scope = Scope()) -> list[Payment]:
-        """Payments as the sheets list them: by the township/village written on the payment row."""
+    def payment_totals(self, scope: Scope = Scope()) -> list[tuple[str, str, float]]:
+        """(first month, last month, total) per period, by the township/village written on the payment rows."""
         where, args = scope.sql("p")
-        rows = self.db.execute(f"SELECT * FROM payments p WHERE {where}", args)
-        return [Payment(r["period_start"], r["period_end"], r["amount"], r["persons"], r["bank_account"] or "",
-                        r["township"] or "", r["village"] or "") for r in rows]
+        rows = self.db.execute(f"SELECT period_start, period_end, sum(amount) FROM payments p WHERE {where} "
+                               "GROUP BY period_start, period_end", args)
+        return [(r[0], r[1], float(r[2])) for r in rows]
 
     def area_names(self) -> dict[str, list[str]]:
         """township → villages, as the catalog knows them."""
