@@ -95,3 +95,33 @@ def test_search_queries_rank_the_expected_household_first(ingested) -> None:
         assert expect & set(ids[:3]), q
         first += bool(ids) and ids[0] in expect
     assert first >= 0.95 * len(truth["queries"])
+
+
+def test_summary_and_notice_on_the_sample(ingested, tmp_path: Path) -> None:
+    import re
+    import subprocess
+
+    from docx import Document
+
+    run, truth = ingested
+    out = tmp_path / "summary.docx"
+    run("report", "summary", "--year", "2025", "-o", str(out))
+    d = Document(str(out))
+    text = "\n".join(p.text for p in d.paragraphs)
+    want = truth["stats"]["2025"]["county"]
+    assert f"{want['households_end']}户{want['persons_end']}人" in text
+    assert f"新增低保对象{want['new_households']}户{want['new_persons']}人" in text
+    assert f"{want['disbursed_total'] / 10000:.2f}万元" in text
+    assert len(d.inline_shapes) == 2
+    for township, block in truth["stats"]["2025"]["townships"].items():
+        t_out = tmp_path / f"{township}.docx"
+        run("report", "summary", "--year", "2025", "--scope", township, "-o", str(t_out))
+        t_text = "\n".join(p.text for p in Document(str(t_out)).paragraphs)
+        assert f"{block['households_end']}户{block['persons_end']}人" in t_text
+    village = next(iter(truth["townships"].values()))[0]
+    pdf = tmp_path / "notice.pdf"
+    run("report", "notice", "--village", village, "--kind", "新增", "--from", "2025-06-01", "-o", str(pdf))
+    ptext = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert village in ptext
+    assert not re.search(r"(?<!\d)\d{17}[\dXx](?!\d)", ptext)
+    assert not [h for h in truth["households"] if h["bank_account"] in ptext]

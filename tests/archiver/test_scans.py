@@ -134,3 +134,22 @@ def test_encrypted_pdf_is_quarantined(dibao, tmp_path: Path) -> None:
     doc.save(tmp_path / "加密.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="1234", owner_pw="1234")
     dibao("ingest", str(tmp_path / "加密.pdf"), "--quiet")
     assert "密码" in dibao.json("quarantine", "list")["items"][0]["reason"]
+
+
+def test_multi_page_tiff_and_word_file(dibao, county, tmp_path: Path) -> None:
+    import docx
+
+    a, b = county[0], county[2]
+    frames = [render_form(["低保对象定期复核记录", f"户主：{a['members'][0][0]} 身份证号：{a['members'][0][1]}", "复核日期：2025年5月6日"]),
+              render_form(["低保对象定期复核记录", f"户主：{b['members'][0][0]} 身份证号：{b['members'][0][1]}", "复核日期：2025年5月7日"])]
+    frames[0].save(tmp_path / "batch.tif", save_all=True, append_images=frames[1:], compression="tiff_deflate")
+    d = docx.Document()
+    d.add_paragraph("承诺书")
+    d.add_paragraph(f"本人{county[3]['members'][0][0]}（身份证号：{county[3]['members'][0][1]}）承诺所报情况属实。")
+    d.add_paragraph("2025年3月3日")
+    d.save(str(tmp_path / "承诺书.docx"))
+    dibao("ingest", str(tmp_path / "batch.tif"), str(tmp_path / "承诺书.docx"), "--quiet")
+    assert [(x["type"], x["date"]) for x in docs_of(dibao, a["no"])] == [("复核记录", "2025-05-06")]
+    assert [(x["type"], x["date"]) for x in docs_of(dibao, b["no"])] == [("复核记录", "2025-05-07")]
+    assert [(x["type"], x["path"].endswith(".docx")) for x in docs_of(dibao, county[3]["no"])] == [("承诺书", True)]
+    assert dibao("check").returncode == 0

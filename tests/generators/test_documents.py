@@ -94,6 +94,13 @@ def test_notice_pdf_has_period_rows_and_no_sensitive_numbers(county) -> None:
     assert not ID_RE.search(text)
     assert "6228" not in text  # bank accounts start so in the builder
     assert "第1页/共1页" in text.replace(" ", "")
+    # the page renders: Chinese glyphs, not empty boxes or a blank page
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(out), str(base / "notice-page")], check=True)
+    from PIL import Image, ImageStat
+
+    page = Image.open(next(base.glob("notice-page*.png"))).convert("L")
+    assert ImageStat.Stat(page).mean[0] < 250  # ink on the page
+    assert subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout.count("CJK") >= 1
 
 
 def test_notice_docx_masks_names_when_policy_says_so(county) -> None:
