@@ -111,7 +111,7 @@ def run_tantivy(folder: Path, docs: list, qs: list) -> tuple[float, int, list[fl
     query.to_tantivy(query.parse("低保"), Scope(), ix.schema)  # loads jieba's dictionary once, untimed
     s = ix.searcher()
     lat = []
-    for kind, terms, village in qs:
+    for _kind, terms, village in qs:
         text = " ".join(terms) + (f" 村:{village}" if village else "")
         t = time.perf_counter()
         res = s.search(query.to_tantivy(query.parse(text), Scope(), ix.schema), 20)
