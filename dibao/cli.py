@@ -64,6 +64,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from archiver.documents import handle
+    from archiver.index import sync
     from archiver.pipeline import Ingestor
 
     home, cat = _open(args)
@@ -72,10 +74,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not p.exists():
             raise UsageError(f"路径不存在：{p} / no such file or folder")
     reporter = make_reporter(args.quiet)
-    ingestor = Ingestor(home, cat, reporter, document_handler=_document_handler(home, cat), remove_sources=args.move)
+    ingestor = Ingestor(home, cat, reporter, document_handler=handle, remove_sources=args.move)
     with reporter:
         report = ingestor.run(paths)
-    _index_after(home, cat, args.quiet)
+    sync(home, cat, make_reporter(args.quiet))  # after the catalog commits: the index is never ahead
     counts = report.counts()
     if args.json:
         _print_json({"batch": report.batch_id, **counts,
@@ -96,42 +98,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _document_handler(home: Home, cat: Catalog):  # type: ignore[no-untyped-def]
-    """Scans and Word files go through the document pipeline when it is installed."""
-    try:
-        from archiver.documents import handle
-    except ImportError:
-        return None
-    return handle
-
-
-def _index_after(home: Home, cat: Catalog, quiet: bool) -> None:
-    try:
-        from archiver.index import sync
-    except ImportError:
-        return
-    sync(home, cat, make_reporter(quiet))
-
-
 def cmd_check(args: argparse.Namespace) -> int:
+    from archiver.index import drift, rebuild
+
     home, cat = _open(args)
-    findings = checks.run(home, cat)
-    try:
-        from archiver.index import drift
-        findings += drift(home, cat)
-    except ImportError:
-        pass
+    findings = checks.run(home, cat) + drift(home, cat)
     if args.repair:
         for line in checks.repair(home, findings):
             print(line)
-        try:
-            from archiver.index import rebuild
-            if any(f.code.startswith("index") for f in findings):
-                rebuild(home, cat, make_reporter(True))
-                print("已重建检索索引 / search index rebuilt")
-        except ImportError:
-            pass
-        findings = checks.run(home, cat)
+        if any(f.code.startswith("index") for f in findings):
+            rebuild(home, cat, make_reporter(True))
+            print("已重建检索索引 / search index rebuilt")
+        findings = checks.run(home, cat) + drift(home, cat)
     errors = [f for f in findings if f.severity == checks.ERROR]
     for f in findings:
         print(f"{'错误' if f.severity == checks.ERROR else '提示'} [{f.code}] {f.message} {f.path}".rstrip())

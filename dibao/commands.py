@@ -105,10 +105,8 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
 
 
 def _reindex(home: Any, cat: Any) -> None:
-    try:
-        from archiver.index import sync
-    except ImportError:
-        return
+    from archiver.index import sync
+
     from .progress import make_reporter
 
     sync(home, cat, make_reporter(True))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import shutil
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -28,6 +27,3 @@ def html_to_pdf(markup: str, out: Path) -> Path:
     HTML(string=markup, base_url=str(TEMPLATES)).write_pdf(str(out))
     return out
 
-
-def have_cjk_font() -> bool:
-    return shutil.which("fc-list") is not None

@@ -20,7 +20,7 @@ def bad_check_digit(valid: str) -> str:
     return valid[:-1] + last
 
 
-def write_xlsx(path: Path, rows: list[list[object]], sheet: str = "Sheet1", text_ids: bool = True) -> Path:
+def write_xlsx(path: Path, rows: list[list[object]], sheet: str = "Sheet1") -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = sheet
