@@ -56,7 +56,9 @@ def locate(rows: list[list[object]]) -> Header | None:
         candidates = [(len(cols), r, r + 1, cols, labels)]
         if r + 1 < len(rows) and _looks_like_header(rows[r + 1]):
             cols2, labels2 = _map(rows[r], rows[r + 1])
-            candidates.append((len(cols2), r + 1, r + 2, cols2, labels2))
+            # a two-row header only when the upper row adds names the lower one lacks (not a title above it)
+            if len(cols2) > len(_map(rows[r + 1], None)[0]):
+                candidates.append((len(cols2), r + 1, r + 2, cols2, labels2))
         for score, last, start, cols, labels in candidates:
             if score > best_score:
                 best_score = score

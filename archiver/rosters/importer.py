@@ -73,14 +73,18 @@ def apply(catalog: Catalog, sheets: list[_ParsedSheet], file_id: int,
             _apply_roster(catalog, s, file_id, result, progress)
         elif s.parsed.kind == k.CHANGE:
             for row in s.parsed.rows:
-                hid = _household_for_head(catalog, row.head_id, row.head_name, row.township, row.village, result)
+                hid = _household_for(catalog, row, result, s.name)
+                if hid is None:
+                    continue
                 result.events_added += catalog.add_event(hid, row.event, file_id)
                 result.rows += 1
                 if progress:
                     progress(1)
         else:
             for row in s.parsed.rows:
-                hid = _household_for_head(catalog, row.head_id, row.head_name, row.township, row.village, result)
+                hid = _household_for(catalog, row, result, s.name)
+                if hid is None:
+                    continue
                 result.payments_added += catalog.add_payment(hid, row.payment, file_id, row.row)
                 if row.payment.bank_account:
                     current = catalog.household_row(hid)
@@ -92,16 +96,23 @@ def apply(catalog: Catalog, sheets: list[_ParsedSheet], file_id: int,
     return result
 
 
-def _household_for_head(catalog: Catalog, head_id: str, head_name: str, township: str, village: str,
-                        result: ImportResult) -> int:
-    """The household a change or payment row means: by its head, else by the one household the person is in."""
-    ids = catalog.household_ids_by_head(head_id) or catalog.household_ids_by_member(head_id)
-    if ids:
-        hid = ids[0]
-    else:
-        hid = catalog.create_household(township=township, village=village, head_name=head_name, head_id_number=head_id)
-        catalog.add_member(hid, _member_from_id(head_name, head_id, "户主"))
-        result.households_created += 1
+def _household_for(catalog: Catalog, row: k.ChangeRow | k.PaymentRow, result: ImportResult, sheet: str) -> int | None:
+    """The household a change or payment row means: by 户编号, else by its head, else by the one household
+    the person is in; a new household when the ID is known nowhere. A 户编号 alone that names no household
+    is a rejected row (we never create a household without a person)."""
+    hid = catalog.household_id_by_no(row.household_no) if row.household_no else None
+    if hid is None and row.head_id:
+        ids = catalog.household_ids_by_head(row.head_id) or catalog.household_ids_by_member(row.head_id)
+        hid = ids[0] if ids else None
+        if hid is None:
+            hid = catalog.create_household(household_no=row.household_no or None, township=row.township,
+                                           village=row.village, head_name=row.head_name, head_id_number=row.head_id)
+            catalog.add_member(hid, _member_from_id(row.head_name, row.head_id, "户主"))
+            result.households_created += 1
+    if hid is None:
+        result.errors.append(k.RowError(sheet, row.row, "户编号", f"户编号{row.household_no}不在档案中，且没有户主身份证号 / "
+                                                                  "unknown household number and no ID"))
+        return None
     result.touched.add(hid)
     return hid
 

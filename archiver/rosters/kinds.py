@@ -26,7 +26,11 @@ CHANGE_KINDS = {
     "调增": "调增", "增发": "调增", "提标": "调增", "上调": "调增",
     "调减": "调减", "减发": "调减", "下调": "调减",
     "恢复": "恢复", "复核": "复核", "成员变更": "成员变更", "增员": "成员变更", "减员": "成员变更",
+    "成员增加": "成员变更", "成员减少": "成员变更", "人员变更": "成员变更",
+    # some exports put the reason where the kind belongs: these all end the benefit
+    "死亡": "停保", "迁出": "停保", "就业": "停保", "收入超标": "停保", "自愿退出": "停保",
 }
+REASON_KINDS = {"死亡", "迁出", "就业", "收入超标", "自愿退出"}
 
 
 @dataclass
@@ -63,6 +67,7 @@ class ChangeRow:
     head_name: str
     head_id: str
     event: Event
+    household_no: str = ""
 
 
 @dataclass
@@ -73,6 +78,7 @@ class PaymentRow:
     head_name: str
     head_id: str
     payment: Payment
+    household_no: str = ""
 
 
 @dataclass
@@ -88,7 +94,7 @@ def detect(columns: dict[str, int]) -> tuple[str | None, list[str]]:
     """(kind, missing columns). kind None means the sheet is none of ours."""
     f = set(columns)
     has_name = bool(f & {"head_name", "member_name"})
-    has_id = bool(f & {"head_id", "member_id"})
+    has_id = bool(f & {"head_id", "member_id", "household_no"})  # a change or payment names its household either way
     if "change_kind" in f:
         need = ["change_date"] + ([] if has_id else ["head_id"])
         return CHANGE, [n for n in need if n not in f]
@@ -249,7 +255,7 @@ def _roster(row: _Row, sheet_date: str | None) -> RosterRow | None:
 
 def _change(row: _Row, sheet_date: str | None) -> ChangeRow | None:
     name_f, id_f = _head_columns(row)
-    head_id = row.id_number(id_f)
+    head_id = row.id_number(id_f, required=not v.text(row.raw("household_no")))
     raw_kind = v.name(row.raw("change_kind"))
     kind = CHANGE_KINDS.get(raw_kind)
     old_amount, new_amount = row.get("old_amount", v.number), row.get("new_amount", v.number)
@@ -262,16 +268,17 @@ def _change(row: _Row, sheet_date: str | None) -> ChangeRow | None:
     if date is None and not row.failed:
         row.fail("change_date", "变动日期为空 / change date is empty")
         return None
+    reason = v.text(row.raw("reason")) or (raw_kind if raw_kind in REASON_KINDS else "")
     event = Event(date=date or "", kind=kind, old_amount=old_amount, new_amount=new_amount,
                   old_persons=row.get("old_persons", v.integer), new_persons=row.get("new_persons", v.integer),
-                  reason=v.text(row.raw("reason")), source_row=row.index + 1)
+                  reason=reason, source_row=row.index + 1)
     return ChangeRow(row.index + 1, v.name(row.raw("township")), v.name(row.raw("village")),
-                     v.name(row.raw(name_f)), head_id, event)
+                     v.name(row.raw(name_f)), head_id, event, v.text(row.raw("household_no")))
 
 
 def _payment(row: _Row, sheet_date: str | None) -> PaymentRow | None:
     name_f, id_f = _head_columns(row)
-    head_id = row.id_number(id_f)
+    head_id = row.id_number(id_f, required=not v.text(row.raw("household_no")))
     amount = row.get("paid_amount", v.number)
     if amount is None and not row.failed:
         row.fail("paid_amount", "发放金额为空 / amount is empty")
@@ -289,4 +296,5 @@ def _payment(row: _Row, sheet_date: str | None) -> PaymentRow | None:
     account = v.text(row.raw("bank_account")).replace(" ", "")
     pay = Payment(span[0], span[1], amount, row.get("persons", v.integer), account,
                   v.name(row.raw("township")), v.name(row.raw("village")))
-    return PaymentRow(row.index + 1, pay.township, pay.village, v.name(row.raw(name_f)), head_id, pay)
+    return PaymentRow(row.index + 1, pay.township, pay.village, v.name(row.raw(name_f)), head_id, pay,
+                      v.text(row.raw("household_no")))

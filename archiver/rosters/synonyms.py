@@ -85,5 +85,8 @@ def field_for(header: object) -> str | None:
         return _LOOKUP[key]
     bare = re.sub(r"\(.*?\)", "", key)  # 月保障金额(元) → 月保障金额
     if bare in _LOOKUP:
-        return _LOOKUP[bare]
+        found = _LOOKUP[bare]
+        if "户主" in key and found in ("member_id", "member_name"):  # 身份证号码(户主) is the head's
+            return "head_id" if found == "member_id" else "head_name"
+        return found
     return None

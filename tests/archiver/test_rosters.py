@@ -173,3 +173,28 @@ def test_missing_home_is_a_clear_usage_error(tmp_path: Path) -> None:
 
     r = Runner(tmp_path / "nowhere")("household", "list", check=False)
     assert r.returncode == 2 and "dibao init" in r.stderr
+
+
+def test_change_list_by_household_number_reason_as_kind_and_bracketed_head_columns(dibao, tmp_path: Path) -> None:
+    county = small_county(n=2)
+    write_xlsx(tmp_path / "roster.xlsx", roster_rows(county, "测试镇2024年12月城乡低保花名册"))
+    dibao("ingest", str(tmp_path / "roster.xlsx"), "--quiet")
+    a, b = county
+    write_xlsx(tmp_path / "变动.xlsx", [
+        ["测试镇2025年5月变动情况"],
+        ["序号", "户编号", "姓名(户主)", "变动类型", "变动日期", "原金额", "现金额"],
+        [1, a["no"], a["members"][0][0], "死亡", "2025-05-03", a["amount"], 0],
+        [2, "9999999999999", "无此户", "调增", "2025-05-04", 100, 200],
+    ])
+    write_xlsx(tmp_path / "发放.xlsx", [
+        ["测试镇2025年5月低保金发放表"],
+        ["序号", "户主姓名", "身份证号码（户主）", "发放金额"],
+        [1, b["members"][0][0], b["members"][0][1], 500],
+    ])
+    r = dibao("ingest", str(tmp_path / "变动.xlsx"), str(tmp_path / "发放.xlsx"))
+    assert "户编号9999999999999不在档案中" in r.stdout
+    events = dibao.json("household", "show", a["no"])["events"]
+    assert [(e["kind"], e["reason"]) for e in events if e["kind"] == "停保"] == [("停保", "死亡")]
+    s = dibao.json("stats", "--year", "2025")
+    assert s["exited_households"] == 1 and s["disbursed_by_quarter"][1] == 500.0
+    assert len(dibao.json("household", "list")["households"]) == 2
