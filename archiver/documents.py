@@ -203,8 +203,30 @@ def _reason(cat: Catalog, d: Decision) -> str:
     return d.reason or "找不到所属家庭 / no household found"
 
 
-def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, doc_type: str | None, user: str) -> int:
-    """`dibao quarantine assign`: file a quarantined file (or its quarantined pages) by hand."""
+def retry_quarantined(home: Home, cat: Catalog) -> list[tuple[str, str]]:
+    """Quarantined scans whose stored text now routes every page to one household — typically scans that
+    arrived before the roster that lists their family — are filed. Returns (file name, household) pairs."""
+    router: Router | None = None
+    done = []
+    for q in cat.quarantine_items():
+        texts = [t.strip() for t in (q["text"] or "").split("\f")]
+        if not any(texts):
+            continue
+        router = router or Router(cat)
+        numbers = [int(q["pages"])] if q["pages"] and q["pages"].isdigit() else list(range(1, len(texts) + 1))
+        decided = decide_pages(router, [pages.Page(n, t) for n, t in zip(numbers, texts, strict=False)], q["source_name"])
+        parts, unplaced = group(decided)
+        if unplaced or len(parts) != 1:
+            continue
+        file_quarantined(home, cat, int(q["id"]), parts[0].household_id, None, "dibao:重试", parts[0].method)
+        row = cat.household_row(parts[0].household_id)
+        done.append((q["source_name"], row["household_no"] if row is not None and row["household_no"] else ""))
+    return done
+
+
+def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, doc_type: str | None, user: str,
+                     method: str = "人工指定") -> int:
+    """`dibao quarantine assign` (and the automatic retry): file a quarantined file or its quarantined pages."""
     q = cat.quarantine_item(item_id)
     if q is None or q["resolved_at"]:
         raise LookupError(f"隔离区没有编号为 {item_id} 的待处理文件 / no open quarantine item {item_id}")
@@ -217,21 +239,23 @@ def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, 
     numbers = [int(x) for x in q["pages"].split(",")] if q["pages"] else None
     data = subset(src, kind, numbers) if numbers and kind in ("pdf", "tiff") else src.read_bytes()
     text = q["text"] or ""
-    part = Part(household_id, [pages.Page(n, text) for n in (numbers or [1])], "人工指定")
+    texts = text.split("\f") if text else [""]
+    part = Part(household_id, [pages.Page(n, t) for n, t in zip(numbers or range(1, len(texts) + 1), texts, strict=False)],
+                method)
     rel, sha, auto_type, date = _write(home, cat, part, data, kind, q["source_name"])
     final_type = doc_type or auto_type
     with cat.transaction():
         doc_id = cat.add_document(household_id=household_id, file_id=q["file_id"], type=final_type, date=date,
                                   source_name=q["source_name"], sha256=sha, path=rel, pages=q["pages"],
-                                  page_count=len(numbers or [1]), routed_by=f"人工指定:{user}")
-        for i, t in enumerate(text.split("\f") if text else []):
-            cat.add_page(doc_id, (numbers or [i + 1])[0] if numbers else i + 1, t.strip())
+                                  page_count=len(part.pages), routed_by=f"{method}:{user}")
+        for p in part.pages:
+            cat.add_page(doc_id, p.number, p.text.strip())
         if final_type == "复核记录" and date:
             cat.add_event(household_id, Event(date, "复核", reason="复核记录"), q["file_id"], doc_id)
         cat.resolve_quarantine(item_id, doc_id)
         cat.mark_dirty({household_id})
         f = cat.file(q["file_id"])
         if f is not None and f["outcome"] == "quarantined":
-            cat.update_file(int(f["id"]), outcome="archived", reason="人工归档 / filed by hand")
+            cat.update_file(int(f["id"]), outcome="archived", reason=f"{method}归档 / filed from quarantine")
         cat.audit(user, "quarantine.assign", str(item_id), f"household={household_id} type={final_type}")
     return doc_id

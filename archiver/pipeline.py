@@ -61,6 +61,7 @@ class BatchReport:
     batch_id: int
     outcomes: list[Outcome] = field(default_factory=list)
     row_errors: list[dict] = field(default_factory=list)
+    refiled: list[tuple[str, str]] = field(default_factory=list)  # quarantined earlier, filed now
 
     def counts(self) -> dict[str, int]:
         c = Counter(o.outcome for o in self.outcomes)
@@ -143,6 +144,12 @@ class Ingestor:
             if outcome.outcome != DUPLICATE or outcome.detail.get("same_file"):
                 self._remove_source(item, outcome)
             self.reporter.advance()
+        imported_sheets = any(o.outcome == ARCHIVED and o.kind in ("roster", "change", "disbursement")
+                              for o in report.outcomes)
+        if self.document_handler is not None and imported_sheets:  # new people: quarantined scans may place now
+            from archiver.documents import retry_quarantined
+
+            report.refiled = retry_quarantined(self.home, self.catalog)
         report.row_errors = [dict(r) for r in self.catalog.row_errors(batch_id=self.batch_id)]
         self.catalog.finish_batch(self.batch_id, {"counts": report.counts(), "files": len(inputs)})
         return report

@@ -80,7 +80,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     sync(home, cat, make_reporter(args.quiet))  # after the catalog commits: the index is never ahead
     counts = report.counts()
     if args.json:
-        _print_json({"batch": report.batch_id, **counts,
+        _print_json({"batch": report.batch_id, **counts, "refiled": [n for n, _ in report.refiled],
                      "files": [o.__dict__ for o in report.outcomes], "row_errors": report.row_errors})
         return 0
     if not args.quiet:
@@ -89,6 +89,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 print(f"  隔离 {o.source_name}：{o.reason}")
             elif o.outcome == "duplicate":
                 print(f"  重复 {o.source_name}：{o.reason}")
+        for name, key in report.refiled:
+            print(f"  补归档 {name} → {key}（此前在隔离区）/ filed from quarantine")
         for e in report.row_errors[:200]:
             print(f"  拒收行 {e['source_name']} [{e['sheet']}] 第{e['row']}行 「{e['col']}」：{e['reason']}")
         if len(report.row_errors) > 200:

@@ -153,3 +153,18 @@ def test_multi_page_tiff_and_word_file(dibao, county, tmp_path: Path) -> None:
     assert [(x["type"], x["date"]) for x in docs_of(dibao, b["no"])] == [("复核记录", "2025-05-07")]
     assert [(x["type"], x["path"].endswith(".docx")) for x in docs_of(dibao, county[3]["no"])] == [("承诺书", True)]
     assert dibao("check").returncode == 0
+
+
+def test_a_scan_that_came_before_its_roster_is_filed_when_the_roster_arrives(dibao, tmp_path: Path) -> None:
+    c = small_county(seed=30, n=2)
+    head = c[1]["members"][0]
+    (tmp_path / "SCAN_early.jpg").write_bytes(to_jpeg(render_form(
+        ["最低生活保障申请书", f"申请人：{head[0]} 身份证号：{head[1]}", "2025年1月9日"])))
+    dibao("ingest", str(tmp_path / "SCAN_early.jpg"), "--quiet")
+    assert [i["source_name"] for i in dibao.json("quarantine", "list")["items"]] == ["SCAN_early.jpg"]
+    write_xlsx(tmp_path / "roster.xlsx", roster_rows(c))
+    out = dibao.json("ingest", str(tmp_path / "roster.xlsx"))
+    assert out["refiled"] == ["SCAN_early.jpg"]
+    assert [d["type"] for d in docs_of(dibao, c[1]["no"])] == ["申请书"]
+    assert dibao.json("quarantine", "list")["items"] == []
+    assert dibao("check").returncode == 0
