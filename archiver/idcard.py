@@ -96,8 +96,16 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 ID_PATTERN = re.compile(r"(?<![0-9０-９])[1-9１-９](?:[0-9０-９]\s?){16}[0-9０-９Xx×ｘＸ](?![0-9０-９])")
 
 
+_OCR_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9OoIl|]{17}[0-9OoIl|Xx×](?![0-9A-Za-z])")
+_OCR_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
 def find_all(text: str) -> list[str]:
-    """Checksum-valid ID numbers found in free text (OCR output, file names), in order, unique."""
+    """Checksum-valid ID numbers found in free text (OCR output, file names), in order, unique.
+    OCR's letter-for-digit slips (O for 0, l for 1) are undone only inside an 18-character run;
+    the check digit still has to hold, so a wrong repair is never accepted."""
+    text = _OCR_RUN.sub(lambda m: m.group(0).translate(_OCR_FIX) if sum(c.isdigit() for c in m.group(0)) >= 14
+                        else m.group(0), text)
     found: list[str] = []
     for m in ID_PATTERN.finditer(text):
         candidate = normalise(m.group(0).replace("×", "X"))

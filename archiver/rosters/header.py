@@ -38,7 +38,8 @@ def _map(cells_up: list[object], cells_low: list[object] | None) -> tuple[dict[s
     for c in range(width):
         up = text(cells_up[c]) if c < len(cells_up) else ""
         low = text(cells_low[c]) if cells_low is not None and c < len(cells_low) else ""
-        tries = [up] if cells_low is None else [up + low, low + up, low, up]
+        group = up.replace("信息", "").replace("情况", "")  # 户主信息 / 成员信息 over 姓名, 身份证号
+        tries = [up] if cells_low is None else [up + low, group + low, low + up, low, up]
         for t in tries:
             f = field_for(t)
             if f and f not in columns:

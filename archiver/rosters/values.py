@@ -72,6 +72,9 @@ def date(value: object) -> str | None:
         t = f"{t[:4]}-{t[4:6]}-{t[6:]}"
     parsed = parse_date(t)
     if parsed is None:
+        month = re.fullmatch(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*月?", t)
+        if month and 1 <= int(month.group(2)) <= 12:  # a change list dated by month only: its first day
+            return f"{int(month.group(1)):04d}-{int(month.group(2)):02d}-01"
         raise ValueProblem(f"日期无法识别：{t[:20]} / unreadable date")
     return parsed.isoformat()
 

@@ -80,3 +80,12 @@ def test_masking_never_shows_the_middle() -> None:
     assert mask_id(number) == number[:6] + "********" + number[-4:]
     assert number not in scrub(f"bad row for {number} account 6228123412341234123")
     assert "6228123412341234123" not in scrub("account 6228123412341234123")
+
+
+def test_ocr_letter_for_digit_slips_are_undone_only_when_the_check_digit_holds() -> None:
+    good = make("520102", dt.date(1980, 5, 6), 120)
+    assert "0" in good[:17] and "1" in good[:17]
+    slipped = good.replace("0", "O", 1).replace("1", "l", 1)
+    assert idcard.find_all(f"身份证号：{slipped}") == [good]
+    wrong = good[:-2] + ("O" if good[-2] != "0" else "l") + good[-1]
+    assert idcard.find_all(f"身份证号：{wrong}") == []

@@ -198,3 +198,21 @@ def test_change_list_by_household_number_reason_as_kind_and_bracketed_head_colum
     s = dibao.json("stats", "--year", "2025")
     assert s["exited_households"] == 1 and s["disbursed_by_quarter"][1] == 500.0
     assert len(dibao.json("household", "list")["households"]) == 2
+
+
+def test_group_headers_over_names_and_month_only_change_dates(dibao, tmp_path: Path) -> None:
+    a_head, a_member = person_id("19500101", seq=3), person_id("19800101", seq=4, male=False)
+    write_xlsx(tmp_path / "roster.xlsx", [
+        ["某镇2025年12月花名册"],
+        ["户编号", "户主信息", "户主信息", "成员信息", "成员信息", "成员信息", "保障人数", "月保障金额"],
+        ["", "姓名", "身份证号", "姓名", "身份证号", "与户主关系", "", ""],
+        ["5201000000001", "甲", a_head, "甲", a_head, "户主", 2, 600],
+        ["5201000000001", "甲", a_head, "乙", a_member, "女", 2, 600],
+    ])
+    write_xlsx(tmp_path / "变动.xlsx", [
+        ["变动情况"], ["户主姓名", "户主身份证号", "变动类型", "变动日期", "现金额"], ["甲", a_head, "调减", "2025年11月", 500]])
+    dibao("ingest", str(tmp_path), "--quiet")
+    show = dibao.json("household", "show", "5201000000001")
+    assert show["head"]["id_number"] == a_head
+    assert sorted(m["id_number"] for m in show["members"]) == sorted([a_head, a_member])
+    assert [(e["kind"], e["date"]) for e in show["events"]] == [("调减", "2025-11-01")]
