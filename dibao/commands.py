@@ -68,6 +68,26 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--year", type=int, help="按该年12月31日检查，默认今天 / as of 31 Dec of this year")
     sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
 
+    sp = add("serve", cmd_serve, "启动网页界面（需登录，按属地管理）/ start the web interface")
+    sp.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on")
+    sp.add_argument("--port", type=int, default=8000, help="端口 / port")
+
+    up = add("user", lambda a: _missing_sub("user"), "网页用户 / web users")
+    usub = up.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    sp = add("add", cmd_user_add, "新增用户 / add a user", usub)
+    sp.add_argument("name", help="用户名 / user name")
+    sp.add_argument("--role", required=True, choices=["county", "township", "village"], help="县/乡镇/村级 / role")
+    sp.add_argument("--area", default="", help="乡镇或村名（县级可省略）/ township or village")
+    sp.add_argument("--password", help="密码（不给则从环境变量 DIBAO_PASSWORD 或终端读取）/ password")
+    sp = add("passwd", cmd_user_passwd, "重置密码 / reset a password", usub)
+    sp.add_argument("name", help="用户名 / user name")
+    sp.add_argument("--password", help="新密码（不给则从 DIBAO_PASSWORD 或终端读取）/ new password")
+
+    sp = add("audit", cmd_audit, "查看审计日志：登录、查看、导出 / read the audit log")
+    sp.add_argument("--user", help="只看某用户 / one user")
+    sp.add_argument("--since", help="起始日期 YYYY-MM-DD / from this date")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+
     tp = add("templates", lambda a: _missing_sub("templates"), "文书模板 / document templates")
     tsub = tp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     sp = add("export", cmd_templates_export, "导出默认模板供修改（放入 HOME/templates 即生效）/ copy the default templates out", tsub)
@@ -386,4 +406,65 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     _generated(cat, "inspection", args.scope or "全部", out)
     print(f"已生成检查通报：{out}（检查 {ctx['checked']} 户，完整率 {ctx['rate']}）/ inspection report written")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .cli import _open
+    from .web.app import create_app
+
+    home, cat = _open(args)
+    print(f"网页界面：http://{args.host}:{args.port}/（Ctrl-C 结束）/ serving", flush=True)
+    uvicorn.run(create_app(home), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _password(given: str | None) -> str:
+    import getpass
+    import os
+
+    return given or os.environ.get("DIBAO_PASSWORD") or getpass.getpass("密码 / password: ")
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from . import users
+    from .cli import _open
+    from .errors import UsageError
+
+    home, cat = _open(args)
+    try:
+        users.add(cat, args.name, _password(args.password), args.role, args.area)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"已添加用户 {args.name}（{args.role} {args.area or '全县'}）/ user added")
+    return 0
+
+
+def cmd_user_passwd(args: argparse.Namespace) -> int:
+    from . import users
+    from .cli import _open
+    from .errors import UsageError
+
+    home, cat = _open(args)
+    try:
+        users.set_password(cat, args.name, _password(args.password))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"已重置 {args.name} 的密码 / password reset")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .cli import _open, _print_json
+
+    home, cat = _open(args)
+    rows = cat.audit_rows(args.user, args.since)
+    if args.json:
+        _print_json({"entries": [dict(r) for r in rows]})
+        return 0
+    for r in rows:
+        print(f"{r['at']}\t{r['user']}\t{r['action']}\t{r['target'] or ''}\t{r['detail'] or ''}\t{r['remote'] or ''}")
+    print(f"共 {len(rows)} 条 / {len(rows)} entries")
     return 0

@@ -367,6 +367,30 @@ class Catalog:
         with self.transaction():
             self.db.executemany("DELETE FROM index_queue WHERE household_id = ?", [(i,) for i in household_ids])
 
+    # ------------------------------------------------------------------ users and sessions (web)
+    def user(self, name: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+
+    def user_by_id(self, user_id: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+
+    def add_user(self, name: str, password_hash: str, role: str, area: str) -> int:
+        return self._insert("users", {"name": name, "password_hash": password_hash, "role": role, "area": area,
+                                      "created_at": now()}) or 0
+
+    def update_user(self, user_id: int, **fields: Any) -> None:
+        self._update("users", user_id, fields)
+
+    def add_session(self, token_hash: str, user_id: int, csrf: str, expires_at: str) -> None:
+        self._insert("sessions", {"token_hash": token_hash, "user_id": user_id, "csrf": csrf, "expires_at": expires_at})
+
+    def session(self, token_hash: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?",
+                               (token_hash, now())).fetchone()
+
+    def delete_session(self, token_hash: str) -> None:
+        self.db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+
     # ------------------------------------------------------------------ audit
     def audit(self, user: str, action: str, target: str = "", detail: str = "", remote: str = "") -> None:
         self._insert("audit", {"at": now(), "user": user, "action": action, "target": target,

@@ -175,6 +175,28 @@ CREATE TABLE index_queue(
 );
 """,
     ),
+    (
+        3,
+        """
+-- web users (属地管理): role county | township | village, area = the township or village they may see
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  area TEXT NOT NULL DEFAULT '',
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions(
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+""",
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -31,5 +31,7 @@ def test_every_command_and_option_has_help() -> None:
 
 def test_contract_commands_exist() -> None:
     names = {" ".join(p) for p, _, _ in walk(build_parser(), [])}
-    for cmd in ["init", "ingest", "check", "household list", "household show", "stats", "quarantine list"]:
+    for cmd in ["init", "ingest", "check", "household list", "household show", "stats", "quarantine list", "watch",
+                "quarantine assign", "reindex", "search", "report summary", "report notice", "report inspection",
+                "dossier", "reviews due", "coversheet", "serve", "inspect"]:
         assert cmd in names
