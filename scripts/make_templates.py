@@ -30,6 +30,12 @@ def _table(doc, headers: list[str], loop: str, cells: list[str]) -> None:  # typ
     doc.add_paragraph()
 
 
+def _signature(doc, office: str) -> None:  # type: ignore[no-untyped-def]
+    doc.add_paragraph()
+    body(doc, office, indent=False, align_right=True)
+    body(doc, "{{ date_signed }}", indent=False, align_right=True)
+
+
 def summary(out: Path) -> None:
     doc = Document()
     apply_page_setup(doc)
@@ -69,9 +75,7 @@ def summary(out: Path) -> None:
     heading(doc, "四、下一步工作打算")
     body(doc, "一是持续开展低保专项治理，对逾期未复核的对象限期完成复核；二是加强档案管理，补齐缺失材料；"
               "三是加强对有劳动能力对象的就业帮扶，推动“低保渐退”；四是严格村干部近亲属备案管理，杜绝“人情保”“关系保”。")
-    doc.add_paragraph()
-    body(doc, "{{ office }}", indent=False, align_right=True)
-    body(doc, "{{ date_signed }}", indent=False, align_right=True)
+    _signature(doc, "{{ office }}")
     doc.save(out)
 
 
@@ -81,22 +85,11 @@ def notice(out: Path) -> None:
     title(doc, "{{ village }}最低生活保障{{ kind }}对象公示")
     body(doc, "根据《社会救助暂行办法》和最低生活保障有关规定，经申请、入户调查、民主评议和乡镇（街道）审核，"
               "现将{{ village }}拟{{ kind_verb }}低保对象名单公示如下（共{{ rows|length }}户）：")
-    t = doc.add_table(rows=4, cols=5)
-    t.style = "Table Grid"
-    cells = [["序号", "户主姓名", "村(组)", "保障人数", "月保障金额(元)"],
-             ["{%tr for r in rows %}", "", "", "", ""],
-             ["{{ loop.index }}", "{{ r.name }}", "{{ r.place }}", "{{ r.persons }}", "{{ r.amount }}"],
-             ["{%tr endfor %}", "", "", "", ""]]
-    for i, values in enumerate(cells):
-        for j, v in enumerate(values):
-            p = t.cell(i, j).paragraphs[0]
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            set_font(p.add_run(v), BODY_FONT, 12)
+    _table(doc, ["序号", "户主姓名", "村(组)", "保障人数", "月保障金额(元)"], "rows",
+           ["{{ loop.index }}", "{{ r.name }}", "{{ r.place }}", "{{ r.persons }}", "{{ r.amount }}"])
     body(doc, "公示期：{{ period_from }}至{{ period_to }}（共{{ days }}天）。公示期内如有异议，请向{{ office }}反映。")
     body(doc, "监督电话：{{ phone }}")
-    doc.add_paragraph()
-    body(doc, "{{ office }}（盖章）", indent=False, align_right=True)
-    body(doc, "{{ date_signed }}", indent=False, align_right=True)
+    _signature(doc, "{{ office }}（盖章）")
     for p in doc.paragraphs:
         p.paragraph_format.space_after = Pt(0)
     doc.save(out)
@@ -124,9 +117,7 @@ def inspection(out: Path) -> None:
     body(doc, "（二）按期复核。严格按照A类{{ review_a }}个月、B类{{ review_b }}个月、C类{{ review_c }}个月开展定期复核，"
               "做到应查尽查。")
     body(doc, "（三）规范管理。严格执行村干部近亲属备案制度，落实“一户一档”，确保档案完整、规范、可查。")
-    doc.add_paragraph()
-    body(doc, "{{ office }}", indent=False, align_right=True)
-    body(doc, "{{ date_signed }}", indent=False, align_right=True)
+    _signature(doc, "{{ office }}")
     doc.save(out)
 
 
