@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages dibao needs beyond Python wheels. Idempotent: installs only what is missing.
+#   python3-venv          Debian's python3 cannot create the .venv without it
 #   fonts-noto-cjk        CJK fonts for scans, PDFs, charts (rendering Chinese)
 #   poppler-utils         pdftotext/pdftoppm/pdfinfo, used by tests to read generated PDFs back
 #   libharfbuzz-subset0   fast font subsetting in weasyprint (13 s → 0.3 s per PDF with CJK fonts)
 #   libreoffice-writer-nogui  tests prove generated Word files open (soffice --headless --convert-to pdf)
 set -euo pipefail
-PACKAGES=(fonts-noto-cjk poppler-utils libharfbuzz-subset0 libreoffice-writer-nogui)
+PACKAGES=(python3-venv fonts-noto-cjk poppler-utils libharfbuzz-subset0 libreoffice-writer-nogui)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

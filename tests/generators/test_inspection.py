@@ -21,7 +21,6 @@ CHANGE_HEADER = ["序号", "乡镇", "村", "户主姓名", "户主身份证号"
 @pytest.fixture
 def planted(dibao, tmp_path: Path):
     c = small_county(seed=12, n=5)
-    shared = c[0]["members"][-1] if len(c[0]["members"]) > 1 else None
     c[3]["members"].append((c[2]["members"][0][0], c[2]["members"][0][1], "兄弟"))  # one person in two households
     write_xlsx(tmp_path / "花名册.xlsx", roster_rows(c, "测试镇2024年12月城乡低保花名册"))
     heads = [h["members"][0] for h in c]
@@ -35,7 +34,6 @@ def planted(dibao, tmp_path: Path):
                      3 * h["amount"], account])
     write_xlsx(tmp_path / "发放.xlsx", rows)
     dibao("ingest", str(tmp_path), "--quiet")
-    _ = shared
     return c
 
 
