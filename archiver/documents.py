@@ -44,7 +44,9 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
         read = pages.read(item.path, kind)
     except pages.Unreadable as exc:
         return ingestor.quarantine(item, str(exc))
-    router = _router(ingestor)
+    if ingestor.router is None:
+        ingestor.router = Router(ingestor.catalog)
+    router = ingestor.router
     decided = decide_pages(router, read, item.name)
     if any(d.household_id is None and p.source == "ocr" for p, d in decided):
         # a page without a household gets a second reading at another scale before it is given up
@@ -92,14 +94,6 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
                    {"documents": [{"household": part.household_id, "type": t, "date": d, "path": rel}
                                   for part, (rel, _, t, d) in filed],
                     "unplaced_pages": [p.number for p, _ in unplaced]})
-
-
-def _router(ingestor: Ingestor) -> Router:
-    router = getattr(ingestor, "_router", None)
-    if router is None:
-        router = Router(ingestor.catalog)
-        ingestor._router = router  # type: ignore[attr-defined]
-    return router
 
 
 def decide_pages(router: Router, read: list[pages.Page], filename: str) -> list[tuple[pages.Page, Decision]]:

@@ -20,6 +20,7 @@ from archiver.catalog import Catalog
 from archiver.filing import safe_part, sha256_of, store_source, write_atomic
 from archiver.home import Home
 from archiver.privacy import scrub
+from archiver.route import Router
 from archiver.sniff import SPREADSHEET, Sniffed, sniff
 
 log = logging.getLogger("dibao.ingest")
@@ -113,6 +114,7 @@ class Ingestor:
         self.document_handler = document_handler
         self.remove_sources = remove_sources
         self.batch_id = 0
+        self.router: Router | None = None  # name/village lookups for routing, rebuilt after any sheet import
 
     def run(self, paths: Iterable[Path], source: str = "ingest") -> BatchReport:
         return self.run_items(collect(paths, exclude=self.home.root), source)
@@ -189,6 +191,7 @@ class Ingestor:
                                            sheet=e.sheet, row=e.row, col=e.column, reason=e.reason)
             status.refresh(self.catalog, result.touched)
             self.catalog.mark_dirty(result.touched)
+        self.router = None  # new households and members: a watcher's next scan must see them
         log.info("imported %s as %s: %d rows, %d rejected", scrub(item.name), kind, result.rows, len(result.errors))
         return Outcome(item.name, ARCHIVED, kind, "", file_id, {
             "rows": result.rows, "rejected": len(result.errors), "households_created": result.households_created,

@@ -28,6 +28,7 @@ from . import analysis, query
 
 log = logging.getLogger("dibao.index")
 SCHEMA_VERSION = "3"
+BULK = 500  # above this many changed households one bulk load beats loading them one by one
 
 
 def _schema():  # type: ignore[no-untyped-def]
@@ -281,7 +282,11 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
     dirty = cat.dirty_households()
     if not dirty:
         return 0
-    households = {h.id: h for h in cat.households(full=True) if h.id in set(dirty)}
+    if len(dirty) <= BULK:  # a watcher's one file: load those households, not the whole county
+        households = {hid: h for hid in dirty if (h := cat.household(hid)) is not None}
+    else:
+        wanted = set(dirty)
+        households = {h.id: h for h in cat.households(full=True) if h.id in wanted}
     if reporter:
         reporter.start(len(dirty), "更新检索索引 / indexing")
     idx.update(cat, list(households.values()), reporter)

@@ -53,6 +53,16 @@ def parse(text: str) -> Query:
     return q
 
 
+def exact_terms(q: Query, scope: Scope) -> list[tuple[str, str]]:
+    """The filters typed by staff plus the user's area (属地管理): exact terms both backends AND in."""
+    out = list(q.filters.items())
+    if scope.township:
+        out.append(("township", scope.township))
+    if scope.village:
+        out.append(("village", scope.village))
+    return out
+
+
 def to_whoosh(q: Query, scope: Scope):  # type: ignore[no-untyped-def]
     from whoosh.query import And, Every, Or, Phrase, Term
 
@@ -76,12 +86,7 @@ def to_whoosh(q: Query, scope: Scope):  # type: ignore[no-untyped-def]
             clauses.append(And([Term("words", t) for t in analysis.words(p)]))
     for d in q.digits:
         clauses.append(Term("ids", d))
-    for f, v in q.filters.items():
-        clauses.append(Term(f, v))
-    if scope.township:
-        clauses.append(Term("township", scope.township))
-    if scope.village:
-        clauses.append(Term("village", scope.village))
+    clauses += [Term(f, v) for f, v in exact_terms(q, scope)]
     return And(clauses) if clauses else Every()
 
 
@@ -115,12 +120,7 @@ def to_tantivy(q: Query, scope: Scope, schema):  # type: ignore[no-untyped-def]
         clauses.append(seq("grams", grams) if grams else all_of([term("words", t) for t in analysis.words(p)]))
     for d in q.digits:
         clauses.append(T.boost_query(term("ids", d), 8.0))
-    for f, v in q.filters.items():
-        clauses.append(term(f, v))
-    if scope.township:
-        clauses.append(term("township", scope.township))
-    if scope.village:
-        clauses.append(term("village", scope.village))
+    clauses += [term(f, v) for f, v in exact_terms(q, scope)]
     return all_of(clauses) if clauses else T.all_query()
 
 

@@ -168,3 +168,28 @@ def test_a_scan_that_came_before_its_roster_is_filed_when_the_roster_arrives(dib
     assert [d["type"] for d in docs_of(dibao, c[1]["no"])] == ["申请书"]
     assert dibao.json("quarantine", "list")["items"] == []
     assert dibao("check").returncode == 0
+
+
+def test_a_long_running_ingestor_sees_households_added_after_its_first_scan(tmp_path: Path) -> None:
+    """The watcher keeps one Ingestor: a roster it imports must reach its name+village routing."""
+    from archiver.catalog import Catalog
+    from archiver.documents import handle
+    from archiver.home import Home
+    from archiver.pipeline import Ingestor
+
+    home = Home(tmp_path / "home")
+    home.create()
+    cat = Catalog(home.catalog_path)
+    ingestor = Ingestor(home, cat, document_handler=handle)
+    first, second = small_county(seed=50, n=1), small_county(seed=51, n=1)
+    second[0]["no"], second[0]["village"] = "5201029999999", "新村"
+    second[0]["members"][0] = ("欧阳秀兰", second[0]["members"][0][1], "户主")
+    write_xlsx(tmp_path / "a.xlsx", roster_rows(first))
+    write_xlsx(tmp_path / "b.xlsx", roster_rows(second))
+    h = first[0]["members"][0]
+    (tmp_path / "SCAN_a.jpg").write_bytes(to_jpeg(render_form(["收入证明", f"兹证明{h[0]}（身份证号：{h[1]}）", "2025年1月1日"])))
+    (tmp_path / "SCAN_b.jpg").write_bytes(to_jpeg(render_form(["低保民主评议记录", "评议对象：欧阳秀兰（新村）", "2025年2月1日"])))
+    for name in ("a.xlsx", "SCAN_a.jpg", "b.xlsx", "SCAN_b.jpg"):
+        ingestor.run([tmp_path / name])
+    b = cat.household(cat.resolve_key("5201029999999") or 0)
+    assert b is not None and [d.type for d in b.documents] == ["民主评议记录"]
