@@ -71,6 +71,9 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp = add("serve", cmd_serve, "启动网页界面（需登录，按属地管理）/ start the web interface")
     sp.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on")
     sp.add_argument("--port", type=int, default=8000, help="端口 / port")
+    sp.add_argument("--no-watch", action="store_true", help="不在本服务中自动归档收件箱（另行运行 dibao watch 时）/ do not watch the inbox")
+    sp.add_argument("--certfile", help="HTTPS证书（局域网访问时必须，登录Cookie仅经HTTPS发送）/ TLS certificate")
+    sp.add_argument("--keyfile", help="HTTPS私钥 / TLS private key")
 
     up = add("user", lambda a: _missing_sub("user"), "网页用户 / web users")
     usub = up.add_subparsers(dest="sub", metavar="SUBCOMMAND")
@@ -415,9 +418,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .cli import _open
     from .web.app import create_app
 
+    from .errors import UsageError
+
     home, cat = _open(args)
-    print(f"网页界面：http://{args.host}:{args.port}/（Ctrl-C 结束）/ serving", flush=True)
-    uvicorn.run(create_app(home), host=args.host, port=args.port, log_level="warning")
+    if bool(args.certfile) != bool(args.keyfile):
+        raise UsageError("--certfile 与 --keyfile 须同时给出 / give both --certfile and --keyfile")
+    local = args.host in ("127.0.0.1", "localhost", "::1")
+    if not local and not args.certfile:
+        raise UsageError("在局域网上提供服务须使用HTTPS（--certfile/--keyfile）：个人信息不得明文传输 / "
+                         "serving beyond this computer needs TLS")
+    scheme = "https" if args.certfile else "http"
+    print(f"网页界面：{scheme}://{args.host}:{args.port}/（Ctrl-C 结束）/ serving", flush=True)
+    uvicorn.run(create_app(home, watch=not args.no_watch), host=args.host, port=args.port, log_level="warning",
+                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
     return 0
 
 

@@ -5,8 +5,9 @@
 #   poppler-utils         pdftotext/pdftoppm/pdfinfo, used by tests to read generated PDFs back
 #   libharfbuzz-subset0   fast font subsetting in weasyprint (13 s → 0.3 s per PDF with CJK fonts)
 #   libreoffice-writer-nogui  tests prove generated Word files open (soffice --headless --convert-to pdf)
+#   chromium              the browser the web tests drive through Playwright (no browser download)
 set -euo pipefail
-PACKAGES=(python3-venv fonts-noto-cjk poppler-utils libharfbuzz-subset0 libreoffice-writer-nogui)
+PACKAGES=(python3-venv fonts-noto-cjk poppler-utils libharfbuzz-subset0 libreoffice-writer-nogui chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -338,6 +338,22 @@ class Catalog:
                                "GROUP BY period_start, period_end", args)
         return [(r[0], r[1], float(r[2])) for r in rows]
 
+    def events_between(self, since: str, until: str, scope: Scope = Scope(), limit: int = 50) -> list[dict[str, Any]]:
+        """Changes dated in [since, until] in scope, newest first, with the household they belong to."""
+        where, args = scope.sql("h")
+        rows = self.db.execute(
+            f"SELECT e.date, e.kind, e.old_amount, e.new_amount, e.reason, h.id AS household_id, h.household_no, "
+            f"h.head_name, h.village FROM events e JOIN households h ON h.id = e.household_id "
+            f"WHERE e.date BETWEEN ? AND ? AND {where} ORDER BY e.date DESC, e.id DESC LIMIT ?",
+            [since, until, *args, limit])
+        return [{**dict(r), "key": r["household_no"] or models.provisional_key(int(r["household_id"]))} for r in rows]
+
+    def event_counts(self, since: str, until: str, scope: Scope = Scope()) -> dict[str, int]:
+        where, args = scope.sql("h")
+        rows = self.db.execute(f"SELECT e.kind, count(*) FROM events e JOIN households h ON h.id = e.household_id "
+                               f"WHERE e.date BETWEEN ? AND ? AND {where} GROUP BY e.kind", [since, until, *args])
+        return {str(r[0]): int(r[1]) for r in rows}
+
     def area_names(self) -> dict[str, list[str]]:
         """township → villages, as the catalog knows them."""
         out: dict[str, list[str]] = {}
@@ -371,6 +387,9 @@ class Catalog:
     def user(self, name: str) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
 
+    def users(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT id, name, role, area FROM users ORDER BY id").fetchall()
+
     def user_by_id(self, user_id: int) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
 
@@ -396,8 +415,12 @@ class Catalog:
         self._insert("audit", {"at": now(), "user": user, "action": action, "target": target,
                                "detail": detail, "remote": remote})
 
-    def audit_rows(self, user: str | None = None, since: str | None = None) -> list[sqlite3.Row]:
+    def audit_rows(self, user: str | None = None, since: str | None = None,
+                   actions: Sequence[str] = ()) -> list[sqlite3.Row]:
         where, args = ["1=1"], []
+        if actions:
+            where.append(f"action IN ({','.join('?' * len(actions))})")
+            args += list(actions)
         if user:
             where.append("user = ?")
             args.append(user)

@@ -1,0 +1,156 @@
+"""Pages about households: the dashboard, instant search, the household file, its documents.
+
+Every document byte that leaves the server (download, viewer page, page image, thumbnail) goes
+through `_doc()`, which checks the area and writes the audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+
+from archiver.catalog.models import Household
+from archiver.policy import load as load_policy
+from archiver.privacy import mask_id
+from generators import reviews
+
+from . import preview
+from .quarantine import visible_items
+from .session import Refused, Viewer, viewer, writer
+from .templating import is_htmx, page
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, v: Viewer = Depends(viewer)) -> Response:
+    hs = v.cat.households(v.scope)
+    active = [h for h in hs if h.status == "在保"]
+    today = dt.date.today()
+    month_start = today.replace(day=1).isoformat()
+    policy = load_policy(v.home.root)
+    due = reviews.due(v.cat, today.strftime("%Y-%m"), v.scope_name, policy)
+    return page(request, "dashboard.html", v.user, area=v.area or "全县", households=len(active),
+                persons=sum(h.persons or 0 for h in active), total=len(hs),
+                changes=v.cat.event_counts(month_start, today.isoformat(), v.scope),
+                recent=v.cat.events_between(month_start, today.isoformat(), v.scope, limit=15),
+                overdue=[r for r in due if r["overdue"]], due=len(due), quarantine=len(visible_items(v)),
+                month=today.strftime("%Y年%-m月"))
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: str = "", v: Viewer = Depends(viewer)) -> Response:
+    from archiver.index import open_index, sync
+
+    results, took = [], 0.0
+    if q.strip():
+        started = dt.datetime.now()
+        idx = open_index(v.home)
+        sync(v.home, v.cat)
+        results = idx.search(v.cat, q, limit=30, scope=v.scope).results
+        took = (dt.datetime.now() - started).total_seconds() * 1000
+        v.audit("search", q, f"{len(results)} hits")
+    name = "search_results.html" if is_htmx(request) else "search.html"
+    return page(request, name, v.user, q=q, results=results, took=took)
+
+
+@router.get("/households/{key}", response_class=HTMLResponse)
+@router.get("/household/{key}", response_class=HTMLResponse)
+def household(request: Request, key: str, v: Viewer = Depends(viewer)) -> Response:
+    h = v.household(key)
+    v.audit("household.view", h.key)
+    policy = load_policy(v.home.root)
+    checklist = _checklist(h, policy.required_documents.get(h.status or "", []) or policy.required_documents.get("在保", []))
+    return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist)
+
+
+@router.post("/households/{key}/members/{n}/reveal", response_class=HTMLResponse)
+def reveal(key: str, n: int, v: Viewer = Depends(writer)) -> Response:
+    """The full ID of one member, on an explicit click; the reveal itself is audited."""
+    h = v.household(key)
+    if not 0 <= n < len(h.members):
+        raise Refused("scope", f"member {h.key}/{n}", v.name)
+    m = h.members[n]
+    v.audit("member.reveal", h.key, f"成员 {m.name}")
+    return HTMLResponse(f'<span class="id revealed">{m.id_number}</span>')
+
+
+def _doc(v: Viewer, doc_id: int, action: str) -> tuple[dict, Household]:
+    d, h = v.document(doc_id)
+    v.audit(action, str(doc_id), f"{h.key} {d['type']}")
+    return d, h
+
+
+@router.get("/documents/{doc_id}")
+def download(doc_id: int, v: Viewer = Depends(viewer)) -> Response:
+    d, _ = _doc(v, doc_id, "document.download")
+    return FileResponse(v.home.root / d["path"], filename=d["path"].rsplit("/", 1)[-1])
+
+
+@router.get("/documents/{doc_id}/view", response_class=HTMLResponse)
+def view(request: Request, doc_id: int, v: Viewer = Depends(viewer)) -> Response:
+    d, h = _doc(v, doc_id, "document.view")
+    pages = preview.page_count(v.home.root / d["path"])
+    texts = v.cat.page_texts(doc_id)
+    name = "viewer_panel.html" if is_htmx(request) else "viewer.html"
+    return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts)
+
+
+@router.get("/documents/{doc_id}/pages/{n}")
+def page_image(doc_id: int, n: int, v: Viewer = Depends(viewer)) -> Response:
+    d, _ = _doc(v, doc_id, "document.page")
+    return _jpeg(v, d["path"], n, preview.VIEW)
+
+
+@router.get("/documents/{doc_id}/thumb")
+def thumb(doc_id: int, v: Viewer = Depends(viewer)) -> Response:
+    d, _ = _doc(v, doc_id, "document.thumb")
+    return _jpeg(v, d["path"], 1, preview.THUMB)
+
+
+def _jpeg(v: Viewer, rel: str, n: int, side: int) -> Response:
+    try:
+        data = preview.render(v.home.root / rel, n, side)
+    except IndexError:
+        raise Refused("scope", f"page {n} of {rel}", v.name) from None
+    except ValueError:
+        return Response(status_code=204)
+    return Response(data, media_type="image/jpeg")
+
+
+@router.get("/api/households")
+def api_households(v: Viewer = Depends(viewer)) -> Response:
+    hs = v.cat.households(v.scope)
+    v.audit("api.households", "", f"{len(hs)} rows")
+    return JSONResponse({"households": [{"household_id": h.key, "village": h.village, "head_name": h.head_name,
+                                         "head_id": mask_id(h.head_id_number), "status": h.status} for h in hs]})
+
+
+def _timeline(h: Household) -> list[dict]:
+    """Changes, reviews and filed documents in one list, newest first — the story of the file."""
+    items = [{"date": e.date, "what": e.kind, "kind": "event",
+              "detail": " ".join(x for x in [_amounts(e.old_amount, e.new_amount), e.reason] if x),
+              "source": e.source} for e in h.events]
+    items += [{"date": d.date or "", "what": f"归档：{d.type}", "kind": "document", "detail": d.source_name,
+               "source": "", "document_id": d.document_id} for d in h.documents]
+    return sorted(items, key=lambda i: i["date"], reverse=True)
+
+
+def _amounts(old: float | None, new: float | None) -> str:
+    if old is not None and new is not None:
+        return f"{old:.2f}→{new:.2f}元"
+    if new is not None:
+        return f"{new:.2f}元"
+    return ""
+
+
+def _checklist(h: Household, required: list[str]) -> list[dict]:
+    """Each required kind of document with the filed ones that satisfy it (✓) or none (✗)."""
+    out = []
+    for need in required:
+        options = need.split("|")
+        docs = [d for d in h.documents if d.type in options]
+        out.append({"need": need.replace("|", "或"), "docs": docs})
+    return out

@@ -1,0 +1,63 @@
+"""Page images for the browser: thumbnails and the in-page viewer, from any stored scan or PDF.
+
+Browsers cannot show TIFF and a multi-page PDF is heavy to embed, so every page is served as a JPEG
+rendered on demand (a page is ~50 ms; nothing is cached on disk, so no second copy of personal data).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image, ImageOps, ImageSequence
+
+from archiver.sniff import IMAGE, sniff
+
+THUMB = 240
+VIEW = 1400
+
+
+def page_count(path: Path) -> int:
+    kind = sniff(path).kind
+    if kind == "pdf":
+        import pymupdf
+
+        with pymupdf.open(path) as doc:
+            return int(doc.page_count)
+    if kind in IMAGE:
+        with Image.open(path) as im:
+            return int(getattr(im, "n_frames", 1))
+    return 0
+
+
+def render(path: Path, page: int, max_side: int) -> bytes:
+    """JPEG of page `page` (1-based), longest side at most `max_side`. IndexError: no such page;
+    ValueError: not a file we can show."""
+    kind = sniff(path).kind
+    if kind == "pdf":
+        image = _pdf_page(path, page, max_side)
+    elif kind in IMAGE:
+        with Image.open(path) as im:
+            frames = list(ImageSequence.Iterator(im))
+            if not 1 <= page <= len(frames):
+                raise IndexError(page)
+            image = ImageOps.exif_transpose(frames[page - 1].copy())
+    else:
+        raise ValueError(f"无法预览此类文件 / cannot preview {kind}")
+    image = image.convert("RGB")
+    image.thumbnail((max_side, max_side))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def _pdf_page(path: Path, page: int, max_side: int) -> Image.Image:
+    import pymupdf
+
+    with pymupdf.open(path) as doc:
+        if not 1 <= page <= doc.page_count:
+            raise IndexError(page)
+        p = doc[page - 1]
+        zoom = max_side / max(p.rect.width, p.rect.height)
+        pix = p.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)

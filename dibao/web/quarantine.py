@@ -1,0 +1,124 @@
+"""Quarantine review: see the page that could not be placed, find its household, file it with a type.
+
+Who sees an item (属地管理): the county sees every item; a township or village user sees the items
+whose candidate households are in their area and the files uploaded by users of their area. An item
+with no candidates from a scanner share stays with the county, which is where such work lands today.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from archiver import classify
+from archiver.privacy import scrub
+
+from . import preview
+from .session import Refused, Viewer, viewer, writer
+from .templating import page
+
+router = APIRouter()
+
+
+def uploaded_by_area(v: Viewer) -> set[str]:
+    """sha256 of every file uploaded through the web by a user whose area lies within v's."""
+    names = v.cat.area_names()
+    inside = {v.area, *names.get(v.area, [])} if v.role == "township" else {v.area}
+    peers = {u["name"] for u in v.cat.users() if v.role == "county" or (u["area"] or "") in inside}
+    return {r["detail"].removeprefix("sha256=") for r in v.cat.audit_rows(actions=["upload"]) if r["user"] in peers}
+
+
+def visible_items(v: Viewer) -> list[sqlite3.Row]:
+    items = v.cat.quarantine_items()
+    if v.role == "county":
+        return items
+    mine = uploaded_by_area(v)
+    out = []
+    for q in items:
+        f = v.cat.file(int(q["file_id"]))
+        if (f is not None and f["sha256"] in mine) or any(_in_scope(v, k) for k in json.loads(q["candidates"] or "[]")):
+            out.append(q)
+    return out
+
+
+def _in_scope(v: Viewer, key: str) -> bool:
+    hid = v.cat.resolve_key(key)
+    h = v.cat.household(hid) if hid is not None else None
+    return h is not None and v.sees(h)
+
+
+def _item(v: Viewer, item_id: int) -> sqlite3.Row:
+    for q in visible_items(v):
+        if int(q["id"]) == item_id:
+            return q
+    raise Refused("scope", f"quarantine {item_id}", v.name)
+
+
+def _pages(v: Viewer, q: sqlite3.Row) -> list[int]:
+    if q["pages"]:
+        return [int(x) for x in q["pages"].split(",")]
+    path = v.home.root / q["path"] if q["path"] else None
+    return list(range(1, preview.page_count(path) + 1)) if path and path.exists() else []
+
+
+@router.get("/quarantine", response_class=HTMLResponse)
+def listing(request: Request, filed: str = "", v: Viewer = Depends(viewer)) -> Response:
+    items = [{**dict(q), "candidates": json.loads(q["candidates"] or "[]"), "first_page": (_pages(v, q) or [0])[0]}
+             for q in visible_items(v)]
+    return page(request, "quarantine.html", v.user, items=items, filed=filed)
+
+
+@router.get("/quarantine/{item_id}", response_class=HTMLResponse)
+def item(request: Request, item_id: int, v: Viewer = Depends(viewer)) -> Response:
+    q = _item(v, item_id)
+    v.audit("quarantine.view", str(item_id), q["source_name"])
+    candidates = [h for k in json.loads(q["candidates"] or "[]")
+                  if (hid := v.cat.resolve_key(k)) is not None and (h := v.cat.household(hid)) is not None and v.sees(h)]
+    return page(request, "quarantine_item.html", v.user, q=dict(q), pages=_pages(v, q), text=scrub(q["text"] or ""),
+                candidates=candidates, types=classify.ALL_TYPES, guess=classify.doc_type(q["text"] or ""))
+
+
+@router.get("/quarantine/{item_id}/pages/{n}")
+def item_page(item_id: int, n: int, thumb: bool = False, v: Viewer = Depends(viewer)) -> Response:
+    q = _item(v, item_id)
+    if n not in _pages(v, q):
+        raise Refused("scope", f"quarantine {item_id} page {n}", v.name)
+    v.audit("quarantine.page", str(item_id), f"{q['source_name']} 第{n}页")
+    try:
+        data = preview.render(v.home.root / q["path"], n, preview.THUMB if thumb else preview.VIEW)
+    except ValueError:
+        return Response(status_code=204)
+    return Response(data, media_type="image/jpeg")
+
+
+@router.get("/quarantine/{item_id}/households", response_class=HTMLResponse)
+def pick(request: Request, item_id: int, q: str = "", v: Viewer = Depends(viewer)) -> Response:
+    """Households to choose from while assigning: the user's own search, limited to their area."""
+    from archiver.index import open_index, sync
+
+    _item(v, item_id)
+    results = []
+    if q.strip():
+        sync(v.home, v.cat)
+        results = [r.household for r in open_index(v.home).search(v.cat, q, limit=10, scope=v.scope).results]
+        v.audit("search", q, f"quarantine {item_id}: {len(results)} hits")
+    return page(request, "quarantine_pick.html", v.user, households=results)
+
+
+@router.post("/quarantine/{item_id}/assign")
+def assign(item_id: int, household: str = Form(...), doc_type: str = Form(""), v: Viewer = Depends(writer)) -> Response:
+    from archiver.documents import file_quarantined
+    from archiver.index import sync
+
+    q = _item(v, item_id)
+    h = v.household(household)
+    chosen = classify.normalise_type(doc_type) if doc_type else None
+    if doc_type and chosen is None:
+        raise Refused("scope", f"type {doc_type}", v.name)
+    doc_id = file_quarantined(v.home, v.cat, item_id, h.id, chosen, v.name, method="网页指定")
+    v.audit("quarantine.assign", str(item_id), f"{q['source_name']} → {h.key} 档案{doc_id}")
+    sync(v.home, v.cat)
+    return RedirectResponse(f"/quarantine?filed={h.key}", status_code=303)

@@ -1,0 +1,121 @@
+"""Reports from the browser: the same generators as `dibao report …`, limited to the user's area,
+each download audited. Files are made in a private temporary folder and removed once sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.background import BackgroundTask
+
+from archiver.policy import load as load_policy
+
+from .session import Refused, Viewer, viewer, writer
+from .templating import page
+
+router = APIRouter()
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def form(request: Request, v: Viewer = Depends(viewer)) -> Response:
+    return _form(request, v)
+
+
+def _form(request: Request, v: Viewer, error: str = "", status_code: int = 200) -> Response:
+    today = dt.date.today()
+    return page(request, "reports.html", v.user, status_code=status_code, error=error, areas=v.areas(),
+                villages=v.villages(), county=v.role == "county", year=today.year, today=today.isoformat(),
+                month=today.strftime("%Y-%m"), notice_days=load_policy(v.home.root).notice_days)
+
+
+def _scope(v: Viewer, given: str) -> str | None:
+    if not given:
+        return None if v.role == "county" else v.area
+    if given not in v.areas():
+        raise Refused("scope", f"report scope {given}", v.name)
+    return given
+
+
+def _send(request: Request, v: Viewer, what: str, target: str, filename: str,
+          make: Callable[[Path], Path]) -> Response:
+    from generators import notice, stats
+    from generators.documents import TemplateProblem
+
+    folder = Path(tempfile.mkdtemp(prefix="web-", dir=_tmp(v)))
+    try:
+        out = make(folder / filename)
+    except (TemplateProblem, notice.NoticeProblem, stats.UnknownScope, ValueError) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _form(request, v, str(exc), 400)
+    v.audit(f"export.{what}", target, out.name)
+    return FileResponse(out, filename=out.name, background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+
+
+def _tmp(v: Viewer) -> Path:
+    v.home.tmp.mkdir(parents=True, exist_ok=True)
+    return v.home.tmp
+
+
+@router.post("/reports/summary")
+def summary(request: Request, year: int = Form(...), scope: str = Form(""), v: Viewer = Depends(writer)) -> Response:
+    from generators import summary as gen
+
+    area = _scope(v, scope)
+    policy = load_policy(v.home.root)
+    return _send(request, v, "summary", f"{year} {area or '全部'}", f"{year}年{area or ''}低保工作总结.docx",
+                 lambda out: gen.render(v.cat, year, area, policy, out, v.home.templates))
+
+
+@router.post("/reports/notice")
+def notice(request: Request, village: str = Form(...), kind: str = Form(...), start: str = Form(""),
+           days: int = Form(0), fmt: str = Form("pdf"), v: Viewer = Depends(writer)) -> Response:
+    from generators import notice as gen
+
+    if village not in v.villages():
+        raise Refused("scope", f"notice village {village}", v.name)
+    policy = load_policy(v.home.root)
+    try:
+        first = dt.date.fromisoformat(start) if start else dt.date.today()
+    except ValueError:
+        return _form(request, v, f"日期格式应为 YYYY-MM-DD：{start}", 400)
+    suffix = "docx" if fmt == "docx" else "pdf"
+    return _send(request, v, "notice", f"{village} {kind}", f"{village}{kind}公示_{first.isoformat()}.{suffix}",
+                 lambda out: gen.render(v.cat, village, kind, first, days or policy.notice_days, policy, out,
+                                        v.home.templates))
+
+
+@router.post("/reports/inspection")
+def inspection(request: Request, year: int = Form(...), scope: str = Form(""), v: Viewer = Depends(writer)) -> Response:
+    from generators import inspection as gen
+    from generators.documents import render_docx
+
+    area = _scope(v, scope)
+    policy = load_policy(v.home.root)
+    return _send(request, v, "inspection", area or "全部", f"{year}年{area or ''}低保检查通报.docx",
+                 lambda out: render_docx("inspection.docx", v.home.templates,
+                                         gen.report_context(v.cat, area, year, policy), out))
+
+
+@router.post("/reports/dossier")
+def dossier(request: Request, key: str = Form(...), v: Viewer = Depends(writer)) -> Response:
+    from generators import dossier as gen
+
+    h = v.household(key.strip())
+    policy = load_policy(v.home.root)
+    return _send(request, v, "dossier", h.key, f"{h.key}_{h.head_name}_档案.pdf",
+                 lambda out: gen.build(v.home, h, policy, out))
+
+
+@router.post("/reports/reviews")
+def review_plan(request: Request, month: str = Form(...), scope: str = Form(""), v: Viewer = Depends(writer)) -> Response:
+    from generators import reviews as gen
+
+    area = _scope(v, scope)
+    policy = load_policy(v.home.root)
+    return _send(request, v, "reviews", f"{month} {area or '全部'}", f"{month}{area or ''}复核计划.xlsx",
+                 lambda out: gen.write_xlsx(gen.due(v.cat, month, area, policy), month, area, out))

@@ -1,0 +1,137 @@
+"""Who is asking, and what they may see: the one gate every route goes through.
+
+A route asks for a `Viewer` (logged in) or a `Writer` (logged in and carrying the session's CSRF token);
+anything else raises `Refused`, which the app turns into a redirect/401/403/404 and an audit entry. Area
+scoping (属地管理) lives here as `Viewer.household()` / `Viewer.sees()`, so a route cannot forget it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+
+from archiver.catalog import Catalog, Scope
+from archiver.catalog.models import Household
+from archiver.home import Home
+from archiver.privacy import scrub
+
+from .. import users
+
+COOKIE = "dibao_session"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+class Refused(Exception):
+    """A request we will not answer. `why`: login (no session), csrf (no/wrong token), scope (not theirs
+    or does not exist — the two look the same from outside, so ids cannot be probed)."""
+
+    def __init__(self, why: str, target: str, user: str = "-") -> None:
+        super().__init__(f"{why}: {target}")
+        self.why, self.target, self.user = why, target, user
+
+
+def home_of(request: Request) -> Home:
+    home: Home = request.app.state.home
+    return home
+
+
+def remote(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def catalog(request: Request) -> Iterator[Catalog]:
+    """One catalog connection per request, closed when the response is done."""
+    cat = Catalog(home_of(request).catalog_path)
+    try:
+        yield cat
+    finally:
+        cat.close()
+
+
+@dataclass
+class Viewer:
+    user: dict
+    cat: Catalog
+    home: Home
+    remote: str
+
+    @property
+    def name(self) -> str:
+        return str(self.user["name"])
+
+    @property
+    def role(self) -> str:
+        return str(self.user["role"])
+
+    @property
+    def area(self) -> str:
+        return str(self.user["area"] or "")
+
+    @property
+    def scope(self) -> Scope:
+        return users.scope_of(self.user)
+
+    @property
+    def scope_name(self) -> str | None:
+        """The area as the generators take it (a township or village name; None = the whole county)."""
+        return self.area or None
+
+    def sees(self, h: Household) -> bool:
+        s = self.scope
+        return (not s.township or h.township == s.township) and (not s.village or h.village == s.village)
+
+    def household(self, key: str) -> Household:
+        hid = self.cat.resolve_key(key)
+        h = self.cat.household(hid) if hid is not None else None
+        if h is None or not self.sees(h):
+            raise Refused("scope", f"household {scrub(key)}", self.name)
+        return h
+
+    def document(self, doc_id: int) -> tuple[dict, Household]:
+        d = self.cat.document_row(doc_id)
+        h = self.cat.household(int(d["household_id"])) if d is not None else None
+        if d is None or h is None or not self.sees(h):
+            raise Refused("scope", f"document {doc_id}", self.name)
+        return dict(d), h
+
+    def areas(self) -> list[str]:
+        """The scope names this user may report on: their own area and, for a township, its villages."""
+        names = self.cat.area_names()
+        if self.role == "county":
+            return list(names) + sorted({v for vs in names.values() for v in vs if v})
+        if self.role == "township":
+            return [self.area, *names.get(self.area, [])]
+        return [self.area]
+
+    def villages(self) -> list[str]:
+        names = self.cat.area_names()
+        if self.role == "village":
+            return [self.area]
+        if self.role == "township":
+            return [v for v in names.get(self.area, []) if v]
+        return sorted({v for vs in names.values() for v in vs if v})
+
+    def audit(self, action: str, target: str = "", detail: str = "") -> None:
+        with self.cat.transaction():
+            self.cat.audit(self.name, action, scrub(target), scrub(detail), self.remote)
+
+
+def viewer(request: Request, cat: Catalog = Depends(catalog)) -> Viewer:
+    token = request.cookies.get(COOKIE)
+    s = cat.session(users.token_hash(token)) if token else None
+    u = cat.user_by_id(int(s["user_id"])) if s is not None else None
+    if s is None or u is None:
+        raise Refused("login", request.url.path)
+    return Viewer({**dict(u), "csrf": s["csrf"]}, cat, home_of(request), remote(request))
+
+
+async def writer(request: Request, v: Viewer = Depends(viewer)) -> Viewer:
+    """A Viewer whose request carries the CSRF token of their session (form field or htmx header)."""
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form")):
+        sent = str((await request.form()).get("csrf", ""))
+    if not sent or sent != v.user["csrf"]:
+        raise Refused("csrf", request.url.path, v.name)
+    return v

@@ -1,0 +1,53 @@
+// dibao's own scripts (no inline scripts: the Content-Security-Policy forbids them).
+// Upload: drag-and-drop or choose files; each file is sent with its own progress bar.
+(function () {
+  function csrf() { return document.body.dataset.csrf || ""; }
+
+  function sendFile(file, list) {
+    var row = document.createElement("li");
+    var label = document.createElement("span");
+    label.textContent = file.name + " ";
+    var bar = document.createElement("progress");
+    bar.max = 100; bar.value = 0;
+    var state = document.createElement("span");
+    state.className = "muted";
+    row.append(label, bar, state);
+    list.appendChild(row);
+    var data = new FormData();
+    data.append("files", file);
+    data.append("csrf", csrf());
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", "/upload");
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRF-Token", csrf());
+    xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); };
+    xhr.onload = function () {
+      var ok = xhr.status === 200;
+      bar.value = 100;
+      state.textContent = ok ? " 已上传，等待归档" : " 上传失败：" + xhr.responseText;
+      state.className = ok ? "ok" : "error";
+      document.body.dispatchEvent(new Event("uploaded"));
+    };
+    xhr.onerror = function () { state.textContent = " 上传失败（网络）"; state.className = "error"; };
+    xhr.send(data);
+  }
+
+  function setup() {
+    var zone = document.getElementById("drop");
+    if (!zone) return;
+    var input = document.getElementById("files");
+    var list = document.getElementById("sent");
+    function take(files) { for (var i = 0; i < files.length; i++) sendFile(files[i], list); }
+    ["dragenter", "dragover"].forEach(function (t) {
+      zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (t) {
+      zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) { take(e.dataTransfer.files); });
+    input.addEventListener("change", function () { take(input.files); input.value = ""; });
+    var plain = document.getElementById("plain-submit");
+    if (plain) plain.hidden = true;
+  }
+  document.addEventListener("DOMContentLoaded", setup);
+})();

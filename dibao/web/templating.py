@@ -1,0 +1,23 @@
+"""The page templates (Jinja2, autoescaped) and the one helper that renders them for a user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from archiver.privacy import mask_id
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.filters["mask_id"] = mask_id
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def page(request: Request, name: str, user: dict | None, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, name, {"user": user, **ctx}, status_code=status_code)

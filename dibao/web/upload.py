@@ -1,0 +1,98 @@
+"""Upload into the inbox from the browser: the same door as the scanner share, so the same pipeline
+(read, route, file or quarantine) takes it. Each file is written under a temporary name and renamed
+when complete, so the watcher never reads half a file; the upload is audited with its checksum, which
+is how the page later shows what became of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from .session import Viewer, viewer, writer
+from .templating import page
+
+router = APIRouter()
+MAX_BYTES = 200 * 1024 * 1024
+OUTCOMES = {"archived": "已归档", "updated": "已导入", "duplicate": "重复（已有相同文件）", "quarantined": "已隔离，待人工处理",
+            "rejected": "已隔离，待人工处理"}
+
+
+def safe_name(name: str) -> str:
+    """The file's own name only (browsers may send a path), without characters a share cannot hold."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r'[\x00-\x1f<>:"|?*]', "_", base).strip(" .")
+    return base[:150] or "upload"
+
+
+def _target(folder: Path, name: str) -> Path:
+    stem, suffix = os.path.splitext(name)
+    path, n = folder / name, 1
+    while path.exists() or path.with_name(path.name + ".part").exists():
+        n += 1
+        path = folder / f"{stem}_{n}{suffix}"
+    return path
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def form(request: Request, v: Viewer = Depends(viewer)) -> Response:
+    return page(request, "upload.html", v.user, watching=request.app.state.watcher is not None,
+                uploads=_uploads(v), limit_mb=MAX_BYTES // 1024 // 1024)
+
+
+@router.get("/upload/status", response_class=HTMLResponse)
+def status(request: Request, v: Viewer = Depends(viewer)) -> Response:
+    return page(request, "upload_status.html", v.user, uploads=_uploads(v))
+
+
+@router.post("/upload")
+async def receive(request: Request, v: Viewer = Depends(writer)) -> Response:
+    form_data = await request.form()
+    files = [f for f in form_data.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    folder = v.home.inbox / "网页上传" / safe_name(v.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    saved, refused = [], []
+    for f in files:
+        name = safe_name(f.filename or "")
+        path = _target(folder, name)
+        part = path.with_name(path.name + ".part")
+        digest, size = hashlib.sha256(), 0
+        with open(part, "wb") as out:
+            while chunk := await f.read(1 << 20):
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    break
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if size > MAX_BYTES or size == 0:
+            part.unlink()
+            refused.append({"name": name, "reason": f"文件为空或超过 {MAX_BYTES // 1024 // 1024} MB / empty or too large"})
+            continue
+        os.replace(part, path)
+        v.audit("upload", name, f"sha256={digest.hexdigest()}")
+        saved.append({"name": name, "size": size})
+    if request.headers.get("accept", "").startswith("application/json"):
+        return JSONResponse({"saved": saved, "refused": refused}, status_code=200 if saved or not refused else 400)
+    return RedirectResponse("/upload", status_code=303)
+
+
+def _uploads(v: Viewer, limit: int = 30) -> list[dict]:
+    """This user's recent uploads with what the pipeline made of each."""
+    rows = [r for r in v.cat.audit_rows(user=v.name, actions=["upload"])][-limit:]
+    out = []
+    for r in reversed(rows):
+        sha = (r["detail"] or "").removeprefix("sha256=")
+        f = v.cat.file_by_sha(sha)
+        state = OUTCOMES.get(f["outcome"], f["outcome"]) if f is not None else "等待处理"
+        out.append({"name": r["target"], "at": dt.datetime.fromisoformat(r["at"]).strftime("%m-%d %H:%M"),
+                    "state": state, "reason": (f["reason"] or "") if f is not None else "",
+                    "done": f is not None})
+    return out

@@ -1,0 +1,53 @@
+"""A small archive for the web tests, built once per module through the real CLI: two villages, a
+filed scan in each, a scan nobody can place (quarantine), a county user and a village user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dibao.samplescans import render_form, to_jpeg
+from tests.builders import person_id, roster_rows, small_county, write_xlsx
+from tests.conftest import Runner
+
+COUNTY = ("县局", "county-pass-1")
+VILLAGE = ("一村", "village-pass-1")
+
+
+@dataclass
+class Site:
+    dibao: Runner
+    county: list[dict]
+    mine: dict  # a household of 一村 (the village user's own)
+    other: dict  # a household of 二村
+
+    def docs(self, h: dict) -> list[dict]:
+        return self.dibao.json("household", "show", h["no"])["documents"]
+
+    def quarantine_id(self) -> int:
+        return int(self.dibao.json("quarantine", "list")["items"][0]["file_id"])
+
+    def audit(self, user: str | None = None) -> list[dict]:
+        return self.dibao.json("audit", *(["--user", user] if user else []))["entries"]
+
+
+def build_site(root: Path) -> Site:
+    run = Runner(root / "home")
+    run("init")
+    c = small_county(seed=40, n=4)
+    src = root / "in"
+    src.mkdir()
+    write_xlsx(src / "roster.xlsx", roster_rows(c))
+    for i, h in enumerate(c[:2]):
+        name, idn, _ = h["members"][0]
+        (src / f"SCAN_{i}.jpg").write_bytes(to_jpeg(render_form(["收入证明", f"兹证明{name}（身份证号：{idn}）", "2025年1月2日"])))
+    stranger = person_id("19800101", seq=77)
+    (src / "SCAN_9.jpg").write_bytes(to_jpeg(render_form(["入户调查表", f"申请人：路人甲 身份证号：{stranger}", "2025年3月4日"])))
+    run("ingest", str(src), "--quiet")
+    run("user", "add", COUNTY[0], "--role", "county", "--password", COUNTY[1])
+    run("user", "add", VILLAGE[0], "--role", "village", "--area", "一村", "--password", VILLAGE[1])
+    mine = next(h for h in c if h["village"] == "一村")
+    other = next(h for h in c if h["village"] == "二村")
+    return Site(run, c, mine, other)

@@ -1,0 +1,208 @@
+"""The web interface's security suite over HTTP: every route refuses a request without a login, every
+route with an object refuses another area's object (IDOR), every form refuses a request without the
+CSRF token — and every refusal is in the audit log. A route added without a case here fails the first
+test, so the suite cannot silently fall behind the app."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from archiver.home import Home
+from dibao.web.app import create_app
+from tests.dibao.web.conftest import COUNTY, VILLAGE, Site, build_site
+
+ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+PUBLIC = {("GET", "/login"), ("POST", "/login")}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    return build_site(tmp_path_factory.mktemp("web"))
+
+
+def client(site: Site, who: tuple[str, str] | None = None) -> TestClient:
+    c = TestClient(create_app(Home(site.dibao.home)), base_url="https://testserver")
+    if who:
+        r = c.post("/login", data={"name": who[0], "password": who[1]}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+    return c
+
+
+def csrf(c: TestClient) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', c.get("/").text)
+    assert m
+    return m.group(1)
+
+
+def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
+    """For every route: a request that names an object outside 一村 (or, for routes without an object,
+    a plain request). (method, route path) → (url, form data)."""
+    other, doc = site.other, site.docs(site.other)[0]["document_id"]
+    q = site.quarantine_id()
+    return {
+        ("GET", "/"): ("/", {}),
+        ("GET", "/search"): ("/search?q=" + other["members"][0][0], {}),
+        ("GET", "/households/{key}"): (f"/households/{other['no']}", {}),
+        ("GET", "/household/{key}"): (f"/household/{other['members'][0][1]}", {}),
+        ("POST", "/households/{key}/members/{n}/reveal"): (f"/households/{other['no']}/members/0/reveal", {}),
+        ("GET", "/documents/{doc_id}"): (f"/documents/{doc}", {}),
+        ("GET", "/documents/{doc_id}/view"): (f"/documents/{doc}/view", {}),
+        ("GET", "/documents/{doc_id}/pages/{n}"): (f"/documents/{doc}/pages/1", {}),
+        ("GET", "/documents/{doc_id}/thumb"): (f"/documents/{doc}/thumb", {}),
+        ("GET", "/api/households"): ("/api/households", {}),
+        ("GET", "/quarantine"): ("/quarantine", {}),
+        ("GET", "/quarantine/{item_id}"): (f"/quarantine/{q}", {}),
+        ("GET", "/quarantine/{item_id}/pages/{n}"): (f"/quarantine/{q}/pages/1", {}),
+        ("GET", "/quarantine/{item_id}/households"): (f"/quarantine/{q}/households?q=测试", {}),
+        ("POST", "/quarantine/{item_id}/assign"): (f"/quarantine/{q}/assign", {"household": site.mine["no"]}),
+        ("GET", "/upload"): ("/upload", {}),
+        ("GET", "/upload/status"): ("/upload/status", {}),
+        ("POST", "/upload"): ("/upload", {}),
+        ("GET", "/reports"): ("/reports", {}),
+        ("POST", "/reports/summary"): ("/reports/summary", {"year": "2025", "scope": "二村"}),
+        ("POST", "/reports/notice"): ("/reports/notice", {"village": "二村", "kind": "新增"}),
+        ("POST", "/reports/inspection"): ("/reports/inspection", {"year": "2025", "scope": "二村"}),
+        ("POST", "/reports/dossier"): ("/reports/dossier", {"key": other["no"]}),
+        ("POST", "/reports/reviews"): ("/reports/reviews", {"month": "2025-12", "scope": "二村"}),
+        ("POST", "/logout"): ("/logout", {}),
+    }
+
+
+def routes(items) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Every (method, path) the app answers, including those of included routers (FastAPI ≥ 0.165
+    keeps those behind a wrapper with the router as `original_router`)."""
+    out = set()
+    for r in items:
+        if isinstance(r, APIRoute):
+            out |= {(m, r.path) for m in r.methods}
+        elif hasattr(r, "original_router"):
+            out |= routes(r.original_router.routes)
+    return out
+
+
+def send(c: TestClient, method: str, url: str, data: dict, token: str | None = None):  # type: ignore[no-untyped-def]
+    if method == "GET":
+        return c.get(url, follow_redirects=False)
+    return c.post(url, data={**data, **({"csrf": token} if token else {})}, follow_redirects=False)
+
+
+def denied_count(site: Site, user: str | None = None) -> int:
+    return sum(e["action"] == "denied" for e in site.audit(user))
+
+
+def test_every_route_has_a_security_case(site: Site) -> None:
+    app = create_app(Home(site.dibao.home))
+    assert routes(app.routes) - PUBLIC == set(foreign_requests(site)), "add the new route to foreign_requests()"
+
+
+def test_without_login_every_route_is_refused_audited_and_leaks_nothing(site: Site) -> None:
+    c = client(site)
+    secret_names = {m[0] for h in site.county for m in h["members"]}
+    before = denied_count(site)
+    cases = foreign_requests(site)
+    for (method, _), (url, data) in cases.items():
+        r = send(c, method, url, data)
+        assert r.status_code in (303, 401), (method, url, r.status_code)
+        assert not ID_RE.search(r.text) and not any(n in r.text for n in secret_names), url
+    assert denied_count(site) - before == len(cases)
+
+
+def test_no_cross_area_read_by_url_or_id(site: Site) -> None:
+    """As the 一村 user, every object of 二村 (and the county's quarantine) answers 404, audited."""
+    c = client(site, VILLAGE)
+    token = csrf(c)
+    other_names = {m[0] for m in site.other["members"]}
+    before = denied_count(site, VILLAGE[0])
+    refused = 0
+    for (method, path), (url, data) in foreign_requests(site).items():
+        if path == "/logout":
+            continue
+        r = send(c, method, url, data, token)
+        body = r.text if "text" in r.headers.get("content-type", "") or "json" in r.headers.get("content-type", "") else ""
+        assert not any(n in body for n in other_names if n not in url), (url, "leaked a name")  # a query is echoed
+        assert site.other["no"] not in body or site.other["no"] in url, (url, "leaked a household number")
+        assert not ID_RE.search(body), (url, "leaked an ID")
+        if "{" in path or path.startswith("/reports/"):  # names an object or area outside 一村
+            assert r.status_code == 404, (method, url, r.status_code)
+            refused += 1
+        else:
+            assert r.status_code in (200, 303), (method, url, r.status_code)
+    assert denied_count(site, VILLAGE[0]) - before == refused
+    # what the area lists show: only 一村
+    listed = {h["household_id"] for h in c.get("/api/households").json()["households"]}
+    assert listed == {h["no"] for h in site.county if h["village"] == "一村"}
+    assert "隔离区是空的" in c.get("/quarantine").text  # the unplaced scan stays with the county
+
+
+def test_every_form_refuses_a_missing_or_forged_csrf_token(site: Site) -> None:
+    c = client(site, COUNTY)
+    before = denied_count(site, COUNTY[0])
+    posts = [(url, data) for (m, _), (url, data) in foreign_requests(site).items() if m == "POST"]
+    for url, data in posts:
+        assert send(c, "POST", url, data).status_code == 403, url
+        assert send(c, "POST", url, data, "forged-token").status_code == 403, url
+    assert denied_count(site, COUNTY[0]) - before == 2 * len(posts)
+    assert c.get("/", follow_redirects=False).status_code == 200  # still logged in: logout needed the token
+
+
+def test_county_views_and_exports_are_all_audited(site: Site) -> None:
+    c = client(site, COUNTY)
+    token = csrf(c)
+    h = site.other
+    doc = site.docs(h)[0]["document_id"]
+    start = len(site.audit(COUNTY[0]))
+    page = c.get(f"/households/{h['no']}")
+    assert page.status_code == 200 and h["members"][0][0] in page.text and not ID_RE.search(page.text)
+    assert c.get(f"/documents/{doc}").content[:3] == b"\xff\xd8\xff"
+    assert "第1页" in c.get(f"/documents/{doc}/view").text
+    assert c.get(f"/documents/{doc}/pages/1").content[:3] == b"\xff\xd8\xff"
+    assert c.get(f"/documents/{doc}/thumb").content[:3] == b"\xff\xd8\xff"
+    assert c.get(f"/documents/{doc}/pages/9").status_code == 404
+    r = c.post(f"/households/{h['no']}/members/0/reveal", headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and h["members"][0][1] in r.text
+    notice = c.post("/reports/notice", data={"csrf": token, "village": "二村", "kind": "新增", "start": "2025-12-01"})
+    assert notice.status_code == 200 and notice.content[:4] == b"%PDF"
+    summary = c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""})
+    assert summary.status_code == 200 and summary.content[:2] == b"PK"
+    dossier = c.post("/reports/dossier", data={"csrf": token, "key": h["no"]})
+    assert dossier.status_code == 200 and dossier.content[:4] == b"%PDF"
+    entries = site.audit(COUNTY[0])[start:]
+    got = [(e["action"], e["target"]) for e in entries]
+    for action in ["document.download", "document.view", "document.page", "document.thumb"]:
+        assert (action, str(doc)) in got, action
+    assert ("household.view", h["no"]) in got and ("member.reveal", h["no"]) in got
+    assert {"export.notice", "export.summary", "export.dossier"} <= {a for a, _ in got}
+    assert not any(ID_RE.search(e["target"] + e["detail"]) for e in site.audit())  # the audit log holds no full ID
+
+
+def test_a_refused_report_explains_itself(site: Site) -> None:
+    c = client(site, COUNTY)
+    r = c.post("/reports/notice", data={"csrf": csrf(c), "village": "二村", "kind": "新增", "start": "2025-13-01"})
+    assert r.status_code == 400 and "日期格式" in r.text
+
+
+def test_upload_lands_in_the_inbox_and_is_audited(site: Site, tmp_path: Path) -> None:
+    c = client(site, VILLAGE)
+    r = c.post("/upload", data={"csrf": csrf(c)}, headers={"Accept": "application/json"},
+               files=[("files", ("../../etc/SCAN 1.jpg", b"\xff\xd8\xff\xe0 not really", "image/jpeg"))])
+    assert r.status_code == 200 and r.json()["saved"][0]["name"] == "SCAN 1.jpg"
+    landed = list((site.dibao.home / "inbox").rglob("SCAN 1.jpg"))
+    assert len(landed) == 1 and landed[0].read_bytes().startswith(b"\xff\xd8")
+    assert not list((site.dibao.home / "inbox").rglob("*.part"))
+    assert any(e["action"] == "upload" and e["detail"].startswith("sha256=") for e in site.audit(VILLAGE[0]))
+    assert "等待处理" in c.get("/upload/status").text
+
+
+def test_lockout_after_repeated_failures(site: Site) -> None:
+    site.dibao("user", "add", "二村", "--role", "village", "--area", "二村", "--password", "village-pass-2")
+    fresh = client(site)
+    for _ in range(5):
+        assert fresh.post("/login", data={"name": "二村", "password": "wrong-password"}).status_code == 401
+    r = fresh.post("/login", data={"name": "二村", "password": "village-pass-2"})
+    assert r.status_code == 401 and "锁定" in r.text
+    assert sum(e["action"] == "login.failed" for e in site.audit("二村")) == 5
