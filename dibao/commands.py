@@ -416,9 +416,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .cli import _open
-    from .web.app import create_app
-
     from .errors import UsageError
+    from .web.app import create_app
 
     home, cat = _open(args)
     if bool(args.certfile) != bool(args.keyfile):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
+from archiver.privacy import scrub
 
 from . import analysis
 
@@ -147,6 +148,9 @@ def matched_documents(cat: Catalog, h: Household, q: Query) -> tuple[list[str], 
 
 
 def _snippet(text: str, needle: str, width: int = 24) -> str:
+    """A window of text around the needle; ID and account numbers are masked before cutting, so no
+    window can show one, whole or in part."""
+    text = scrub(text)
     i = text.find(needle)
     if i < 0:
         return ""

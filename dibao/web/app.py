@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Form, Request
+from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -23,7 +23,7 @@ from archiver.privacy import scrub
 
 from .. import users
 from . import households, quarantine, reports, upload
-from .session import COOKIE, Refused, Viewer, remote, writer
+from .session import COOKIE, Refused, Writer, remote
 from .templating import is_htmx, page
 
 STATIC = Path(__file__).parent / "static"
@@ -96,7 +96,7 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
         return response
 
     @app.post("/logout")
-    def logout(request: Request, v: Viewer = Depends(writer)) -> Response:
+    def logout(request: Request, v: Writer) -> Response:
         with v.cat.transaction():
             v.cat.delete_session(users.token_hash(request.cookies.get(COOKIE, "")))
         v.audit("logout")

@@ -7,8 +7,9 @@ through `_doc()`, which checks the area and writes the audit entry.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from archiver.catalog.models import Household
@@ -18,14 +19,14 @@ from generators import reviews
 
 from . import preview
 from .quarantine import visible_items
-from .session import Refused, Viewer, viewer, writer
+from .session import Reader, Refused, Viewer, Writer
 from .templating import is_htmx, page
 
 router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, v: Viewer = Depends(viewer)) -> Response:
+def dashboard(request: Request, v: Reader) -> Response:
     hs = v.cat.households(v.scope)
     active = [h for h in hs if h.status == "在保"]
     today = dt.date.today()
@@ -41,7 +42,7 @@ def dashboard(request: Request, v: Viewer = Depends(viewer)) -> Response:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, q: str = "", v: Viewer = Depends(viewer)) -> Response:
+def search(request: Request, v: Reader, q: str = "") -> Response:
     from archiver.index import open_index, sync
 
     results, took = [], 0.0
@@ -58,7 +59,7 @@ def search(request: Request, q: str = "", v: Viewer = Depends(viewer)) -> Respon
 
 @router.get("/households/{key}", response_class=HTMLResponse)
 @router.get("/household/{key}", response_class=HTMLResponse)
-def household(request: Request, key: str, v: Viewer = Depends(viewer)) -> Response:
+def household(request: Request, v: Reader, key: str) -> Response:
     h = v.household(key)
     v.audit("household.view", h.key)
     policy = load_policy(v.home.root)
@@ -67,7 +68,7 @@ def household(request: Request, key: str, v: Viewer = Depends(viewer)) -> Respon
 
 
 @router.post("/households/{key}/members/{n}/reveal", response_class=HTMLResponse)
-def reveal(key: str, n: int, v: Viewer = Depends(writer)) -> Response:
+def reveal(v: Writer, key: str, n: int) -> Response:
     """The full ID of one member, on an explicit click; the reveal itself is audited."""
     h = v.household(key)
     if not 0 <= n < len(h.members):
@@ -84,13 +85,13 @@ def _doc(v: Viewer, doc_id: int, action: str) -> tuple[dict, Household]:
 
 
 @router.get("/documents/{doc_id}")
-def download(doc_id: int, v: Viewer = Depends(viewer)) -> Response:
+def download(v: Reader, doc_id: int) -> Response:
     d, _ = _doc(v, doc_id, "document.download")
     return FileResponse(v.home.root / d["path"], filename=d["path"].rsplit("/", 1)[-1])
 
 
 @router.get("/documents/{doc_id}/view", response_class=HTMLResponse)
-def view(request: Request, doc_id: int, v: Viewer = Depends(viewer)) -> Response:
+def view(request: Request, v: Reader, doc_id: int) -> Response:
     d, h = _doc(v, doc_id, "document.view")
     pages = preview.page_count(v.home.root / d["path"])
     texts = v.cat.page_texts(doc_id)
@@ -99,13 +100,13 @@ def view(request: Request, doc_id: int, v: Viewer = Depends(viewer)) -> Response
 
 
 @router.get("/documents/{doc_id}/pages/{n}")
-def page_image(doc_id: int, n: int, v: Viewer = Depends(viewer)) -> Response:
+def page_image(v: Reader, doc_id: int, n: int) -> Response:
     d, _ = _doc(v, doc_id, "document.page")
     return _jpeg(v, d["path"], n, preview.VIEW)
 
 
 @router.get("/documents/{doc_id}/thumb")
-def thumb(doc_id: int, v: Viewer = Depends(viewer)) -> Response:
+def thumb(v: Reader, doc_id: int) -> Response:
     d, _ = _doc(v, doc_id, "document.thumb")
     return _jpeg(v, d["path"], 1, preview.THUMB)
 
@@ -121,7 +122,7 @@ def _jpeg(v: Viewer, rel: str, n: int, side: int) -> Response:
 
 
 @router.get("/api/households")
-def api_households(v: Viewer = Depends(viewer)) -> Response:
+def api_households(v: Reader) -> Response:
     hs = v.cat.households(v.scope)
     v.audit("api.households", "", f"{len(hs)} rows")
     return JSONResponse({"households": [{"household_id": h.key, "village": h.village, "head_name": h.head_name,
@@ -130,7 +131,7 @@ def api_households(v: Viewer = Depends(viewer)) -> Response:
 
 def _timeline(h: Household) -> list[dict]:
     """Changes, reviews and filed documents in one list, newest first — the story of the file."""
-    items = [{"date": e.date, "what": e.kind, "kind": "event",
+    items: list[dict[str, Any]] = [{"date": e.date, "what": e.kind, "kind": "event",
               "detail": " ".join(x for x in [_amounts(e.old_amount, e.new_amount), e.reason] if x),
               "source": e.source} for e in h.events]
     items += [{"date": d.date or "", "what": f"归档：{d.type}", "kind": "document", "detail": d.source_name,

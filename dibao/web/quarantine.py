@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import classify
 from archiver.privacy import scrub
 
 from . import preview
-from .session import Refused, Viewer, viewer, writer
+from .session import Reader, Refused, Viewer, Writer
 from .templating import page
 
 router = APIRouter()
@@ -65,14 +65,14 @@ def _pages(v: Viewer, q: sqlite3.Row) -> list[int]:
 
 
 @router.get("/quarantine", response_class=HTMLResponse)
-def listing(request: Request, filed: str = "", v: Viewer = Depends(viewer)) -> Response:
+def listing(request: Request, v: Reader, filed: str = "") -> Response:
     items = [{**dict(q), "candidates": json.loads(q["candidates"] or "[]"), "first_page": (_pages(v, q) or [0])[0]}
              for q in visible_items(v)]
     return page(request, "quarantine.html", v.user, items=items, filed=filed)
 
 
 @router.get("/quarantine/{item_id}", response_class=HTMLResponse)
-def item(request: Request, item_id: int, v: Viewer = Depends(viewer)) -> Response:
+def item(request: Request, v: Reader, item_id: int) -> Response:
     q = _item(v, item_id)
     v.audit("quarantine.view", str(item_id), q["source_name"])
     candidates = [h for k in json.loads(q["candidates"] or "[]")
@@ -82,7 +82,7 @@ def item(request: Request, item_id: int, v: Viewer = Depends(viewer)) -> Respons
 
 
 @router.get("/quarantine/{item_id}/pages/{n}")
-def item_page(item_id: int, n: int, thumb: bool = False, v: Viewer = Depends(viewer)) -> Response:
+def item_page(v: Reader, item_id: int, n: int, thumb: bool = False) -> Response:
     q = _item(v, item_id)
     if n not in _pages(v, q):
         raise Refused("scope", f"quarantine {item_id} page {n}", v.name)
@@ -95,7 +95,7 @@ def item_page(item_id: int, n: int, thumb: bool = False, v: Viewer = Depends(vie
 
 
 @router.get("/quarantine/{item_id}/households", response_class=HTMLResponse)
-def pick(request: Request, item_id: int, q: str = "", v: Viewer = Depends(viewer)) -> Response:
+def pick(request: Request, v: Reader, item_id: int, q: str = "") -> Response:
     """Households to choose from while assigning: the user's own search, limited to their area."""
     from archiver.index import open_index, sync
 
@@ -109,7 +109,7 @@ def pick(request: Request, item_id: int, q: str = "", v: Viewer = Depends(viewer
 
 
 @router.post("/quarantine/{item_id}/assign")
-def assign(item_id: int, household: str = Form(...), doc_type: str = Form(""), v: Viewer = Depends(writer)) -> Response:
+def assign(v: Writer, item_id: int, household: str = Form(...), doc_type: str = Form("")) -> Response:
     from archiver.documents import file_quarantined
     from archiver.index import sync
 

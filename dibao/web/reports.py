@@ -9,20 +9,20 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 
 from archiver.policy import load as load_policy
 
-from .session import Refused, Viewer, viewer, writer
+from .session import Reader, Refused, Viewer, Writer
 from .templating import page
 
 router = APIRouter()
 
 
 @router.get("/reports", response_class=HTMLResponse)
-def form(request: Request, v: Viewer = Depends(viewer)) -> Response:
+def form(request: Request, v: Reader) -> Response:
     return _form(request, v)
 
 
@@ -62,7 +62,7 @@ def _tmp(v: Viewer) -> Path:
 
 
 @router.post("/reports/summary")
-def summary(request: Request, year: int = Form(...), scope: str = Form(""), v: Viewer = Depends(writer)) -> Response:
+def summary(request: Request, v: Writer, year: int = Form(...), scope: str = Form("")) -> Response:
     from generators import summary as gen
 
     area = _scope(v, scope)
@@ -72,8 +72,8 @@ def summary(request: Request, year: int = Form(...), scope: str = Form(""), v: V
 
 
 @router.post("/reports/notice")
-def notice(request: Request, village: str = Form(...), kind: str = Form(...), start: str = Form(""),
-           days: int = Form(0), fmt: str = Form("pdf"), v: Viewer = Depends(writer)) -> Response:
+def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Form(...), start: str = Form(""),
+           days: int = Form(0), fmt: str = Form("pdf")) -> Response:
     from generators import notice as gen
 
     if village not in v.villages():
@@ -90,7 +90,7 @@ def notice(request: Request, village: str = Form(...), kind: str = Form(...), st
 
 
 @router.post("/reports/inspection")
-def inspection(request: Request, year: int = Form(...), scope: str = Form(""), v: Viewer = Depends(writer)) -> Response:
+def inspection(request: Request, v: Writer, year: int = Form(...), scope: str = Form("")) -> Response:
     from generators import inspection as gen
     from generators.documents import render_docx
 
@@ -102,7 +102,7 @@ def inspection(request: Request, year: int = Form(...), scope: str = Form(""), v
 
 
 @router.post("/reports/dossier")
-def dossier(request: Request, key: str = Form(...), v: Viewer = Depends(writer)) -> Response:
+def dossier(request: Request, v: Writer, key: str = Form(...)) -> Response:
     from generators import dossier as gen
 
     h = v.household(key.strip())
@@ -112,7 +112,7 @@ def dossier(request: Request, key: str = Form(...), v: Viewer = Depends(writer))
 
 
 @router.post("/reports/reviews")
-def review_plan(request: Request, month: str = Form(...), scope: str = Form(""), v: Viewer = Depends(writer)) -> Response:
+def review_plan(request: Request, v: Writer, month: str = Form(...), scope: str = Form("")) -> Response:
     from generators import reviews as gen
 
     area = _scope(v, scope)

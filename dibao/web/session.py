@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, Request
 
@@ -118,7 +119,7 @@ class Viewer:
             self.cat.audit(self.name, action, scrub(target), scrub(detail), self.remote)
 
 
-def viewer(request: Request, cat: Catalog = Depends(catalog)) -> Viewer:
+def viewer(request: Request, cat: Annotated[Catalog, Depends(catalog)]) -> Viewer:
     token = request.cookies.get(COOKIE)
     s = cat.session(users.token_hash(token)) if token else None
     u = cat.user_by_id(int(s["user_id"])) if s is not None else None
@@ -127,7 +128,7 @@ def viewer(request: Request, cat: Catalog = Depends(catalog)) -> Viewer:
     return Viewer({**dict(u), "csrf": s["csrf"]}, cat, home_of(request), remote(request))
 
 
-async def writer(request: Request, v: Viewer = Depends(viewer)) -> Viewer:
+async def writer(request: Request, v: Reader) -> Viewer:
     """A Viewer whose request carries the CSRF token of their session (form field or htmx header)."""
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent and request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form")):
@@ -135,3 +136,7 @@ async def writer(request: Request, v: Viewer = Depends(viewer)) -> Viewer:
     if not sent or sent != v.user["csrf"]:
         raise Refused("csrf", request.url.path, v.name)
     return v
+
+
+Reader = Annotated[Viewer, Depends(viewer)]
+Writer = Annotated[Viewer, Depends(writer)]

@@ -11,11 +11,11 @@ import os
 import re
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from .session import Viewer, viewer, writer
+from .session import Reader, Viewer, Writer
 from .templating import page
 
 router = APIRouter()
@@ -41,18 +41,18 @@ def _target(folder: Path, name: str) -> Path:
 
 
 @router.get("/upload", response_class=HTMLResponse)
-def form(request: Request, v: Viewer = Depends(viewer)) -> Response:
+def form(request: Request, v: Reader) -> Response:
     return page(request, "upload.html", v.user, watching=request.app.state.watcher is not None,
                 uploads=_uploads(v), limit_mb=MAX_BYTES // 1024 // 1024)
 
 
 @router.get("/upload/status", response_class=HTMLResponse)
-def status(request: Request, v: Viewer = Depends(viewer)) -> Response:
+def status(request: Request, v: Reader) -> Response:
     return page(request, "upload_status.html", v.user, uploads=_uploads(v))
 
 
 @router.post("/upload")
-async def receive(request: Request, v: Viewer = Depends(writer)) -> Response:
+async def receive(request: Request, v: Writer) -> Response:
     form_data = await request.form()
     files = [f for f in form_data.getlist("files") if isinstance(f, UploadFile) and f.filename]
     folder = v.home.inbox / "网页上传" / safe_name(v.name)

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from dibao.samplescans import render_form, to_jpeg
 from tests.builders import person_id, roster_rows, small_county, write_xlsx
 from tests.conftest import Runner
