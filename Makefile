@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SAMPLE := build/sample-county
 HOME_DIR := archive
 
-.PHONY: demo test setup lint bench clean-demo
+.PHONY: demo test setup lint bench clean-demo screens
 
 $(STAMP): pyproject.toml scripts/install-debian.sh
 	bash scripts/install-debian.sh
@@ -29,8 +29,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check archiver generators dibao tests bench
+	$(BIN)/ruff check archiver generators dibao tests bench scripts
 	$(BIN)/mypy
+
+screens: $(STAMP)
+	DIBAO_SCREENS=docs/screens $(BIN)/python -m pytest tests/dibao/web/test_browser.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_roster.py

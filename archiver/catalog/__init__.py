@@ -338,6 +338,20 @@ class Catalog:
                                "GROUP BY period_start, period_end", args)
         return [(r[0], r[1], float(r[2])) for r in rows]
 
+    def area_totals(self, scope: Scope = Scope()) -> dict[str, int]:
+        """Households on file, in care, and persons in care — one aggregate query, for the dashboard."""
+        where, args = scope.sql("h")
+        r = self.db.execute(f"SELECT count(*), sum(h.status = '在保'), sum(CASE WHEN h.status = '在保' THEN "
+                            f"coalesce(h.persons, 0) ELSE 0 END) FROM households h WHERE {where}", args).fetchone()
+        return {"total": int(r[0] or 0), "active": int(r[1] or 0), "persons": int(r[2] or 0)}
+
+    def change_mark(self) -> str:
+        """Changes whenever a fact that figures depend on is added or updated (a cache key, not a clock)."""
+        r = self.db.execute("SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM documents), "
+                            "(SELECT max(id) FROM snapshots), (SELECT max(updated_at) FROM households), "
+                            "(SELECT count(*) FROM members)").fetchone()
+        return "/".join(str(x) for x in r)
+
     def events_between(self, since: str, until: str, scope: Scope = Scope(), limit: int = 50) -> list[dict[str, Any]]:
         """Changes dated in [since, until] in scope, newest first, with the household they belong to."""
         where, args = scope.sql("h")

@@ -25,16 +25,27 @@ from .templating import is_htmx, page
 router = APIRouter()
 
 
+_due_cache: dict[tuple[str | None, str], tuple[str, list[dict]]] = {}
+
+
+def _reviews_due(v: Viewer, month: str) -> list[dict]:
+    """Reviews due this month, recomputed only when the catalog's facts change: at county scale the
+    computation loads every household (seconds), the dashboard is opened many times a day."""
+    key, mark = (v.scope_name, month), v.cat.change_mark()
+    cached = _due_cache.get(key)
+    if cached is None or cached[0] != mark:
+        _due_cache[key] = (mark, reviews.due(v.cat, month, v.scope_name, load_policy(v.home.root)))
+    return _due_cache[key][1]
+
+
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, v: Reader) -> Response:
-    hs = v.cat.households(v.scope)
-    active = [h for h in hs if h.status == "在保"]
+    totals = v.cat.area_totals(v.scope)
     today = dt.date.today()
     month_start = today.replace(day=1).isoformat()
-    policy = load_policy(v.home.root)
-    due = reviews.due(v.cat, today.strftime("%Y-%m"), v.scope_name, policy)
-    return page(request, "dashboard.html", v.user, area=v.area or "全县", households=len(active),
-                persons=sum(h.persons or 0 for h in active), total=len(hs),
+    due = _reviews_due(v, today.strftime("%Y-%m"))
+    return page(request, "dashboard.html", v.user, area=v.area or "全县", households=totals["active"],
+                persons=totals["persons"], total=totals["total"],
                 changes=v.cat.event_counts(month_start, today.isoformat(), v.scope),
                 recent=v.cat.events_between(month_start, today.isoformat(), v.scope, limit=15),
                 overdue=[r for r in due if r["overdue"]], due=len(due), quarantine=len(visible_items(v)),

@@ -206,3 +206,13 @@ def test_lockout_after_repeated_failures(site: Site) -> None:
     r = fresh.post("/login", data={"name": "二村", "password": "village-pass-2"})
     assert r.status_code == 401 and "锁定" in r.text
     assert sum(e["action"] == "login.failed" for e in site.audit("二村")) == 5
+
+
+def test_dashboard_counts_only_the_users_area(site: Site) -> None:
+    mine = [h for h in site.county if h["village"] == "一村"]
+    page = client(site, VILLAGE).get("/").text
+    assert f'<b id="households">{len(mine)}</b>' in page
+    assert f'<b id="persons">{sum(len(h["members"]) for h in mine)}</b>' in page
+    everyone = client(site, COUNTY).get("/").text
+    assert f'<b id="households">{len(site.county)}</b>' in everyone
+    assert '<b id="quarantine">1</b>' in everyone and '<b id="quarantine">0</b>' in page
