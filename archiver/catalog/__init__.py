@@ -206,8 +206,9 @@ class Catalog:
             fields["updated_at"] = now()
             self._update("households", household_id, fields)
 
-    def household_row(self, household_id: int) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM households WHERE id = ?", (household_id,)).fetchone()
+    def household_row(self, household_id: int, scope: Scope = Scope()) -> sqlite3.Row | None:
+        where, args = scope.sql("h")
+        return self.db.execute(f"SELECT * FROM households h WHERE id = ? AND {where}", [household_id, *args]).fetchone()
 
     # ------------------------------------------------------------------ members
     def members_rows(self, household_id: int) -> list[sqlite3.Row]:
@@ -251,8 +252,11 @@ class Catalog:
         fields.setdefault("created_at", now())
         return self._insert("documents", fields) or 0
 
-    def document_row(self, document_id: int) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+    def document_row(self, document_id: int, scope: Scope = Scope()) -> sqlite3.Row | None:
+        """A document — None when it does not exist or its household lies outside `scope`."""
+        where, args = scope.sql("h")
+        return self.db.execute(f"SELECT d.* FROM documents d JOIN households h ON h.id = d.household_id "
+                               f"WHERE d.id = ? AND {where}", [document_id, *args]).fetchone()
 
     def document_by_sha(self, sha256: str) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
@@ -300,8 +304,9 @@ class Catalog:
             self._load_facts(out, ids_sql, args, payments)
         return list(out.values())
 
-    def household(self, household_id: int) -> Household | None:
-        row = self.household_row(household_id)
+    def household(self, household_id: int, scope: Scope = Scope()) -> Household | None:
+        """One household with all its facts — None when it does not exist or lies outside `scope`."""
+        row = self.household_row(household_id, scope)
         if row is None:
             return None
         h = _household(row)

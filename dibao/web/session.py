@@ -84,16 +84,17 @@ class Viewer:
         return (not s.township or h.township == s.township) and (not s.village or h.village == s.village)
 
     def household(self, key: str) -> Household:
+        """The household a key names, if it is in the user's area — scoped in the catalog query itself."""
         hid = self.cat.resolve_key(key)
-        h = self.cat.household(hid) if hid is not None else None
-        if h is None or not self.sees(h):
+        h = self.cat.household(hid, self.scope) if hid is not None else None
+        if h is None:
             raise Refused("scope", f"household {scrub(key)}", self.name)
         return h
 
     def document(self, doc_id: int) -> tuple[dict, Household]:
-        d = self.cat.document_row(doc_id)
-        h = self.cat.household(int(d["household_id"])) if d is not None else None
-        if d is None or h is None or not self.sees(h):
+        d = self.cat.document_row(doc_id, self.scope)
+        h = self.cat.household(int(d["household_id"]), self.scope) if d is not None else None
+        if d is None or h is None:
             raise Refused("scope", f"document {doc_id}", self.name)
         return dict(d), h
 
@@ -101,9 +102,9 @@ class Viewer:
         """The scope names this user may report on: their own area and, for a township, its villages."""
         names = self.cat.area_names()
         if self.role == "county":
-            return list(names) + sorted({v for vs in names.values() for v in vs if v})
+            return [t for t in names if t] + sorted({v for vs in names.values() for v in vs if v})
         if self.role == "township":
-            return [self.area, *names.get(self.area, [])]
+            return [self.area, *(v for v in names.get(self.area, []) if v)]
         return [self.area]
 
     def villages(self) -> list[str]:

@@ -5,6 +5,7 @@ notice. With DIBAO_SCREENS=docs/screens the screenshots of the main pages are wr
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -177,7 +178,12 @@ def test_uploads_are_filed_or_quarantined_and_placed_by_hand(page, county: dict)
         ["入户调查表", f"被调查人：{target['head_name']}之子 身份证号：{person_id('19800101', seq=77)}", "2025年3月4日"])))
     login(page)
     page.goto("/upload")
-    page.set_input_files("#files", [str(root / "收入证明.jpg"), str(root / "SCAN_0002.jpg")])  # as a drop hands them over
+    dropped = page.evaluate_handle("""([name, b64]) => { const d = new DataTransfer();
+        const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+        d.items.add(new File([bytes], name, {type: "image/jpeg"})); return d; }""",
+                                   ["收入证明.jpg", base64.b64encode((root / "收入证明.jpg").read_bytes()).decode()])
+    page.dispatch_event("#drop", "drop", {"dataTransfer": dropped})  # dragged from the desktop
+    page.set_input_files("#files", str(root / "SCAN_0002.jpg"))  # or chosen in the file dialog
     page.wait_for_selector("#sent li:nth-child(2) .ok")
     page.wait_for_selector("#uploads td.ok:has-text('已归档')", timeout=120000)
     page.wait_for_selector("#uploads td.ok:has-text('已隔离')", timeout=120000)
