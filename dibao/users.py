@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import sqlite3
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
@@ -52,16 +53,36 @@ def set_password(cat: Catalog, name: str, password: str) -> None:
 def login(cat: Catalog, name: str, password: str, remote: str) -> tuple[str, str]:
     """(session token, csrf token). Every attempt is audited (committed before any refusal is raised);
     after MAX_FAILURES wrong passwords the account is locked for LOCK_MINUTES."""
+    row = _verified(cat, name, password, remote, "login")
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    expires = (dt.datetime.now() + dt.timedelta(hours=SESSION_HOURS)).isoformat()
+    with cat.transaction():
+        cat.add_session(token_hash(token), int(row["id"]), csrf, expires)
+        cat.audit(name, "login", "", "", remote)
+    return token, csrf
+
+
+def change_password(cat: Catalog, name: str, current: str, new: str, remote: str) -> None:
+    """A user changing their own password: the current one is checked like a login (wrong guesses
+    count towards the lock-out, so this form cannot be used to try passwords)."""
+    if len(new) < 8:
+        raise LoginRefused("新密码至少8位 / the new password needs at least 8 characters")
+    row = _verified(cat, name, current, remote, "password")
+    with cat.transaction():
+        cat.update_user(int(row["id"]), password_hash=_hasher.hash(new))
+        cat.audit(name, "password.change", name, "", remote)
+
+
+def _verified(cat: Catalog, name: str, password: str, remote: str, action: str) -> sqlite3.Row:
     now = dt.datetime.now()
     row = cat.user(name)
     refusal = ""
-    token = csrf = ""
     with cat.transaction():
         if row is None:
-            cat.audit(name or "?", "login.failed", "", "unknown user", remote)
+            cat.audit(name or "?", f"{action}.failed", "", "unknown user", remote)
             refusal = "用户名或密码错误 / wrong user or password"
         elif row["locked_until"] and row["locked_until"] > now.isoformat():
-            cat.audit(name, "login.locked", "", "", remote)
+            cat.audit(name, f"{action}.locked", "", "", remote)
             refusal = f"登录失败次数过多，账户已锁定至 {row['locked_until'][:16]} / account locked"
         else:
             try:
@@ -70,17 +91,13 @@ def login(cat: Catalog, name: str, password: str, remote: str) -> tuple[str, str
                 failures = int(row["failed_logins"]) + 1
                 locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
                 cat.update_user(int(row["id"]), failed_logins=0 if locked else failures, locked_until=locked)
-                cat.audit(name, "login.failed", "", f"failures={failures}", remote)
+                cat.audit(name, f"{action}.failed", "", f"failures={failures}", remote)
                 refusal = "用户名或密码错误 / wrong user or password"
             else:
-                token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
                 cat.update_user(int(row["id"]), failed_logins=0, locked_until=None)
-                cat.add_session(token_hash(token), int(row["id"]), csrf,
-                                (now + dt.timedelta(hours=SESSION_HOURS)).isoformat())
-                cat.audit(name, "login", "", "", remote)
-    if refusal:
+    if refusal or row is None:
         raise LoginRefused(refusal)
-    return token, csrf
+    return row
 
 
 def token_hash(token: str) -> str:

@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from archiver.catalog.models import Household
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_id
-from generators import reviews
+from generators import reviews, stats
 
 from . import preview
 from .quarantine import visible_items
@@ -34,7 +34,11 @@ def _reviews_due(v: Viewer, month: str) -> list[dict]:
     key, mark = (v.scope_name, month), v.cat.change_mark()
     cached = _due_cache.get(key)
     if cached is None or cached[0] != mark:
-        _due_cache[key] = (mark, reviews.due(v.cat, month, v.scope_name, load_policy(v.home.root)))
+        try:
+            rows = reviews.due(v.cat, month, v.scope_name, load_policy(v.home.root))
+        except stats.UnknownScope:  # a user whose area has no household on file yet
+            rows = []
+        _due_cache[key] = (mark, rows)
     return _due_cache[key][1]
 
 

@@ -69,6 +69,9 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("POST", "/reports/inspection"): ("/reports/inspection", {"year": "2025", "scope": "二村"}),
         ("POST", "/reports/dossier"): ("/reports/dossier", {"key": other["no"]}),
         ("POST", "/reports/reviews"): ("/reports/reviews", {"month": "2025-12", "scope": "二村"}),
+        ("GET", "/account"): ("/account", {}),
+        ("POST", "/account/password"): ("/account/password", {"current": "x", "new": "y" * 8, "again": "y" * 8}),
+        ("GET", "/audit"): ("/audit", {}),
         ("POST", "/logout"): ("/logout", {}),
     }
 
@@ -127,9 +130,11 @@ def test_no_cross_area_read_by_url_or_id(site: Site) -> None:
         assert not any(n in body for n in other_names if n not in url), (url, "leaked a name")  # a query is echoed
         assert site.other["no"] not in body or site.other["no"] in url, (url, "leaked a household number")
         assert not ID_RE.search(body), (url, "leaked an ID")
-        if "{" in path or path.startswith("/reports/"):  # names an object or area outside 一村
+        if "{" in path or path.startswith("/reports/") or path == "/audit":  # outside 一村, or county only
             assert r.status_code == 404, (method, url, r.status_code)
             refused += 1
+        elif path == "/account/password":
+            assert r.status_code == 400  # the current password given is wrong
         else:
             assert r.status_code in (200, 303), (method, url, r.status_code)
     assert denied_count(site, VILLAGE[0]) - before == refused
@@ -216,3 +221,18 @@ def test_dashboard_counts_only_the_users_area(site: Site) -> None:
     everyone = client(site, COUNTY).get("/").text
     assert f'<b id="households">{len(site.county)}</b>' in everyone
     assert '<b id="quarantine">1</b>' in everyone and '<b id="quarantine">0</b>' in page
+
+
+def test_a_user_changes_their_own_password(site: Site) -> None:
+    site.dibao("user", "add", "三村", "--role", "village", "--area", "三村", "--password", "old-password-3")
+    c = client(site, ("三村", "old-password-3"))
+    token = csrf(c)
+    r = c.post("/account/password", data={"csrf": token, "current": "old-password-3", "new": "new-pass-3", "again": "new-pass-4"})
+    assert r.status_code == 400 and "不一致" in r.text
+    r = c.post("/account/password", data={"csrf": token, "current": "old-password-3", "new": "new-password-3",
+                                          "again": "new-password-3"})
+    assert r.status_code == 200 and "密码已修改" in r.text
+    assert client(site).post("/login", data={"name": "三村", "password": "old-password-3"}).status_code == 401
+    client(site, ("三村", "new-password-3"))
+    assert ("password.change", "三村") in [(e["action"], e["target"]) for e in site.audit("三村")]
+    assert client(site, COUNTY).get("/audit?user=三村").text.count("password.change") == 1
