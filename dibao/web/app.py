@@ -8,6 +8,7 @@ one `dibao serve` is all a township office has to start.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ from .session import COOKIE, Refused, Writer, remote
 from .templating import is_htmx, page
 
 STATIC = Path(__file__).parent / "static"
+LOGIN_COOKIE = "dibao_login"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
@@ -77,20 +79,32 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
         response.headers["Content-Security-Policy"] = CSP
         return response
 
+    def login_page(request: Request, error: str = "", status_code: int = 200) -> Response:
+        """The login form carries a token that must match a cookie set with it (double submit): before
+        there is a session, this is what keeps another site from posting a login in the user's name."""
+        token = secrets.token_urlsafe(32)
+        response = page(request, "login.html", None, status_code=status_code, error=error, login_csrf=token)
+        response.set_cookie(LOGIN_COOKIE, token, httponly=True, secure=True, samesite="strict", max_age=3600)
+        return response
+
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request) -> Response:
-        return page(request, "login.html", None, error="")
+        return login_page(request)
 
     @app.post("/login")
-    def login(request: Request, name: str = Form(...), password: str = Form(...)) -> Response:
+    def login(request: Request, name: str = Form(...), password: str = Form(...), csrf: str = Form("")) -> Response:
+        expected = request.cookies.get(LOGIN_COOKIE, "")
+        if not expected or not secrets.compare_digest(csrf, expected):
+            raise Refused("csrf", "login", name or "-")
         cat = Catalog(home.catalog_path)
         try:
             token, _ = users.login(cat, name, password, remote(request))
         except users.LoginRefused as exc:
-            return page(request, "login.html", None, status_code=401, error=str(exc))
+            return login_page(request, str(exc), 401)
         finally:
             cat.close()
         response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(LOGIN_COOKIE)
         response.set_cookie(COOKIE, token, httponly=True, secure=True, samesite="strict",
                             max_age=users.SESSION_HOURS * 3600)
         return response

@@ -7,6 +7,7 @@ scoping (属地管理) lives here as `Viewer.household()` / `Viewer.sees()`, so 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -134,7 +135,7 @@ async def writer(request: Request, v: Reader) -> Viewer:
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent and request.headers.get("content-type", "").startswith(("multipart/", "application/x-www-form")):
         sent = str((await request.form()).get("csrf", ""))
-    if not sent or sent != v.user["csrf"]:
+    if not sent or not secrets.compare_digest(sent, str(v.user["csrf"])):
         raise Refused("csrf", request.url.path, v.name)
     return v
 

@@ -28,9 +28,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 def client(site: Site, who: tuple[str, str] | None = None) -> TestClient:
     c = TestClient(create_app(Home(site.dibao.home)), base_url="https://testserver")
     if who:
-        r = c.post("/login", data={"name": who[0], "password": who[1]}, follow_redirects=False)
+        r = login(c, *who)
         assert r.status_code == 303, r.text
     return c
+
+
+def login(c: TestClient, name: str, password: str):  # type: ignore[no-untyped-def]
+    """As a browser does: the form's token comes with a cookie, and both go back with the post."""
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
+    assert token
+    return c.post("/login", data={"name": name, "password": password, "csrf": token.group(1)}, follow_redirects=False)
 
 
 def csrf(c: TestClient) -> str:
@@ -155,6 +162,18 @@ def test_every_form_refuses_a_missing_or_forged_csrf_token(site: Site) -> None:
     assert c.get("/", follow_redirects=False).status_code == 200  # still logged in: logout needed the token
 
 
+def test_a_login_posted_from_elsewhere_is_refused(site: Site) -> None:
+    """Before a session exists, the login form's own token (double submit with a cookie) stands in."""
+    c = client(site)
+    before = denied_count(site, COUNTY[0])
+    r = c.post("/login", data={"name": COUNTY[0], "password": COUNTY[1]}, follow_redirects=False)
+    assert r.status_code == 403 and "dibao_session" not in r.headers.get("set-cookie", "")
+    c.get("/login")  # the cookie is set, but a forged form field does not match it
+    r = c.post("/login", data={"name": COUNTY[0], "password": COUNTY[1], "csrf": "forged"}, follow_redirects=False)
+    assert r.status_code == 403
+    assert denied_count(site, COUNTY[0]) - before == 2
+
+
 def test_county_views_and_exports_are_all_audited(site: Site) -> None:
     c = client(site, COUNTY)
     token = csrf(c)
@@ -207,8 +226,8 @@ def test_lockout_after_repeated_failures(site: Site) -> None:
     site.dibao("user", "add", "二村", "--role", "village", "--area", "二村", "--password", "village-pass-2")
     fresh = client(site)
     for _ in range(5):
-        assert fresh.post("/login", data={"name": "二村", "password": "wrong-password"}).status_code == 401
-    r = fresh.post("/login", data={"name": "二村", "password": "village-pass-2"})
+        assert login(fresh, "二村", "wrong-password").status_code == 401
+    r = login(fresh, "二村", "village-pass-2")
     assert r.status_code == 401 and "锁定" in r.text
     assert sum(e["action"] == "login.failed" for e in site.audit("二村")) == 5
 
@@ -232,7 +251,7 @@ def test_a_user_changes_their_own_password(site: Site) -> None:
     r = c.post("/account/password", data={"csrf": token, "current": "old-password-3", "new": "new-password-3",
                                           "again": "new-password-3"})
     assert r.status_code == 200 and "密码已修改" in r.text
-    assert client(site).post("/login", data={"name": "三村", "password": "old-password-3"}).status_code == 401
+    assert login(client(site), "三村", "old-password-3").status_code == 401
     client(site, ("三村", "new-password-3"))
     assert ("password.change", "三村") in [(e["action"], e["target"]) for e in site.audit("三村")]
     assert client(site, COUNTY).get("/audit?user=三村").text.count("password.change") == 1
