@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import classify
+from archiver.catalog.models import Household
 from archiver.privacy import scrub
 
 from . import preview
@@ -39,15 +40,20 @@ def visible_items(v: Viewer) -> list[sqlite3.Row]:
     out = []
     for q in items:
         f = v.cat.file(int(q["file_id"]))
-        if (f is not None and f["sha256"] in mine) or any(_in_scope(v, k) for k in json.loads(q["candidates"] or "[]")):
+        if (f is not None and f["sha256"] in mine) or _candidates(v, q):
             out.append(q)
     return out
 
 
-def _in_scope(v: Viewer, key: str) -> bool:
-    hid = v.cat.resolve_key(key)
-    h = v.cat.household(hid) if hid is not None else None
-    return h is not None and v.sees(h)
+def _candidates(v: Viewer, q: sqlite3.Row) -> list[Household]:
+    """The item's candidate households that lie in the user's area."""
+    out = []
+    for key in json.loads(q["candidates"] or "[]"):
+        hid = v.cat.resolve_key(key)
+        h = v.cat.household(hid, v.scope) if hid is not None else None
+        if h is not None:
+            out.append(h)
+    return out
 
 
 def _item(v: Viewer, item_id: int) -> sqlite3.Row:
@@ -75,10 +81,8 @@ def listing(request: Request, v: Reader, filed: str = "") -> Response:
 def item(request: Request, v: Reader, item_id: int) -> Response:
     q = _item(v, item_id)
     v.audit("quarantine.view", str(item_id), q["source_name"])
-    candidates = [h for k in json.loads(q["candidates"] or "[]")
-                  if (hid := v.cat.resolve_key(k)) is not None and (h := v.cat.household(hid)) is not None and v.sees(h)]
     return page(request, "quarantine_item.html", v.user, q=dict(q), pages=_pages(v, q), text=scrub(q["text"] or ""),
-                candidates=candidates, types=classify.ALL_TYPES, guess=classify.doc_type(q["text"] or ""))
+                candidates=_candidates(v, q), types=classify.ALL_TYPES, guess=classify.doc_type(q["text"] or ""))
 
 
 @router.get("/quarantine/{item_id}/pages/{n}")

@@ -1,8 +1,9 @@
 """Who is asking, and what they may see: the one gate every route goes through.
 
-A route asks for a `Viewer` (logged in) or a `Writer` (logged in and carrying the session's CSRF token);
+A route asks for a `Reader` (logged in) or a `Writer` (logged in and carrying the session's CSRF token);
 anything else raises `Refused`, which the app turns into a redirect/401/403/404 and an audit entry. Area
-scoping (属地管理) lives here as `Viewer.household()` / `Viewer.sees()`, so a route cannot forget it.
+scoping (属地管理) lives here as `Viewer.household()` / `Viewer.document()` (scoped catalog queries) and
+`Viewer.scope` (for lists), so a route cannot forget it.
 """
 
 from __future__ import annotations
@@ -79,10 +80,6 @@ class Viewer:
     def scope_name(self) -> str | None:
         """The area as the generators take it (a township or village name; None = the whole county)."""
         return self.area or None
-
-    def sees(self, h: Household) -> bool:
-        s = self.scope
-        return (not s.township or h.township == s.township) and (not s.village or h.village == s.village)
 
     def household(self, key: str) -> Household:
         """The household a key names, if it is in the user's area — scoped in the catalog query itself."""

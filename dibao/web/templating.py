@@ -9,10 +9,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from archiver.privacy import mask_id
+from archiver.privacy import mask_id, scrub
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters["mask_id"] = mask_id
+TEMPLATES.env.filters["scrub"] = scrub  # free text from files and sheets may hold an ID number
 
 
 def is_htmx(request: Request) -> bool:
