@@ -9,6 +9,7 @@ one `dibao serve` is all a township office has to start.
 from __future__ import annotations
 
 import secrets
+import shutil
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,6 +39,8 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for left in home.tmp.glob("web-*"):  # reports a killed server did not get to remove: personal data
+            shutil.rmtree(left, ignore_errors=True)
         app.state.watcher = _start_watcher(home) if watch else None
         try:
             yield
