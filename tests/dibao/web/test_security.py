@@ -255,3 +255,12 @@ def test_a_user_changes_their_own_password(site: Site) -> None:
     client(site, ("三村", "new-password-3"))
     assert ("password.change", "三村") in [(e["action"], e["target"]) for e in site.audit("三村")]
     assert client(site, COUNTY).get("/audit?user=三村").text.count("password.change") == 1
+
+
+def test_report_files_a_killed_server_left_are_removed_at_start(site: Site) -> None:
+    left = site.dibao.home / "tmp" / "web-killed"
+    left.mkdir(parents=True)
+    (left / "公示.pdf").write_bytes(b"%PDF- personal data")
+    with TestClient(create_app(Home(site.dibao.home)), base_url="https://testserver") as c:
+        assert c.get("/login").status_code == 200
+    assert not left.exists()
