@@ -24,25 +24,27 @@ from .templating import page
 router = APIRouter()
 
 
-def uploaded_by_area(v: Viewer) -> set[str]:
-    """sha256 of every file uploaded through the web by a user whose area lies within v's."""
+def _uploaded_by_area(v: Viewer) -> set[str]:
+    """sha256 of every file uploaded through the web by a user whose area lies within v's (the county
+    sees every item anyway, so for it there is nothing to look up)."""
+    if v.role == "county":
+        return set()
     names = v.cat.area_names()
     inside = {v.area, *names.get(v.area, [])} if v.role == "township" else {v.area}
-    peers = {u["name"] for u in v.cat.users() if v.role == "county" or (u["area"] or "") in inside}
+    peers = {u["name"] for u in v.cat.users() if (u["area"] or "") in inside}
     return {r["detail"].removeprefix("sha256=") for r in v.cat.audit_rows(actions=["upload"]) if r["user"] in peers}
 
 
-def visible_items(v: Viewer) -> list[sqlite3.Row]:
-    items = v.cat.quarantine_items()
+def _visible(v: Viewer, q: sqlite3.Row, uploads: set[str]) -> bool:
     if v.role == "county":
-        return items
-    mine = uploaded_by_area(v)
-    out = []
-    for q in items:
-        f = v.cat.file(int(q["file_id"]))
-        if (f is not None and f["sha256"] in mine) or _candidates(v, q):
-            out.append(q)
-    return out
+        return True
+    f = v.cat.file(int(q["file_id"]))
+    return (f is not None and f["sha256"] in uploads) or bool(_candidates(v, q))
+
+
+def visible_items(v: Viewer) -> list[sqlite3.Row]:
+    uploads = _uploaded_by_area(v)
+    return [q for q in v.cat.quarantine_items() if _visible(v, q, uploads)]
 
 
 def _candidates(v: Viewer, q: sqlite3.Row) -> list[Household]:
@@ -57,10 +59,11 @@ def _candidates(v: Viewer, q: sqlite3.Row) -> list[Household]:
 
 
 def _item(v: Viewer, item_id: int) -> sqlite3.Row:
-    for q in visible_items(v):
-        if int(q["id"]) == item_id:
-            return q
-    raise Refused("scope", f"quarantine {item_id}", v.name)
+    """One open item the user may see (checked for that item alone, as every page image asks)."""
+    q = v.cat.quarantine_item(item_id)
+    if q is None or q["resolved_at"] or not _visible(v, q, _uploaded_by_area(v)):
+        raise Refused("scope", f"quarantine {item_id}", v.name)
+    return q
 
 
 def _pages(v: Viewer, q: sqlite3.Row) -> list[int]:
