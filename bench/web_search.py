@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -31,6 +28,7 @@ from archiver.home import Home  # noqa: E402
 from archiver.index import open_index, sync  # noqa: E402
 from bench.report import write_section  # noqa: E402
 from dibao import users  # noqa: E402
+from tests.dibao.web import server  # noqa: E402
 
 
 def queries(cat: Catalog) -> list[str]:
@@ -62,19 +60,7 @@ def main() -> None:
         if i:
             base.append((time.perf_counter() - t) * 1000)
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "dibao.cli", "--home", str(home.root), "serve", "--port", str(port),
-                               "--no-watch"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with server.running(home.root, "--no-watch") as url:
         token, _ = users.login(cat, name, password, "bench")
         http = []
         for i, q in enumerate([qs[0], *qs]):  # the first is a warm-up
@@ -85,9 +71,6 @@ def main() -> None:
                 http.append((time.perf_counter() - t) * 1000)
             assert "共" in body.decode()
         browser = _browser(url, name, password, qs)
-    finally:
-        server.terminate()
-        server.wait()
     rows = [("index search alone (baseline)", base), ("HTTP request, page rendered by the server", http),
             ("in chromium: request sent → results on screen", browser)]
     n = cat.counts()
@@ -106,8 +89,7 @@ def _browser(url: str, name: str, password: str, qs: list[str]) -> list[float]:
 
     out = []
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=shutil.which("chromium"),
-                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        b = server.launch(p)
         page = b.new_page(base_url=url, bypass_csp=True)  # lets the timing probe run; the app is unchanged
         page.goto("/login")
         page.fill("input[name=name]", name)

@@ -8,12 +8,8 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,20 +18,14 @@ import pytest
 from dibao import samplecounty
 from dibao.samplescans import render_form, to_jpeg
 from tests.builders import person_id
-from tests.conftest import ROOT, Runner
+from tests.conftest import Runner
+from tests.dibao.web import server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None and not os.environ.get("CI"):
+if server.CHROMIUM is None and not os.environ.get("CI"):
     pytest.skip("chromium not installed (scripts/install-debian.sh installs it)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
 USER, PASSWORD = "城关镇民政办", "township-pass-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -51,31 +41,14 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     run("init")
     run("ingest", str(inbox), "--quiet")
     run("user", "add", USER, "--role", "township", "--area", "城关镇", "--password", PASSWORD)
-    port = _free_port()
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    server = subprocess.Popen([sys.executable, "-m", "dibao.cli", "--home", str(run.home), "serve", "--port", str(port)],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/login", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        server.kill()
-        raise AssertionError(server.stdout.read().decode() if server.stdout else "server did not start")
-    yield {"url": url, "run": run, "household": h, "quarantined_for": ours[1], "root": root}
-    server.terminate()
-    server.wait(timeout=20)
+    with server.running(run.home) as url:
+        yield {"url": url, "run": run, "household": h, "quarantined_for": ours[1], "root": root}
 
 
 @pytest.fixture(scope="module")
 def browser(county: dict) -> Iterator:
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-extensions", "--no-first-run"])
+        b = server.launch(p)
         yield b
         b.close()
 
