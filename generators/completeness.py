@@ -5,18 +5,21 @@ A requirement written "身份证|户口簿" is met by either type.
 
 from __future__ import annotations
 
-from archiver.catalog.models import Household
+from collections.abc import Sequence
+
+from archiver.catalog.models import Document, Household
 from archiver.policy import Policy
 
 
+def checklist(documents: Sequence[Document], policy: Policy, status: str = "在保") -> list[tuple[str, list[Document]]]:
+    """Each required kind (labelled "身份证或户口簿") with the documents that meet it, option by option in
+    the order given — the one reading of the policy for the web page, the dossier and `missing`."""
+    return [(need.replace("|", "或"), [d for t in need.split("|") for d in documents if d.type == t])
+            for need in policy.required_documents.get(status, [])]
+
+
 def missing(h: Household, policy: Policy, status: str = "在保") -> list[str]:
-    held = {d.type for d in h.documents}
-    out = []
-    for need in policy.required_documents.get(status, []):
-        options = need.split("|")
-        if not held & set(options):
-            out.append(need.replace("|", "或"))
-    return out
+    return [label for label, docs in checklist(h.documents, policy, status) if not docs]
 
 
 def incomplete(households: list[Household], policy: Policy) -> list[tuple[Household, list[str]]]:

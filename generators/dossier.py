@@ -55,16 +55,12 @@ def _front(h: Household, entries: list[Entry], policy: Policy, front_pages: int)
     img = base64.b64encode(qr.png(h.key, scale=6)).decode()
     members = "".join(f"<tr><td>{esc(m.name)}</td><td>{esc(m.relation)}</td><td>{esc(mask_id(m.id_number))}</td>"
                       f"<td>{esc(m.removed_on and '已减少' or '')}</td></tr>" for m in h.members)
-    held: dict[str, list[Document]] = {}
-    for e in entries:
-        held.setdefault(e.doc.type, []).append(e.doc)
     checklist = []
-    for need in policy.required_documents.get("在保", []):
-        got = [d for t in need.split("|") for d in held.get(t, [])]
+    for label, got in completeness.checklist([e.doc for e in entries], policy):
         mark = "✓" if got else "✗"
         dates = "、".join(d.date or "日期不详" for d in got)
-        checklist.append(f"<tr><td>{esc(need.replace('|', '或'))}</td><td class='mark'>{mark}</td><td>{esc(dates)}</td></tr>")
-    reviews = held.get("复核记录", [])
+        checklist.append(f"<tr><td>{esc(label)}</td><td class='mark'>{mark}</td><td>{esc(dates)}</td></tr>")
+    reviews = [e.doc for e in entries if e.doc.type == "复核记录"]
     last_review = max((d.date or "" for d in reviews), default="")
     checklist.append(f"<tr><td>复核记录（{esc(h.category or '-')}类，每{policy.review_months.get(h.category or '', '-')}个月）</td>"
                      f"<td class='mark'>{'✓' if reviews else '✗'}</td><td>{esc(last_review or '无')}</td></tr>")

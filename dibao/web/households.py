@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from archiver.catalog.models import Household
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_id
-from generators import reviews, stats
+from generators import completeness, reviews, stats
 
 from . import preview
 from .quarantine import visible_items
@@ -78,7 +78,8 @@ def household(request: Request, v: Reader, key: str) -> Response:
     h = v.household(key)
     v.audit("household.view", h.key)
     policy = load_policy(v.home.root)
-    checklist = _checklist(h, policy.required_documents.get(h.status or "", []) or policy.required_documents.get("在保", []))
+    status = h.status if h.status and policy.required_documents.get(h.status) else "在保"
+    checklist = completeness.checklist(h.documents, policy, status)
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist)
 
 
@@ -160,13 +161,3 @@ def _amounts(old: float | None, new: float | None) -> str:
     if new is not None:
         return f"{new:.2f}元"
     return ""
-
-
-def _checklist(h: Household, required: list[str]) -> list[dict]:
-    """Each required kind of document with the filed ones that satisfy it (✓) or none (✗)."""
-    out = []
-    for need in required:
-        options = need.split("|")
-        docs = [d for d in h.documents if d.type in options]
-        out.append({"need": need.replace("|", "或"), "docs": docs})
-    return out
