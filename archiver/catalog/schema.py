@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 MIGRATIONS: list[tuple[int, str]] = [
     (
         1,
@@ -199,4 +201,18 @@ CREATE TABLE sessions(
     ),
 ]
 
+
+
+def _from_files() -> list[tuple[int, str]]:
+    """Later migrations live one per file, `migrations/NNNN_what.sql`, so features never edit one list."""
+    folder = Path(__file__).with_name("migrations")
+    out = [(int(f.name.split("_", 1)[0]), f.read_text(encoding="utf-8")) for f in sorted(folder.glob("[0-9]*_*.sql"))]
+    known = {v for v, _ in MIGRATIONS}
+    clash = [v for v, _ in out if v in known]
+    if clash or len({v for v, _ in out}) != len(out):
+        raise RuntimeError(f"duplicate migration version {clash}")
+    return out
+
+
+MIGRATIONS = sorted(MIGRATIONS + _from_files())
 LATEST = MIGRATIONS[-1][0]

@@ -18,8 +18,8 @@ from archiver.catalog.models import Household
 from archiver.home import Home, HomeMissing, resolve
 from archiver.privacy import mask_id, scrub
 
-from .errors import UsageError
-from .progress import make_reporter
+from ..errors import UsageError
+from ..progress import make_reporter
 
 
 def _print_json(data: object) -> None:
@@ -285,10 +285,20 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("list", cmd_quarantine_list, "列出隔离文件及原因 / list quarantined files", qsub)
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
 
-    from . import commands  # the commands added by later features register themselves here
-
-    commands.register(add, sub, qsub, p)
+    # every other module of this package that defines register() adds its own command group (one module per
+    # group, so features never edit each other's files); commands.py first, the rest in name order
+    for mod in _command_modules():
+        mod.register(add, sub, qsub, p)
     return p
+
+
+def _command_modules() -> list:
+    import importlib
+    import pkgutil
+
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name not in ("commands", "__main__"))
+    mods = [importlib.import_module(f"{__name__}.{n}") for n in ["commands", *names]]
+    return [m for m in mods if callable(getattr(m, "register", None))]
 
 
 def _help(p: argparse.ArgumentParser, name: str) -> int:
@@ -313,6 +323,3 @@ def main(argv: list[str] | None = None) -> int:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
 
-
-if __name__ == "__main__":
-    sys.exit(main())

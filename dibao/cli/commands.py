@@ -106,8 +106,8 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
     from archiver import classify
     from archiver.documents import file_quarantined
 
-    from .cli import _open, _user, household_or_fail
-    from .errors import UsageError
+    from . import _open, _user, household_or_fail
+    from ..errors import UsageError
 
     home, cat = _open(args)
     hid = household_or_fail(cat, args.key).id
@@ -130,7 +130,7 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
 def _reindex(home: Any, cat: Any) -> None:
     from archiver.index import sync
 
-    from .progress import make_reporter
+    from ..progress import make_reporter
 
     sync(home, cat, make_reporter(True))
 
@@ -139,8 +139,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from archiver.index import open_index, sync
     from archiver.privacy import mask_id
 
-    from .cli import _open, _print_json, _user
-    from .progress import make_reporter
+    from . import _open, _print_json, _user
+    from ..progress import make_reporter
 
     home, cat = _open(args)
     idx = open_index(home)
@@ -167,8 +167,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     from archiver.index import rebuild
 
-    from .cli import _open
-    from .progress import make_reporter
+    from . import _open
+    from ..progress import make_reporter
 
     home, cat = _open(args)
     reporter = make_reporter(False)
@@ -182,7 +182,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from archiver.documents import handle
     from archiver.watch import Watcher
 
-    from .cli import _open
+    from . import _open
 
     home, cat = _open(args)
     inbox = Path(args.inbox) if args.inbox else home.inbox
@@ -208,8 +208,8 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import coversheet
 
-    from .cli import _open, _user, household_or_fail
-    from .errors import UsageError
+    from . import _open, _user, household_or_fail
+    from ..errors import UsageError
 
     home, cat = _open(args)
     if bool(args.key) == bool(args.village):
@@ -228,13 +228,13 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
 
 
 def _missing_sub(name: str) -> int:
-    from .errors import UsageError
+    from ..errors import UsageError
 
     raise UsageError(f"缺少子命令，请运行 dibao {name} --help / missing subcommand")
 
 
 def _generated(cat: Any, what: str, target: str, out: Path) -> None:
-    from .cli import _user
+    from . import _user
 
     with cat.transaction():
         cat.audit(_user(), f"export.{what}", target, str(out))
@@ -245,8 +245,8 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
     from generators import stats, summary
     from generators.documents import TemplateProblem
 
-    from .cli import _open
-    from .errors import UsageError
+    from . import _open
+    from ..errors import UsageError
 
     home, cat = _open(args)
     if not args.output.lower().endswith(".docx"):
@@ -267,8 +267,8 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
     from generators import notice
     from generators.documents import TemplateProblem
 
-    from .cli import _open
-    from .errors import UsageError
+    from . import _open
+    from ..errors import UsageError
 
     home, cat = _open(args)
     policy = load(home.root)
@@ -307,8 +307,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import inspection, stats
 
-    from .cli import _open, _print_json
-    from .errors import UsageError
+    from . import _open, _print_json
+    from ..errors import UsageError
 
     home, cat = _open(args)
     try:
@@ -335,9 +335,9 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import dossier
 
-    from .cli import _open, household_or_fail
-    from .errors import UsageError
-    from .progress import make_reporter
+    from . import _open, household_or_fail
+    from ..errors import UsageError
+    from ..progress import make_reporter
 
     home, cat = _open(args)
     policy = load(home.root)
@@ -375,8 +375,8 @@ def cmd_reviews_due(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import reviews, stats
 
-    from .cli import _open
-    from .errors import UsageError
+    from . import _open
+    from ..errors import UsageError
 
     home, cat = _open(args)
     month = args.month or dt.date.today().strftime("%Y-%m")
@@ -398,8 +398,8 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
     from generators import inspection, stats
     from generators.documents import TemplateProblem, render_docx
 
-    from .cli import _open
-    from .errors import UsageError
+    from . import _open
+    from ..errors import UsageError
 
     home, cat = _open(args)
     try:
@@ -415,9 +415,9 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .cli import _open
-    from .errors import UsageError
-    from .web.app import create_app
+    from . import _open
+    from ..errors import UsageError
+    from ..web.app import create_app
 
     home, cat = _open(args)
     if bool(args.certfile) != bool(args.keyfile):
@@ -441,9 +441,9 @@ def _password(given: str | None) -> str:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from . import users
-    from .cli import _open
-    from .errors import UsageError
+    from .. import users
+    from . import _open
+    from ..errors import UsageError
 
     home, cat = _open(args)
     try:
@@ -455,9 +455,9 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
-    from . import users
-    from .cli import _open
-    from .errors import UsageError
+    from .. import users
+    from . import _open
+    from ..errors import UsageError
 
     home, cat = _open(args)
     try:
@@ -469,7 +469,7 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .cli import _open, _print_json
+    from . import _open, _print_json
 
     home, cat = _open(args)
     rows = cat.audit_rows(args.user, args.since)
