@@ -106,8 +106,8 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
     from archiver import classify
     from archiver.documents import file_quarantined
 
-    from . import _open, _user, household_or_fail
     from ..errors import UsageError
+    from . import _open, _user, household_or_fail
 
     home, cat = _open(args)
     hid = household_or_fail(cat, args.key).id
@@ -139,8 +139,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from archiver.index import open_index, sync
     from archiver.privacy import mask_id
 
-    from . import _open, _print_json, _user
     from ..progress import make_reporter
+    from . import _open, _print_json, _user
 
     home, cat = _open(args)
     idx = open_index(home)
@@ -167,8 +167,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     from archiver.index import rebuild
 
-    from . import _open
     from ..progress import make_reporter
+    from . import _open
 
     home, cat = _open(args)
     reporter = make_reporter(False)
@@ -208,8 +208,8 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import coversheet
 
-    from . import _open, _user, household_or_fail
     from ..errors import UsageError
+    from . import _open, _user, household_or_fail
 
     home, cat = _open(args)
     if bool(args.key) == bool(args.village):
@@ -245,8 +245,8 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
     from generators import stats, summary
     from generators.documents import TemplateProblem
 
-    from . import _open
     from ..errors import UsageError
+    from . import _open
 
     home, cat = _open(args)
     if not args.output.lower().endswith(".docx"):
@@ -267,8 +267,8 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
     from generators import notice
     from generators.documents import TemplateProblem
 
-    from . import _open
     from ..errors import UsageError
+    from . import _open
 
     home, cat = _open(args)
     policy = load(home.root)
@@ -307,8 +307,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import inspection, stats
 
-    from . import _open, _print_json
     from ..errors import UsageError
+    from . import _open, _print_json
 
     home, cat = _open(args)
     try:
@@ -335,9 +335,9 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import dossier
 
-    from . import _open, household_or_fail
     from ..errors import UsageError
     from ..progress import make_reporter
+    from . import _open, household_or_fail
 
     home, cat = _open(args)
     policy = load(home.root)
@@ -375,8 +375,8 @@ def cmd_reviews_due(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import reviews, stats
 
-    from . import _open
     from ..errors import UsageError
+    from . import _open
 
     home, cat = _open(args)
     month = args.month or dt.date.today().strftime("%Y-%m")
@@ -398,8 +398,8 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
     from generators import inspection, stats
     from generators.documents import TemplateProblem, render_docx
 
-    from . import _open
     from ..errors import UsageError
+    from . import _open
 
     home, cat = _open(args)
     try:
@@ -415,9 +415,9 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from . import _open
     from ..errors import UsageError
     from ..web.app import create_app
+    from . import _open
 
     home, cat = _open(args)
     if bool(args.certfile) != bool(args.keyfile):
@@ -442,8 +442,8 @@ def _password(given: str | None) -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from .. import users
-    from . import _open
     from ..errors import UsageError
+    from . import _open
 
     home, cat = _open(args)
     try:
@@ -456,8 +456,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
     from .. import users
-    from . import _open
     from ..errors import UsageError
+    from . import _open
 
     home, cat = _open(args)
     try:
