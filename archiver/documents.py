@@ -139,13 +139,9 @@ def group(decided: list[tuple[pages.Page, Decision]]) -> tuple[list[Part], list[
 def subset(path: Path, kind: str, numbers: list[int]) -> bytes:
     """A new PDF/TIFF holding only the given pages (1-based), for files that span several households."""
     if kind == "pdf":
-        import pymupdf
+        from archiver import pdf
 
-        src = pymupdf.open(path)
-        out = pymupdf.open()
-        for n in numbers:
-            out.insert_pdf(src, from_page=n - 1, to_page=n - 1)
-        return out.tobytes(garbage=3, deflate=True)
+        return pdf.subset(path, numbers)
     from PIL import Image, ImageSequence
 
     frames = [f.copy() for i, f in enumerate(ImageSequence.Iterator(Image.open(path))) if i + 1 in numbers]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from . import ocr, qr
+from . import ocr, pdf, qr
 
 PDF_DPI = 200
 MIN_TEXT_LAYER = 20  # fewer characters than this on a PDF page means it is a scan
@@ -59,26 +59,21 @@ def _image_page(number: int, img: Image.Image) -> Page:
 
 
 def _pdf_pages(path: Path) -> Iterator[Page]:
-    import pymupdf
-
     try:
-        doc = pymupdf.open(path)
-    except Exception as exc:
-        raise Unreadable(f"PDF文件损坏，无法打开 / corrupt PDF: {str(exc)[:80]}") from exc
-    if doc.needs_pass or doc.is_encrypted:
-        raise Unreadable("PDF文件有密码保护，无法读取 / password-protected PDF")
-    if doc.page_count == 0:
-        raise Unreadable("PDF文件损坏或没有任何页面 / corrupt PDF or no pages")
-    try:
-        for i in range(doc.page_count):
-            page = doc[i]
-            text = page.get_text().strip()
-            if len(text) >= MIN_TEXT_LAYER:
-                yield Page(i + 1, text, qr.cover_key_from_text(text), "text-layer")
-                continue
-            pix = page.get_pixmap(dpi=PDF_DPI, colorspace=pymupdf.csGRAY)
-            img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
-            yield _image_page(i + 1, img)
+        with pdf.opened(path) as doc:
+            n = len(doc)  # type: ignore[arg-type]
+            if n == 0:
+                raise Unreadable("PDF文件损坏或没有任何页面 / corrupt PDF or no pages")
+            for i in range(n):
+                text = pdf.text_of(doc, i)
+                if len(text) >= MIN_TEXT_LAYER:
+                    yield Page(i + 1, text, qr.cover_key_from_text(text), "text-layer")
+                    continue
+                yield _image_page(i + 1, pdf.render(doc, i, dpi=PDF_DPI, gray=True))
+    except pdf.PdfError as exc:
+        if exc.password:
+            raise Unreadable("PDF文件有密码保护，无法读取 / password-protected PDF") from exc
+        raise Unreadable(f"PDF文件损坏，无法打开 / corrupt PDF: {exc}") from exc
     except Unreadable:
         raise
     except Exception as exc:
@@ -93,10 +88,8 @@ def reread(path: Path, kind: str, number: int) -> str:
     if kind in ("jpeg", "png", "tiff"):
         img = _images(path)[number - 1]
     elif kind == "pdf":
-        import pymupdf
-
-        pix = pymupdf.open(path)[number - 1].get_pixmap(dpi=PDF_DPI, colorspace=pymupdf.csGRAY)
-        img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+        with pdf.opened(path) as doc:
+            img = pdf.render(doc, number - 1, dpi=PDF_DPI, gray=True)
     else:
         return ""
     return ocr.read_image(img, SECOND_SCALE).text

@@ -20,10 +20,9 @@ VIEW = 1400
 def page_count(path: Path) -> int:
     kind = sniff(path).kind
     if kind == "pdf":
-        import pymupdf
+        from archiver import pdf
 
-        with pymupdf.open(path) as doc:
-            return int(doc.page_count)
+        return pdf.page_count(path)
     if kind in IMAGE:
         with Image.open(path) as im:
             return int(getattr(im, "n_frames", 1))
@@ -52,12 +51,9 @@ def render(path: Path, page: int, max_side: int) -> bytes:
 
 
 def _pdf_page(path: Path, page: int, max_side: int) -> Image.Image:
-    import pymupdf
+    from archiver import pdf
 
-    with pymupdf.open(path) as doc:
-        if not 1 <= page <= doc.page_count:
+    with pdf.opened(path) as doc:
+        if not 1 <= page <= len(doc):  # type: ignore[arg-type]
             raise IndexError(page)
-        p = doc[page - 1]
-        zoom = max_side / max(p.rect.width, p.rect.height)
-        pix = p.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
-        return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+        return pdf.render(doc, page - 1, max_side=max_side)
