@@ -41,7 +41,7 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
     assert item.sniffed is not None
     kind = item.sniffed.kind
     try:
-        read = pages.read(item.path, kind)
+        read = ingestor.reader.read(item.path, kind)
     except pages.Unreadable as exc:
         return ingestor.quarantine(item, str(exc))
     if ingestor.router is None:
@@ -52,7 +52,7 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
         # a page without a household gets a second reading at another scale before it is given up
         for page, d in decided:
             if d.household_id is None and page.source == "ocr":
-                second = pages.reread(item.path, kind, page.number)
+                second = ingestor.reader.reread(item.path, kind, page.number)
                 extra = [ln for ln in second.splitlines() if ln and ln not in page.text]
                 page.text = "\n".join([page.text, *extra]).strip()
         decided = decide_pages(router, read, item.name)

@@ -19,6 +19,7 @@ from archiver import rosters, status
 from archiver.catalog import Catalog
 from archiver.filing import safe_part, sha256_of, store_source, write_atomic
 from archiver.home import Home
+from archiver.ocr_pool import Inline, PageReader
 from archiver.privacy import scrub
 from archiver.route import Router
 from archiver.sniff import SPREADSHEET, Sniffed, sniff
@@ -115,6 +116,7 @@ class Ingestor:
         self.remove_sources = remove_sources
         self.batch_id = 0
         self.router: Router | None = None  # name/village lookups for routing, rebuilt after any sheet import
+        self.reader: PageReader = Inline()  # reads documents' pages; an OcrPool reads ahead in worker processes
 
     def run(self, paths: Iterable[Path], source: str = "ingest") -> BatchReport:
         return self.run_items(collect(paths, exclude=self.home.root), source)
@@ -136,6 +138,9 @@ class Ingestor:
                         key=lambda i: (i.sheet_date or "9999", i.name))
         others = [i for i in inputs if not (i.sniffed and i.sniffed.kind in SPREADSHEET)]
         self.reporter.start(len(inputs), "归档 / filing")
+        if self.document_handler is not None:  # pages are read ahead (in parallel); filed below in this order
+            self.reader.submit([(i.path, i.sniffed.kind) for i in others
+                                if i.sniffed and i.sniffed.ok and self.catalog.file_by_sha(i.sha256) is None])
         for item in sheets + others:
             try:
                 outcome = self.process(item)
@@ -146,6 +151,7 @@ class Ingestor:
             if outcome.outcome != DUPLICATE or outcome.detail.get("same_file"):
                 self._remove_source(item, outcome)
             self.reporter.advance()
+        self.reader.close()
         imported_sheets = any(o.outcome == ARCHIVED and o.kind in ("roster", "change", "disbursement")
                               for o in report.outcomes)
         if self.document_handler is not None and imported_sheets:  # new people: quarantined scans may place now

@@ -20,6 +20,7 @@ from archiver.privacy import mask_id, scrub
 
 from ..errors import UsageError
 from ..progress import make_reporter
+from . import ocr_options
 
 
 def _print_json(data: object) -> None:
@@ -75,6 +76,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             raise UsageError(f"路径不存在：{p} / no such file or folder")
     reporter = make_reporter(args.quiet)
     ingestor = Ingestor(home, cat, reporter, document_handler=handle, remove_sources=args.move)
+    ingestor.reader = ocr_options.config(args).reader()
     with reporter:
         report = ingestor.run(paths)
     sync(home, cat, make_reporter(args.quiet))  # after the catalog commits: the index is never ahead
@@ -261,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--quiet", action="store_true", help="不显示进度 / no progress bar")
     sp.add_argument("--json", action="store_true", help="以JSON输出结果 / JSON report")
     sp.add_argument("--move", action="store_true", help="处理后删除原文件（收件箱用）/ remove originals once filed")
+    ocr_options.add_arguments(sp)
     sp = add("check", cmd_check, "检查目录、磁盘文件与索引是否一致 / verify catalog, files and index")
     sp.add_argument("--repair", action="store_true", help="修复可以重建的部分 / rebuild what can be rebuilt")
 

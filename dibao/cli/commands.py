@@ -10,6 +10,8 @@ from typing import Any
 
 from archiver.catalog import Scope
 
+from . import ocr_options
+
 
 def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
              parser: argparse.ArgumentParser) -> None:
@@ -25,6 +27,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--rescan", type=float, default=60.0, help="每隔多少秒全量扫描一次 / full rescan interval in seconds")
     sp.add_argument("--once", action="store_true", help="处理完现有文件后退出 / process what is there, then exit")
     sp.add_argument("--quiet", action="store_true", help="不输出每个文件的结果 / no per-file output")
+    ocr_options.add_arguments(sp)
 
     sp = add("search", cmd_search, "全文检索：姓名、拼音、身份证后几位、村名、档案内容 / full-text search")
     sp.add_argument("query", help='检索词，如：张秀英 村:红旗村 类型:收入证明 "家庭收入" 1234 / query')
@@ -74,6 +77,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--no-watch", action="store_true", help="不在本服务中自动归档收件箱（另行运行 dibao watch 时）/ do not watch the inbox")
     sp.add_argument("--certfile", help="HTTPS证书（局域网访问时必须，登录Cookie仅经HTTPS发送）/ TLS certificate")
     sp.add_argument("--keyfile", help="HTTPS私钥 / TLS private key")
+    ocr_options.add_arguments(sp)
 
     up = add("user", lambda a: _missing_sub("user"), "网页用户 / web users")
     usub = up.add_subparsers(dest="sub", metavar="SUBCOMMAND")
@@ -194,6 +198,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     w = Watcher(home, cat, inbox, poll=args.poll, settle=args.settle, rescan_every=args.rescan,
                 document_handler=handle, on_outcome=show)
+    w.ingestor.reader = ocr_options.config(args).reader()
     signal.signal(signal.SIGINT, lambda *_: w.stop())
     signal.signal(signal.SIGTERM, lambda *_: w.stop())
     if not args.quiet:
@@ -428,7 +433,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                          "serving beyond this computer needs TLS")
     scheme = "https" if args.certfile else "http"
     print(f"网页界面：{scheme}://{args.host}:{args.port}/（Ctrl-C 结束）/ serving", flush=True)
-    uvicorn.run(create_app(home, watch=not args.no_watch), host=args.host, port=args.port, log_level="warning",
+    uvicorn.run(create_app(home, watch=not args.no_watch, ocr=ocr_options.config(args)), host=args.host, port=args.port, log_level="warning",
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
     return 0
 

@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 from archiver.catalog import Catalog
 from archiver.home import Home
+from archiver.ocr_pool import OcrConfig
 from archiver.privacy import scrub
 
 from .. import users
@@ -34,14 +35,14 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
-def create_app(home: Home, watch: bool = False) -> FastAPI:
+def create_app(home: Home, watch: bool = False, ocr: OcrConfig | None = None) -> FastAPI:
     home.require()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for left in home.tmp.glob("web-*"):  # reports a killed server did not get to remove: personal data
             shutil.rmtree(left, ignore_errors=True)
-        app.state.watcher = _start_watcher(home) if watch else None
+        app.state.watcher = _start_watcher(home, ocr) if watch else None
         try:
             yield
         finally:
@@ -126,11 +127,13 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
     return app
 
 
-def _start_watcher(home: Home):  # type: ignore[no-untyped-def]
+def _start_watcher(home: Home, ocr: OcrConfig | None = None):  # type: ignore[no-untyped-def]
     """The inbox watcher on its own catalog connection, in a daemon thread that stops with the app."""
     from archiver.documents import handle
     from archiver.watch import Watcher
 
     w = Watcher(home, Catalog(home.catalog_path), home.inbox, document_handler=handle, settle=1.0)
+    if ocr is not None:
+        w.ingestor.reader = ocr.reader()
     threading.Thread(target=w.run, name="dibao-watch", daemon=True).start()
     return w
