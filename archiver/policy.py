@@ -25,7 +25,7 @@ class Policy:
     adult_age: int = 18
     male_retire: int = 60
     female_retire: int = 55
-    search_backend: str = "whoosh"
+    search_backend: str = "tantivy"
     required_documents: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_REQUIRED))
     raw: dict = field(default_factory=dict)
 
@@ -51,7 +51,7 @@ def parse(text: str) -> Policy:
         adult_age=int(age.get("adult", 18)),
         male_retire=int(age.get("male_retire", 60)),
         female_retire=int(age.get("female_retire", 55)),
-        search_backend=str(data.get("search", {}).get("backend", "whoosh")),
+        search_backend=str(data.get("search", {}).get("backend", "tantivy")),
         required_documents={str(k): [str(x) for x in v] for k, v in data.get("completeness", DEFAULT_REQUIRED).items()},
         raw=data,
     )

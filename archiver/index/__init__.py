@@ -1,4 +1,4 @@
-"""Full-text search over households, people and every OCR'd page (whoosh backend).
+"""Full-text search over households, people and every OCR'd page (tantivy by default; whoosh, legacy).
 
 One search document per household holds its names (with pinyin), ID numbers (and their trailing 4/6
 digits), places, class, status, document types and the text of every filed page, so "all words must
@@ -75,8 +75,8 @@ def _fields(h: Household, texts: list[str]) -> dict:
 
 
 class SearchIndex:
-    """The interface the CLI and the web use. `backend` comes from policy.toml ([search] backend):
-    whoosh (default, small offices) or tantivy (county scale); see docs/PERFORMANCE.md for when to switch."""
+    """The interface the CLI and the web use, implemented here on whoosh (legacy: unmaintained since 2016).
+    The backend comes from policy.toml ([search] backend): tantivy (default) or whoosh."""
 
     name = "whoosh"
 
@@ -95,7 +95,8 @@ class SearchIndex:
             return False
         try:
             return self._opens()
-        except Exception:
+        except Exception as exc:  # any failure to open means "rebuild from the catalog", but say why
+            log.warning("search index %s cannot be opened (%s: %s); it will be rebuilt", self.dir, type(exc).__name__, exc)
             return False
 
     def _opens(self) -> bool:
@@ -229,7 +230,7 @@ class TantivyIndex(SearchIndex):
             return
         writer = self.open().writer(heap_size=50_000_000, num_threads=1)
         for hid in hids:
-            writer.delete_documents("hid", hid)
+            writer.delete_documents_by_term("hid", hid)
         writer.commit()
         writer.wait_merging_threads()
 
@@ -244,14 +245,18 @@ BACKENDS: dict[str, type[SearchIndex]] = {"whoosh": SearchIndex, "tantivy": Tant
 
 
 def open_index(home: Home, folder: Path | None = None) -> SearchIndex:
-    """The backend the office chose in policy.toml ([search] backend = "whoosh" | "tantivy")."""
-    from archiver.policy import load
+    """The backend the office chose in policy.toml ([search] backend = "tantivy" | "whoosh")."""
+    from archiver.policy import Policy, load
 
     try:
         name = load(home.root).search_backend
-    except ValueError:
-        name = "whoosh"
-    return BACKENDS.get(name, SearchIndex)(home, folder)
+    except ValueError as exc:  # `check` and the commands report a bad policy.toml; search still works
+        name = Policy.search_backend
+        log.warning("policy.toml unreadable (%s); searching with the default backend %s", exc, name)
+    if name not in BACKENDS:
+        log.warning("unknown search backend %r in policy.toml; using %s", name, Policy.search_backend)
+        name = Policy.search_backend
+    return BACKENDS[name](home, folder)
 
 
 @dataclass
@@ -329,6 +334,10 @@ def drift(home: Home, cat: Catalog) -> list:  # type: ignore[no-untyped-def]
         built = idx.version_file.exists()
         if not built and (pending or cat.counts()["households"] == 0):
             return [Finding(WARNING, "index_pending", "检索索引尚未建立，下次导入或检索时自动建立 / index not built yet")]
+        if built and not idx.version_file.read_text().strip().startswith(f"{idx.name}-"):
+            # the office changed [search] backend: nothing is broken, the next ingest/search/reindex rebuilds
+            return [Finding(WARNING, "index_pending", f"检索引擎已改为 {idx.name}，下次导入、检索或 dibao reindex 时自动重建索引 / "
+                                                      "search backend changed; the index is rebuilt on next use")]
         return [Finding(ERROR, "index_missing", "检索索引缺失、损坏或版本过旧（dibao reindex 可重建）/ search index unusable")]
     stored = idx.stored_fingerprints()
     households = cat.households(full=True)
