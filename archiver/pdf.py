@@ -117,7 +117,7 @@ class Builder:
 
     def bookmark(self, title: str, page: int) -> None:
         """A top-level bookmark to page `page` (1-based)."""
-        self.writer.add_outline_item(title, page - 1)
+        self.writer.add_outline_item(title=title, page_number=page - 1)
 
     def save(self, out: Path) -> None:
         out.write_bytes(_bytes(self.writer))

@@ -218,7 +218,7 @@ class TantivyIndex(SearchIndex):
         writer = ix.writer(heap_size=256_000_000, num_threads=1)
         for h in households:
             fields = _fields(h, _texts(cat, h))
-            writer.delete_documents("hid", fields["hid"])
+            writer.delete_documents_by_term("hid", fields["hid"])
             writer.add_document(tantivy.Document(**{k: v for k, v in fields.items() if v != ""}))
             if reporter:
                 reporter.advance()

@@ -90,6 +90,7 @@ def _children(pid: int) -> set[int]:
         return set()
 
 
+@pytest.mark.slow
 def test_kill_9_of_ingest_leaves_no_worker_running(tmp_path: Path) -> None:
     make_inbox(tmp_path / "inbox")
     run = Runner(tmp_path / "home")
