@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 SAMPLE := build/sample-county
 HOME_DIR := archive
 
-.PHONY: demo test setup lint bench clean-demo screens
+.PHONY: demo test check setup lint bench clean-demo screens
 
 $(STAMP): pyproject.toml scripts/install-debian.sh
 	bash scripts/install-debian.sh
@@ -25,8 +25,12 @@ demo: $(STAMP)
 	$(BIN)/dibao --home $(HOME_DIR) stats --year 2025
 	$(BIN)/dibao --home $(HOME_DIR) check
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/python -m pytest
+
+# the fast tier (< 3 min): no sample corpus, no browser, no kill loops; `make test` is the full suite CI runs
+check: $(STAMP)
+	$(BIN)/python -m pytest -m "not acceptance and not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check archiver generators dibao tests bench scripts

@@ -128,8 +128,12 @@ def bookmarks(path: Path) -> list[tuple[str, int]]:
     from pypdf import PdfReader
 
     reader = PdfReader(path)
-    return [(str(item.title), reader.get_destination_page_number(item) + 1)
-            for item in reader.outline if not isinstance(item, list)]
+    out = []
+    for item in reader.outline:
+        if not isinstance(item, list):
+            page = reader.get_destination_page_number(item)
+            out.append((str(item.title), (page or 0) + 1))
+    return out
 
 
 def _bytes(writer: object) -> bytes:
