@@ -12,12 +12,13 @@ from pathlib import Path
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from . import ocr, pdf, qr
+from .errors import UserError
 
 PDF_DPI = 200
 MIN_TEXT_LAYER = 20  # fewer characters than this on a PDF page means it is a scan
 
 
-class Unreadable(Exception):
+class Unreadable(UserError):
     pass
 
 

@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
 from archiver.catalog import Catalog, Scope
+from archiver.errors import UserError
 
 ROLES = ("county", "township", "village")
 MAX_FAILURES = 5
@@ -20,19 +21,19 @@ SESSION_HOURS = 8
 _hasher = PasswordHasher()
 
 
-class LoginRefused(Exception):
+class LoginRefused(UserError):
     pass
 
 
 def add(cat: Catalog, name: str, password: str, role: str, area: str) -> int:
     if role not in ROLES:
-        raise ValueError(f"角色应为 {'/'.join(ROLES)} / role must be one of {ROLES}")
+        raise UserError(f"角色应为 {'/'.join(ROLES)} / role must be one of {ROLES}")
     if role != "county" and not area:
-        raise ValueError("乡镇或村级用户必须指定 --area / township and village users need an area")
+        raise UserError("乡镇或村级用户必须指定 --area / township and village users need an area")
     if len(password) < 8:
-        raise ValueError("密码至少8位 / password must have at least 8 characters")
+        raise UserError("密码至少8位 / password must have at least 8 characters")
     if cat.user(name) is not None:
-        raise ValueError(f"用户已存在：{name} / user exists")
+        raise UserError(f"用户已存在：{name} / user exists")
     with cat.transaction():
         uid = cat.add_user(name, _hasher.hash(password), role, area if role != "county" else "")
         cat.audit("cli", "user.add", name, f"role={role} area={area}")
@@ -42,9 +43,9 @@ def add(cat: Catalog, name: str, password: str, role: str, area: str) -> int:
 def set_password(cat: Catalog, name: str, password: str) -> None:
     row = cat.user(name)
     if row is None:
-        raise ValueError(f"没有该用户：{name} / no such user")
+        raise UserError(f"没有该用户：{name} / no such user")
     if len(password) < 8:
-        raise ValueError("密码至少8位 / password must have at least 8 characters")
+        raise UserError("密码至少8位 / password must have at least 8 characters")
     with cat.transaction():
         cat.update_user(int(row["id"]), password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
         cat.audit("cli", "user.password", name)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
+from archiver.errors import UserError
 from archiver.policy import Policy
 from archiver.privacy import mask_name
 
@@ -25,7 +26,7 @@ VERB = {"新增": "纳入", "停保": "停发", "调整": "调整保障金额的
 _GROUP = re.compile(r"(\d+组|[一二三四五六七八九十]+组)")
 
 
-class NoticeProblem(ValueError):
+class NoticeProblem(UserError, ValueError):
     pass
 
 

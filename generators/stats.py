@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from archiver import idcard
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
+from archiver.errors import UserError
 from archiver.policy import Policy
 
 
-class UnknownScope(ValueError):
+class UnknownScope(UserError, ValueError):
     pass
 
 

@@ -42,7 +42,10 @@ class Runner:
         argv = ["--home", str(self.home), *args]
         r = _in_process(argv) if self.in_process else _subprocess(argv)
         if check and r.returncode != 0:
-            raise AssertionError(f"dibao {' '.join(args)} failed rc={r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}")
+            log = self.home / "logs" / "dibao.log"
+            tail = log.read_text(encoding="utf-8")[-3000:] if log.exists() else ""
+            raise AssertionError(f"dibao {' '.join(args)} failed rc={r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}\n"
+                                 f"log:\n{tail}")
         return r
 
     def json(self, *args: str) -> dict:

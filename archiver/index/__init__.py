@@ -22,6 +22,7 @@ from pathlib import Path
 
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
+from archiver.errors import UserError
 from archiver.home import Home
 
 from . import analysis, query
@@ -250,7 +251,7 @@ def open_index(home: Home, folder: Path | None = None) -> SearchIndex:
 
     try:
         name = load(home.root).search_backend
-    except ValueError as exc:  # `check` and the commands report a bad policy.toml; search still works
+    except UserError as exc:  # `check` and the commands report a bad policy.toml; search still works
         name = Policy.search_backend
         log.warning("policy.toml unreadable (%s); searching with the default backend %s", exc, name)
     if name not in BACKENDS:

@@ -7,11 +7,12 @@ import re
 import unicodedata
 
 from archiver.chinese_dates import parse_date
+from archiver.errors import UserError
 
 _WS = re.compile(r"[\s\u3000]+")
 
 
-class ValueProblem(ValueError):
+class ValueProblem(UserError, ValueError):
     pass
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from archiver import check as checks
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
-from archiver.home import Home, HomeMissing, resolve
+from archiver.errors import UserError
+from archiver.home import Home, resolve
 from archiver.privacy import mask_id, scrub
 
 from ..errors import UsageError
@@ -316,13 +317,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except HomeMissing as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    except (UsageError, ValueError) as exc:
+    except UserError as exc:  # the one boundary: the user's mistake, said as it is (HomeMissing, UsageError, …)
         print(scrub(str(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
+    except Exception:  # anything else is a bug, never the user's mistake: traceback to the log
+        log = logging.getLogger("dibao")
+        if log.handlers:
+            log.exception("internal error in dibao %s", " ".join(scrub(a) for a in (argv or sys.argv[1:])))
+            where = "详见日志 logs/dibao.log / see logs/dibao.log"
+        else:
+            import traceback
+
+            traceback.print_exc()
+            where = ""
+        print(f"程序内部错误（不是您的操作问题），请将日志交给维护人员 / internal error {where}".rstrip(), file=sys.stderr)
+        return 1
 

@@ -122,10 +122,7 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
             raise UsageError(f"未知的档案类型：{args.type}；可用：{'、'.join(classify.ALL_TYPES)} / unknown type")
     if not args.file_id.isdigit():
         raise UsageError(f"隔离编号应为数字：{args.file_id} / quarantine id must be a number")
-    try:
-        doc_id = file_quarantined(home, cat, int(args.file_id), hid, doc_type, _user())
-    except (LookupError, ValueError) as exc:
-        raise UsageError(str(exc)) from exc
+    doc_id = file_quarantined(home, cat, int(args.file_id), hid, doc_type, _user())
     _reindex(home, cat)
     print(f"已归档为档案 {doc_id} / filed as document {doc_id}")
     return 0
@@ -447,28 +444,20 @@ def _password(given: str | None) -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from .. import users
-    from ..errors import UsageError
     from . import _open
 
     home, cat = _open(args)
-    try:
-        users.add(cat, args.name, _password(args.password), args.role, args.area)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+    users.add(cat, args.name, _password(args.password), args.role, args.area)
     print(f"已添加用户 {args.name}（{args.role} {args.area or '全县'}）/ user added")
     return 0
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
     from .. import users
-    from ..errors import UsageError
     from . import _open
 
     home, cat = _open(args)
-    try:
-        users.set_password(cat, args.name, _password(args.password))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+    users.set_password(cat, args.name, _password(args.password))
     print(f"已重置 {args.name} 的密码 / password reset")
     return 0
 

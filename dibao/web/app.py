@@ -8,6 +8,8 @@ one `dibao serve` is all a township office has to start.
 
 from __future__ import annotations
 
+import html
+import logging
 import secrets
 import shutil
 import threading
@@ -20,6 +22,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 
 from archiver.catalog import Catalog
+from archiver.errors import UserError
 from archiver.home import Home
 from archiver.ocr_pool import OcrConfig
 from archiver.privacy import scrub
@@ -34,6 +37,8 @@ LOGIN_COOKIE = "dibao_login"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
+
+log = logging.getLogger("dibao.web")
 
 def create_app(home: Home, watch: bool = False, ocr: OcrConfig | None = None) -> FastAPI:
     home.require()
@@ -53,6 +58,21 @@ def create_app(home: Home, watch: bool = False, ocr: OcrConfig | None = None) ->
     app.state.home = home
     app.state.watcher = None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(UserError)
+    def user_error(request: Request, exc: UserError) -> Response:
+        """The user's mistake (a bad value, an unusable file): their message, never a stack trace."""
+        text = scrub(str(exc))
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": text}, status_code=400)
+        return HTMLResponse(f"<h1>400 {html.escape(text)}</h1>", status_code=400)
+
+    @app.exception_handler(Exception)
+    def bug(request: Request, exc: Exception) -> Response:
+        """Anything else is a bug: the traceback goes to the log, the page says so without details."""
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return HTMLResponse("<h1>500 系统内部错误，已记入日志，请联系管理员 / internal error (logged)</h1>",
+                            status_code=500)
 
     @app.exception_handler(Refused)
     def refused(request: Request, exc: Refused) -> Response:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from archiver.catalog.models import Household
+from archiver.errors import UserError
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_id
 from generators import completeness, reviews, stats
@@ -132,7 +133,7 @@ def _jpeg(v: Viewer, rel: str, n: int, side: int) -> Response:
         data = preview.render(v.home.root / rel, n, side)
     except IndexError:
         raise Refused("scope", f"page {n} of {rel}", v.name) from None
-    except ValueError:
+    except UserError:
         return Response(status_code=204)
     return Response(data, media_type="image/jpeg")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence
 
+from archiver.errors import UserError
 from archiver.sniff import IMAGE, sniff
 
 THUMB = 240
@@ -31,7 +32,7 @@ def page_count(path: Path) -> int:
 
 def render(path: Path, page: int, max_side: int) -> bytes:
     """JPEG of page `page` (1-based), longest side at most `max_side`. IndexError: no such page;
-    ValueError: not a file we can show."""
+    UserError: not a file we can show."""
     kind = sniff(path).kind
     if kind == "pdf":
         image = _pdf_page(path, page, max_side)
@@ -42,7 +43,7 @@ def render(path: Path, page: int, max_side: int) -> bytes:
                 raise IndexError(page)
             image = ImageOps.exif_transpose(frames[page - 1].copy())
     else:
-        raise ValueError(f"无法预览此类文件 / cannot preview {kind}")
+        raise UserError(f"无法预览此类文件 / cannot preview {kind}")
     image = image.convert("RGB")
     image.thumbnail((max_side, max_side))
     out = io.BytesIO()

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import classify
 from archiver.catalog.models import Household
+from archiver.errors import UserError
 from archiver.privacy import scrub
 
 from . import preview
@@ -96,7 +97,7 @@ def item_page(v: Reader, item_id: int, n: int, thumb: bool = False) -> Response:
     v.audit("quarantine.page", str(item_id), f"{q['source_name']} 第{n}页")
     try:
         data = preview.render(v.home.root / q["path"], n, preview.THUMB if thumb else preview.VIEW)
-    except ValueError:
+    except UserError:
         return Response(status_code=204)
     return Response(data, media_type="image/jpeg")
 

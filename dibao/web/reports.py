@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 
+from archiver.errors import UserError
 from archiver.policy import load as load_policy
 
 from .session import Reader, Refused, Viewer, Writer
@@ -43,13 +44,10 @@ def _scope(v: Viewer, given: str) -> str | None:
 
 def _send(request: Request, v: Viewer, what: str, target: str, filename: str,
           make: Callable[[Path], Path]) -> Response:
-    from generators import notice, stats
-    from generators.documents import TemplateProblem
-
     folder = Path(tempfile.mkdtemp(prefix="web-", dir=_tmp(v)))
     try:
         out = make(folder / filename)
-    except (TemplateProblem, notice.NoticeProblem, stats.UnknownScope, ValueError) as exc:
+    except UserError as exc:  # TemplateProblem, NoticeProblem, UnknownScope, …: the staff's to fix
         shutil.rmtree(folder, ignore_errors=True)
         return _form(request, v, str(exc), 400)
     v.audit(f"export.{what}", target, out.name)
