@@ -11,19 +11,16 @@ import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from archiver import classify, pages
 from archiver.catalog import Catalog
 from archiver.catalog.models import Event
 from archiver.errors import UserError
-from archiver.filing import safe_part, write_atomic
+from archiver.filing import quarantine_copy, safe_part, write_atomic
 from archiver.home import Home
+from archiver.outcomes import ARCHIVED, DUPLICATE, FilingContext, Input, Outcome
 from archiver.privacy import scrub
 from archiver.route import Decision, Router
-
-if TYPE_CHECKING:
-    from archiver.pipeline import Ingestor, Outcome, _Input
 
 log = logging.getLogger("dibao.documents")
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf", "docx": ".docx"}
@@ -36,9 +33,8 @@ class Part:
     method: str
 
 
-def handle(ingestor: Ingestor, item: _Input) -> Outcome:
-    from archiver.pipeline import ARCHIVED, DUPLICATE, Outcome
-
+def handle(ingestor: FilingContext, item: Input) -> Outcome:
+    """The document steps for one input, filed through the ingest's small context."""
     assert item.sniffed is not None
     kind = item.sniffed.kind
     try:
@@ -70,19 +66,13 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
     cat = ingestor.catalog
     new_docs = 0
     with cat.transaction():
-        file_id = ingestor._file_row(item, "docx" if kind == "docx" else "scan", ARCHIVED, "",
+        file_id = ingestor.file_row(item, "docx" if kind == "docx" else "scan", ARCHIVED, "",
                                      filed[0][1][0] if whole else None)
         for part, (rel, sha, doc_type, date) in filed:
             if cat.document_id_for(part.household_id, sha) is not None:
                 continue  # the same bytes are already in this household's file
-            doc_id = cat.add_document(household_id=part.household_id, file_id=file_id, type=doc_type, date=date,
-                                      source_name=item.name, sha256=sha, path=rel, pages=_span(part.pages),
-                                      page_count=len(part.pages), routed_by=part.method)
+            record_document(cat, part, file_id, doc_type, date, item.name, sha, rel, _span(part.pages), part.method)
             new_docs += 1
-            for p in part.pages:
-                cat.add_page(doc_id, p.number, p.text)
-            if doc_type == "复核记录" and date:
-                cat.add_event(part.household_id, Event(date, "复核", reason="复核记录"), file_id, doc_id)
         cat.mark_dirty({part.household_id for part, _ in filed})
         for page, decision in unplaced:
             q_path = _quarantine_copy(ingestor.home, item)
@@ -95,6 +85,20 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
                    {"documents": [{"household": part.household_id, "type": t, "date": d, "path": rel}
                                   for part, (rel, _, t, d) in filed],
                     "unplaced_pages": [p.number for p, _ in unplaced]})
+
+
+def record_document(cat: Catalog, part: Part, file_id: int, doc_type: str, date: str | None, source_name: str,
+                    sha: str, path: str, pages_label: str | None, routed_by: str) -> int:
+    """The one way a document enters a household's file: the document, the text of each of its pages, and
+    for a 复核记录 with a date the review event it proves. Inside the caller's transaction."""
+    doc_id = cat.add_document(household_id=part.household_id, file_id=file_id, type=doc_type, date=date,
+                              source_name=source_name, sha256=sha, path=path, pages=pages_label,
+                              page_count=len(part.pages), routed_by=routed_by)
+    for p in part.pages:
+        cat.add_page(doc_id, p.number, p.text.strip())
+    if doc_type == "复核记录" and date:
+        cat.add_event(part.household_id, Event(date, "复核", reason="复核记录"), file_id, doc_id)
+    return doc_id
 
 
 def decide_pages(router: Router, read: list[pages.Page], filename: str) -> list[tuple[pages.Page, Decision]]:
@@ -169,11 +173,8 @@ def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_
     return home.relative(dest), sha, doc_type, date
 
 
-def _quarantine_copy(home: Home, item: _Input) -> str:
-    dest = home.quarantine / f"{item.sha256[:12]}_{safe_part(Path(item.name).name, 80)}"
-    if not dest.exists():
-        write_atomic(dest, source=item.path, tmp_dir=home.tmp)
-    return home.relative(dest)
+def _quarantine_copy(home: Home, item: Input) -> str:
+    return home.relative(quarantine_copy(home.quarantine, item.sha256, item.name, item.path, home.tmp))
 
 
 def _span(ps: list[pages.Page]) -> str:
@@ -236,13 +237,8 @@ def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, 
     rel, sha, auto_type, date = _write(home, cat, part, data, kind, q["source_name"])
     final_type = doc_type or auto_type
     with cat.transaction():
-        doc_id = cat.add_document(household_id=household_id, file_id=q["file_id"], type=final_type, date=date,
-                                  source_name=q["source_name"], sha256=sha, path=rel, pages=q["pages"],
-                                  page_count=len(part.pages), routed_by=f"{method}:{user}")
-        for p in part.pages:
-            cat.add_page(doc_id, p.number, p.text.strip())
-        if final_type == "复核记录" and date:
-            cat.add_event(household_id, Event(date, "复核", reason="复核记录"), q["file_id"], doc_id)
+        doc_id = record_document(cat, part, q["file_id"], final_type, date, q["source_name"], sha, rel, q["pages"],
+                                 f"{method}:{user}")
         cat.resolve_quarantine(item_id, doc_id)
         cat.mark_dirty({household_id})
         f = cat.file(q["file_id"])

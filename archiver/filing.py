@@ -61,3 +61,12 @@ def store_source(sources_dir: Path, sha256: str, suffix: str, source: Path) -> P
     if not dest.exists():
         write_atomic(dest, source=source)
     return dest
+
+
+def quarantine_copy(quarantine_dir: Path, sha256: str, name: str, source: Path, tmp_dir: Path | None = None) -> Path:
+    """The one copy of an input kept under quarantine/ (a whole file or the file some pages came from):
+    named by checksum and original name, written once, atomically."""
+    dest = quarantine_dir / f"{sha256[:12]}_{safe_part(Path(name).name, 80)}"
+    if not dest.exists():
+        write_atomic(dest, source=source, tmp_dir=tmp_dir)
+    return dest

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from . import ocr, pdf, qr
 from .errors import UserError
@@ -41,6 +41,9 @@ def read(path: Path, kind: str) -> list[Page]:
 
 
 def _images(path: Path) -> list[Image.Image]:
+    # weasyprint switches PIL's LOAD_TRUNCATED_IMAGES on for the whole process when imported (serve, or a
+    # report made earlier in the same process): a half-transferred scan must still be refused here
+    truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         img = Image.open(path)
         frames = []
@@ -50,6 +53,8 @@ def _images(path: Path) -> list[Image.Image]:
         return frames
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise Unreadable(f"图像文件损坏或不完整（可能传输中断）/ image is corrupt or truncated: {exc}") from exc
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
 
 
 def _image_page(number: int, img: Image.Image) -> Page:

@@ -9,24 +9,31 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from archiver import rosters, status
 from archiver.catalog import Catalog
-from archiver.filing import safe_part, sha256_of, store_source, write_atomic
+from archiver.filing import quarantine_copy, sha256_of, store_source
 from archiver.home import Home
 from archiver.ocr_pool import Inline, PageReader
+from archiver.outcomes import (
+    ARCHIVED,
+    DUPLICATE,
+    QUARANTINED,
+    BatchReport,
+    FilingContext,
+    Input,
+    Outcome,
+)
+from archiver.outcomes import Input as _Input  # the name before archiver/outcomes.py
 from archiver.privacy import scrub
 from archiver.route import Router
 from archiver.sniff import SPREADSHEET, Sniffed, sniff
 
 log = logging.getLogger("dibao.ingest")
 
-ARCHIVED, UPDATED, DUPLICATE, QUARANTINED = "archived", "updated", "duplicate", "quarantined"
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx",
           "xls": ".xls", "csv": ".csv"}
 
@@ -46,38 +53,6 @@ class Silent:
 
     def note(self, message: str) -> None:
         pass
-
-
-@dataclass
-class Outcome:
-    source_name: str
-    outcome: str
-    kind: str = ""
-    reason: str = ""
-    file_id: int | None = None
-    detail: dict = field(default_factory=dict)
-
-
-@dataclass
-class BatchReport:
-    batch_id: int
-    outcomes: list[Outcome] = field(default_factory=list)
-    row_errors: list[dict] = field(default_factory=list)
-    refiled: list[tuple[str, str]] = field(default_factory=list)  # quarantined earlier, filed now
-
-    def counts(self) -> dict[str, int]:
-        c = Counter(o.outcome for o in self.outcomes)
-        return {k: c.get(k, 0) for k in (ARCHIVED, UPDATED, DUPLICATE, QUARANTINED)}
-
-
-@dataclass
-class _Input:
-    path: Path
-    name: str  # as shown to people: path relative to what was ingested
-    sha256: str = ""
-    sniffed: Sniffed | None = None
-    parsed: list | None = None
-    sheet_date: str | None = None
 
 
 def collect(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[Path, str]]:
@@ -102,7 +77,7 @@ def collect(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[Pa
     return out
 
 
-DocumentHandler = Callable[["Ingestor", _Input], Outcome]
+DocumentHandler = Callable[[FilingContext, Input], Outcome]
 
 
 class Ingestor:
@@ -190,7 +165,7 @@ class Ingestor:
         stored = store_source(self.home.sources, item.sha256, SUFFIX[item.sniffed.kind], item.path)
         kind = item.parsed[0].parsed.kind
         with self.catalog.transaction():
-            file_id = self._file_row(item, kind, ARCHIVED, "", self.home.relative(stored), item.sheet_date)
+            file_id = self.file_row(item, kind, ARCHIVED, "", self.home.relative(stored), item.sheet_date)
             result = rosters.apply(self.catalog, item.parsed, file_id)
             for e in result.errors:
                 self.catalog.add_row_error(batch_id=self.batch_id, file_id=file_id, source_name=item.name,
@@ -203,8 +178,8 @@ class Ingestor:
             "rows": result.rows, "rejected": len(result.errors), "households_created": result.households_created,
             "events": result.events_added, "payments": result.payments_added, "sheet_date": result.sheet_date})
 
-    def _file_row(self, item: _Input, kind: str, outcome: str, reason: str, stored: str | None,
-                  sheet_date: str | None = None) -> int:
+    def file_row(self, item: _Input, kind: str, outcome: str, reason: str, stored: str | None,
+                 sheet_date: str | None = None) -> int:
         known = self.catalog.file_by_sha(item.sha256)
         if known is not None:  # a previously quarantined file being retried
             self.catalog.update_file(int(known["id"]), kind=kind, outcome=outcome, reason=reason, stored_path=stored,
@@ -217,12 +192,9 @@ class Ingestor:
     def quarantine(self, item: _Input, reason: str, candidates: list[str] | None = None, kind: str | None = None,
                    text: str | None = None) -> Outcome:
         """Keep the file under quarantine/ with its reason; a retried file keeps its one open item."""
-        name = f"{item.sha256[:12]}_{safe_part(Path(item.name).name, 80)}"
-        dest = self.home.quarantine / name
-        if not dest.exists():
-            write_atomic(dest, source=item.path)
+        dest = quarantine_copy(self.home.quarantine, item.sha256, item.name, item.path, self.home.tmp)
         with self.catalog.transaction():
-            file_id = self._file_row(item, kind or (item.sniffed.kind if item.sniffed else "") or "unknown",
+            file_id = self.file_row(item, kind or (item.sniffed.kind if item.sniffed else "") or "unknown",
                                      QUARANTINED, reason, self.home.relative(dest))
             open_items = [q for q in self.catalog.quarantine_items() if q["file_id"] == file_id]
             if open_items:

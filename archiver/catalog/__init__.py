@@ -17,6 +17,7 @@ from typing import Any
 from . import models
 from .models import Document, Event, Household, Member, Payment, Snapshot, now
 from .schema import LATEST, MIGRATIONS
+from .uploads import UploadsMixin
 
 __all__ = ["Catalog", "Scope", "models", "LATEST"]
 
@@ -43,7 +44,7 @@ class Scope:
         return (" AND ".join(parts) or "1=1"), args
 
 
-class Catalog:
+class Catalog(UploadsMixin):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)

@@ -1,7 +1,7 @@
 """Upload into the inbox from the browser: the same door as the scanner share, so the same pipeline
 (read, route, file or quarantine) takes it. Each file is written under a temporary name and renamed
-when complete, so the watcher never reads half a file; the upload is audited with its checksum, which
-is how the page later shows what became of it."""
+when complete, so the watcher never reads half a file; the upload is audited and recorded in the uploads table with its
+checksum, which is how the page later shows what became of it."""
 
 from __future__ import annotations
 
@@ -78,6 +78,7 @@ async def receive(request: Request, v: Writer) -> Response:
             continue
         os.replace(part, path)
         v.audit("upload", name, f"sha256={digest.hexdigest()}")
+        v.cat.add_upload(v.name, name, digest.hexdigest(), size)
         saved.append({"name": name, "size": size})
     if request.headers.get("accept", "").startswith("application/json"):
         return JSONResponse({"saved": saved, "refused": refused}, status_code=200 if saved or not refused else 400)
@@ -86,13 +87,10 @@ async def receive(request: Request, v: Writer) -> Response:
 
 def _uploads(v: Viewer, limit: int = 30) -> list[dict]:
     """This user's recent uploads with what the pipeline made of each."""
-    rows = [r for r in v.cat.audit_rows(user=v.name, actions=["upload"])][-limit:]
     out = []
-    for r in reversed(rows):
-        sha = (r["detail"] or "").removeprefix("sha256=")
-        f = v.cat.file_by_sha(sha)
-        state = OUTCOMES.get(f["outcome"], f["outcome"]) if f is not None else "等待处理"
-        out.append({"name": r["target"], "at": dt.datetime.fromisoformat(r["at"]).strftime("%m-%d %H:%M"),
-                    "state": state, "reason": (f["reason"] or "") if f is not None else "",
-                    "done": f is not None})
+    for r in v.cat.uploads(v.name, limit):
+        done = r["outcome"] is not None
+        out.append({"name": r["name"], "at": dt.datetime.fromisoformat(r["at"]).strftime("%m-%d %H:%M"),
+                    "state": OUTCOMES.get(r["outcome"], r["outcome"]) if done else "等待处理",
+                    "reason": (r["reason"] or "") if done else "", "done": done})
     return out

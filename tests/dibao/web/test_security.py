@@ -220,6 +220,10 @@ def test_upload_lands_in_the_inbox_and_is_audited(site: Site, tmp_path: Path) ->
     assert not list((site.dibao.home / "inbox").rglob("*.part"))
     assert any(e["action"] == "upload" and e["detail"].startswith("sha256=") for e in site.audit(VILLAGE[0]))
     assert "等待处理" in c.get("/upload/status").text
+    # once ingested, the page reads the outcome from the uploads table (joined with files by checksum)
+    site.dibao("ingest", str(landed[0]), "--quiet")
+    status = c.get("/upload/status").text
+    assert "SCAN 1.jpg" in status and "已隔离" in status and "等待处理" not in status
 
 
 def test_lockout_after_repeated_failures(site: Site) -> None:
