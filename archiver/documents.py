@@ -23,7 +23,7 @@ from archiver.privacy import scrub
 from archiver.route import Decision, Router
 
 log = logging.getLogger("dibao.documents")
-SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf", "docx": ".docx"}
+SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "heic": ".heic", "pdf": ".pdf", "docx": ".docx"}
 
 
 @dataclass

@@ -27,7 +27,7 @@ from typing import Protocol
 from archiver import ocr, pages
 
 log = logging.getLogger("dibao.ocr")
-OCR_KINDS = ("jpeg", "png", "tiff", "pdf")
+OCR_KINDS = ("jpeg", "png", "tiff", "heic", "pdf")
 WORKER_MEMORY_MB = 700  # peak resident memory of one worker with the PP-OCRv6 small models (docs/PERFORMANCE.md)
 
 

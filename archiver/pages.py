@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
-from . import ocr, pdf, qr
+from . import heif, ocr, pdf, qr
 from .errors import UserError
 
 PDF_DPI = 200
@@ -31,7 +31,7 @@ class Page:
 
 
 def read(path: Path, kind: str) -> list[Page]:
-    if kind in ("jpeg", "png", "tiff"):
+    if kind in ("jpeg", "png", "tiff", "heic"):
         return [_image_page(i + 1, img) for i, img in enumerate(_images(path))]
     if kind == "pdf":
         return list(_pdf_pages(path))
@@ -44,6 +44,7 @@ def _images(path: Path) -> list[Image.Image]:
     # weasyprint switches PIL's LOAD_TRUNCATED_IMAGES on for the whole process when imported (serve, or a
     # report made earlier in the same process): a half-transferred scan must still be refused here
     truncated_ok, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    heif.enable()
     try:
         img = Image.open(path)
         frames = []
@@ -91,7 +92,7 @@ SECOND_SCALE = 1300
 
 def reread(path: Path, kind: str, number: int) -> str:
     """A second OCR of one page at another scale, for pages whose first reading gave no household."""
-    if kind in ("jpeg", "png", "tiff"):
+    if kind in ("jpeg", "png", "tiff", "heic"):
         img = _images(path)[number - 1]
     elif kind == "pdf":
         with pdf.opened(path) as doc:

@@ -8,7 +8,7 @@ import base64
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver import pdf, qr
+from archiver import heif, pdf, qr
 from archiver.catalog.models import Document, Household
 from archiver.home import Home
 from archiver.policy import Policy
@@ -127,6 +127,7 @@ def _append(result: pdf.Builder, path: Path) -> None:
         return
     from PIL import Image, ImageSequence
 
+    heif.enable()  # phone photos (.heic) are placed like any scan
     with Image.open(path) as img:
         for frame in ImageSequence.Iterator(img):
             result.add_image(frame)

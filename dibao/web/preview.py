@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence
 
+from archiver import heif
 from archiver.errors import UserError
 from archiver.sniff import IMAGE, sniff
 
@@ -25,6 +26,7 @@ def page_count(path: Path) -> int:
 
         return pdf.page_count(path)
     if kind in IMAGE:
+        heif.enable()
         with Image.open(path) as im:
             return int(getattr(im, "n_frames", 1))
     return 0
@@ -37,6 +39,7 @@ def render(path: Path, page: int, max_side: int) -> bytes:
     if kind == "pdf":
         image = _pdf_page(path, page, max_side)
     elif kind in IMAGE:
+        heif.enable()
         with Image.open(path) as im:
             frames = list(ImageSequence.Iterator(im))
             if not 1 <= page <= len(frames):
