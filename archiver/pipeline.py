@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
-from archiver import rosters, status
+from archiver import archives, rosters, status
 from archiver.catalog import Catalog
 from archiver.filing import quarantine_copy, sha256_of, store_source
 from archiver.home import Home
@@ -102,9 +102,13 @@ class Ingestor:
         report = BatchReport(self.batch_id)
         inputs = [_Input(p, name) for p, name in found]
         self.reporter.start(len(inputs), "读取与校验 / checking")
-        for item in inputs:
+        zips: list[str] = []
+        for item in inputs:  # a zip's members are appended here and checked in turn
             item.sha256 = sha256_of(item.path)
             item.sniffed = sniff(item.path)
+            if item.sniffed.kind == "zip":
+                zips.append(item.sha256)
+                inputs += self._unpack(item)
             if item.sniffed.kind in SPREADSHEET:
                 self._parse_sheet(item)
             self.reporter.advance()
@@ -127,6 +131,7 @@ class Ingestor:
                 self._remove_source(item, outcome)
             self.reporter.advance()
         self.reader.close()
+        archives.cleanup(self.home.tmp, zips)
         imported_sheets = any(o.outcome == ARCHIVED and o.kind in ("roster", "change", "disbursement")
                               for o in report.outcomes)
         if self.document_handler is not None and imported_sheets:  # new people: quarantined scans may place now
@@ -156,6 +161,8 @@ class Ingestor:
             return self.quarantine(item, item.sniffed.reason)
         if item.sniffed.kind in SPREADSHEET:
             return self._import_sheet(item)
+        if item.sniffed.kind == "zip":
+            return self._keep_zip(item)
         if self.document_handler is None:
             return self.quarantine(item, "暂不支持的文件类型 / unsupported file type (scans not enabled)")
         return self.document_handler(self, item)
@@ -177,6 +184,20 @@ class Ingestor:
         return Outcome(item.name, ARCHIVED, kind, "", file_id, {
             "rows": result.rows, "rejected": len(result.errors), "households_created": result.households_created,
             "events": result.events_added, "payments": result.payments_added, "sheet_date": result.sheet_date})
+
+    def _unpack(self, item: _Input) -> list[_Input]:
+        try:
+            return [_Input(p, n) for p, n in archives.unpack(item.path, item.name, item.sha256, self.home.tmp)]
+        except archives.ZipRefused as exc:
+            item.sniffed = Sniffed("", str(exc))
+            return []
+
+    def _keep_zip(self, item: _Input) -> Outcome:
+        """The zip itself is kept as the source its members came in; each member has its own outcome."""
+        stored = store_source(self.home.sources, item.sha256, ".zip", item.path)
+        with self.catalog.transaction():
+            file_id = self.file_row(item, "zip", ARCHIVED, "", self.home.relative(stored))
+        return Outcome(item.name, ARCHIVED, "zip", "", file_id)
 
     def file_row(self, item: _Input, kind: str, outcome: str, reason: str, stored: str | None,
                  sheet_date: str | None = None) -> int:

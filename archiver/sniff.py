@@ -65,7 +65,7 @@ def _zip_kind(path: Path) -> Sniffed:
     if "OFD.xml" in names:  # GB/T 33190 e-document: no renderer here reliable enough to file its pages from
         return Sniffed("", "OFD电子文件暂不能直接归档，请用OFD阅读器另存为PDF后再放入收件箱 / OFD not supported: "
                            "save it as PDF first")
-    return Sniffed("", "暂不支持的文件类型（压缩包）/ unsupported file type (zip archive)")
+    return Sniffed("zip")  # a zip of scans or sheets: archiver/archives.py unpacks it
 
 
 def _ole_kind(path: Path) -> Sniffed:

@@ -50,3 +50,25 @@ def test_ofd_is_quarantined_with_what_to_do(dibao, tmp_path: Path) -> None:
     dibao("ingest", str(f), "--quiet")
     reason = dibao.json("quarantine", "list")["items"][0]["reason"]
     assert "OFD" in reason and "PDF" in reason
+
+
+def test_zip_of_scans_files_each_member(dibao, county, tmp_path: Path) -> None:
+    from dibao.samplescans import to_jpeg
+
+    head = county[2]["members"][0]
+    scan = to_jpeg(render_form(["收入证明", f"兹证明{head[0]}（身份证号：{head[1]}）月收入约300元。", "2025年2月3日"]))
+    z = tmp_path / "城关镇第一批.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("扫描/收入证明.jpg", scan)
+        zf.writestr("扫描/坏.jpg", b"not an image")
+        zf.writestr("__MACOSX/._收入证明.jpg", b"junk")
+    out = dibao.json("ingest", str(z))
+    by_name = {f["source_name"]: f for f in out["files"]}
+    assert by_name["城关镇第一批.zip"]["outcome"] == "archived" and by_name["城关镇第一批.zip"]["kind"] == "zip"
+    assert by_name["城关镇第一批.zip/扫描/收入证明.jpg"]["outcome"] == "archived"
+    assert by_name["城关镇第一批.zip/扫描/坏.jpg"]["outcome"] == "quarantined"
+    assert not any("__MACOSX" in n for n in by_name)
+    docs = dibao.json("household", "show", county[2]["no"])["documents"]
+    assert [d["type"] for d in docs] == ["收入证明"] and docs[0]["source_name"] == "城关镇第一批.zip/扫描/收入证明.jpg"
+    assert not list((dibao.home / "tmp").glob("zip-*"))  # unpacked copies are gone after the batch
+    assert dibao("check").returncode == 0
