@@ -52,7 +52,7 @@ def _front(h: Household, entries: list[Entry], policy: Policy, front_pages: int)
     members = "".join(f"<tr><td>{esc(m.name)}</td><td>{esc(m.relation)}</td><td>{esc(mask_id(m.id_number))}</td>"
                       f"<td>{esc(m.removed_on and '已减少' or '')}</td></tr>" for m in h.members)
     checklist = []
-    for label, got in completeness.checklist([e.doc for e in entries], policy):
+    for label, got in completeness.for_household(h, policy, [e.doc for e in entries]):
         mark = "✓" if got else "✗"
         dates = "、".join(d.date or "日期不详" for d in got)
         checklist.append(f"<tr><td>{esc(label)}</td><td class='mark'>{mark}</td><td>{esc(dates)}</td></tr>")

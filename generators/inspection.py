@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from archiver import idcard
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import STOP_KINDS, Household, today
+from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
@@ -37,11 +38,6 @@ class Finding:
     def as_json(self) -> dict:
         return {"code": self.code, "title": TITLES.get(self.code, self.code), "households": self.households,
                 "message": self.message, **({"detail": self.detail} if self.detail else {})}
-
-
-def _month_end(ym: str) -> str:
-    y, m = map(int, ym.split("-"))
-    return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
 
 
 def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> list[Finding]:
@@ -129,7 +125,7 @@ def _payments(households: list[Household], year: int | None) -> list[Finding]:
             after_stop = []
             unknown = False
             for ym in p.months():
-                end = _month_end(ym)
+                end = month_end(*map(int, ym.split("-"))).isoformat()
                 if h.in_care_on(end):
                     amount = _amount_known(h, end)
                     unknown |= amount is None

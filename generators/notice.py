@@ -15,6 +15,7 @@ from pathlib import Path
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
 from archiver.errors import UserError
+from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_name
 
@@ -71,8 +72,8 @@ def context(cat: Catalog, village: str, kind: str, start: dt.date, days: int, po
     # the batch being announced: the changes dated in the month the notice opens (a 公示 precedes the
     # approval that becomes the event), or up to the notice's last day when it runs into the next month
     since = start.replace(day=1)
-    month_end = (since + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    rows = rows_for(cat, village, kind, since.isoformat(), max(month_end, end).isoformat(), policy)
+    last = month_end(since.year, since.month)
+    rows = rows_for(cat, village, kind, since.isoformat(), max(last, end).isoformat(), policy)
     return {"office": policy.office_name, "village": village, "kind": kind, "kind_verb": VERB[kind],
             "rows": [r.__dict__ for r in rows], "period_from": cn_date(start.isoformat()),
             "period_to": cn_date(end.isoformat()), "days": days, "phone": policy.supervision_phone or "（请在policy.toml填写）",

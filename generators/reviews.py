@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from archiver.catalog import Catalog, Scope
+from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_id
 
@@ -15,20 +16,17 @@ from . import stats
 
 def due(cat: Catalog, month: str, scope: str | None, policy: Policy) -> list[dict]:
     y, m = map(int, month.split("-"))
-    first = dt.date(y, m, 1)
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    first, last = dt.date(y, m, 1), month_end(y, m)
     if scope:
         stats.load(cat, y, scope)
     out = []
     for h in cat.households(Scope(name=scope), full=True):
         if not h.in_care_on(last.isoformat()):
             continue
-        months = policy.review_months.get(h.category or "")
-        since = stats.last_review_or_start(h, last.isoformat())
-        if not months or not since:
-            continue
-        due_on = stats.add_months(dt.date.fromisoformat(since), months)
-        if due_on <= last:
+        due_on = stats.review_due_on(h, last.isoformat(), policy)
+        if due_on is not None and due_on <= last:
+            since = stats.last_review_or_start(h, last.isoformat())
+            months = policy.review_months.get(h.category or "")
             out.append({"village": h.village, "household_id": h.key, "head": h.head_name,
                         "head_id": mask_id(h.head_id_number), "category": h.category, "interval": months,
                         "last_review": since, "due": due_on.isoformat(), "overdue": due_on < first,

@@ -15,6 +15,7 @@ from archiver import idcard
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
 from archiver.errors import UserError
+from archiver.months import add_months
 from archiver.policy import Policy
 
 
@@ -30,13 +31,6 @@ class YearFacts:
     scope: str
     households: list[Household]
     in_care: list[Household]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
 
 
 def age_band(m: Member, day: dt.date, policy: Policy) -> str | None:
@@ -66,12 +60,20 @@ def last_review_or_start(h: Household, day: str) -> str | None:
     return max(starts) if starts else None
 
 
-def is_overdue(h: Household, day: str, policy: Policy) -> bool:
+def review_due_on(h: Household, day: str, policy: Policy) -> dt.date | None:
+    """The one rule for when a household's periodic review falls due, as known on `day`: its class's interval
+    (policy.toml [review_months]) after its last review, or after its approval when never reviewed.
+    None: no class or no start on file."""
     months = policy.review_months.get(h.category or "")
     since = last_review_or_start(h, day)
     if not months or not since:
-        return False
-    return add_months(dt.date.fromisoformat(since), months) < dt.date.fromisoformat(day)
+        return None
+    return add_months(dt.date.fromisoformat(since), months)
+
+
+def is_overdue(h: Household, day: str, policy: Policy) -> bool:
+    due = review_due_on(h, day, policy)
+    return due is not None and due < dt.date.fromisoformat(day)
 
 
 def load(catalog: Catalog, year: int, scope: str | None) -> YearFacts:

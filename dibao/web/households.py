@@ -79,8 +79,7 @@ def household(request: Request, v: Reader, key: str) -> Response:
     h = v.household(key)
     v.audit("household.view", h.key)
     policy = load_policy(v.home.root)
-    status = h.status if h.status and policy.required_documents.get(h.status) else "在保"
-    checklist = completeness.checklist(h.documents, policy, status)
+    checklist = completeness.for_household(h, policy)
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist)
 
 
