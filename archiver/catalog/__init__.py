@@ -178,11 +178,6 @@ class Catalog(UploadsMixin):
             f"SELECT DISTINCT household_id FROM members WHERE id_number = ?{extra} ORDER BY household_id", (id_number,))
         return [int(r[0]) for r in rows]
 
-    def household_ids_by_member_name(self, name: str) -> list[int]:
-        rows = self.db.execute(
-            "SELECT DISTINCT household_id FROM members WHERE name = ? AND removed_on IS NULL ORDER BY household_id", (name,))
-        return [int(r[0]) for r in rows]
-
     def resolve_key(self, key: str) -> int | None:
         """A 户编号, a provisional D-number or a member's ID number → the one household it names."""
         key = key.strip().upper()
@@ -259,9 +254,6 @@ class Catalog(UploadsMixin):
         return self.db.execute(f"SELECT d.* FROM documents d JOIN households h ON h.id = d.household_id "
                                f"WHERE d.id = ? AND {where}", [document_id, *args]).fetchone()
 
-    def document_by_sha(self, sha256: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
-
     def document_id_for(self, household_id: int, sha256: str) -> int | None:
         row = self.db.execute("SELECT id FROM documents WHERE household_id = ? AND sha256 = ?",
                               (household_id, sha256)).fetchone()
@@ -276,11 +268,6 @@ class Catalog(UploadsMixin):
     def page_texts(self, document_id: int) -> list[str]:
         rows = self.db.execute("SELECT text FROM pages WHERE document_id = ? ORDER BY page_no", (document_id,))
         return [r[0] for r in rows]
-
-    def iter_pages(self) -> Iterator[sqlite3.Row]:
-        yield from self.db.execute(
-            "SELECT p.document_id, p.page_no, p.text, d.household_id, d.type FROM pages p "
-            "JOIN documents d ON d.id = p.document_id ORDER BY p.document_id, p.page_no")
 
     # ------------------------------------------------------------------ the query API (read-only)
     def households(self, scope: Scope = Scope(), status: str | None = None, full: bool = False,

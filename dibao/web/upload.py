@@ -20,8 +20,7 @@ from .templating import page
 
 router = APIRouter()
 MAX_BYTES = 200 * 1024 * 1024
-OUTCOMES = {"archived": "已归档", "updated": "已导入", "duplicate": "重复（已有相同文件）", "quarantined": "已隔离，待人工处理",
-            "rejected": "已隔离，待人工处理"}
+OUTCOMES = {"archived": "已归档", "updated": "已导入", "duplicate": "重复（已有相同文件）", "quarantined": "已隔离，待人工处理"}
 
 
 def safe_name(name: str) -> str:
