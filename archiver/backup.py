@@ -200,7 +200,7 @@ def snapshots(dest: Path) -> list[Path]:
 
 def find_snapshot(src: Path) -> Path:
     """`src` itself when it is a snapshot, else the newest complete snapshot inside it."""
-    if (src / MANIFEST).exists():
+    if src.name.endswith(PARTIAL) or (src / MANIFEST).exists():
         if read_manifest(src) is None:
             raise BackupRefused(f"备份不完整（中断的备份，没有完整的清单）：{src} / incomplete backup, refusing it")
         return src
