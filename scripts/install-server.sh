@@ -80,7 +80,13 @@ else
 fi
 
 say "4/7 程序 $PREFIX / program"
-[ -x "$PREFIX/bin/python" ] || python3 -m venv "$PREFIX"
+# Debian's own python3 (a python under /root or a pyenv would not be executable by the dibao user)
+PYTHON="${DIBAO_PYTHON:-/usr/bin/python3}"
+if [ -x "$PREFIX/bin/python" ] && ! runuser -u dibao -- "$PREFIX/bin/python" -c "" 2>/dev/null; then
+  echo "重建 $PREFIX：其中的 Python 对 dibao 用户不可用 / rebuilding the venv: its python is not usable by dibao"
+  rm -rf "$PREFIX"
+fi
+[ -x "$PREFIX/bin/python" ] || "$PYTHON" -m venv "$PREFIX"
 "$PREFIX/bin/pip" install -q --upgrade pip >/dev/null 2>&1 || true  # offline: keep the venv's own pip
 if [ -n "$WHEELHOUSE" ]; then
   PIP_CONFIG_FILE=/dev/null "$PREFIX/bin/pip" install -q --no-index --find-links "$WHEELHOUSE" --upgrade dibao
