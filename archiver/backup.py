@@ -213,9 +213,21 @@ def find_snapshot(src: Path) -> Path:
 
 
 # ---------------------------------------------------------------------- backup
+def rotate(found: list[Path], keep: int, keep_monthly: int = 0) -> list[Path]:
+    """Which snapshots (oldest first in `found`) to delete: all but the newest `keep`, and besides them the
+    first snapshot of each of the newest `keep_monthly` months (a year of month-ends for an audit)."""
+    kept = set(found[-keep:])
+    firsts: dict[str, Path] = {}
+    for p in found:  # names sort by time: dibao-YYYYmmddT…
+        firsts.setdefault(p.name[len(PREFIX):len(PREFIX) + 6], p)
+    kept |= set(sorted(firsts.values())[-keep_monthly:]) if keep_monthly else set()
+    return [p for p in found if p not in kept]
+
+
 def backup(home: Home, dest: Path, keep: int | None = None, verify_all: bool = False,
-           say: Say = _quiet) -> BackupResult:
-    """A new verified snapshot of `home` in `dest`; `keep` rotates away all but the newest `keep` snapshots."""
+           say: Say = _quiet, keep_monthly: int = 0) -> BackupResult:
+    """A new verified snapshot of `home` in `dest`; `keep` rotates away all but the newest `keep` snapshots
+    (and, with `keep_monthly`, the first of each of that many months)."""
     home.require()
     dest = dest.absolute()
     _refuse_nesting(home.root, dest, "备份目录")
@@ -250,7 +262,7 @@ def backup(home: Home, dest: Path, keep: int | None = None, verify_all: bool = F
         work.rename(result.path)  # the one step that makes it complete
         _fsync_dir(dest)
         if keep:
-            for old in snapshots(dest)[:-keep]:
+            for old in rotate(snapshots(dest), keep, keep_monthly):
                 shutil.rmtree(old)
                 result.removed.append(old.name)
         return result
@@ -383,6 +395,11 @@ def restore(src: Path, home: Home, say: Say = _quiet, user: str = "cli") -> Rest
     _refuse_nesting(root, snap, "备份")
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise BackupRefused(f"恢复目标不是空目录：{root}（请指定新的或空的 --home）/ restore target must be empty or absent")
+    from archiver.catalog import LATEST
+
+    if int(manifest.get("schema_version") or 0) > LATEST:
+        raise BackupRefused(f"这份备份来自较新的 dibao（数据结构 v{manifest['schema_version']}，本程序 v{LATEST}），"
+                            f"请先升级 dibao / the backup is newer than this dibao; upgrade first")
     files: dict[str, dict] = manifest.get("files", {})
     result = RestoreResult(snap, root, files=len(files))
     staging = root.parent / f".{root.name}.restoring"

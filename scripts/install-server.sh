@@ -69,11 +69,13 @@ fi
 if [ -f "$DATA/catalog.sqlite" ] && [ -x "$PREFIX/bin/dibao" ]; then
   say "3/7 升级前完整备份 / full backup before the upgrade"
   install -d -o dibao -g dibao -m 0750 "$BACKUPS"
-  keep=14
-  [ -f "$ETC/dibao.env" ] && keep="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_KEEP:-14}")"
-  dest="$BACKUPS"
-  [ -f "$ETC/dibao.env" ] && dest="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_DIR:-$BACKUPS}")"
-  as_dibao "$PREFIX/bin/dibao" --home "$DATA" backup "$dest" --keep "$keep" --quiet
+  keep=14 months=12 dest="$BACKUPS"
+  if [ -f "$ETC/dibao.env" ]; then  # the same folder and rotation as the daily timer
+    keep="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_KEEP:-14}")"
+    months="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_MONTHS:-12}")"
+    dest="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_DIR:-$BACKUPS}")"
+  fi
+  as_dibao "$PREFIX/bin/dibao" --home "$DATA" backup "$dest" --keep "$keep" --keep-monthly "$months" --quiet
   [ ${#was_running[@]} -gt 0 ] && systemctl stop "${was_running[@]}"
 else
   say "3/7 首次安装，无需备份 / first install, nothing to back up"
@@ -143,6 +145,13 @@ say "7/7 systemd 服务 / systemd units"
 for f in dibao.service dibao-watch.service dibao-backup.service dibao-backup.timer; do
   install -m 0644 "$REPO/deploy/systemd/$f" "$UNITS/$f"
 done
+if [ -d /etc/logrotate.d ]; then
+  install -m 0644 "$REPO/deploy/logrotate/dibao" /etc/logrotate.d/dibao  # HOME/logs, weekly, two years
+fi
+# an env file from an older install lacks the newer settings: add them with their defaults, keep the rest
+while IFS= read -r line; do
+  case "$line" in DIBAO_*=*) grep -q "^${line%%=*}=" "$ETC/dibao.env" || echo "$line" >> "$ETC/dibao.env" ;; esac
+done < "$REPO/deploy/systemd/dibao.env"
 if [ "$SYSTEMD" -eq 1 ]; then
   systemctl daemon-reload
   systemctl enable --now dibao-backup.timer

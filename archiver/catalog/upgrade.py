@@ -14,6 +14,7 @@ from . import snapshot
 from .schema import LATEST, MIGRATIONS
 
 log = logging.getLogger("dibao.catalog")
+KEEP = 5  # pre-upgrade copies kept in HOME/backups (older ones are in the daily backups)
 
 
 class CatalogTooNew(ValueError):
@@ -39,6 +40,8 @@ def migrate(db: sqlite3.Connection, path: Path) -> Path | None:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         copy = backup_folder(path) / f"catalog-v{current}-{stamp}.sqlite"
         snapshot.copy_database(path, copy)
+        for old in sorted(backup_folder(path).glob("catalog-v*.sqlite"), key=lambda p: p.stat().st_mtime)[:-KEEP]:
+            old.unlink()
         _announce(f"升级档案库数据结构 v{current} → v{LATEST}（{len(todo)} 步），升级前的目录已备份到 {copy} / "
                   f"upgrading the catalog schema v{current} → v{LATEST}; a copy of it was saved first")
     for version, sql in todo:

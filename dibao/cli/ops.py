@@ -17,11 +17,15 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp = add("backup", cmd_backup, "备份整个档案库（运行中也可备份，增量，带校验清单）/ back up the whole home, safely while serve/watch run")
     sp.add_argument("dest", help="备份目录，每次在其中新建一个带日期的完整备份 / folder that receives dated snapshots")
     sp.add_argument("--keep", type=int, help="只保留最新的 N 份备份（轮换）/ keep only the newest N snapshots")
+    sp.add_argument("--keep-monthly", type=int, default=0,
+                    help="另外保留最近 M 个月每月的第一份（需同时给 --keep）/ also keep the first snapshot of each of M months")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
     sp.add_argument("--verify-all", action="store_true",
                     help="读回校验所有文件，而不只是本次新复制的 / re-read every file, not only the newly copied ones")
     sp.add_argument("--quiet", action="store_true", help="只输出结果 / only the result")
     sp = add("restore", cmd_restore, "从备份恢复到 --home 指定的新目录（须为空或不存在）并校验 / restore a backup into an empty --home")
     sp.add_argument("src", help="备份目录（取其中最新的完整备份）或某一份备份 / backup folder (newest snapshot) or one snapshot")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
     sp.add_argument("--quiet", action="store_true", help="只输出结果 / only the result")
 
 
@@ -34,18 +38,26 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from archiver.home import resolve
 
     from ..errors import UsageError
-    from . import _setup_logging
+    from . import _print_json, _setup_logging
 
     home = resolve(args.home)
     home.require()
     _setup_logging(home)
     try:
-        r = backup(home, Path(args.dest), keep=args.keep, verify_all=args.verify_all, say=_say(args.quiet))
+        if args.keep_monthly and not args.keep:
+            raise UsageError("--keep-monthly 需与 --keep 一起使用 / --keep-monthly needs --keep")
+        r = backup(home, Path(args.dest), keep=args.keep, verify_all=args.verify_all,
+                   say=_say(args.quiet or args.json), keep_monthly=args.keep_monthly)
     except BackupRefused as exc:
         raise UsageError(str(exc)) from exc
     except BackupError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    if args.json:
+        _print_json({"backup": str(r.path), "verified": True, "files": r.files, "copied": r.copied,
+                     "linked": r.linked, "bytes_copied": r.bytes_copied, "rotated": r.removed,
+                     "source_problems": r.source_problems})
+        return 1 if r.source_problems else 0
     mb = r.bytes_copied / 1e6
     print(f"备份完成并已校验：{r.path}（{r.files} 个文件，新复制 {r.copied} 个 {mb:.1f} MB，沿用上次 {r.linked} 个）"
           f" / backup verified: {r.files} files, {r.copied} copied, {r.linked} unchanged")
@@ -64,16 +76,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from archiver.home import resolve
 
     from ..errors import UsageError
-    from . import _user
+    from . import _print_json, _user
 
     home = resolve(args.home)
     try:
-        r = restore(Path(args.src), home, say=_say(args.quiet), user=_user())
+        r = restore(Path(args.src), home, say=_say(args.quiet or args.json), user=_user())
     except BackupRefused as exc:
         raise UsageError(str(exc)) from exc
     except BackupError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    if args.json:
+        _print_json({"snapshot": str(r.snapshot), "home": str(r.home), "files": r.files, "index": r.index,
+                     "verified": not r.problems, "problems": r.problems, "warnings": r.warnings})
+        return 1 if r.problems else 0
     index = "沿用备份中的索引" if r.index == "copied" else "已重建"
     for w in r.warnings:
         print(f"提示 {w}")

@@ -140,7 +140,8 @@ def test_incremental_backup_links_unchanged_files_rotates_and_backs_up_unknown_f
     assert first.name in r.stdout and not first.exists()
     assert len(snapshots(bk)) == 2
     rest = Runner(tmp_path / "r")
-    rest("restore", str(bk))
+    out = json.loads(rest("restore", str(bk), "--json").stdout)
+    assert out["verified"] is True and out["index"] in ("copied", "rebuilt") and out["problems"] == []
     assert (rest.home / "新功能" / "数据.bin").read_bytes() == extra.read_bytes()
     assert rest("check").returncode == 0
 
@@ -258,6 +259,16 @@ def test_upgrade_announces_itself_backs_up_first_and_refuses_a_newer_catalog(tmp
     assert db.execute("SELECT user FROM audit").fetchall() == [("old",)]
     db.close()
     assert not (newer / "backups").exists()
+
+
+def test_rotation_keeps_the_newest_and_the_first_of_each_month() -> None:
+    from archiver.backup import rotate
+
+    found = [Path(f"/bk/dibao-2025{m:02d}{d:02d}T023000Z") for m in (1, 2, 3) for d in (1, 15, 28)]
+    gone = rotate(found, keep=2, keep_monthly=2)
+    kept = [p.name[6:14] for p in found if p not in gone]
+    assert kept == ["20250201", "20250301", "20250315", "20250328"]
+    assert [p.name[6:14] for p in found if p not in rotate(found, keep=3)] == ["20250301", "20250315", "20250328"]
 
 
 def test_version() -> None:
