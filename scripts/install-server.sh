@@ -69,13 +69,11 @@ fi
 if [ -f "$DATA/catalog.sqlite" ] && [ -x "$PREFIX/bin/dibao" ]; then
   say "3/7 升级前完整备份 / full backup before the upgrade"
   install -d -o dibao -g dibao -m 0750 "$BACKUPS"
-  keep=14 months=12 dest="$BACKUPS"
-  if [ -f "$ETC/dibao.env" ]; then  # the same folder and rotation as the daily timer
-    keep="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_KEEP:-14}")"
-    months="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_MONTHS:-12}")"
-    dest="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_DIR:-$BACKUPS}")"
-  fi
-  as_dibao "$PREFIX/bin/dibao" --home "$DATA" backup "$dest" --keep "$keep" --keep-monthly "$months" --quiet
+  dest="$BACKUPS"
+  [ -f "$ETC/dibao.env" ] && dest="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_DIR:-$BACKUPS}")"
+  # with the installed (old) program and only the options every version has; no rotation here, the
+  # daily timer rotates
+  as_dibao "$PREFIX/bin/dibao" --home "$DATA" backup "$dest" --quiet
   [ ${#was_running[@]} -gt 0 ] && systemctl stop "${was_running[@]}"
 else
   say "3/7 首次安装，无需备份 / first install, nothing to back up"

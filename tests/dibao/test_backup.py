@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -201,6 +202,14 @@ def test_restore_refuses_a_non_empty_home_and_a_damaged_backup(dibao: Runner, co
     r = dibao("backup", str(dibao.home / "files" / "bk"), check=False)
     assert r.returncode == 2 and "档案库目录之内" in r.stderr
     snap = snapshots(bk)[-1]
+    from archiver.catalog import LATEST
+
+    newer = tmp_path / "newer" / snap.name  # a backup written by a newer dibao is refused before any copying
+    shutil.copytree(snap, newer)
+    m = json.loads((newer / MANIFEST).read_text())
+    (newer / MANIFEST).write_text(json.dumps({**m, "schema_version": LATEST + 1}))
+    r = Runner(tmp_path / "n")("restore", str(newer), check=False)
+    assert r.returncode == 2 and "升级 dibao" in r.stderr and not (tmp_path / "n").exists()
     doc = dibao.json("household", "show", h["no"])["documents"][0]["path"]
     target = snap / doc
     data = bytearray(target.read_bytes())
