@@ -128,9 +128,15 @@ def _sha256(path: Path) -> str:
 
 
 def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    """Make a rename durable; some network file systems (SMB) cannot fsync a folder, and then it is skipped."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 
@@ -177,6 +183,8 @@ def _locked(dest: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise BackupRefused(f"另一个备份正在写入 {dest} / another backup is running into this folder") from exc
+        except OSError:  # a share without locks: go on; the timer never starts two backups at once
+            pass
         yield
 
 
