@@ -163,28 +163,32 @@ def test_kill_9_during_backup_leaves_nothing_that_claims_to_be_complete(dibao: R
     bulk.mkdir()
     for i in range(150):
         (bulk / f"{i:03d}.bin").write_bytes(os.urandom(300_000))
-    bk = tmp_path / "bk"
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    killed_mid = 0
-    for delay in (0.5, 1.0, 1.5, 2.0, 3.0):
+    interrupted = []
+    for k, after in enumerate((0.0, 0.05, 0.2, 0.5, 1.0)):  # seconds after the snapshot folder appeared
+        bk = tmp_path / f"bk{k}"
         p = subprocess.Popen([*DIBAO, "--home", str(dibao.home), "backup", str(bk), "--quiet"], cwd=ROOT, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+        deadline = time.time() + 120
+        while not (bk.exists() and list(bk.glob("*" + PARTIAL))) and p.poll() is None and time.time() < deadline:
+            time.sleep(0.01)
+        time.sleep(after)
         p.send_signal(signal.SIGKILL)
         p.wait()
-        killed_mid += bool(bk.exists() and list(bk.glob("*" + PARTIAL)))
         _only_whole_snapshots_claim_completeness(bk)
-        for x in bk.glob("*" + PARTIAL):  # an interrupted snapshot is refused by restore, with the reason
-            r = Runner(tmp_path / f"r{delay}")("restore", str(x), check=False)
-            assert r.returncode == 2 and "不完整" in r.stderr
-    assert killed_mid >= 1, "no kill landed during a backup; make the home bigger"
-    if not snapshots(bk):
-        r = Runner(tmp_path / "none")("restore", str(bk), check=False)
-        assert r.returncode == 2 and "找不到完整的备份" in r.stderr
-    leftover = list(bk.glob("*" + PARTIAL))
+        if list(bk.glob("*" + PARTIAL)):
+            interrupted.append(bk)
+            assert snapshots(bk) == []  # nothing in this folder claims to be a backup
+            for x in bk.glob("*" + PARTIAL):  # an interrupted snapshot is refused by restore, with the reason
+                r = Runner(tmp_path / f"r{k}")("restore", str(x), check=False)
+                assert r.returncode == 2 and "不完整" in r.stderr
+            r = Runner(tmp_path / f"r{k}")("restore", str(bk), check=False)
+            assert r.returncode == 2 and "找不到完整的备份" in r.stderr
+    assert interrupted, "no kill landed during a backup; make the home bigger"
+    bk = interrupted[-1]
     r = dibao("backup", str(bk))
-    assert ("删除中断的备份" in r.stdout) == bool(leftover)
-    assert not list(bk.glob("*" + PARTIAL))
+    assert "删除中断的备份" in r.stdout
+    assert not list(bk.glob("*" + PARTIAL)) and len(snapshots(bk)) == 1
     rest = Runner(tmp_path / "final")
     rest("restore", str(bk))
     assert rest("check").returncode == 0
