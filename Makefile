@@ -29,7 +29,7 @@ setup: $(STAMP)
 # every wheel the runtime needs, the Debian package list and the offline installer, for an intranet without
 # internet: copy the folder over, then `bash install-offline.sh` there (docs/deploy.md)
 wheelhouse: $(RUNTIME_STAMP)
-	rm -rf $(WHEELHOUSE)
+	rm -rf $(WHEELHOUSE) build/lib build/bdist.*  # setuptools would ship files left in build/lib by older builds
 	$(BIN)/pip wheel -q --wheel-dir $(WHEELHOUSE) .
 	bash scripts/install-debian.sh --list > $(WHEELHOUSE)/debian-packages.txt
 	cp scripts/install-offline.sh $(WHEELHOUSE)/

@@ -91,7 +91,9 @@ fi
 if [ -n "$WHEELHOUSE" ]; then
   PIP_CONFIG_FILE=/dev/null "$PREFIX/bin/pip" install -q --no-index --find-links "$WHEELHOUSE" --upgrade dibao
 else
-  # a real install (not editable): pip builds a wheel from the checkout and always reinstalls it
+  # a real install (not editable): pip builds a wheel from the checkout and always reinstalls it; setuptools
+  # would also ship files an older build left in build/lib
+  rm -rf "$REPO/build/lib" "$REPO"/build/bdist.*
   "$PREFIX/bin/pip" install -q --upgrade "$REPO"
 fi
 install -d -m 0755 "$PREFIX/share/doc"
