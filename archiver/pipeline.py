@@ -210,6 +210,8 @@ class Ingestor:
                                      stored_path=stored, outcome=outcome, reason=reason, sheet_date=sheet_date,
                                      batch_id=self.batch_id)
 
+    _file_row = file_row  # its name before FilingContext made it public; kept for code written against that
+
     def quarantine(self, item: _Input, reason: str, candidates: list[str] | None = None, kind: str | None = None,
                    text: str | None = None) -> Outcome:
         """Keep the file under quarantine/ with its reason; a retried file keeps its one open item."""
