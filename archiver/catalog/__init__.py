@@ -28,9 +28,12 @@ class Scope:
     township: str | None = None
     village: str | None = None
     name: str | None = None  # a single name that may be either a township or a village
+    nothing: bool = False  # an area that cannot be resolved (an ambiguous legacy village): fail closed
 
     def sql(self, alias: str = "h") -> tuple[str, list[str]]:
         parts, args = [], []
+        if self.nothing:
+            return "0", []
         if self.township:
             parts.append(f"{alias}.township = ?")
             args.append(self.township)
@@ -159,7 +162,7 @@ class Catalog:
     def update_quarantine(self, item_id: int, reason: str, candidates: Sequence[str]) -> None:
         self._update("quarantine", item_id, {"reason": reason, "candidates": json.dumps(list(candidates), ensure_ascii=False)})
 
-    def resolve_quarantine(self, item_id: int, document_id: int) -> None:
+    def resolve_quarantine(self, item_id: int, document_id: int | None) -> None:
         self._update("quarantine", item_id, {"resolved_at": now(), "resolved_document_id": document_id})
 
     # ------------------------------------------------------------------ households
@@ -429,10 +432,15 @@ class Catalog:
     def delete_session(self, token_hash: str) -> None:
         self.db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
 
+    def delete_sessions(self, user_id: int, keep: str | None = None) -> None:
+        """End every session of a user (but `keep`, the token hash of the one making the change)."""
+        self.db.execute("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?", (user_id, keep))
+
     # ------------------------------------------------------------------ audit
     def audit(self, user: str, action: str, target: str = "", detail: str = "", remote: str = "") -> None:
-        self._insert("audit", {"at": now(), "user": user, "action": action, "target": target,
-                               "detail": detail, "remote": remote})
+        """One entry per line whatever was typed: control characters (newlines) are stored escaped."""
+        self._insert("audit", {"at": now(), "user": _one_line(user), "action": action, "target": _one_line(target),
+                               "detail": _one_line(detail), "remote": _one_line(remote)})
 
     def audit_rows(self, user: str | None = None, since: str | None = None,
                    actions: Sequence[str] = ()) -> list[sqlite3.Row]:
@@ -459,6 +467,10 @@ class Catalog:
         if self.schema_version() != LATEST:
             out.append(f"数据库版本 {self.schema_version()} ≠ {LATEST} / schema version mismatch")
         return out
+
+
+def _one_line(text: str | None) -> str:
+    return "".join(c if c >= " " and c != "\x7f" else f"\\x{ord(c):02x}" for c in str(text or ""))
 
 
 def _member_fields(m: Member) -> dict[str, Any]:

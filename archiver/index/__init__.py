@@ -149,10 +149,12 @@ class SearchIndex:
 
     def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None) -> SearchResult:
         q = query.parse(text)
+        if scope is not None and scope.nothing:
+            return SearchResult(text, 0, [])
         total, rows = self.hits(q, scope or Scope(), limit)
         results = []
         for hid, score in rows:
-            h = cat.household(hid)
+            h = cat.household(hid, scope or Scope())  # the index's area terms, checked again by the catalog
             if h is None:
                 continue
             docs, snippet = query.matched_documents(cat, h, q)

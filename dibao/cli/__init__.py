@@ -39,6 +39,9 @@ class _ScrubFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = scrub(record.getMessage())
         record.args = ()
+        if record.exc_info:  # a traceback quotes the exception's message: masked like the rest
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
         return True
 
 
@@ -146,7 +149,10 @@ def _household_json(h: Household, full: bool) -> dict:
 
 def cmd_household_list(args: argparse.Namespace) -> int:
     home, cat = _open(args)
-    hs = cat.households(Scope(township=args.township, village=args.village), status=args.status)
+    township, village = args.township, args.village
+    if village and "/" in village:  # a village by its whole path, 乡镇/村
+        township, village = village.split("/", 1)
+    hs = cat.households(Scope(township=township, village=village), status=args.status)
     if args.json:
         _print_json({"households": [_household_json(h, False) for h in hs]})
         return 0

@@ -72,8 +72,8 @@ def search(request: Request, v: Reader, q: str = "") -> Response:
     return page(request, name, v.user, q=q, results=results, took=took)
 
 
-@router.get("/households/{key}", response_class=HTMLResponse)
-@router.get("/household/{key}", response_class=HTMLResponse)
+@router.get("/households/{key:path}", response_class=HTMLResponse)
+@router.get("/household/{key:path}", response_class=HTMLResponse)
 def household(request: Request, v: Reader, key: str) -> Response:
     h = v.household(key)
     v.audit("household.view", h.key)
@@ -83,7 +83,7 @@ def household(request: Request, v: Reader, key: str) -> Response:
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist)
 
 
-@router.post("/households/{key}/members/{n}/reveal", response_class=HTMLResponse)
+@router.post("/households/{key:path}/members/{n}/reveal", response_class=HTMLResponse)
 def reveal(v: Writer, key: str, n: int) -> Response:
     """The full ID of one member, on an explicit click; the reveal itself is audited."""
     h = v.household(key)
@@ -109,7 +109,7 @@ def download(v: Reader, doc_id: int) -> Response:
 @router.get("/documents/{doc_id}/view", response_class=HTMLResponse)
 def view(request: Request, v: Reader, doc_id: int) -> Response:
     d, h = _doc(v, doc_id, "document.view")
-    pages = preview.page_count(v.home.root / d["path"])
+    pages, _ = preview.safe_page_count(v.home.root / d["path"])
     texts = v.cat.page_texts(doc_id)
     name = "viewer_panel.html" if is_htmx(request) else "viewer.html"
     return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts)
@@ -128,13 +128,12 @@ def thumb(v: Reader, doc_id: int) -> Response:
 
 
 def _jpeg(v: Viewer, rel: str, n: int, side: int) -> Response:
+    """A page image, or a placeholder image that says why the page cannot be drawn (never a 500)."""
     try:
-        data = preview.render(v.home.root / rel, n, side)
+        data, media = preview.safe_render(v.home.root / rel, n, side)
     except IndexError:
         raise Refused("scope", f"page {n} of {rel}", v.name) from None
-    except ValueError:
-        return Response(status_code=204)
-    return Response(data, media_type="image/jpeg")
+    return Response(data, media_type=media)
 
 
 @router.get("/api/households")

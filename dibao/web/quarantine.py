@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,6 +18,7 @@ from archiver import classify
 from archiver.catalog.models import Household
 from archiver.privacy import scrub
 
+from .. import users
 from . import preview
 from .session import Reader, Refused, Viewer, Writer
 from .templating import page
@@ -29,9 +31,14 @@ def _uploaded_by_area(v: Viewer) -> set[str]:
     sees every item anyway, so for it there is nothing to look up)."""
     if v.role == "county":
         return set()
-    names = v.cat.area_names()
-    inside = {v.area, *names.get(v.area, [])} if v.role == "township" else {v.area}
-    peers = {u["name"] for u in v.cat.users() if (u["area"] or "") in inside}
+    mine = v.scope
+
+    def within(u: sqlite3.Row) -> bool:  # the uploader's area lies inside v's (by whole path, not name)
+        theirs = users.scope_of(dict(u), v.cat)
+        return (not theirs.nothing and bool(theirs.township) and theirs.township == mine.township
+                and (not mine.village or theirs.village == mine.village))
+
+    peers = {u["name"] for u in v.cat.users() if u["role"] != "county" and within(u)}
     return {r["detail"].removeprefix("sha256=") for r in v.cat.audit_rows(actions=["upload"]) if r["user"] in peers}
 
 
@@ -70,7 +77,7 @@ def _pages(v: Viewer, q: sqlite3.Row) -> list[int]:
     if q["pages"]:
         return [int(x) for x in q["pages"].split(",")]
     path = v.home.root / q["path"] if q["path"] else None
-    return list(range(1, preview.page_count(path) + 1)) if path and path.exists() else []
+    return list(range(1, preview.safe_page_count(path)[0] + 1)) if path and path.exists() else []
 
 
 @router.get("/quarantine", response_class=HTMLResponse)
@@ -95,10 +102,10 @@ def item_page(v: Reader, item_id: int, n: int, thumb: bool = False) -> Response:
         raise Refused("scope", f"quarantine {item_id} page {n}", v.name)
     v.audit("quarantine.page", str(item_id), f"{q['source_name']} 第{n}页")
     try:
-        data = preview.render(v.home.root / q["path"], n, preview.THUMB if thumb else preview.VIEW)
-    except ValueError:
-        return Response(status_code=204)
-    return Response(data, media_type="image/jpeg")
+        data, media = preview.safe_render(v.home.root / q["path"], n, preview.THUMB if thumb else preview.VIEW)
+    except IndexError:
+        raise Refused("scope", f"quarantine {item_id} page {n}", v.name) from None
+    return Response(data, media_type=media)
 
 
 @router.get("/quarantine/{item_id}/households", response_class=HTMLResponse)
@@ -128,4 +135,4 @@ def assign(v: Writer, item_id: int, household: str = Form(...), doc_type: str = 
     doc_id = file_quarantined(v.home, v.cat, item_id, h.id, chosen, v.name, method="网页指定")
     v.audit("quarantine.assign", str(item_id), f"{q['source_name']} → {h.key} 档案{doc_id}")
     sync(v.home, v.cat)
-    return RedirectResponse(f"/quarantine?filed={h.key}", status_code=303)
+    return RedirectResponse(f"/quarantine?filed={quote(h.key, safe='')}", status_code=303)

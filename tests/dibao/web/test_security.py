@@ -54,9 +54,9 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
     return {
         ("GET", "/"): ("/", {}),
         ("GET", "/search"): ("/search?q=" + other["members"][0][0], {}),
-        ("GET", "/households/{key}"): (f"/households/{other['no']}", {}),
-        ("GET", "/household/{key}"): (f"/household/{other['members'][0][1]}", {}),
-        ("POST", "/households/{key}/members/{n}/reveal"): (f"/households/{other['no']}/members/0/reveal", {}),
+        ("GET", "/households/{key:path}"): (f"/households/{other['no']}", {}),
+        ("GET", "/household/{key:path}"): (f"/household/{other['members'][0][1]}", {}),
+        ("POST", "/households/{key:path}/members/{n}/reveal"): (f"/households/{other['no']}/members/0/reveal", {}),
         ("GET", "/documents/{doc_id}"): (f"/documents/{doc}", {}),
         ("GET", "/documents/{doc_id}/view"): (f"/documents/{doc}/view", {}),
         ("GET", "/documents/{doc_id}/pages/{n}"): (f"/documents/{doc}/pages/1", {}),

@@ -1,0 +1,32 @@
+"""File names as people are shown them. A name on disk may hold bytes that are not UTF-8 (a share
+written by an old Windows PC in GBK), newlines or other control characters: the file is still read by
+its raw name, but every list, log line and catalog row shows an escaped form that cannot break a line,
+a terminal or the database — with the GBK reading beside it when the bytes make sense as GBK."""
+
+from __future__ import annotations
+
+import os
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shown(name: str) -> str:
+    """`name` (as os.fsdecode gives it, undecodable bytes as surrogates) fit for display and storage."""
+    raw = os.fsencode(name)
+    try:
+        text = raw.decode("utf-8")
+        hint = ""
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", "backslashreplace")
+        hint = _gbk(raw)
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return f"{text}（按GBK读作：{hint}）" if hint else text
+
+
+def _gbk(raw: bytes) -> str:
+    try:
+        decoded = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], decoded)
