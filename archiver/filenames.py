@@ -18,7 +18,7 @@ def shown(name: str) -> str:
         text = raw.decode("utf-8")
         hint = ""
     except UnicodeDecodeError:
-        text = raw.decode("utf-8", "backslashreplace")
+        text = raw.decode("ascii", "backslashreplace")  # every byte that is not ASCII, escaped
         hint = _gbk(raw)
     text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
     return f"{text}（按GBK读作：{hint}）" if hint else text

@@ -178,7 +178,13 @@ class Ingestor:
                   explicit: set[Path] | frozenset[Path] = frozenset()) -> BatchReport:
         """Ingest (path, name shown to people) pairs as one batch. Names are shown escaped (non-UTF-8
         bytes, newlines); the file is still read by its raw name."""
-        self.batch_id = self.catalog.start_batch(source)
+        try:
+            self.batch_id = self.catalog.start_batch(source)
+        except Exception as exc:
+            why = _storage_failure(exc)
+            if why is None:
+                raise
+            return BatchReport(0, stopped=why, not_done=[scrub(shown(name)) for _, name in found])
         report = BatchReport(self.batch_id)
         # shown and stored with any ID number or account in it masked; routing still reads the full name
         inputs = [_Input(p, scrub(shown(name)), route_name=shown(name)) for p, name in found]

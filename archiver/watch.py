@@ -144,6 +144,9 @@ class Watcher:
         self.processed += 1
         for o in report.outcomes:
             log.info("%s %s %s", o.outcome, scrub(o.source_name), scrub(o.reason))
+            if o.outcome == SKIPPED:  # refused (a link, a FIFO): listed where serve shows the watcher's troubles
+                self.errors.append({"at": dt.datetime.now().isoformat(timespec="seconds"), "name": o.source_name,
+                                    "reason": f"未处理，留在收件箱：{o.reason}"})
             self._note(o.source_name, o.outcome, o.reason)
 
     def _retry(self, path: Path, name: str, reason: str, give_up: bool = True) -> None:

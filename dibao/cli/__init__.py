@@ -82,16 +82,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         report = ingestor.run(paths)
     sync(home, cat, make_reporter(args.quiet))  # after the catalog commits: the index is never ahead
     counts = report.counts()
+    if report.stopped:  # the home could not be written: say so plainly, and which files are still waiting
+        print(f"导入已停止：{report.stopped}", file=sys.stderr)
+        for name in report.not_done[:50]:
+            print(f"  未处理（留在原处）{name}", file=sys.stderr)
     if args.json:
         _print_json({"batch": report.batch_id, **counts, "refiled": [n for n, _ in report.refiled],
-                     "files": [o.__dict__ for o in report.outcomes], "row_errors": report.row_errors})
-        return 0
+                     "files": [o.__dict__ for o in report.outcomes], "row_errors": report.row_errors,
+                     "stopped": report.stopped, "not_done": report.not_done})
+        return 1 if report.stopped else 0
     if not args.quiet:
         for o in report.outcomes:
             if o.outcome == "quarantined":
                 print(f"  隔离 {o.source_name}：{o.reason}")
             elif o.outcome == "duplicate":
                 print(f"  重复 {o.source_name}：{o.reason}")
+            elif o.outcome == "skipped":
+                print(f"  跳过 {o.source_name}：{o.reason}")
         for name, key in report.refiled:
             print(f"  补归档 {name} → {key}（此前在隔离区）/ filed from quarantine")
         for e in report.row_errors[:200]:
@@ -99,8 +106,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if len(report.row_errors) > 200:
             print(f"  ……另有 {len(report.row_errors) - 200} 行被拒收，见 dibao batch report / more rejected rows")
     print(f"归档 archived {counts['archived']} · 更新 updated {counts['updated']} · 重复 duplicate {counts['duplicate']}"
-          f" · 隔离 quarantined {counts['quarantined']} · 拒收行 rejected rows {len(report.row_errors)}")
-    return 0
+          f" · 隔离 quarantined {counts['quarantined']} · 跳过 skipped {counts['skipped']}"
+          f" · 拒收行 rejected rows {len(report.row_errors)}")
+    return 1 if report.stopped else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
