@@ -303,13 +303,17 @@ def rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no
     dirty = cat.dirty_households()
     fresh = home.index / f"{idx.name}.new-{int(time.time())}"
     shutil.rmtree(fresh, ignore_errors=True)
-    building = type(idx)(home, fresh)
-    building.create_empty()
     households = cat.households(full=True)
-    if reporter:
-        reporter.start(len(households), "重建检索索引 / rebuilding index")
-    building.update(cat, households, reporter)
-    del building
+    try:
+        building = type(idx)(home, fresh)
+        building.create_empty()
+        if reporter:
+            reporter.start(len(households), "重建检索索引 / rebuilding index")
+        building.update(cat, households, reporter)
+        del building
+    except BaseException:  # a full disk or an interruption leaves no half-built copy behind
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     if idx.dir.exists():
         aside = home.index / f"{idx.name}.old-{int(time.time())}"
         idx.dir.rename(aside)

@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 ran but found problems; 2 usage error or unusable input.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 from archiver import check as checks
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
+from archiver.filing import STORAGE_ERRNOS
 from archiver.home import Home, HomeMissing, resolve
 from archiver.privacy import mask_id, scrub
 
@@ -80,7 +82,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     ingestor = Ingestor(home, cat, reporter, document_handler=handle, remove_sources=args.move)
     with reporter:
         report = ingestor.run(paths)
-    sync(home, cat, make_reporter(args.quiet))  # after the catalog commits: the index is never ahead
+    try:
+        sync(home, cat, make_reporter(args.quiet))  # after the catalog commits: the index is never ahead
+    except OSError as exc:  # the changes stay queued in the catalog; the next sync catches up
+        if exc.errno not in STORAGE_ERRNOS:
+            raise
+        report.stopped = report.stopped or f"检索索引未能更新（{exc.strerror}），空间或权限恢复后会自动补上 / index not updated"
     counts = report.counts()
     if report.stopped:  # the home could not be written: say so plainly, and which files are still waiting
         print(f"导入已停止：{report.stopped}", file=sys.stderr)
@@ -336,4 +343,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if exc.errno not in STORAGE_ERRNOS:
+            raise
+        what = "磁盘空间已满" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "档案库不可写"
+        print(f"{what}，操作未完成；请清理空间或检查权限后重试 / {exc.strerror}", file=sys.stderr)
+        return 1
 
