@@ -12,21 +12,23 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def shown(name: str) -> str:
-    """`name` (as os.fsdecode gives it, undecodable bytes as surrogates) fit for display and storage."""
-    raw = os.fsencode(name)
-    try:
-        text = raw.decode("utf-8")
-        hint = ""
-    except UnicodeDecodeError:
-        text = raw.decode("ascii", "backslashreplace")  # every byte that is not ASCII, escaped
-        hint = _gbk(raw)
-    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
-    return f"{text}（按GBK读作：{hint}）" if hint else text
+    """`name` (as os.fsdecode gives it, undecodable bytes as surrogates; may be a relative path) fit for
+    display and storage, one path component at a time."""
+    parts, hints = [], []
+    for part in os.fsencode(name).split(b"/"):
+        try:
+            parts.append(part.decode("utf-8"))
+            hints.append(parts[-1])
+        except UnicodeDecodeError:
+            parts.append(part.decode("ascii", "backslashreplace"))  # every byte that is not ASCII, escaped
+            hints.append(_gbk(part) or parts[-1])
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], "/".join(parts))
+    hint = _CONTROL.sub(lambda m: repr(m.group())[1:-1], "/".join(hints))
+    return f"{text}（按GBK读作：{hint}）" if hint != text else text
 
 
 def _gbk(raw: bytes) -> str:
     try:
-        decoded = raw.decode("gb18030")
+        return raw.decode("gb18030")
     except UnicodeDecodeError:
         return ""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], decoded)
