@@ -288,3 +288,55 @@ def test_serve_keeps_answering_while_its_watcher_meets_every_hostile_file(twin: 
     assert twin.dibao("check").returncode == 0
     (inbox / "扫描仪" / "管道.jpg").unlink()
     (inbox / "扫描仪" / "链接.xlsx").unlink()
+
+
+def test_a_legacy_bare_village_account_sees_nothing_once_the_name_is_shared(twin: Twin) -> None:
+    """An account made before areas had paths holds a bare village name: with two 红旗村 it is refused
+    everything (never the union of both) until `user set` gives it a township."""
+    from archiver.catalog import Catalog
+    from dibao import users
+
+    cat = Catalog(twin.dibao.home / "catalog.sqlite")
+    try:
+        with cat.transaction():
+            cat.add_user("旧账户", users._hasher.hash("legacy-pass-1"), "village", "红旗村")
+    finally:
+        cat.close()
+    c = client(twin, ("旧账户", "legacy-pass-1"))
+    assert c.get("/api/households").json()["households"] == []
+    assert c.get(f"/households/{twin.west[0]['no']}").status_code == 404
+    assert c.get(f"/households/{twin.east[1]['no']}").status_code == 404
+    assert twin.east[1]["no"] not in c.get("/search", params={"q": twin.east[1]["members"][0][0]}).text
+
+
+def test_hsts_when_serving_over_tls(twin: Twin) -> None:
+    plain = TestClient(create_app(Home(twin.dibao.home)), base_url="https://testserver")
+    assert "strict-transport-security" not in plain.get("/login").headers
+    tls = TestClient(create_app(Home(twin.dibao.home), tls=True), base_url="https://testserver")
+    assert tls.get("/login").headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_the_web_shows_when_the_watcher_is_not_running_and_it_is_restarted(twin: Twin) -> None:
+    inbox = twin.dibao.home / "inbox"
+    shutil.rmtree(inbox, ignore_errors=True)
+    inbox.write_bytes(b"")  # the inbox is not a folder: the watcher dies at every start
+    try:
+        with TestClient(create_app(Home(twin.dibao.home), watch=True), base_url="https://testserver") as c:
+            assert login(c, *COUNTY).status_code == 303
+            supervisor = c.app.state.watcher  # type: ignore[attr-defined]
+            deadline = time.time() + 20
+            while supervisor.restarts < 1 and time.time() < deadline:
+                time.sleep(0.2)
+            page = c.get("/").text
+            assert 'id="watch-down"' in page and "未在运行" in page
+            inbox.unlink()
+            inbox.mkdir()
+            deadline = time.time() + 30
+            while not supervisor.running() and time.time() < deadline:
+                time.sleep(0.2)
+            assert supervisor.running() and supervisor.restarts >= 1
+            assert 'id="watch-down"' not in c.get("/").text
+    finally:
+        if inbox.is_file():
+            inbox.unlink()
+        inbox.mkdir(exist_ok=True)
