@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..privacy import scrub
 from . import models
 from .models import Document, Event, Household, Member, Payment, Snapshot, now
 from .schema import LATEST, MIGRATIONS
@@ -147,8 +148,8 @@ class Catalog:
     # ------------------------------------------------------------------ quarantine
     def add_quarantine(self, file_id: int, source_name: str, reason: str, path: str | None,
                        candidates: Sequence[str] = (), pages: str | None = None, text: str | None = None) -> int:
-        return self._insert("quarantine", {
-            "file_id": file_id, "source_name": source_name, "reason": reason, "path": path,
+        return self._insert("quarantine", {  # a reason may quote an exception that quotes a file name: masked
+            "file_id": file_id, "source_name": scrub(source_name), "reason": scrub(reason), "path": path,
             "candidates": json.dumps(list(candidates), ensure_ascii=False), "pages": pages, "text": text,
             "created_at": now()}) or 0
 
@@ -160,7 +161,8 @@ class Catalog:
         return self.db.execute("SELECT * FROM quarantine WHERE id = ?", (item_id,)).fetchone()
 
     def update_quarantine(self, item_id: int, reason: str, candidates: Sequence[str]) -> None:
-        self._update("quarantine", item_id, {"reason": reason, "candidates": json.dumps(list(candidates), ensure_ascii=False)})
+        self._update("quarantine", item_id, {"reason": scrub(reason),
+                                             "candidates": json.dumps(list(candidates), ensure_ascii=False)})
 
     def resolve_quarantine(self, item_id: int, document_id: int | None) -> None:
         self._update("quarantine", item_id, {"resolved_at": now(), "resolved_document_id": document_id})

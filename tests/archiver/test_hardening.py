@@ -35,6 +35,23 @@ def giant_png(path: Path, side: int = 30000) -> Path:
     return path
 
 
+def many_pages_pdf(path: Path, pages: int) -> Path:
+    """A valid PDF of `pages` blank A4 pages, written by hand (no library decides what it looks like)."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (3 + i) for i in range(pages)) + b"] /Count %d >>" % pages]
+    objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
 def hostile_folder(folder: Path, outside: Path) -> dict[str, str]:
     """Every hostile entry the issue names, without OCR work. Returns name → what must become of it."""
     folder.mkdir(parents=True)
@@ -66,6 +83,8 @@ def hostile_folder(folder: Path, outside: Path) -> dict[str, str]:
     pdf = to_pdf([render_form(["收入证明", "测试"])])
     (folder / "截断.pdf").write_bytes(pdf[: len(pdf) // 2])
     expect["截断.pdf"] = "quarantined"
+    many_pages_pdf(folder / "千页.pdf", 1200)
+    expect["千页.pdf"] = "quarantined"
     return expect
 
 
@@ -83,6 +102,7 @@ def test_every_hostile_entry_is_accounted_for_and_the_batch_goes_on(dibao: Runne
     reasons = {n: g["reason"] for n, g in got.items()}
     assert "不完整" in reasons["截断.pdf"]  # damaged, not "no household found"
     assert "压缩炸弹" in reasons["炸弹.png"]
+    assert "1200页" in reasons["千页.pdf"] and "上限" in reasons["千页.pdf"]
     assert "符号链接" in reasons["链接.xlsx"] and "命名管道" in reasons["管道.jpg"]
     gbk = next(n for n in got if "GBK" in n)
     assert gbk.startswith("\\x")  # the raw bytes shown escaped, with the GBK reading beside them
