@@ -250,7 +250,12 @@ class Supervisor:
                 log.exception("watcher died; restarting")
                 self.last_crash = f"{dt.datetime.now().isoformat(timespec='seconds')} {scrub(str(exc))[:200]}"
                 self.restarts += 1
-                self.watcher = None
+                dead, self.watcher = self.watcher, None
+                if dead is not None:
+                    try:
+                        dead.catalog.close()
+                    except Exception:  # already unusable: nothing more to release
+                        log.debug("closing a dead watcher's catalog", exc_info=True)
                 self.stop_event.wait(self.restart_after)
 
     def running(self) -> bool:

@@ -199,7 +199,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: w.stop())
     if not args.quiet:
         print(f"正在监视 {inbox}（Ctrl-C 结束）/ watching {inbox}", flush=True)
-    w.run(until=(lambda: w.idle()) if args.once else None)
+    w.run(until=(lambda: w.idle() or bool(w.blocked)) if args.once else None)  # --once: a full disk ends it too
+    if w.blocked:
+        print(f"有文件未能归档：{w.blocked}", file=sys.stderr, flush=True)
     _reindex(home, cat)
     print(f"已停止，本次处理 {w.processed} 个文件 / stopped after {w.processed} files", flush=True)
     return 0
