@@ -60,7 +60,7 @@ def resolve(cat: Catalog, text: str, village_only: bool = False, must_exist: boo
         raise AreaProblem(f"有 {len(towns)} 个乡镇都有名为“{text}”的村，请写明乡镇：{listed} / "
                           f"village name in several townships, give TOWNSHIP/VILLAGE", [path(t, text) for t in towns])
     what = "村（社区）" if village_only else "乡镇或村（社区）"
-    raise AreaProblem(f"没有这个{what}：{text}（可写作“乡镇/村”）/ unknown area")
+    raise AreaProblem(f"范围不存在：没有这个{what}“{text}”（村可写作“乡镇/村”）/ unknown area")
 
 
 def label(scope: Scope) -> str:
