@@ -73,11 +73,15 @@ def _item(v: Viewer, item_id: int) -> sqlite3.Row:
     return q
 
 
+MAX_PAGES_SHOWN = 100  # a file of thousands of pages (quarantined for that) must not become thousands of images
+
+
 def _pages(v: Viewer, q: sqlite3.Row) -> list[int]:
     if q["pages"]:
-        return [int(x) for x in q["pages"].split(",")]
+        return [int(x) for x in q["pages"].split(",")][:MAX_PAGES_SHOWN]
     path = v.home.root / q["path"] if q["path"] else None
-    return list(range(1, preview.safe_page_count(path)[0] + 1)) if path and path.exists() else []
+    count = preview.safe_page_count(path)[0] if path and path.exists() else 0
+    return list(range(1, min(count, MAX_PAGES_SHOWN) + 1))
 
 
 @router.get("/quarantine", response_class=HTMLResponse)

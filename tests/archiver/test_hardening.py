@@ -120,6 +120,8 @@ def test_every_hostile_entry_is_accounted_for_and_the_batch_goes_on(dibao: Runne
     assert all(len(p.name.encode()) <= 255 for p in (dibao.home / "quarantine").iterdir())
     assert dibao("check").returncode == 0
     assert not list(dibao.home.rglob("*.tmp"))
+    dibao("search", ID)  # a full ID typed at the command line is masked in the audit log
+    assert ID not in dibao("audit", "--json").stdout
 
 
 def _mount(args: list[str]) -> bool:
