@@ -231,3 +231,38 @@ def test_a_household_number_with_a_slash_opens_in_the_cli(dibao: Runner, tmp_pat
     out = tmp_path / "村"
     dibao("dossier", "--village", county[0]["village"], "-o", str(out))
     assert any(p.name.startswith("东_001") for p in out.iterdir())
+
+
+def test_the_watcher_holds_files_while_the_home_is_read_only_and_files_them_after(dibao: Runner) -> None:
+    import time
+
+    from archiver.catalog import Catalog
+    from archiver.documents import handle
+    from archiver.home import Home
+    from archiver.watch import Watcher
+
+    home = Home(dibao.home)
+    files = home.files
+    if os.geteuid() != 0 or not _mount(["--bind", str(files), str(files)]):
+        pytest.skip("needs root for a read-only bind mount")
+    cat = Catalog(home.catalog_path)
+    seen: list[tuple[str, str]] = []
+    w = Watcher(home, cat, home.inbox, poll=True, settle=0.2, document_handler=handle,
+                on_outcome=lambda n, o, r: seen.append((o, r)))
+    try:
+        assert _mount(["-o", "remount,ro,bind", str(files)])
+        write_xlsx(home.inbox / "花名册.xlsx", roster_rows(small_county(seed=4, n=2)))
+        deadline = time.monotonic() + 8
+        w.run(until=lambda: bool(w.blocked) or time.monotonic() > deadline, tick=0.1)
+        assert "不可写" in w.blocked and (home.inbox / "花名册.xlsx").exists()
+        assert ("error", w.blocked) in seen and not w.errors  # held, not given up on
+        assert dibao.json("quarantine", "list")["items"] == []
+    finally:
+        subprocess.run(["umount", str(files)], capture_output=True)
+    for p in w.pending.values():
+        p.not_before = 0.0  # the back-off has run out
+    w.run(until=w.idle, tick=0.1)
+    cat.close()
+    assert not (home.inbox / "花名册.xlsx").exists() and not w.blocked
+    assert len(dibao.json("household", "list")["households"]) == 2
+    assert dibao("check").returncode == 0
