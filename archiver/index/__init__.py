@@ -22,6 +22,7 @@ from pathlib import Path
 
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
+from archiver.filing import STORAGE_ERRNOS
 from archiver.home import Home
 
 from . import analysis, query
@@ -295,6 +296,19 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
     idx.delete([str(i) for i in dirty if i not in households])
     cat.clear_dirty(dirty)
     return len(dirty)
+
+
+def sync_if_possible(home: Home, cat: Catalog) -> bool:
+    """`sync`, for a server that must answer anyway: on a full or read-only disk the updates stay queued
+    in the catalog (the next sync applies them) and searching goes on with the index as it is."""
+    try:
+        sync(home, cat)
+    except OSError as exc:
+        if exc.errno not in STORAGE_ERRNOS:
+            raise
+        logging.getLogger("dibao.index").warning("index not updated: %s", exc.strerror)
+        return False
+    return True
 
 
 def rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no-untyped-def]

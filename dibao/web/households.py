@@ -58,13 +58,13 @@ def dashboard(request: Request, v: Reader) -> Response:
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, v: Reader, q: str = "") -> Response:
-    from archiver.index import open_index, sync
+    from archiver.index import open_index, sync_if_possible
 
     results, took = [], 0.0
     if q.strip():
         started = dt.datetime.now()
         idx = open_index(v.home)
-        sync(v.home, v.cat)
+        sync_if_possible(v.home, v.cat)
         results = idx.search(v.cat, q, limit=30, scope=v.scope).results
         took = (dt.datetime.now() - started).total_seconds() * 1000
         v.audit("search", q, f"{len(results)} hits")

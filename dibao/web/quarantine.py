@@ -7,6 +7,7 @@ with no candidates from a scanner share stays with the county, which is where su
 
 from __future__ import annotations
 
+import html
 import json
 import sqlite3
 from urllib.parse import quote
@@ -16,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import classify
 from archiver.catalog.models import Household
+from archiver.filing import StorageError
 from archiver.privacy import scrub
 
 from .. import users
@@ -115,12 +117,12 @@ def item_page(v: Reader, item_id: int, n: int, thumb: bool = False) -> Response:
 @router.get("/quarantine/{item_id}/households", response_class=HTMLResponse)
 def pick(request: Request, v: Reader, item_id: int, q: str = "") -> Response:
     """Households to choose from while assigning: the user's own search, limited to their area."""
-    from archiver.index import open_index, sync
+    from archiver.index import open_index, sync_if_possible
 
     _item(v, item_id)
     results = []
     if q.strip():
-        sync(v.home, v.cat)
+        sync_if_possible(v.home, v.cat)
         results = [r.household for r in open_index(v.home).search(v.cat, q, limit=10, scope=v.scope).results]
         v.audit("search", q, f"quarantine {item_id}: {len(results)} hits")
     return page(request, "quarantine_pick.html", v.user, households=results)
@@ -129,14 +131,17 @@ def pick(request: Request, v: Reader, item_id: int, q: str = "") -> Response:
 @router.post("/quarantine/{item_id}/assign")
 def assign(v: Writer, item_id: int, household: str = Form(...), doc_type: str = Form("")) -> Response:
     from archiver.documents import file_quarantined
-    from archiver.index import sync
+    from archiver.index import sync_if_possible
 
     q = _item(v, item_id)
     h = v.household(household)
     chosen = classify.normalise_type(doc_type) if doc_type else None
     if doc_type and chosen is None:
         raise Refused("scope", f"type {doc_type}", v.name)
-    doc_id = file_quarantined(v.home, v.cat, item_id, h.id, chosen, v.name, method="网页指定")
+    try:
+        doc_id = file_quarantined(v.home, v.cat, item_id, h.id, chosen, v.name, method="网页指定")
+    except StorageError as exc:  # nothing was filed; the item stays open for a later try
+        return HTMLResponse(f"<h1>未能归档：{html.escape(str(exc))}</h1>", status_code=507)
     v.audit("quarantine.assign", str(item_id), f"{q['source_name']} → {h.key} 档案{doc_id}")
-    sync(v.home, v.cat)
+    sync_if_possible(v.home, v.cat)
     return RedirectResponse(f"/quarantine?filed={quote(h.key, safe='')}", status_code=303)

@@ -81,15 +81,20 @@ async def receive(request: Request, v: Writer) -> Response:
         path = _target(folder, name)
         part = path.with_name(path.name + ".part")
         digest, size = hashlib.sha256(), 0
-        with open(part, "wb") as out:
-            while chunk := await f.read(1 << 20):
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    break
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            with open(part, "wb") as out:
+                while chunk := await f.read(1 << 20):
+                    size += len(chunk)
+                    if size > MAX_BYTES:
+                        break
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:  # a full or read-only disk: say so, leave nothing half-written
+            part.unlink(missing_ok=True)
+            refused.append({"name": name, "reason": f"服务器磁盘已满或不可写，未能保存，请联系管理员 / not saved: {exc.strerror}"})
+            continue
         if size > MAX_BYTES or size == 0:
             part.unlink()
             refused.append({"name": name, "reason": f"文件为空或超过 {MAX_BYTES // 1024 // 1024} MB / empty or too large"})
