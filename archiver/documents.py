@@ -16,7 +16,7 @@ from archiver import classify, pages
 from archiver.catalog import Catalog
 from archiver.catalog.models import Event
 from archiver.errors import UserError
-from archiver.filing import quarantine_copy, safe_part, write_atomic
+from archiver.filing import STORAGE_ERRNOS, quarantine_copy, safe_part, write_atomic
 from archiver.home import Home
 from archiver.outcomes import ARCHIVED, DUPLICATE, FilingContext, Input, Outcome
 from archiver.privacy import scrub
@@ -44,7 +44,7 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
     if ingestor.router is None:
         ingestor.router = Router(ingestor.catalog)
     router = ingestor.router
-    decided = decide_pages(router, read, item.name)
+    decided = decide_pages(router, read, item.route_name or item.name)
     if any(d.household_id is None and p.source == "ocr" for p, d in decided):
         # a page without a household gets a second reading at another scale before it is given up
         for page, d in decided:
@@ -52,7 +52,7 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
                 second = ingestor.reader.reread(item.path, kind, page.number)
                 extra = [ln for ln in second.splitlines() if ln and ln not in page.text]
                 page.text = "\n".join([page.text, *extra]).strip()
-        decided = decide_pages(router, read, item.name)
+        decided = decide_pages(router, read, item.route_name or item.name)
     parts, unplaced = group(decided)
     if not parts:
         d = unplaced[0][1] if unplaced else Decision(None, reason="文件中没有可归档的页面 / no pages to file")
@@ -68,12 +68,22 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
     with cat.transaction():
         file_id = ingestor.file_row(item, "docx" if kind == "docx" else "scan", ARCHIVED, "",
                                      filed[0][1][0] if whole else None)
+        first_doc: int | None = None
         for part, (rel, sha, doc_type, date) in filed:
-            if cat.document_id_for(part.household_id, sha) is not None:
+            known = cat.document_id_for(part.household_id, sha)
+            if known is not None:
+                first_doc = first_doc or known
                 continue  # the same bytes are already in this household's file
-            record_document(cat, part, file_id, doc_type, date, item.name, sha, rel, _span(part.pages), part.method)
+            doc_id = record_document(cat, part, file_id, doc_type, date, item.name, sha, rel, _span(part.pages),
+                                     part.method)
+            first_doc = first_doc or doc_id
             new_docs += 1
         cat.mark_dirty({part.household_id for part, _ in filed})
+        # this file was quarantined before (a re-ingest after the roster came): what was open is settled now,
+        # and the pages still unplaced are listed afresh below — never a stale or a doubled item
+        for q in cat.quarantine_items():
+            if q["file_id"] == file_id:
+                cat.resolve_quarantine(int(q["id"]), first_doc)
         for page, decision in unplaced:
             q_path = _quarantine_copy(ingestor.home, item)
             cat.add_quarantine(file_id, item.name, f"第{page.number}页：{_reason(cat, decision)}", q_path,
@@ -210,7 +220,13 @@ def retry_quarantined(home: Home, cat: Catalog) -> list[tuple[str, str]]:
         parts, unplaced = group(decided)
         if unplaced or len(parts) != 1:
             continue
-        file_quarantined(home, cat, int(q["id"]), parts[0].household_id, None, "dibao:重试", parts[0].method)
+        try:
+            file_quarantined(home, cat, int(q["id"]), parts[0].household_id, None, "dibao:重试", parts[0].method)
+        except (LookupError, ValueError, OSError) as exc:  # one item that cannot be filed never stops the batch
+            if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
+                raise
+            log.warning("retry of quarantine item %s failed: %s", q["id"], scrub(str(exc)))
+            continue
         row = cat.household_row(parts[0].household_id)
         done.append((q["source_name"], row["household_no"] if row is not None and row["household_no"] else ""))
     return done
@@ -236,6 +252,12 @@ def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, 
                 method)
     rel, sha, auto_type, date = _write(home, cat, part, data, kind, q["source_name"])
     final_type = doc_type or auto_type
+    existing = cat.document_id_for(household_id, sha)
+    if existing is not None:  # these bytes are already in the household's file (a re-ingest filed them): close
+        with cat.transaction():
+            cat.resolve_quarantine(item_id, existing)
+            cat.audit(user, "quarantine.assign", str(item_id), f"household={household_id} already filed as {existing}")
+        return existing
     with cat.transaction():
         doc_id = record_document(cat, part, q["file_id"], final_type, date, q["source_name"], sha, rel, q["pages"],
                                  f"{method}:{user}")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from archiver.route import Router
 
 ARCHIVED, UPDATED, DUPLICATE, QUARANTINED = "archived", "updated", "duplicate", "quarantined"
+SKIPPED = "skipped"  # refused with a message and left where it is: not a regular file, a link, unreadable
 
 
 @dataclass
@@ -38,10 +39,12 @@ class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     row_errors: list[dict] = field(default_factory=list)
     refiled: list[tuple[str, str]] = field(default_factory=list)  # quarantined earlier, filed now
+    stopped: str = ""  # why the batch stopped early (the home cannot be written); the rest is left in place
+    not_done: list[str] = field(default_factory=list)  # the files that were not processed because of that
 
     def counts(self) -> dict[str, int]:
         c = Counter(o.outcome for o in self.outcomes)
-        return {k: c.get(k, 0) for k in (ARCHIVED, UPDATED, DUPLICATE, QUARANTINED)}
+        return {k: c.get(k, 0) for k in (ARCHIVED, UPDATED, DUPLICATE, QUARANTINED, SKIPPED)}
 
 
 @dataclass
@@ -52,6 +55,9 @@ class Input:
     sniffed: Sniffed | None = None
     parsed: list | None = None
     sheet_date: str | None = None
+    route_name: str = ""  # the name as routing reads it (may hold a full ID number: never shown or stored)
+    problem: str = ""  # not to be opened (FIFO, link out of the folder) or unreadable: why
+    retry: bool = False  # the problem may pass (a locked or vanishing file): try again later
 
 
 class FilingContext(Protocol):

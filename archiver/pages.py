@@ -16,6 +16,7 @@ from .errors import UserError
 
 PDF_DPI = 200
 MIN_TEXT_LAYER = 20  # fewer characters than this on a PDF page means it is a scan
+MAX_PDF_PAGES = 300  # per file: a household's papers are tens of pages; thousands mean a mistake or an attack
 
 
 class Unreadable(UserError):
@@ -34,6 +35,7 @@ def read(path: Path, kind: str) -> list[Page]:
     if kind in ("jpeg", "png", "tiff", "heic"):
         return [_image_page(i + 1, img) for i, img in enumerate(_images(path))]
     if kind == "pdf":
+        _pdf_complete(path)
         return list(_pdf_pages(path))
     if kind == "docx":
         return [Page(1, _docx_text(path), None, "docx")]
@@ -52,10 +54,22 @@ def _images(path: Path) -> list[Image.Image]:
             frame.load()
             frames.append(frame.copy())
         return frames
+    except Image.DecompressionBombError as exc:
+        raise Unreadable("图像尺寸异常巨大（疑似压缩炸弹），不予处理 / image too large (decompression bomb)") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise Unreadable(f"图像文件损坏或不完整（可能传输中断）/ image is corrupt or truncated: {exc}") from exc
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
+
+
+def _pdf_complete(path: Path) -> None:
+    """A PDF ends with %%EOF: without it the file was cut off in transfer, and a reader's repair would
+    show blank pages that then look like "no household found". Quarantined as damaged instead."""
+    with open(path, "rb") as f:
+        f.seek(0, 2)
+        f.seek(max(0, f.tell() - 2048))
+        if b"%%EOF" not in f.read():
+            raise Unreadable("PDF文件不完整（可能传输中断），请重新扫描或重新复制 / truncated PDF (no end marker)")
 
 
 def _image_page(number: int, img: Image.Image) -> Page:
@@ -71,6 +85,9 @@ def _pdf_pages(path: Path) -> Iterator[Page]:
             n = len(doc)  # type: ignore[arg-type]
             if n == 0:
                 raise Unreadable("PDF文件损坏或没有任何页面 / corrupt PDF or no pages")
+            if n > MAX_PDF_PAGES:
+                raise Unreadable(f"PDF共{n}页，超过每个文件{MAX_PDF_PAGES}页的上限，请按户拆分后再导入 / "
+                                 f"{n} pages, more than the {MAX_PDF_PAGES}-page limit per file")
             for i in range(n):
                 text = pdf.text_of(doc, i)
                 if len(text) >= MIN_TEXT_LAYER:
@@ -80,7 +97,7 @@ def _pdf_pages(path: Path) -> Iterator[Page]:
     except pdf.PdfError as exc:
         if exc.password:
             raise Unreadable("PDF文件有密码保护，无法读取 / password-protected PDF") from exc
-        raise Unreadable(f"PDF文件损坏，无法打开 / corrupt PDF: {exc}") from exc
+        raise Unreadable(f"PDF文件损坏，无法打开 / corrupt PDF: {str(exc)[:80]}") from exc
     except Unreadable:
         raise
     except Exception as exc:

@@ -138,16 +138,18 @@ def write_index(rows: list[tuple[Household, Path]], policy: Policy, folder: Path
     import openpyxl
     from weasyprint import HTML
 
+    from .cells import append_row
+
     header = ["户编号", "户主", "状态", "分类", "材料份数", "缺少材料", "文件"]
     data = [[h.key, h.head_name, h.status, h.category or "", len(h.documents), "、".join(completeness.missing(h, policy)),
              p.name] for h, p in rows]
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "档案索引"
-    ws.append([f"{village}低保档案索引"])
-    ws.append(header)
+    append_row(ws, [f"{village}低保档案索引"])
+    append_row(ws, header)
     for r in data:
-        ws.append(r)
+        append_row(ws, r)
     wb.save(folder / "索引.xlsx")
     body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in data)
     heads = "".join(f"<th>{esc(c)}</th>" for c in header)

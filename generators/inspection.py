@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from archiver import idcard
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog
 from archiver.catalog.models import STOP_KINDS, Household, today
 from archiver.months import month_end
 from archiver.policy import Policy
@@ -43,7 +43,7 @@ class Finding:
 def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> list[Finding]:
     if scope:
         stats.load(cat, year or dt.date.today().year, scope)  # raises UnknownScope with a clear message
-    households = cat.households(Scope(name=scope), full=True)
+    households = cat.households(stats.area(cat, scope), full=True)
     day = f"{year}-12-31" if year else today()
     active = [h for h in households if h.in_care_on(day)]
     out: list[Finding] = []
@@ -152,7 +152,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
 
     findings = run(cat, scope, year, policy)
     day = f"{year}-12-31" if year else today()
-    active = [h for h in cat.households(Scope(name=scope), full=True) if h.in_care_on(day)]
+    active = [h for h in cat.households(stats.area(cat, scope), full=True) if h.in_care_on(day)]
     per_household: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         for k in f.households:
@@ -172,7 +172,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
                     for c, fs in sorted(counts.items(), key=lambda x: -len(x[1]))]
     if not finding_rows:
         finding_rows = [{"title": "未发现问题", "count": 0, "example": ""}]
-    heads = {h.key: h for h in cat.households(Scope(name=scope))}
+    heads = {h.key: h for h in cat.households(stats.area(cat, scope))}
     worst = sorted(per_household.items(), key=lambda x: -len(x[1]))[:10]
     worst_rows = [{"household_id": k, "village": heads[k].village if k in heads else "", "head": heads[k].head_name if k in heads else "",
                    "count": len(fs), "problems": "、".join(sorted({TITLES.get(f.code, f.code) for f in fs}))} for k, fs in worst]

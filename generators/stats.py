@@ -23,6 +23,16 @@ class UnknownScope(UserError, ValueError):
     pass
 
 
+def area(catalog: Catalog, scope: str | None, village_only: bool = False) -> Scope:
+    """The Scope a `--scope` names: a township, `乡镇/村`, or a village name only one township has."""
+    from archiver.catalog import areas
+
+    try:
+        return areas.resolve(catalog, scope or "", village_only=village_only)
+    except areas.AreaProblem as exc:
+        raise UnknownScope(str(exc)) from exc
+
+
 @dataclass
 class YearFacts:
     """What the stats and the documents share: the households in scope with their state on 31 Dec."""
@@ -77,9 +87,7 @@ def is_overdue(h: Household, day: str, policy: Policy) -> bool:
 
 
 def load(catalog: Catalog, year: int, scope: str | None) -> YearFacts:
-    if scope and scope not in {n for t, vs in catalog.area_names().items() for n in [t, *vs]}:
-        raise UnknownScope(f"范围不存在：{scope}（应为乡镇或村名）/ unknown scope")
-    households = catalog.households(Scope(name=scope), full=True, payments=False)
+    households = catalog.households(area(catalog, scope), full=True, payments=False)
     day = f"{year}-12-31"
     return YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(day)])
 
@@ -148,7 +156,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
 
     quarters = [0.0, 0.0, 0.0, 0.0]
     monthly = [0.0] * 12
-    for start, end, amount in catalog.payment_totals(Scope(name=scope)):
+    for start, end, amount in catalog.payment_totals(area(catalog, scope)):
         months = Payment(start, end, amount).months()
         share = amount / len(months)
         for ym in months:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..privacy import scrub
 from . import models
 from .models import Document, Event, Household, Member, Payment, Snapshot, now
 from .schema import LATEST
@@ -29,9 +30,12 @@ class Scope:
     township: str | None = None
     village: str | None = None
     name: str | None = None  # a single name that may be either a township or a village
+    nothing: bool = False  # an area that cannot be resolved (an ambiguous legacy village): fail closed
 
     def sql(self, alias: str = "h") -> tuple[str, list[str]]:
         parts, args = [], []
+        if self.nothing:
+            return "0", []
         if self.township:
             parts.append(f"{alias}.township = ?")
             args.append(self.township)
@@ -144,8 +148,8 @@ class Catalog(UploadsMixin):
     # ------------------------------------------------------------------ quarantine
     def add_quarantine(self, file_id: int, source_name: str, reason: str, path: str | None,
                        candidates: Sequence[str] = (), pages: str | None = None, text: str | None = None) -> int:
-        return self._insert("quarantine", {
-            "file_id": file_id, "source_name": source_name, "reason": reason, "path": path,
+        return self._insert("quarantine", {  # a reason may quote an exception that quotes a file name: masked
+            "file_id": file_id, "source_name": scrub(source_name), "reason": scrub(reason), "path": path,
             "candidates": json.dumps(list(candidates), ensure_ascii=False), "pages": pages, "text": text,
             "created_at": now()}) or 0
 
@@ -157,9 +161,10 @@ class Catalog(UploadsMixin):
         return self.db.execute("SELECT * FROM quarantine WHERE id = ?", (item_id,)).fetchone()
 
     def update_quarantine(self, item_id: int, reason: str, candidates: Sequence[str]) -> None:
-        self._update("quarantine", item_id, {"reason": reason, "candidates": json.dumps(list(candidates), ensure_ascii=False)})
+        self._update("quarantine", item_id, {"reason": scrub(reason),
+                                             "candidates": json.dumps(list(candidates), ensure_ascii=False)})
 
-    def resolve_quarantine(self, item_id: int, document_id: int) -> None:
+    def resolve_quarantine(self, item_id: int, document_id: int | None) -> None:
         self._update("quarantine", item_id, {"resolved_at": now(), "resolved_document_id": document_id})
 
     # ------------------------------------------------------------------ households
@@ -416,10 +421,15 @@ class Catalog(UploadsMixin):
     def delete_session(self, token_hash: str) -> None:
         self.db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
 
+    def delete_sessions(self, user_id: int, keep: str | None = None) -> None:
+        """End every session of a user (but `keep`, the token hash of the one making the change)."""
+        self.db.execute("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?", (user_id, keep))
+
     # ------------------------------------------------------------------ audit
     def audit(self, user: str, action: str, target: str = "", detail: str = "", remote: str = "") -> None:
-        self._insert("audit", {"at": now(), "user": user, "action": action, "target": target,
-                               "detail": detail, "remote": remote})
+        """One entry per line whatever was typed: control characters (newlines) are stored escaped."""
+        self._insert("audit", {"at": now(), "user": _one_line(user), "action": action, "target": _one_line(target),
+                               "detail": _one_line(detail), "remote": _one_line(remote)})
 
     def audit_rows(self, user: str | None = None, since: str | None = None,
                    actions: Sequence[str] = ()) -> list[sqlite3.Row]:
@@ -446,6 +456,10 @@ class Catalog(UploadsMixin):
         if self.schema_version() != LATEST:
             out.append(f"数据库版本 {self.schema_version()} ≠ {LATEST} / schema version mismatch")
         return out
+
+
+def _one_line(text: str | None) -> str:
+    return "".join(c if c >= " " and c != "\x7f" else f"\\x{ord(c):02x}" for c in str(text or ""))
 
 
 def _member_fields(m: Member) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
 from archiver.errors import UserError
+from archiver.filing import STORAGE_ERRNOS
 from archiver.home import Home
 
 from . import analysis, query
@@ -151,10 +152,12 @@ class SearchIndex:
 
     def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None) -> SearchResult:
         q = query.parse(text)
+        if scope is not None and scope.nothing:
+            return SearchResult(text, 0, [])
         total, rows = self.hits(q, scope or Scope(), limit)
         results = []
         for hid, score in rows:
-            h = cat.household(hid)
+            h = cat.household(hid, scope or Scope())  # the index's area terms, checked again by the catalog
             if h is None:
                 continue
             docs, snippet = query.matched_documents(cat, h, q)
@@ -301,19 +304,36 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
     return len(dirty)
 
 
+def sync_if_possible(home: Home, cat: Catalog) -> bool:
+    """`sync`, for a server that must answer anyway: on a full or read-only disk the updates stay queued
+    in the catalog (the next sync applies them) and searching goes on with the index as it is."""
+    try:
+        sync(home, cat)
+    except OSError as exc:
+        if exc.errno not in STORAGE_ERRNOS:
+            raise
+        logging.getLogger("dibao.index").warning("index not updated: %s", exc.strerror)
+        return False
+    return True
+
+
 def rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no-untyped-def]
     """Build a fresh index beside the old one and swap; the old one is only removed once the new one is whole."""
     idx = open_index(home)
     dirty = cat.dirty_households()
     fresh = home.index / f"{idx.name}.new-{int(time.time())}"
     shutil.rmtree(fresh, ignore_errors=True)
-    building = type(idx)(home, fresh)
-    building.create_empty()
     households = cat.households(full=True)
-    if reporter:
-        reporter.start(len(households), "重建检索索引 / rebuilding index")
-    building.update(cat, households, reporter)
-    del building
+    try:
+        building = type(idx)(home, fresh)
+        building.create_empty()
+        if reporter:
+            reporter.start(len(households), "重建检索索引 / rebuilding index")
+        building.update(cat, households, reporter)
+        del building
+    except BaseException:  # a full disk or an interruption leaves no half-built copy behind
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     if idx.dir.exists():
         aside = home.index / f"{idx.name}.old-{int(time.time())}"
         idx.dir.rename(aside)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.catalog import Scope
+from archiver.filing import safe_part
 
 from . import ocr_options
 
@@ -138,7 +139,7 @@ def _reindex(home: Any, cat: Any) -> None:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from archiver.index import open_index, sync
-    from archiver.privacy import mask_id
+    from archiver.privacy import mask_id, scrub
 
     from ..progress import make_reporter
     from . import _open, _print_json, _user
@@ -150,7 +151,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     sync(home, cat, make_reporter(True))  # also applies updates an interrupted ingest left queued
     res = idx.search(cat, args.query, limit=args.limit)
     with cat.transaction():
-        cat.audit(_user(), "search", args.query, f"{res.total} hits")
+        cat.audit(_user(), "search", scrub(args.query), f"{res.total} hits")
     if args.json:
         _print_json({"query": args.query, "total": res.total, "results": [
             {"household_id": r.household.key, "head_name": r.household.head_name, "village": r.household.village,
@@ -200,7 +201,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: w.stop())
     if not args.quiet:
         print(f"正在监视 {inbox}（Ctrl-C 结束）/ watching {inbox}", flush=True)
-    w.run(until=(lambda: w.idle()) if args.once else None)
+    w.run(until=(lambda: w.idle() or bool(w.blocked)) if args.once else None)  # --once: a full disk ends it too
+    if w.blocked:
+        print(f"有文件未能归档：{w.blocked}", file=sys.stderr, flush=True)
     _reindex(home, cat)
     print(f"已停止，本次处理 {w.processed} 个文件 / stopped after {w.processed} files", flush=True)
     return 0
@@ -219,7 +222,7 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
     if args.key:
         households = [household_or_fail(cat, args.key)]
     else:
-        households = cat.households(Scope(village=args.village))
+        households = cat.households(_village(cat, args.village))
         if not households:
             raise UsageError(f"该村没有户：{args.village} / no households in village")
     out = coversheet.render(households, load(home.root).office_name, Path(args.output))
@@ -227,6 +230,18 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
         cat.audit(_user(), "export.coversheet", args.key or args.village, str(out))
     print(f"已生成 {len(households)} 张封面：{out} / {len(households)} cover sheets")
     return 0
+
+
+def _village(cat: Any, village: str) -> Scope:
+    """--village as `乡镇/村`, or a village name that only one township has (else refused, matches listed)."""
+    from archiver.catalog import areas
+
+    from ..errors import UsageError
+
+    try:
+        return areas.resolve(cat, village, village_only=True)
+    except areas.AreaProblem as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def _missing_sub(name: str) -> int:
@@ -351,7 +366,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
         _generated(cat, "dossier", h.key, out)
         print(f"已生成档案：{out}（{len(h.documents)} 份材料）/ dossier written")
         return 0
-    households = cat.households(Scope(village=args.village), full=True)
+    households = cat.households(_village(cat, args.village), full=True)
     if not households:
         raise UsageError(f"该村没有户：{args.village} / no households in village")
     folder = Path(args.output)
@@ -361,7 +376,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     with reporter:
         reporter.start(len(households), "生成档案 / dossiers")
         for h in households:
-            out = dossier.build(home, h, policy, folder / f"{h.key}_{h.head_name}.pdf")
+            out = dossier.build(home, h, policy, folder / safe_part(f"{h.key}_{h.head_name}.pdf", 120))
             rows.append((h, out))
             reporter.advance()
     dossier.write_index(rows, policy, folder, args.village)
@@ -430,9 +445,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
                          "serving beyond this computer needs TLS")
     scheme = "https" if args.certfile else "http"
     print(f"网页界面：{scheme}://{args.host}:{args.port}/（Ctrl-C 结束）/ serving", flush=True)
-    uvicorn.run(create_app(home, watch=not args.no_watch, ocr=ocr_options.config(args)), host=args.host, port=args.port, log_level="warning",
+    sys.stderr = _Scrubbed(sys.stderr)  # tracebacks and server logs of months of unattended running: no full IDs
+    uvicorn.run(create_app(home, watch=not args.no_watch, tls=bool(args.certfile), ocr=ocr_options.config(args)),
+                host=args.host, port=args.port, log_level="warning",
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
     return 0
+
+
+class _Scrubbed:
+    """A text stream that masks ID numbers and accounts in everything written to it (see privacy.scrub)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from archiver.privacy import scrub
+
+        return int(self._stream.write(scrub(text)) or 0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _password(given: str | None) -> str:

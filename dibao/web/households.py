@@ -13,7 +13,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from archiver.catalog.models import Household
-from archiver.errors import UserError
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_id
 from generators import completeness, reviews, stats
@@ -59,13 +58,13 @@ def dashboard(request: Request, v: Reader) -> Response:
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, v: Reader, q: str = "") -> Response:
-    from archiver.index import open_index, sync
+    from archiver.index import open_index, sync_if_possible
 
     results, took = [], 0.0
     if q.strip():
         started = dt.datetime.now()
         idx = open_index(v.home)
-        sync(v.home, v.cat)
+        sync_if_possible(v.home, v.cat)
         results = idx.search(v.cat, q, limit=30, scope=v.scope).results
         took = (dt.datetime.now() - started).total_seconds() * 1000
         v.audit("search", q, f"{len(results)} hits")
@@ -73,8 +72,8 @@ def search(request: Request, v: Reader, q: str = "") -> Response:
     return page(request, name, v.user, q=q, results=results, took=took)
 
 
-@router.get("/households/{key}", response_class=HTMLResponse)
-@router.get("/household/{key}", response_class=HTMLResponse)
+@router.get("/households/{key:path}", response_class=HTMLResponse)
+@router.get("/household/{key:path}", response_class=HTMLResponse)
 def household(request: Request, v: Reader, key: str) -> Response:
     h = v.household(key)
     v.audit("household.view", h.key)
@@ -83,7 +82,7 @@ def household(request: Request, v: Reader, key: str) -> Response:
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist)
 
 
-@router.post("/households/{key}/members/{n}/reveal", response_class=HTMLResponse)
+@router.post("/households/{key:path}/members/{n}/reveal", response_class=HTMLResponse)
 def reveal(v: Writer, key: str, n: int) -> Response:
     """The full ID of one member, on an explicit click; the reveal itself is audited."""
     h = v.household(key)
@@ -109,7 +108,7 @@ def download(v: Reader, doc_id: int) -> Response:
 @router.get("/documents/{doc_id}/view", response_class=HTMLResponse)
 def view(request: Request, v: Reader, doc_id: int) -> Response:
     d, h = _doc(v, doc_id, "document.view")
-    pages = preview.page_count(v.home.root / d["path"])
+    pages, _ = preview.safe_page_count(v.home.root / d["path"])
     texts = v.cat.page_texts(doc_id)
     name = "viewer_panel.html" if is_htmx(request) else "viewer.html"
     return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts)
@@ -128,13 +127,12 @@ def thumb(v: Reader, doc_id: int) -> Response:
 
 
 def _jpeg(v: Viewer, rel: str, n: int, side: int) -> Response:
+    """A page image, or a placeholder image that says why the page cannot be drawn (never a 500)."""
     try:
-        data = preview.render(v.home.root / rel, n, side)
+        data, media = preview.safe_render(v.home.root / rel, n, side)
     except IndexError:
         raise Refused("scope", f"page {n} of {rel}", v.name) from None
-    except UserError:
-        return Response(status_code=204)
-    return Response(data, media_type="image/jpeg")
+    return Response(data, media_type=media)
 
 
 @router.get("/api/households")
