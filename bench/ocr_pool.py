@@ -33,7 +33,8 @@ pages/s, default threads 1.09, two 1-thread processes together 1.14 (1.65× one 
 point is larger machines: onnxruntime's intra-op threading of these small models stops gaining after a few
 threads, while 1-thread worker processes share nothing and scale with cores until memory runs out
 (~0.7 GB per worker: budget 1 GB each). Defaults (`OcrConfig.auto`): one 1-thread worker per core, capped by
-available memory / 1 GB; a batch with a single scan is read in-process without starting a pool. Projected from that uncontended rate (0.57 pages/s per core): 16 cores ≈ 9 pages/s, 1,000,000
+available memory / 1 GB; a batch of fewer than 4 × workers scans (a watcher's few files) is read by
+the warm in-process engine without starting a pool; with `--workers N` given, any batch of two or more uses it. Projected from that uncontended rate (0.57 pages/s per core): 16 cores ≈ 9 pages/s, 1,000,000
 pages in ≈ 30 h; 64 cores ≈ 36 pages/s, ≈ 7.6 h — provided the one filing process (route, classify, write,
 commit) keeps up with 36 pages/s, which has not been measured; beyond that the plan is the multi-machine queue."""
 
