@@ -16,7 +16,7 @@ from archiver import check as checks
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
 from archiver.home import Home, HomeMissing, resolve
-from archiver.privacy import mask_id, scrub
+from archiver.privacy import mask_id, mask_phone, scrub
 
 from ..errors import UsageError
 from ..progress import make_reporter
@@ -130,14 +130,14 @@ def _household_json(h: Household, full: bool) -> dict:
             "monthly_amount": h.monthly_amount or 0.0}
     if not full:
         return base
-    return {**base, "address": h.address, "approved_on": h.approved_on, "bank_account": h.bank_account,
+    return {**base, "address": h.address, "approved_on": h.approved_on, "bank_account": h.bank_account, "note": h.note,
             "members": [{"name": m.name, "id_number": m.id_number, "relation": m.relation, "sex": m.sex,
                          "birth_date": m.birth_date, "disability": m.disability, "health": m.health,
                          "identity": m.identity, "cadre_relative": m.cadre_relative,
                          "added_on": m.added_on, "removed_on": m.removed_on} for m in h.members],
             "documents": [{"document_id": str(d.document_id), "type": d.type, "date": d.date,
                            "source_name": d.source_name, "sha256": d.sha256, "path": d.path,
-                           "pages": d.page_count} for d in h.documents],
+                           "pages": d.page_count, "note": d.note} for d in h.documents],
             "events": [{"date": e.date, "kind": e.kind, "amount": e.new_amount if e.new_amount is not None else 0.0,
                         "old_amount": e.old_amount, "persons": e.new_persons, "old_persons": e.old_persons,
                         "reason": e.reason, "source": e.source, "source_row": e.source_row} for e in h.events],
@@ -172,12 +172,21 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     with cat.transaction():
         cat.audit(_user(), "household.view", h.key, "cli")
     data = _household_json(h, True)
+    data["import_conflicts"] = [{"field": c["field"], "manual": c["manual"], "imported": c["imported"], "at": c["at"]}
+                                for c in cat.import_conflicts(h.id)]
     if args.json:
         _print_json(data)
         return 0
     print(f"户编号 {h.key}  {h.township} {h.village}  {h.area_type or '-'}  分类 {h.category or '-'}  {h.status}"
           f"  {data['persons']}人  {h.monthly_amount or 0:.2f}元/月")
     print(f"户主 {h.head_name} {mask_id(h.head_id_number)}  住址 {h.address}")
+    if h.note:
+        print(f"备注 {h.note}")
+    for c in data["import_conflicts"]:
+        label = {"category": "分类", "address": "住址", "phone": "联系电话", "note": "备注"}.get(c["field"], c["field"])
+        manual, imported = (mask_phone(c["manual"]), mask_phone(c["imported"])) if c["field"] == "phone" else (
+            c["manual"], c["imported"])
+        print(f"【待核实】后来导入的名册与人工更正不一致：{label} 更正为「{manual}」，名册为「{imported}」")
     print("成员 / members:")
     for m in h.members:
         gone = f"（{m.removed_on} 减少）" if m.removed_on else ""
