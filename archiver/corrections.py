@@ -22,6 +22,7 @@ from archiver.home import Home
 from archiver.privacy import mask_phone, scrub
 
 UNSET: Any = object()
+EVERYWHERE = Scope()  # the CLI's scope: the whole archive
 # what each field is called in the history staff read
 LABELS = {"household": "所属户", "type": "档案类型", "date": "档案日期", "note": "备注", "trash": "移入回收站",
           "restore": "从回收站恢复", "category": "分类", "address": "住址", "phone": "联系电话",
@@ -36,7 +37,7 @@ def _key(row: sqlite3.Row) -> str:
     return str(row["household_no"] or provisional_key(int(row["id"])))
 
 
-def document_state(cat: Catalog, doc_id: int, scope: Scope = Scope()) -> dict[str, Any]:
+def document_state(cat: Catalog, doc_id: int, scope: Scope = EVERYWHERE) -> dict[str, Any]:
     """What `dibao document show --json` prints (trashed documents included)."""
     d = cat.document_row(doc_id, scope)
     if d is None:
@@ -68,7 +69,7 @@ def parse_type(value: str) -> str:
 
 def set_document(home: Home, cat: Catalog, doc_id: int, user: str, household_id: int | None = None,
                  doc_type: str | None = None, date: Any = UNSET, note: str | None = None,
-                 scope: Scope = Scope(), remote: str = "") -> dict[str, Any]:
+                 scope: Scope = EVERYWHERE, remote: str = "") -> dict[str, Any]:
     """Correct a filed document; returns its new state. Both households are re-indexed."""
     d = cat.document_row(doc_id, scope)
     if d is None:
@@ -169,7 +170,7 @@ def _reindex(home: Home, cat: Catalog) -> None:
     sync(home, cat)
 
 
-def trash_document(home: Home, cat: Catalog, doc_id: int, user: str, reason: str, scope: Scope = Scope(),
+def trash_document(home: Home, cat: Catalog, doc_id: int, user: str, reason: str, scope: Scope = EVERYWHERE,
                    remote: str = "") -> dict[str, Any]:
     """To the 回收站: out of the household's file, search, completeness, dossiers and figures; never off the disk."""
     reason = (reason or "").strip()
@@ -192,7 +193,7 @@ def trash_document(home: Home, cat: Catalog, doc_id: int, user: str, reason: str
     return document_state(cat, doc_id, scope)
 
 
-def restore_document(home: Home, cat: Catalog, doc_id: int, user: str, scope: Scope = Scope(),
+def restore_document(home: Home, cat: Catalog, doc_id: int, user: str, scope: Scope = EVERYWHERE,
                      remote: str = "") -> dict[str, Any]:
     d = cat.document_row(doc_id, scope)
     if d is None:
@@ -210,7 +211,7 @@ def restore_document(home: Home, cat: Catalog, doc_id: int, user: str, scope: Sc
     return document_state(cat, doc_id, scope)
 
 
-def trash_items(cat: Catalog, scope: Scope = Scope()) -> list[dict[str, Any]]:
+def trash_items(cat: Catalog, scope: Scope = EVERYWHERE) -> list[dict[str, Any]]:
     where, args = scope.sql("h")
     return [{"document_id": str(r["id"]), "household_id": r["household_no"] or provisional_key(int(r["household_id"])),
              "reason": r["trash_reason"], "trashed_at": r["trashed_at"], "user": r["trashed_by"],
@@ -218,7 +219,7 @@ def trash_items(cat: Catalog, scope: Scope = Scope()) -> list[dict[str, Any]]:
              "head_name": r["head_name"]} for r in cat.trashed_documents(where, args)]
 
 
-def set_household(home: Home, cat: Catalog, household_id: int, user: str, scope: Scope = Scope(),
+def set_household(home: Home, cat: Catalog, household_id: int, user: str, scope: Scope = EVERYWHERE,
                   remote: str = "", **values: str | None) -> list[tuple[str, Any, Any]]:
     """Correct a household's own facts (class, address, phone, note). Returns the changes made."""
     row = cat.household_row(household_id, scope)
@@ -252,7 +253,7 @@ def set_household(home: Home, cat: Catalog, household_id: int, user: str, scope:
 
 
 def set_member(cat: Catalog, id_number: str, user: str, covered: bool | None, reason: str | None,
-               scope: Scope = Scope(), remote: str = "") -> dict[str, Any]:
+               scope: Scope = EVERYWHERE, remote: str = "") -> dict[str, Any]:
     """Whether a member is covered (纳入保障) and why; the benefit basis reads these columns."""
     rows = cat.member_by_id_number(id_number.strip().upper())
     rows = [r for r in rows if cat.household_row(int(r["household_id"]), scope) is not None]

@@ -12,12 +12,14 @@ from archiver.catalog.models import provisional_key
 from archiver.home import Home
 from archiver.privacy import scrub
 
+EVERYWHERE = Scope()
+
 
 class ReviewRefused(ValueError):
     pass
 
 
-def candidates(cat: Catalog, item_id: int, scope: Scope = Scope()) -> list[dict[str, Any]]:
+def candidates(cat: Catalog, item_id: int, scope: Scope = EVERYWHERE) -> list[dict[str, Any]]:
     where, args = scope.sql("h")
     return [{"household_id": r["household_no"] or provisional_key(int(r["id"])), "village": r["village"] or "",
              "head_name": r["head_name"] or "", "township": r["township"] or "", "id": int(r["id"])}
@@ -32,7 +34,7 @@ def status(q: sqlite3.Row) -> str:
     return "待处理"
 
 
-def item_json(cat: Catalog, q: sqlite3.Row, scope: Scope = Scope()) -> dict[str, Any]:
+def item_json(cat: Catalog, q: sqlite3.Row, scope: Scope = EVERYWHERE) -> dict[str, Any]:
     return {"item_id": str(q["id"]), "file_id": str(q["id"]), "source_name": q["source_name"], "reason": q["reason"],
             "candidates": [{k: c[k] for k in ("household_id", "village", "head_name", "township")}
                            for c in candidates(cat, int(q["id"]), scope)],
