@@ -39,9 +39,14 @@ def resolve_area(cat: Catalog, role: str, area: str) -> str:
     if not area:
         raise ValueError("乡镇或村级用户必须指定 --area / township and village users need an area")
     known = cat.area_names()
+    if role == "village" and "/" in area:  # 乡镇/村 — stored as the village name until areas are keyed by path
+        township, _, village = area.partition("/")
+        if known and village not in known.get(township, []):
+            raise ValueError(f"{township}没有该村：{village} / unknown village")
+        return village
     if known:
         names = set(known) if role == "township" else {v for vs in known.values() for v in vs}
-        if area not in names and area.split("/")[-1] not in names:
+        if area not in names:
             raise ValueError(f"档案中没有该{'乡镇' if role == 'township' else '村'}：{area} / unknown area")
     return area
 

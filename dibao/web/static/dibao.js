@@ -51,3 +51,13 @@
   }
   document.addEventListener("DOMContentLoaded", setup);
 })();
+
+// The household page's print button (the print stylesheet hides navigation and forms).
+(function () {
+  function setup() {
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
+})();
