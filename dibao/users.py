@@ -81,6 +81,9 @@ def _verified(cat: Catalog, name: str, password: str, remote: str, action: str) 
         if row is None:
             cat.audit(name or "?", f"{action}.failed", "", "unknown user", remote)
             refusal = "用户名或密码错误 / wrong user or password"
+        elif row["disabled"]:
+            cat.audit(name, f"{action}.disabled", "", "", remote)
+            refusal = "该账户已停用，请联系县民政局 / account disabled"
         elif row["locked_until"] and row["locked_until"] > now.isoformat():
             cat.audit(name, f"{action}.locked", "", "", remote)
             refusal = f"登录失败次数过多，账户已锁定至 {row['locked_until'][:16]} / account locked"

@@ -8,6 +8,7 @@ one `dibao serve` is all a township office has to start.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import shutil
 import threading
@@ -16,15 +17,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archiver.catalog import Catalog
 from archiver.home import Home
 from archiver.privacy import scrub
 
 from .. import users
-from . import account, households, quarantine, reports, upload
+from . import account, admin, browse, corrections, households, quarantine, reports, upload
 from .session import COOKIE, Refused, Writer, remote
 from .templating import is_htmx, page
 
@@ -69,8 +72,44 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
                 return Response(status_code=401, headers={"HX-Redirect": "/login"})
             return RedirectResponse("/login", status_code=303)
         if exc.why == "csrf":
-            return HTMLResponse("<h1>403 请求无效，请刷新页面后重试 / invalid form token</h1>", status_code=403)
-        return HTMLResponse("<h1>404 找不到，或不在您的管辖范围 / not found</h1>", status_code=404)
+            return error_page(request, 403, "请求无效", "页面已过期或表单不完整，请返回后刷新页面再试。")
+        return error_page(request, 404, "找不到", "没有找到您要的户、材料或页面（户编号是否输错？），或它不在您的管辖范围内。")
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return error_page(request, 404, "找不到", "没有这个页面。请从首页重新进入。")
+        if exc.status_code == 405:
+            return error_page(request, 405, "操作方式不对", "请从页面上的按钮进行操作。")
+        return error_page(request, exc.status_code, "请求未能完成", "请返回后重试。")
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(request: Request, exc: RequestValidationError) -> Response:
+        fields = "、".join(sorted({str(e.get("loc", ["", "?"])[-1]) for e in exc.errors()}))
+        if request.url.path.startswith("/api/") or "json" in request.headers.get("accept", ""):
+            return JSONResponse({"error": f"请求内容不完整或格式不对：{fields}"}, status_code=400)
+        return error_page(request, 400, "填写有误", f"请检查填写的内容（{fields}）后重试。")
+
+    @app.exception_handler(Exception)
+    def crashed(request: Request, exc: Exception) -> Response:
+        logging.getLogger("dibao.web").exception("unexpected error on %s", request.url.path)
+        return error_page(request, 500, "系统出错", "处理时发生意外错误，已记入日志。请返回首页后重试；如反复出现，请联系管理员。")
+
+    def error_page(request: Request, code: int, title: str, message: str) -> Response:
+        """Staff read errors in Chinese, with a way back; the user bar stays when there is a session."""
+        user = None
+        token = request.cookies.get(COOKIE)
+        if token:
+            cat = Catalog(home.catalog_path)
+            try:
+                s = cat.session(users.token_hash(token))
+                u = cat.user_by_id(int(s["user_id"])) if s is not None else None
+                user = {**dict(u), "csrf": s["csrf"]} if u is not None and s is not None else None
+            finally:
+                cat.close()
+        if is_htmx(request):
+            return HTMLResponse(f'<p class="error">{code} {title}：{message}</p>', status_code=code)
+        return page(request, "error.html", user, status_code=code, code=code, title=f"{code} {title}", message=message)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -121,7 +160,7 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
         response.delete_cookie(COOKIE)
         return response
 
-    for module in (households, quarantine, upload, reports, account):
+    for module in (households, browse, corrections, admin, quarantine, upload, reports, account):
         app.include_router(module.router)
     return app
 

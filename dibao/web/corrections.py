@@ -109,6 +109,28 @@ def reveal_bank(v: Writer, key: str) -> Response:
     return HTMLResponse(f'<span class="id revealed">{account}</span>')
 
 
+@router.post("/households/{key}/coversheet")
+def coversheet(v: Writer, key: str) -> Response:
+    """The household's QR cover sheet, to scan its paper forms behind (they file themselves to this household)."""
+    import tempfile
+    from pathlib import Path
+
+    from fastapi.responses import FileResponse
+    from starlette.background import BackgroundTask
+
+    from archiver.policy import load
+    from generators import coversheet as sheets
+
+    h = v.household(key)
+    folder = Path(tempfile.mkdtemp(prefix="web-", dir=v.home.tmp))
+    out = sheets.render([h], load(v.home.root).office_name, folder / f"封面_{h.key}.pdf")
+    v.audit("export.coversheet", h.key, "网页")
+    import shutil
+
+    return FileResponse(out, filename=out.name, media_type="application/pdf",
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+
+
 @router.post("/quarantine/{item_id}/reject")
 def reject(request: Request, v: Writer, item_id: int, reason: str = Form("")) -> Response:
     from .quarantine import _item
