@@ -203,3 +203,15 @@ def test_search_offset_total_and_homophones(dibao, county) -> None:
     assert near["results"] and near["results"][0]["head_name"] == "孟玉珍"
     exact = dibao.json("search", "孟玉珍")
     assert exact["results"][0]["score"] > near["results"][0]["score"]
+
+
+def test_argparse_speaks_chinese(dibao) -> None:
+    r = dibao("stats", check=False)
+    assert r.returncode == 2 and "缺少必需的参数：--year" in r.stderr and "用法：" in r.stderr
+    assert "the following arguments are required" not in r.stderr
+    r = dibao("search", "x", "--limit", "abc", check=False)
+    assert r.returncode == 2 and "参数值无效，应为整数：'abc'" in r.stderr and "dibao search --help" in r.stderr
+    r = dibao("document", "set", "1", "--bogus", check=False)
+    assert r.returncode == 2 and "无法识别的参数：--bogus" in r.stderr
+    out = dibao("document", "--help").stdout + dibao("household", "set", "--help").stdout
+    assert "显示本帮助并退出" in out and "show this help message" not in out and "选项" in out
