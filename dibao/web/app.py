@@ -27,7 +27,7 @@ from archiver.home import Home
 from archiver.privacy import scrub
 
 from .. import users
-from . import account, admin, browse, corrections, households, quarantine, reports, upload
+from . import account, admin, browse, corrections, households, jobs, quarantine, reports, upload
 from .session import COOKIE, Refused, Writer, remote
 from .templating import is_htmx, page
 
@@ -160,7 +160,7 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
         response.delete_cookie(COOKIE)
         return response
 
-    for module in (households, browse, corrections, admin, quarantine, upload, reports, account):
+    for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account):
         app.include_router(module.router)
     return app
 

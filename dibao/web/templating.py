@@ -52,7 +52,8 @@ ACTIONS = {
     "password.change": "修改本人密码", "password.failed": "修改密码失败", "audit.view": "查看审计日志",
     "api.households": "读取户列表", "export.coversheet": "生成扫描封面", "export.dossier": "生成一户一档",
     "export.summary": "生成工作总结", "export.notice": "生成公示", "export.inspection": "生成检查通报",
-    "export.reviews": "生成复核计划", "job.start": "开始后台任务",
+    "export.reviews": "生成复核计划", "job.start": "开始后台任务", "export.dossiers": "生成整村一户一档",
+    "export.coversheets": "生成整村扫描封面",
 }
 
 

@@ -61,3 +61,17 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
 })();
+
+// Forms marked data-once send once: a double click does not start the same work twice.
+(function () {
+  function setup() {
+    document.querySelectorAll("form[data-once]").forEach(function (f) {
+      f.addEventListener("submit", function (e) {
+        if (f.dataset.sent) { e.preventDefault(); return; }
+        f.dataset.sent = "1";
+        f.querySelectorAll("button").forEach(function (b) { b.disabled = true; b.textContent = "正在开始……"; });
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
+})();

@@ -96,6 +96,9 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("POST", "/users/{name}/enable"): (f"/users/{COUNTY[0]}/enable", {}),
         ("POST", "/users/{name}/password"): (f"/users/{COUNTY[0]}/password", {"new": "y" * 8}),
         ("POST", "/users/{name}/set"): (f"/users/{COUNTY[0]}/set", {"role": "村", "area": "二村"}),
+        ("POST", "/jobs"): ("/jobs", {"kind": "dossiers", "village": "二村"}),
+        ("GET", "/jobs/{job_id}"): ("/jobs/0123456789abcdef", {}),  # another user's job: test_jobs.py
+        ("GET", "/jobs/{job_id}/result"): ("/jobs/0123456789abcdef/result", {}),
     }
 
 
@@ -153,7 +156,7 @@ def test_no_cross_area_read_by_url_or_id(site: Site) -> None:
         assert not any(n in body for n in other_names if n not in url), (url, "leaked a name")  # a query is echoed
         assert site.other["no"] not in body or site.other["no"] in url, (url, "leaked a household number")
         assert not ID_RE.search(body), (url, "leaked an ID")
-        if "{" in path or path.startswith(("/reports/", "/users")) or path == "/audit":  # outside 一村, or county only
+        if "{" in path or path.startswith(("/reports/", "/users", "/jobs")) or path == "/audit":  # outside 一村, or county only
             assert r.status_code == 404, (method, url, r.status_code)
             refused += 1
         elif path == "/account/password":
