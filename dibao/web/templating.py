@@ -64,3 +64,11 @@ def action_label(code: str) -> str:
 TEMPLATES.env.filters["localtime"] = localtime
 TEMPLATES.env.filters["hide_phone"] = hide_phone
 TEMPLATES.env.filters["action"] = action_label
+
+
+def chinese(text: str | None) -> str:
+    """The Chinese half of a bilingual message ("中文 / English"): pages are for staff, logs keep both."""
+    return str(text or "").split(" / ", 1)[0]
+
+
+TEMPLATES.env.filters["zh"] = chinese

@@ -3,6 +3,20 @@
 (function () {
   function csrf() { return document.body.dataset.csrf || ""; }
 
+  // the server's refusal in plain Chinese (never the raw JSON): its reasons, or a word for the status
+  function failure(xhr) {
+    try {
+      var data = JSON.parse(xhr.responseText);
+      var reasons = (data.refused || []).map(function (r) { return String(r.reason || "").split(" / ")[0]; });
+      if (reasons.length) return reasons.join("；");
+      if (data.error) return String(data.error).split(" / ")[0];
+    } catch (e) { /* not JSON */ }
+    if (xhr.status === 401) return "登录已过期，请重新登录";
+    if (xhr.status === 403) return "页面已过期，请刷新后重试";
+    if (xhr.status === 413) return "文件太大";
+    return "服务器未能接收（" + xhr.status + "）";
+  }
+
   function sendFile(file, list) {
     var row = document.createElement("li");
     var label = document.createElement("span");
@@ -24,7 +38,7 @@
     xhr.onload = function () {
       var ok = xhr.status === 200;
       bar.value = 100;
-      state.textContent = ok ? " 已上传，等待归档" : " 上传失败：" + xhr.responseText;
+      state.textContent = ok ? " 已上传，等待归档" : " 上传失败：" + failure(xhr);
       state.className = ok ? "ok" : "error";
       document.body.dispatchEvent(new Event("uploaded"));
     };
