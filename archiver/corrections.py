@@ -263,7 +263,12 @@ def set_member(cat: Catalog, id_number: str, user: str, covered: bool | None, re
     if len(current) > 1:
         keys = "、".join(_key(h) for r in current if (h := cat.household_row(int(r["household_id"]))) is not None)
         raise CorrectionRefused(f"该身份证号在多户中：{keys}，请先核实 / the ID number is in several households")
-    m = current[0]
+    return set_member_row(cat, current[0], user, covered, reason, remote)
+
+
+def set_member_row(cat: Catalog, m: sqlite3.Row, user: str, covered: bool | None, reason: str | None,
+                   remote: str = "") -> dict[str, Any]:
+    """The same for one member row (the web page names members by position, some have no ID number)."""
     new_covered = bool(m["covered"]) if covered is None else covered
     new_reason = (reason.strip() if reason is not None else m["covered_reason"]) or None
     if not new_covered and not new_reason:
@@ -282,7 +287,7 @@ def set_member(cat: Catalog, id_number: str, user: str, covered: bool | None, re
             for k, before, after in changes:
                 cat.add_change(user, f"{LABELS[k]}（{m['name']}）", before, after, household_id=hid,
                                member_id=int(m["id"]))
-            cat.audit(user, "member.set", scrub(m["id_number"] or ""),
+            cat.audit(user, "member.set", scrub(m["id_number"] or m["name"]),
                       "; ".join(f"{LABELS[k]}: {b or '空'} → {a or '空'}" for k, b, a in changes), remote)
     h = cat.household_row(hid)
     assert h is not None

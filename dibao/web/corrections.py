@@ -98,6 +98,23 @@ def edit_household(request: Request, v: Writer, key: str, category: str = Form("
     return RedirectResponse(f"/households/{h.key}?done=household", status_code=303)
 
 
+@router.post("/households/{key}/members/{n}/coverage")
+def coverage(v: Writer, key: str, n: int, covered: str = Form(""), reason: str = Form("")) -> Response:
+    """Whether member n is covered (纳入保障) and why not; the benefit basis reads it."""
+    h = v.household(key)
+    rows = v.cat.members_rows(h.id)
+    if not 0 <= n < len(rows):
+        raise Refused("scope", f"member {h.key}/{n}", v.name)
+    try:
+        c.set_member_row(v.cat, rows[n], v.name, covered != "no", reason if reason.strip() else None, v.remote)
+    except c.CorrectionRefused:
+        return RedirectResponse(f"/households/{h.key}?error=reason", status_code=303)
+    from archiver.index import sync
+
+    sync(v.home, v.cat)
+    return RedirectResponse(f"/households/{h.key}?done=household", status_code=303)
+
+
 @router.post("/households/{key}/bank/reveal", response_class=HTMLResponse)
 def reveal_bank(v: Writer, key: str) -> Response:
     """The full bank account on an explicit click; the reveal is audited like an ID number's."""

@@ -91,7 +91,8 @@ def household(request: Request, v: Reader, key: str, done: str = "", error: str 
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist,
                 phone=mask_phone(h.phone), account=mask_account(account), next_review=_next_review(h, policy),
                 months=_by_month(h), conflicts=v.cat.import_conflicts(h.id), changes=history(v.cat, household_id=h.id),
-                done=DONE.get(done, ""), error=ERRORS.get(error, ""))
+                done=DONE.get(done, ""), error=ERRORS.get(error, ""),
+                coverage=[(bool(r["covered"]), r["covered_reason"] or "") for r in v.cat.members_rows(h.id)])
 
 
 def _next_review(h: Household, policy: Any) -> dict | None:

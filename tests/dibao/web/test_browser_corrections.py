@@ -268,3 +268,21 @@ def test_error_pages_are_chinese_with_a_way_back(page, site: dict) -> None:  # t
     assert page.url == site["url"] + "/"
     page.goto("/no-such-page")
     assert "404" in page.inner_text("h1") and page.locator("#errorpage a[href='/']").count() == 1
+
+
+def test_member_coverage_on_the_household_page(page, site: dict) -> None:  # type: ignore[no-untyped-def]
+    h = site["households"][2]
+    name, idn, _ = h["members"][1]
+    login(page, TOWNSHIP)
+    page.goto(f"/households/{h['no']}")
+    row = page.locator("#members tr", has_text=name)
+    row.locator("summary").click()
+    row.locator("input[value=no]").check()
+    row.locator("input[name=reason]").fill("服刑")
+    row.locator("button:has-text('保存')").click()
+    page.wait_for_selector("#done")
+    assert "否（服刑）" in page.locator("#members tr", has_text=name).inner_text()
+    assert "纳入保障" in page.inner_text("#history")
+    trail = site["run"].json("history", h["no"])["changes"]
+    assert any(c["what"] == f"纳入保障（{name}）" and c["after"] == "否" and c["user"] == TOWNSHIP[0] for c in trail)
+    assert idn not in page.content()

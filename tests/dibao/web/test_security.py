@@ -87,6 +87,8 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("POST", "/documents/{doc_id}/trash"): (f"/documents/{doc}/trash", {"reason": "测试"}),
         ("POST", "/documents/{doc_id}/restore"): (f"/documents/{doc}/restore", {}),
         ("POST", "/households/{key}/edit"): (f"/households/{other['no']}/edit", {"note": "改"}),
+        ("POST", "/households/{key}/members/{n}/coverage"): (f"/households/{other['no']}/members/0/coverage",
+                                                            {"covered": "no", "reason": "测试"}),
         ("POST", "/households/{key}/bank/reveal"): (f"/households/{other['no']}/bank/reveal", {}),
         ("POST", "/households/{key}/coversheet"): (f"/households/{other['no']}/coversheet", {}),
         ("POST", "/quarantine/{item_id}/reject"): (f"/quarantine/{q}/reject", {"reason": "测试"}),
