@@ -98,9 +98,10 @@ def assign(home: Home, cat: Catalog, item_id: int, household_id: int, doc_type: 
                                                ",".join(map(str, rest)), "\f".join(by_no[n] for n in rest))
     doc_id = file_quarantined(home, cat, item_id, household_id, doc_type, user)
     with cat.transaction():
-        q = cat.quarantine_item(item_id)
+        filed = cat.quarantine_item(item_id)
         h = cat.household_row(household_id)
-        cat.add_change(user, "隔离件归档", f"{q['source_name'] if q else ''}" + (f" 第{q['pages']}页" if q and q["pages"] else ""),
+        what = (filed["source_name"] + (f" 第{filed['pages']}页" if filed["pages"] else "")) if filed else ""
+        cat.add_change(user, "隔离件归档", what,
                        h["household_no"] or provisional_key(household_id) if h else "", household_id=household_id,
                        document_id=doc_id)
     return doc_id
