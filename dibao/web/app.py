@@ -61,8 +61,8 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
         cat = Catalog(home.catalog_path)
         try:
             with cat.transaction():
-                cat.audit(exc.user, "denied", scrub(exc.target), scrub(f"{exc.why} {request.method} {request.url.path}"),
-                          remote(request))
+                cat.audit(exc.user, "not_found" if exc.why == "missing" else "denied", scrub(exc.target),
+                          scrub(f"{exc.why} {request.method} {request.url.path}"), remote(request))
         finally:
             cat.close()
         if exc.why == "login":
@@ -73,7 +73,8 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
             return RedirectResponse("/login", status_code=303)
         if exc.why == "csrf":
             return error_page(request, 403, "请求无效", "页面已过期或表单不完整，请返回后刷新页面再试。")
-        return error_page(request, 404, "找不到", "没有找到您要的户、材料或页面（户编号是否输错？），或它不在您的管辖范围内。")
+        # one answer for "does not exist" and "not yours": ids cannot be probed (only the audit tells them apart)
+        return error_page(request, 404, "找不到", "没有找到您要的户、材料或页面，请检查户编号或身份证号是否输错。")
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:

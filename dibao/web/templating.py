@@ -40,7 +40,7 @@ def hide_phone(value: str, what: str) -> str:
 
 # audit actions as staff read them (the log itself keeps the stable English codes)
 ACTIONS = {
-    "login": "登录", "login.failed": "登录失败", "login.disabled": "登录被拒（账户已停用）", "login.locked": "登录被锁定", "logout": "退出", "denied": "拒绝访问",
+    "login": "登录", "login.failed": "登录失败", "login.disabled": "登录被拒（账户已停用）", "login.locked": "登录被锁定", "logout": "退出", "denied": "拒绝访问", "not_found": "查找的户不存在",
     "household.view": "查看户档案", "households.browse": "浏览户列表", "member.reveal": "查看完整身份证号",
     "bank.reveal": "查看完整银行账号", "search": "检索", "document.view": "查看材料", "document.download": "下载材料",
     "document.page": "查看材料页面", "document.thumb": "查看缩略图", "document.set": "更正材料",

@@ -264,6 +264,11 @@ def test_error_pages_are_chinese_with_a_way_back(page, site: dict) -> None:  # t
     login(page, TOWNSHIP)
     page.goto("/households/5209999999999")  # a mistyped household number: not found, not a security denial
     assert "404 找不到" in page.inner_text("h1") and "输错" in page.inner_text("#errorpage")
+    last = site["run"].json("audit", "--user", TOWNSHIP[0])["entries"][-1]
+    assert last["action"] == "not_found"  # audited, but not as a security denial
+    page.goto(f"/households/{site['households'][5]['no']}")  # 外乡镇: not theirs — the same answer
+    assert "404 找不到" in page.inner_text("h1") and "输错" in page.inner_text("#errorpage")
+    assert site["run"].json("audit", "--user", TOWNSHIP[0])["entries"][-1]["action"] == "denied"
     page.click("#errorpage a:has-text('返回首页')")
     assert page.url == site["url"] + "/"
     page.goto("/no-such-page")
