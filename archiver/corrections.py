@@ -110,9 +110,8 @@ def set_document(home: Home, cat: Catalog, doc_id: int, user: str, household_id:
                 if new_path is not None:
                     cat.repoint_file(d["path"], new_path)
             _sync_review_event(cat, doc_id)
-            for what, before, after in changes:
-                hid = household_id if what == "household" else old_hid
-                cat.add_change(user, LABELS[what], before, after, household_id=hid, document_id=doc_id)
+            for what, before, after in changes:  # under the household it was in: both trails show a move
+                cat.add_change(user, LABELS[what], before, after, household_id=old_hid, document_id=doc_id)
             cat.mark_dirty({old_hid, household_id or old_hid})
             cat.audit(user, "document.set", str(doc_id),
                       scrub("; ".join(f"{LABELS[w]}: {b or '空'} → {a or '空'}" for w, b, a in changes)), remote)

@@ -74,6 +74,8 @@ def test_move_retype_redate_trash_restore_with_history(dibao, county) -> None:
     assert any(c["what"] == "档案日期" and c["after"] == "2025-05-06" for c in changes)
     trail_b = dibao.json("history", b)["changes"]
     assert len(trail_b) == len(changes)
+    trail_a = dibao.json("history", a)["changes"]
+    assert [(c["what"], c["after"]) for c in trail_a] == [("所属户", b)]  # the old household sees it leave
     audit = dibao.json("audit")["entries"]
     acts = [e["action"] for e in audit]
     assert acts.count("document.set") == 2 and "document.trash" in acts and "document.restore" in acts
