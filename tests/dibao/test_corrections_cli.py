@@ -217,3 +217,21 @@ def test_argparse_speaks_chinese(dibao) -> None:
     assert r.returncode == 2 and "无法识别的参数：--bogus" in r.stderr
     out = dibao("document", "--help").stdout + dibao("household", "set", "--help").stdout
     assert "显示本帮助并退出" in out and "show this help message" not in out and "选项" in out
+
+
+def test_a_trashed_document_leaves_dossiers_and_review_facts(dibao, county, tmp_path: Path) -> None:
+    import pymupdf
+
+    key = county[3]["no"]
+    doc = docs(dibao, key)[0]["document_id"]
+    dibao("document", "set", doc, "--type", "复核记录", "--date", "2025-09-09")
+    events = dibao.json("household", "show", key)["events"]
+    assert [(e["date"], e["kind"]) for e in events if e["kind"] == "复核"] == [("2025-09-09", "复核")]
+    dibao("dossier", key, "-o", str(tmp_path / "before.pdf"))
+    dibao("document", "trash", doc, "--reason", "错归档")
+    dibao("dossier", key, "-o", str(tmp_path / "after.pdf"))
+    assert pymupdf.open(tmp_path / "after.pdf").page_count < pymupdf.open(tmp_path / "before.pdf").page_count
+    assert not [e for e in dibao.json("household", "show", key)["events"] if e["kind"] == "复核"]
+    dibao("document", "restore", doc)
+    assert [e["kind"] for e in dibao.json("household", "show", key)["events"]].count("复核") == 1
+    check_clean(dibao)
