@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, Runner
+from tests.conftest import Runner
 from tests.corrections_corpus import build
 from tests.dibao.web import server
 
@@ -253,9 +253,7 @@ def test_household_page_on_a_phone(browser, site: dict) -> None:  # type: ignore
         assert "一村3组12号" in facts and "138****1111" in facts and "13800001111" not in phone.content()
         assert "下次复核" in facts and phone.locator("#actions button").count() == 3
         assert phone.evaluate("document.documentElement.scrollWidth") <= 392  # nothing wider than the phone
-        out = ROOT / "docs" / "screens"
-        out.mkdir(parents=True, exist_ok=True)
-        phone.screenshot(path=str(out / "14-household-phone.png"), full_page=True)
+        screens(phone, "14-household-phone")  # DIBAO_SCREENS=docs/screens (make screens) keeps it in the docs
     finally:
         phone.context.close()
 
