@@ -59,11 +59,12 @@ _lock = threading.Lock()
 def _start(v: Viewer, kind: str, village: str) -> Job:
     with _lock:
         for j in _jobs.values():
-            if (j.user, j.kind, j.target) == (v.name, kind, village) and not j.finished:
+            if (j.user, j.kind, j.target) == (v.name, kind, village.rsplit("/", 1)[-1]) and not j.finished:
                 return j  # the second click of a double click
-        job = Job(uuid.uuid4().hex, v.name, kind, village)
+        township, sep, name = village.partition("/")
+        job = Job(uuid.uuid4().hex, v.name, kind, name if sep else village)
         _jobs[job.id] = job
-    scope = Scope(township=v.scope.township, village=village)
+    scope = Scope(township=township, village=name) if sep else Scope(township=v.scope.township, village=village)
     threading.Thread(target=_run, args=(v.home, job, scope), name=f"dibao-job-{kind}", daemon=True).start()
     return job
 
@@ -121,7 +122,7 @@ def start(v: Writer, kind: str = Form(...), village: str = Form(...)) -> Respons
         raise Refused("scope", f"job kind {kind}", v.name)
     if village not in v.villages():
         raise Refused("scope", f"job village {village}", v.name)
-    job = _start(v, kind, village)
+    job = _start(v, kind, village)  # a village as the reports form names it: a name, or a path 乡镇/村
     v.audit("job.start", village, KINDS[kind])
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 

@@ -40,10 +40,17 @@ def client(home: Path, who: tuple[str, str]) -> tuple[TestClient, str]:
     return c, re.search(r'name="csrf" value="([^"]+)"', c.get("/").text).group(1)  # type: ignore[union-attr]
 
 
+def village_value(c: TestClient, name: str) -> str:
+    """The value the reports form posts for a village (its name, or its path 乡镇/村)."""
+    form = c.get("/reports").text.split('id="village-job-form"', 1)[1]
+    return next(v for v in re.findall(r'<option value="([^"]+)"', form) if v.rsplit("/", 1)[-1] == name)
+
+
 def test_village_dossiers_as_a_job_with_progress(home: Path) -> None:
     c, token = client(home, COUNTY)
-    first = c.post("/jobs", data={"csrf": token, "kind": "dossiers", "village": "一村"}, follow_redirects=False)
-    again = c.post("/jobs", data={"csrf": token, "kind": "dossiers", "village": "一村"}, follow_redirects=False)
+    village = village_value(c, "一村")
+    first = c.post("/jobs", data={"csrf": token, "kind": "dossiers", "village": village}, follow_redirects=False)
+    again = c.post("/jobs", data={"csrf": token, "kind": "dossiers", "village": village}, follow_redirects=False)
     assert first.status_code == 303 and first.headers["location"] == again.headers["location"]  # started once
     url = first.headers["location"]
     for _ in range(240):
@@ -64,7 +71,9 @@ def test_village_dossiers_as_a_job_with_progress(home: Path) -> None:
 
 def test_a_job_outside_the_users_area_is_refused(home: Path) -> None:
     c, token = client(home, OTHER)
-    r = c.post("/jobs", data={"csrf": token, "kind": "coversheets", "village": "一村"}, follow_redirects=False)
-    assert r.status_code == 404
-    r = c.post("/jobs", data={"csrf": token, "kind": "coversheets", "village": "二村"}, follow_redirects=False)
+    for foreign in ("一村", "测试镇/一村"):
+        r = c.post("/jobs", data={"csrf": token, "kind": "coversheets", "village": foreign}, follow_redirects=False)
+        assert r.status_code == 404
+    r = c.post("/jobs", data={"csrf": token, "kind": "coversheets", "village": village_value(c, "二村")},
+               follow_redirects=False)
     assert r.status_code == 303
