@@ -7,6 +7,8 @@ outside the user's area is "not found"; the work itself is archiver/corrections.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -53,7 +55,7 @@ def trash(request: Request, v: Writer, doc_id: int, reason: str = Form("")) -> R
         c.trash_document(v.home, v.cat, doc_id, v.name, reason, scope=v.scope, remote=v.remote)
     except c.CorrectionRefused as exc:
         return _document_page(request, v, doc_id, error=_chinese(str(exc)), status_code=400)
-    return RedirectResponse(f"/households/{h.key}?done=trashed", status_code=303)
+    return RedirectResponse(f"/households/{quote(h.key, safe='')}?done=trashed", status_code=303)
 
 
 @router.post("/documents/{doc_id}/restore")
@@ -94,8 +96,8 @@ def edit_household(request: Request, v: Writer, key: str, category: str = Form("
     try:
         c.set_household(v.home, v.cat, h.id, v.name, scope=v.scope, remote=v.remote, **values)
     except c.CorrectionRefused as exc:
-        return RedirectResponse(f"/households/{h.key}?error={_code(str(exc))}", status_code=303)
-    return RedirectResponse(f"/households/{h.key}?done=household", status_code=303)
+        return RedirectResponse(f"/households/{quote(h.key, safe='')}?error={_code(str(exc))}", status_code=303)
+    return RedirectResponse(f"/households/{quote(h.key, safe='')}?done=household", status_code=303)
 
 
 @router.post("/households/{key}/members/{n}/coverage")
@@ -108,11 +110,11 @@ def coverage(v: Writer, key: str, n: int, covered: str = Form(""), reason: str =
     try:
         c.set_member_row(v.cat, rows[n], v.name, covered != "no", reason if reason.strip() else None, v.remote)
     except c.CorrectionRefused:
-        return RedirectResponse(f"/households/{h.key}?error=reason", status_code=303)
+        return RedirectResponse(f"/households/{quote(h.key, safe='')}?error=reason", status_code=303)
     from archiver.index import sync
 
     sync(v.home, v.cat)
-    return RedirectResponse(f"/households/{h.key}?done=household", status_code=303)
+    return RedirectResponse(f"/households/{quote(h.key, safe='')}?done=household", status_code=303)
 
 
 @router.post("/households/{key}/bank/reveal", response_class=HTMLResponse)
