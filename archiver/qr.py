@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 from PIL import Image
 
 PREFIX = "DIBAO-HH:"
 _PAYLOAD = re.compile(re.escape(PREFIX) + r"([0-9A-Za-z\-]{4,32})")
+
+log = logging.getLogger("dibao.qr")
 
 
 def payload(household_key: str) -> str:
@@ -32,7 +35,9 @@ def cover_key(img: Image.Image) -> str | None:
         small.thumbnail((1600, 1600))
     try:
         found = zxingcpp.read_barcodes(small)
-    except Exception:
+    except Exception as exc:  # the page is still read by OCR; say that the QR reader failed, not "no QR"
+        log.warning("QR reader failed on a page (%s: %s); treated as a page without a cover sheet",
+                    type(exc).__name__, exc)
         return None
     for code in found:
         m = _PAYLOAD.search(code.text or "")

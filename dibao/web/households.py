@@ -62,12 +62,12 @@ PAGE = 30
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, v: Reader, q: str = "", offset: int = 0) -> Response:
     """Results a page at a time, with the true number of matching households ("共 40 户")."""
-    from archiver.index import open_index, sync
+    from archiver.index import open_index, sync_if_possible
 
     results, total, offset = [], 0, max(offset, 0)
     if q.strip():
         idx = open_index(v.home)
-        sync(v.home, v.cat)
+        sync_if_possible(v.home, v.cat)
         res = idx.search(v.cat, q, limit=PAGE, scope=v.scope, offset=offset)
         results, total = res.results, res.total
         v.audit("search", q, f"{total} hits")
@@ -75,8 +75,8 @@ def search(request: Request, v: Reader, q: str = "", offset: int = 0) -> Respons
     return page(request, name, v.user, q=q, results=results, total=total, offset=offset, size=PAGE)
 
 
-@router.get("/households/{key}", response_class=HTMLResponse)
-@router.get("/household/{key}", response_class=HTMLResponse)
+@router.get("/households/{key:path}", response_class=HTMLResponse)
+@router.get("/household/{key:path}", response_class=HTMLResponse)
 def household(request: Request, v: Reader, key: str, done: str = "", error: str = "") -> Response:
     from archiver.corrections import history
 
@@ -85,8 +85,7 @@ def household(request: Request, v: Reader, key: str, done: str = "", error: str 
     h = v.household(key)
     v.audit("household.view", h.key)
     policy = load_policy(v.home.root)
-    status = h.status if h.status and policy.required_documents.get(h.status) else "在保"
-    checklist = completeness.checklist(h.documents, policy, status)
+    checklist = completeness.for_household(h, policy)
     account = h.bank_account or next((p.bank_account for p in reversed(h.payments) if p.bank_account), "")
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist,
                 phone=mask_phone(h.phone), account=mask_account(account), next_review=_next_review(h, policy),
@@ -116,7 +115,7 @@ def _by_month(h: Household) -> list[tuple[str, float]]:
     return sorted(out.items(), reverse=True)
 
 
-@router.post("/households/{key}/members/{n}/reveal", response_class=HTMLResponse)
+@router.post("/households/{key:path}/members/{n}/reveal", response_class=HTMLResponse)
 def reveal(v: Writer, key: str, n: int) -> Response:
     """The full ID of one member, on an explicit click; the reveal itself is audited."""
     h = v.household(key)
@@ -147,7 +146,7 @@ def view(request: Request, v: Reader, doc_id: int, done: str = "") -> Response:
     from .corrections import DONE
 
     d, h = _doc(v, doc_id, "document.view")
-    pages = preview.page_count(v.home.root / d["path"])
+    pages, _ = preview.safe_page_count(v.home.root / d["path"])
     texts = v.cat.page_texts(doc_id)
     name = "viewer_panel.html" if is_htmx(request) else "viewer.html"
     return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts, types=ALL_TYPES, error="",
@@ -167,13 +166,12 @@ def thumb(v: Reader, doc_id: int) -> Response:
 
 
 def _jpeg(v: Viewer, rel: str, n: int, side: int) -> Response:
+    """A page image, or a placeholder image that says why the page cannot be drawn (never a 500)."""
     try:
-        data = preview.render(v.home.root / rel, n, side)
+        data, media = preview.safe_render(v.home.root / rel, n, side)
     except IndexError:
         raise Refused("scope", f"page {n} of {rel}", v.name) from None
-    except ValueError:
-        return Response(status_code=204)
-    return Response(data, media_type="image/jpeg")
+    return Response(data, media_type=media)
 
 
 @router.get("/api/households")
