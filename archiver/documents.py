@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from archiver import classify, pages
+from archiver import classify, formfacts, pages
 from archiver.catalog import Catalog
+from archiver.catalog.casefacts import add_document_facts
 from archiver.catalog.models import Event
 from archiver.filing import safe_part, write_atomic
 from archiver.home import Home
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("dibao.documents")
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf", "docx": ".docx"}
+FORM_TYPES = {"复核表": "复核记录"}  # a dibao form kind → the document type it files as (others: the same name)
 
 
 @dataclass
@@ -80,6 +82,7 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
             new_docs += 1
             for p in part.pages:
                 cat.add_page(doc_id, p.number, p.text)
+            add_document_facts(cat, doc_id, _facts(part))
             if doc_type == "复核记录" and date:
                 cat.add_event(part.household_id, Event(date, "复核", reason="复核记录"), file_id, doc_id)
         cat.mark_dirty({part.household_id for part, _ in filed})
@@ -105,6 +108,11 @@ def decide_pages(router: Router, read: list[pages.Page], filename: str) -> list[
         if p.cover_key:
             cover = p.cover_key
             continue
+        if p.form:  # a pre-filled form's own QR code: this page's household, whatever comes before it
+            d = router.decide(p.text, p.form.key, "")
+            decided.append((p, Decision(d.household_id, "表单二维码" if d.method == "封面二维码" else d.method,
+                                        d.candidates, d.reason)))
+            continue
         decided.append((p, router.decide(p.text, cover, filename if use_name else "")))
     return decided
 
@@ -128,7 +136,7 @@ def group(decided: list[tuple[pages.Page, Decision]]) -> tuple[list[Part], list[
         if hid is None:
             unplaced.append((p, d))
             continue
-        if parts and parts[-1].household_id == hid and last == i - 1:
+        if parts and parts[-1].household_id == hid and last == i - 1 and p.form is None:
             parts[-1].pages.append(p)
         else:
             parts.append(Part(hid, [p], d.method or "续页"))
@@ -159,8 +167,12 @@ def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_
 
     sha = hashlib.sha256(data).hexdigest()
     text = "\n".join(p.text for p in part.pages)
-    doc_type = classify.doc_type(text)
+    form = part.pages[0].form
+    doc_type = FORM_TYPES.get(form.form, form.form) if form and form.form else classify.doc_type(text)
     date = classify.doc_date(text, source_name)
+    period = formfacts.notice_period(text) if doc_type == "公示记录" else None
+    if period:  # a 公示's date is the first day it was posted
+        date = period[0]
     h = cat.household_row(part.household_id)
     assert h is not None
     key = h["household_no"] or f"D{part.household_id:07d}"
@@ -170,6 +182,19 @@ def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_
     if not dest.exists():
         write_atomic(dest, data, tmp_dir=home.tmp)
     return home.relative(dest), sha, doc_type, date
+
+
+def _facts(part: Part) -> dict[str, str]:
+    """Facts printed on the document (公示 period, investigators …) and, for a dibao form, its QR's case step."""
+    facts = formfacts.read("\n".join(p.text for p in part.pages))
+    form = part.pages[0].form
+    if form and form.form:
+        facts["form"] = form.form
+        if form.step:
+            facts["step"] = form.step
+        if form.case:
+            facts["case"] = form.case
+    return facts
 
 
 def _quarantine_copy(home: Home, item: _Input) -> str:
@@ -244,6 +269,7 @@ def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, 
                                   page_count=len(part.pages), routed_by=f"{method}:{user}")
         for p in part.pages:
             cat.add_page(doc_id, p.number, p.text.strip())
+        add_document_facts(cat, doc_id, _facts(part))
         if final_type == "复核记录" and date:
             cat.add_event(household_id, Event(date, "复核", reason="复核记录"), q["file_id"], doc_id)
         cat.resolve_quarantine(item_id, doc_id)

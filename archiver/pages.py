@@ -27,6 +27,7 @@ class Page:
     text: str
     cover_key: str | None = None  # household key from a dibao cover-sheet QR code
     source: str = "ocr"  # ocr | text-layer | docx
+    form: qr.Code | None = None  # a dibao pre-filled form's QR code: household, form kind, case step
 
 
 def read(path: Path, kind: str) -> list[Page]:
@@ -52,10 +53,10 @@ def _images(path: Path) -> list[Image.Image]:
 
 
 def _image_page(number: int, img: Image.Image) -> Page:
-    cover = qr.cover_key(img)
-    if cover:
-        return Page(number, "", cover, "qr")
-    return Page(number, ocr.read_image(img).text)
+    code = qr.read(img)
+    if code and code.is_cover:
+        return Page(number, "", code.key, "qr")
+    return Page(number, ocr.read_image(img).text, form=code)
 
 
 def _pdf_pages(path: Path) -> Iterator[Page]:
@@ -74,7 +75,9 @@ def _pdf_pages(path: Path) -> Iterator[Page]:
             page = doc[i]
             text = page.get_text().strip()
             if len(text) >= MIN_TEXT_LAYER:
-                yield Page(i + 1, text, qr.cover_key_from_text(text), "text-layer")
+                code = qr.parse(text)
+                yield Page(i + 1, text, code.key if code and code.is_cover else None, "text-layer",
+                           code if code and not code.is_cover else None)
                 continue
             pix = page.get_pixmap(dpi=PDF_DPI, colorspace=pymupdf.csGRAY)
             img = Image.frombytes("L", (pix.width, pix.height), pix.samples)

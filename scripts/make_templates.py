@@ -121,10 +121,110 @@ def inspection(out: Path) -> None:
     doc.save(out)
 
 
+# ---- pre-filled forms (dibao form): one template per kind; `forms` holds one entry per household, so a
+# whole village prints into one file, a page break between households. Each form's QR code (f.qr) files
+# the signed scan back to the household and case step.
+FORMS = {
+    "form_application.docx": ("最低生活保障申请书", [
+        "本人家庭因生活困难，现申请最低生活保障。家庭成员及收入、财产情况如实填报，如有隐瞒、虚报，愿承担相应责任；"
+        "同意并授权民政部门核对家庭经济状况。",
+        "家庭收入情况：________________________________________________",
+        "家庭财产情况：________________________________________________",
+        "申请理由：____________________________________________________",
+        "申请人（签字/手印）：______________　　申请日期：______年____月____日",
+        "受理人（签字）：______________　　受理日期：______年____月____日",
+    ]),
+    "form_investigation.docx": ("最低生活保障家庭经济状况入户调查表", [
+        "家庭收入（元/年）：工资性______ 经营性______ 财产性______ 转移性______",
+        "家庭财产：住房______ 车辆______ 存款______ 其他______",
+        "生活状况及调查意见：________________________________________",
+        "调查人：______________、______________（不少于2人，均须签字）",
+        "调查日期：______年____月____日",
+        "被调查人（签字）：______________",
+    ]),
+    "form_approval.docx": ("最低生活保障审核确认表", [
+        "当地低保标准：{{ f.standard }} 元/人/月　　拟保障人数：{{ f.persons }} 人　　拟月保障金额：{{ f.amount }} 元",
+        "公示情况：公示期______年____月____日至______年____月____日，公示期间有无异议：______",
+        "乡镇（街道）审核意见：______________________________（盖章）",
+        "县级民政部门审批意见：□ 批准　□ 不予批准　理由：______________________",
+        "审批人（签字）：______________　　审批日期：______年____月____日",
+    ]),
+    "form_refusal.docx": ("最低生活保障不予批准告知书", [
+        "{{ f.head_name }}：",
+        "你（户）于{{ f.case_date_cn }}提出的最低生活保障申请，经入户调查、审核，决定不予批准。",
+        "不予批准的理由：{{ f.reason }}",
+        "如对本决定有异议，可自收到本告知书之日起60日内向上一级民政部门申请行政复议，或6个月内向人民法院提起行政诉讼。"
+        "监督电话：{{ f.phone }}。",
+        "{{ f.office }}（盖章）",
+        "告知日期：{{ f.notice_date_cn }}",
+        "申请人签收：______________　　签收日期：______年____月____日",
+    ]),
+    "form_review.docx": ("最低生活保障对象定期复核表", [
+        "分类：{{ f.category }}类　　现保障人数：{{ f.persons }} 人　　现月保障金额：{{ f.amount }} 元",
+        "家庭收入、财产及人口变化情况：________________________________",
+        "复核结论：□ 继续保障　□ 调整保障金额　□ 停止保障",
+        "复核人（签字）：______________、______________",
+        "复核日期：______年____月____日",
+    ]),
+}
+
+
+def form(out: Path, title_text: str, lines: list[str]) -> None:
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Mm
+
+    doc = Document()
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin = section.bottom_margin = Mm(15)
+        section.left_margin = section.right_margin = Mm(20)
+    set_font(doc.styles["Normal"], BODY_FONT, 11)
+
+    def para(text: str, size: float = 11, align=None, bold: bool = False):  # type: ignore[no-untyped-def]
+        p = doc.add_paragraph()
+        if align is not None:
+            p.alignment = align
+        p.paragraph_format.space_after = Pt(3)
+        set_font(p.add_run(text), BODY_FONT, size, bold)
+        return p
+
+    para("{%p for f in forms %}")
+    para("{{ f.qr }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(title_text, 18, WD_ALIGN_PARAGRAPH.CENTER, True)
+    para("户编号：{{ f.key }}　　{{ f.township }}{{ f.village }}　　打印日期：{{ f.printed }}", 10)
+    t = doc.add_table(rows=4, cols=4)
+    t.style = "Table Grid"
+    cells = [["户主姓名", "{{ f.head_name }}", "身份证号", "{{ f.head_id }}"],
+             ["家庭住址", "{{ f.address }}", "联系电话", "{{ f.phone_household }}"],
+             ["城乡类别", "{{ f.area_type }}", "分类", "{{ f.category }}"],
+             ["保障人数", "{{ f.persons }}", "月保障金额(元)", "{{ f.amount }}"]]
+    for i, row in enumerate(cells):
+        for j, v in enumerate(row):
+            set_font(t.cell(i, j).paragraphs[0].add_run(v), BODY_FONT, 10)
+    para("家庭成员：", 10)
+    m = doc.add_table(rows=4, cols=4)
+    m.style = "Table Grid"
+    rows = [["姓名", "与户主关系", "性别", "身份证号"], ["{%tr for m in f.members %}", "", "", ""],
+            ["{{ m.name }}", "{{ m.relation }}", "{{ m.sex }}", "{{ m.id }}"], ["{%tr endfor %}", "", "", ""]]
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            set_font(m.cell(i, j).paragraphs[0].add_run(v), BODY_FONT, 10)
+    for line in lines:
+        para(line)
+    para("{{ f.payload }}", 6)
+    para("{%p if not loop.last %}")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    para("{%p endif %}")
+    para("{%p endfor %}")
+    doc.save(out)
+
+
 if __name__ == "__main__":
     target = ROOT / "templates"
     target.mkdir(exist_ok=True)
     summary(target / "summary.docx")
     notice(target / "notice.docx")
     inspection(target / "inspection.docx")
+    for name, (title_text, lines) in FORMS.items():
+        form(target / name, title_text, lines)
     print("templates written:", sorted(p.name for p in target.glob("*.docx")))
