@@ -241,7 +241,7 @@ def _notice_start(d: Document, facts: dict[int, dict[str, str]]) -> str | None:
 def _first_payment(h: Household, approved: str, r: CaseRules) -> Step:
     payable = first_payable_month(approved, r)
     months = sorted({m for p in h.payments for m in p.months() if m >= approved[:7]})
-    paid = next((m for m in months if m >= payable), None) or (months[0] if months else None)
+    paid = months[0] if months else None  # before `payable` is paid_before_start; after it, a late start
     return Step("首次发放", f"{paid}-01" if paid else None, due=f"{payable}-01",
                 late=bool(paid and paid > payable), source="发放表" if paid else "")
 

@@ -1,0 +1,208 @@
+"""The case timeline through the CLI: steps read from filed application packs, the procedure checks on
+planted faults (and silence on clean packs), the month-after-approval rule, working days on the
+official calendar, the due list, refusals recorded by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from archiver.policy import parse
+from generators.caserules import first_payable_month
+from generators.workdays import Calendar
+from tests.builders import person_id, write_xlsx
+from tests.casepacks import CHANGE_HEADER, PAY_HEADER, build
+
+PROCEDURE = {"notice_period_short", "approved_before_notice_end", "case_overdue", "refusal_notice_late",
+             "paid_before_start", "missing_step", "too_few_investigators"}
+
+
+@pytest.fixture
+def corpus(dibao, tmp_path: Path):
+    packs = build(tmp_path / "in")
+    dibao("ingest", str(tmp_path / "in"), "--quiet")
+    keys = {p.name: dibao.json("household", "show", p.head[1])["household_id"] for p in packs}
+    return packs, keys
+
+
+def test_planted_procedure_faults_are_found_and_clean_packs_are_not_accused(dibao, corpus) -> None:
+    packs, keys = corpus
+    findings = dibao.json("inspect", "--year", "2025")["findings"]
+    by_household: dict[str, set[str]] = {}
+    for f in findings:
+        for k in f["households"]:
+            by_household.setdefault(k, set()).add(f["code"])
+    for p in packs:
+        got = by_household.get(keys[p.name], set())
+        if p.fault:
+            assert p.fault in got, (p.name, got)
+            assert got & PROCEDURE <= {p.fault}, (p.name, got)  # one planted fault, one procedure finding
+        else:
+            assert not got, (p.name, got)  # a clean pack has no finding of any kind
+    messages = " ".join(f["message"] for f in findings)
+    assert all(p.head[1] not in messages for p in packs)  # never a full ID number in a finding
+
+
+def test_case_steps_carry_the_printed_dates(dibao, corpus) -> None:
+    packs, keys = corpus
+    for p in packs:
+        shown = dibao.json("household", "show", keys[p.name])
+        new = [c for c in shown["cases"] if c["kind"] == "新增"]
+        assert len(new) == 1, (p.name, shown["cases"])
+        case = new[0]
+        steps: dict[str, list[dict]] = {}
+        for s in case["steps"]:
+            steps.setdefault(s["step"], []).append(s)
+        assert steps["申请"][0]["date"] == p.applied and steps["申请"][0]["document_id"]
+        survey = steps["入户调查"][0]
+        if "入户调查表" in p.skip:
+            assert survey["document_id"] is None and survey["date"] is None
+        else:
+            assert survey["date"] == p.surveyed and survey["document_id"]
+            assert survey["detail"]["investigators"] == list(p.investigators)
+        if p.refused:
+            assert case["outcome"] == "不予批准"
+            assert steps["审批"][0]["date"] == p.decided
+            assert steps["告知"][0]["date"] == p.refusal_notified and steps["告知"][0]["document_id"]
+            assert case["reason"] == "家庭人均收入高于当地低保标准"
+            continue
+        assert case["outcome"] == "批准"
+        # every 公示 with its printed start and end, whatever the local wording, in order
+        assert [(s["date"], s["end"]) for s in steps["公示"]] == [(a, b) for a, b, _ in p.notices], p.name
+        assert all(s["document_id"] for s in steps["公示"])
+        decision = steps["审批"][0]
+        assert decision["date"] == p.decided and decision["document_id"]
+        assert decision["due"] and decision["late"] == (p.fault == "case_overdue")
+        first = steps["首次发放"][0]
+        assert first["due"] == first_payable_month(p.decided or "", parse("")) + "-01"
+        assert first["date"] == ("2025-03-01" if p.fault == "paid_before_start" else "2025-04-01")
+
+
+def _sheets(folder: Path, payments: list[tuple[str, float]], approved: str = "2025-02-19") -> str:
+    head = ("钱新增", person_id("19700101", seq=31))
+    folder.mkdir(parents=True, exist_ok=True)
+    write_xlsx(folder / "变动.xlsx", [["某镇2025年2月城乡低保对象变动情况表"], CHANGE_HEADER,
+                                     [1, "某镇", "东村", head[0], head[1], "新增", approved, 0, 1, 0, 600, "新申请"]])
+    rows: list[list[object]] = [["某镇2025年第一季度低保金发放花名册"], PAY_HEADER]
+    for i, (period, amount) in enumerate(payments):
+        rows.append([i + 1, "某镇", "东村", head[0], head[1], 1, period, amount, "6228000000000000777"])
+    write_xlsx(folder / "发放.xlsx", rows)
+    return head[1]
+
+
+PAYMENT_CODES = {"amount_mismatch", "paid_before_start", "paid_after_stop"}
+
+
+def _codes(dibao, idn: str) -> set[str]:
+    """The payment findings on one household (its file holds no papers, so incomplete_file and
+    missing_step are expected and not what these tests are about)."""
+    key = dibao.json("household", "show", idn)["household_id"]
+    return {f["code"] for f in dibao.json("inspect", "--year", "2025")["findings"] if key in f["households"]} & PAYMENT_CODES
+
+
+def test_payment_from_the_month_after_approval_is_not_a_shortfall(dibao, tmp_path: Path) -> None:
+    """The false alarm this fixes: 新增 on 19 Feb at 600/month, Q1 paid 600 (March only) was reported as
+    amount_mismatch because February was counted as payable."""
+    idn = _sheets(tmp_path / "a", [("2025年1-3月", 600)])
+    dibao("ingest", str(tmp_path / "a"), "--quiet")
+    assert _codes(dibao, idn) == set()
+
+
+def test_payment_for_the_approval_month_is_paid_before_start(dibao, tmp_path: Path) -> None:
+    idn = _sheets(tmp_path / "b", [("2025年1-3月", 1200)])
+    dibao("ingest", str(tmp_path / "b"), "--quiet")
+    found = [f for f in dibao.json("inspect", "--year", "2025")["findings"] if f["code"] == "paid_before_start"]
+    assert len(found) == 1 and found[0]["detail"]["months"] == ["2025-01", "2025-02"]
+    assert "paid_before_start" in _codes(dibao, idn)
+
+
+def test_policy_may_start_payment_in_the_approval_month(dibao, tmp_path: Path) -> None:
+    policy = dibao.home / "policy.toml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace('payment_start = "next_month"',
+                                                                 'payment_start = "same_month"'), encoding="utf-8")
+    idn = _sheets(tmp_path / "c", [("2025年1-3月", 1200)])
+    dibao("ingest", str(tmp_path / "c"), "--quiet")
+    assert _codes(dibao, idn) == set()
+    assert first_payable_month("2025-12-05", parse('[cases]\npayment_start = "same_month"')) == "2025-12"
+    assert first_payable_month("2025-12-05", parse("")) == "2026-01"
+
+
+def test_working_days_across_the_spring_festival_and_a_working_saturday() -> None:
+    cal = Calendar.from_policy(parse(""))
+    d = dt.date
+    # 2025: 28 Jan – 4 Feb off; Sunday 26 Jan and Saturday 8 Feb are 调休 working days
+    assert cal.add_working_days(d(2025, 1, 24), 1) == d(2025, 1, 26)
+    assert cal.add_working_days(d(2025, 1, 27), 1) == d(2025, 2, 5)
+    assert cal.add_working_days(d(2025, 2, 7), 1) == d(2025, 2, 8)
+    assert cal.working_days_between(d(2025, 1, 24), d(2025, 2, 10)) == 7  # 26, 27 Jan; 5, 6, 7, 8, 10 Feb
+    assert cal.add_working_days(d(2025, 1, 6), 30) == d(2025, 2, 21)  # 30 working days of 受理 on 6 Jan
+    assert not cal.unknown_years
+
+
+def test_a_year_the_calendar_does_not_know_is_reported_or_read_from_policy() -> None:
+    d = dt.date
+    cal = Calendar.from_policy(parse(""))
+    cal.add_working_days(d(2031, 1, 30), 3)
+    assert 2031 in cal.unknown_years  # counted by weekends alone, but said so
+    configured = Calendar.from_policy(parse('[calendar]\nyears = [2031]\nholidays = ["2031-02-03"]\n'
+                                            'workdays = ["2031-02-08"]\n'))
+    assert configured.add_working_days(d(2031, 1, 31), 1) == d(2031, 2, 4)  # Mon 3 Feb is a holiday
+    assert configured.add_working_days(d(2031, 2, 7), 1) == d(2031, 2, 8)  # Sat 8 Feb is a working day
+    assert not configured.unknown_years
+
+
+def test_cases_due_lists_pending_decisions_soonest_first(dibao, tmp_path: Path) -> None:
+    from tests.casepacks import _pdf
+
+    folder = tmp_path / "due"
+    folder.mkdir()
+    people = [("孙待批", person_id("19800101", seq=41), "2025-03-03"), ("周待批", person_id("19810101", seq=42), "2025-03-10")]
+    write_xlsx(folder / "花名册.xlsx", [["某镇2024年6月城乡低保花名册"], ["序号", "乡镇", "村(社区)", "户主姓名", "户主身份证号",
+                                                                  "成员姓名", "与户主关系", "成员身份证号", "月保障金额"]]
+               + [[i + 1, "某镇", "西村", n, idn, n, "户主", idn, 0] for i, (n, idn, _) in enumerate(people)])
+    for n, idn, day in people:
+        y, m, dd = day.split("-")
+        (folder / f"{n}申请书.pdf").write_bytes(_pdf(["最低生活保障申请书", f"申请人：{n}  身份证号：{idn}",
+                                                      f"申请日期：{int(y)}年{int(m)}月{int(dd)}日"]))
+    dibao("ingest", str(folder), "--quiet")
+    out = dibao.json("cases", "due", "--scope", "西村", "--on", "2025-04-20")
+    steps = out["steps"]
+    assert [(s["step"], s["due"], s["late"]) for s in steps] == [("审批", "2025-04-15", True), ("审批", "2025-04-22", False)]
+    assert steps[0]["household_id"] == dibao.json("household", "show", people[0][1])["household_id"]
+    assert dibao("cases", "due", "--scope", "无此村", "--json", check=False).returncode == 2
+    findings = dibao.json("inspect", "--year", "2025")["findings"]  # still undecided on 31 Dec: both overdue
+    overdue = [f for f in findings if f["code"] == "case_overdue"]
+    assert sorted(k for f in overdue for k in f["households"]) == sorted(s["household_id"] for s in steps)
+    assert "仍未作出决定" in overdue[0]["message"]
+
+
+def test_refusal_recorded_by_hand_and_its_notice_from_the_template(dibao, tmp_path: Path) -> None:
+    from docx import Document
+
+    from tests.casepacks import _pdf
+
+    idn = person_id("19750505", seq=51)
+    folder = tmp_path / "r"
+    folder.mkdir()
+    write_xlsx(folder / "花名册.xlsx", [["某镇2024年6月城乡低保花名册"], ["序号", "乡镇", "村(社区)", "户主姓名", "户主身份证号",
+                                                                  "成员姓名", "与户主关系", "成员身份证号", "月保障金额"],
+                                       [1, "某镇", "南村", "吴拒绝", idn, "吴拒绝", "户主", idn, 0]])
+    (folder / "申请书.pdf").write_bytes(_pdf(["最低生活保障申请书", f"申请人：吴拒绝  身份证号：{idn}", "申请日期：2025年5月6日"]))
+    dibao("ingest", str(folder), "--quiet")
+    dibao("cases", "refuse", idn, "--date", "2025-05-20", "--reason", "家庭财产超过规定")
+    case = dibao.json("household", "show", idn)["cases"][0]
+    assert case["outcome"] == "不予批准" and case["reason"] == "家庭财产超过规定"
+    tell = [s for s in case["steps"] if s["step"] == "告知"][0]
+    assert tell["due"] == "2025-05-23" and tell["late"] and tell["date"] is None
+    codes = {f["code"] for f in dibao.json("inspect", "--year", "2025")["findings"]}
+    assert "refusal_notice_late" in codes and "missing_step" not in codes
+    out = tmp_path / "告知书.docx"
+    dibao("form", "不予批准告知书", idn, "-o", str(out))
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "不予批准的理由：家庭财产超过规定" in text and "吴拒绝" in text and "2025年5月6日" in text
+    assert idn not in text
+    dibao("cases", "notify", idn, "--date", "2025-05-22")
+    codes = {f["code"] for f in dibao.json("inspect", "--year", "2025")["findings"]}
+    assert "refusal_notice_late" not in codes
