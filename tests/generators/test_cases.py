@@ -206,3 +206,79 @@ def test_refusal_recorded_by_hand_and_its_notice_from_the_template(dibao, tmp_pa
     dibao("cases", "notify", idn, "--date", "2025-05-22")
     codes = {f["code"] for f in dibao.json("inspect", "--year", "2025")["findings"]}
     assert "refusal_notice_late" not in codes
+
+
+def _fill_and_scan(pdf: Path, fills: dict[str, str], seed: int = 3) -> bytes:
+    """The printed form, filled in by hand next to its labels, scanned: 150 dpi, skewed, speckled, JPEG."""
+    import random
+
+    import pymupdf
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    from generators.fonts import cjk_font_path
+    from dibao.samplescans import to_jpeg
+
+    page = pymupdf.open(pdf)[0]
+    scale = 150 / 72
+    pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(cjk_font_path(), 24)
+    for label, value in fills.items():
+        rect = page.search_for(label)[0]
+        draw.rectangle([rect.x1 * scale, rect.y0 * scale - 2, rect.x1 * scale + 420, rect.y1 * scale + 2], fill=255)
+        draw.text((rect.x1 * scale + 4, rect.y0 * scale - 2), value, font=font, fill=30)
+    rng = random.Random(seed)
+    px = img.load()
+    assert px is not None
+    for _ in range(int(img.width * img.height * 0.002)):
+        px[rng.randrange(img.width), rng.randrange(img.height)] = rng.randrange(0, 200)
+    img = img.filter(ImageFilter.GaussianBlur(0.4)).rotate(0.8, fillcolor=255, resample=Image.Resampling.BICUBIC)
+    return to_jpeg(img, 75)
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice not installed (scripts/install-debian.sh)")
+def test_a_scanned_prefilled_form_files_itself_to_the_household_and_case_step(dibao, tmp_path: Path) -> None:
+    import pymupdf
+    from docx import Document
+
+    from tests.casepacks import _pdf
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    # two heads of the same name in the same village: only the QR code can tell whose form it is
+    people = [("郑表单", person_id("19660606", seq=61)), ("郑表单", person_id("19670707", seq=62))]
+    write_xlsx(folder / "花名册.xlsx", [["某镇2024年6月城乡低保花名册"], ["序号", "乡镇", "村(社区)", "户编号", "户主姓名", "户主身份证号",
+                                                                  "成员姓名", "与户主关系", "成员身份证号", "月保障金额"]]
+               + [[i + 1, "某镇", "北村", f"52019900{i + 1:05d}", n, idn, n, "户主", idn, 0]
+                  for i, (n, idn) in enumerate(people)])
+    (folder / "申请书.pdf").write_bytes(_pdf(["最低生活保障申请书", f"申请人：郑表单  身份证号：{people[0][1]}",
+                                            "申请日期：2025年6月3日"]))
+    dibao("ingest", str(folder), "--quiet")
+    key = "5201990000001"
+    printed = tmp_path / "调查表.pdf"
+    dibao("form", "入户调查表", key, "-o", str(printed))
+    text = pymupdf.open(printed)[0].get_text()
+    assert "郑表单" in text and people[0][1] not in text and people[0][1][:6] + "********" in text
+    assert "DIBAO-HH:5201990000001;F=DC;S=DC;C=20250603" in text
+    # signed and scanned: the scan names no full ID number, only the QR code says whose it is
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "SCAN_0001.jpg").write_bytes(_fill_and_scan(printed, {"调查人：": "王建国、李秀英",
+                                                                   "调查日期：": "2025年6月10日"}))
+    dibao("ingest", str(scans), "--quiet")
+    assert dibao.json("quarantine", "list")["items"] == []
+    shown = dibao.json("household", "show", key)
+    survey_docs = [d for d in shown["documents"] if d["type"] == "入户调查表"]
+    assert len(survey_docs) == 1 and survey_docs[0]["source_name"] == "SCAN_0001.jpg"
+    case = shown["cases"][0]
+    step = [s for s in case["steps"] if s["step"] == "入户调查"][0]
+    assert step["document_id"] == survey_docs[0]["document_id"] and step["date"] == "2025-06-10"
+    assert step["detail"]["investigators"] == ["王建国", "李秀英"]
+    assert all(d["type"] != "入户调查表" for d in dibao.json("household", "show", "5201990000002")["documents"])
+    # a whole village in one file, one form per household, Word as well as PDF
+    village = tmp_path / "北村审批表.docx"
+    dibao("form", "审批表", "--village", "北村", "-o", str(village))
+    body = "\n".join(p.text for p in Document(str(village)).paragraphs)
+    cells = "\n".join(c.text for t in Document(str(village)).tables for r in t.rows for c in r.cells)
+    assert body.count("DIBAO-HH:") == 2 and people[1][1][-4:] in cells and people[1][1] not in cells
