@@ -49,3 +49,8 @@ def case_entries(cat: Catalog, household_ids: Iterable[int]) -> dict[int, list[d
         for r in cat.db.execute(f"SELECT * FROM case_entries WHERE household_id IN ({marks}) ORDER BY date, id", part):
             out.setdefault(int(r["household_id"]), []).append(dict(r))
     return out
+
+
+def entries_mark(cat: Catalog) -> str:
+    """Changes whenever a step is recorded by hand (part of a cache key, with Catalog.change_mark)."""
+    return str(cat.db.execute("SELECT max(id) FROM case_entries").fetchone()[0])

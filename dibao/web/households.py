@@ -17,7 +17,7 @@ from archiver.policy import load as load_policy
 from archiver.privacy import mask_id
 from generators import completeness, reviews, stats
 
-from . import preview
+from . import casesdue, preview
 from .quarantine import visible_items
 from .session import Reader, Refused, Viewer, Writer
 from .templating import is_htmx, page
@@ -53,7 +53,7 @@ def dashboard(request: Request, v: Reader) -> Response:
                 changes=v.cat.event_counts(month_start, today.isoformat(), v.scope),
                 recent=v.cat.events_between(month_start, today.isoformat(), v.scope, limit=15),
                 overdue=[r for r in due if r["overdue"]], due=len(due), quarantine=len(visible_items(v)),
-                month=today.strftime("%Y年%-m月"))
+                month=today.strftime("%Y年%-m月"), todo=casesdue.steps_due(v))
 
 
 @router.get("/search", response_class=HTMLResponse)

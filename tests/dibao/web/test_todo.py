@@ -1,0 +1,48 @@
+"""The dashboard's 待办 panel over real HTTP: steps coming due in the user's own area only, soonest first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from archiver.home import Home
+from dibao.web.app import create_app
+from tests.builders import person_id, write_xlsx
+from tests.casepacks import _pdf
+from tests.conftest import Runner
+
+
+def _login(home: Path, name: str, password: str) -> TestClient:
+    c = TestClient(create_app(Home(home)), base_url="https://testserver")
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
+    assert token
+    r = c.post("/login", data={"name": name, "password": password, "csrf": token.group(1)}, follow_redirects=False)
+    assert r.status_code == 303
+    return c
+
+
+def test_todo_panel_shows_the_areas_pending_decisions(dibao: Runner, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    today = dt.date.today()
+    people = [("东待办", person_id("19700303", seq=71), "东村", today - dt.timedelta(days=70)),
+              ("西待办", person_id("19710303", seq=72), "西村", today - dt.timedelta(days=3))]
+    write_xlsx(folder / "花名册.xlsx", [["某镇2024年6月城乡低保花名册"], ["序号", "乡镇", "村(社区)", "户主姓名", "户主身份证号",
+                                                                  "成员姓名", "与户主关系", "成员身份证号", "月保障金额"]]
+               + [[i + 1, "某镇", v, n, idn, n, "户主", idn, 0] for i, (n, idn, v, _) in enumerate(people)])
+    for n, idn, _, day in people:
+        (folder / f"{n}.pdf").write_bytes(_pdf(["最低生活保障申请书", f"申请人：{n}  身份证号：{idn}",
+                                                f"申请日期：{day.year}年{day.month}月{day.day}日"]))
+    dibao("ingest", str(folder), "--quiet")
+    dibao("user", "add", "县", "--role", "county", "--password", "county-pass-9")
+    dibao("user", "add", "西", "--role", "village", "--area", "西村", "--password", "village-pass-9")
+    county = _login(dibao.home, "县", "county-pass-9").get("/").text
+    panel = county[county.index('id="todo"'):]
+    assert panel.index("东待办") < panel.index("西待办")  # the older application is due first
+    assert "已逾期" in panel.split("西待办")[0] and "作出决定" in panel
+    village = _login(dibao.home, "西", "village-pass-9").get("/").text
+    assert 'id="todo"' in village and "西待办" in village and "东待办" not in village
+    assert people[1][1] not in village
