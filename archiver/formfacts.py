@@ -24,6 +24,7 @@ _INVESTIGATORS = re.compile(r"(?:入户)?调查(?:人员|人)(?:（签字）|\(�
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _REASON = re.compile(r"(?:不予批准的?(?:理由|原因)|不符合条件的?(?:理由|原因)|理由|原因)\s*[:：]\s*([^\n]{2,120})")
 _EXTENSION = re.compile(r"延长(?:审核|审批|审核确认)?(?:期限|时限)|延期(?:审核|审批|说明|办理)")
+_REFUSED = re.compile(r"不予批准|不同意纳入|不符合(?:低保|最低生活保障)?条件")
 _NOT_NAMES = ("签字", "日期", "时间", "年", "月", "日", "调查", "盖章")
 
 
@@ -101,11 +102,14 @@ def read(text: str) -> dict[str, str]:
     people = investigators(simple)
     if people:
         facts["investigators"] = "、".join(people)
-    reason = _REASON.search(simple)
-    if reason and ("不予" in simple or "不符合" in simple):
-        facts["refusal_reason"] = reason.group(1).strip()
-    if re.search(r"不予批准|不同意纳入|不符合(?:低保|最低生活保障)?条件", simple):
-        facts["refused"] = "1"
+    if "不予" in simple or "不符合" in simple:
+        for m in _REASON.finditer(simple):
+            value = m.group(1).strip(" _＿")
+            if len(re.findall(r"[\u4e00-\u9fff]", value)) >= 2:  # a blank line on a printed form is no reason
+                facts["refusal_reason"] = value
+                break
+    if any(_REFUSED.search(line) and "□" not in line for line in simple.splitlines()):
+        facts["refused"] = "1"  # a printed choice (□ 批准 □ 不予批准) is no decision: only a written one counts
     if _EXTENSION.search(simple):
         facts["extension"] = "1"
     return facts

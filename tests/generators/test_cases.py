@@ -43,6 +43,14 @@ def test_planted_procedure_faults_are_found_and_clean_packs_are_not_accused(diba
             assert not got, (p.name, got)  # a clean pack has no finding of any kind
     messages = " ".join(f["message"] for f in findings)
     assert all(p.head[1] not in messages for p in packs)  # never a full ID number in a finding
+    # where local rules require 民主评议, the one pack without its record now lacks a step
+    policy = dibao.home / "policy.toml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("democratic_review_required = false",
+                                                                 "democratic_review_required = true"), encoding="utf-8")
+    missing = [f for f in dibao.json("inspect", "--year", "2025")["findings"] if f["code"] == "missing_step"]
+    no_review = next(p for p in packs if p.reviewed is None)
+    assert {(f["households"][0], tuple(f["detail"]["steps"])) for f in missing} == {
+        (keys[no_review.name], ("民主评议",)), (keys["程缺调"], ("入户调查",))}
 
 
 def test_case_steps_carry_the_printed_dates(dibao, corpus) -> None:
@@ -282,3 +290,51 @@ def test_a_scanned_prefilled_form_files_itself_to_the_household_and_case_step(di
     body = "\n".join(p.text for p in Document(str(village)).paragraphs)
     cells = "\n".join(c.text for t in Document(str(village)).tables for r in t.rows for c in r.cells)
     assert body.count("DIBAO-HH:") == 2 and people[1][1][-4:] in cells and people[1][1] not in cells
+
+
+def test_notice_periods_in_local_wordings_and_printed_form_blanks() -> None:
+    from archiver import formfacts
+
+    cases = {
+        "公示期：2025年3月1日至2025年3月7日": ("2025-03-01", "2025-03-07"),
+        "公示时间：自2025年3月1日起至2025年3月7日止": ("2025-03-01", "2025-03-07"),
+        "公示期限：二〇二五年三月一日至三月七日": ("2025-03-01", "2025-03-07"),
+        "公示期 2025.3.1-2025.3.7": ("2025-03-01", "2025-03-07"),
+        "公示期限：自二〇二五年十二月二十八日起至二〇二六年一月三日止": ("2025-12-28", "2026-01-03"),
+        "公示时间：2025年12月29日至1月4日": ("2025-12-29", "2026-01-04"),
+    }
+    for text, period in cases.items():
+        assert formfacts.notice_period(text) == period, text
+    assert formfacts.notice_period("张贴日期：2025年3月1日") is None
+    # a blank printed form says nothing: no investigators, no decision, no reason
+    blank = "调查人：______、______（不少于2人，均须签字）\n审批意见：□ 批准　□ 不予批准　理由：______"
+    assert formfacts.read(blank) == {}
+    filled = formfacts.read("入户调查人（签字）：王建国、李秀英　调查日期：2025年3月2日\n审批意见：不予批准\n不予批准的理由：有机动车辆")
+    assert filled == {"investigators": "王建国、李秀英", "refused": "1", "refusal_reason": "有机动车辆"}
+
+
+def test_form_templates_are_exported_and_an_edited_one_is_used(dibao, tmp_path: Path) -> None:
+    from docx import Document
+
+    out = tmp_path / "tpl"
+    dibao("templates", "export", str(out))
+    names = {p.name for p in out.glob("form_*.docx")}
+    assert names == {"form_application.docx", "form_investigation.docx", "form_approval.docx", "form_refusal.docx",
+                     "form_review.docx"}
+    idn = person_id("19720202", seq=81)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_xlsx(folder / "花名册.xlsx", [["某镇2024年6月城乡低保花名册"], ["序号", "乡镇", "村(社区)", "户主姓名", "户主身份证号",
+                                                                  "成员姓名", "与户主关系", "成员身份证号", "月保障金额"],
+                                       [1, "某镇", "中村", "冯模板", idn, "冯模板", "户主", idn, 450]])
+    dibao("ingest", str(folder), "--quiet")
+    edited = Document(str(out / "form_review.docx"))
+    edited.paragraphs[2].runs[0].text = "某某县低保对象复核表（本县格式）"
+    (dibao.home / "templates").mkdir(exist_ok=True)
+    edited.save(str(dibao.home / "templates" / "form_review.docx"))
+    made = tmp_path / "复核表.docx"
+    dibao("form", "复核表", idn, "-o", str(made))
+    text = "\n".join(p.text for p in Document(str(made)).paragraphs)
+    assert "某某县低保对象复核表（本县格式）" in text and "DIBAO-HH:" in text and ";F=FH" in text
+    bad = dibao("form", "复核表", idn, "-o", str(tmp_path / "x.txt"), check=False)
+    assert bad.returncode == 2 and ".docx" in bad.stderr
