@@ -223,8 +223,8 @@ def _fill_and_scan(pdf: Path, fills: dict[str, str], seed: int = 3) -> bytes:
     import pymupdf
     from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-    from generators.fonts import cjk_font_path
     from dibao.samplescans import to_jpeg
+    from generators.fonts import cjk_font_path
 
     page = pymupdf.open(pdf)[0]
     scale = 150 / 72
