@@ -80,7 +80,10 @@ def household(request: Request, v: Reader, key: str) -> Response:
     policy = load_policy(v.home.root)
     status = h.status if h.status and policy.required_documents.get(h.status) else "在保"
     checklist = completeness.checklist(h.documents, policy, status)
-    return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist)
+    from generators.cases import household_cases
+
+    return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist,
+                cases=household_cases(v.cat, h, policy))
 
 
 @router.post("/households/{key}/members/{n}/reveal", response_class=HTMLResponse)

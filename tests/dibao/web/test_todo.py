@@ -46,3 +46,23 @@ def test_todo_panel_shows_the_areas_pending_decisions(dibao: Runner, tmp_path: P
     village = _login(dibao.home, "西", "village-pass-9").get("/").text
     assert 'id="todo"' in village and "西待办" in village and "东待办" not in village
     assert people[1][1] not in village
+
+
+def test_household_page_shows_the_case_steps(dibao: Runner, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    idn = person_id("19720404", seq=73)
+    write_xlsx(folder / "花名册.xlsx", [["某镇2024年6月城乡低保花名册"], ["序号", "乡镇", "村(社区)", "户主姓名", "户主身份证号",
+                                                                  "成员姓名", "与户主关系", "成员身份证号", "月保障金额"],
+                                       [1, "某镇", "东村", "刘页面", idn, "刘页面", "户主", idn, 0]])
+    (folder / "a.pdf").write_bytes(_pdf(["最低生活保障申请书", f"申请人：刘页面  身份证号：{idn}", "申请日期：2025年3月3日"]))
+    (folder / "b.pdf").write_bytes(_pdf(["低保公示记录", f"公示对象：刘页面  身份证号：{idn}",
+                                         "公示时间：自2025年3月17日起至2025年3月23日止"]))
+    dibao("ingest", str(folder), "--quiet")
+    dibao("user", "add", "县", "--role", "county", "--password", "county-pass-9")
+    key = dibao.json("household", "show", idn)["household_id"]
+    page = _login(dibao.home, "县", "county-pass-9").get(f"/households/{key}").text
+    table = page[page.index('id="cases"'):page.index("</table>", page.index('id="cases"'))]
+    assert "新增（进行中）" in table and "2025-03-17 至 2025-03-23" in table and "第1榜" in table
+    assert "2025-04-15" in table and "逾期" in table  # 30 working days from 3 March; undecided since
+    assert idn not in page
