@@ -24,6 +24,7 @@ _INVESTIGATORS = re.compile(r"(?:入户)?调查(?:人员|人)(?:（签字）|\(�
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _REASON = re.compile(r"(?:不予批准的?(?:理由|原因)|不符合条件的?(?:理由|原因)|理由|原因)\s*[:：]\s*([^\n]{2,120})")
 _EXTENSION = re.compile(r"延长(?:审核|审批|审核确认)?(?:期限|时限)|延期(?:审核|审批|说明|办理)")
+_NOTICE_KIND = re.compile(r"停保|退出|停发|取消|调整|调增|调减")
 _REFUSED = re.compile(r"不予批准|不同意纳入|不符合(?:低保|最低生活保障)?条件")
 _NOT_NAMES = ("签字", "日期", "时间", "年", "月", "日", "调查", "盖章")
 
@@ -96,6 +97,9 @@ def read(text: str) -> dict[str, str]:
     period = notice_period(simple)
     if period:
         facts["notice_start"], facts["notice_end"] = period
+    kind = _NOTICE_KIND.search(simple[:200]) if period else None
+    if kind:  # a 停保 or 调整 公示 is no step of an application
+        facts["notice_kind"] = "停保" if kind.group(0) in ("停保", "退出", "停发", "取消") else "调整"
     r = _ROUND.search(simple[:200])
     if r:
         facts["notice_round"] = str(_num(r.group(1)))

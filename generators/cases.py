@@ -92,7 +92,7 @@ class Context:
 
 
 def for_household(h: Household, ctx: Context) -> list[Case]:
-    return _new_cases(h, ctx) + _other_cases(h)
+    return _new_cases(h, ctx) + _other_cases(h, ctx)
 
 
 def household_cases(cat: Catalog, h: Household, policy: Policy) -> list[Case]:
@@ -113,6 +113,8 @@ def _new_cases(h: Household, ctx: Context) -> list[Case]:
     for d in h.documents:
         facts = ctx.facts.get(d.document_id, {})
         step = facts.get("step") or STEP_OF_TYPE.get(d.type)
+        if step == "公示" and facts.get("notice_kind"):
+            continue  # a 停保/调整 公示 (kept with its own case below)
         if step in ORDER:
             papers.append((step, d))
     starts = [e.date for e in h.events if e.kind in START_KINDS]
@@ -142,7 +144,19 @@ def _new_cases(h: Household, ctx: Context) -> list[Case]:
         owner(day).events.append(day)
     for e in entries:
         owner(e["date"]).entries.append(e)
+    for dr in drafts:
+        _drop_later_papers(dr)
     return [_build(h, dr, ctx) for dr in drafts if dr.docs or dr.events or dr.entries]
+
+
+def _drop_later_papers(dr: _Draft) -> None:
+    """Papers dated after the case was decided are not its steps: a 入户调查 or 公示 a year after approval
+    belongs to a review or a later change, not to the application (a refusal's notice stays)."""
+    decided = [d.date for s, d in dr.docs if s == "审批" and d.date] or sorted(dr.events)[:1]
+    if not decided:
+        return
+    last = min(decided)
+    dr.docs = [(s, d) for s, d in dr.docs if s in ("审批", "告知", "申请") or not d.date or d.date <= last]
 
 
 def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
@@ -197,6 +211,15 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         decision = Step("审批", refused_entry["date"], document_id=approval.document_id if approval else None,
                         source="登记" if approval is None else "档案")
     applied = application.date if application else None
+    in_care = False  # approved, though no paper or change list dates the decision
+    if decision.date is None and not refused:
+        if h.approved_on and applied and h.approved_on >= applied:
+            decision = Step("审批", h.approved_on, document_id=decision.document_id, source=decision.source or "花名册")
+        else:
+            first = min((d.date for _, d in dr.docs if d.date), default=None)
+            in_care = h.in_care_on(first or ctx.day) or h.in_care_on(ctx.day)
+            if in_care:
+                decision.source = decision.source or "花名册"
     if applied:
         limit = r.decision_working_days_extended if extended else r.decision_working_days
         due = cal.add_working_days(dt.date.fromisoformat(applied), limit).isoformat()
@@ -204,9 +227,9 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         if decision.date:
             decision.late = decision.date > due
         else:
-            decision.late = not refused and ctx.day > due
+            decision.late = not refused and not in_care and ctx.day > due
     steps.append(decision)
-    outcome = "不予批准" if refused else ("批准" if decision.date else "进行中")
+    outcome = "不予批准" if refused else ("批准" if decision.date or in_care else "进行中")
     reason = ""
     if refused:
         notice_doc = _first(refusal_docs)
@@ -223,6 +246,8 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         steps.append(tell)
     elif decision.date:
         steps.append(_first_payment(h, decision.date, r))
+    elif in_care:
+        decision.detail["note"] = "已在保，审批日期不详"
     steps.sort(key=lambda st: ORDER[st.step])
     return Case("新增", outcome, steps, extended, reason)
 
@@ -247,15 +272,26 @@ def _first_payment(h: Household, approved: str, r: CaseRules) -> Step:
 
 
 # ---------------------------------------------------------------------- 停保, 调整
-def _other_cases(h: Household) -> list[Case]:
+def _other_cases(h: Household, ctx: Context) -> list[Case]:
+    """One case per 停保 / 调增 / 调减 event, with the 停保/调整 公示 filed in the 60 days before it."""
+    notices = [(ctx.facts[d.document_id]["notice_kind"], d) for d in h.documents
+               if d.document_id in ctx.facts and ctx.facts[d.document_id].get("notice_kind")]
     out = []
     for e in h.events:
         if e.kind in STOP_KINDS:
-            out.append(Case("停保", "批准", [Step("审批", e.date, source="变动名册",
-                                                  detail={"reason": e.reason} if e.reason else {})]))
+            kind, detail = "停保", {"reason": e.reason} if e.reason else {}
         elif e.kind in ("调增", "调减"):
-            out.append(Case("调整", "批准", [Step("审批", e.date, source="变动名册",
-                                                  detail={"change": e.kind, "from": e.old_amount, "to": e.new_amount})]))
+            kind, detail = "调整", {"change": e.kind, "from": e.old_amount, "to": e.new_amount}
+        else:
+            continue
+        steps = []
+        window = (dt.date.fromisoformat(e.date) - dt.timedelta(days=60)).isoformat()
+        for k, d in notices:
+            start = _notice_start(d, ctx.facts)
+            if k == kind and start and window <= start <= e.date:
+                steps.append(Step("公示", start, ctx.facts[d.document_id].get("notice_end"), d.document_id, source="档案"))
+        steps.append(Step("审批", e.date, source="变动名册", detail=detail))
+        out.append(Case(kind, "批准", steps))
     return out
 
 

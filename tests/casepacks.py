@@ -127,20 +127,25 @@ def forms(p: Pack) -> dict[str, list[str]]:
     return out
 
 
+def former_recipients(folder: Path, people: list[tuple[str, str, str, str]], town: str = TOWN) -> None:
+    """Households known to the archive but not in 保 (a 2024 roster, then 停保 in September 2024): how an
+    applicant who is refused, or still waiting, exists in the catalog before any decision."""
+    write_xlsx(folder / "花名册.xlsx", roster_rows(
+        [{"no": no, "township": town, "village": v, "members": [(n, idn, "户主")], "amount": 300, "approved": "2020-01-01"}
+         for n, idn, v, no in people], f"{town}2024年6月城乡低保花名册"))
+    rows: list[list[object]] = [[f"{town}2024年9月城乡低保对象变动情况表"], CHANGE_HEADER]
+    for i, (n, idn, v, _) in enumerate(people):
+        rows.append([i + 1, town, v, n, idn, "停保", "2024-09-30", 1, 0, 300, 0, "收入超标"])
+    write_xlsx(folder / "停保变动.xlsx", rows)
+
+
 def build(folder: Path) -> list[Pack]:
     """The sheets (a 2024 roster for the refused applicants, who were known before; the 新增 change list;
     a disbursement sheet) and one PDF per form."""
     folder.mkdir(parents=True, exist_ok=True)
     ps = packs()
-    known = [p for p in ps if p.refused]
-    write_xlsx(folder / "花名册.xlsx", roster_rows(
-        [{"no": p.no, "township": TOWN, "village": p.village, "members": [(p.head[0], p.head[1], "户主")],
-          "amount": 300, "approved": "2020-01-01"} for p in known], f"{TOWN}2024年6月城乡低保花名册"))
-    rows: list[list[object]] = [[f"{TOWN}2024年9月城乡低保对象变动情况表"], CHANGE_HEADER]
-    for i, p in enumerate(known):
-        rows.append([i + 1, TOWN, p.village, p.head[0], p.head[1], "停保", "2024-09-30", 1, 0, 300, 0, "收入超标"])
-    write_xlsx(folder / "停保变动.xlsx", rows)
-    rows = [[f"{TOWN}2025年城乡低保对象变动情况表"], CHANGE_HEADER]
+    former_recipients(folder, [(p.head[0], p.head[1], p.village, p.no) for p in ps if p.refused])
+    rows: list[list[object]] = [[f"{TOWN}2025年城乡低保对象变动情况表"], CHANGE_HEADER]
     for i, p in enumerate(x for x in ps if not x.refused and x.decided):
         rows.append([i + 1, TOWN, p.village, p.head[0], p.head[1], "新增", p.decided, 0, 1, 0, p.amount, "新申请"])
     write_xlsx(folder / "新增变动.xlsx", rows)

@@ -13,7 +13,7 @@ from archiver.policy import parse
 from generators.caserules import first_payable_month
 from generators.workdays import Calendar
 from tests.builders import person_id, write_xlsx
-from tests.casepacks import CHANGE_HEADER, PAY_HEADER, build
+from tests.casepacks import CHANGE_HEADER, PAY_HEADER, build, former_recipients
 
 PROCEDURE = {"notice_period_short", "approved_before_notice_end", "case_overdue", "refusal_notice_late",
              "paid_before_start", "missing_step", "too_few_investigators"}
@@ -167,9 +167,7 @@ def test_cases_due_lists_pending_decisions_soonest_first(dibao, tmp_path: Path) 
     folder = tmp_path / "due"
     folder.mkdir()
     people = [("孙待批", person_id("19800101", seq=41), "2025-03-03"), ("周待批", person_id("19810101", seq=42), "2025-03-10")]
-    write_xlsx(folder / "花名册.xlsx", [["某镇2024年6月城乡低保花名册"], ["序号", "乡镇", "村(社区)", "户主姓名", "户主身份证号",
-                                                                  "成员姓名", "与户主关系", "成员身份证号", "月保障金额"]]
-               + [[i + 1, "某镇", "西村", n, idn, n, "户主", idn, 0] for i, (n, idn, _) in enumerate(people)])
+    former_recipients(folder, [(n, idn, "西村", "") for n, idn, _ in people])
     for n, idn, day in people:
         y, m, dd = day.split("-")
         (folder / f"{n}申请书.pdf").write_bytes(_pdf(["最低生活保障申请书", f"申请人：{n}  身份证号：{idn}",
@@ -194,9 +192,7 @@ def test_refusal_recorded_by_hand_and_its_notice_from_the_template(dibao, tmp_pa
     idn = person_id("19750505", seq=51)
     folder = tmp_path / "r"
     folder.mkdir()
-    write_xlsx(folder / "花名册.xlsx", [["某镇2024年6月城乡低保花名册"], ["序号", "乡镇", "村(社区)", "户主姓名", "户主身份证号",
-                                                                  "成员姓名", "与户主关系", "成员身份证号", "月保障金额"],
-                                       [1, "某镇", "南村", "吴拒绝", idn, "吴拒绝", "户主", idn, 0]])
+    former_recipients(folder, [("吴拒绝", idn, "南村", "")])
     (folder / "申请书.pdf").write_bytes(_pdf(["最低生活保障申请书", f"申请人：吴拒绝  身份证号：{idn}", "申请日期：2025年5月6日"]))
     dibao("ingest", str(folder), "--quiet")
     dibao("cases", "refuse", idn, "--date", "2025-05-20", "--reason", "家庭财产超过规定")

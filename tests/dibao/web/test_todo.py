@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from archiver.home import Home
 from dibao.web.app import create_app
-from tests.builders import person_id, write_xlsx
-from tests.casepacks import _pdf
+from tests.builders import person_id
+from tests.casepacks import _pdf, former_recipients
 from tests.conftest import Runner
 
 
@@ -30,9 +30,7 @@ def test_todo_panel_shows_the_areas_pending_decisions(dibao: Runner, tmp_path: P
     today = dt.date.today()
     people = [("东待办", person_id("19700303", seq=71), "东村", today - dt.timedelta(days=70)),
               ("西待办", person_id("19710303", seq=72), "西村", today - dt.timedelta(days=3))]
-    write_xlsx(folder / "花名册.xlsx", [["某镇2024年6月城乡低保花名册"], ["序号", "乡镇", "村(社区)", "户主姓名", "户主身份证号",
-                                                                  "成员姓名", "与户主关系", "成员身份证号", "月保障金额"]]
-               + [[i + 1, "某镇", v, n, idn, n, "户主", idn, 0] for i, (n, idn, v, _) in enumerate(people)])
+    former_recipients(folder, [(n, idn, v, "") for n, idn, v, _ in people])
     for n, idn, _, day in people:
         (folder / f"{n}.pdf").write_bytes(_pdf(["最低生活保障申请书", f"申请人：{n}  身份证号：{idn}",
                                                 f"申请日期：{day.year}年{day.month}月{day.day}日"]))
@@ -52,9 +50,7 @@ def test_household_page_shows_the_case_steps(dibao: Runner, tmp_path: Path) -> N
     folder = tmp_path / "in"
     folder.mkdir()
     idn = person_id("19720404", seq=73)
-    write_xlsx(folder / "花名册.xlsx", [["某镇2024年6月城乡低保花名册"], ["序号", "乡镇", "村(社区)", "户主姓名", "户主身份证号",
-                                                                  "成员姓名", "与户主关系", "成员身份证号", "月保障金额"],
-                                       [1, "某镇", "东村", "刘页面", idn, "刘页面", "户主", idn, 0]])
+    former_recipients(folder, [("刘页面", idn, "东村", "")])
     (folder / "a.pdf").write_bytes(_pdf(["最低生活保障申请书", f"申请人：刘页面  身份证号：{idn}", "申请日期：2025年3月3日"]))
     (folder / "b.pdf").write_bytes(_pdf(["低保公示记录", f"公示对象：刘页面  身份证号：{idn}",
                                          "公示时间：自2025年3月17日起至2025年3月23日止"]))
