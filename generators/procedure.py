@@ -61,12 +61,13 @@ def _case_problems(h: Household, c: cases.Case, ctx: cases.Context,
                    year: int | None) -> list[tuple[str, str, dict]]:
     r = ctx.rules
     out: list[tuple[str, str, dict]] = []
-    applied = c.applied or "（申请日期不详）"
     decision = c.step("审批")
+    label = (f"{c.applied}申请的新增案件" if c.applied else
+             f"{decision.date}审批的新增案件（申请日期不详）" if decision and decision.date else "新增案件（申请日期不详）")
     for n in c.all("公示"):
         days = n.detail.get("days")
         if days is not None and days < r.notice_days:
-            out.append(("notice_period_short", f"{applied}申请的新增案件，公示期{n.date}至{n.end}共{days}天，"
+            out.append(("notice_period_short", f"{label}，公示期{n.date}至{n.end}共{days}天，"
                         f"少于规定的{r.notice_days}天。", {"start": n.date, "end": n.end, "days": days}))
     ends = [n.end for n in c.all("公示") if n.end]
     if c.outcome == "批准" and decision and decision.date and ends and decision.date < max(ends):
@@ -75,7 +76,7 @@ def _case_problems(h: Household, c: cases.Case, ctx: cases.Context,
     if decision and decision.late and decision.due:
         when = f"于{decision.date}才作出决定" if decision.date else f"截至{ctx.day}仍未作出决定"
         limit = r.decision_working_days_extended if c.extended else r.decision_working_days
-        out.append(("case_overdue", f"{applied}受理，应在{limit}个工作日内（{decision.due}前）作出决定，{when}。",
+        out.append(("case_overdue", f"{c.applied}受理，应在{limit}个工作日内（{decision.due}前）作出决定，{when}。",
                     {"applied": c.applied, "due": decision.due, "decided": decision.date}))
     tell = c.step("告知")
     if c.outcome == "不予批准" and tell and tell.late and tell.due:
@@ -86,11 +87,15 @@ def _case_problems(h: Household, c: cases.Case, ctx: cases.Context,
     if c.outcome == "批准" and decision and decision.date:
         early = _paid_early(h, decision.date, ctx, year)
         if early:
+            rows = "；".join(f"{r['period'].replace('~', '至')}发放{r['paid']:.2f}元（按规定应发{r['due']:.2f}元）"
+                            for r in early)
             out.append(("paid_before_start", f"{decision.date}批准，应自{first_payable_month(decision.date, r)}起发放，"
-                        f"但{'、'.join(early)}已发放。", {"approved": decision.date, "months": early}))
+                        f"但{rows}，含批准当月或之前的月份。",
+                        {"approved": decision.date, "months": sorted({m for x in early for m in x["months"]}),
+                         "rows": early}))
     missing = _missing(c, r.required_steps)
     if missing:
-        out.append(("missing_step", f"{applied}申请的新增案件缺少{'、'.join(missing)}环节的材料。", {"steps": missing}))
+        out.append(("missing_step", f"{label}缺少{'、'.join(missing)}环节的材料。", {"steps": missing}))
     survey = c.step("入户调查")
     names = survey.detail.get("investigators") if survey else None
     if names is not None and len(names) < 2:
@@ -113,14 +118,14 @@ def _missing(c: cases.Case, required: tuple[str, ...]) -> list[str]:
     return [s for s in required if s not in have and cases.ORDER[s] < reached]
 
 
-def _paid_early(h: Household, approved: str, ctx: cases.Context, year: int | None) -> list[str]:
-    """Months paid before the first payable month, while the household was not already in 保 from an
-    earlier approval (and after any earlier stop, which paid_after_stop reports). A row covering a
-    quarter counts its early months as paid only when it pays more than the payable months were due."""
+def _paid_early(h: Household, approved: str, ctx: cases.Context, year: int | None) -> list[dict]:
+    """Payment rows paying for months before the first payable month, while the household was not already
+    in 保 from an earlier approval (and after any earlier stop, which paid_after_stop reports). A row
+    covering a quarter counts only when it pays more than its payable months were due."""
     payable = first_payable_month(approved, ctx.rules)
     stops = [e.date[:7] for e in h.events if e.kind in STOP_KINDS and e.date < approved]
     floor = max(stops, default="0000-00")
-    early: set[str] = set()
+    rows = []
     for p in h.payments:
         if year is not None and p.period_start[:4] != str(year):
             continue
@@ -137,8 +142,9 @@ def _paid_early(h: Household, approved: str, ctx: cases.Context, year: int | Non
                     break
                 due += amount
         if p.amount > due + 0.5:
-            early.update(before)
-    return sorted(early)
+            rows.append({"period": f"{p.period_start}~{p.period_end}", "paid": p.amount, "due": round(due, 2),
+                         "months": before})
+    return rows
 
 
 def _month_end(ym: str) -> str:
