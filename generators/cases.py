@@ -144,6 +144,9 @@ def _new_cases(h: Household, ctx: Context) -> list[Case]:
         owner(day).events.append(day)
     for e in entries:
         owner(e["date"]).entries.append(e)
+    for d in h.documents:  # a 延期 note filed as any type (延长审核期限的说明) extends its case
+        if ctx.facts.get(d.document_id, {}).get("extension") and STEP_OF_TYPE.get(d.type) is None:
+            owner(d.date).entries.append({"step": "延期", "date": d.date or "", "detail": f"档案{d.document_id}"})
     for dr in drafts:
         _drop_later_papers(dr)
     return [_build(h, dr, ctx) for dr in drafts if dr.docs or dr.events or dr.entries]
@@ -197,7 +200,7 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         start = _notice_start(d, facts)
         st = Step("公示", start, facts.get(d.document_id, {}).get("notice_end"), d.document_id, source="档案")
         st.detail["round"] = int(facts.get(d.document_id, {}).get("notice_round") or i + 1)
-        if st.date and st.end:
+        if st.date and st.end and st.end >= st.date:
             st.detail["days"] = (dt.date.fromisoformat(st.end) - dt.date.fromisoformat(st.date)).days + 1
         steps.append(st)
     if not notices and not refused:
@@ -314,3 +317,25 @@ def due_steps(cat: Catalog, households: list[Household], policy: Policy, day: st
                                  "late": due < ctx.day, "applied": c.applied})
     rows.sort(key=lambda x: (x["due"], x["household_id"]))
     return {"day": ctx.day, "steps": rows, "calendar_unknown_years": sorted(ctx.calendar.unknown_years)}
+
+
+def year_counts(cat: Catalog, households: list[Household], policy: Policy, year: int) -> dict[str, int]:
+    """What the year's 新增 cases show, for a summary that must not assert more than the files do:
+    approved cases, those with a 公示 on file, those whose every 公示 ran the full period, those decided
+    within the working-day limit."""
+    ctx = Context.load(cat, households, policy, f"{year}-12-31")
+    out = {"approved": 0, "with_notice": 0, "notice_full": 0, "in_time": 0, "refused": 0}
+    for h in households:
+        for c in for_household(h, ctx):
+            if c.kind != "新增" or not (c.decided or "").startswith(str(year)):
+                continue
+            if c.outcome == "不予批准":
+                out["refused"] += 1
+                continue
+            out["approved"] += 1
+            notices = [s for s in c.all("公示") if s.document_id is not None]
+            out["with_notice"] += bool(notices)
+            out["notice_full"] += bool(notices) and all(s.detail.get("days", 0) >= ctx.rules.notice_days for s in notices)
+            decision = c.step("审批")
+            out["in_time"] += bool(decision and decision.due and not decision.late)
+    return out

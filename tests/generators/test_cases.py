@@ -334,3 +334,23 @@ def test_form_templates_are_exported_and_an_edited_one_is_used(dibao, tmp_path: 
     assert "某某县低保对象复核表（本县格式）" in text and "DIBAO-HH:" in text and ";F=FH" in text
     bad = dibao("form", "复核表", idn, "-o", str(tmp_path / "x.txt"), check=False)
     assert bad.returncode == 2 and ".docx" in bad.stderr
+
+
+def test_a_recorded_extension_allows_45_working_days_and_the_year_counts(dibao, corpus) -> None:
+    from archiver.catalog import Catalog
+    from archiver.policy import load
+    from generators.cases import year_counts
+
+    packs, keys = corpus
+    late = next(p for p in packs if p.fault == "case_overdue")
+    cat = Catalog(dibao.home / "catalog.sqlite")
+    counts = year_counts(cat, cat.households(full=True), load(dibao.home), 2025)
+    assert counts == {"approved": 9, "with_notice": 9, "notice_full": 8, "in_time": 8, "refused": 2}
+    dibao("cases", "extend", late.head[1], "--date", "2025-02-10", "--reason", "需补充核对家庭财产")
+    case = dibao.json("household", "show", keys[late.name])["cases"][0]
+    decision = next(s for s in case["steps"] if s["step"] == "审批")
+    assert case["extended"] and decision["due"] == "2025-03-14" and not decision["late"]  # 45 working days of 6 Jan
+    codes = {f["code"] for f in dibao.json("inspect", "--year", "2025")["findings"] if keys[late.name] in f["households"]}
+    assert "case_overdue" not in codes
+    assert year_counts(cat, cat.households(full=True), load(dibao.home), 2025)["in_time"] == 9
+    assert any(e["action"] == "case.record" for e in dibao.json("audit")["entries"])
