@@ -170,7 +170,7 @@ def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_
     form = part.pages[0].form
     doc_type = FORM_TYPES.get(form.form, form.form) if form and form.form else classify.doc_type(text)
     date = classify.doc_date(text, source_name)
-    period = formfacts.notice_period(text) if doc_type == "公示记录" else None
+    period = formfacts.notice_period(text) if doc_type in ("公示记录", "其他") else None
     if period:  # a 公示's date is the first day it was posted
         date = period[0]
     h = cat.household_row(part.household_id)

@@ -97,7 +97,8 @@ def read(text: str) -> dict[str, str]:
     period = notice_period(simple)
     if period:
         facts["notice_start"], facts["notice_end"] = period
-    kind = _NOTICE_KIND.search(simple[:200]) if period else None
+    title = "".join([ln for ln in simple.splitlines() if ln.strip()][:2])
+    kind = _NOTICE_KIND.search(title) if period else None
     if kind:  # a 停保 or 调整 公示 is no step of an application
         facts["notice_kind"] = "停保" if kind.group(0) in ("停保", "退出", "停发", "取消") else "调整"
     r = _ROUND.search(simple[:200])

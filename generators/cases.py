@@ -113,6 +113,8 @@ def _new_cases(h: Household, ctx: Context) -> list[Case]:
     for d in h.documents:
         facts = ctx.facts.get(d.document_id, {})
         step = facts.get("step") or STEP_OF_TYPE.get(d.type)
+        if d.type == "其他" and facts.get("notice_start"):
+            step = "公示"  # a notice titled 拟纳入低保对象公示 rather than 公示记录
         if step == "公示" and facts.get("notice_kind"):
             continue  # a 停保/调整 公示 (kept with its own case below)
         if step in ORDER:
@@ -281,6 +283,7 @@ def _other_cases(h: Household, ctx: Context) -> list[Case]:
                if d.document_id in ctx.facts and ctx.facts[d.document_id].get("notice_kind")]
     out = []
     for e in h.events:
+        detail: dict[str, Any]
         if e.kind in STOP_KINDS:
             kind, detail = "停保", {"reason": e.reason} if e.reason else {}
         elif e.kind in ("调增", "调减"):

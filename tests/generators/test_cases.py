@@ -354,3 +354,31 @@ def test_a_recorded_extension_allows_45_working_days_and_the_year_counts(dibao, 
     assert "case_overdue" not in codes
     assert year_counts(cat, cat.households(full=True), load(dibao.home), 2025)["in_time"] == 9
     assert any(e["action"] == "case.record" for e in dibao.json("audit")["entries"])
+
+
+def test_later_papers_and_a_stop_notice_stay_out_of_the_application(dibao, tmp_path: Path) -> None:
+    from tests.casepacks import _pdf
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    name, idn = "陈后续", person_id("19690909", seq=91)
+    write_xlsx(folder / "变动.xlsx", [["某镇2025年城乡低保对象变动情况表"], CHANGE_HEADER,
+                                     [1, "某镇", "后村", name, idn, "新增", "2025-03-28", 0, 1, 0, 500, "新申请"],
+                                     [2, "某镇", "后村", name, idn, "停保", "2025-09-30", 1, 0, 500, 0, "收入增加"]])
+    who = f"户主：{name}  身份证号：{idn}"
+    papers = {"申请": ["最低生活保障申请书", who, "申请日期：2025年3月3日"],
+              "公示": ["低保审核确认公示记录", who, "公示期：2025年3月17日至2025年3月23日"],
+              "审批": ["最低生活保障审核确认表", who, "审批意见：同意", "审批日期：2025年3月28日"],
+              "回访": ["最低生活保障家庭经济状况入户调查表", who, "调查人：赵一民、钱二华", "调查日期：2025年8月1日"],
+              "停保公示": ["低保对象停保公示", who, "公示时间：自2025年9月10日起至2025年9月16日止"]}
+    for k, lines in papers.items():
+        (folder / f"{k}.pdf").write_bytes(_pdf(lines))
+    dibao("ingest", str(folder), "--quiet")
+    shown = dibao.json("household", "show", idn)
+    new, stop = (next(c for c in shown["cases"] if c["kind"] == kind) for kind in ("新增", "停保"))
+    assert [(s["date"], s["end"]) for s in new["steps"] if s["step"] == "公示"] == [("2025-03-17", "2025-03-23")]
+    assert next(s for s in new["steps"] if s["step"] == "入户调查")["document_id"] is None  # the August visit is no step
+    assert [(s["step"], s["date"], s["end"]) for s in stop["steps"]] == [("公示", "2025-09-10", "2025-09-16"),
+                                                                        ("审批", "2025-09-30", None)]
+    codes = {f["code"] for f in dibao.json("inspect", "--year", "2025")["findings"]}
+    assert "approved_before_notice_end" not in codes and "missing_step" in codes  # no 入户调查 before approval
