@@ -19,6 +19,7 @@ _t2s = opencc.OpenCC("t2s")
 NOTICE_LABEL = re.compile(r"公示(?:期限|期间|时间|日期|期)")
 _SEP = r"\s*(?:至|到|—|－|-|~|～)\s*"
 _MONTH_DAY = re.compile(rf"(\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*(\d{{1,2}}|[{_CN}]{{1,3}})\s*日")
+_DAY = re.compile(rf"(\d{{1,2}}|[{_CN}]{{1,3}})\s*日")
 _ROUND = re.compile(r"(?:第)?([一二三1-3])榜")
 _INVESTIGATORS = re.compile(r"(?:入户)?调查(?:人员|人)(?:（签字）|\(签字\)|签字)?\s*[:：]\s*([^\n]{0,40})")
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
@@ -52,11 +53,12 @@ def notice_period(text: str) -> tuple[str, str] | None:
         if later:
             end = later[0]
         else:
-            md = _MONTH_DAY.match(after)
-            if not md:
+            md, dd = _MONTH_DAY.match(after), _DAY.match(after)
+            if not md and not dd:
                 continue
             try:
-                end = dt.date(start.year, _num(md.group(1)), _num(md.group(2)))
+                end = (dt.date(start.year, _num(md.group(1)), _num(md.group(2))) if md
+                       else dt.date(start.year, start.month, _num(dd.group(1))) if dd else start)
             except (ValueError, KeyError):
                 continue
             if end < start:
