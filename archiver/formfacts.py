@@ -26,6 +26,8 @@ _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _REASON = re.compile(r"(?:不予批准的?(?:理由|原因)|不符合条件的?(?:理由|原因)|理由|原因)\s*[:：]\s*([^\n]{2,120})")
 _EXTENSION = re.compile(r"延长(?:审核|审批|审核确认)?(?:期限|时限)|延期(?:审核|审批|说明|办理)")
 _NOTICE_KIND = re.compile(r"停保|退出|停发|取消|调整|调增|调减")
+_DECIDED = re.compile(rf"(?:(?:19|20)\d{{2}}\s*[年./\-]\s*\d{{1,2}}\s*[月./\-]\s*\d{{1,2}}\s*日?|[{_CN}]{{4}}年[{_CN}]{{1,3}}月[{_CN}]{{1,3}}日)"
+                      r"(?=[^。\n]{0,12}(?:决定|审核确认|审批))")
 _REFUSED = re.compile(r"不予批准|不同意纳入|不符合(?:低保|最低生活保障)?条件")
 _NOT_NAMES = ("签字", "日期", "时间", "年", "月", "日", "调查", "盖章")
 
@@ -80,6 +82,14 @@ def _dates_with_pos(text: str) -> list[tuple[int, int, dt.date]]:
     return sorted(out)
 
 
+def _is_choice(line: str) -> bool:
+    """□ 批准 □ 不予批准 (OCR may read the boxes as 口 or drop them): both answers printed on one line."""
+    if "□" in line or "☐" in line:
+        return True
+    rest = line.replace("不予批准", "").replace("不同意", "")
+    return "批准" in rest or "同意" in rest
+
+
 def investigators(text: str) -> list[str]:
     """Names printed after 调查人 / 调查人员 (入户调查表), in order, without duplicates."""
     simple = _t2s.convert(text)
@@ -115,8 +125,13 @@ def read(text: str) -> dict[str, str]:
             if len(re.findall(r"[\u4e00-\u9fff]", value)) >= 2:  # a blank line on a printed form is no reason
                 facts["refusal_reason"] = value
                 break
-    if any(_REFUSED.search(line) and "□" not in line for line in simple.splitlines()):
+    if any(_REFUSED.search(line) and not _is_choice(line) for line in simple.splitlines()):
         facts["refused"] = "1"  # a printed choice (□ 批准 □ 不予批准) is no decision: only a written one counts
+    decided = _DECIDED.search(simple)
+    if decided and "不予" in simple:
+        d = find_dates(decided.group(0))
+        if d:
+            facts["decision_date"] = d[0].isoformat()
     if _EXTENSION.search(simple):
         facts["extension"] = "1"
     return facts

@@ -215,6 +215,11 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
     if refused_entry and (approval is None or not approval.date):
         decision = Step("审批", refused_entry["date"], document_id=approval.document_id if approval else None,
                         source="登记" if approval is None else "档案")
+    if refused and decision.date is None:  # the 告知书 may say when it was decided
+        said = next((facts[d.document_id]["decision_date"] for d in refusal_docs
+                     if facts.get(d.document_id, {}).get("decision_date")), None)
+        if said:
+            decision = Step("审批", said, source="告知书")
     applied = application.date if application else None
     in_care = False  # approved, though no paper or change list dates the decision
     if decision.date is None and not refused:

@@ -310,6 +310,10 @@ def test_notice_periods_in_local_wordings_and_printed_form_blanks() -> None:
     assert formfacts.read(blank) == {}
     filled = formfacts.read("入户调查人（签字）：王建国、李秀英　调查日期：2025年3月2日\n审批意见：不予批准\n不予批准的理由：有机动车辆")
     assert filled == {"investigators": "王建国、李秀英", "refused": "1", "refusal_reason": "有机动车辆"}
+    assert formfacts.read("审批意见：口批准 口不予批准") == {}  # OCR reads the boxes as 口
+    letter = formfacts.read("最低生活保障不予批准告知书\n张三：\n你于2025年3月3日提出的申请，经审核，本机关于2025年3月20日"
+                            "决定不予批准。\n不予批准的理由：家庭财产超过规定\n2025年4月8日")
+    assert letter["decision_date"] == "2025-03-20" and letter["refusal_reason"] == "家庭财产超过规定"
 
 
 def test_form_templates_are_exported_and_an_edited_one_is_used(dibao, tmp_path: Path) -> None:
