@@ -58,7 +58,8 @@ def context(h: Household, kind: str, policy: Policy, cases: list[Case], day: str
         "printed": cn_date(day), "case_date": case_date or "",
         "case_date_cn": cn_date(case_date) if case_date else PLACEHOLDER.format("申请日期"),
         "reason": (case.reason if case and case.reason else PLACEHOLDER.format("不予批准的理由")),
-        "decided": decided or "", "notice_date_cn": cn_date(notice.date) if notice and notice.date else cn_date(day),
+        "decided": decided or "", "decided_cn": cn_date(decided) if decided else PLACEHOLDER.format("决定日期"),
+        "notice_date_cn": cn_date(notice.date) if notice and notice.date else cn_date(day),
         "payload": qr.payload(h.key, kind, step, case_date if step != "复核" else None),
         "qr_args": (h.key, kind, step, case_date if step != "复核" else None),
     }

@@ -206,6 +206,7 @@ def test_refusal_recorded_by_hand_and_its_notice_from_the_template(dibao, tmp_pa
     dibao("form", "不予批准告知书", idn, "-o", str(out))
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "不予批准的理由：家庭财产超过规定" in text and "吴拒绝" in text and "2025年5月6日" in text
+    assert "于2025年5月20日决定不予批准" in text
     assert idn not in text
     dibao("cases", "notify", idn, "--date", "2025-05-22")
     codes = {f["code"] for f in dibao.json("inspect", "--year", "2025")["findings"]}
