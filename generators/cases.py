@@ -150,18 +150,19 @@ def _new_cases(h: Household, ctx: Context) -> list[Case]:
         if ctx.facts.get(d.document_id, {}).get("extension") and STEP_OF_TYPE.get(d.type) is None:
             owner(d.date).entries.append({"step": "延期", "date": d.date or "", "detail": f"档案{d.document_id}"})
     for dr in drafts:
-        _drop_later_papers(dr)
+        _drop_later_papers(dr, ctx.facts)
     return [_build(h, dr, ctx) for dr in drafts if dr.docs or dr.events or dr.entries]
 
 
-def _drop_later_papers(dr: _Draft) -> None:
+def _drop_later_papers(dr: _Draft, facts: dict[int, dict[str, str]]) -> None:
     """Papers dated after the case was decided are not its steps: a 入户调查 or 公示 a year after approval
     belongs to a review or a later change, not to the application (a refusal's notice stays)."""
     decided = [d.date for s, d in dr.docs if s == "审批" and d.date] or sorted(dr.events)[:1]
     if not decided:
         return
     last = min(decided)
-    dr.docs = [(s, d) for s, d in dr.docs if s in ("审批", "告知", "申请") or not d.date or d.date <= last]
+    dr.docs = [(s, d) for s, d in dr.docs if s in ("审批", "告知", "申请") or not d.date or d.date <= last
+               or facts.get(d.document_id, {}).get("step")]  # a form's QR code names its step outright
 
 
 def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
@@ -184,16 +185,16 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         return Step(name, d.date if d else None, document_id=d.document_id if d else None,
                     source="档案" if d else "", **kw)
 
-    application = _first(by.get("申请"))
+    application = _first(by.get("申请"), facts)
     steps.append(doc_step("申请", application))
-    survey = _first(by.get("入户调查"))
+    survey = _first(by.get("入户调查"), facts)
     s = doc_step("入户调查", survey)
     if survey:
         names = facts.get(survey.document_id, {}).get("investigators")
         if names:
             s.detail["investigators"] = names.split("、")
     steps.append(s)
-    review = _first(by.get("民主评议"))
+    review = _first(by.get("民主评议"), facts)
     if review or r.democratic_review_required:
         steps.append(doc_step("民主评议", review))
     notices = sorted(by.get("公示", []), key=lambda d: (_notice_start(d, facts) or "9999",
@@ -208,7 +209,7 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
     if not notices and not refused:
         steps.append(Step("公示"))
     # 审批: the 审批表, else the change list's 新增 date, else a refusal recorded by hand
-    approval = _first(approval_docs)
+    approval = _first(approval_docs, facts)
     decision = doc_step("审批", approval)
     if approval is None and dr.events and not refused:
         decision = Step("审批", min(dr.events), source="变动名册")
@@ -242,7 +243,7 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
     outcome = "不予批准" if refused else ("批准" if decision.date or in_care else "进行中")
     reason = ""
     if refused:
-        notice_doc = _first(refusal_docs)
+        notice_doc = _first(refusal_docs, facts)
         tell = doc_step("告知", notice_doc)
         if notice_entry_date := (notified_entry["date"] if notified_entry else None):
             if tell.date is None:
@@ -262,10 +263,11 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
     return Case("新增", outcome, steps, extended, reason)
 
 
-def _first(docs: list[Document] | None) -> Document | None:
+def _first(docs: list[Document] | None, facts: dict[int, dict[str, str]]) -> Document | None:
+    """The paper that shows a step: one filed by its form's QR code first, then the earliest."""
     if not docs:
         return None
-    return sorted(docs, key=lambda d: (d.date or "9999", d.document_id))[0]
+    return sorted(docs, key=lambda d: ("step" not in facts.get(d.document_id, {}), d.date or "9999", d.document_id))[0]
 
 
 def _notice_start(d: Document, facts: dict[int, dict[str, str]]) -> str | None:
