@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pymupdf
-
 from tests.builders import person_id, roster_rows, write_xlsx
 
 CHANGE_HEADER = ["序号", "乡镇", "村", "户主姓名", "户主身份证号", "变动类型", "变动日期", "原保障人数", "现保障人数", "原金额",
@@ -87,15 +85,33 @@ def packs() -> list[Pack]:
     return out
 
 
+def _pdfs(pages: list[list[str]]) -> list[bytes]:
+    """One text-layer PDF per page of lines (title first), rendered in one WeasyPrint run and split."""
+    import html
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    from generators.render import CJK_FONTS
+
+    body = "".join('<section><h1>' + html.escape(lines[0]) + "</h1>" + "".join(f"<p>{html.escape(x)}</p>" for x in lines[1:])
+                   + "</section>" for lines in pages)
+    css = (f"@page {{ size: A4; margin: 25mm 20mm; }} body {{ font-family: {CJK_FONTS}; font-size: 12pt; }}"
+           "section { page-break-after: always; } h1 { font-size: 18pt; text-align: center; } p { margin: 4mm 0; }")
+    whole = PdfReader(io.BytesIO(HTML(string=f"<html><head><style>{css}</style></head><body>{body}</body></html>").write_pdf()))
+    out = []
+    for page in whole.pages[: len(pages)]:
+        writer = PdfWriter()
+        writer.add_page(page)
+        buf = io.BytesIO()
+        writer.write(buf)
+        out.append(buf.getvalue())
+    return out
+
+
 def _pdf(lines: list[str]) -> bytes:
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    y = 80.0
-    page.insert_text((180, y), lines[0], fontname="china-ss", fontsize=18)
-    for line in lines[1:]:
-        y += 30
-        page.insert_text((60, y), line, fontname="china-ss", fontsize=12)
-    return doc.tobytes()
+    return _pdfs([lines])[0]
 
 
 def forms(p: Pack) -> dict[str, list[str]]:
@@ -158,7 +174,7 @@ def build(folder: Path) -> list[Pack]:
     write_xlsx(folder / "发放.xlsx", rows)
     scans = folder / "scans"
     scans.mkdir(exist_ok=True)
-    for p in ps:
-        for kind, lines in forms(p).items():
-            (scans / f"{p.name}_{kind}.pdf").write_bytes(_pdf(lines))
+    named = [(f"{p.name}_{kind}.pdf", lines) for p in ps for kind, lines in forms(p).items()]
+    for (name, _), data in zip(named, _pdfs([lines for _, lines in named]), strict=True):
+        (scans / name).write_bytes(data)
     return ps

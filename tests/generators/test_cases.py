@@ -213,26 +213,31 @@ def test_refusal_recorded_by_hand_and_its_notice_from_the_template(dibao, tmp_pa
     assert "refusal_notice_late" not in codes
 
 
-def _fill_and_scan(pdf: Path, fills: dict[str, str], seed: int = 3) -> bytes:
-    """The printed form, filled in by hand next to its labels, scanned: 150 dpi, skewed, speckled, JPEG."""
+def _fill_and_scan(form_docx: Path, fills: dict[str, str], work: Path, seed: int = 3) -> bytes:
+    """The printed form filled in by hand (the blanks after each label written), printed, scanned:
+    converted by LibreOffice as `dibao form -o .pdf` does, 150 dpi grey, skewed, speckled, JPEG."""
     import random
+    import subprocess
 
-    import pymupdf
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+    from docx import Document
+    from PIL import Image, ImageFilter
 
     from dibao.samplescans import to_jpeg
-    from generators.fonts import cjk_font_path
 
-    page = pymupdf.open(pdf)[0]
-    scale = 150 / 72
-    pix = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
-    img = Image.frombytes("L", (pix.width, pix.height), pix.samples)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(cjk_font_path(), 24)
-    for label, value in fills.items():
-        rect = page.search_for(label)[0]
-        draw.rectangle([rect.x1 * scale, rect.y0 * scale - 2, rect.x1 * scale + 420, rect.y1 * scale + 2], fill=255)
-        draw.text((rect.x1 * scale + 4, rect.y0 * scale - 2), value, font=font, fill=30)
+    doc = Document(str(form_docx))
+    for para in doc.paragraphs:
+        for label, value in fills.items():
+            if para.text.startswith(label):
+                para.runs[0].text = label + value
+                for extra in para.runs[1:]:
+                    extra.text = ""
+    filled = work / "filled.docx"
+    doc.save(str(filled))
+    subprocess.run(["soffice", f"-env:UserInstallation={(work / 'lo').as_uri()}", "--headless", "--norestore",
+                    "--convert-to", "pdf", "--outdir", str(work), str(filled)], check=True, capture_output=True, timeout=300)
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", str(work / "filled.pdf"), str(work / "page")],
+                   check=True)
+    img = Image.open(work / "page.png").convert("L")
     rng = random.Random(seed)
     px = img.load()
     assert px is not None
@@ -244,7 +249,8 @@ def _fill_and_scan(pdf: Path, fills: dict[str, str], seed: int = 3) -> bytes:
 
 @pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice not installed (scripts/install-debian.sh)")
 def test_a_scanned_prefilled_form_files_itself_to_the_household_and_case_step(dibao, tmp_path: Path) -> None:
-    import pymupdf
+    import subprocess
+
     from docx import Document
 
     from tests.casepacks import _pdf
@@ -263,14 +269,16 @@ def test_a_scanned_prefilled_form_files_itself_to_the_household_and_case_step(di
     key = "5201990000001"
     printed = tmp_path / "调查表.pdf"
     dibao("form", "入户调查表", key, "-o", str(printed))
-    text = pymupdf.open(printed)[0].get_text()
+    text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True, check=True).stdout
     assert "郑表单" in text and people[0][1] not in text and people[0][1][:6] + "********" in text
     assert "DIBAO-HH:5201990000001;F=DC;S=DC;C=20250603" in text
     # signed and scanned: the scan names no full ID number, only the QR code says whose it is
     scans = tmp_path / "scans"
     scans.mkdir()
-    (scans / "SCAN_0001.jpg").write_bytes(_fill_and_scan(printed, {"调查人：": "王建国、李秀英",
-                                                                   "调查日期：": "2025年6月10日"}))
+    blank = tmp_path / "调查表.docx"
+    dibao("form", "入户调查表", key, "-o", str(blank))
+    (scans / "SCAN_0001.jpg").write_bytes(_fill_and_scan(blank, {"调查人：": "王建国、李秀英",
+                                                                 "调查日期：": "2025年6月10日"}, tmp_path))
     dibao("ingest", str(scans), "--quiet")
     assert dibao.json("quarantine", "list")["items"] == []
     shown = dibao.json("household", "show", key)
