@@ -27,6 +27,52 @@ KINDS = {"申请书": "form_application.docx", "入户调查表": "form_investig
 STEP_OF_FORM = {"申请书": "申请", "入户调查表": "入户调查", "审批表": "审批", "不予批准告知书": "告知", "复核表": "复核"}
 PLACEHOLDER = "【待填写：{}】"
 
+# Each form's title and its lines after the household table: the Word templates are built from these
+# (scripts/make_templates.py), and the PDF is laid out from them when LibreOffice is not installed.
+FORM_TEXT: dict[str, tuple[str, list[str]]] = {
+    "form_application.docx": ("最低生活保障申请书", [
+        "本人家庭因生活困难，现申请最低生活保障。家庭成员及收入、财产情况如实填报，如有隐瞒、虚报，愿承担相应责任；"
+        "同意并授权民政部门核对家庭经济状况。",
+        "家庭收入情况：________________________________________________",
+        "家庭财产情况：________________________________________________",
+        "申请理由：____________________________________________________",
+        "申请人（签字/手印）：______________　　申请日期：______年____月____日",
+        "受理人（签字）：______________　　受理日期：______年____月____日",
+    ]),
+    "form_investigation.docx": ("最低生活保障家庭经济状况入户调查表", [
+        "家庭收入（元/年）：工资性______ 经营性______ 财产性______ 转移性______",
+        "家庭财产：住房______ 车辆______ 存款______ 其他______",
+        "生活状况及调查意见：________________________________________",
+        "调查人：______________、______________（不少于2人，均须签字）",
+        "调查日期：______年____月____日",
+        "被调查人（签字）：______________",
+    ]),
+    "form_approval.docx": ("最低生活保障审核确认表", [
+        "当地低保标准：{{ f.standard }} 元/人/月　　拟保障人数：{{ f.persons }} 人　　拟月保障金额：{{ f.amount }} 元",
+        "公示情况：公示期______年____月____日至______年____月____日，公示期间有无异议：______",
+        "乡镇（街道）审核意见：______________________________（盖章）",
+        "县级民政部门审批意见：□ 批准　□ 不予批准　理由：______________________",
+        "审批人（签字）：______________　　审批日期：______年____月____日",
+    ]),
+    "form_refusal.docx": ("最低生活保障不予批准告知书", [
+        "{{ f.head_name }}：",
+        "你（户）于{{ f.case_date_cn }}提出的最低生活保障申请，经入户调查、审核，于{{ f.decided_cn }}决定不予批准。",
+        "不予批准的理由：{{ f.reason }}",
+        "如对本决定有异议，可自收到本告知书之日起60日内向上一级民政部门申请行政复议，或6个月内向人民法院提起行政诉讼。"
+        "监督电话：{{ f.phone }}。",
+        "{{ f.office }}（盖章）",
+        "告知日期：{{ f.notice_date_cn }}",
+        "申请人签收：______________　　签收日期：______年____月____日",
+    ]),
+    "form_review.docx": ("最低生活保障对象定期复核表", [
+        "分类：{{ f.category }}类　　现保障人数：{{ f.persons }} 人　　现月保障金额：{{ f.amount }} 元",
+        "家庭收入、财产及人口变化情况：________________________________",
+        "复核结论：□ 继续保障　□ 调整保障金额　□ 停止保障",
+        "复核人（签字）：______________、______________",
+        "复核日期：______年____月____日",
+    ]),
+}
+
 
 class FormProblem(ValueError):
     pass
@@ -76,8 +122,47 @@ def render(kind: str, items: list[dict[str, Any]], out: Path, home_templates: Pa
         docx = out if suffix == ".docx" else Path(tmp) / (out.stem + ".docx")
         _render_docx(KINDS[kind], items, docx, home_templates, Path(tmp))
         if suffix == ".pdf":
-            _to_pdf(docx, out, Path(tmp))
+            if shutil.which("soffice") or shutil.which("libreoffice"):
+                _to_pdf(docx, out, Path(tmp))  # the (possibly edited) Word template, printed as it is
+            else:
+                _html_pdf(kind, items, out)
     return out
+
+
+def _html_pdf(kind: str, items: list[dict[str, Any]], out: Path) -> None:
+    """The same form laid out in HTML for WeasyPrint, where LibreOffice is not installed."""
+    import base64
+
+    import jinja2
+
+    from .render import CJK_FONTS, html_to_pdf
+
+    title, lines = FORM_TEXT[KINDS[kind]]
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    tpl = env.from_string("""{% for f in forms %}<section>
+<img class="qr" src="data:image/png;base64,{{ f.qr_b64 }}" alt="QR"><h1>{{ title }}</h1>
+<p class="meta">户编号：{{ f.key }}　　{{ f.township }}{{ f.village }}　　打印日期：{{ f.printed }}</p>
+<table><tr><th>户主姓名</th><td>{{ f.head_name }}</td><th>身份证号</th><td>{{ f.head_id }}</td></tr>
+<tr><th>家庭住址</th><td>{{ f.address }}</td><th>联系电话</th><td>{{ f.phone_household }}</td></tr>
+<tr><th>城乡类别</th><td>{{ f.area_type }}</td><th>分类</th><td>{{ f.category }}</td></tr>
+<tr><th>保障人数</th><td>{{ f.persons }}</td><th>月保障金额(元)</th><td>{{ f.amount }}</td></tr></table>
+<p>家庭成员：</p><table><tr><th>姓名</th><th>与户主关系</th><th>性别</th><th>身份证号</th></tr>
+{% for m in f.members %}<tr><td>{{ m.name }}</td><td>{{ m.relation }}</td><td>{{ m.sex }}</td><td>{{ m.id }}</td></tr>{% endfor %}</table>
+{% for line in f.lines %}<p>{{ line }}</p>{% endfor %}<p class="payload">{{ f.payload }}</p></section>{% endfor %}""")
+    forms = []
+    for item in items:
+        key, form_kind, step, case = item["qr_args"]
+        body = [env.from_string(line).render(f=item) for line in lines]
+        forms.append({**item, "lines": body,
+                      "qr_b64": base64.b64encode(qr.png(key, scale=6, form=form_kind, step=step, case=case)).decode()})
+    css = f"""@page {{ size: A4; margin: 15mm 20mm; }} body {{ font-family: {CJK_FONTS}; font-size: 11pt; }}
+section {{ page-break-after: always; }} section:last-child {{ page-break-after: auto; }}
+.qr {{ float: right; width: 32mm; height: 32mm; }} h1 {{ clear: both; text-align: center; font-size: 18pt; }}
+table {{ width: 100%; border-collapse: collapse; font-size: 10pt; }} td, th {{ border: 1px solid #333; padding: 1mm 2mm; }}
+.meta {{ font-size: 10pt; }} .payload {{ font-size: 6pt; color: #555; }}"""
+    markup = (f'<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head><body>'
+              f'{tpl.render(forms=forms, title=title)}</body></html>')
+    html_to_pdf(markup, out)
 
 
 def _render_docx(name: str, items: list[dict[str, Any]], out: Path, home_templates: Path | None, tmp: Path) -> None:

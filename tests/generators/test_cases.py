@@ -398,3 +398,32 @@ def test_later_papers_and_a_stop_notice_stay_out_of_the_application(dibao, tmp_p
                                                                         ("审批", "2025-09-30", None)]
     codes = {f["code"] for f in dibao.json("inspect", "--year", "2025")["findings"]}
     assert "approved_before_notice_end" not in codes and "missing_step" in codes  # no 入户调查 before approval
+
+
+def test_pdf_forms_without_libreoffice_are_laid_out_in_html(dibao, tmp_path: Path) -> None:
+    """Where LibreOffice is not installed (it is a test-only package), `dibao form -o .pdf` still prints,
+    from the same wording, with the same QR code — a whole village, one page per household."""
+    import os
+    import subprocess
+    import sys
+
+    import zxingcpp
+    from PIL import Image
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    people = [("韩甲", person_id("19700808", seq=11), "林村", "5201990000011"),
+              ("韩乙", person_id("19710808", seq=12), "林村", "5201990000012")]
+    former_recipients(folder, people)
+    dibao("ingest", str(folder), "--quiet")
+    out = tmp_path / "林村申请书.pdf"
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no soffice on the PATH
+    r = subprocess.run([sys.executable, "-m", "dibao.cli", "--home", str(dibao.home), "form", "申请书", "--village", "林村",
+                        "-o", str(out)], capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2])
+    assert r.returncode == 0, r.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.count("最低生活保障申请书") == 2 and "韩甲" in text and "韩乙" in text
+    assert people[0][1] not in text and people[0][1][-4:] in text
+    subprocess.run(["pdftoppm", "-r", "100", "-gray", "-png", str(out), str(tmp_path / "p")], check=True)
+    codes = sorted(c.text for png in sorted(tmp_path.glob("p-*.png")) for c in zxingcpp.read_barcodes(Image.open(png)))
+    assert codes == [f"DIBAO-HH:{no};F=SQ;S=SQ" for _, _, _, no in people]
