@@ -20,6 +20,8 @@ NOTICE_LABEL = re.compile(r"公示(?:期限|期间|时间|日期|期)")
 _SEP = r"\s*(?:至|到|—|－|-|~|～)\s*"
 _MONTH_DAY = re.compile(rf"(\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*(\d{{1,2}}|[{_CN}]{{1,3}})\s*日")
 _DAY = re.compile(rf"(\d{{1,2}}|[{_CN}]{{1,3}})\s*日")
+_DAYS = re.compile(rf"公示(?:期|时间|期限)?(?:为|共)?\s*(\d{{1,2}}|[{_CN}]{{1,3}})\s*(?:天|日)(?!期)")
+_POSTED = re.compile(r"(?:张贴|公示|发布)(?:日期|时间)\s*[:：]?\s*")
 _ROUND = re.compile(r"(?:第)?([一二三1-3])榜")
 _INVESTIGATORS = re.compile(r"(?:入户)?调查(?:人员|人)(?:（签字）|\(签字\)|签字)?\s*[:：]\s*([^\n]{0,40})")
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
@@ -67,7 +69,23 @@ def notice_period(text: str) -> tuple[str, str] | None:
                 end = end.replace(year=start.year + 1)
         if end >= start:
             return start.isoformat(), end.isoformat()
-    return None
+    return _period_by_days(simple)
+
+
+def _period_by_days(simple: str) -> tuple[str, str] | None:
+    """'张贴日期：2025年3月17日 … 公示7天': a start and a number of days (both counted)."""
+    days = _DAYS.search(simple)
+    posted = _POSTED.search(simple)
+    if not days or not posted:
+        return None
+    found = find_dates(simple[posted.end(): posted.end() + 20])
+    try:
+        n = _num(days.group(1))
+    except (KeyError, ValueError):
+        return None
+    if not found or not 1 <= n <= 60:
+        return None
+    return found[0].isoformat(), (found[0] + dt.timedelta(days=n - 1)).isoformat()
 
 
 def _dates_with_pos(text: str) -> list[tuple[int, int, dt.date]]:

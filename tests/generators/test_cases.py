@@ -314,6 +314,7 @@ def test_notice_periods_in_local_wordings_and_printed_form_blanks() -> None:
     for text, period in cases.items():
         assert formfacts.notice_period(text) == period, text
     assert formfacts.notice_period("张贴日期：2025年3月1日") is None
+    assert formfacts.notice_period("张贴日期：2025年3月17日\n公示期五天，如有异议请反映。") == ("2025-03-17", "2025-03-21")
     # a blank printed form says nothing: no investigators, no decision, no reason
     blank = "调查人：______、______（不少于2人，均须签字）\n审批意见：□ 批准　□ 不予批准　理由：______"
     assert formfacts.read(blank) == {}
