@@ -10,6 +10,7 @@ household, as that form's type and case step, with no OCR guess. Codes are ASCII
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ PREFIX = "DIBAO-HH:"
 FORMS = {"SQ": "申请书", "DC": "入户调查表", "SP": "审批表", "BY": "不予批准告知书", "FH": "复核表"}
 STEPS = {"SQ": "申请", "DC": "入户调查", "SP": "审批", "GZ": "告知", "FH": "复核"}
 _PAYLOAD = re.compile(re.escape(PREFIX) + r"([0-9A-Za-z\-]{4,32})((?:;[FSC]=[0-9A-Za-z]{1,12})*)")
+
+log = logging.getLogger("dibao.qr")
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,9 @@ def read(img: Image.Image) -> Code | None:
         small.thumbnail((1600, 1600))
     try:
         found = zxingcpp.read_barcodes(small)
-    except Exception:
+    except Exception as exc:  # the page is still read by OCR; say that the QR reader failed, not "no QR"
+        log.warning("QR reader failed on a page (%s: %s); treated as a page without a cover sheet",
+                    type(exc).__name__, exc)
         return None
     for code in found:
         c = parse(code.text or "")

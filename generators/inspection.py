@@ -8,8 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from archiver import idcard
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog
 from archiver.catalog.models import STOP_KINDS, Household, today
+from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
@@ -41,15 +42,10 @@ class Finding:
                 "message": self.message, **({"detail": self.detail} if self.detail else {})}
 
 
-def _month_end(ym: str) -> str:
-    y, m = map(int, ym.split("-"))
-    return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
-
-
 def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> list[Finding]:
     if scope:
         stats.load(cat, year or dt.date.today().year, scope)  # raises UnknownScope with a clear message
-    households = cat.households(Scope(name=scope), full=True)
+    households = cat.households(stats.area(cat, scope), full=True)
     day = f"{year}-12-31" if year else today()
     active = [h for h in households if h.in_care_on(day)]
     out: list[Finding] = []
@@ -133,7 +129,7 @@ def _payments(households: list[Household], year: int | None, policy: Policy) -> 
             after_stop = []
             unknown = False
             for ym in p.months():
-                end = _month_end(ym)
+                end = month_end(*map(int, ym.split("-"))).isoformat()
                 if month_payable(h, ym, policy):
                     amount = _amount_known(h, end)
                     unknown |= amount is None
@@ -160,7 +156,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
 
     findings = run(cat, scope, year, policy)
     day = f"{year}-12-31" if year else today()
-    active = [h for h in cat.households(Scope(name=scope), full=True) if h.in_care_on(day)]
+    active = [h for h in cat.households(stats.area(cat, scope), full=True) if h.in_care_on(day)]
     per_household: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         for k in f.households:
@@ -180,7 +176,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
                     for c, fs in sorted(counts.items(), key=lambda x: -len(x[1]))]
     if not finding_rows:
         finding_rows = [{"title": "未发现问题", "count": 0, "example": ""}]
-    heads = {h.key: h for h in cat.households(Scope(name=scope))}
+    heads = {h.key: h for h in cat.households(stats.area(cat, scope))}
     worst = sorted(per_household.items(), key=lambda x: -len(x[1]))[:10]
     worst_rows = [{"household_id": k, "village": heads[k].village if k in heads else "", "head": heads[k].head_name if k in heads else "",
                    "count": len(fs), "problems": "、".join(sorted({TITLES.get(f.code, f.code) for f in fs}))} for k, fs in worst]

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..privacy import scrub
 from . import models
 from .models import Document, Event, Household, Member, Payment, Snapshot, now
 from .schema import LATEST
+from .uploads import UploadsMixin
 
 __all__ = ["Catalog", "Scope", "models", "LATEST"]
 
@@ -28,9 +30,12 @@ class Scope:
     township: str | None = None
     village: str | None = None
     name: str | None = None  # a single name that may be either a township or a village
+    nothing: bool = False  # an area that cannot be resolved (an ambiguous legacy village): fail closed
 
     def sql(self, alias: str = "h") -> tuple[str, list[str]]:
         parts, args = [], []
+        if self.nothing:
+            return "0", []
         if self.township:
             parts.append(f"{alias}.township = ?")
             args.append(self.township)
@@ -43,7 +48,7 @@ class Scope:
         return (" AND ".join(parts) or "1=1"), args
 
 
-class Catalog:
+class Catalog(UploadsMixin):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
@@ -143,8 +148,8 @@ class Catalog:
     # ------------------------------------------------------------------ quarantine
     def add_quarantine(self, file_id: int, source_name: str, reason: str, path: str | None,
                        candidates: Sequence[str] = (), pages: str | None = None, text: str | None = None) -> int:
-        return self._insert("quarantine", {
-            "file_id": file_id, "source_name": source_name, "reason": reason, "path": path,
+        return self._insert("quarantine", {  # a reason may quote an exception that quotes a file name: masked
+            "file_id": file_id, "source_name": scrub(source_name), "reason": scrub(reason), "path": path,
             "candidates": json.dumps(list(candidates), ensure_ascii=False), "pages": pages, "text": text,
             "created_at": now()}) or 0
 
@@ -156,9 +161,10 @@ class Catalog:
         return self.db.execute("SELECT * FROM quarantine WHERE id = ?", (item_id,)).fetchone()
 
     def update_quarantine(self, item_id: int, reason: str, candidates: Sequence[str]) -> None:
-        self._update("quarantine", item_id, {"reason": reason, "candidates": json.dumps(list(candidates), ensure_ascii=False)})
+        self._update("quarantine", item_id, {"reason": scrub(reason),
+                                             "candidates": json.dumps(list(candidates), ensure_ascii=False)})
 
-    def resolve_quarantine(self, item_id: int, document_id: int) -> None:
+    def resolve_quarantine(self, item_id: int, document_id: int | None) -> None:
         self._update("quarantine", item_id, {"resolved_at": now(), "resolved_document_id": document_id})
 
     # ------------------------------------------------------------------ households
@@ -174,11 +180,6 @@ class Catalog:
         extra = " AND removed_on IS NULL" if current_only else ""
         rows = self.db.execute(
             f"SELECT DISTINCT household_id FROM members WHERE id_number = ?{extra} ORDER BY household_id", (id_number,))
-        return [int(r[0]) for r in rows]
-
-    def household_ids_by_member_name(self, name: str) -> list[int]:
-        rows = self.db.execute(
-            "SELECT DISTINCT household_id FROM members WHERE name = ? AND removed_on IS NULL ORDER BY household_id", (name,))
         return [int(r[0]) for r in rows]
 
     def resolve_key(self, key: str) -> int | None:
@@ -257,9 +258,6 @@ class Catalog:
         return self.db.execute(f"SELECT d.* FROM documents d JOIN households h ON h.id = d.household_id "
                                f"WHERE d.id = ? AND {where}", [document_id, *args]).fetchone()
 
-    def document_by_sha(self, sha256: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
-
     def document_id_for(self, household_id: int, sha256: str) -> int | None:
         row = self.db.execute("SELECT id FROM documents WHERE household_id = ? AND sha256 = ?",
                               (household_id, sha256)).fetchone()
@@ -274,11 +272,6 @@ class Catalog:
     def page_texts(self, document_id: int) -> list[str]:
         rows = self.db.execute("SELECT text FROM pages WHERE document_id = ? ORDER BY page_no", (document_id,))
         return [r[0] for r in rows]
-
-    def iter_pages(self) -> Iterator[sqlite3.Row]:
-        yield from self.db.execute(
-            "SELECT p.document_id, p.page_no, p.text, d.household_id, d.type FROM pages p "
-            "JOIN documents d ON d.id = p.document_id ORDER BY p.document_id, p.page_no")
 
     # ------------------------------------------------------------------ the query API (read-only)
     def households(self, scope: Scope = Scope(), status: str | None = None, full: bool = False,
@@ -428,10 +421,15 @@ class Catalog:
     def delete_session(self, token_hash: str) -> None:
         self.db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
 
+    def delete_sessions(self, user_id: int, keep: str | None = None) -> None:
+        """End every session of a user (but `keep`, the token hash of the one making the change)."""
+        self.db.execute("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?", (user_id, keep))
+
     # ------------------------------------------------------------------ audit
     def audit(self, user: str, action: str, target: str = "", detail: str = "", remote: str = "") -> None:
-        self._insert("audit", {"at": now(), "user": user, "action": action, "target": target,
-                               "detail": detail, "remote": remote})
+        """One entry per line whatever was typed: control characters (newlines) are stored escaped."""
+        self._insert("audit", {"at": now(), "user": _one_line(user), "action": action, "target": _one_line(target),
+                               "detail": _one_line(detail), "remote": _one_line(remote)})
 
     def audit_rows(self, user: str | None = None, since: str | None = None,
                    actions: Sequence[str] = ()) -> list[sqlite3.Row]:
@@ -458,6 +456,10 @@ class Catalog:
         if self.schema_version() != LATEST:
             out.append(f"数据库版本 {self.schema_version()} ≠ {LATEST} / schema version mismatch")
         return out
+
+
+def _one_line(text: str | None) -> str:
+    return "".join(c if c >= " " and c != "\x7f" else f"\\x{ord(c):02x}" for c in str(text or ""))
 
 
 def _member_fields(m: Member) -> dict[str, Any]:

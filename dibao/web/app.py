@@ -8,9 +8,10 @@ one `dibao serve` is all a township office has to start.
 
 from __future__ import annotations
 
+import html
+import logging
 import secrets
 import shutil
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,7 +21,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 
 from archiver.catalog import Catalog
+from archiver.errors import UserError
 from archiver.home import Home
+from archiver.ocr_pool import OcrConfig
 from archiver.privacy import scrub
 
 from .. import users
@@ -34,14 +37,17 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
-def create_app(home: Home, watch: bool = False) -> FastAPI:
+log = logging.getLogger("dibao.web")
+
+
+def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfig | None = None) -> FastAPI:
     home.require()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for left in home.tmp.glob("web-*"):  # reports a killed server did not get to remove: personal data
             shutil.rmtree(left, ignore_errors=True)
-        app.state.watcher = _start_watcher(home) if watch else None
+        app.state.watcher = _start_watcher(home, ocr) if watch else None
         try:
             yield
         finally:
@@ -52,6 +58,21 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
     app.state.home = home
     app.state.watcher = None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(UserError)
+    def user_error(request: Request, exc: UserError) -> Response:
+        """The user's mistake (a bad value, an unusable file): their message, never a stack trace."""
+        text = scrub(str(exc))
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": text}, status_code=400)
+        return HTMLResponse(f"<h1>400 {html.escape(text)}</h1>", status_code=400)
+
+    @app.exception_handler(Exception)
+    def bug(request: Request, exc: Exception) -> Response:
+        """Anything else is a bug: the traceback goes to the log, the page says so without details."""
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return HTMLResponse("<h1>500 系统内部错误，已记入日志，请联系管理员 / internal error (logged)</h1>",
+                            status_code=500)
 
     @app.exception_handler(Refused)
     def refused(request: Request, exc: Refused) -> Response:
@@ -74,7 +95,10 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
+        too_big = _body_refused(request)
+        response = too_big or await call_next(request)
+        if request.url.scheme == "https" and tls:  # browsers then never try this server over plain HTTP
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -98,7 +122,13 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
     def login(request: Request, name: str = Form(...), password: str = Form(...), csrf: str = Form("")) -> Response:
         expected = request.cookies.get(LOGIN_COOKIE, "")
         if not expected or not secrets.compare_digest(csrf, expected):
-            raise Refused("csrf", "login", name or "-")
+            # filed under the account it tried, if there is one; a typed name is never the entry's user
+            known = Catalog(home.catalog_path)
+            try:
+                who = name if known.user(name) is not None else "-"
+            finally:
+                known.close()
+            raise Refused("csrf", f"login {users.typed_name(name)}", who)
         cat = Catalog(home.catalog_path)
         try:
             token, _ = users.login(cat, name, password, remote(request))
@@ -126,11 +156,36 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
     return app
 
 
-def _start_watcher(home: Home):  # type: ignore[no-untyped-def]
-    """The inbox watcher on its own catalog connection, in a daemon thread that stops with the app."""
-    from archiver.documents import handle
-    from archiver.watch import Watcher
+MAX_FORM_BYTES = 1 << 20  # every form but the upload is a few fields
 
-    w = Watcher(home, Catalog(home.catalog_path), home.inbox, document_handler=handle, settle=1.0)
-    threading.Thread(target=w.run, name="dibao-watch", daemon=True).start()
-    return w
+
+def _body_refused(request: Request) -> Response | None:
+    """Bound every request body before any of it is read or spooled to disk: by its declared length
+    (the server holds a client to it), and a body of unknown length is not taken at all."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    limit = upload.MAX_REQUEST_BYTES if request.url.path == "/upload" else MAX_FORM_BYTES
+    declared = request.headers.get("content-length")
+    if declared is None:
+        if request.headers.get("transfer-encoding"):
+            return JSONResponse({"error": "请求缺少长度，请重新上传 / length required"}, status_code=411)
+        return None
+    if not declared.isdigit() or int(declared) > limit:
+        return JSONResponse({"error": f"上传内容超过 {limit // 1024 // 1024} MB 上限，未接收 / request too large"},
+                            status_code=413)
+    return None
+
+
+def _start_watcher(home: Home, ocr: OcrConfig | None = None):  # type: ignore[no-untyped-def]
+    """The inbox watcher on its own catalog connection, in a supervised daemon thread (restarted if it
+    ever dies) that stops with the app."""
+    from archiver.documents import handle
+    from archiver.watch import Supervisor, Watcher
+
+    def make() -> Watcher:
+        w = Watcher(home, Catalog(home.catalog_path), home.inbox, document_handler=handle, settle=1.0)
+        if ocr is not None:
+            w.ingestor.reader = ocr.reader()
+        return w
+
+    return Supervisor(make).start()

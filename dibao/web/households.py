@@ -58,13 +58,13 @@ def dashboard(request: Request, v: Reader) -> Response:
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, v: Reader, q: str = "") -> Response:
-    from archiver.index import open_index, sync
+    from archiver.index import open_index, sync_if_possible
 
     results, took = [], 0.0
     if q.strip():
         started = dt.datetime.now()
         idx = open_index(v.home)
-        sync(v.home, v.cat)
+        sync_if_possible(v.home, v.cat)
         results = idx.search(v.cat, q, limit=30, scope=v.scope).results
         took = (dt.datetime.now() - started).total_seconds() * 1000
         v.audit("search", q, f"{len(results)} hits")
@@ -72,21 +72,20 @@ def search(request: Request, v: Reader, q: str = "") -> Response:
     return page(request, name, v.user, q=q, results=results, took=took)
 
 
-@router.get("/households/{key}", response_class=HTMLResponse)
-@router.get("/household/{key}", response_class=HTMLResponse)
+@router.get("/households/{key:path}", response_class=HTMLResponse)
+@router.get("/household/{key:path}", response_class=HTMLResponse)
 def household(request: Request, v: Reader, key: str) -> Response:
     h = v.household(key)
     v.audit("household.view", h.key)
     policy = load_policy(v.home.root)
-    status = h.status if h.status and policy.required_documents.get(h.status) else "在保"
-    checklist = completeness.checklist(h.documents, policy, status)
+    checklist = completeness.for_household(h, policy)
     from generators.cases import household_cases
 
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist,
                 cases=household_cases(v.cat, h, policy))
 
 
-@router.post("/households/{key}/members/{n}/reveal", response_class=HTMLResponse)
+@router.post("/households/{key:path}/members/{n}/reveal", response_class=HTMLResponse)
 def reveal(v: Writer, key: str, n: int) -> Response:
     """The full ID of one member, on an explicit click; the reveal itself is audited."""
     h = v.household(key)
@@ -112,7 +111,7 @@ def download(v: Reader, doc_id: int) -> Response:
 @router.get("/documents/{doc_id}/view", response_class=HTMLResponse)
 def view(request: Request, v: Reader, doc_id: int) -> Response:
     d, h = _doc(v, doc_id, "document.view")
-    pages = preview.page_count(v.home.root / d["path"])
+    pages, _ = preview.safe_page_count(v.home.root / d["path"])
     texts = v.cat.page_texts(doc_id)
     name = "viewer_panel.html" if is_htmx(request) else "viewer.html"
     return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts)
@@ -131,13 +130,12 @@ def thumb(v: Reader, doc_id: int) -> Response:
 
 
 def _jpeg(v: Viewer, rel: str, n: int, side: int) -> Response:
+    """A page image, or a placeholder image that says why the page cannot be drawn (never a 500)."""
     try:
-        data = preview.render(v.home.root / rel, n, side)
+        data, media = preview.safe_render(v.home.root / rel, n, side)
     except IndexError:
         raise Refused("scope", f"page {n} of {rel}", v.name) from None
-    except ValueError:
-        return Response(status_code=204)
-    return Response(data, media_type="image/jpeg")
+    return Response(data, media_type=media)
 
 
 @router.get("/api/households")

@@ -7,16 +7,20 @@ with no candidates from a scanner share stays with the county, which is where su
 
 from __future__ import annotations
 
+import html
 import json
 import sqlite3
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import classify
 from archiver.catalog.models import Household
+from archiver.filing import StorageError
 from archiver.privacy import scrub
 
+from .. import users
 from . import preview
 from .session import Reader, Refused, Viewer, Writer
 from .templating import page
@@ -29,9 +33,14 @@ def _uploaded_by_area(v: Viewer) -> set[str]:
     sees every item anyway, so for it there is nothing to look up)."""
     if v.role == "county":
         return set()
-    names = v.cat.area_names()
-    inside = {v.area, *names.get(v.area, [])} if v.role == "township" else {v.area}
-    peers = {u["name"] for u in v.cat.users() if (u["area"] or "") in inside}
+    mine = v.scope
+
+    def within(u: sqlite3.Row) -> bool:  # the uploader's area lies inside v's (by whole path, not name)
+        theirs = users.scope_of(dict(u), v.cat)
+        return (not theirs.nothing and bool(theirs.township) and theirs.township == mine.township
+                and (not mine.village or theirs.village == mine.village))
+
+    peers = {u["name"] for u in v.cat.users() if u["role"] != "county" and within(u)}
     return {r["detail"].removeprefix("sha256=") for r in v.cat.audit_rows(actions=["upload"]) if r["user"] in peers}
 
 
@@ -66,11 +75,15 @@ def _item(v: Viewer, item_id: int) -> sqlite3.Row:
     return q
 
 
+MAX_PAGES_SHOWN = 100  # a file of thousands of pages (quarantined for that) must not become thousands of images
+
+
 def _pages(v: Viewer, q: sqlite3.Row) -> list[int]:
     if q["pages"]:
-        return [int(x) for x in q["pages"].split(",")]
+        return [int(x) for x in q["pages"].split(",")][:MAX_PAGES_SHOWN]
     path = v.home.root / q["path"] if q["path"] else None
-    return list(range(1, preview.page_count(path) + 1)) if path and path.exists() else []
+    count = preview.safe_page_count(path)[0] if path and path.exists() else 0
+    return list(range(1, min(count, MAX_PAGES_SHOWN) + 1))
 
 
 @router.get("/quarantine", response_class=HTMLResponse)
@@ -95,21 +108,21 @@ def item_page(v: Reader, item_id: int, n: int, thumb: bool = False) -> Response:
         raise Refused("scope", f"quarantine {item_id} page {n}", v.name)
     v.audit("quarantine.page", str(item_id), f"{q['source_name']} 第{n}页")
     try:
-        data = preview.render(v.home.root / q["path"], n, preview.THUMB if thumb else preview.VIEW)
-    except ValueError:
-        return Response(status_code=204)
-    return Response(data, media_type="image/jpeg")
+        data, media = preview.safe_render(v.home.root / q["path"], n, preview.THUMB if thumb else preview.VIEW)
+    except IndexError:
+        raise Refused("scope", f"quarantine {item_id} page {n}", v.name) from None
+    return Response(data, media_type=media)
 
 
 @router.get("/quarantine/{item_id}/households", response_class=HTMLResponse)
 def pick(request: Request, v: Reader, item_id: int, q: str = "") -> Response:
     """Households to choose from while assigning: the user's own search, limited to their area."""
-    from archiver.index import open_index, sync
+    from archiver.index import open_index, sync_if_possible
 
     _item(v, item_id)
     results = []
     if q.strip():
-        sync(v.home, v.cat)
+        sync_if_possible(v.home, v.cat)
         results = [r.household for r in open_index(v.home).search(v.cat, q, limit=10, scope=v.scope).results]
         v.audit("search", q, f"quarantine {item_id}: {len(results)} hits")
     return page(request, "quarantine_pick.html", v.user, households=results)
@@ -118,14 +131,17 @@ def pick(request: Request, v: Reader, item_id: int, q: str = "") -> Response:
 @router.post("/quarantine/{item_id}/assign")
 def assign(v: Writer, item_id: int, household: str = Form(...), doc_type: str = Form("")) -> Response:
     from archiver.documents import file_quarantined
-    from archiver.index import sync
+    from archiver.index import sync_if_possible
 
     q = _item(v, item_id)
     h = v.household(household)
     chosen = classify.normalise_type(doc_type) if doc_type else None
     if doc_type and chosen is None:
         raise Refused("scope", f"type {doc_type}", v.name)
-    doc_id = file_quarantined(v.home, v.cat, item_id, h.id, chosen, v.name, method="网页指定")
+    try:
+        doc_id = file_quarantined(v.home, v.cat, item_id, h.id, chosen, v.name, method="网页指定")
+    except StorageError as exc:  # nothing was filed; the item stays open for a later try
+        return HTMLResponse(f"<h1>未能归档：{html.escape(str(exc))}</h1>", status_code=507)
     v.audit("quarantine.assign", str(item_id), f"{q['source_name']} → {h.key} 档案{doc_id}")
-    sync(v.home, v.cat)
-    return RedirectResponse(f"/quarantine?filed={h.key}", status_code=303)
+    sync_if_possible(v.home, v.cat)
+    return RedirectResponse(f"/quarantine?filed={quote(h.key, safe='')}", status_code=303)

@@ -21,4 +21,8 @@ def is_htmx(request: Request) -> bool:
 
 
 def page(request: Request, name: str, user: dict | None, status_code: int = 200, **ctx: Any) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, name, {"user": user, **ctx}, status_code=status_code)
+    """`watch` (the inbox watcher's state, when serve runs one) goes to every logged-in page, so that a
+    stopped or held-up watcher is seen at once rather than discovered weeks later."""
+    supervisor = getattr(request.app.state, "watcher", None) if user else None
+    watch = supervisor.state() if supervisor is not None else None
+    return TEMPLATES.TemplateResponse(request, name, {"user": user, "watch": watch, **ctx}, status_code=status_code)

@@ -22,9 +22,14 @@
     xhr.setRequestHeader("X-CSRF-Token", csrf());
     xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); };
     xhr.onload = function () {
-      var ok = xhr.status === 200;
+      var ok = xhr.status === 200, said = "";
+      try {  // the server's own words: a name it shortened, a file it refused and why
+        var answer = JSON.parse(xhr.responseText);
+        said = (answer.refused || []).concat(answer.notes || []).map(function (r) { return r.reason; })
+          .concat(answer.error ? [answer.error] : []).join("；");
+      } catch (e) { said = xhr.responseText; }
       bar.value = 100;
-      state.textContent = ok ? " 已上传，等待归档" : " 上传失败：" + xhr.responseText;
+      state.textContent = ok ? " 已上传，等待归档" + (said ? "（" + said + "）" : "") : " 上传失败：" + said;
       state.className = ok ? "ok" : "error";
       document.body.dispatchEvent(new Event("uploaded"));
     };
