@@ -55,7 +55,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 screens: $(STAMP)
-	DIBAO_SCREENS=docs/screens $(BIN)/python -m pytest tests/dibao/web/test_browser.py
+	DIBAO_SCREENS=docs/screens $(BIN)/python -m pytest tests/dibao/web/test_browser.py tests/dibao/web/test_browser_corrections.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_roster.py

@@ -121,6 +121,9 @@ def _verified(cat: Catalog, name: str, password: str, remote: str, action: str) 
         row = cat.user(name)
         if row is None:
             cat.audit("?", f"{action}.failed", "", f"unknown user: {typed_name(name)}", remote)
+        elif row["disabled"]:
+            cat.audit(name, f"{action}.disabled", "", "", remote)
+            refusal = "该账户已停用，请联系县民政局 / account disabled"
         elif row["locked_until"] and row["locked_until"] > now.isoformat():
             cat.audit(name, f"{action}.locked", "", "", remote)
             refusal = f"登录失败次数过多，账户已锁定至 {row['locked_until'][:16]} / account locked"

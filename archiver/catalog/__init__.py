@@ -16,6 +16,7 @@ from typing import Any
 
 from ..privacy import scrub
 from . import models
+from .corrections import CorrectionsMixin
 from .models import Document, Event, Household, Member, Payment, Snapshot, now
 from .schema import LATEST
 from .uploads import UploadsMixin
@@ -48,7 +49,7 @@ class Scope:
         return (" AND ".join(parts) or "1=1"), args
 
 
-class Catalog(UploadsMixin):
+class Catalog(CorrectionsMixin, UploadsMixin):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
@@ -148,10 +149,21 @@ class Catalog(UploadsMixin):
     # ------------------------------------------------------------------ quarantine
     def add_quarantine(self, file_id: int, source_name: str, reason: str, path: str | None,
                        candidates: Sequence[str] = (), pages: str | None = None, text: str | None = None) -> int:
-        return self._insert("quarantine", {  # a reason may quote an exception that quotes a file name: masked
+        item_id = self._insert("quarantine", {  # a reason may quote an exception that quotes a file name: masked
             "file_id": file_id, "source_name": scrub(source_name), "reason": scrub(reason), "path": path,
             "candidates": json.dumps(list(candidates), ensure_ascii=False), "pages": pages, "text": text,
             "created_at": now()}) or 0
+        self.set_quarantine_candidates(item_id, self._candidate_ids(candidates))
+        return item_id
+
+    def _candidate_ids(self, candidates: Sequence[str]) -> list[int]:
+        """Display strings such as `5201010010003（东风社区 蔡佳怡）` → household ids (stored structured)."""
+        out = []
+        for c in candidates:
+            hid = self.resolve_key(str(c).split("（", 1)[0].strip())
+            if hid is not None and hid not in out:
+                out.append(hid)
+        return out
 
     def quarantine_items(self, include_resolved: bool = False) -> list[sqlite3.Row]:
         where = "" if include_resolved else "WHERE resolved_at IS NULL"
@@ -163,6 +175,7 @@ class Catalog(UploadsMixin):
     def update_quarantine(self, item_id: int, reason: str, candidates: Sequence[str]) -> None:
         self._update("quarantine", item_id, {"reason": scrub(reason),
                                              "candidates": json.dumps(list(candidates), ensure_ascii=False)})
+        self.set_quarantine_candidates(item_id, self._candidate_ids(candidates))
 
     def resolve_quarantine(self, item_id: int, document_id: int | None) -> None:
         self._update("quarantine", item_id, {"resolved_at": now(), "resolved_document_id": document_id})
@@ -201,7 +214,7 @@ class Catalog(UploadsMixin):
         return self._insert("households", fields) or 0
 
     def update_household(self, household_id: int, **fields: Any) -> None:
-        fields = {k: v for k, v in fields.items() if v is not None and v != ""}
+        fields = self.guard_overrides(household_id, {k: v for k, v in fields.items() if v is not None and v != ""})
         if fields:
             fields["updated_at"] = now()
             self._update("households", household_id, fields)
@@ -323,10 +336,11 @@ class Catalog(UploadsMixin):
                 out[p["household_id"]].payments.append(Payment(
                     p["period_start"], p["period_end"], p["amount"], p["persons"], p["bank_account"] or "",
                     p["township"] or "", p["village"] or ""))
-        for d in self.db.execute(f"SELECT * FROM documents WHERE household_id IN ({ids_sql}) ORDER BY date, id", args):
+        for d in self.db.execute(f"SELECT * FROM documents WHERE household_id IN ({ids_sql}) AND trashed_at IS NULL "
+                                 "ORDER BY date, id", args):
             if d["household_id"] in out:
                 out[d["household_id"]].documents.append(Document(
-                    d["id"], d["type"], d["date"], d["source_name"], d["sha256"], d["path"], d["page_count"], d["pages"]))
+                    d["id"], d["type"], d["date"], d["source_name"], d["sha256"], d["path"], d["page_count"], d["pages"], d["note"] or ""))
 
     def payment_totals(self, scope: Scope = Scope()) -> list[tuple[str, str, float]]:
         """(first month, last month, total) per period, by the township/village written on the payment rows."""
@@ -346,7 +360,7 @@ class Catalog(UploadsMixin):
         """Changes whenever a fact that figures depend on is added or updated (a cache key, not a clock)."""
         r = self.db.execute("SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM documents), "
                             "(SELECT max(id) FROM snapshots), (SELECT max(updated_at) FROM households), "
-                            "(SELECT count(*) FROM members)").fetchone()
+                            "(SELECT count(*) FROM members), (SELECT max(id) FROM changes)").fetchone()
         return "/".join(str(x) for x in r)
 
     def events_between(self, since: str, until: str, scope: Scope = Scope(), limit: int = 50) -> list[dict[str, Any]]:
@@ -415,8 +429,8 @@ class Catalog(UploadsMixin):
         self._insert("sessions", {"token_hash": token_hash, "user_id": user_id, "csrf": csrf, "expires_at": expires_at})
 
     def session(self, token_hash: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?",
-                               (token_hash, now())).fetchone()
+        return self.db.execute("SELECT s.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? "
+                               "AND s.expires_at > ? AND u.disabled = 0", (token_hash, now())).fetchone()
 
     def delete_session(self, token_hash: str) -> None:
         self.db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
@@ -480,4 +494,4 @@ def _household(r: sqlite3.Row) -> Household:
         area_type=r["area_type"] or "", category=r["category"], status=r["status"],
         monthly_amount=r["monthly_amount"], persons=r["persons"], approved_on=r["approved_on"],
         address=r["address"] or "", phone=r["phone"] or "", head_name=r["head_name"] or "",
-        head_id_number=r["head_id_number"] or "", bank_account=r["bank_account"] or "")
+        head_id_number=r["head_id_number"] or "", bank_account=r["bank_account"] or "", note=r["note"] or "")

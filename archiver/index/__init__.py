@@ -54,7 +54,15 @@ def fingerprint(h: Household) -> str:
     parts = [h.key, h.township, h.village, h.area_type, h.category or "", h.status, h.head_name, h.address,
              *(f"{m.name}|{m.id_number}|{m.removed_on}" for m in h.members),
              *(f"{d.document_id}|{d.type}" for d in h.documents)]
+    notes = _notes(h)
+    if notes:  # only then, so households without notes keep the fingerprint older indexes hold
+        parts.append(notes)
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
+def _notes(h: Household) -> str:
+    """备注 on the household and its documents: searchable like any page."""
+    return " ".join(n for n in [h.note, *(d.note for d in h.documents)] if n)
 
 
 def _fields(h: Household, texts: list[str]) -> dict:
@@ -65,7 +73,7 @@ def _fields(h: Household, texts: list[str]) -> dict:
         n = m.id_number
         ids += [n, n[-4:], n[-6:]]
     body = " ".join([h.key, h.township, h.village, h.address, *(m.name for m in h.members),
-                     *(d.type for d in h.documents), *texts])
+                     *(d.type for d in h.documents), _notes(h), *texts])
     return {
         "hid": str(h.id), "fp": fingerprint(h),
         "words": " ".join(analysis.words(body)), "grams": " ".join(analysis.bigrams(body)),
@@ -150,13 +158,16 @@ class SearchIndex:
             found = s.search(query.to_whoosh(q, scope), limit=limit)
             return len(found), [(int(hit["hid"]), float(hit.score)) for hit in found]
 
-    def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None) -> SearchResult:
+    def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None,
+               offset: int = 0) -> SearchResult:
+        """`limit` households from `offset` on; `total` counts every matching household, not those returned."""
         q = query.parse(text)
         if scope is not None and scope.nothing:
             return SearchResult(text, 0, [])
-        total, rows = self.hits(q, scope or Scope(), limit)
+        offset = max(offset, 0)
+        total, rows = self.hits(q, scope or Scope(), limit + offset)
         results = []
-        for hid, score in rows:
+        for hid, score in rows[offset:]:
             h = cat.household(hid, scope or Scope())  # the index's area terms, checked again by the catalog
             if h is None:
                 continue

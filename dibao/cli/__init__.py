@@ -19,7 +19,7 @@ from archiver.catalog.models import Household
 from archiver.errors import UserError
 from archiver.filing import STORAGE_ERRNOS
 from archiver.home import Home, resolve
-from archiver.privacy import mask_id, scrub
+from archiver.privacy import mask_id, mask_phone, scrub
 
 from ..errors import UsageError
 from ..progress import make_reporter
@@ -152,14 +152,14 @@ def _household_json(h: Household, full: bool) -> dict:
             "monthly_amount": h.monthly_amount or 0.0}
     if not full:
         return base
-    return {**base, "address": h.address, "approved_on": h.approved_on, "bank_account": h.bank_account,
+    return {**base, "address": h.address, "approved_on": h.approved_on, "bank_account": h.bank_account, "note": h.note,
             "members": [{"name": m.name, "id_number": m.id_number, "relation": m.relation, "sex": m.sex,
                          "birth_date": m.birth_date, "disability": m.disability, "health": m.health,
                          "identity": m.identity, "cadre_relative": m.cadre_relative,
                          "added_on": m.added_on, "removed_on": m.removed_on} for m in h.members],
             "documents": [{"document_id": str(d.document_id), "type": d.type, "date": d.date,
                            "source_name": d.source_name, "sha256": d.sha256, "path": d.path,
-                           "pages": d.page_count} for d in h.documents],
+                           "pages": d.page_count, "note": d.note} for d in h.documents],
             "events": [{"date": e.date, "kind": e.kind, "amount": e.new_amount if e.new_amount is not None else 0.0,
                         "old_amount": e.old_amount, "persons": e.new_persons, "old_persons": e.old_persons,
                         "reason": e.reason, "source": e.source, "source_row": e.source_row} for e in h.events],
@@ -197,12 +197,25 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     with cat.transaction():
         cat.audit(_user(), "household.view", h.key, "cli")
     data = _household_json(h, True)
+    data["import_conflicts"] = [{"field": c["field"], "manual": c["manual"], "imported": c["imported"], "at": c["at"]}
+                                for c in cat.import_conflicts(h.id)]
+    from archiver.policy import load
+    from generators.cases import household_cases
+
+    data["cases"] = [c.as_json() for c in household_cases(cat, h, load(home.root))]
     if args.json:
         _print_json(data)
         return 0
     print(f"户编号 {h.key}  {h.township} {h.village}  {h.area_type or '-'}  分类 {h.category or '-'}  {h.status}"
           f"  {data['persons']}人  {h.monthly_amount or 0:.2f}元/月")
     print(f"户主 {h.head_name} {mask_id(h.head_id_number)}  住址 {h.address}")
+    if h.note:
+        print(f"备注 {h.note}")
+    for c in data["import_conflicts"]:
+        label = {"category": "分类", "address": "住址", "phone": "联系电话", "note": "备注"}.get(c["field"], c["field"])
+        manual, imported = (mask_phone(c["manual"]), mask_phone(c["imported"])) if c["field"] == "phone" else (
+            c["manual"], c["imported"])
+        print(f"【待核实】后来导入的名册与人工更正不一致：{label} 更正为「{manual}」，名册为「{imported}」")
     print("成员 / members:")
     for m in h.members:
         gone = f"（{m.removed_on} 减少）" if m.removed_on else ""
@@ -214,6 +227,14 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     for e in h.events:
         amt = f"{e.old_amount or 0:.0f}→{e.new_amount or 0:.0f}元" if e.new_amount is not None else ""
         print(f"  {e.date}\t{e.kind}\t{amt}\t{e.reason}")
+    if data["cases"]:
+        print("办理过程 / cases:")
+    for c in data["cases"]:
+        print(f"  {c['kind']}（{c['outcome']}）")
+        for s in c["steps"]:
+            when = (s["date"] or "缺") + (f"至{s['end']}" if s["end"] else "")
+            due = f"  时限 {s['due']}{' 逾期' if s['late'] else ''}" if s["due"] else ""
+            print(f"    {s['step']}\t{when}\t{'档案' + s['document_id'] if s['document_id'] else s['source']}{due}")
     return 0
 
 

@@ -33,6 +33,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp = add("search", cmd_search, "全文检索：姓名、拼音、身份证后几位、村名、档案内容 / full-text search")
     sp.add_argument("query", help='检索词，如：张秀英 村:红旗村 类型:收入证明 "家庭收入" 1234 / query')
     sp.add_argument("--limit", type=int, default=20, help="最多返回几户 / at most N households")
+    sp.add_argument("--offset", type=int, default=0, help="跳过前 N 户（翻页）/ skip the first N households")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
 
     add("reindex", cmd_reindex, "从目录重建检索索引 / rebuild the search index from the catalog")
@@ -149,11 +150,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not idx.usable():
         print("检索索引缺失或已损坏，正在从目录重建…… / index missing or broken, rebuilding", file=sys.stderr)
     sync(home, cat, make_reporter(True))  # also applies updates an interrupted ingest left queued
-    res = idx.search(cat, args.query, limit=args.limit)
+    res = idx.search(cat, args.query, limit=args.limit, offset=args.offset)
     with cat.transaction():
         cat.audit(_user(), "search", scrub(args.query), f"{res.total} hits")
     if args.json:
-        _print_json({"query": args.query, "total": res.total, "results": [
+        _print_json({"query": args.query, "total": res.total, "offset": args.offset, "results": [
             {"household_id": r.household.key, "head_name": r.household.head_name, "village": r.household.village,
              "township": r.household.township, "status": r.household.status, "score": round(r.score, 4),
              "matched_documents": r.matched_documents, "snippet": r.snippet} for r in res.results]})

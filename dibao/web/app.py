@@ -8,7 +8,6 @@ one `dibao serve` is all a township office has to start.
 
 from __future__ import annotations
 
-import html
 import logging
 import secrets
 import shutil
@@ -17,8 +16,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archiver.catalog import Catalog
 from archiver.errors import UserError
@@ -27,7 +28,7 @@ from archiver.ocr_pool import OcrConfig
 from archiver.privacy import scrub
 
 from .. import users
-from . import account, households, quarantine, reports, upload
+from . import account, admin, browse, corrections, households, jobs, quarantine, reports, upload
 from .session import COOKIE, Refused, Writer, remote
 from .templating import is_htmx, page
 
@@ -65,22 +66,15 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         text = scrub(str(exc))
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": text}, status_code=400)
-        return HTMLResponse(f"<h1>400 {html.escape(text)}</h1>", status_code=400)
-
-    @app.exception_handler(Exception)
-    def bug(request: Request, exc: Exception) -> Response:
-        """Anything else is a bug: the traceback goes to the log, the page says so without details."""
-        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
-        return HTMLResponse("<h1>500 系统内部错误，已记入日志，请联系管理员 / internal error (logged)</h1>",
-                            status_code=500)
+        return error_page(request, 400, "未能完成", text)
 
     @app.exception_handler(Refused)
     def refused(request: Request, exc: Refused) -> Response:
         cat = Catalog(home.catalog_path)
         try:
             with cat.transaction():
-                cat.audit(exc.user, "denied", scrub(exc.target), scrub(f"{exc.why} {request.method} {request.url.path}"),
-                          remote(request))
+                cat.audit(exc.user, "not_found" if exc.why == "missing" else "denied", scrub(exc.target),
+                          scrub(f"{exc.why} {request.method} {request.url.path}"), remote(request))
         finally:
             cat.close()
         if exc.why == "login":
@@ -90,8 +84,46 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
                 return Response(status_code=401, headers={"HX-Redirect": "/login"})
             return RedirectResponse("/login", status_code=303)
         if exc.why == "csrf":
-            return HTMLResponse("<h1>403 请求无效，请刷新页面后重试 / invalid form token</h1>", status_code=403)
-        return HTMLResponse("<h1>404 找不到，或不在您的管辖范围 / not found</h1>", status_code=404)
+            return error_page(request, 403, "请求无效", "页面已过期或表单不完整，请返回后刷新页面再试。")
+        # one answer for "does not exist" and "not yours": ids cannot be probed (only the audit tells them apart)
+        return error_page(request, 404, "找不到", "没有找到您要的户、材料或页面，请检查户编号或身份证号是否输错。")
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return error_page(request, 404, "找不到", "没有这个页面。请从首页重新进入。")
+        if exc.status_code == 405:
+            return error_page(request, 405, "操作方式不对", "请从页面上的按钮进行操作。")
+        return error_page(request, exc.status_code, "请求未能完成", "请返回后重试。")
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(request: Request, exc: RequestValidationError) -> Response:
+        fields = "、".join(sorted({str(e.get("loc", ["", "?"])[-1]) for e in exc.errors()}))
+        if request.url.path.startswith("/api/") or "json" in request.headers.get("accept", ""):
+            return JSONResponse({"error": f"请求内容不完整或格式不对：{fields}"}, status_code=400)
+        return error_page(request, 400, "填写有误", f"请检查填写的内容（{fields}）后重试。")
+
+    @app.exception_handler(Exception)
+    def bug(request: Request, exc: Exception) -> Response:
+        """Anything else is a bug: the traceback goes to the log, the page says so without details."""
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_page(request, 500, "系统内部错误", "已记入日志。请返回首页后重试；如反复出现，请联系管理员。")
+
+    def error_page(request: Request, code: int, title: str, message: str) -> Response:
+        """Staff read errors in Chinese, with a way back; the user bar stays when there is a session."""
+        user = None
+        token = request.cookies.get(COOKIE)
+        if token:
+            cat = Catalog(home.catalog_path)
+            try:
+                s = cat.session(users.token_hash(token))
+                u = cat.user_by_id(int(s["user_id"])) if s is not None else None
+                user = {**dict(u), "csrf": s["csrf"]} if u is not None and s is not None else None
+            finally:
+                cat.close()
+        if is_htmx(request):
+            return HTMLResponse(f'<p class="error">{code} {title}：{message}</p>', status_code=code)
+        return page(request, "error.html", user, status_code=code, code=code, title=f"{code} {title}", message=message)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -151,7 +183,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         response.delete_cookie(COOKIE)
         return response
 
-    for module in (households, quarantine, upload, reports, account):
+    for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account):
         app.include_router(module.router)
     return app
 

@@ -8,7 +8,6 @@ with no candidates from a scanner share stays with the county, which is where su
 from __future__ import annotations
 
 import html
-import json
 import sqlite3
 from urllib.parse import quote
 
@@ -16,7 +15,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import classify
-from archiver.catalog.models import Household
 from archiver.filing import StorageError
 from archiver.privacy import scrub
 
@@ -56,15 +54,11 @@ def visible_items(v: Viewer) -> list[sqlite3.Row]:
     return [q for q in v.cat.quarantine_items() if _visible(v, q, uploads)]
 
 
-def _candidates(v: Viewer, q: sqlite3.Row) -> list[Household]:
-    """The item's candidate households that lie in the user's area."""
-    out = []
-    for key in json.loads(q["candidates"] or "[]"):
-        hid = v.cat.resolve_key(key)
-        h = v.cat.household(hid, v.scope) if hid is not None else None
-        if h is not None:
-            out.append(h)
-    return out
+def _candidates(v: Viewer, q: sqlite3.Row) -> list[dict]:
+    """The item's candidate households (stored as household keys) that lie in the user's area."""
+    from archiver.review import candidates
+
+    return candidates(v.cat, int(q["id"]), v.scope)
 
 
 def _item(v: Viewer, item_id: int) -> sqlite3.Row:
@@ -87,18 +81,20 @@ def _pages(v: Viewer, q: sqlite3.Row) -> list[int]:
 
 
 @router.get("/quarantine", response_class=HTMLResponse)
-def listing(request: Request, v: Reader, filed: str = "") -> Response:
-    items = [{**dict(q), "candidates": json.loads(q["candidates"] or "[]"), "first_page": (_pages(v, q) or [0])[0]}
-             for q in visible_items(v)]
-    return page(request, "quarantine.html", v.user, items=items, filed=filed)
+def listing(request: Request, v: Reader, filed: str = "", done: str = "") -> Response:
+    items = [{**dict(q), "candidates": [f"{c['head_name']}户 {c['household_id']}（{c['village']}）" for c in _candidates(v, q)],
+              "first_page": (_pages(v, q) or [0])[0]} for q in visible_items(v)]
+    rejected = done == "rejected"
+    return page(request, "quarantine.html", v.user, items=items, filed=filed, rejected=rejected)
 
 
 @router.get("/quarantine/{item_id}", response_class=HTMLResponse)
-def item(request: Request, v: Reader, item_id: int) -> Response:
+def item(request: Request, v: Reader, item_id: int, error: str = "") -> Response:
     q = _item(v, item_id)
     v.audit("quarantine.view", str(item_id), q["source_name"])
     return page(request, "quarantine_item.html", v.user, q=dict(q), pages=_pages(v, q), text=scrub(q["text"] or ""),
-                candidates=_candidates(v, q), types=classify.ALL_TYPES, guess=classify.doc_type(q["text"] or ""))
+                candidates=_candidates(v, q), types=classify.ALL_TYPES, guess=classify.doc_type(q["text"] or ""),
+                error="请写明不予归档的原因。" if error == "reason" else ("" if not error else "未能归档，请检查所选页和户。"))
 
 
 @router.get("/quarantine/{item_id}/pages/{n}")
@@ -129,8 +125,9 @@ def pick(request: Request, v: Reader, item_id: int, q: str = "") -> Response:
 
 
 @router.post("/quarantine/{item_id}/assign")
-def assign(v: Writer, item_id: int, household: str = Form(...), doc_type: str = Form("")) -> Response:
-    from archiver.documents import file_quarantined
+async def assign(request: Request, v: Writer, item_id: int, household: str = Form(...), doc_type: str = Form("")) -> Response:
+    """File the item, or only the ticked pages of it (the rest stays here for another household)."""
+    from archiver import review
     from archiver.index import sync_if_possible
 
     q = _item(v, item_id)
@@ -138,10 +135,17 @@ def assign(v: Writer, item_id: int, household: str = Form(...), doc_type: str = 
     chosen = classify.normalise_type(doc_type) if doc_type else None
     if doc_type and chosen is None:
         raise Refused("scope", f"type {doc_type}", v.name)
+    form = await request.form()
+    ticked = [int(str(x)) for x in form.getlist("pages") if str(x).isdigit()]
     try:
-        doc_id = file_quarantined(v.home, v.cat, item_id, h.id, chosen, v.name, method="网页指定")
+        doc_id = review.assign(v.home, v.cat, item_id, h.id, chosen, v.name, ticked or None)
     except StorageError as exc:  # nothing was filed; the item stays open for a later try
         return HTMLResponse(f"<h1>未能归档：{html.escape(str(exc))}</h1>", status_code=507)
+    except (LookupError, ValueError):
+        return RedirectResponse(f"/quarantine/{item_id}?error=assign", status_code=303)
     v.audit("quarantine.assign", str(item_id), f"{q['source_name']} → {h.key} 档案{doc_id}")
     sync_if_possible(v.home, v.cat)
+    still_open = v.cat.quarantine_item(item_id)
+    if ticked and still_open is not None and not still_open["resolved_at"]:
+        return RedirectResponse(f"/quarantine/{item_id}?filed={quote(h.key, safe='')}", status_code=303)
     return RedirectResponse(f"/quarantine?filed={quote(h.key, safe='')}", status_code=303)

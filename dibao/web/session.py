@@ -86,7 +86,9 @@ class Viewer:
     def household(self, key: str) -> Household:
         """The household a key names, if it is in the user's area — scoped in the catalog query itself."""
         hid = self.cat.resolve_key(key)
-        h = self.cat.household(hid, self.scope) if hid is not None else None
+        if hid is None:  # a mistyped number: plainly not found (not a security denial)
+            raise Refused("missing", f"household {scrub(key)}", self.name)
+        h = self.cat.household(hid, self.scope)
         if h is None:
             raise Refused("scope", f"household {scrub(key)}", self.name)
         return h
