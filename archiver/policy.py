@@ -38,7 +38,7 @@ class Policy:
         return self.standards[years[-1]].get(area_type)
 
 
-class PolicyError(UserError):
+class PolicyError(UserError, ValueError):
     """policy.toml is not valid TOML, or a known key has a value of the wrong kind (names key and line)."""
 
 

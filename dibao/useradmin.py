@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from archiver.catalog import Catalog
+from archiver.errors import UserValueError
 
 from . import users
 
@@ -19,7 +20,7 @@ def normalise_role(value: str) -> str:
     v = (value or "").strip()
     role = v.lower() if v.lower() in ROLE_NAMES else _ALIASES.get(v)
     if role is None:
-        raise ValueError(f"角色应为 县/乡镇/村（county/township/village）：{value} / unknown role")
+        raise UserValueError(f"角色应为 县/乡镇/村（county/township/village）：{value} / unknown role")
     return role
 
 
@@ -37,17 +38,17 @@ def resolve_area(cat: Catalog, role: str, area: str) -> str:
         return str(resolver(cat, role, area))
     area = (area or "").strip()
     if not area:
-        raise ValueError("乡镇或村级用户必须指定 --area / township and village users need an area")
+        raise UserValueError("乡镇或村级用户必须指定 --area / township and village users need an area")
     known = cat.area_names()
     if role == "village" and "/" in area:  # 乡镇/村 — stored as the village name until areas are keyed by path
         township, _, village = area.partition("/")
         if known and village not in known.get(township, []):
-            raise ValueError(f"{township}没有该村：{village} / unknown village")
+            raise UserValueError(f"{township}没有该村：{village} / unknown village")
         return village
     if known:
         names = set(known) if role == "township" else {v for vs in known.values() for v in vs}
         if area not in names:
-            raise ValueError(f"档案中没有该{'乡镇' if role == 'township' else '村'}：{area} / unknown area")
+            raise UserValueError(f"档案中没有该{'乡镇' if role == 'township' else '村'}：{area} / unknown area")
     return area
 
 
@@ -60,7 +61,7 @@ def listing(cat: Catalog) -> list[dict[str, Any]]:
 def _row(cat: Catalog, name: str) -> Any:
     row = cat.user(name)
     if row is None:
-        raise ValueError(f"没有该用户：{name} / no such user")
+        raise UserValueError(f"没有该用户：{name} / no such user")
     return row
 
 
