@@ -12,8 +12,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver import classify, pages
+from archiver import classify, formfacts, pages
 from archiver.catalog import Catalog
+from archiver.catalog.casefacts import add_document_facts
 from archiver.catalog.models import Event
 from archiver.errors import UserError
 from archiver.filing import STORAGE_ERRNOS, quarantine_copy, safe_part, write_atomic
@@ -24,6 +25,7 @@ from archiver.route import Decision, Router
 
 log = logging.getLogger("dibao.documents")
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "heic": ".heic", "pdf": ".pdf", "docx": ".docx"}
+FORM_TYPES = {"复核表": "复核记录"}  # a dibao form kind → the document type it files as (others: the same name)
 
 
 @dataclass
@@ -99,13 +101,14 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
 
 def record_document(cat: Catalog, part: Part, file_id: int, doc_type: str, date: str | None, source_name: str,
                     sha: str, path: str, pages_label: str | None, routed_by: str) -> int:
-    """The one way a document enters a household's file: the document, the text of each of its pages, and
-    for a 复核记录 with a date the review event it proves. Inside the caller's transaction."""
+    """The one way a document enters a household's file: the document, the text of each of its pages, the
+    facts printed on it (formfacts), and for a 复核记录 with a date the review event it proves. Inside the caller's transaction."""
     doc_id = cat.add_document(household_id=part.household_id, file_id=file_id, type=doc_type, date=date,
                               source_name=source_name, sha256=sha, path=path, pages=pages_label,
                               page_count=len(part.pages), routed_by=routed_by)
     for p in part.pages:
         cat.add_page(doc_id, p.number, p.text.strip())
+    add_document_facts(cat, doc_id, _facts(part))
     if doc_type == "复核记录" and date:
         cat.add_event(part.household_id, Event(date, "复核", reason="复核记录"), file_id, doc_id)
     return doc_id
@@ -119,6 +122,11 @@ def decide_pages(router: Router, read: list[pages.Page], filename: str) -> list[
     for p in read:
         if p.cover_key:
             cover = p.cover_key
+            continue
+        if p.form:  # a pre-filled form's own QR code: this page's household, whatever comes before it
+            d = router.decide(p.text, p.form.key, "")
+            decided.append((p, Decision(d.household_id, "表单二维码" if d.method == "封面二维码" else d.method,
+                                        d.candidates, d.reason)))
             continue
         decided.append((p, router.decide(p.text, cover, filename if use_name else "")))
     return decided
@@ -143,7 +151,7 @@ def group(decided: list[tuple[pages.Page, Decision]]) -> tuple[list[Part], list[
         if hid is None:
             unplaced.append((p, d))
             continue
-        if parts and parts[-1].household_id == hid and last == i - 1:
+        if parts and parts[-1].household_id == hid and last == i - 1 and p.form is None:
             parts[-1].pages.append(p)
         else:
             parts.append(Part(hid, [p], d.method or "续页"))
@@ -170,8 +178,12 @@ def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_
 
     sha = hashlib.sha256(data).hexdigest()
     text = "\n".join(p.text for p in part.pages)
-    doc_type = classify.doc_type(text)
+    form = part.pages[0].form
+    doc_type = FORM_TYPES.get(form.form, form.form) if form and form.form else classify.doc_type(text)
     date = classify.doc_date(text, source_name)
+    period = formfacts.notice_period(text) if doc_type in ("公示记录", "其他") else None
+    if period:  # a 公示's date is the first day it was posted
+        date = period[0]
     h = cat.household_row(part.household_id)
     assert h is not None
     key = h["household_no"] or f"D{part.household_id:07d}"
@@ -181,6 +193,19 @@ def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_
     if not dest.exists():
         write_atomic(dest, data, tmp_dir=home.tmp)
     return home.relative(dest), sha, doc_type, date
+
+
+def _facts(part: Part) -> dict[str, str]:
+    """Facts printed on the document (公示 period, investigators …) and, for a dibao form, its QR's case step."""
+    facts = formfacts.read("\n".join(p.text for p in part.pages))
+    form = part.pages[0].form
+    if form and form.form:
+        facts["form"] = form.form
+        if form.step:
+            facts["step"] = form.step
+        if form.case:
+            facts["case"] = form.case
+    return facts
 
 
 def _quarantine_copy(home: Home, item: Input) -> str:

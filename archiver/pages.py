@@ -29,6 +29,7 @@ class Page:
     text: str
     cover_key: str | None = None  # household key from a dibao cover-sheet QR code
     source: str = "ocr"  # ocr | text-layer | docx
+    form: qr.Code | None = None  # a dibao pre-filled form's QR code: household, form kind, case step
 
 
 def read(path: Path, kind: str) -> list[Page]:
@@ -73,10 +74,10 @@ def _pdf_complete(path: Path) -> None:
 
 
 def _image_page(number: int, img: Image.Image) -> Page:
-    cover = qr.cover_key(img)
-    if cover:
-        return Page(number, "", cover, "qr")
-    return Page(number, ocr.read_image(img).text)
+    code = qr.read(img)
+    if code and code.is_cover:
+        return Page(number, "", code.key, "qr")
+    return Page(number, ocr.read_image(img).text, form=code)
 
 
 def _pdf_pages(path: Path) -> Iterator[Page]:
@@ -91,7 +92,9 @@ def _pdf_pages(path: Path) -> Iterator[Page]:
             for i in range(n):
                 text = pdf.text_of(doc, i)
                 if len(text) >= MIN_TEXT_LAYER:
-                    yield Page(i + 1, text, qr.cover_key_from_text(text), "text-layer")
+                    code = qr.parse(text)
+                    yield Page(i + 1, text, code.key if code and code.is_cover else None, "text-layer",
+                               code if code and not code.is_cover else None)
                     continue
                 yield _image_page(i + 1, pdf.render(doc, i, dpi=PDF_DPI, gray=True))
     except pdf.PdfError as exc:

@@ -14,7 +14,8 @@ from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import completeness, stats
+from . import completeness, procedure, stats
+from .caserules import month_payable
 
 TITLES = {
     "same_person_two_households": "同一人在两户中享受低保",
@@ -25,6 +26,7 @@ TITLES = {
     "incomplete_file": "档案材料不全",
     "unregistered_cadre_relative": "村干部近亲属未备案",
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
+    **procedure.TITLES,
 }
 
 
@@ -49,7 +51,8 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> li
     out: list[Finding] = []
     out += _same_person(cat, active, day)
     out += _shared_account(households, year)
-    out += _payments(households, year)
+    out += _payments(households, year, policy)
+    out += procedure.run(cat, households, year, policy)
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
@@ -112,9 +115,10 @@ def _amount_known(h: Household, day: str) -> float | None:
     return later[0].old_amount if later else None
 
 
-def _payments(households: list[Household], year: int | None) -> list[Finding]:
+def _payments(households: list[Household], year: int | None, policy: Policy) -> list[Finding]:
     """Each payment row against the months it covers: a month is due at the amount in force on its
-    last day while the household is in 保, nothing after it stopped."""
+    last day while the household is in 保 and payable (from the month after approval), nothing after
+    it stopped."""
     out = []
     for h in households:
         stops = [e.date for e in h.events if e.kind in STOP_KINDS]
@@ -126,11 +130,11 @@ def _payments(households: list[Household], year: int | None) -> list[Finding]:
             unknown = False
             for ym in p.months():
                 end = month_end(*map(int, ym.split("-"))).isoformat()
-                if h.in_care_on(end):
+                if month_payable(h, ym, policy):
                     amount = _amount_known(h, end)
                     unknown |= amount is None
                     due += amount or 0.0
-                elif any(s < end for s in stops):
+                elif not h.in_care_on(end) and any(s < end for s in stops):
                     after_stop.append(ym)
             if unknown:
                 continue  # no roster or change tells what was due then: nothing to compare against

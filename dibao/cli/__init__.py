@@ -199,6 +199,10 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     data = _household_json(h, True)
     data["import_conflicts"] = [{"field": c["field"], "manual": c["manual"], "imported": c["imported"], "at": c["at"]}
                                 for c in cat.import_conflicts(h.id)]
+    from archiver.policy import load
+    from generators.cases import household_cases
+
+    data["cases"] = [c.as_json() for c in household_cases(cat, h, load(home.root))]
     if args.json:
         _print_json(data)
         return 0
@@ -223,6 +227,14 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     for e in h.events:
         amt = f"{e.old_amount or 0:.0f}→{e.new_amount or 0:.0f}元" if e.new_amount is not None else ""
         print(f"  {e.date}\t{e.kind}\t{amt}\t{e.reason}")
+    if data["cases"]:
+        print("办理过程 / cases:")
+    for c in data["cases"]:
+        print(f"  {c['kind']}（{c['outcome']}）")
+        for s in c["steps"]:
+            when = (s["date"] or "缺") + (f"至{s['end']}" if s["end"] else "")
+            due = f"  时限 {s['due']}{' 逾期' if s['late'] else ''}" if s["due"] else ""
+            print(f"    {s['step']}\t{when}\t{'档案' + s['document_id'] if s['document_id'] else s['source']}{due}")
     return 0
 
 

@@ -17,7 +17,7 @@ from archiver.policy import load as load_policy
 from archiver.privacy import mask_account, mask_id, mask_phone
 from generators import completeness, reviews, stats
 
-from . import preview
+from . import casesdue, preview
 from .quarantine import visible_items
 from .session import Reader, Refused, Viewer, Writer
 from .templating import is_htmx, page
@@ -53,7 +53,7 @@ def dashboard(request: Request, v: Reader) -> Response:
                 changes=v.cat.event_counts(month_start, today.isoformat(), v.scope),
                 recent=v.cat.events_between(month_start, today.isoformat(), v.scope, limit=15),
                 overdue=[r for r in due if r["overdue"]], due=len(due), quarantine=len(visible_items(v)),
-                month=today.strftime("%Y年%-m月"))
+                month=today.strftime("%Y年%-m月"), todo=casesdue.steps_due(v))
 
 
 PAGE = 30
@@ -86,12 +86,15 @@ def household(request: Request, v: Reader, key: str, done: str = "", error: str 
     v.audit("household.view", h.key)
     policy = load_policy(v.home.root)
     checklist = completeness.for_household(h, policy)
+    from generators.cases import household_cases
+
     account = h.bank_account or next((p.bank_account for p in reversed(h.payments) if p.bank_account), "")
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist,
                 phone=mask_phone(h.phone), account=mask_account(account), next_review=_next_review(h, policy),
                 months=_by_month(h), conflicts=v.cat.import_conflicts(h.id), changes=history(v.cat, household_id=h.id),
                 done=DONE.get(done, ""), error=ERRORS.get(error, ""),
-                coverage=[(bool(r["covered"]), r["covered_reason"] or "") for r in v.cat.members_rows(h.id)])
+                coverage=[(bool(r["covered"]), r["covered_reason"] or "") for r in v.cat.members_rows(h.id)],
+                cases=household_cases(v.cat, h, policy))
 
 
 def _next_review(h: Household, policy: Any) -> dict | None:
