@@ -19,6 +19,7 @@ from archiver import rosters, status
 from archiver.catalog import Catalog
 from archiver.filing import safe_part, sha256_of, store_source, write_atomic
 from archiver.home import Home
+from archiver.policy import load as load_policy
 from archiver.privacy import scrub
 from archiver.route import Router
 from archiver.sniff import SPREADSHEET, Sniffed, sniff
@@ -63,6 +64,7 @@ class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     row_errors: list[dict] = field(default_factory=list)
     refiled: list[tuple[str, str]] = field(default_factory=list)  # quarantined earlier, filed now
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # lock/temp/desktop.ini files: (name, why)
 
     def counts(self) -> dict[str, int]:
         c = Counter(o.outcome for o in self.outcomes)
@@ -79,9 +81,23 @@ class _Input:
     sheet_date: str | None = None
 
 
-def collect(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[Path, str]]:
+def ignored_reason(name: str) -> str | None:
+    """Why a file is not an input at all (Office lock files, temp files, folder settings), or None."""
+    low = name.lower()
+    if name.startswith("~$"):
+        return "Office临时锁文件（表格正被打开时生成），不是数据，已忽略 / Office lock file, ignored"
+    if low in ("desktop.ini", "thumbs.db", ".ds_store", "ehthumbs.db") or name.startswith("._"):
+        return "系统生成的文件夹设置或缩略图文件，已忽略 / system folder file, ignored"
+    if low.endswith((".tmp", ".temp", ".part", ".crdownload", ".wbk", ".bak")) or name.startswith("~"):
+        return "临时文件或未下载完的文件，已忽略 / temporary or partial file, ignored"
+    return None
+
+
+def collect(paths: Iterable[Path], exclude: Path | None = None,
+            ignored: list[tuple[str, str]] | None = None) -> list[tuple[Path, str]]:
     """Every regular file under the given paths, skipping editor lock files, our own temp files and
-    anything inside the archive home itself (ingesting a folder that holds the home must not eat it)."""
+    anything inside the archive home itself (ingesting a folder that holds the home must not eat it).
+    Skipped lock, temp and desktop.ini-like files are listed in `ignored` (name, reason), never dropped silently."""
     out: list[tuple[Path, str]] = []
     skip = exclude.resolve() if exclude else None
     for p in paths:
@@ -90,7 +106,10 @@ def collect(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[Pa
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and (skip is None or (Path(root) / d).resolve() != skip))
                 for f in sorted(files):
-                    if f.startswith((".", "~$")) or f.endswith((".tmp", ".part", ".crdownload")):
+                    why = ignored_reason(f)
+                    if why and ignored is not None:
+                        ignored.append((os.path.relpath(Path(root) / f, p), why))
+                    if why or f.startswith("."):
                         continue
                     full = Path(root) / f
                     out.append((full, os.path.relpath(full, p)))
@@ -115,9 +134,15 @@ class Ingestor:
         self.remove_sources = remove_sources
         self.batch_id = 0
         self.router: Router | None = None  # name/village lookups for routing, rebuilt after any sheet import
+        self.column_names: rosters.Names | None = None  # synonym table with policy.toml [columns], read once
 
     def run(self, paths: Iterable[Path], source: str = "ingest") -> BatchReport:
-        return self.run_items(collect(paths, exclude=self.home.root), source)
+        ignored: list[tuple[str, str]] = []
+        report = self.run_items(collect(paths, exclude=self.home.root, ignored=ignored), source)
+        report.ignored = ignored
+        for name, why in ignored:
+            log.info("ignored %s: %s", scrub(name), why)
+        return report
 
     def run_items(self, found: list[tuple[Path, str]], source: str = "ingest") -> BatchReport:
         """Ingest (path, name shown to people) pairs as one batch."""
@@ -160,9 +185,11 @@ class Ingestor:
     def _parse_sheet(self, item: _Input) -> None:
         assert item.sniffed is not None
         try:
-            item.parsed = rosters.parse_file(item.path, item.sniffed.kind, item.name)
+            if self.column_names is None:
+                self.column_names = rosters.from_policy(load_policy(self.home.root).raw)
+            item.parsed = rosters.parse_file(item.path, item.sniffed.kind, item.name, self.column_names)
             item.sheet_date = item.parsed[0].sheet_date
-        except (rosters.Unrecognised, rosters.SheetReadError) as exc:
+        except (rosters.Unrecognised, rosters.SheetReadError, ValueError) as exc:
             item.sniffed = Sniffed("", str(exc))
 
     def process(self, item: _Input) -> Outcome:
@@ -195,7 +222,8 @@ class Ingestor:
         log.info("imported %s as %s: %d rows, %d rejected", scrub(item.name), kind, result.rows, len(result.errors))
         return Outcome(item.name, ARCHIVED, kind, "", file_id, {
             "rows": result.rows, "rejected": len(result.errors), "households_created": result.households_created,
-            "events": result.events_added, "payments": result.payments_added, "sheet_date": result.sheet_date})
+            "events": result.events_added, "payments": result.payments_added, "sheet_date": result.sheet_date,
+            **rosters.report_detail(item.parsed, result)})
 
     def _file_row(self, item: _Input, kind: str, outcome: str, reason: str, stored: str | None,
                   sheet_date: str | None = None) -> int:

@@ -28,6 +28,8 @@ class Member:
     cadre_relative: bool = False
     added_on: str | None = None
     removed_on: str | None = None
+    id_original: str | None = None  # an old 15-digit number as printed, when id_number holds its 18-digit form
+    no_id_reason: str | None = None  # 无户口, 未落户 …: id_number is then "" and never matched
 
     def present_on(self, day: str) -> bool:
         return (self.added_on is None or self.added_on <= day) and (self.removed_on is None or self.removed_on > day)
@@ -44,6 +46,7 @@ class Event:
     reason: str = ""
     source: str = ""
     source_row: int | None = None
+    effective_month: str | None = None  # YYYY-MM the change takes effect (执行月份); date is the decision date
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Payment:
     bank_account: str = ""
     township: str = ""
     village: str = ""
+    account_holder: str = ""  # the name the account is held in, where the sheet gives one (领款人/户名)
 
     def months(self) -> list[str]:
         """Every month the payment covers, so quarterly and monthly sheets add up the same way."""
