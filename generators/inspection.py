@@ -13,7 +13,7 @@ from archiver.catalog.models import STOP_KINDS, Household, today
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import completeness, stats
+from . import completeness, id_checks, stats
 
 TITLES = {
     "same_person_two_households": "同一人在两户中享受低保",
@@ -24,6 +24,7 @@ TITLES = {
     "incomplete_file": "档案材料不全",
     "unregistered_cadre_relative": "村干部近亲属未备案",
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
+    **id_checks.TITLES,
 }
 
 
@@ -54,6 +55,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> li
     out += _same_person(cat, active, day)
     out += _shared_account(households, year)
     out += _payments(households, year)
+    out += [Finding(*f) for f in id_checks.findings(households, year)]
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
@@ -81,7 +83,8 @@ def _same_person(cat: Catalog, active: list[Household], day: str) -> list[Findin
     where: dict[str, list[Household]] = defaultdict(list)
     for h in active:
         for m in h.members_on(day):
-            where[m.id_number].append(h)
+            if m.id_number:  # a member without an ID number (无户口) is never matched by ID
+                where[m.id_number].append(h)
     out = []
     for number, hs in where.items():
         keys = sorted({h.key for h in hs})

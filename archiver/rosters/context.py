@@ -43,6 +43,7 @@ class SheetContext:
     township: Found = field(default_factory=Found)
     area_type: Found = field(default_factory=Found)
     period: Found = field(default_factory=Found)  # value: 'YYYY-MM-DD', the last day of the month reported on
+    year_only: Found = field(default_factory=Found)  # '2025' where a title names a year but no month
 
     @property
     def sheet_date(self) -> str | None:
@@ -50,7 +51,9 @@ class SheetContext:
 
     @property
     def year(self) -> int | None:
-        return int(self.period.value[:4]) if self.period.value else None
+        if self.period.value:
+            return int(self.period.value[:4])
+        return int(self.year_only.value) if self.year_only.value and not self.year_only.conflict else None
 
     def as_json(self) -> dict:
         return {"township": self.township.as_json(), "type": self.area_type.as_json(),
@@ -78,6 +81,11 @@ def area_type_in(text: str) -> str | None:
 
 def period_in(text: str) -> str | None:
     return title_month([text])
+
+
+def year_in(text: str) -> str | None:
+    m = re.search(r"(20\d{2}|19\d{2})\s*年", text)
+    return m.group(1) if m else None
 
 
 def _sources(above: list[str], sheet_name: str, source_name: str) -> list[tuple[str, str]]:
@@ -115,7 +123,7 @@ def read(above: list[str], sheet_name: str, source_name: str) -> SheetContext:
     # the unit line names the office, never the period (its 填报日期 is when it was filled in)
     dated = [(s, t) for s, t in sources if s != "unit"]
     return SheetContext(_first(sources, township_in, "乡镇"), _first(sources, area_type_in, "城乡类别"),
-                        _first(dated, period_in, "所属期间"))
+                        _first(dated, period_in, "所属期间"), _first(dated, year_in, "所属年份"))
 
 
 def year_month(value: str | None) -> tuple[int, int] | None:

@@ -33,6 +33,7 @@ class Header:
     above: list[str]  # text of rows above the header (titles, 填报日期)
     months: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # column → (year or None, month)
     unknown: list[str] = field(default_factory=list)  # header cells no field knows
+    spare: dict[str, list[int]] = field(default_factory=dict)  # field → further columns with its name
     notes: list[str] = field(default_factory=list)  # what was decided about the columns, for the report
 
     @property
@@ -72,8 +73,11 @@ def _looks_like_header(cells: list[object]) -> bool:
     return any(text(c) for c in cells)
 
 
-def _map(cells_up: list[object], cells_low: list[object] | None, names: Names
-         ) -> tuple[dict[str, int], dict[int, str], dict[int, tuple[int | None, int]], list[str]]:
+_Mapped = tuple[dict[str, int], dict[int, str], dict[int, tuple[int | None, int]], list[str], dict[str, list[int]]]
+
+
+def _map(cells_up: list[object], cells_low: list[object] | None, names: Names) -> _Mapped:
+    spare: dict[str, list[int]] = {}
     columns: dict[str, int] = {}
     labels: dict[int, str] = {}
     months: dict[int, tuple[int | None, int]] = {}
@@ -88,20 +92,26 @@ def _map(cells_up: list[object], cells_low: list[object] | None, names: Names
         tries = [up] if not low else [up + low, group + low, low + up, low]
         if not low and cells_low is not None:
             tries = [up]
+        taken: tuple[str, str] | None = None
         for t in tries:
             f = names.field_for(t)
             if f and f not in columns:
                 columns[f] = c
                 labels[c] = t
                 break
+            taken = taken or ((f, t) if f else None)
         else:
+            if taken:  # a second column with a name already used: kept in case values settle it
+                spare.setdefault(taken[0], []).append(c)
+                labels[c] = taken[1]
+                continue
             ym = month_of(low or up, up if low else "")
             if ym is not None:
                 months[c] = ym
                 labels[c] = low or up
             elif (low or up) and not names.field_for(low or up):
                 unknown.append(low or up)
-    return columns, labels, months, unknown
+    return columns, labels, months, unknown, spare
 
 
 def candidates(rows: list[list[object]], names: Names = DEFAULT) -> list[Header]:
@@ -109,14 +119,14 @@ def candidates(rows: list[list[object]], names: Names = DEFAULT) -> list[Header]
     found: list[Header] = []
     for r in range(min(SCAN_ROWS, len(rows))):
         above = _above(rows, r)
-        cols, labels, months, unknown = _map(rows[r], None, names)
-        found.append(Header(r, r + 1, cols, labels, above, months, unknown))
+        cols, labels, months, unknown, spare = _map(rows[r], None, names)
+        found.append(Header(r, r + 1, cols, labels, above, months, unknown, spare))
         if r + 1 < len(rows) and _looks_like_header(rows[r + 1]):
-            cols2, labels2, months2, unknown2 = _map(rows[r], rows[r + 1], names)
+            cols2, labels2, months2, unknown2, spare2 = _map(rows[r], rows[r + 1], names)
             # a two-row header only when the upper row adds names the lower one lacks (not a title above it)
             low_alone = _map(rows[r + 1], None, names)
             if len(cols2) + len(months2) > len(low_alone[0]) + len(low_alone[2]):
-                found.append(Header(r + 1, r + 2, cols2, labels2, above, months2, unknown2))
+                found.append(Header(r + 1, r + 2, cols2, labels2, above, months2, unknown2, spare2))
     good = [h for h in found if h.score >= MIN_FIELDS]
     good.sort(key=lambda h: (-h.score, h.row))
     out: list[Header] = []
@@ -167,3 +177,5 @@ def settle_by_values(h: Header, rows: list[list[object]]) -> None:
                 h.notes.append(f"列「{label}」按内容读作{'城乡类别' if other == 'area_type' else '分类(A/B/C)'}")
             else:
                 h.notes.append(f"列「{label}」的内容与表头不符，已忽略")
+            if h.spare.get(f):  # another column with this field's name takes its place
+                h.columns[f] = h.spare[f].pop(0)

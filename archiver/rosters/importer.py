@@ -150,11 +150,17 @@ def _refuse_numeric_ids(name: str, rows: list[list[object]], header: Header) -> 
 
 
 def _report_context(header: Header, ctx: context.SheetContext, kind: str) -> dict:
+    """Where the sheet's 乡镇, type and period came from: a column (blank cells filled from the context),
+    the context alone, or nowhere."""
     out = ctx.as_json()
-    if "township" in header.columns:
-        out["township"] = {"value": None, "source": "column", "source_label": f"列「{header.labels[header.columns['township']]}」"}
-    if "area_type" in header.columns:
-        out["type"] = {"value": None, "source": "column", "source_label": f"列「{header.labels[header.columns['area_type']]}」"}
+    if not ctx.period.value and ctx.year_only.value:
+        out["period"] = {**ctx.year_only.as_json(), "value": ctx.year_only.value}
+    for key, f in (("township", "township"), ("type", "area_type")):
+        if f in header.columns:
+            label = f"列「{header.labels[header.columns[f]]}」"
+            if out[key]["value"]:
+                label += f"（空白处取{out[key]['source_label']}：{out[key]['value']}）"
+            out[key] = {"value": None, "source": "column", "source_label": label}
     if "period" in header.columns or (kind == k.CHANGE and set(k.DATE_FIELDS) & set(header.columns)):
         f = next(f for f in ("period", *k.DATE_FIELDS) if f in header.columns)
         out["period"] = {**out["period"], "source": "column", "source_label": f"列「{header.labels[header.columns[f]]}」"}

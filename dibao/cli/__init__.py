@@ -81,7 +81,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     counts = report.counts()
     if args.json:
         _print_json({"batch": report.batch_id, **counts, "refiled": [n for n, _ in report.refiled],
-                     "files": [o.__dict__ for o in report.outcomes], "row_errors": report.row_errors})
+                     "files": [o.__dict__ for o in report.outcomes], "row_errors": report.row_errors,
+                     "ignored": [{"source_name": n, "reason": why} for n, why in report.ignored]})
         return 0
     if not args.quiet:
         for o in report.outcomes:
@@ -91,6 +92,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 print(f"  重复 {o.source_name}：{o.reason}")
         for name, key in report.refiled:
             print(f"  补归档 {name} → {key}（此前在隔离区）/ filed from quarantine")
+        for name, why in report.ignored:
+            print(f"  忽略 {name}：{why}")
+        for o in report.outcomes:
+            if o.outcome == "archived" and o.detail.get("context"):
+                print(f"  归档 {o.source_name}：{_context_line(o.detail)}")
         for e in report.row_errors[:200]:
             print(f"  拒收行 {e['source_name']} [{e['sheet']}] 第{e['row']}行 「{e['col']}」：{e['reason']}")
         if len(report.row_errors) > 200:
@@ -98,6 +104,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(f"归档 archived {counts['archived']} · 更新 updated {counts['updated']} · 重复 duplicate {counts['duplicate']}"
           f" · 隔离 quarantined {counts['quarantined']} · 拒收行 rejected rows {len(report.row_errors)}")
     return 0
+
+
+def _context_line(detail: dict) -> str:
+    """'乡镇 东山镇（来自标题）· 类别 城市（来自文件名）· 期间 2025-12（来自标题）' for one imported sheet."""
+    parts = []
+    for key, label in (("township", "乡镇"), ("type", "类别"), ("period", "期间")):
+        c = detail["context"].get(key, {})
+        value = (c.get("value") or "")[:7] if key == "period" else c.get("value")
+        where = c.get("source_label") or "无"
+        parts.append(f"{label} {value or ''}（来自{where}）" if c.get("source") else f"{label} 未注明")
+    notes = [n for s in detail.get("sheets", []) for n in s.get("notes", [])]
+    warns = detail.get("warnings", [])
+    return " · ".join(parts) + ("；" + "；".join(notes) if notes else "") + (
+        f"；{len(warns)}行已导入但需核对（如身份证号以000结尾）" if warns else "")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -131,7 +151,8 @@ def _household_json(h: Household, full: bool) -> dict:
     if not full:
         return base
     return {**base, "address": h.address, "approved_on": h.approved_on, "bank_account": h.bank_account,
-            "members": [{"name": m.name, "id_number": m.id_number, "relation": m.relation, "sex": m.sex,
+            "members": [{"name": m.name, "id_number": m.id_number or None, "id_original": m.id_original,
+                         "no_id_reason": m.no_id_reason, "relation": m.relation, "sex": m.sex,
                          "birth_date": m.birth_date, "disability": m.disability, "health": m.health,
                          "identity": m.identity, "cadre_relative": m.cadre_relative,
                          "added_on": m.added_on, "removed_on": m.removed_on} for m in h.members],
