@@ -192,6 +192,13 @@ class Catalog:
             row = self.db.execute("SELECT id FROM households WHERE id = ? AND household_no IS NULL", (int(key[1:]),)).fetchone()
             if row:
                 return int(row[0])
+        if len(key) == 15 and key.isdigit():  # an old 15-digit number is stored in its 18-digit form
+            from archiver import idcard
+
+            try:
+                key = idcard.parse(key).number
+            except idcard.IDError:
+                return None
         ids = self.household_ids_by_member(key) or self.household_ids_by_member(key, current_only=False)
         return ids[0] if len(ids) == 1 else None
 

@@ -161,7 +161,8 @@ def _household_json(h: Household, full: bool) -> dict:
                            "pages": d.page_count} for d in h.documents],
             "events": [{"date": e.date, "kind": e.kind, "amount": e.new_amount if e.new_amount is not None else 0.0,
                         "old_amount": e.old_amount, "persons": e.new_persons, "old_persons": e.old_persons,
-                        "reason": e.reason, "source": e.source, "source_row": e.source_row} for e in h.events],
+                        "reason": e.reason, "source": e.source, "source_row": e.source_row,
+                        "effective_month": e.effective_month} for e in h.events],
             "payments": [{"period": f"{p.period_start}~{p.period_end}", "amount": p.amount} for p in h.payments]}
 
 

@@ -155,6 +155,10 @@ def _month_amount(h: Home, ym: str) -> float:
     return amount
 
 
+def _changes(homes: list[Home]) -> list[tuple[Home, dict]]:
+    return [(h, e) for h in homes for e in h.events]
+
+
 def _save(path: Path, rows: list[list[object]], merges: tuple[str, ...] = (), sheet: str = "Sheet1") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = openpyxl.Workbook()
@@ -220,7 +224,7 @@ def _dongshan(d: Path, homes: list[Home]) -> None:
     change = [[f"东山镇{YEAR}年城市低保对象变动情况表"],
               ["序号", "村", "户主姓名", "身份证号码", "变动类型", "审批时间", "执行月份", "变动前人数", "变动后人数",
                "变动前金额", "变动后金额", "变动原因"]]
-    for i, (h, e) in enumerate(((h, e) for h in homes for e in h.events), 1):
+    for i, (h, e) in enumerate(_changes(homes), 1):
         d1 = dt.date.fromisoformat(e["decision"])
         change.append([i, h.village, h.head.name, h.head.id_number, e["kind"], f"{d1.year}年{d1.month}月{d1.day}日",
                        e["effective"].replace("-", "."), e["old_persons"], e["new_persons"], e["old_amount"],
@@ -276,7 +280,7 @@ def _xihe(d: Path, homes: list[Home], rng: random.Random, used: set[str]) -> Non
     change = [[f"西河乡{YEAR}年低保变动名册"],
               ["序号", "乡镇", "村", "户主姓名", "户主身份证号", "变动类型", "执行月份", "原保障人数", "现保障人数",
                "原金额", "现金额", "变动原因"]]
-    for i, (h, e) in enumerate(((h, e) for h in homes for e in h.events), 1):
+    for i, (h, e) in enumerate(_changes(homes), 1):
         change.append([i, "西河鄉", h.village, h.head.name, h.head.id_number, e["kind"],
                        f"{e['effective'][:4]}年{int(e['effective'][5:])}月", e["old_persons"], e["new_persons"],
                        e["old_amount"], e["new_amount"], e.get("reason", "")])
@@ -329,7 +333,7 @@ def _nanling(d: Path, homes: list[Home]) -> None:
     _save(d / f"南岭街道{YEAR}年12月城市低保花名册.xlsx", rows)
     change = [["变动情况"], ["序号", "户编号", "户主姓名", "户主身份证号", "变动类型", "批准时间", "起始月份",
                               "原保障人数", "现保障人数", "原保障金额", "现保障金额"]]
-    for i, (h, e) in enumerate(((h, e) for h in homes for e in h.events), 1):
+    for i, (h, e) in enumerate(_changes(homes), 1):
         change.append([i, h.no if h.in_2024_roster else "", h.head.name, h.head.id_number, e["kind"],
                        dt.date.fromisoformat(e["decision"]), f"{e['effective'][:4]}年{int(e['effective'][5:])}月",
                        e["old_persons"], e["new_persons"], e["old_amount"], e["new_amount"]])
