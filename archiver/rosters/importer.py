@@ -53,8 +53,8 @@ class _ParsedSheet:
 # optional columns a re-read may leave out when every row fails on them; never names, IDs, amounts or dates
 DROPPABLE = ("category", "area_type", "disability", "health", "cadre", "identity", "sex", "birth_date", "address",
              "phone", "relation", "remark", "reason")
-SYSTEMATIC_SHARE = 0.6
-SYSTEMATIC_MIN_ROWS = 4
+SYSTEMATIC_SHARE = 0.8  # "most rows": a sheet with a few bad IDs among good ones is rows' fault, not the mapping's
+SYSTEMATIC_MIN_ROWS = 5
 
 
 def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAULT) -> list[_ParsedSheet]:

@@ -113,7 +113,10 @@ def _context_line(detail: dict) -> str:
         c = detail["context"].get(key, {})
         value = (c.get("value") or "")[:7] if key == "period" else c.get("value")
         where = c.get("source_label") or "无"
-        parts.append(f"{label} {value or ''}（来自{where}）" if c.get("source") else f"{label} 未注明")
+        if not c.get("source"):
+            parts.append(f"{label}未注明")
+        else:
+            parts.append(f"{label}{value}（来自{where}）" if value else f"{label}来自{where}")
     notes = [n for s in detail.get("sheets", []) for n in s.get("notes", [])]
     warns = detail.get("warnings", [])
     return " · ".join(parts) + ("；" + "；".join(notes) if notes else "") + (
