@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from archiver import idcard
 from archiver.catalog import Catalog, Scope
-from archiver.catalog.models import STOP_KINDS, Household, today
+from archiver.catalog.models import STOP_KINDS, Event, Household, today
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
@@ -111,12 +111,16 @@ def _shared_account(households: list[Household], year: int | None) -> list[Findi
 
 
 def _amount_known(h: Household, day: str) -> float | None:
-    """The monthly amount in force on `day` only where a roster or change says so: a fact on or before
-    the day, or the old amount of the first change after it."""
-    if any(f[0] <= day for f in h._figure_facts):
-        return h.figures_on(day)[1]
-    later = sorted((e for e in h.events if e.date > day and e.old_amount is not None), key=lambda e: e.date)
+    """The monthly amount owed on `day` only where a roster or change says so: a fact in effect by the day
+    (changes count from their 执行月份), or the old amount of the first change taking effect after it."""
+    if any(f[0] <= day for f in h._paid_figure_facts):
+        return h.due_amount_on(day)
+    later = sorted((e for e in h.events if e.old_amount is not None and _effective(e) > day), key=_effective)
     return later[0].old_amount if later else None
+
+
+def _effective(e: Event) -> str:
+    return f"{e.effective_month}-01" if e.effective_month else e.date
 
 
 def _payments(households: list[Household], year: int | None) -> list[Finding]:
@@ -124,7 +128,7 @@ def _payments(households: list[Household], year: int | None) -> list[Finding]:
     last day while the household is in 保, nothing after it stopped."""
     out = []
     for h in households:
-        stops = [e.date for e in h.events if e.kind in STOP_KINDS]
+        stops = [_effective(e) for e in h.events if e.kind in STOP_KINDS]
         for p in h.payments:
             if year is not None and p.period_start[:4] != str(year):
                 continue
@@ -133,7 +137,7 @@ def _payments(households: list[Household], year: int | None) -> list[Finding]:
             unknown = False
             for ym in p.months():
                 end = _month_end(ym)
-                if h.in_care_on(end):
+                if h.due_on(end):  # a month is owed by the 执行月份 of the changes, not their decision dates
                     amount = _amount_known(h, end)
                     unknown |= amount is None
                     due += amount or 0.0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import models
+from . import models, placefold
 from .models import Document, Event, Household, Member, Payment, Snapshot, now
 from .schema import LATEST, MIGRATIONS
 
@@ -70,6 +70,8 @@ class Catalog:
                 for statement in sql.split(";\n"):
                     if statement.strip():
                         self.db.execute(statement)
+                if version == placefold.VERSION:
+                    placefold.fold_existing(self.db)
                 self.db.execute(f"PRAGMA user_version={version}")
 
     @contextmanager

@@ -161,3 +161,21 @@ def test_unknown_header_lists_known_names_and_policy_columns_extend_them(dibao, 
     dibao("ingest", str(f), "--quiet")
     listed = dibao.json("household", "list")["households"]
     assert [(h["head"]["id_number"], h["persons"], h["monthly_amount"]) for h in listed] == [(pid, 2, 400)]
+
+
+def test_place_names_already_in_an_older_catalog_are_folded_by_the_migration(tmp_path: Path) -> None:
+    import sqlite3
+
+    from archiver.catalog import Catalog
+
+    path = tmp_path / "catalog.sqlite"
+    Catalog(path).close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version=5")  # as a catalog written before migration 6
+    db.execute("ALTER TABLE payments DROP COLUMN account_holder")
+    db.execute("INSERT INTO households(household_no, township, village, created_at, updated_at) "
+               "VALUES ('1', '東山鎮人民政府', '紅旗村委會', 'x', 'x')")
+    db.commit()
+    db.close()
+    cat = Catalog(path)
+    assert cat.area_names() == {"东山镇": ["红旗村"]} and cat.schema_version() >= 6

@@ -1,0 +1,21 @@
+"""Data fix that goes with migration 6: township and village names already in a catalog are folded to
+the one form imports now store (紅旗村委會 → 红旗村, 东山镇人民政府 → 东山镇), so old and new rows name
+one village alike. Runs once, inside the migration's transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+
+VERSION = 6
+
+
+def fold_existing(db: sqlite3.Connection) -> None:
+    from archiver.rosters import places  # pure functions; imported late to keep the catalog import light
+
+    for table in ("households", "payments"):
+        rows = db.execute(f"SELECT id, township, village FROM {table}").fetchall()
+        for row_id, township, village in rows:
+            t = places.township(township) if township else township
+            v = places.village(village) if village else village
+            if (t, v) != (township, village):
+                db.execute(f"UPDATE {table} SET township = ?, village = ? WHERE id = ?", (t, v, row_id))
