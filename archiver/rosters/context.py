@@ -88,7 +88,7 @@ def year_in(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _sources(above: list[str], sheet_name: str, source_name: str) -> list[tuple[str, str]]:
+def _sources(above: list[str], sheet_name: str, source_name: str, folders: list[str]) -> list[tuple[str, str]]:
     titles, units = [], []
     for line in above:
         if _UNIT.search(line):
@@ -100,7 +100,8 @@ def _sources(above: list[str], sheet_name: str, source_name: str) -> list[tuple[
         out.append(("sheet", sheet_name))
     p = PurePath(source_name)
     out.append(("filename", p.stem))
-    out += [("folder", part) for part in reversed(p.parent.parts) if part not in ("", ".", "/")]
+    names = [part for part in reversed(p.parent.parts) if part not in ("", ".", "/")]
+    out += [("folder", part) for part in dict.fromkeys(names + folders)]
     return out
 
 
@@ -118,8 +119,10 @@ def _first(sources: list[tuple[str, str]], find: Callable[[str], str | None], la
     return found
 
 
-def read(above: list[str], sheet_name: str, source_name: str) -> SheetContext:
-    sources = _sources(above, sheet_name, source_name)
+def read(above: list[str], sheet_name: str, source_name: str, folders: list[str] | None = None) -> SheetContext:
+    """`folders`: the names of the folders the file really lies in, nearest first (the ingested folder
+    itself counts: an office drops a folder named for its township)."""
+    sources = _sources(above, sheet_name, source_name, folders or [])
     # the unit line names the office, never the period (its 填报日期 is when it was filled in)
     dated = [(s, t) for s, t in sources if s != "unit"]
     return SheetContext(_first(sources, township_in, "乡镇"), _first(sources, area_type_in, "城乡类别"),

@@ -55,12 +55,14 @@ DROPPABLE = ("category", "area_type", "disability", "health", "cadre", "identity
              "phone", "relation", "remark", "reason")
 SYSTEMATIC_SHARE = 0.8  # "most rows": a sheet with a few bad IDs among good ones is rows' fault, not the mapping's
 SYSTEMATIC_MIN_ROWS = 5
+FOLDER_LEVELS = 3  # folders above a file that may name its township (东山镇/花名册.xlsx)
 
 
 def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAULT) -> list[_ParsedSheet]:
     """Read and parse every recognisable sheet; raise Unrecognised with the reason otherwise."""
     out: list[_ParsedSheet] = []
     reasons: list[str] = []
+    folders = [p.name for p in list(path.resolve().parents)[:FOLDER_LEVELS] if p.name]
     for sheet in read_sheets(path, sniffed):
         headers = candidates(sheet.rows, names)
         if not headers:
@@ -68,7 +70,7 @@ def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAUL
                 unknown = [text(c) for r in sheet.rows[:3] for c in r if text(c)]
                 reasons.append(k.missing_reason(None, [], {}, unknown, names))
             continue
-        parsed = _parse_sheet(sheet.name, sheet.rows, headers, source_name, names, reasons)
+        parsed = _parse_sheet(sheet.name, sheet.rows, headers, source_name, names, reasons, folders)
         if parsed is not None:
             out.append(parsed)
     if not out:
@@ -77,7 +79,7 @@ def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAUL
 
 
 def _parse_sheet(name: str, rows: list[list[object]], headers: list[Header], source_name: str, names: Names,
-                 reasons: list[str]) -> _ParsedSheet | None:
+                 reasons: list[str], folders: list[str]) -> _ParsedSheet | None:
     """The best mapping whose rows do not all fail the same way; the next-best when they do."""
     diagnosis = ""
     for header in headers:
@@ -87,7 +89,7 @@ def _parse_sheet(name: str, rows: list[list[object]], headers: list[Header], sou
             reasons.append(k.missing_reason(kind, missing, header.columns, header.unknown, names))
             continue
         _refuse_numeric_ids(name, rows, header)
-        ctx = context.read(header.above, name, source_name)
+        ctx = context.read(header.above, name, source_name, folders)
         parsed = k.parse(kind, name, rows, header, ctx)
         bad = _systematic(parsed)
         while bad is not None:  # an optional column every row fails on: read the sheet without it

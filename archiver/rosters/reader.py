@@ -117,6 +117,12 @@ def data_extent(z: zipfile.ZipFile, part: str) -> tuple[int, int]:
     return max_r, max_c
 
 
+def _too_large(name: str, rows: int, cols: int) -> str:
+    return (f"工作表「{name}」的数据范围达{rows}行×{cols}列（{rows * cols:,}个单元格），超过每表上限"
+            f"{MAX_CELLS:,}个单元格（行×列）；可能有误填在远处的单元格，请删除多余内容后重新保存 / "
+            f"sheet {name!r} spans {rows} rows × {cols} columns, over the cap of {MAX_CELLS:,} cells")
+
+
 def check_extent(path: Path) -> None:
     """Refuse an .xlsx whose sheets' real data exceed MAX_CELLS, before any dense reader sees it."""
     try:
@@ -126,10 +132,7 @@ def check_extent(path: Path) -> None:
                     continue
                 rows, cols = data_extent(z, part)
                 if rows * cols > MAX_CELLS:
-                    raise SheetReadError(
-                        f"工作表「{name}」的数据范围达{rows}行×{cols}列（{rows * cols:,}个单元格），超过每表上限"
-                        f"{MAX_CELLS:,}个单元格（行×列）；可能有误填在远处的单元格，请删除多余内容后重新保存 / "
-                        f"sheet {name!r} spans {rows} rows × {cols} columns, over the cap of {MAX_CELLS:,} cells")
+                    raise SheetReadError(_too_large(name, rows, cols))
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError) as exc:
         raise SheetReadError(f"表格文件损坏或格式不支持 / spreadsheet unreadable: {str(exc)[:120]}") from exc
 
@@ -163,11 +166,16 @@ def read_sheets(path: Path, kind: str) -> list[Sheet]:
         out = []
         for name in wb.sheet_names:
             sheet = wb.get_sheet_by_name(name)
+            end = sheet.end or (0, 0)  # (last row, last column) holding data, 0-based
+            if (end[0] + 1) * (end[1] + 1) > MAX_CELLS:  # .xls cannot be measured before reading; stop here
+                raise SheetReadError(_too_large(name, end[0] + 1, end[1] + 1))
             rows = sheet.to_python(skip_empty_area=False)
             merged = [((a[0], a[1]), (b[0], b[1])) for a, b in (sheet.merged_cell_ranges or [])]
             _fill_merged(rows, merged)
             out.append(Sheet(name, rows, merged))
         return out
+    except SheetReadError:
+        raise
     except Exception as exc:  # calamine raises its own error types for corrupt or encrypted files
         msg = str(exc)
         if "password" in msg.lower() or "encrypt" in msg.lower():

@@ -179,3 +179,17 @@ def test_place_names_already_in_an_older_catalog_are_folded_by_the_migration(tmp
     db.close()
     cat = Catalog(path)
     assert cat.area_names() == {"东山镇": ["红旗村"]} and cat.schema_version() >= 6
+
+
+def test_sources_that_contradict_each_other_are_row_errors_not_guesses(dibao, tmp_path: Path) -> None:
+    folder = tmp_path / "西山镇"
+    folder.mkdir()
+    write_xlsx(folder / "花名册.xlsx", [
+        ["东山镇2025年12月农村低保花名册"],
+        ["户主姓名", "户主身份证号", "保障人数", "月保障金额"],
+        ["甲", person_id("19580101", seq=81), 1, 300],
+        ["乙", person_id("19580102", seq=82), 2, 500],
+    ])
+    r = dibao("ingest", str(folder))
+    assert r.stdout.count("乡镇无法确定：标题为东山镇，文件夹为西山镇") == 2
+    assert dibao.json("household", "list")["households"] == []
