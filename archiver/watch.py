@@ -22,7 +22,7 @@ from watchdog.observers.polling import PollingObserver
 
 from archiver.catalog import Catalog
 from archiver.home import Home
-from archiver.pipeline import Ingestor, Reporter, collect
+from archiver.pipeline import Ingestor, Reporter, collect, ignored_reason
 from archiver.privacy import scrub
 
 log = logging.getLogger("dibao.watch")
@@ -64,7 +64,7 @@ class Watcher:
 
     def enqueue(self, path: Path) -> None:
         name = path.name
-        if name.startswith((".", "~$")) or name.endswith((".tmp", ".part", ".crdownload")):
+        if name.startswith(".") or ignored_reason(name):  # lock, temp, desktop.ini: never an input
             return
         with self.lock:
             self.pending.setdefault(path, _Pending())
