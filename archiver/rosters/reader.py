@@ -19,7 +19,7 @@ from pathlib import Path
 import python_calamine
 from lxml import etree
 
-MAX_CELLS = 2_000_000  # rows × columns of real data per sheet (a county roster is ~20 000 × 30)
+MAX_CELLS = 5_000_000  # rows × columns of real data per sheet: a 150 000-row roster of 30 columns fits
 HEADER_FILL_ROWS = 30  # merged cells are spread over their range in the rows where headers live
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
