@@ -193,3 +193,22 @@ def test_sources_that_contradict_each_other_are_row_errors_not_guesses(dibao, tm
     r = dibao("ingest", str(folder))
     assert r.stdout.count("乡镇无法确定：标题为东山镇，文件夹为西山镇") == 2
     assert dibao.json("household", "list")["households"] == []
+
+
+def test_month_headers_and_grouped_before_after_columns(dibao, tmp_path: Path) -> None:
+    from archiver.rosters.header import month_of
+
+    assert [month_of(h) for h in ("2025年1月", "7月", "第3月", "2025-07", "十二月", "12月份", "2025年1月5日", "月保障金额")] == [
+        (2025, 1), (None, 7), (None, 3), (2025, 7), (None, 12), (None, 12), None, None]
+    assert month_of("1月", "2025年发放金额") == (2025, 1)
+    a = person_id("19620101", seq=91)
+    write_xlsx(tmp_path / "变动.xlsx", [
+        ["北坡乡2025年低保变动表"],
+        ["户主姓名", "身份证号", "变动类型", "批准时间", "变动前", "变动前", "变动后", "变动后"],
+        ["", "", "", "", "人数", "金额", "人数", "金额"],
+        ["甲", a, "调减", "2025-05-06", 3, 900, 2, 600],
+    ])
+    dibao("ingest", str(tmp_path / "变动.xlsx"), "--quiet")
+    e = dibao.json("household", "show", a)["events"][0]
+    assert (e["kind"], e["date"], e["old_persons"], e["persons"], e["old_amount"], e["amount"]) == (
+        "调减", "2025-05-06", 3, 2, 900, 600)
