@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from . import places
-from .values import month_end, title_month
+from .values import title_month
 
 SOURCE_LABELS = {"column": "列", "title": "标题", "unit": "填报单位", "sheet": "工作表名", "filename": "文件名",
                  "folder": "文件夹", "": "无"}
@@ -128,11 +128,3 @@ def read(above: list[str], sheet_name: str, source_name: str, folders: list[str]
     return SheetContext(_first(sources, township_in, "乡镇"), _first(sources, area_type_in, "城乡类别"),
                         _first(dated, period_in, "所属期间"), _first(dated, year_in, "所属年份"))
 
-
-def year_month(value: str | None) -> tuple[int, int] | None:
-    if not value:
-        return None
-    return int(value[:4]), int(value[5:7])
-
-
-__all__ = ["Found", "SheetContext", "read", "township_in", "area_type_in", "month_end"]

@@ -141,7 +141,7 @@ def _refuse_numeric_ids(name: str, rows: list[list[object]], header: Header) -> 
         if c is None:
             continue
         cells = [r[c] for r in rows[header.data_start:] if c < len(r) and text(r[c])]
-        cells = [x for x in cells if not k._is_total_or_note([x])]
+        cells = [x for x in cells if not k.is_total_or_note([x])]
         numeric = sum(1 for x in cells if (isinstance(x, (int, float)) and not isinstance(x, bool))
                       or re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+|\d{15,}\.0+", text(x)))
         if cells and numeric >= 3 and numeric > len(cells) / 2:

@@ -208,7 +208,7 @@ class _Row:
         return False
 
 
-def _is_total_or_note(cells: list[object]) -> bool:
+def is_total_or_note(cells: list[object]) -> bool:
     first = [v.text(c) for c in cells[:4]]
     return any(t.replace(" ", "").startswith(TOTAL_WORDS) for t in first if t)
 
@@ -228,7 +228,7 @@ def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, ctx: 
     for index in range(header.data_start, len(rows)):
         cells = list(rows[index])
         texts = [v.text(c) for c in cells]
-        if not any(texts) or _is_total_or_note(cells) or texts[: len(header_texts)] == header_texts:
+        if not any(texts) or is_total_or_note(cells) or texts[: len(header_texts)] == header_texts:
             continue
         if kind == ROSTER and "member_name" in header.columns:
             # merged household cells: member rows below the first leave household columns empty
