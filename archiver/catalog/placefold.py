@@ -9,6 +9,12 @@ import sqlite3
 VERSION = 6
 
 
+def after_migration(db: sqlite3.Connection, version: int) -> None:
+    """The Python side of a migration, in its transaction (upgrade.py calls this after each one's SQL)."""
+    if version == VERSION:
+        fold_existing(db)
+
+
 def fold_existing(db: sqlite3.Connection) -> None:
     from archiver.rosters import places  # pure functions; imported late to keep the catalog import light
 
