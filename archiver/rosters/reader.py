@@ -15,9 +15,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import python_calamine
-from lxml import etree
 
 MAX_CELLS = 5_000_000  # rows × columns of real data per sheet: a 150 000-row roster of 30 columns fits
 HEADER_FILL_ROWS = 30  # merged cells are spread over their range in the rows where headers live
@@ -59,8 +59,8 @@ def _col_number(letters: str) -> int:
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its XML part inside the package."""
-    wb = etree.fromstring(z.read("xl/workbook.xml"))
-    rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    wb = ElementTree.fromstring(z.read("xl/workbook.xml"))  # small parts; the sheets are never parsed whole
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
     target = {r.get("Id"): r.get("Target", "") for r in rels}
     out = {}
     for s in wb.iter(f"{_NS}sheet"):
@@ -133,7 +133,7 @@ def check_extent(path: Path) -> None:
                 rows, cols = data_extent(z, part)
                 if rows * cols > MAX_CELLS:
                     raise SheetReadError(_too_large(name, rows, cols))
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError) as exc:
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError) as exc:
         raise SheetReadError(f"表格文件损坏或格式不支持 / spreadsheet unreadable: {str(exc)[:120]}") from exc
 
 
