@@ -83,9 +83,14 @@ def _map(cells_up: list[object], cells_low: list[object] | None, names: Names) -
     months: dict[int, tuple[int | None, int]] = {}
     unknown: list[str] = []
     width = max(len(cells_up), len(cells_low or []))
+    last_up = ""
     for c in range(width):
         up = text(cells_up[c]) if c < len(cells_up) else ""
         low = text(cells_low[c]) if cells_low is not None and c < len(cells_low) else ""
+        if up:
+            last_up = up
+        elif low and cells_low is not None:  # a group label (户主信息) written once over several columns
+            up = last_up
         if low == up:  # a cell merged down over both rows names its column alone
             low = ""
         group = up.replace("信息", "").replace("情况", "")  # 户主信息 / 成员信息 over 姓名, 身份证号

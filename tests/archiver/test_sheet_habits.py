@@ -212,3 +212,20 @@ def test_month_headers_and_grouped_before_after_columns(dibao, tmp_path: Path) -
     e = dibao.json("household", "show", a)["events"][0]
     assert (e["kind"], e["date"], e["old_persons"], e["persons"], e["old_amount"], e["amount"]) == (
         "调减", "2025-05-06", 3, 2, 900, 600)
+
+
+def test_group_labels_written_once_over_their_columns_in_a_csv(dibao, tmp_path: Path) -> None:
+    from tests.builders import write_csv
+
+    head, wife = person_id("19600101", seq=93), person_id("19620101", seq=94, male=False)
+    write_csv(tmp_path / "花名册.csv", [
+        ["南湖镇2025年12月农村低保花名册"],
+        ["序号", "户主信息", "", "家庭成员信息", "", "", "保障信息", ""],
+        ["", "姓名", "身份证号", "姓名", "身份证号", "与户主关系", "保障人数", "月保障金额"],
+        [1, "甲", head, "甲", head, "户主", 2, 600],
+        [2, "甲", head, "乙", wife, "配偶", 2, 600],
+    ], encoding="gbk")
+    dibao("ingest", str(tmp_path / "花名册.csv"), "--quiet")
+    show = dibao.json("household", "show", head)
+    assert sorted(m["id_number"] for m in show["members"]) == sorted([head, wife])
+    assert (show["township"], show["type"], show["head"]["id_number"]) == ("南湖镇", "农村", head)
