@@ -346,8 +346,9 @@ def _change(row: _Row) -> ChangeRow | None:
         return None
     # the decision date (审批时间) dates the change for statistics; the effective month (执行月份) is kept
     # beside it for payments; a list with only a month is dated by that month
-    decision = row.get("change_date", v.date) or row.get("approved_on", v.date)
-    effective = row.get("effective_month", v.month)
+    approved, dated = row.get("approved_on", v.date), row.get("change_date", v.date)
+    decision = approved or dated  # beside 审批时间, a 变动日期/生效日期 is when the change took effect
+    effective = row.get("effective_month", v.month) or (dated[:7] if approved and dated else None)
     date = decision or (f"{effective}-01" if effective else None)
     if date is None and not row.failed:
         present = [f for f in DATE_FIELDS if f in row.h.columns]

@@ -229,3 +229,15 @@ def test_group_labels_written_once_over_their_columns_in_a_csv(dibao, tmp_path: 
     show = dibao.json("household", "show", head)
     assert sorted(m["id_number"] for m in show["members"]) == sorted([head, wife])
     assert (show["township"], show["type"], show["head"]["id_number"]) == ("南湖镇", "农村", head)
+
+
+def test_approval_date_beside_an_effective_date_is_the_decision(dibao, tmp_path: Path) -> None:
+    a = person_id("19640101", seq=95)
+    write_xlsx(tmp_path / "变动.xlsx", [
+        ["北坡乡低保变动表"],
+        ["户主姓名", "身份证号", "变动类型", "审批日期", "生效日期", "现金额"],
+        ["甲", a, "新增", "2024-12-28", "2025-01-01", 500],
+    ])
+    dibao("ingest", str(tmp_path / "变动.xlsx"), "--quiet")
+    e = dibao.json("household", "show", a)["events"][0]
+    assert (e["date"], e["effective_month"]) == ("2024-12-28", "2025-01")
