@@ -55,14 +55,13 @@ DROPPABLE = ("category", "area_type", "disability", "health", "cadre", "identity
              "phone", "relation", "remark", "reason")
 SYSTEMATIC_SHARE = 0.8  # "most rows": a sheet with a few bad IDs among good ones is rows' fault, not the mapping's
 SYSTEMATIC_MIN_ROWS = 5
-FOLDER_LEVELS = 3  # folders above a file that may name its township (东山镇/花名册.xlsx)
 
 
 def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAULT) -> list[_ParsedSheet]:
     """Read and parse every recognisable sheet; raise Unrecognised with the reason otherwise."""
     out: list[_ParsedSheet] = []
     reasons: list[str] = []
-    folders = [p.name for p in list(path.resolve().parents)[:FOLDER_LEVELS] if p.name]
+    folders = _ingested_folder(path, source_name)
     for sheet in read_sheets(path, sniffed):
         headers = candidates(sheet.rows, names)
         if not headers:
@@ -76,6 +75,14 @@ def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAUL
     if not out:
         raise Unrecognised(reasons[0] if reasons else "表格为空 / the spreadsheet is empty")
     return out
+
+
+def _ingested_folder(path: Path, source_name: str) -> list[str]:
+    """The folder that was ingested (`dibao ingest 东山镇/`): its name is context like the sub-folders in
+    `source_name`; folders further up (a county's share, a user's home) are not."""
+    depth = len(Path(source_name).parts)
+    parents = path.resolve().parents
+    return [parents[depth - 1].name] if depth - 1 < len(parents) and parents[depth - 1].name else []
 
 
 def _parse_sheet(name: str, rows: list[list[object]], headers: list[Header], source_name: str, names: Names,
