@@ -25,3 +25,10 @@ def fold_existing(db: sqlite3.Connection) -> None:
             v = places.village(village) if village else village
             if (t, v) != (township, village):
                 db.execute(f"UPDATE {table} SET township = ?, village = ? WHERE id = ?", (t, v, row_id))
+    # web users' areas name the same places (乡镇 or 乡镇/村): they must still match after the fold
+    for user_id, area in db.execute("SELECT id, area FROM users WHERE area <> ''").fetchall():
+        parts = area.split("/")
+        folded = "/".join([places.township(parts[0]), *(places.village(p) for p in parts[1:])]) if len(parts) > 1 \
+            else places.village(places.township(area))
+        if folded != area:
+            db.execute("UPDATE users SET area = ? WHERE id = ?", (folded, user_id))

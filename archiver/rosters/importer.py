@@ -13,6 +13,7 @@ from pathlib import Path
 
 from archiver.catalog import Catalog
 from archiver.catalog.models import Event, Member, Snapshot, today
+from archiver.errors import UserError
 
 from . import context, places
 from . import kinds as k
@@ -22,7 +23,7 @@ from .synonyms import DEFAULT, Names
 from .values import text
 
 
-class Unrecognised(Exception):
+class Unrecognised(UserError):
     """No sheet in the file is a roster, change list or disbursement sheet — or the file as a whole cannot
     be trusted (IDs stored as numbers, most rows failing the same way)."""
 

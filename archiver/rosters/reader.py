@@ -19,6 +19,8 @@ from xml.etree import ElementTree
 
 import python_calamine
 
+from archiver.errors import UserError
+
 MAX_CELLS = 5_000_000  # rows × columns of real data per sheet: a 150 000-row roster of 30 columns fits
 HEADER_FILL_ROWS = 30  # merged cells are spread over their range in the rows where headers live
 
@@ -26,7 +28,7 @@ _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
-class SheetReadError(Exception):
+class SheetReadError(UserError):
     """The file cannot be read as a table at all (reason in Chinese first)."""
 
 
