@@ -167,18 +167,25 @@ def test_place_names_already_in_an_older_catalog_are_folded_by_the_migration(tmp
     import sqlite3
 
     from archiver.catalog import Catalog
+    from archiver.catalog.schema import MIGRATIONS
 
     path = tmp_path / "catalog.sqlite"
-    Catalog(path).close()
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA user_version=5")  # as a catalog written before migration 6
-    db.execute("ALTER TABLE payments DROP COLUMN account_holder")
+    db = sqlite3.connect(path)  # a catalog as dibao left it before migration 6
+    for version, sql in MIGRATIONS:
+        if version <= 5:
+            for statement in sql.split(";\n"):
+                if statement.strip():
+                    db.execute(statement)
+    db.execute("PRAGMA user_version=5")
     db.execute("INSERT INTO households(household_no, township, village, created_at, updated_at) "
                "VALUES ('1', '東山鎮人民政府', '紅旗村委會', 'x', 'x')")
+    db.execute("INSERT INTO users(name, password_hash, role, area, created_at) "
+               "VALUES ('张三', 'x', 'village', '東山鎮/紅旗村委會', 'x')")
     db.commit()
     db.close()
     cat = Catalog(path)
     assert cat.area_names() == {"东山镇": ["红旗村"]} and cat.schema_version() >= 6
+    assert cat.user("张三")["area"] == "东山镇/红旗村"
 
 
 def test_sources_that_contradict_each_other_are_row_errors_not_guesses(dibao, tmp_path: Path) -> None:
