@@ -59,6 +59,13 @@ def first_payable_month(approval_date: str, policy: Policy | CaseRules) -> str:
     return f"{y:04d}-{m:02d}"
 
 
+def first_payable_for(h: Household, approved: str, policy: Policy | CaseRules) -> str:
+    """The first payable month of the approval dated `approved`: the effective month (执行月份) written on
+    its change list where there is one, else the policy's rule (first_payable_month)."""
+    written = [e.effective_month for e in h.events if e.kind in START_KINDS and e.date == approved and e.effective_month]
+    return max(written) if written else first_payable_month(approved, policy)
+
+
 def month_payable(h: Household, ym: str, policy: Policy | CaseRules) -> bool:
     """Whether month `ym` ('YYYY-MM') is due to be paid: in 保 on its last day, and not before the first
     payable month of the approval (or 新增/恢复) that put the household in 保. Without any dated start
@@ -67,9 +74,7 @@ def month_payable(h: Household, ym: str, policy: Policy | CaseRules) -> bool:
     end = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
     if not h.due_on(end):  # in 保 by the 执行月份 of each change where the list gives one
         return False
-    dated = [e for e in h.events if e.kind in START_KINDS and e.date <= end]
-    # an effective month written on the change list is the first payable month; else the policy's rule
-    firsts = [e.effective_month or first_payable_month(e.date, policy) for e in dated]
-    if h.approved_on and h.approved_on <= end and not any(e.effective_month and e.date == h.approved_on for e in dated):
-        firsts.append(first_payable_month(h.approved_on, policy))
-    return not firsts or ym >= max(firsts)
+    starts = [e.date for e in h.events if e.kind in START_KINDS and e.date <= end]
+    if h.approved_on and h.approved_on <= end:
+        starts.append(h.approved_on)
+    return not starts or ym >= first_payable_for(h, max(starts), policy)
