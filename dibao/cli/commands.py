@@ -40,9 +40,11 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
     sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
     sp = add("notice", cmd_report_notice, "村级公示名单（PDF或Word）/ public notice (.pdf or .docx)", rsub)
-    sp.add_argument("--village", required=True, help="村(社区) / village")
+    sp.add_argument("--village", help="村(社区) / village")
+    sp.add_argument("--township", help="乡镇(街道)：每村一页，合成一个文件 / every village of a township, one per page")
     sp.add_argument("--kind", required=True, choices=["新增", "停保", "调整"], help="公示类型 / kind of change")
     sp.add_argument("--from", dest="start", help="公示开始日期 YYYY-MM-DD，默认今天 / first day of the notice")
+    sp.add_argument("--to", dest="until", help="列入 --from 至 --to 期间的变动，默认 --from 所在月份 / cases dated up to this day")
     sp.add_argument("--days", type=int, help="公示天数，默认取 policy.toml（7天）/ days on the board")
     sp.add_argument("-o", "--output", required=True, help="输出 .pdf 或 .docx 文件 / output file")
 
@@ -272,18 +274,28 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
 
     home, cat = _open(args)
     policy = load(home.root)
-    try:
-        start = dt.date.fromisoformat(args.start) if args.start else dt.date.today()
-    except ValueError as exc:
-        raise UsageError(f"日期格式应为 YYYY-MM-DD：{args.start} / bad --from date") from exc
+    if not args.village and not args.township:
+        raise UsageError("请给出 --village 或 --township / give --village or --township")
+    dates = []
+    for flag, value in (("--from", args.start), ("--to", args.until)):
+        try:
+            dates.append(dt.date.fromisoformat(value) if value else None)
+        except ValueError as exc:
+            raise UsageError(f"日期格式应为 YYYY-MM-DD：{flag} {value} / bad {flag} date") from exc
+    start, until = dates[0] or dt.date.today(), dates[1]
     days = args.days or policy.notice_days
     if days < 1:
         raise UsageError("公示天数至少为1天 / --days must be at least 1")
     try:
-        out = notice.render(cat, args.village, args.kind, start, days, policy, Path(args.output), home.templates)
+        out = notice.render(cat, args.village, args.kind, start, days, policy, Path(args.output), home.templates,
+                            until=until, township=args.township)
+    except notice.NothingToNotice as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except (notice.NoticeProblem, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc
-    _generated(cat, "notice", f"{args.village} {args.kind}", out)
+    target = " ".join(x for x in (args.township, args.village, args.kind) if x)
+    _generated(cat, "notice", target, out)
     print(f"已生成公示：{out} / notice written")
     return 0
 
@@ -296,7 +308,7 @@ def cmd_templates_export(args: argparse.Namespace) -> int:
     target = Path(args.dir)
     target.mkdir(parents=True, exist_ok=True)
     names = []
-    for f in sorted(TEMPLATES.glob("*.docx")):
+    for f in sorted([*TEMPLATES.glob("*.docx"), *TEMPLATES.glob("*.html")]):
         shutil.copy2(f, target / f.name)
         names.append(f.name)
     print(f"已导出模板 {', '.join(names)} 到 {target}；修改后放入 HOME/templates/ 即替代默认模板 / templates exported")

@@ -49,7 +49,7 @@ def _send(request: Request, v: Viewer, what: str, target: str, filename: str,
     folder = Path(tempfile.mkdtemp(prefix="web-", dir=_tmp(v)))
     try:
         out = make(folder / filename)
-    except (TemplateProblem, notice.NoticeProblem, stats.UnknownScope, ValueError) as exc:
+    except (TemplateProblem, notice.NoticeProblem, notice.NothingToNotice, stats.UnknownScope, ValueError) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         return _form(request, v, str(exc), 400)
     v.audit(f"export.{what}", target, out.name)
