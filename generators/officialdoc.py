@@ -94,8 +94,18 @@ def title(doc: DocxDocument, text: str) -> None:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.line_spacing = Pt(36)
-    set_font(p.add_run(text), TITLE_FONT, TITLE_PT)
+    for i, line in enumerate(text.split("\n")):  # a long title breaks where the writer chose, not mid-word
+        run = p.add_run(line)
+        if i:
+            run._r.addprevious(_line_break())
+        set_font(run, TITLE_FONT, TITLE_PT)
     doc.add_paragraph()
+
+
+def _line_break():  # type: ignore[no-untyped-def]
+    r = OxmlElement("w:r")
+    r.append(OxmlElement("w:br"))
+    return r
 
 
 def heading(doc: DocxDocument, text: str) -> None:

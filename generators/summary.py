@@ -213,6 +213,8 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     types = by_type_figures(cat, year, scope, facts.households)
     city = {**s["by_type"].get("城市", {"households_end": 0, "persons_end": 0}), **types["城市"]}
     rural = {**s["by_type"].get("农村", {"households_end": 0, "persons_end": 0}), **types["农村"]}
+    other = sum(v["money"] for k, v in types.items() if k not in ("城市", "农村"))
+    other_money_text = f"、未登记城乡类别的{wan(other)}万元" if round(other, 2) else ""
     pop = localrules.population(policy, scope)
     coverage_text = (f"保障面为{s['persons_end'] / pop * 100:.2f}%（按户籍人口{pop}人计）。" if pop else "")
 
@@ -254,8 +256,9 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
         dyn += f"对就业增收的家庭落实低保渐退{gradual}户。"
     practices.append(dyn)
     fund = f"（三）做好资金发放。全年发放低保金{wan(s['disbursed_total'])}万元，月人均补差{s['avg_monthly_per_person']:.2f}元"
+    money_issues = len(findings.get("amount_mismatch", [])) + len(findings.get("paid_after_stop", []))
     fund += "，发放金额与核定金额一致。" if money_ok and s["disbursed_total"] else (
-        "。" + ("发放中发现的问题见“存在问题”。" if not money_ok else ""))
+        "。" + (f"核对中发现发放问题{money_issues}处，见“存在问题”。" if not money_ok else ""))
     practices.append(fund)
     complete = len(facts.in_care) - len(incomplete)
     rate = f"{complete / len(facts.in_care) * 100:.1f}%" if facts.in_care else "-"
@@ -282,7 +285,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
         "date_end": cn_date(day), "date_signed": cn_date(min(today(), f"{year + 1}-01-15")),
         "total_wan": wan(s["disbursed_total"]), "q_wan": [wan(q) for q in s["disbursed_by_quarter"]],
         "avg_benefit": f"{s['avg_monthly_per_person']:.2f}", "compare_text": compare,
-        "standard_text": standard_text, "coverage_text": coverage_text,
+        "standard_text": standard_text, "coverage_text": coverage_text, "other_money_text": other_money_text,
         "exit_reasons_text": f"（{exits}）" if exits else "", "quarter_rows": quarter_rows(s, facts.households, year),
         "person_times_total": sum(s["persons_by_month"]),
         "age_rows": age_rows, "identity_rows": identity_rows,
@@ -334,6 +337,9 @@ def charts(ctx: dict, folder: Path) -> dict[str, Path]:
 
 
 def render(cat: Catalog, year: int, scope: str | None, policy: Policy, out: Path, home_templates: Path | None) -> Path:
-    ctx = context(cat, year, scope, policy)
+    return write(context(cat, year, scope, policy), out, home_templates)
+
+
+def write(ctx: dict, out: Path, home_templates: Path | None) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         return render_docx("summary.docx", home_templates, ctx, out, charts(ctx, Path(tmp)))

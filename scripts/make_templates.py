@@ -16,11 +16,21 @@ from docx.shared import Mm, Pt  # noqa: E402
 
 from generators.fonts import BODY_FONT  # noqa: E402
 from generators.officialdoc import (  # noqa: E402
-    apply_page_setup, body, caption, heading, page_break, picture, rows_never_split, set_font, signature, title)
+    apply_page_setup,
+    body,
+    caption,
+    heading,
+    page_break,
+    picture,
+    rows_never_split,
+    set_font,
+    signature,
+    title,
+)
 
 
 def _table(doc, headers: list[str], loop: str, cells: list[str], size: float = 12, widths: list[float] | None = None,
-           totals: list[str] | None = None, nowrap: list[int] | None = None) -> None:  # type: ignore[no-untyped-def]
+           totals: list[str] | None = None, nowrap: list[int] | None = None, keep: bool = False) -> None:  # type: ignore[no-untyped-def]
     """A docxtpl row loop; rows never split across pages and the header repeats on each page."""
     t = doc.add_table(rows=4 + bool(totals), cols=len(headers))
     t.style = "Table Grid"
@@ -32,6 +42,7 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], size: float = 1
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             p.paragraph_format.first_line_indent = Pt(0)
+            p.paragraph_format.keep_with_next = keep and i < len(rows) - 1
             set_font(p.add_run(v), BODY_FONT, size, bold=True if i == 0 else None)
     if widths:
         for j, w in enumerate(widths):
@@ -47,20 +58,20 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], size: float = 1
 def summary(out: Path) -> None:
     doc = Document()
     apply_page_setup(doc)
-    title(doc, "{{ office }}{{ year }}年度{{ scope_label if level != '县' else '' }}最低生活保障工作总结")
+    title(doc, "{{ office }}{{ year }}年度{{ scope_label if level == '村' else '' }}\n最低生活保障工作总结")
     body(doc, "现将{{ scope_label }}{{ year }}年度最低生活保障工作情况总结如下：")
     heading(doc, "一、基本情况")
     body(doc, "{{ standard_text }}")
     body(doc, "截至{{ date_end }}，{{ area_word }}共有城乡低保对象{{ s.households_end }}户{{ s.persons_end }}人，"
               "其中城市低保{{ city.households_end }}户{{ city.persons_end }}人，农村低保{{ rural.households_end }}户"
-              "{{ rural.persons_end }}人。{{ coverage_text }}")
-    body(doc, "全年累计发放低保金{{ total_wan }}万元，其中城市低保金{{ city.wan }}万元、农村低保金{{ rural.wan }}万元；"
+              "{{ rural.persons_end }}人；保障对象中有残疾人{{ s.disabled_persons }}人。{{ coverage_text }}")
+    body(doc, "全年累计发放低保金{{ total_wan }}万元，其中城市低保金{{ city.wan }}万元、农村低保金{{ rural.wan }}万元{{ other_money_text }}；"
               "月人均补差城市{{ city.avg }}元、农村{{ rural.avg }}元，总体{{ avg_benefit }}元。{{ compare_text }}")
     body(doc, "全年新增低保对象{{ s.new_households }}户{{ s.new_persons }}人，退出{{ s.exited_households }}户"
               "{{ s.exited_persons }}人{{ exit_reasons_text }}；调增保障金{{ s.increased }}户次，调减{{ s.decreased }}户次。")
     caption(doc, "表1  分季度保障及资金发放情况")
     _table(doc, ["季度", "户数（季末）", "人数（季末）", "人次", "发放金额（万元）"], "quarter_rows",
-           ["{{ r.quarter }}", "{{ r.households }}", "{{ r.persons }}", "{{ r.person_times }}", "{{ r.money }}"],
+           ["{{ r.quarter }}", "{{ r.households }}", "{{ r.persons }}", "{{ r.person_times }}", "{{ r.money }}"], keep=True,
            totals=["全年", "{{ s.households_end }}", "{{ s.persons_end }}", "{{ person_times_total }}", "{{ total_wan }}"])
     picture(doc, "{{ chart_persons }}")
     caption(doc, "图1  全年逐月在保人数")
@@ -69,13 +80,13 @@ def summary(out: Path) -> None:
     caption(doc, "图2  分季度低保金发放金额")
     doc.paragraphs[-1].paragraph_format.keep_with_next = False
     caption(doc, "表2  年末保障对象身份类别")
-    _table(doc, ["身份类别", "人数", "占比"], "identity_rows", ["{{ r.identity }}", "{{ r.count }}", "{{ r.share }}"])
+    _table(doc, ["身份类别", "人数", "占比"], "identity_rows", ["{{ r.identity }}", "{{ r.count }}", "{{ r.share }}"], keep=True)
     caption(doc, "表3  年末保障对象年龄及性别结构")
     _table(doc, ["年龄段", "男", "女", "合计", "占比"], "age_rows",
-           ["{{ r.band }}", "{{ r.male }}", "{{ r.female }}", "{{ r.count }}", "{{ r.share }}"])
+           ["{{ r.band }}", "{{ r.male }}", "{{ r.female }}", "{{ r.count }}", "{{ r.share }}"], keep=True)
     caption(doc, "表4  年末在保对象分类管理情况")
     _table(doc, ["分类", "户数", "人数", "复核周期"], "class_rows",
-           ["{{ r.category }}", "{{ r.households }}", "{{ r.persons }}", "{{ r.interval }}"])
+           ["{{ r.category }}", "{{ r.households }}", "{{ r.persons }}", "{{ r.interval }}"], keep=True)
     heading(doc, "二、主要做法")
     body(doc, "{%p for p in practices %}", indent=False)
     body(doc, "{{ p }}")
@@ -122,7 +133,7 @@ def inspection(out: Path) -> None:
     apply_page_setup(doc)
     p = body(doc, "{{ doc_number }}", indent=False)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title(doc, "关于{{ scope_label }}{{ year }}年度最低生活保障档案检查情况的通报")
+    title(doc, "关于{{ scope_label }}{{ year }}年度最低生活保障\n档案检查情况的通报")
     body(doc, "{{ addressee }}", indent=False)
     body(doc, "为规范最低生活保障管理，{{ office }}于{{ period_text }}对{{ scope_label }}最低生活保障档案和资金发放情况进行了检查，"
               "检查基准日为{{ date_reference }}。现将有关情况通报如下：")
