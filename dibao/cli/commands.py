@@ -395,13 +395,14 @@ def cmd_reviews_due(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise UsageError(f"月份格式应为 YYYY-MM：{month} / bad --month")
     try:
-        rows = reviews.due(cat, month, args.scope, load(home.root))
+        rows = reviews.due(cat, month, args.scope, load(home.root), include_done=True)
     except stats.UnknownScope as exc:
         raise UsageError(str(exc)) from exc
     out = reviews.write_xlsx(rows, month, args.scope, Path(args.output))
     _generated(cat, "reviews", f"{month} {args.scope or '全部'}", out)
-    overdue = sum(r["overdue"] for r in rows)
-    print(f"复核计划：{len(rows)} 户（其中逾期 {overdue} 户）→ {out} / review plan written")
+    overdue = sum(r["overdue"] and not r["done"] for r in rows)
+    done = sum(r["done"] for r in rows)
+    print(f"复核计划：{len(rows)} 户（其中逾期 {overdue} 户，已复核 {done} 户）→ {out} / review plan written")
     return 0
 
 

@@ -118,4 +118,4 @@ def review_plan(request: Request, v: Writer, month: str = Form(...), scope: str 
     area = _scope(v, scope)
     policy = load_policy(v.home.root)
     return _send(request, v, "reviews", f"{month} {area or '全部'}", f"{month}{area or ''}复核计划.xlsx",
-                 lambda out: gen.write_xlsx(gen.due(v.cat, month, area, policy), month, area, out))
+                 lambda out: gen.write_xlsx(gen.due(v.cat, month, area, policy, include_done=True), month, area, out))
