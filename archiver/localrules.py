@@ -88,3 +88,9 @@ def standards_of_year(policy: Policy, year: int) -> tuple[dict[str, float], list
                 rises.append(Rise(s.start, kind, old, amount))
             in_force[kind] = amount
     return in_force, rises
+
+
+def retention_years(policy: Policy) -> tuple[int, int]:
+    """(approval files: years after benefits stop, routine files: years) — `[retention]`, default 3 and 5."""
+    table = policy.raw.get("retention", {})
+    return int(table.get("approval_years_after_stop", 3)), int(table.get("routine_years", 5))

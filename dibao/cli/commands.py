@@ -374,7 +374,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
             out = dossier.build(home, h, policy, folder / f"{h.key}_{h.head_name}.pdf")
             rows.append((h, out))
             reporter.advance()
-    dossier.write_index(rows, policy, folder, args.village)
+    dossier.write_index(rows, policy, folder, args.village, home.templates)
     _generated(cat, "dossier", args.village, folder)
     print(f"已生成 {len(rows)} 户档案及索引：{folder} / {len(rows)} dossiers")
     return 0
