@@ -111,6 +111,7 @@ def _line_break():  # type: ignore[no-untyped-def]
 def heading(doc: DocxDocument, text: str) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    p.paragraph_format.keep_with_next = True  # a heading never ends a page
     set_font(p.add_run(text), HEADING_FONT, BODY_PT)
 
 

@@ -44,8 +44,10 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], size: float = 1
             p.paragraph_format.first_line_indent = Pt(0)
             p.paragraph_format.keep_with_next = keep and i < len(rows) - 1
             set_font(p.add_run(v), BODY_FONT, size, bold=True if i == 0 else None)
-    if widths:
+    if widths:  # fixed layout: the grid (what LibreOffice reads) and every cell (what Word reads)
+        t.autofit = False
         for j, w in enumerate(widths):
+            t.columns[j].width = Mm(w)
             for row in t.rows:
                 row.cells[j].width = Mm(w)
     for j in nowrap or []:
@@ -157,7 +159,7 @@ def inspection(out: Path) -> None:
     caption(doc, "表3  问题较多的户")
     _table(doc, ["户编号", "村(社区)", "户主", "问题数", "主要问题"], "worst_rows",
            ["{{ r.household_id }}", "{{ r.village }}", "{{ r.head }}", "{{ r.count }}", "{{ r.problems }}"], size=10.5,
-           widths=[38, 24, 18, 14, 62], nowrap=[0])
+           widths=[38, 24, 18, 16, 60], nowrap=[0])
     body(doc, "{%p if recover_rows %}", indent=False)
     caption(doc, "表4  应追回资金（实发超过应发）")
     _table(doc, ["户编号", "村(社区)", "户主", "发放期间", "实发(元)", "应发(元)", "应追回(元)"], "recover_rows",

@@ -27,7 +27,8 @@ def county(tmp_path_factory):
     run("init")
     run("ingest", str(base / "county" / "inbox"), "--quiet")
     policy = run.home / "policy.toml"
-    policy.write_text(policy.read_text(encoding="utf-8") + '\n[issuers]\n"城关镇" = "城关镇人民政府"\n', encoding="utf-8")
+    policy.write_text(policy.read_text(encoding="utf-8").replace("[issuers]\n", '[issuers]\n"城关镇" = "城关镇人民政府"\n'),
+                      encoding="utf-8")
     events = []
     for h in run.json("household", "list")["households"]:
         for e in run.json("household", "show", h["household_id"])["events"]:
@@ -113,7 +114,7 @@ def test_county_is_the_fallback_issuer_and_category_column(county, tmp_path: Pat
     date, h = sorted(stops, key=lambda x: x[0])[-1]
     policy = run.home / "policy.toml"
     original = policy.read_text(encoding="utf-8")
-    policy.write_text(original + "\n[documents]\nnotice_category = true\n", encoding="utf-8")
+    policy.write_text(original.replace("notice_category = false", "notice_category = true"), encoding="utf-8")
     try:
         out = tmp_path / "停保.pdf"
         run("report", "notice", "--village", h["village"], "--kind", "停保", "--from", date[:8] + "01", "-o", str(out))
