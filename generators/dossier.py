@@ -153,6 +153,12 @@ def _context(h: Household, entries: list[Entry], policy: Policy, front_pages: in
     }
 
 
+def back_context(ctx: dict, entries: list[Entry], front_pages: int, total_pages: int) -> dict:
+    """The 卷内备考表's figures: the front matter's context plus the volume's counts."""
+    return {**ctx, "documents": len(entries), "generated_pages": front_pages, "total_pages": total_pages,
+            "undated": sum(1 for e in entries if not e.doc.date)}
+
+
 def build(home: Home, h: Household, policy: Policy, out: Path) -> Path:
     import pymupdf
     from weasyprint import HTML
@@ -187,8 +193,7 @@ def build(home: Home, h: Household, policy: Policy, out: Path) -> Path:
         at = result.page_count + 1
         _append(result, home.root / e.doc.path)
         toc.append([1, f"{e.doc.type} {e.doc.date or ''}".strip(), at])
-    back_ctx = {**ctx, "documents": len(entries), "generated_pages": front_pages,
-                "total_pages": result.page_count + 1, "undated": sum(1 for e in entries if not e.doc.date)}
+    back_ctx = back_context(ctx, entries, front_pages, result.page_count + 1)
     back = HTML(string=render_html("dossier_back.html", home.templates, back_ctx)).write_pdf()
     toc.append([1, "卷内备考表", result.page_count + 1])
     with pymupdf.open(stream=back, filetype="pdf") as b:
@@ -225,18 +230,24 @@ def _append(result, path: Path) -> None:  # type: ignore[no-untyped-def]
                               keep_proportion=True)
 
 
-def write_index(rows: list[tuple[Household, Path]], policy: Policy, folder: Path, village: str,
-                home_templates: Path | None = None) -> None:
-    """索引 of a village's dossiers, as xlsx and PDF: household, head, status, documents, missing, retention."""
-    import openpyxl
-    from weasyprint import HTML
-
+def index_context(rows: list[tuple[Household, Path]], policy: Policy, village: str) -> dict:
     from .documents import cn_date
 
     header = ["户编号", "户主", "状态", "分类", "材料份数", "缺少材料", "保管期限", "文件"]
     data = [[h.key, h.head_name, h.status, h.category or "", len(h.documents), "、".join(completeness.missing(h, policy)),
              (lambda r: f"至{r['approval_until']}" if r["approval_until"] else "在保")(retention(h, policy)), p.name]
             for h, p in rows]
+    return {"village": village, "header": header, "rows": data, "office": policy.office_name, "today_cn": cn_date(today())}
+
+
+def write_index(rows: list[tuple[Household, Path]], policy: Policy, folder: Path, village: str,
+                home_templates: Path | None = None) -> None:
+    """索引 of a village's dossiers, as xlsx and PDF: household, head, status, documents, missing, retention."""
+    import openpyxl
+    from weasyprint import HTML
+
+    ctx = index_context(rows, policy, village)
+    header, data = ctx["header"], ctx["rows"]
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "档案索引"
@@ -248,5 +259,4 @@ def write_index(rows: list[tuple[Household, Path]], policy: Policy, folder: Path
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
     wb.save(folder / "索引.xlsx")
-    ctx = {"village": village, "header": header, "rows": data, "office": policy.office_name, "today_cn": cn_date(today())}
     HTML(string=render_html("dossier_index.html", home_templates, ctx)).write_pdf(str(folder / "索引.pdf"))
