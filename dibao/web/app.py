@@ -24,7 +24,7 @@ from archiver.home import Home
 from archiver.privacy import scrub
 
 from .. import users
-from . import account, households, quarantine, reports, upload
+from . import account, households, quarantine, reports, reviews, upload
 from .session import COOKIE, Refused, Writer, remote
 from .templating import is_htmx, page
 
@@ -121,7 +121,7 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
         response.delete_cookie(COOKIE)
         return response
 
-    for module in (households, quarantine, upload, reports, account):
+    for module in (households, quarantine, upload, reports, account, reviews):
         app.include_router(module.router)
     return app
 
