@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from archiver import qr
 from archiver.catalog.models import STOP_KINDS, Document, Household, today
@@ -91,22 +92,22 @@ def retention(h: Household, policy: Policy) -> dict:
             "approval_until": None, "after_stop_years": after_stop, "routine_years": routine}
 
 
-def _get(obj: object, name: str) -> object:
+def _get(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
 
 
 def generated_pages(h: Household) -> list[dict]:
     """Pages the dossier makes from the catalog: the payment history always; the case timeline and the
     benefit basis when those features' data are on the household (hooks: `h.cases`, `h.basis`)."""
-    pays = [[p.period_start if p.period_start == p.period_end else f"{p.period_start}至{p.period_end}",
+    pays: list[list[Any]] = [[p.period_start if p.period_start == p.period_end else f"{p.period_start}至{p.period_end}",
              f"{p.amount:.2f}", p.persons if p.persons is not None else "", mask_account(p.bank_account) or "—"]
             for p in sorted(h.payments, key=lambda p: (p.period_start, p.period_end))]
     total = sum(p.amount for p in h.payments)
-    pages = [{"title": "低保金发放记录", "headers": ["发放期间", "金额(元)", "保障人数", "账号"], "rows": pays,
+    pages: list[dict[str, Any]] = [{"title": "低保金发放记录", "headers": ["发放期间", "金额(元)", "保障人数", "账号"], "rows": pays,
               "note": f"共{len(pays)}笔，合计{total:.2f}元（据发放表）。" if pays else ""}]
     cases = getattr(h, "cases", None)  # the case timeline (CONTRACT.md, Case timeline) once it is recorded
     if cases:
-        rows = []
+        rows: list[list[Any]] = []
         for c in cases:
             for st in _get(c, "steps") or []:
                 end = _get(st, "end")
@@ -175,7 +176,7 @@ def build(home: Home, h: Household, policy: Policy, out: Path) -> Path:
     for _ in range(4):  # the front matter's own length decides the page numbers in its 卷内目录
         ctx = _context(h, entries, policy, front_pages, generated)
         rendered = HTML(string=render_html("dossier.html", home.templates, ctx)).render()
-        starts = {}
+        starts: dict[str, int] = {}
         for i, p in enumerate(rendered.pages, 1):
             for anchor in p.anchors:
                 starts.setdefault(anchor, i)

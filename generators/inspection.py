@@ -182,17 +182,17 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
                    "count": len(fs), "problems": "、".join(sorted({TITLES.get(f.code, f.code) for f in fs}))} for k, fs in worst]
     complete_all = sum(int(str(r["complete"])) for r in area_rows)
     towns: dict[str, dict] = {}
-    for r in area_rows:
-        t = towns.setdefault(str(r["township"]), {"township": r["township"], "checked": 0, "complete": 0, "findings": 0,
-                                                   "problem_households": 0})
-        for k in ("checked", "complete", "findings"):
-            t[k] += int(str(r[k]))
+    for row in area_rows:
+        town = towns.setdefault(str(row["township"]), {"township": row["township"], "checked": 0, "complete": 0,
+                                                       "findings": 0, "problem_households": 0})
+        for field_name in ("checked", "complete", "findings"):
+            town[field_name] += int(str(row[field_name]))
     for h in active:
         towns[h.township]["problem_households"] += bool(per_household.get(h.key))
-    township_rows = sorted(towns.values(), key=lambda t: (-t["complete"] / max(t["checked"], 1), t["findings"], t["township"]))
-    for i, t in enumerate(township_rows, 1):
-        t["rank"] = i
-        t["rate"] = f"{t['complete'] / max(t['checked'], 1) * 100:.1f}%"
+    township_rows = sorted(towns.values(), key=lambda x: (-x["complete"] / max(x["checked"], 1), x["findings"], x["township"]))
+    for rank, town in enumerate(township_rows, 1):
+        town["rank"] = rank
+        town["rate"] = f"{town['complete'] / max(town['checked'], 1) * 100:.1f}%"
     recover_rows = []
     for f in findings:
         if f.code not in ("paid_after_stop", "amount_mismatch"):

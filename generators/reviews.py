@@ -93,8 +93,8 @@ def write_xlsx(rows: list[dict], month: str, scope: str | None, out: Path) -> Pa
         cell.font = Font(bold=True)
     for j, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = width
-    for r in range(3, ws.max_row + 1):
-        ws.row_dimensions[r].height = 24  # room to write the result by hand
+    for line in range(3, ws.max_row + 1):
+        ws.row_dimensions[line].height = 24  # room to write the result by hand
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

@@ -12,7 +12,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
              parser: argparse.ArgumentParser) -> None:
     from . import _help
 
-    rp = add("review", lambda a: _help(rp, "review"), "记录定期复核结果 / record periodic reviews")
+    rp: argparse.ArgumentParser = add("review", lambda a: _help(parser, "review"), "记录定期复核结果 / record periodic reviews")
     rsub = rp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
     sp = add("record", cmd_review_record, "记录一次已完成的复核 / record a completed review", rsub)
     sp.add_argument("key", help="户编号或成员身份证号 / household number or member ID")
