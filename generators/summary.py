@@ -197,6 +197,8 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     kind, township = level(cat, scope)
     word = area_word(kind, scope)
     office = policy.office_name if kind == "县" else localrules.issuer(policy, township)
+    # the title names whose summary it is: the county office, the township's own office, or the area itself
+    title_owner = office if kind == "县" or (kind == "乡镇" and office != policy.office_name) else str(scope)
     first, day = f"{year}-01-01", f"{year}-12-31"
 
     in_force, rises = localrules.standards_of_year(policy, year)
@@ -280,7 +282,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
         plans.append(TODO.format("下一步工作打算"))
 
     return {
-        "office": office, "year": year, "scope_label": scope or "全县", "area_word": word, "level": kind,
+        "office": office, "title_owner": title_owner, "year": year, "scope_label": scope or "全县", "area_word": word, "level": kind,
         "s": s, "prev": prev, "city": city, "rural": rural,
         "date_end": cn_date(day), "date_signed": cn_date(min(today(), f"{year + 1}-01-15")),
         "total_wan": wan(s["disbursed_total"]), "q_wan": [wan(q) for q in s["disbursed_by_quarter"]],

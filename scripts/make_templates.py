@@ -60,7 +60,7 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], size: float = 1
 def summary(out: Path) -> None:
     doc = Document()
     apply_page_setup(doc)
-    title(doc, "{{ office }}{{ year }}年度{{ scope_label if level == '村' else '' }}\n最低生活保障工作总结")
+    title(doc, "{{ title_owner }}{{ year }}年度\n最低生活保障工作总结")
     body(doc, "现将{{ scope_label }}{{ year }}年度最低生活保障工作情况总结如下：")
     heading(doc, "一、基本情况")
     body(doc, "{{ standard_text }}")

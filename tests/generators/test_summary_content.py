@@ -122,7 +122,9 @@ def test_township_and_village_summary_read_for_that_level(sample) -> None:
         text = docx_text(out)
         assert f"{word}共有城乡低保对象{s['households_end']}户{s['persons_end']}人" in text
         assert "全县" not in text
-        assert text.splitlines()[0].startswith(f"{township}人民政府")
+        assert text.splitlines()[0].startswith(f"{township}人民政府" if scope == township else f"{village}2025年度")
+        signed = [p.text for p in Document(str(out)).paragraphs if p.text.strip()][-2]
+        assert signed == f"{township}人民政府"  # signed by the township's office
 
 
 # ---------------------------------------------------------------------- wording that follows the data
