@@ -150,8 +150,10 @@ def _payments(households: list[Household], year: int | None) -> list[Finding]:
     return out
 
 
-def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> dict:
-    """Figures for the inspection report (检查通报), per township and village."""
+def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
+                   checked: tuple[dt.date, dt.date] | None = None) -> dict:
+    """Figures for the inspection report (检查通报), per township and village. `checked` is when the inspection
+    took place (distinct from the reference day the figures are taken on); unknown, it is a 【待填写】 prompt."""
     from .documents import cn_date
 
     findings = run(cat, scope, year, policy)
@@ -211,7 +213,8 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
     return {"office": policy.office_name, "scope_label": scope or "全县", "year": year or dt.date.today().year,
             "doc_number": "【待填写：文号，如×民发〔" + str(signed.year) + "〕×号】",
             "addressee": "各乡镇人民政府、街道办事处：" if not scope else "【待填写：主送机关】：",
-            "period_text": "【待填写：检查起止日期】", "date_reference": cn_date(day),
+            "period_text": (f"{cn_date(checked[0].isoformat())}至{cn_date(checked[1].isoformat())}" if checked
+                            else "【待填写：检查起止日期】"), "date_reference": cn_date(day),
             "method_text": (f"本次检查以{cn_date(day)}在保的{len(active)}户为范围，逐户查阅全部档案（全面检查，共{len(active)}户，占在保户数100%），"
                             f"并将{reference.year}年全部发放记录与核定金额逐月比对，同时核查重复享受、共用账户、逾期复核和近亲属备案情况。"),
             "date_checked": cn_date(day), "date_signed": cn_date(today()), "checked": len(active), "complete": complete_all,

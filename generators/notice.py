@@ -48,11 +48,15 @@ class Row:
     date: str
 
 
-def rows_for(cat: Catalog, scope: Scope, kind: str, since: str, until: str, policy: Policy) -> list[Row]:
-    """Households of the village with an event of this kind dated in [since, until] (the latest one each).
-    Hook: pending 拟纳入/拟停保 cases from the case timeline join here once it records them."""
+def rows_for(cat: Catalog, scope: Scope, kind: str, since: str, until: str, policy: Policy,
+             keys: set[str] | None = None) -> list[Row]:
+    """Households of the village with an event of this kind dated in [since, until] (the latest one each);
+    `keys` narrows it to an explicit list of households. Hook: pending 拟纳入/拟停保 cases from the case
+    timeline join here once it records them (a 公示 comes before the approval)."""
     out = []
     for h in cat.households(scope, full=True, payments=False):
+        if keys is not None and h.key not in keys:
+            continue
         events = [e for e in h.events if e.kind in KINDS[kind] and since <= e.date <= until]
         if not events:
             continue
@@ -118,7 +122,7 @@ def period(start: dt.date, until: dt.date | None, days: int) -> tuple[str, str, 
 
 
 def context(cat: Catalog, village: str | None, kind: str, start: dt.date, days: int, policy: Policy,
-            until: dt.date | None = None, township: str | None = None) -> dict:
+            until: dt.date | None = None, township: str | None = None, keys: set[str] | None = None) -> dict:
     if kind not in KINDS:
         raise NoticeProblem(f"公示类型应为 新增、停保 或 调整：{kind} / kind must be 新增, 停保 or 调整")
     if not village and not township:
@@ -126,7 +130,7 @@ def context(cat: Catalog, village: str | None, kind: str, start: dt.date, days: 
     since, to, end = period(start, until, days)
     notices = []
     for t, v in _villages(cat, village, township):
-        rows = rows_for(cat, Scope(township=t, village=v), kind, since, to, policy)
+        rows = rows_for(cat, Scope(township=t, village=v), kind, since, to, policy, keys)
         if not rows:
             continue
         issuer = localrules.issuer(policy, t)
@@ -148,11 +152,12 @@ def context(cat: Catalog, village: str | None, kind: str, start: dt.date, days: 
 
 
 def render(cat: Catalog, village: str | None, kind: str, start: dt.date, days: int, policy: Policy, out: Path,
-           home_templates: Path | None, until: dt.date | None = None, township: str | None = None) -> Path:
+           home_templates: Path | None, until: dt.date | None = None, township: str | None = None,
+           keys: set[str] | None = None) -> Path:
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".docx"):
         raise NoticeProblem(f"输出文件应为 .pdf 或 .docx：{out.name} / output must be .pdf or .docx")
-    ctx = context(cat, village, kind, start, days, policy, until, township)
+    ctx = context(cat, village, kind, start, days, policy, until, township, keys)
     if suffix == ".docx":
         return render_docx("notice.docx", home_templates, ctx, out)
     return html_to_pdf(render_html("notice.html", home_templates, ctx), out)

@@ -45,6 +45,8 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--kind", required=True, choices=["新增", "停保", "调整"], help="公示类型 / kind of change")
     sp.add_argument("--from", dest="start", help="公示开始日期 YYYY-MM-DD，默认今天 / first day of the notice")
     sp.add_argument("--to", dest="until", help="列入 --from 至 --to 期间的变动，默认 --from 所在月份 / cases dated up to this day")
+    sp.add_argument("--household", action="append", metavar="KEY",
+                    help="只列这些户（可重复）/ only these households (repeatable)")
     sp.add_argument("--days", type=int, help="公示天数，默认取 policy.toml（7天）/ days on the board")
     sp.add_argument("-o", "--output", required=True, help="输出 .pdf 或 .docx 文件 / output file")
 
@@ -68,6 +70,8 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp = add("inspection", cmd_report_inspection, "检查通报（Word）：完整率、问题分类、问题户、工作要求 / inspection report", rsub)
     sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
     sp.add_argument("--year", type=int, help="按该年12月31日检查，默认今天 / as of 31 Dec of this year")
+    sp.add_argument("--checked-from", help="检查开始日期 YYYY-MM-DD（不给则留待填写）/ first day of the inspection")
+    sp.add_argument("--checked-to", help="检查结束日期 YYYY-MM-DD / last day of the inspection")
     sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
 
     sp = add("serve", cmd_serve, "启动网页界面（需登录，按属地管理）/ start the web interface")
@@ -270,7 +274,7 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
     from generators.documents import TemplateProblem
 
     from ..errors import UsageError
-    from . import _open
+    from . import _open, household_or_fail
 
     home, cat = _open(args)
     policy = load(home.root)
@@ -287,8 +291,9 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
     if days < 1:
         raise UsageError("公示天数至少为1天 / --days must be at least 1")
     try:
+        keys = {household_or_fail(cat, k).key for k in args.household} if args.household else None
         out = notice.render(cat, args.village, args.kind, start, days, policy, Path(args.output), home.templates,
-                            until=until, township=args.township)
+                            until=until, township=args.township, keys=keys)
     except notice.NothingToNotice as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -407,6 +412,8 @@ def cmd_reviews_due(args: argparse.Namespace) -> int:
 
 
 def cmd_report_inspection(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from archiver.policy import load
     from generators import inspection, stats
     from generators.documents import TemplateProblem, render_docx
@@ -415,8 +422,17 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
     from . import _open
 
     home, cat = _open(args)
+    checked = None
+    if args.checked_from or args.checked_to:
+        try:
+            checked = (dt.date.fromisoformat(args.checked_from or args.checked_to),
+                       dt.date.fromisoformat(args.checked_to or args.checked_from))
+        except ValueError as exc:
+            raise UsageError("检查日期格式应为 YYYY-MM-DD / bad --checked-from/--checked-to") from exc
+        if checked[1] < checked[0]:
+            raise UsageError("--checked-to 早于 --checked-from / --checked-to is before --checked-from")
     try:
-        ctx = inspection.report_context(cat, args.scope, args.year, load(home.root))
+        ctx = inspection.report_context(cat, args.scope, args.year, load(home.root), checked)
         out = render_docx("inspection.docx", home.templates, ctx, Path(args.output))
     except (stats.UnknownScope, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc

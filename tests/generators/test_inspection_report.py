@@ -41,6 +41,10 @@ def test_inspection_report_content_and_layout(planted, tmp_path: Path) -> None:
     assert planted_row[-1] == f"{over[0]['detail']['paid'] - over[0]['detail']['due']:.2f}"
     assert lines[-1][0] == "合计"
     assert "缴回" in text and "明细见表4" in text
+    dated = tmp_path / "检查通报2.docx"
+    run("report", "inspection", "--year", "2025", "--checked-from", "2026-01-06", "--checked-to", "2026-01-15", "-o", str(dated))
+    first = "\n".join(p.text for p in Document(str(dated)).paragraphs)
+    assert "于2026年1月6日至2026年1月15日对" in first and "检查基准日为2025年12月31日" in first
     if shutil.which("soffice"):
         pages = page_texts(to_pdf(out, tmp_path))
         numbers = {r[0] for r in lines[:-1]} | {c.text for t in d.tables for c in t.columns[0].cells

@@ -103,6 +103,14 @@ def test_range_township_issuer_and_one_page_per_village(county, tmp_path: Path) 
     for intro in intros:
         assert intro in flat
     assert word.count("城关镇人民政府（盖章）") == len(villages)
+    # an explicit list of households narrows the notice to them
+    chosen = news[0][1]
+    one = tmp_path / "one.pdf"
+    run("report", "notice", "--township", "城关镇", "--kind", "新增", "--from", "2025-01-01", "--to", "2025-12-31",
+        "--household", chosen["household_id"], "-o", str(one))
+    only = pdf_text(one)
+    assert chosen["head"]["name"] in only and len(only.split("\f")[:-1]) == 1
+    assert all(h["head"]["name"] not in only for _, h in news if h["village"] != chosen["village"])
     # the Word file breaks the page between villages
     xml = Document(str(docx)).element.xml
     assert xml.count('w:type="page"') == len(villages) - 1
