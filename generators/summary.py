@@ -156,6 +156,31 @@ def people_tables(in_care: list[Household], year: int, policy: Policy) -> tuple[
     return identity_rows, age_rows
 
 
+def _get(obj: object, name: str) -> object:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def notice_periods(households: list[Household], year: int, days: int) -> tuple[int, int] | None:
+    """(新增 cases approved in the year, those whose 公示 ran fewer than `days` days or is not on file), read from
+    the case timeline (CONTRACT.md, Case timeline) — None while households carry no timeline (`h.cases`),
+    and then the summary says nothing about 公示 but leaves it to staff."""
+    if not any(getattr(h, "cases", None) is not None for h in households):
+        return None
+    total = short = 0
+    for h in households:
+        for case in getattr(h, "cases", None) or []:
+            steps = {str(_get(st, "step")): st for st in (_get(case, "steps") or [])}  # type: ignore[attr-defined]
+            approved = _get(steps.get("审批", {}), "date")
+            if _get(case, "kind") != "新增" or not approved or str(approved)[:4] != str(year):
+                continue
+            total += 1
+            notice = steps.get("公示")
+            start, end = (_get(notice, "date"), _get(notice, "end")) if notice else (None, None)
+            if not start or not end or (dt.date.fromisoformat(str(end)) - dt.date.fromisoformat(str(start))).days + 1 < days:
+                short += 1
+    return total, short
+
+
 def _findings(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict[str, list[inspection.Finding]]:
     out: dict[str, list[inspection.Finding]] = defaultdict(list)
     for f in inspection.run(cat, scope, year, policy):
@@ -244,9 +269,18 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
 
     practices = []
     approve = f"（一）规范审核审批。全年新纳入低保对象{s['new_households']}户{s['new_persons']}人"
-    if s["new_households"]:
+    periods = notice_periods(facts.households, year, policy.notice_days)
+    if s["new_households"] and periods and periods[0] and not periods[1]:
+        approve += f"，{periods[0]}户均按规定公示{policy.notice_days}天。"  # every case's timeline shows it
+    elif s["new_households"]:
         approve += (f"，其中{new_with_notice}户档案中存有公示记录" if new_with_notice else "") + "。"
-        approve += TODO.format(f"新纳入对象的入户调查、民主评议和公示情况（公示天数以{policy.notice_days}天为准，如实填写）")
+        if periods and periods[1]:
+            approve += f"其中{periods[1]}户公示期不足{policy.notice_days}天或未见公示记录。"
+            if not findings.get("notice_period_short"):
+                problems.append(f"新纳入对象中有{periods[1]}户公示期不足{policy.notice_days}天或未见公示记录。")
+                plans.append(f"严格执行公示{policy.notice_days}天的规定，对涉及的{periods[1]}户补正程序。")
+        else:
+            approve += TODO.format(f"新纳入对象的入户调查、民主评议和公示情况（公示天数以{policy.notice_days}天为准，如实填写）")
     else:
         approve += "。"
     practices.append(approve)

@@ -185,3 +185,24 @@ def test_summary_layout_for_a_100000_household_county(tmp_path: Path) -> None:
     assert f"共有城乡低保对象{ctx['s']['households_end']}户{ctx['s']['persons_end']}人" in text
     assert ctx["s"]["households_end"] == 100_000
     check_summary_layout(out, tmp_path, ctx["office"], ctx["date_signed"])
+
+
+def test_notice_periods_read_from_the_case_timeline_when_it_exists() -> None:
+    """The procedure sentence follows the case timeline's shape (CONTRACT.md): nothing without one."""
+    from archiver.catalog.models import Household
+    from generators.summary import notice_periods
+
+    def household(notice: tuple[str, str] | None) -> Household:
+        h = Household(1, "1", "镇", "村", "农村", "A", "在保", 500.0, 2, "2025-06-20")
+        steps = [{"step": "申请", "date": "2025-05-02", "end": None}, {"step": "审批", "date": "2025-06-20", "end": None}]
+        if notice:
+            steps.append({"step": "公示", "date": notice[0], "end": notice[1]})
+        h.cases = [{"kind": "新增", "outcome": "批准", "steps": steps}]  # type: ignore[attr-defined]
+        return h
+
+    plain = Household(2, "2", "镇", "村", "农村", "A", "在保", 500.0, 2, "2025-06-20")
+    assert notice_periods([plain], 2025, 7) is None
+    assert notice_periods([household(("2025-06-01", "2025-06-07"))], 2025, 7) == (1, 0)
+    assert notice_periods([household(("2025-06-01", "2025-06-03")), household(None),
+                           household(("2025-06-01", "2025-06-09"))], 2025, 7) == (3, 2)
+    assert notice_periods([household(("2025-06-01", "2025-06-07"))], 2024, 7) == (0, 0)
