@@ -302,7 +302,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
                      f"档案材料齐全{complete}户，齐全率{rate}。")
     n = 5
     if s["cadre_relatives"]:
-        practices.append(f"（{'五六七'[n - 5]}）严格近亲属备案。村干部近亲属享受低保{s['cadre_relatives']}户，均已备案。")
+        practices.append(f"（{'五六七'[n - 5]}）落实近亲属备案。已备案的村干部近亲属享受低保{s['cadre_relatives']}户。")
         n += 1
     if classified:
         practices.append(f"（{'五六七'[n - 5]}）落实分类施保。对{classified}名重点对象实施分类施保。")

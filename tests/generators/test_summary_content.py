@@ -104,6 +104,8 @@ def test_sample_summary_renders_charts_and_keeps_the_signature(sample, tmp_path:
     paragraphs = [p.text for p in Document(str(out)).paragraphs if p.text.strip()]
     office, signed = paragraphs[-2], paragraphs[-1]
     texts = check_summary_layout(out, tmp_path, office, signed)
+    rows = Document(str(out)).element.body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tr")
+    assert all(r.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None for r in rows)
     assert "最低生活保障工作总结" in texts[0].replace(" ", "")
 
 
