@@ -139,7 +139,8 @@ def context(cat: Catalog, village: str | None, kind: str, start: dt.date, days: 
                         **wording(kind, v, len(rows), persons, issuer, policy.office_name)})
     if not notices:
         where = township + (f"{village}" if village else "各村") if township else str(village)
-        raise NothingToNotice(f"{where}在{cn_date(since)}至{cn_date(to)}没有{kind}对象，未生成公示 / "
+        raise NothingToNotice(f"{where}在{cn_date(since)}至{cn_date(to)}没有{kind}对象，未生成公示"
+                              f"（可用 --from/--to 指定其他期间）/ "
                               f"no {kind} cases in the selection; no file written")
     first = notices[0]
     return {"office": policy.office_name, "kind": kind, "kind_verb": VERB[kind], "notices": notices,
