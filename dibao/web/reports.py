@@ -73,7 +73,7 @@ def summary(request: Request, v: Writer, year: int = Form(...), scope: str = For
 
 @router.post("/reports/notice")
 def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Form(...), start: str = Form(""),
-           days: int = Form(0), fmt: str = Form("pdf")) -> Response:
+           days: int = Form(0), fmt: str = Form("pdf"), end: str = Form("")) -> Response:
     from generators import notice as gen
 
     if village not in v.villages():
@@ -81,12 +81,13 @@ def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Fo
     policy = load_policy(v.home.root)
     try:
         first = dt.date.fromisoformat(start) if start else dt.date.today()
+        until = dt.date.fromisoformat(end) if end else None
     except ValueError:
-        return _form(request, v, f"日期格式应为 YYYY-MM-DD：{start}", 400)
+        return _form(request, v, f"日期格式应为 YYYY-MM-DD：{start} {end}".strip(), 400)
     suffix = "docx" if fmt == "docx" else "pdf"
     return _send(request, v, "notice", f"{village} {kind}", f"{village}{kind}公示_{first.isoformat()}.{suffix}",
                  lambda out: gen.render(v.cat, village, kind, first, days or policy.notice_days, policy, out,
-                                        v.home.templates))
+                                        v.home.templates, until=until, township=v.scope.township))
 
 
 @router.post("/reports/inspection")
