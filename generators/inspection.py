@@ -44,10 +44,14 @@ def _month_end(ym: str) -> str:
     return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
 
 
-def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> list[Finding]:
-    if scope:
-        stats.load(cat, year or dt.date.today().year, scope)  # raises UnknownScope with a clear message
-    households = cat.households(Scope(name=scope), full=True)
+def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
+        households: list[Household] | None = None) -> list[Finding]:
+    """`households` (the scope's, loaded with payments) lets a caller that already holds them, such as the
+    year-end summary, spare loading the archive again."""
+    if households is None:
+        if scope:
+            stats.load(cat, year or dt.date.today().year, scope)  # raises UnknownScope with a clear message
+        households = cat.households(Scope(name=scope), full=True)
     day = f"{year}-12-31" if year else today()
     active = [h for h in households if h.in_care_on(day)]
     out: list[Finding] = []

@@ -181,9 +181,10 @@ def notice_periods(households: list[Household], year: int, days: int) -> tuple[i
     return total, short
 
 
-def _findings(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict[str, list[inspection.Finding]]:
+def _findings(cat: Catalog, year: int, scope: str | None, policy: Policy,
+              households: list[Household]) -> dict[str, list[inspection.Finding]]:
     out: dict[str, list[inspection.Finding]] = defaultdict(list)
-    for f in inspection.run(cat, scope, year, policy):
+    for f in inspection.run(cat, scope, year, policy, households):
         out[f.code].append(f)
     return out
 
@@ -216,7 +217,11 @@ def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, p
 
 
 def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
-    facts = stats.load(cat, year, scope)
+    if scope and scope not in {n for t, vs in cat.area_names().items() for n in [t, *vs]}:
+        raise stats.UnknownScope(f"范围不存在：{scope}（应为乡镇或村名）/ unknown scope")
+    # loaded once, with payments, for the figures and for the checks behind 存在问题
+    households = cat.households(Scope(name=scope), full=True)
+    facts = stats.YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(f"{year}-12-31")])
     s = stats.compute(cat, year, scope, policy, facts.households)
     prev = stats.compute(cat, year - 1, scope, policy, facts.households, monthly_series=False)
     kind, township = level(cat, scope)
@@ -263,7 +268,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     classified = sum(1 for h in facts.in_care for m in h.members_on(day) if "分类施保" in (m.identity or ""))
     complaints = documents_of_type_between(cat, Scope(name=scope), COMPLAINT_TYPES, first, day)
 
-    findings = _findings(cat, year, scope, policy)
+    findings = _findings(cat, year, scope, policy, facts.households)
     problems, plans = problems_and_plans(findings, s, policy, year)
     money_ok = not findings.get("amount_mismatch") and not findings.get("paid_after_stop")
 
