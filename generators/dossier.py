@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver import qr
+from archiver import heif, pdf, qr
 from archiver.catalog.models import STOP_KINDS, Document, Household, today
 from archiver.home import Home
 from archiver.policy import Policy
@@ -20,7 +20,6 @@ from .render import render_html
 
 ORDER = ["申请书", "承诺书", "户口簿", "身份证", "入户调查表", "收入证明", "民主评议记录", "公示记录", "审批表", "低保证",
          "银行卡/存折", "复核记录", "其他"]
-A4 = (595.28, 841.89)
 
 
 @dataclass
@@ -36,12 +35,9 @@ def ordered(docs: list[Document]) -> list[Document]:
 
 
 def _page_count(home: Home, d: Document) -> int:
-    import pymupdf
-
     path = home.root / d.path
     if path.suffix.lower() == ".pdf":
-        with pymupdf.open(path) as doc:
-            return doc.page_count
+        return pdf.page_count(path)
     if path.suffix.lower() in (".tif", ".tiff"):
         from PIL import Image
 
@@ -128,7 +124,7 @@ def _context(h: Household, entries: list[Entry], policy: Policy, front_pages: in
     from .documents import cn_date
 
     checklist = [{"label": label, "present": bool(got), "dates": "、".join(d.date or "日期不详" for d in got)}
-                 for label, got in completeness.checklist([e.doc for e in entries], policy)]
+                 for label, got in completeness.for_household(h, policy, [e.doc for e in entries])]
     reviews = [e.doc for e in entries if e.doc.type == "复核记录"]
     last_review = max((d.date or "" for d in reviews), default="")
     checklist.append({"label": f"复核记录（{h.category or '-'}类，每{policy.review_months.get(h.category or '', '-')}个月）",
@@ -161,7 +157,6 @@ def back_context(ctx: dict, entries: list[Entry], front_pages: int, total_pages:
 
 
 def build(home: Home, h: Household, policy: Policy, out: Path) -> Path:
-    import pymupdf
     from weasyprint import HTML
 
     entries = [Entry(d, _page_count(home, d)) for d in ordered(h.documents)]
@@ -186,49 +181,44 @@ def build(home: Home, h: Household, policy: Policy, out: Path) -> Path:
         front_pages = len(rendered.pages)
         if not changed:
             break
-    front = rendered.write_pdf()
-    result = pymupdf.open(stream=front, filetype="pdf")
-    toc = [[1, "封面与材料清单", 1], [1, "卷内目录", 2]]
-    toc += [[1, g["title"], g["page"]] for g in generated if g.get("page")]
+    result = pdf.Builder()
+    result.add_pdf(rendered.write_pdf())
+    marks = [("封面与材料清单", 1), ("卷内目录", 2)]
+    marks += [(g["title"], g["page"]) for g in generated if g.get("page")]
     for e in entries:
         at = result.page_count + 1
         _append(result, home.root / e.doc.path)
-        toc.append([1, f"{e.doc.type} {e.doc.date or ''}".strip(), at])
+        marks.append((f"{e.doc.type} {e.doc.date or ''}".strip(), at))
     back_ctx = back_context(ctx, entries, front_pages, result.page_count + 1)
-    back = HTML(string=render_html("dossier_back.html", home.templates, back_ctx)).write_pdf()
-    toc.append([1, "卷内备考表", result.page_count + 1])
-    with pymupdf.open(stream=back, filetype="pdf") as b:
-        result.insert_pdf(b)
-    result.set_toc(toc)
+    marks.append(("卷内备考表", result.page_count + 1))
+    result.add_pdf(HTML(string=render_html("dossier_back.html", home.templates, back_ctx)).write_pdf())
+    for title, at in marks:
+        result.bookmark(title, at)
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.save(str(out), garbage=3, deflate=True)
+    result.save(out)
     return out
 
 
-def _append(result, path: Path) -> None:  # type: ignore[no-untyped-def]
-    import pymupdf
-
+def _append(result: pdf.Builder, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        with pymupdf.open(path) as src:
-            result.insert_pdf(src)
+        result.add_pdf(path)
         return
     if suffix == ".docx":
-        page = result.new_page(width=A4[0], height=A4[1])
-        page.insert_text((60, 80), f"Word文档：{path.name}", fontname="china-s", fontsize=12)
+        from weasyprint import HTML
+
+        from .render import CJK_FONTS, esc
+
+        css = f"@page {{ size: A4; margin: 20mm; }} body {{ font-family: {CJK_FONTS}; font-size: 12pt; }}"
+        result.add_pdf(HTML(string=f'<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head>'
+                                   f"<body><p>Word文档：{esc(path.name)}</p></body></html>").write_pdf())
         return
     from PIL import Image, ImageSequence
 
+    heif.enable()  # phone photos (.heic) are placed like any scan
     with Image.open(path) as img:
         for frame in ImageSequence.Iterator(img):
-            import io
-
-            buf = io.BytesIO()
-            frame.convert("L" if frame.mode in ("1", "L", "I;16") else "RGB").save(buf, format="JPEG", quality=85)
-            page = result.new_page(width=A4[0], height=A4[1])
-            margin = 20
-            page.insert_image(pymupdf.Rect(margin, margin, A4[0] - margin, A4[1] - margin), stream=buf.getvalue(),
-                              keep_proportion=True)
+            result.add_image(frame)
 
 
 def index_context(rows: list[tuple[Household, Path]], policy: Policy, village: str) -> dict:
@@ -247,15 +237,17 @@ def write_index(rows: list[tuple[Household, Path]], policy: Policy, folder: Path
     import openpyxl
     from weasyprint import HTML
 
+    from .cells import append_row
+
     ctx = index_context(rows, policy, village)
     header, data = ctx["header"], ctx["rows"]
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "档案索引"
-    ws.append([f"{village}低保档案索引"])
-    ws.append(header)
+    append_row(ws, [f"{village}低保档案索引"])
+    append_row(ws, header)
     for r in data:
-        ws.append(r)
+        append_row(ws, r)
     ws.column_dimensions["A"].width = 16
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"

@@ -8,12 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from archiver import idcard
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog
 from archiver.catalog.models import STOP_KINDS, Household, today
+from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import completeness, stats
+from . import completeness, procedure, stats
+from .caserules import month_payable
 
 TITLES = {
     "same_person_two_households": "同一人在两户中享受低保",
@@ -24,6 +26,7 @@ TITLES = {
     "incomplete_file": "档案材料不全",
     "unregistered_cadre_relative": "村干部近亲属未备案",
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
+    **procedure.TITLES,
 }
 
 
@@ -39,25 +42,19 @@ class Finding:
                 "message": self.message, **({"detail": self.detail} if self.detail else {})}
 
 
-def _month_end(ym: str) -> str:
-    y, m = map(int, ym.split("-"))
-    return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
-
-
 def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
         households: list[Household] | None = None) -> list[Finding]:
     """`households` (the scope's, loaded with payments) lets a caller that already holds them, such as the
     year-end summary, spare loading the archive again."""
     if households is None:
-        if scope:
-            stats.load(cat, year or dt.date.today().year, scope)  # raises UnknownScope with a clear message
-        households = cat.households(Scope(name=scope), full=True)
+        households = cat.households(stats.area(cat, scope), full=True)  # UnknownScope with a clear message
     day = f"{year}-12-31" if year else today()
     active = [h for h in households if h.in_care_on(day)]
     out: list[Finding] = []
     out += _same_person(cat, active, day)
     out += _shared_account(households, year)
-    out += _payments(households, year)
+    out += _payments(households, year, policy)
+    out += procedure.run(cat, households, year, policy)
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
@@ -121,9 +118,10 @@ def _amount_known(h: Household, day: str) -> float | None:
     return later[0].old_amount if later else None
 
 
-def _payments(households: list[Household], year: int | None) -> list[Finding]:
+def _payments(households: list[Household], year: int | None, policy: Policy) -> list[Finding]:
     """Each payment row against the months it covers: a month is due at the amount in force on its
-    last day while the household is in 保, nothing after it stopped."""
+    last day while the household is in 保 and payable (from the month after approval), nothing after
+    it stopped."""
     out = []
     for h in households:
         stops = [e.date for e in h.events if e.kind in STOP_KINDS]
@@ -134,12 +132,12 @@ def _payments(households: list[Household], year: int | None) -> list[Finding]:
             after_stop = []
             unknown = False
             for ym in p.months():
-                end = _month_end(ym)
-                if h.in_care_on(end):
+                end = month_end(*map(int, ym.split("-"))).isoformat()
+                if month_payable(h, ym, policy):
                     amount = _amount_known(h, end)
                     unknown |= amount is None
                     due += amount or 0.0
-                elif any(s < end for s in stops):
+                elif not h.in_care_on(end) and any(s < end for s in stops):
                     after_stop.append(ym)
             if unknown:
                 continue  # no roster or change tells what was due then: nothing to compare against
@@ -163,7 +161,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
 
     findings = run(cat, scope, year, policy)
     day = f"{year}-12-31" if year else today()
-    active = [h for h in cat.households(Scope(name=scope), full=True) if h.in_care_on(day)]
+    active = [h for h in cat.households(stats.area(cat, scope), full=True) if h.in_care_on(day)]
     per_household: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         for k in f.households:
@@ -183,7 +181,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
                     for c, fs in sorted(counts.items(), key=lambda x: -len(x[1]))]
     if not finding_rows:
         finding_rows = [{"title": "未发现问题", "count": 0, "example": ""}]
-    heads = {h.key: h for h in cat.households(Scope(name=scope))}
+    heads = {h.key: h for h in cat.households(stats.area(cat, scope))}
     worst = sorted(per_household.items(), key=lambda x: -len(x[1]))[:10]
     worst_rows = [{"household_id": k, "village": heads[k].village if k in heads else "", "head": heads[k].head_name if k in heads else "",
                    "count": len(fs), "problems": "、".join(sorted({TITLES.get(f.code, f.code) for f in fs}))} for k, fs in worst]

@@ -19,6 +19,7 @@ from pathlib import Path
 from archiver import localrules
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
+from archiver.errors import UserError
 from archiver.policy import Policy
 from archiver.privacy import mask_name
 
@@ -30,11 +31,11 @@ VERB = {"新增": "纳入", "停保": "停发", "调整": "调整保障金额的
 _GROUP = re.compile(r"(\d+组|[一二三四五六七八九十]+组)")
 
 
-class NoticeProblem(ValueError):
+class NoticeProblem(UserError, ValueError):
     """Bad request (exit 2)."""
 
 
-class NothingToNotice(LookupError):
+class NothingToNotice(UserError, LookupError):
     """The selection holds no case: exit 1 with this message, and no file is written."""
 
 
@@ -96,13 +97,20 @@ def wording(kind: str, village: str, households: int, persons: int, issuer: str,
 
 def _villages(cat: Catalog, village: str | None, township: str | None) -> list[tuple[str, str]]:
     """(township, village) pairs the notice covers."""
-    areas = cat.area_names()
+    from archiver.catalog import areas
+
+    names = cat.area_names()
     if township:
-        if township not in areas:
+        if township not in names:
             raise NoticeProblem(f"乡镇不存在：{township} / unknown township")
-        pairs = [(township, v) for v in areas[township] if not village or v == village]
+        village = areas.split(village)[1] or village if village and areas.SEP in village else village
+        pairs = [(township, v) for v in names[township] if not village or v == village]
     else:
-        pairs = [(t, v) for t, vs in areas.items() for v in vs if v == village]
+        try:  # 乡镇/村, or a bare name only one township has (two 红旗村 are two villages)
+            scope = areas.resolve(cat, str(village), village_only=True)
+        except areas.AreaProblem as exc:
+            raise NoticeProblem(str(exc)) from exc
+        pairs = [(str(scope.township), str(scope.village))]
     if not pairs:
         raise NoticeProblem(f"该村没有低保户记录：{village} / no households in village")
     return pairs

@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog
 from archiver.catalog import reviews as recorded
+from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_id
 
 from . import stats
+from .cells import append_row
 
 HEADER = ["序号", "村(社区)", "户编号", "户主", "身份证号", "分类", "复核周期(月)", "上次复核/审批", "应复核日期", "状态", "人数",
           "复核结果", "复核人", "复核日期"]
@@ -24,23 +26,19 @@ def due(cat: Catalog, month: str, scope: str | None, policy: Policy, include_don
     """Households due for review by the month's end. With `include_done`, the clock runs from the last review
     before the month, so a household reviewed during the month stays on the plan with its result."""
     y, m = map(int, month.split("-"))
-    first = dt.date(y, m, 1)
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    if scope:
-        stats.load(cat, y, scope)
+    first, last = dt.date(y, m, 1), month_end(y, m)
+    area = stats.area(cat, scope)
     clock_day = (first - dt.timedelta(days=1)) if include_done else last
-    done_rows = recorded.between(cat, Scope(name=scope), first.isoformat(), last.isoformat()) if include_done else {}
+    done_rows = recorded.between(cat, area, first.isoformat(), last.isoformat()) if include_done else {}
     out = []
-    for h in cat.households(Scope(name=scope), full=True, payments=False):
+    for h in cat.households(area, full=True, payments=False):
         if not h.in_care_on(last.isoformat()):
             continue
-        months = policy.review_months.get(h.category or "")
+        due_on = stats.review_due_on(h, clock_day.isoformat(), policy)
+        if due_on is None or due_on > last:
+            continue
         since = stats.last_review_or_start(h, clock_day.isoformat())
-        if not months or not since:
-            continue
-        due_on = stats.add_months(dt.date.fromisoformat(since), months)
-        if due_on > last:
-            continue
+        months = policy.review_months.get(h.category or "")
         row = {"village": h.village, "household_id": h.key, "head": h.head_name,
                "head_id": mask_id(h.head_id_number), "category": h.category, "interval": months,
                "last_review": since, "due": due_on.isoformat(), "overdue": due_on < first,
@@ -68,17 +66,17 @@ def write_xlsx(rows: list[dict], month: str, scope: str | None, out: Path) -> Pa
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "复核计划"
-    ws.append([f"{scope or '全县'}{month[:4]}年{int(month[5:])}月低保对象定期复核计划"])
+    append_row(ws, [f"{scope or '全县'}{month[:4]}年{int(month[5:])}月低保对象定期复核计划"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
     ws["A1"].font = Font(size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(HEADER)
+    append_row(ws, HEADER)
     thin = Side(style="thin")
     red = PatternFill("solid", fgColor="FFD7D7")
     green = PatternFill("solid", fgColor="E2F0D9")
     for i, r in enumerate(rows, 1):
         status = "已复核" if r.get("done") else ("逾期" if r["overdue"] else "本月到期")
-        ws.append([i, r["village"], r["household_id"], r["head"], r["head_id"], r["category"], r["interval"],
+        append_row(ws, [i, r["village"], r["household_id"], r["head"], r["head_id"], r["category"], r["interval"],
                    r["last_review"], r["due"], status, r["persons"], r.get("result", ""), r.get("reviewer", ""),
                    r.get("review_date", "")])
         fill = green if r.get("done") else (red if r["overdue"] else None)

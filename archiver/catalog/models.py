@@ -84,6 +84,7 @@ class Document:
     path: str
     page_count: int = 1
     pages: str | None = None
+    note: str = ""
 
 
 @dataclass
@@ -105,6 +106,7 @@ class Household:
     head_name: str = ""
     head_id_number: str = ""
     bank_account: str = ""
+    note: str = ""
     members: list[Member] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     snapshots: list[Snapshot] = field(default_factory=list)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,7 +17,7 @@ from .session import Writer
 router = APIRouter()
 
 
-@router.post("/households/{key}/reviews")
+@router.post("/households/{key:path}/reviews")
 def record_review(v: Writer, key: str, date: str = Form(...), result: str = Form(...), reviewer: str = Form("")) -> Response:
     h = v.household(key)
     try:
@@ -28,4 +29,4 @@ def record_review(v: Writer, key: str, date: str = Form(...), result: str = Form
     if not result.strip():
         return HTMLResponse("复核结果不能为空", status_code=400)
     reviews.record(v.cat, h.id, day.isoformat(), result.strip(), reviewer.strip(), v.name)
-    return RedirectResponse(f"/households/{h.key}", status_code=303)
+    return RedirectResponse(f"/households/{quote(h.key, safe='')}", status_code=303)
