@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from archiver import idcard, localrules
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog
 from archiver.catalog.models import Household, Member, Payment, today
 from archiver.catalog.reporting import documents_of_type_between, payment_totals_by_type
 from archiver.policy import Policy
@@ -46,15 +46,12 @@ ANSWERS = {
 }
 
 
-def level(cat: Catalog, scope: str | None) -> tuple[str, str | None]:
-    """('县'|'乡镇'|'村', township) — what the scope is, for the words 全县/全镇/全村 and the signing office."""
+def level(cat: Catalog, scope: str | None) -> tuple[str, str | None, str | None]:
+    """('县'|'乡镇'|'村', township, village) — what the scope is, for the words 全县/全镇/全村 and the signing office."""
     if not scope:
-        return "县", None
-    areas = cat.area_names()
-    if scope in areas:
-        return "乡镇", scope
-    township = next((t for t, vs in areas.items() if scope in vs), None)
-    return "村", township
+        return "县", None, None
+    area = stats.area(cat, scope)
+    return ("村" if area.village else "乡镇"), area.township, area.village
 
 
 def area_word(kind: str, scope: str | None) -> str:
@@ -99,7 +96,7 @@ def _month_end(year: int, month: int) -> str:
 def by_type_figures(cat: Catalog, year: int, scope: str | None, households: list[Household]) -> dict[str, dict]:
     """城市/农村: money of the year (payments by household type) and person-months, for 月人均补差."""
     out: dict[str, dict] = {t: {"money": 0.0, "person_months": 0} for t in ("城市", "农村")}
-    for kind, start, end, amount in payment_totals_by_type(cat, Scope(name=scope)):
+    for kind, start, end, amount in payment_totals_by_type(cat, stats.area(cat, scope)):
         months = Payment(start, end, amount).months()
         share = amount / len(months)
         for ym in months:
@@ -217,18 +214,17 @@ def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, p
 
 
 def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
-    if scope and scope not in {n for t, vs in cat.area_names().items() for n in [t, *vs]}:
-        raise stats.UnknownScope(f"范围不存在：{scope}（应为乡镇或村名）/ unknown scope")
+    area = stats.area(cat, scope)  # a township, 乡镇/村, or a village name one township has (UnknownScope else)
     # loaded once, with payments, for the figures and for the checks behind 存在问题
-    households = cat.households(Scope(name=scope), full=True)
+    households = cat.households(area, full=True)
     facts = stats.YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(f"{year}-12-31")])
     s = stats.compute(cat, year, scope, policy, facts.households)
     prev = stats.compute(cat, year - 1, scope, policy, facts.households, monthly_series=False)
-    kind, township = level(cat, scope)
-    word = area_word(kind, scope)
+    kind, township, village = level(cat, scope)
+    word = area_word(kind, village or township)
     office = policy.office_name if kind == "县" else localrules.issuer(policy, township)
     # the title names whose summary it is: the county office, the township's own office, or the area itself
-    title_owner = office if kind == "县" or (kind == "乡镇" and office != policy.office_name) else str(scope)
+    title_owner = office if kind == "县" or (kind == "乡镇" and office != policy.office_name) else str(village or township)
     first, day = f"{year}-01-01", f"{year}-12-31"
 
     in_force, rises = localrules.standards_of_year(policy, year)
@@ -266,7 +262,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     new_with_notice = sum(1 for h in new_cases if any(d.type == "公示记录" for d in h.documents))
     gradual = sum(1 for h in facts.households for e in h.events if "渐退" in (e.reason or "") and first <= e.date <= day)
     classified = sum(1 for h in facts.in_care for m in h.members_on(day) if "分类施保" in (m.identity or ""))
-    complaints = documents_of_type_between(cat, Scope(name=scope), COMPLAINT_TYPES, first, day)
+    complaints = documents_of_type_between(cat, area, COMPLAINT_TYPES, first, day)
 
     findings = _findings(cat, year, scope, policy, facts.households)
     problems, plans = problems_and_plans(findings, s, policy, year)
@@ -321,7 +317,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
         plans.append(TODO.format("下一步工作打算"))
 
     return {
-        "office": office, "title_owner": title_owner, "year": year, "scope_label": scope or "全县", "area_word": word, "level": kind,
+        "office": office, "title_owner": title_owner, "year": year, "scope_label": f"{township or ''}{village or ''}" or "全县", "area_word": word, "level": kind,
         "s": s, "prev": prev, "city": city, "rural": rural,
         "date_end": cn_date(day), "date_signed": cn_date(min(today(), f"{year + 1}-01-15")),
         "total_wan": wan(s["disbursed_total"]), "q_wan": [wan(q) for q in s["disbursed_by_quarter"]],

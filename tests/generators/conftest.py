@@ -12,7 +12,8 @@ from tests.conftest import Runner
 def planted(tmp_path_factory):
     """A small generated county plus a short 公示 record and a disbursement row that does not match."""
     import openpyxl
-    import pymupdf
+
+    from tests.generators.pages import text_pdf
 
     base = tmp_path_factory.mktemp("planted")
     data = samplecounty.build(base / "county", seed=33, per_village=5, scans=False)
@@ -26,14 +27,10 @@ def planted(tmp_path_factory):
     shown = run.json("household", "show", new["household_id"])
     head_id = next(h["head_id"] for h in data["households"] if h["household_id"] == new["household_id"])
     # a 公示记录 with a 3-day period (text layer, so no OCR)
-    doc = pymupdf.open()
-    page = doc.new_page()
-    for i, line in enumerate(["低保对象公示记录", f"户主：{shown['head']['name']}  身份证号：{head_id}",
-                              "公示期：2025年6月1日至2025年6月3日", "公示日期：2025年6月1日"]):
-        page.insert_text((60, 80 + 30 * i), line, fontname="china-s", fontsize=12)
     extra = base / "extra"
     extra.mkdir()
-    doc.save(str(extra / f"公示记录_{shown['head']['name']}.pdf"))
+    text_pdf(["低保对象公示记录", f"户主：{shown['head']['name']}  身份证号：{head_id}",
+              "公示期：2025年6月1日至2025年6月3日", "公示日期：2025年6月1日"], extra / f"公示记录_{shown['head']['name']}.pdf")
     # one disbursement row far above what is due
     stay = next(h for h in data["households"] if h["in_care_2025"])
     wb = openpyxl.Workbook()

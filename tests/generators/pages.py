@@ -42,16 +42,22 @@ def page_texts(pdf: Path) -> list[str]:
 
 
 def pictures(pdf: Path) -> list[Picture]:
-    import pymupdf
+    """Every picture poppler places on the pages (pdftohtml -xml, in points), with the text drawn over it."""
+    import xml.etree.ElementTree as ET
 
+    xml = subprocess.run(["pdftohtml", "-xml", "-zoom", "1", "-stdout", "-q", pdf.name], capture_output=True, text=True,
+                         check=True, cwd=pdf.parent).stdout
     out = []
-    with pymupdf.open(pdf) as doc:
-        for i, page in enumerate(doc):
-            words = page.get_text("words")
-            for info in page.get_image_info():
-                x0, y0, x1, y1 = info["bbox"]
-                inside = [w[4] for w in words if w[0] < x1 - 2 and w[2] > x0 + 2 and w[1] < y1 - 2 and w[3] > y0 + 2]
-                out.append(Picture(i, (x0, y0, x1, y1), inside))
+    for i, page in enumerate(ET.fromstring(xml).iter("page")):
+        boxes = [(float(e.get("left", 0)), float(e.get("top", 0)), float(e.get("width", 0)), float(e.get("height", 0)), e)
+                 for e in page if e.tag in ("image", "text")]
+        for x, y, w, h, e in boxes:
+            if e.tag != "image":
+                continue
+            x0, y0, x1, y1 = x, y, x + w, y + h
+            inside = ["".join(t.itertext()) for tx, ty, tw, th, t in boxes if t.tag == "text"
+                      and tx < x1 - 2 and tx + tw > x0 + 2 and ty < y1 - 2 and ty + th > y0 + 2]
+            out.append(Picture(i, (x0, y0, x1, y1), [w for w in inside if w.strip()]))
     return out
 
 
@@ -104,3 +110,17 @@ def check_summary_layout(docx: Path, workdir: Path, office: str, date_signed: st
     assert len(texts) == len(images)
     assert_no_lonely_signature(texts, [office, date_signed])
     return texts
+
+
+def text_pdf(lines: list[str], out: Path) -> Path:
+    """A one-page PDF with a text layer (as a scanner with OCR or an office export makes), so ingest reads it
+    without OCR."""
+    from weasyprint import HTML
+
+    from generators.render import CJK_FONTS
+
+    body = "".join(f"<p>{line}</p>" for line in lines)
+    HTML(string=f'<html><head><meta charset="utf-8"><style>body {{ font-family: {CJK_FONTS}; font-size: 14pt; }}'
+                f"</style></head><body>{body}</body></html>").write_pdf(str(out))
+    return out
+

@@ -157,7 +157,7 @@ def test_notice_html_template_override_and_unknown_variable(county, tmp_path: Pa
 
 
 def test_review_record_and_plan_columns(county, tmp_path: Path) -> None:
-    import pymupdf
+    from tests.generators.pages import text_pdf
 
     run, data, base, events = county
     plan = tmp_path / "plan.xlsx"
@@ -174,13 +174,9 @@ def test_review_record_and_plan_columns(county, tmp_path: Path) -> None:
     assert "已记录复核" in r.stdout
     # a scanned 复核记录 (text layer) for the second household counts too
     head_id = next(h["head_id"] for h in data["households"] if h["household_id"] == second)
-    doc = pymupdf.open()
-    page = doc.new_page()
-    for i, line in enumerate(["低保对象定期复核记录表", f"户主身份证号：{head_id}", "复核日期：2025年12月9日"]):
-        page.insert_text((60, 80 + 30 * i), line, fontname="china-s", fontsize=12)
     scans = tmp_path / "scans"
     scans.mkdir()
-    doc.save(str(scans / "复核记录.pdf"))
+    text_pdf(["低保对象定期复核记录表", f"户主身份证号：{head_id}", "复核日期：2025年12月9日"], scans / "复核记录.pdf")
     run("ingest", str(scans), "--quiet")
     run("reviews", "due", "--month", "2025-12", "-o", str(plan))
     rows = {row[2]: row for row in ([c.value for c in r] for r in openpyxl.load_workbook(plan).active.iter_rows(min_row=3))}
