@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver import heif, pdf, qr
+from archiver.catalog import Catalog
 from archiver.catalog.models import STOP_KINDS, Document, Household, today
 from archiver.home import Home
 from archiver.policy import Policy
@@ -92,16 +93,16 @@ def _get(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
 
 
-def generated_pages(h: Household) -> list[dict]:
-    """Pages the dossier makes from the catalog: the payment history always; the case timeline and the
-    benefit basis when those features' data are on the household (hooks: `h.cases`, `h.basis`)."""
+def generated_pages(h: Household, case_list: list[Any] | None = None) -> list[dict]:
+    """Pages the dossier makes from the catalog: the payment history always; the case timeline (办理过程) when
+    the household has cases; the benefit basis when that feature's data are on the household (hook: `h.basis`)."""
     pays: list[list[Any]] = [[p.period_start if p.period_start == p.period_end else f"{p.period_start}至{p.period_end}",
              f"{p.amount:.2f}", p.persons if p.persons is not None else "", mask_account(p.bank_account) or "—"]
             for p in sorted(h.payments, key=lambda p: (p.period_start, p.period_end))]
     total = sum(p.amount for p in h.payments)
     pages: list[dict[str, Any]] = [{"title": "低保金发放记录", "headers": ["发放期间", "金额(元)", "保障人数", "账号"], "rows": pays,
               "note": f"共{len(pays)}笔，合计{total:.2f}元（据发放表）。" if pays else ""}]
-    cases = getattr(h, "cases", None)  # the case timeline (CONTRACT.md, Case timeline) once it is recorded
+    cases = case_list if case_list is not None else getattr(h, "cases", None)  # generators/cases.py
     if cases:
         rows: list[list[Any]] = []
         for c in cases:
@@ -156,15 +157,23 @@ def back_context(ctx: dict, entries: list[Entry], front_pages: int, total_pages:
             "undated": sum(1 for e in entries if not e.doc.date)}
 
 
-def build(home: Home, h: Household, policy: Policy, out: Path) -> Path:
+def build(home: Home, h: Household, policy: Policy, out: Path, cat: Catalog | None = None) -> Path:
     from weasyprint import HTML
+
+    from . import cases
 
     entries = [Entry(d, _page_count(home, d)) for d in ordered(h.documents)]
     page = 1
     for e in entries:
         e.start = page
         page += e.pages
-    generated = generated_pages(h)
+    own = cat is None
+    cat = cat or Catalog(home.catalog_path)
+    try:
+        generated = generated_pages(h, cases.household_cases(cat, h, policy))
+    finally:
+        if own:
+            cat.close()
     for g in generated:
         g["page"] = None
     front_pages = 2 + len(generated)

@@ -153,29 +153,29 @@ def people_tables(in_care: list[Household], year: int, policy: Policy) -> tuple[
     return identity_rows, age_rows
 
 
-def _get(obj: object, name: str) -> object:
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+def notice_periods(cat: Catalog, households: list[Household], year: int, policy: Policy) -> tuple[int, int] | None:
+    """(新增 cases approved in the year, those whose 公示 ran fewer than the policy's days or is not on file), read
+    from the case timeline (generators/cases.py) of the households with a 新增 in the year — None when there is
+    none, and then the summary says nothing about 公示."""
+    from . import cases
 
-
-def notice_periods(households: list[Household], year: int, days: int) -> tuple[int, int] | None:
-    """(新增 cases approved in the year, those whose 公示 ran fewer than `days` days or is not on file), read from
-    the case timeline (CONTRACT.md, Case timeline) — None while households carry no timeline (`h.cases`),
-    and then the summary says nothing about 公示 but leaves it to staff."""
-    if not any(getattr(h, "cases", None) is not None for h in households):
+    first, last = f"{year}-01-01", f"{year}-12-31"
+    new = [h for h in households if any(e.kind in ("新增", "恢复") and first <= e.date <= last for e in h.events)]
+    if not new:
         return None
+    ctx = cases.Context.load(cat, new, policy)
     total = short = 0
-    for h in households:
-        for case in getattr(h, "cases", None) or []:
-            steps = {str(_get(st, "step")): st for st in (_get(case, "steps") or [])}  # type: ignore[attr-defined]
-            approved = _get(steps.get("审批", {}), "date")
-            if _get(case, "kind") != "新增" or not approved or str(approved)[:4] != str(year):
+    for h in new:
+        for case in cases.for_household(h, ctx):
+            approved = case.decided
+            if case.kind != "新增" or case.outcome != "批准" or not approved or not first <= approved <= last:
                 continue
             total += 1
-            notice = steps.get("公示")
-            start, end = (_get(notice, "date"), _get(notice, "end")) if notice else (None, None)
-            if not start or not end or (dt.date.fromisoformat(str(end)) - dt.date.fromisoformat(str(start))).days + 1 < days:
+            notice = case.step("公示")
+            if not notice or not notice.date or not notice.end or \
+                    (dt.date.fromisoformat(notice.end) - dt.date.fromisoformat(notice.date)).days + 1 < policy.notice_days:
                 short += 1
-    return total, short
+    return (total, short) if total else None
 
 
 def _findings(cat: Catalog, year: int, scope: str | None, policy: Policy,
@@ -270,7 +270,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
 
     practices = []
     approve = f"（一）规范审核审批。全年新纳入低保对象{s['new_households']}户{s['new_persons']}人"
-    periods = notice_periods(facts.households, year, policy.notice_days)
+    periods = notice_periods(cat, facts.households, year, policy)
     if s["new_households"] and periods and periods[0] and not periods[1]:
         approve += f"，{periods[0]}户均按规定公示{policy.notice_days}天。"  # every case's timeline shows it
     elif s["new_households"]:

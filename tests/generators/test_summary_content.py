@@ -141,14 +141,15 @@ def test_wording_follows_the_planted_faults(planted) -> None:
     assert any(stay["household_id"] in f["households"] for f in mismatches)
     # no claim the data contradict: money is not "一致"/"按时足额", 公示 is not claimed as 7 days for all
     assert "一致" not in practices and "按时足额" not in practices
-    assert not re.search(r"均.{0,8}公示", practices)
-    assert "【待填写：新纳入对象的入户调查、民主评议和公示情况" in practices
+    assert not re.search(r"均.{0,8}公示", practices)  # the planted 3-day 公示 (and cases with none) contradict it
+    assert re.search(r"其中\d+户公示期不足7天或未见公示记录", practices)
+    assert "公示" in problems and "公示" in plans
     # the problem is named with its count, and the plan answers it
     assert f"发放金额与核定金额不符{len(mismatches)}处" in problems
     assert "逐户核对发放金额" in plans
-    # the short 公示: either the case timeline reports it (公示期不足 in 存在问题), or the draft leaves it to staff
-    if any(f["code"] == "notice_period_short" for f in findings):
-        assert "公示" in problems
+    # inspect names the planted short 公示 itself, and the summary's 存在问题 carries it
+    short = [f for f in findings if f["code"] == "notice_period_short"]
+    assert short and f"{short[0]['title']}{len(short)}处" in problems
     # every sentence of 主要做法 carries a figure or is a marked prompt
     for sentence in re.split(r"(?<=。)", practices.replace("\n", "")):
         if sentence.strip() and "【待填写" not in sentence and not sentence.startswith("（"):
@@ -187,24 +188,3 @@ def test_summary_layout_for_a_100000_household_county(tmp_path: Path) -> None:
     assert f"共有城乡低保对象{ctx['s']['households_end']}户{ctx['s']['persons_end']}人" in text
     assert ctx["s"]["households_end"] == 100_000
     check_summary_layout(out, tmp_path, ctx["office"], ctx["date_signed"])
-
-
-def test_notice_periods_read_from_the_case_timeline_when_it_exists() -> None:
-    """The procedure sentence follows the case timeline's shape (CONTRACT.md): nothing without one."""
-    from archiver.catalog.models import Household
-    from generators.summary import notice_periods
-
-    def household(notice: tuple[str, str] | None) -> Household:
-        h = Household(1, "1", "镇", "村", "农村", "A", "在保", 500.0, 2, "2025-06-20")
-        steps = [{"step": "申请", "date": "2025-05-02", "end": None}, {"step": "审批", "date": "2025-06-20", "end": None}]
-        if notice:
-            steps.append({"step": "公示", "date": notice[0], "end": notice[1]})
-        h.cases = [{"kind": "新增", "outcome": "批准", "steps": steps}]  # type: ignore[attr-defined]
-        return h
-
-    plain = Household(2, "2", "镇", "村", "农村", "A", "在保", 500.0, 2, "2025-06-20")
-    assert notice_periods([plain], 2025, 7) is None
-    assert notice_periods([household(("2025-06-01", "2025-06-07"))], 2025, 7) == (1, 0)
-    assert notice_periods([household(("2025-06-01", "2025-06-03")), household(None),
-                           household(("2025-06-01", "2025-06-09"))], 2025, 7) == (3, 2)
-    assert notice_periods([household(("2025-06-01", "2025-06-07"))], 2024, 7) == (0, 0)
