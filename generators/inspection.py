@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from archiver import idcard
 from archiver.catalog import Catalog
-from archiver.catalog.models import STOP_KINDS, Household, today
+from archiver.catalog.models import STOP_KINDS, Event, Household, today
 from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import completeness, procedure, stats
+from . import completeness, id_checks, procedure, stats
 from .caserules import month_payable
 
 TITLES = {
@@ -27,6 +27,7 @@ TITLES = {
     "unregistered_cadre_relative": "村干部近亲属未备案",
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
     **procedure.TITLES,
+    **id_checks.TITLES,
 }
 
 
@@ -55,6 +56,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
     out += _shared_account(households, year)
     out += _payments(households, year, policy)
     out += procedure.run(cat, households, year, policy)
+    out += [Finding(*f) for f in id_checks.findings(households, year)]
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
@@ -83,7 +85,8 @@ def _same_person(cat: Catalog, active: list[Household], day: str) -> list[Findin
     where: dict[str, list[Household]] = defaultdict(list)
     for h in active:
         for m in h.members_on(day):
-            where[m.id_number].append(h)
+            if m.id_number:  # a member without an ID number (无户口) is never matched by ID
+                where[m.id_number].append(h)
     out = []
     for number, hs in where.items():
         keys = sorted({h.key for h in hs})
@@ -110,12 +113,16 @@ def _shared_account(households: list[Household], year: int | None) -> list[Findi
 
 
 def _amount_known(h: Household, day: str) -> float | None:
-    """The monthly amount in force on `day` only where a roster or change says so: a fact on or before
-    the day, or the old amount of the first change after it."""
-    if any(f[0] <= day for f in h._figure_facts):
-        return h.figures_on(day)[1]
-    later = sorted((e for e in h.events if e.date > day and e.old_amount is not None), key=lambda e: e.date)
+    """The monthly amount owed on `day` only where a roster or change says so: a fact in effect by the day
+    (changes count from their 执行月份), or the old amount of the first change taking effect after it."""
+    if any(f[0] <= day for f in h._paid_figure_facts):
+        return h.due_amount_on(day)
+    later = sorted((e for e in h.events if e.old_amount is not None and _effective(e) > day), key=_effective)
     return later[0].old_amount if later else None
+
+
+def _effective(e: Event) -> str:
+    return f"{e.effective_month}-01" if e.effective_month else e.date
 
 
 def _payments(households: list[Household], year: int | None, policy: Policy) -> list[Finding]:
@@ -124,7 +131,7 @@ def _payments(households: list[Household], year: int | None, policy: Policy) -> 
     it stopped."""
     out = []
     for h in households:
-        stops = [e.date for e in h.events if e.kind in STOP_KINDS]
+        stops = [_effective(e) for e in h.events if e.kind in STOP_KINDS]
         for p in h.payments:
             if year is not None and p.period_start[:4] != str(year):
                 continue
@@ -137,7 +144,7 @@ def _payments(households: list[Household], year: int | None, policy: Policy) -> 
                     amount = _amount_known(h, end)
                     unknown |= amount is None
                     due += amount or 0.0
-                elif not h.in_care_on(end) and any(s < end for s in stops):
+                elif not h.due_on(end) and any(s < end for s in stops):
                     after_stop.append(ym)
             if unknown:
                 continue  # no roster or change tells what was due then: nothing to compare against
