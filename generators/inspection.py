@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from archiver import idcard
 from archiver.catalog import Catalog
-from archiver.catalog.models import STOP_KINDS, Household, today
+from archiver.catalog.models import STOP_KINDS, Event, Household, today
 from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import completeness, procedure, stats
+from . import completeness, id_checks, procedure, stats
 from .caserules import month_payable
 
 TITLES = {
@@ -27,6 +27,7 @@ TITLES = {
     "unregistered_cadre_relative": "村干部近亲属未备案",
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
     **procedure.TITLES,
+    **id_checks.TITLES,
 }
 
 
@@ -42,10 +43,12 @@ class Finding:
                 "message": self.message, **({"detail": self.detail} if self.detail else {})}
 
 
-def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> list[Finding]:
-    if scope:
-        stats.load(cat, year or dt.date.today().year, scope)  # raises UnknownScope with a clear message
-    households = cat.households(stats.area(cat, scope), full=True)
+def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
+        households: list[Household] | None = None) -> list[Finding]:
+    """`households` (the scope's, loaded with payments) lets a caller that already holds them, such as the
+    year-end summary, spare loading the archive again."""
+    if households is None:
+        households = cat.households(stats.area(cat, scope), full=True)  # UnknownScope with a clear message
     day = f"{year}-12-31" if year else today()
     active = [h for h in households if h.in_care_on(day)]
     out: list[Finding] = []
@@ -53,6 +56,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> li
     out += _shared_account(households, year)
     out += _payments(households, year, policy)
     out += procedure.run(cat, households, year, policy)
+    out += [Finding(*f) for f in id_checks.findings(households, year)]
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
@@ -66,10 +70,11 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> li
             if "干部" in (m.identity or "") and not m.cadre_relative:
                 out.append(Finding("unregistered_cadre_relative", [h.key],
                                    f"{h.village}{h.head_name}户成员{m.name}登记为村干部近亲属，但没有近亲属备案记录。"))
-            try:
-                age = idcard.parse(m.id_number).age_on(dt.date.fromisoformat(day))
-            except idcard.IDError:
+            try:  # the birth date stored at import (from the ID number) spares parsing every number again
+                birth = dt.date.fromisoformat(m.birth_date) if m.birth_date else idcard.parse(m.id_number).birth_date
+            except (idcard.IDError, ValueError):
                 continue
+            age = idcard.age_on(birth, dt.date.fromisoformat(day))
             if age > 100 or (m.health or "").startswith(("死亡", "已故")):
                 out.append(Finding("over_age_or_deceased", [h.key], f"{h.village}{h.head_name}户成员{m.name}"
                                    f"{'年龄' + str(age) + '岁' if age > 100 else '已故'}，仍计入保障，请核实。"))
@@ -80,7 +85,8 @@ def _same_person(cat: Catalog, active: list[Household], day: str) -> list[Findin
     where: dict[str, list[Household]] = defaultdict(list)
     for h in active:
         for m in h.members_on(day):
-            where[m.id_number].append(h)
+            if m.id_number:  # a member without an ID number (无户口) is never matched by ID
+                where[m.id_number].append(h)
     out = []
     for number, hs in where.items():
         keys = sorted({h.key for h in hs})
@@ -107,12 +113,16 @@ def _shared_account(households: list[Household], year: int | None) -> list[Findi
 
 
 def _amount_known(h: Household, day: str) -> float | None:
-    """The monthly amount in force on `day` only where a roster or change says so: a fact on or before
-    the day, or the old amount of the first change after it."""
-    if any(f[0] <= day for f in h._figure_facts):
-        return h.figures_on(day)[1]
-    later = sorted((e for e in h.events if e.date > day and e.old_amount is not None), key=lambda e: e.date)
+    """The monthly amount owed on `day` only where a roster or change says so: a fact in effect by the day
+    (changes count from their 执行月份), or the old amount of the first change taking effect after it."""
+    if any(f[0] <= day for f in h._paid_figure_facts):
+        return h.due_amount_on(day)
+    later = sorted((e for e in h.events if e.old_amount is not None and _effective(e) > day), key=_effective)
     return later[0].old_amount if later else None
+
+
+def _effective(e: Event) -> str:
+    return f"{e.effective_month}-01" if e.effective_month else e.date
 
 
 def _payments(households: list[Household], year: int | None, policy: Policy) -> list[Finding]:
@@ -121,7 +131,7 @@ def _payments(households: list[Household], year: int | None, policy: Policy) -> 
     it stopped."""
     out = []
     for h in households:
-        stops = [e.date for e in h.events if e.kind in STOP_KINDS]
+        stops = [_effective(e) for e in h.events if e.kind in STOP_KINDS]
         for p in h.payments:
             if year is not None and p.period_start[:4] != str(year):
                 continue
@@ -134,7 +144,7 @@ def _payments(households: list[Household], year: int | None, policy: Policy) -> 
                     amount = _amount_known(h, end)
                     unknown |= amount is None
                     due += amount or 0.0
-                elif not h.in_care_on(end) and any(s < end for s in stops):
+                elif not h.due_on(end) and any(s < end for s in stops):
                     after_stop.append(ym)
             if unknown:
                 continue  # no roster or change tells what was due then: nothing to compare against
@@ -150,8 +160,10 @@ def _payments(households: list[Household], year: int | None, policy: Policy) -> 
     return out
 
 
-def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> dict:
-    """Figures for the inspection report (检查通报), per township and village."""
+def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
+                   checked: tuple[dt.date, dt.date] | None = None) -> dict:
+    """Figures for the inspection report (检查通报), per township and village. `checked` is when the inspection
+    took place (distinct from the reference day the figures are taken on); unknown, it is a 【待填写】 prompt."""
     from .documents import cn_date
 
     findings = run(cat, scope, year, policy)
@@ -181,8 +193,48 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
     worst_rows = [{"household_id": k, "village": heads[k].village if k in heads else "", "head": heads[k].head_name if k in heads else "",
                    "count": len(fs), "problems": "、".join(sorted({TITLES.get(f.code, f.code) for f in fs}))} for k, fs in worst]
     complete_all = sum(int(str(r["complete"])) for r in area_rows)
+    towns: dict[str, dict] = {}
+    for row in area_rows:
+        town = towns.setdefault(str(row["township"]), {"township": row["township"], "checked": 0, "complete": 0,
+                                                       "findings": 0, "problem_households": 0})
+        for field_name in ("checked", "complete", "findings"):
+            town[field_name] += int(str(row[field_name]))
+    for h in active:
+        towns[h.township]["problem_households"] += bool(per_household.get(h.key))
+    township_rows = sorted(towns.values(), key=lambda x: (-x["complete"] / max(x["checked"], 1), x["findings"], x["township"]))
+    for rank, town in enumerate(township_rows, 1):
+        town["rank"] = rank
+        town["rate"] = f"{town['complete'] / max(town['checked'], 1) * 100:.1f}%"
+    recover_rows = []
+    for f in findings:
+        if f.code not in ("paid_after_stop", "amount_mismatch"):
+            continue
+        paid = float(f.detail.get("paid", f.detail.get("amount", 0)) or 0)
+        excess = float(f.detail.get("excess", paid - float(f.detail.get("due", paid))) or 0)
+        if excess <= 0.5:
+            continue
+        k = f.households[0]
+        recover_rows.append({"household_id": k, "village": heads[k].village if k in heads else "",
+                             "head": heads[k].head_name if k in heads else "", "period": f.detail.get("period", ""),
+                             "paid": f"{paid:.2f}", "due": f"{paid - excess:.2f}", "excess": f"{excess:.2f}"})
+    recover_total = sum(float(r["excess"]) for r in recover_rows)
+    signed = dt.date.fromisoformat(today())
+    reference = dt.date.fromisoformat(day)
     return {"office": policy.office_name, "scope_label": scope or "全县", "year": year or dt.date.today().year,
+            "doc_number": "【待填写：文号，如×民发〔" + str(signed.year) + "〕×号】",
+            "addressee": "各乡镇人民政府、街道办事处：" if not scope else "【待填写：主送机关】：",
+            "period_text": (f"{cn_date(checked[0].isoformat())}至{cn_date(checked[1].isoformat())}" if checked
+                            else "【待填写：检查起止日期】"), "date_reference": cn_date(day),
+            "method_text": (f"本次检查以{cn_date(day)}在保的{len(active)}户为范围，逐户查阅全部档案（全面检查，共{len(active)}户，占在保户数100%），"
+                            f"并将{reference.year}年全部发放记录与核定金额逐月比对，同时核查重复享受、共用账户、逾期复核和近亲属备案情况。"),
             "date_checked": cn_date(day), "date_signed": cn_date(today()), "checked": len(active), "complete": complete_all,
             "rate": f"{complete_all / max(len(active), 1) * 100:.1f}%", "area_rows": area_rows, "finding_rows": finding_rows,
-            "worst_rows": worst_rows, "review_a": policy.review_months.get("A", 12),
+            "findings_total": len(findings), "problem_households": len(per_household), "township_rows": township_rows,
+            "worst_rows": worst_rows, "recover_rows": recover_rows, "recover_total": f"{recover_total:.2f}",
+            "recover_text": (f"对实发超过应发的{len(recover_rows)}笔发放，共{recover_total:.2f}元（明细见表4），由所在乡镇（街道）"
+                             f"于{cn_date((signed + dt.timedelta(days=30)).isoformat())}前追回，缴回财政专户。" if recover_rows
+                             else "本次检查未发现实发超过应发的情况。"),
+            "rectify_by": cn_date((signed + dt.timedelta(days=30)).isoformat()),
+            "report_by": cn_date((signed + dt.timedelta(days=40)).isoformat()),
+            "review_a": policy.review_months.get("A", 12),
             "review_b": policy.review_months.get("B", 6), "review_c": policy.review_months.get("C", 3)}
