@@ -64,7 +64,7 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
     filed = []
     for part in parts:
         data = item.path.read_bytes() if whole else subset(item.path, kind, [p.number for p in part.pages])
-        filed.append((part, _write(ingestor.home, ingestor.catalog, part, data, kind, item.name)))
+        filed.append((part, _write(ingestor.home, ingestor.catalog, part, data, kind, item.stored_name)))
     cat = ingestor.catalog
     new_docs = 0
     with cat.transaction():
@@ -76,7 +76,7 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
             if known is not None:
                 first_doc = first_doc or known
                 continue  # the same bytes are already in this household's file
-            doc_id = record_document(cat, part, file_id, doc_type, date, item.name, sha, rel, _span(part.pages),
+            doc_id = record_document(cat, part, file_id, doc_type, date, item.stored_name, sha, rel, _span(part.pages),
                                      part.method)
             first_doc = first_doc or doc_id
             new_docs += 1
@@ -88,7 +88,7 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
                 cat.resolve_quarantine(int(q["id"]), first_doc)
         for page, decision in unplaced:
             q_path = _quarantine_copy(ingestor.home, item)
-            cat.add_quarantine(file_id, item.name, f"第{page.number}页：{_reason(cat, decision)}", q_path,
+            cat.add_quarantine(file_id, item.stored_name, f"第{page.number}页：{_reason(cat, decision)}", q_path,
                                _keys(cat, decision.candidates), pages=str(page.number), text=page.text)
     if not new_docs:
         return Outcome(item.name, DUPLICATE, "scan", "内容相同的档案已存在 / same document already filed", file_id)

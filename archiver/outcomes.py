@@ -60,6 +60,12 @@ class Input:
     problem: str = ""  # not to be opened (FIFO, link out of the folder) or unreadable: why
     retry: bool = False  # the problem may pass (a locked or vanishing file): try again later
 
+    @property
+    def stored_name(self) -> str:
+        """The original name, as the catalog keeps it (`household show --json` gives the original file name;
+        an ID number in it is masked wherever it is shown: pages, listings, logs, the audit)."""
+        return self.route_name or self.name
+
 
 class FilingContext(Protocol):
     """What a document handler may use of the running ingest (the Ingestor provides it)."""

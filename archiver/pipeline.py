@@ -281,7 +281,7 @@ class Ingestor:
         assert item.sniffed is not None
         known = self.catalog.file_by_sha(item.sha256)
         if known is not None and known["outcome"] != QUARANTINED:
-            return Outcome(item.name, DUPLICATE, known["kind"], f"与已归档文件内容相同：{known['source_name']} / duplicate",
+            return Outcome(item.name, DUPLICATE, known["kind"], f"与已归档文件内容相同：{scrub(known['source_name'])} / duplicate",
                            int(known["id"]), {"duplicate_of": known["source_name"]})
         if not item.sniffed.ok:
             return self.quarantine(item, item.sniffed.reason)
@@ -332,9 +332,9 @@ class Ingestor:
         known = self.catalog.file_by_sha(item.sha256)
         if known is not None:  # a previously quarantined file being retried
             self.catalog.update_file(int(known["id"]), kind=kind, outcome=outcome, reason=reason, stored_path=stored,
-                                     batch_id=self.batch_id, source_name=item.name)
+                                     batch_id=self.batch_id, source_name=item.stored_name)
             return int(known["id"])
-        return self.catalog.add_file(sha256=item.sha256, source_name=item.name, kind=kind, size=item.path.stat().st_size,
+        return self.catalog.add_file(sha256=item.sha256, source_name=item.stored_name, kind=kind, size=item.path.stat().st_size,
                                      stored_path=stored, outcome=outcome, reason=reason, sheet_date=sheet_date,
                                      batch_id=self.batch_id)
 
@@ -351,7 +351,7 @@ class Ingestor:
             if open_items:
                 self.catalog.update_quarantine(int(open_items[0]["id"]), reason, candidates or [])
             else:
-                self.catalog.add_quarantine(file_id, item.name, reason, self.home.relative(dest), candidates or [],
+                self.catalog.add_quarantine(file_id, item.stored_name, reason, self.home.relative(dest), candidates or [],
                                             text=text)
         log.info("quarantined %s: %s", scrub(item.name), scrub(reason))
         return Outcome(item.name, QUARANTINED, kind or "", reason, file_id, {"candidates": candidates or []})

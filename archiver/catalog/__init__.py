@@ -150,7 +150,7 @@ class Catalog(CorrectionsMixin, UploadsMixin):
     def add_quarantine(self, file_id: int, source_name: str, reason: str, path: str | None,
                        candidates: Sequence[str] = (), pages: str | None = None, text: str | None = None) -> int:
         item_id = self._insert("quarantine", {  # a reason may quote an exception that quotes a file name: masked
-            "file_id": file_id, "source_name": scrub(source_name), "reason": scrub(reason), "path": path,
+            "file_id": file_id, "source_name": source_name, "reason": scrub(reason), "path": path,
             "candidates": json.dumps(list(candidates), ensure_ascii=False), "pages": pages, "text": text,
             "created_at": now()}) or 0
         self.set_quarantine_candidates(item_id, self._candidate_ids(candidates))
@@ -450,8 +450,8 @@ class Catalog(CorrectionsMixin, UploadsMixin):
     # ------------------------------------------------------------------ audit
     def audit(self, user: str, action: str, target: str = "", detail: str = "", remote: str = "") -> None:
         """One entry per line whatever was typed: control characters (newlines) are stored escaped."""
-        self._insert("audit", {"at": now(), "user": _one_line(user), "action": action, "target": _one_line(target),
-                               "detail": _one_line(detail), "remote": _one_line(remote)})
+        self._insert("audit", {"at": now(), "user": _one_line(user), "action": action, "target": _one_line(scrub(target)),
+                               "detail": _one_line(scrub(detail)), "remote": _one_line(remote)})
 
     def audit_rows(self, user: str | None = None, since: str | None = None,
                    actions: Sequence[str] = ()) -> list[sqlite3.Row]:

@@ -97,7 +97,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         for name in report.not_done[:50]:
             print(f"  未处理（留在原处）{name}", file=sys.stderr)
     if args.json:
-        _print_json({"batch": report.batch_id, **counts, "refiled": [n for n, _ in report.refiled],
+        _print_json({"batch": report.batch_id, **counts, "refiled": [scrub(n) for n, _ in report.refiled],
                      "files": [o.__dict__ for o in report.outcomes], "row_errors": report.row_errors,
                      "stopped": report.stopped, "not_done": report.not_done,
                      "ignored": [{"source_name": n, "reason": why} for n, why in report.ignored]})
@@ -111,7 +111,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             elif o.outcome == "skipped":
                 print(f"  跳过 {o.source_name}：{o.reason}")
         for name, key in report.refiled:
-            print(f"  补归档 {name} → {key}（此前在隔离区）/ filed from quarantine")
+            print(f"  补归档 {scrub(name)} → {key}（此前在隔离区）/ filed from quarantine")
         for name, why in report.ignored:
             print(f"  忽略 {name}：{why}")
         for o in report.outcomes:
@@ -247,7 +247,7 @@ def cmd_household_show(args: argparse.Namespace) -> int:
         print(f"  {m.name}\t{m.relation}\t{mask_id(m.id_number)}\t{m.disability or ''}{' 近亲属备案' if m.cadre_relative else ''}{gone}")
     print("档案 / documents:")
     for d in h.documents:
-        print(f"  [{d.document_id}] {d.type}\t{d.date or '日期不详'}\t{d.source_name}\t{d.path}")
+        print(f"  [{d.document_id}] {d.type}\t{d.date or '日期不详'}\t{scrub(d.source_name)}\t{d.path}")
     print("变动 / events:")
     for e in h.events:
         amt = f"{e.old_amount or 0:.0f}→{e.new_amount or 0:.0f}元" if e.new_amount is not None else ""

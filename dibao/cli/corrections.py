@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from archiver.catalog import Catalog
+from archiver.privacy import scrub
 
 
 def subparsers_of(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
@@ -101,7 +102,7 @@ def _print_document(state: dict, as_json: bool) -> None:
         return
     trashed = f"  【回收站】{state['trash_reason']}" if state["trashed"] else ""
     print(f"档案 {state['document_id']}  户 {state['household_id']}（{state['township']}{state['village']}）  "
-          f"{state['type']}  {state['date'] or '日期不详'}  {state['source_name']}{trashed}")
+          f"{state['type']}  {state['date'] or '日期不详'}  {scrub(state['source_name'])}{trashed}")
     print(f"  文件 {state['path']}")
     if state["note"]:
         print(f"  备注 {state['note']}")
@@ -189,7 +190,7 @@ def cmd_trash_list(args: argparse.Namespace) -> int:
         _print_json({"items": items})
         return 0
     for i in items:
-        print(f"[{i['document_id']}] 户 {i['household_id']} {i['type']} {i['source_name']}\t{i['trashed_at'][:16]} "
+        print(f"[{i['document_id']}] 户 {i['household_id']} {i['type']} {scrub(i['source_name'])}\t{i['trashed_at'][:16]} "
               f"{i['user']}：{i['reason']}")
     print(f"回收站共 {len(items)} 份档案 / {len(items)} in the trash")
     return 0
@@ -285,6 +286,8 @@ def cmd_quarantine_list(args: argparse.Namespace) -> int:
     home, cat = _open(args)
     rows = review.items(cat, include_closed=getattr(args, "all", False))
     data = [review.item_json(cat, q) for q in rows]
+    for q in data:  # a listing: an ID number in a file name is masked (the catalog keeps the original)
+        q["source_name"] = scrub(q["source_name"])
     if args.json:
         _print_json({"items": data})
         return 0

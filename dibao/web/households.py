@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from archiver.catalog.models import Household
 from archiver.policy import load as load_policy
-from archiver.privacy import mask_account, mask_id, mask_phone
+from archiver.privacy import mask_account, mask_id, mask_phone, scrub
 from generators import completeness, reviews, stats
 
 from . import casesdue, preview
@@ -190,7 +190,7 @@ def _timeline(h: Household) -> list[dict]:
     items: list[dict[str, Any]] = [{"date": e.date, "what": e.kind, "kind": "event",
               "detail": " ".join(x for x in [_amounts(e.old_amount, e.new_amount), e.reason] if x),
               "source": e.source} for e in h.events]
-    items += [{"date": d.date or "", "what": f"归档：{d.type}", "kind": "document", "detail": d.source_name,
+    items += [{"date": d.date or "", "what": f"归档：{d.type}", "kind": "document", "detail": scrub(d.source_name),
                "source": "", "document_id": d.document_id} for d in h.documents]
     return sorted(items, key=lambda i: i["date"], reverse=True)
 
