@@ -8,12 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from archiver import idcard
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog, Scope, registers
 from archiver.catalog.models import STOP_KINDS, Household, today
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import completeness, stats
+from . import basis, completeness, relatives, stats
 
 TITLES = {
     "same_person_two_households": "同一人在两户中享受低保",
@@ -24,6 +24,7 @@ TITLES = {
     "incomplete_file": "档案材料不全",
     "unregistered_cadre_relative": "村干部近亲属未备案",
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
+    "paid_after_death": "死亡后仍发放低保金",
 }
 
 
@@ -39,11 +40,6 @@ class Finding:
                 "message": self.message, **({"detail": self.detail} if self.detail else {})}
 
 
-def _month_end(ym: str) -> str:
-    y, m = map(int, ym.split("-"))
-    return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
-
-
 def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> list[Finding]:
     if scope:
         stats.load(cat, year or dt.date.today().year, scope)  # raises UnknownScope with a clear message
@@ -53,7 +49,11 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> li
     out: list[Finding] = []
     out += _same_person(cat, active, day)
     out += _shared_account(households, year)
-    out += _payments(households, year)
+    dead = {d.id_number: d.died_on for d in registers.deaths(cat).values()}
+    out += _payments(households, year, policy, dead)
+    out += _deaths(households, day, dead)
+    listed = relatives.listed_people(cat)
+    out += _register(active, day, listed)
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
@@ -64,7 +64,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> li
             out.append(Finding("incomplete_file", [h.key], f"{h.village}{h.head_name}户档案缺少：{'、'.join(lacking)}。",
                                {"missing": lacking}))
         for m in h.members_on(day):
-            if "干部" in (m.identity or "") and not m.cadre_relative:
+            if "干部" in (m.identity or "") and not m.cadre_relative and (m.id_number or "") not in listed:
                 out.append(Finding("unregistered_cadre_relative", [h.key],
                                    f"{h.village}{h.head_name}户成员{m.name}登记为村干部近亲属，但没有近亲属备案记录。"))
             try:
@@ -107,21 +107,17 @@ def _shared_account(households: list[Household], year: int | None) -> list[Findi
             for a, keys in owners.items() if len(keys) > 1]
 
 
-def _amount_known(h: Household, day: str) -> float | None:
-    """The monthly amount in force on `day` only where a roster or change says so: a fact on or before
-    the day, or the old amount of the first change after it."""
-    if any(f[0] <= day for f in h._figure_facts):
-        return h.figures_on(day)[1]
-    later = sorted((e for e in h.events if e.date > day and e.old_amount is not None), key=lambda e: e.date)
-    return later[0].old_amount if later else None
-
-
-def _payments(households: list[Household], year: int | None) -> list[Finding]:
-    """Each payment row against the months it covers: a month is due at the amount in force on its
-    last day while the household is in 保, nothing after it stopped."""
+def _payments(households: list[Household], year: int | None, policy: Policy,
+              dead: dict[str, str | None]) -> list[Finding]:
+    """Each payment row against the months it covers: a month is due at the amount the basis gives on its
+    last day while the household is in 保 (the rosters' stated amount where income or tier is not on file),
+    nothing after it stopped. A row is compared whole, so a quarterly row spanning a mid-quarter standard
+    rise is due the sum of its months; one amount_mismatch per household lists the months and the difference."""
     out = []
+    r = basis.rules(policy)
     for h in households:
         stops = [e.date for e in h.events if e.kind in STOP_KINDS]
+        rows: list[dict] = []
         for p in h.payments:
             if year is not None and p.period_start[:4] != str(year):
                 continue
@@ -129,9 +125,9 @@ def _payments(households: list[Household], year: int | None) -> list[Finding]:
             after_stop = []
             unknown = False
             for ym in p.months():
-                end = _month_end(ym)
+                end = basis.month_end(ym)
                 if h.in_care_on(end):
-                    amount = _amount_known(h, end)
+                    amount, _ = basis.due_for_month(h, ym, policy, r, dead)
                     unknown |= amount is None
                     due += amount or 0.0
                 elif any(s < end for s in stops):
@@ -144,9 +140,54 @@ def _payments(households: list[Household], year: int | None) -> list[Finding]:
                                    f"但{p.period_start}至{p.period_end}仍发放{p.amount:.2f}元（停保后月份应发0元）。",
                                    {"period": f"{p.period_start}~{p.period_end}", "amount": p.amount, "excess": round(excess, 2)}))
             elif abs(excess) > 0.5 and due > 0:
-                out.append(Finding("amount_mismatch", [h.key], f"{h.village}{h.head_name}户{p.period_start}至{p.period_end}"
-                                   f"实发{p.amount:.2f}元，按核定金额应发{due:.2f}元，相差{excess:+.2f}元。",
-                                   {"period": f"{p.period_start}~{p.period_end}", "paid": p.amount, "due": round(due, 2)}))
+                rows.append({"period": f"{p.period_start}~{p.period_end}", "months": p.months(), "paid": p.amount,
+                             "due": round(due, 2), "difference": round(excess, 2)})
+        if rows:
+            months = [m for row in rows for m in row["months"]]
+            diff = round(sum(row["difference"] for row in rows), 2)
+            spans = "、".join(f"{row['period'].replace('~', '至')}实发{row['paid']:.2f}元、应发{row['due']:.2f}元"
+                             for row in rows)
+            word = "多发" if diff > 0 else "少发"
+            out.append(Finding("amount_mismatch", [h.key], f"{h.village}{h.head_name}户发放金额与核定金额不符：{spans}，"
+                               f"合计{word}{abs(diff):.2f}元。", {"months": months, "difference": diff, "rows": rows}))
+    return out
+
+
+def _deaths(households: list[Household], day: str, dead: dict[str, str | None]) -> list[Finding]:
+    """A member on a death or cremation list still counted (present, covered) after the date of death: in
+    a household paid for months after it, or still in 保 on the reference day."""
+    out = []
+    for h in households:
+        for m in h.members:
+            if not m.id_number or m.id_number not in dead or not m.covered:
+                continue
+            died = dead[m.id_number] or ""
+            if died and died >= day:
+                continue
+            paid = sorted({ym for p in h.payments for ym in p.months()
+                           if died < basis.month_end(ym) and ym <= day[:7] and m.present_on(basis.month_end(ym))})
+            still = h.in_care_on(day) and m.present_on(day)
+            if not paid and not still:
+                continue
+            when = f"已于{died}死亡" if died else "已列入死亡（火化）名单"
+            tail = f"，其后仍发放{len(paid)}个月（{paid[0]}至{paid[-1]}）" if paid else "，仍计入保障人数"
+            out.append(Finding("paid_after_death", [h.key], f"{h.village}{h.head_name}户成员{m.name}{when}{tail}，请核实并追回。",
+                               {"died_on": died or None, "months": paid}))
+    return out
+
+
+def _register(active: list[Household], day: str, listed: dict) -> list[Finding]:
+    """A person on the county's cadre register in a household in 保 whose file lacks the 近亲属备案 flag."""
+    out = []
+    for h in active:
+        for m in h.members_on(day):
+            e = listed.get(m.id_number or "")
+            if e is None or m.cadre_relative:
+                continue
+            who = "本人为" if e.relation == "本人" else f"系{e.cadre_name}（{e.post or '干部'}）的{e.relation}，"
+            out.append(Finding("unregistered_cadre_relative", [h.key],
+                               f"{h.village}{h.head_name}户成员{m.name}{who}{e.village or ''}干部名册在列，但本户档案没有近亲属备案标记。",
+                               {"relation": e.relation, "cadre": e.cadre_name}))
     return out
 
 

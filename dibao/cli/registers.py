@@ -1,0 +1,83 @@
+"""`dibao cadres import|list` (近亲属备案 register) and `dibao deaths import|list` (death/cremation lists)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from archiver.privacy import mask_id
+
+from ..errors import UsageError
+
+
+def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
+             parser: argparse.ArgumentParser) -> None:
+    cp = add("cadres", lambda a: _missing("cadres"), "村干部和经办人员及其近亲属备案名册 / cadre and staff register")
+    csub = cp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    sp = add("import", cmd_cadres_import, "导入干部及近亲属名册（列：干部姓名、干部身份证号、职务、村、亲属姓名、"
+             "亲属身份证号、关系；本人填“本人”）/ import the cadre register", csub)
+    sp.add_argument("file", help="xlsx/xls/csv 文件 / spreadsheet")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+    sp = add("list", cmd_cadres_list, "列出名册及其在保家庭 / list the register and its households in 保", csub)
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+
+    dp = add("deaths", lambda a: _missing("deaths"), "死亡（火化）人员名单 / death and cremation lists")
+    dsub = dp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    sp = add("import", cmd_deaths_import, "导入死亡或火化名单（列：姓名、身份证号、死亡日期）/ import a death list", dsub)
+    sp.add_argument("file", help="xlsx/xls/csv 文件 / spreadsheet")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+
+
+def _missing(name: str) -> int:
+    raise UsageError(f"缺少子命令，请运行 dibao {name} --help / missing subcommand")
+
+
+def _load(args: argparse.Namespace, what: str) -> int:
+    from archiver import registers
+
+    from . import _open, _print_json
+
+    home, cat = _open(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"文件不存在：{path} / no such file")
+    try:
+        result = registers.import_cadres(cat, path) if what == "cadres" else registers.import_deaths(cat, path)
+    except registers.RegisterError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        _print_json({"rows": result.rows, "written": list(result.written), "errors": result.errors})
+        return 0
+    for e in result.errors:
+        print(f"  拒收行 {e}")
+    label = "名册" if what == "cadres" else "死亡名单"
+    print(f"已导入{label} {result.rows} 行，拒收 {len(result.errors)} 行 / imported {result.rows} rows, "
+          f"{len(result.errors)} rejected")
+    return 0
+
+
+def cmd_cadres_import(args: argparse.Namespace) -> int:
+    return _load(args, "cadres")
+
+
+def cmd_deaths_import(args: argparse.Namespace) -> int:
+    return _load(args, "deaths")
+
+
+def cmd_cadres_list(args: argparse.Namespace) -> int:
+    from generators import relatives
+
+    from . import _open, _print_json
+
+    home, cat = _open(args)
+    rows = relatives.register_households(cat)
+    if args.json:
+        _print_json({"people": [{**r, "id_number": mask_id(r["id_number"])} for r in rows]})
+        return 0
+    for r in rows:
+        where = "、".join(r["households"]) or "-"
+        print(f"{r['cadre_name']}（{r['post'] or '-'} {r['village'] or '-'}）\t{r['relation']}\t{r['name']}\t"
+              f"{mask_id(r['id_number'])}\t备案 {r['declared_on'] or '-'}\t核查 {r['checked_on'] or '-'}\t在保户 {where}")
+    print(f"共 {len(rows)} 人 / {len(rows)} people")
+    return 0
