@@ -28,7 +28,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     age_rows.append({"band": "其中：残疾人", "count": s["disabled_persons"], "share": f"{s['disabled_persons'] / persons * 100:.1f}%"})
     class_rows = [{"category": f"{c}类", "households": v["households_end"], "persons": v["persons_end"],
                    "interval": f"{policy.review_months.get(c, '-')}个月"} for c, v in sorted(s["by_category"].items())]
-    identities = Counter(m.identity or "未登记" for h in facts.in_care for m in h.members_on(day))
+    identities = Counter(s["by_identity"])
     identity_rows = [{"identity": k, "count": v} for k, v in identities.most_common()]
     reviews_done = sum(1 for h in facts.households for e in h.events if e.kind == "复核" and e.date[:4] == str(year))
     documents_filed = sum(1 for h in facts.households for d in h.documents if (d.date or "")[:4] == str(year))
