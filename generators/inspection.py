@@ -222,8 +222,13 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
     worst_rows = [{"household_id": k, "village": heads[k].village if k in heads else "", "head": heads[k].head_name if k in heads else "",
                    "count": len(fs), "problems": "、".join(sorted({TITLES.get(f.code, f.code) for f in fs}))} for k, fs in worst]
     complete_all = sum(int(str(r["complete"])) for r in area_rows)
+    register_rows = [{"cadre": f"{r['cadre_name']}（{r['post'] or '干部'}）", "village": r["village"], "name": r["name"],
+                      "relation": r["relation"], "households": "、".join(r["households"]),
+                      "declared": r["declared_on"] or "未备案", "checked": r["checked_on"] or "未核查",
+                      "flag": "已标记" if r["flagged"] else "未标记"}
+                     for r in relatives.register_households(cat, day, Scope(name=scope)) if r["households"]]
     return {"office": policy.office_name, "scope_label": scope or "全县", "year": year or dt.date.today().year,
             "date_checked": cn_date(day), "date_signed": cn_date(today()), "checked": len(active), "complete": complete_all,
             "rate": f"{complete_all / max(len(active), 1) * 100:.1f}%", "area_rows": area_rows, "finding_rows": finding_rows,
-            "worst_rows": worst_rows, "review_a": policy.review_months.get("A", 12),
+            "worst_rows": worst_rows, "register_rows": register_rows, "review_a": policy.review_months.get("A", 12),
             "review_b": policy.review_months.get("B", 6), "review_c": policy.review_months.get("C", 3)}

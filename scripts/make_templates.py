@@ -111,6 +111,10 @@ def inspection(out: Path) -> None:
     body(doc, "问题较多的户：", indent=False)
     _table(doc, ["户编号", "村(社区)", "户主", "问题数", "主要问题"], "worst_rows",
            ["{{ r.household_id }}", "{{ r.village }}", "{{ r.head }}", "{{ r.count }}", "{{ r.problems }}"])
+    body(doc, "干部及近亲属名册在列人员享受低保情况（共{{ register_rows|length }}人）：", indent=False)
+    _table(doc, ["干部（职务）", "村(社区)", "在保人员", "关系", "所在户", "备案日期", "县级核查", "档案标记"], "register_rows",
+           ["{{ r.cadre }}", "{{ r.village }}", "{{ r.name }}", "{{ r.relation }}", "{{ r.households }}",
+            "{{ r.declared }}", "{{ r.checked }}", "{{ r.flag }}"])
     heading(doc, "三、工作要求")
     body(doc, "（一）立即整改。各乡镇（街道）要对照本通报列出的问题逐户核实，限期补齐档案材料，"
               "对停保后仍发放、重复享受等问题及时追回资金并依规处理。")
