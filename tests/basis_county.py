@@ -191,7 +191,7 @@ def _payments(path: Path, hs: list[dict], quarter: int, mode: str, plant: dict[t
     for i, h in enumerate(hs):
         months = [3 * quarter - 2, 3 * quarter - 1, 3 * quarter]
         dues = [due_for_month(h, 2025, mo, mode) for mo in months]
-        spans = [(f"2025年{mo}月", [mo], d) for mo, d in zip(months, dues)] if h["no"] in monthly else \
+        spans = [(f"2025年{mo}月", [mo], d) for mo, d in zip(months, dues, strict=True)] if h["no"] in monthly else \
             [(f"2025年第{quarter}季度", months, sum(dues))]
         for label, covers, due in spans:
             amount = round(due + plant.get((h["no"], quarter), 0.0), 2)

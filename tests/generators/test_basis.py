@@ -152,7 +152,9 @@ def test_cadre_register_reaches_the_inspection(difference, tmp_path: Path) -> No
 
 
 def test_deaths_list_reports_payments_after_death(difference, tmp_path: Path) -> None:
-    run, data = difference
+    shared, data = difference
+    run = Runner(tmp_path / "home")  # a copy: the other tests' households stay alive
+    shutil.copytree(shared.home, run.home)
     path = county.death_list(tmp_path / "火化名单.xlsx", data["households"])
     out = json.loads(run("deaths", "import", str(path), "--json").stdout)
     assert out["rows"] == 2 and len(out["errors"]) == 1 and "身份证号" in out["errors"][0]
