@@ -1,4 +1,5 @@
-"""`dibao cadres import|list` (近亲属备案 register) and `dibao deaths import|list` (death/cremation lists)."""
+"""`dibao cadres import|list` (近亲属备案 register), `dibao deaths import` (death/cremation lists) and
+`dibao income KEY` (a staff statement of a household's income, the basis of its amount)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
 
     dp = add("deaths", lambda a: _missing("deaths"), "死亡（火化）人员名单 / death and cremation lists")
     dsub = dp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
+    sp = add("income", cmd_income, "登记或更正家庭收入（核算保障金的依据）/ record or correct a household's income")
+    sp.add_argument("key", help="户编号或成员身份证号 / household number or member ID")
+    sp.add_argument("--monthly", type=float, help="家庭月收入（元）/ household monthly income")
+    sp.add_argument("--per-capita", dest="per_capita", type=float, help="人均月收入（元）/ per-capita monthly income")
+    sp.add_argument("--persons", type=int, help="共同生活家庭人口（按家庭月收入折算人均时用）/ family size")
+    sp.add_argument("--from", dest="start", help="自何日起 YYYY-MM-DD，默认今天 / in force from (default today)")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+
     sp = add("import", cmd_deaths_import, "导入死亡或火化名单（列：姓名、身份证号、死亡日期）/ import a death list", dsub)
     sp.add_argument("file", help="xlsx/xls/csv 文件 / spreadsheet")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
@@ -63,6 +72,49 @@ def cmd_cadres_import(args: argparse.Namespace) -> int:
 
 def cmd_deaths_import(args: argparse.Namespace) -> int:
     return _load(args, "deaths")
+
+
+def cmd_income(args: argparse.Namespace) -> int:
+    """A staff statement of income is a new dated row (the roster's stays), audited with before and after."""
+    import datetime as dt
+    import json
+
+    from archiver.catalog import registers
+    from archiver.catalog.models import Income, today
+    from archiver.policy import load
+    from generators import basis
+
+    from . import _open, _print_json, _user, household_or_fail
+
+    home, cat = _open(args)
+    if args.monthly is None and args.per_capita is None:
+        raise UsageError("需要 --monthly 或 --per-capita / give --monthly or --per-capita")
+    for value in (args.monthly, args.per_capita):
+        if value is not None and value < 0:
+            raise UsageError(f"收入不能为负数：{value} / income cannot be negative")
+    day = args.start or today()
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        raise UsageError(f"--from 日期格式应为 YYYY-MM-DD：{day} / --from must be YYYY-MM-DD") from None
+    h = household_or_fail(cat, args.key)
+    policy = load(home.root)
+    before = basis.compute(h, day, policy)
+    user = _user()
+    with cat.transaction():
+        registers.add_income(cat, h.id, Income(day, args.monthly, args.per_capita, args.persons, "人工更正"), user=user)
+        after_h = cat.household(h.id)
+        assert after_h is not None
+        after = basis.compute(after_h, day, policy)
+        cat.audit(user, "income.set", h.key, json.dumps({
+            "from": day, "before": {"income_per_capita": before.income_per_capita, "due_monthly": before.due_monthly},
+            "after": {"income_per_capita": after.income_per_capita, "due_monthly": after.due_monthly}}, ensure_ascii=False))
+    if args.json:
+        _print_json({"household_id": h.key, "from": day, "before": before.as_json(), "basis": after.as_json()})
+        return 0
+    print(f"已登记 {h.key} 自{day}起收入：人均月收入 {after.income_per_capita}元；应发 {before.due_monthly:.2f} → "
+          f"{after.due_monthly:.2f}元/月（{after.mode}）/ income recorded")
+    return 0
 
 
 def cmd_cadres_list(args: argparse.Namespace) -> int:

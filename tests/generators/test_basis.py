@@ -197,3 +197,17 @@ def test_sample_person_tables_sum_to_covered_persons(dibao, tmp_path: Path) -> N
             assert got["persons_end"] == want["persons_end"] and got["by_age_band"] == want["by_age_band"]
             assert got["disabled_persons"] == want["disabled_persons"]
             assert sum(got["by_age_band"].values()) == sum(got["by_identity"].values()) == got["persons_end"]
+
+
+def test_staff_income_correction_changes_the_basis_and_is_audited(difference, tmp_path: Path) -> None:
+    shared, _ = difference
+    run = Runner(tmp_path / "home")
+    shutil.copytree(shared.home, run.home)
+    out = json.loads(run("income", "H06", "--per-capita", "500", "--from", "2025-11-01", "--json").stdout)
+    assert out["before"]["due_monthly"] == 340.0 and out["basis"]["due_monthly"] == 260.0  # (760 − 500) × 1
+    assert run.json("household", "show", "H06", "--on", "2025-10-31")["basis"]["income_per_capita"] == 420.5
+    assert run.json("household", "show", "H06", "--on", "2025-11-02")["basis"]["due_monthly"] == 260.0
+    audit = [e for e in run.json("audit")["entries"] if e["action"] == "income.set"]
+    assert len(audit) == 1 and json.loads(audit[0]["detail"])["after"]["due_monthly"] == 260.0 and audit[0]["user"]
+    bad = run("income", "H06", "--per-capita", "-5", check=False)
+    assert bad.returncode == 2 and "负数" in bad.stderr
