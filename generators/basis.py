@@ -81,6 +81,7 @@ class Basis:
     addons: dict[str, float] = field(default_factory=dict)
     taper_month: int | None = None  # 1-based month of 渐退
     taper_months: int | None = None
+    stated_categories: str = ""  # what a roster's 分类施保 column says (shown; add-ons follow the members' facts)
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -162,7 +163,7 @@ def _raw(h: Household, day: str, policy: Policy, r: BasisRules, dead: dict[str, 
     if not members and not h.members:  # a household known only from a sheet's head columns
         persons = h.figures_on(day)[0] or 0
     stated = h.figures_on(day)[1]
-    basis = Basis(day, standard, ipc, persons, 0.0, STATED, tier=h.benefit_tier)
+    basis = Basis(day, standard, ipc, persons, 0.0, STATED, tier=h.benefit_tier, stated_categories=h.aid_categories)
     if standard is None:
         basis.due_monthly = stated or 0.0
         return basis

@@ -81,7 +81,7 @@ def import_register(cat: Catalog, entries: list[RegisterEntry], source_file: str
                 "imported_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(cadre_id, id_number, name) DO UPDATE SET "
                 "relation = excluded.relation, declared_on = coalesce(excluded.declared_on, declared_on), "
                 "checked_on = coalesce(excluded.checked_on, checked_on)",
-                (cid, e.name, e.id_number or None, e.relation, e.declared_on, e.checked_on, source_file, stamp))
+                (cid, e.name, e.id_number or "", e.relation, e.declared_on, e.checked_on, source_file, stamp))
             relatives += cur.rowcount
     return cadres, relatives
 

@@ -140,6 +140,9 @@ def test_cadre_register_reaches_the_inspection(difference, tmp_path: Path) -> No
     held = {p["name"]: p["households"] for p in listed}
     assert held["刘芳"] == ["H02"] and held["周桂英"] == ["H04"] and held["马小红"] == []
     assert all("*" in p["id_number"] for p in listed if p["id_number"])
+    run("cadres", "import", str(path))  # the same list again adds nobody
+    assert len(run.json("cadres", "list")["people"]) == len(listed) == 4
+    assert next(p for p in listed if p["name"] == "周桂英")["checked_on"] == "2024-04-01"
     findings = run.json("inspect", "--year", "2025")["findings"]
     cadre = [f for f in findings if f["code"] == "unregistered_cadre_relative"]
     assert [f["households"] for f in cadre] == [["H02"]] and "刘芳" in cadre[0]["message"]
