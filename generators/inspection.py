@@ -123,13 +123,16 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
                 continue
             due = 0.0
             after_stop = []
-            unknown = False
+            unknown = ineligible = False
             for ym in p.months():
                 end = basis.month_end(ym)
                 if h.in_care_on(end):
-                    amount, _ = basis.due_for_month(h, ym, policy, r, dead)
+                    amount, b = basis.due_for_month(h, ym, policy, r, dead)
                     unknown |= amount is None
                     due += amount or 0.0
+                    # nothing due by the computation itself (income at the line, 渐退 over), not by the start rule
+                    started = ym >= (basis.first_paid_month(h) or "")
+                    ineligible |= b.mode != basis.STATED and b.due_monthly == 0 and started
                 elif any(s < end for s in stops):
                     after_stop.append(ym)
             if unknown:
@@ -139,7 +142,7 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
                 out.append(Finding("paid_after_stop", [h.key], f"{h.village}{h.head_name}户已于{max(stops)}停保，"
                                    f"但{p.period_start}至{p.period_end}仍发放{p.amount:.2f}元（停保后月份应发0元）。",
                                    {"period": f"{p.period_start}~{p.period_end}", "amount": p.amount, "excess": round(excess, 2)}))
-            elif abs(excess) > 0.5 and due > 0:
+            elif abs(excess) > 0.5 and (due > 0 or ineligible):
                 rows.append({"period": f"{p.period_start}~{p.period_end}", "months": p.months(), "paid": p.amount,
                              "due": round(due, 2), "difference": round(excess, 2)})
         if rows:

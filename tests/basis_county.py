@@ -218,6 +218,11 @@ def build(root: Path, mode: str = "差额", plant: dict[tuple[str, int], float] 
     paid = []
     for q in (1, 2, 3, 4):
         paid += _payments(inbox / f"{TOWNSHIP}2025年第{q}季度低保金发放表.xlsx", hs, q, mode, plant, {"H01"})
+    if mode == "差额":  # 渐退 ended with December: a January payment to H03 is paid without anything due
+        head = hs[2]["members"][0]
+        write_xlsx(inbox / f"{TOWNSHIP}2026年1月低保金发放表.xlsx", [
+            [f"{TOWNSHIP}2026年1月低保金发放表"], ["序号", "乡镇", "村", "户主姓名", "身份证号", "保障人数", "发放期间", "发放金额", "银行账号"],
+            [1, TOWNSHIP, VILLAGE, head["name"], head["id"], 2, "2026年1月", 380, "622848000212345678"]])
     return {"households": hs, "planted": plant, "paid": paid, "mode": mode}
 
 

@@ -107,6 +107,9 @@ def test_payments_that_follow_the_due_raise_nothing_and_planted_ones_do(differen
     # the standard rose on 1 May, in the middle of Q2: H01 (monthly rows) and the others (quarterly) follow it
     paid_q2 = [p for p in data["paid"] if p["no"] != "H06" and set(p["months"]) & {4, 5, 6}]
     assert paid_q2 and "H01" not in mismatch
+    after_taper = [f for f in run.json("inspect", "--year", "2026")["findings"] if f["code"] == "amount_mismatch"]
+    assert [(f["households"], f["detail"]["months"], f["detail"]["difference"]) for f in after_taper] == \
+        [(["H03"], ["2026-01"], 380.0)]
 
 
 def test_tiered_county_pays_by_tier_and_keeps_class_apart(tiered) -> None:
