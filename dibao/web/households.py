@@ -12,10 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
-from archiver.catalog.models import Household
+from archiver.catalog.models import Household, today
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_id
-from generators import completeness, reviews, stats
+from generators import basis, completeness, reviews, stats
 
 from . import preview
 from .quarantine import visible_items
@@ -80,7 +80,8 @@ def household(request: Request, v: Reader, key: str) -> Response:
     policy = load_policy(v.home.root)
     status = h.status if h.status and policy.required_documents.get(h.status) else "在保"
     checklist = completeness.checklist(h.documents, policy, status)
-    return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist)
+    return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist,
+                basis=basis.compute(h, today(), policy))
 
 
 @router.post("/households/{key}/members/{n}/reveal", response_class=HTMLResponse)

@@ -217,3 +217,20 @@ def test_staff_income_correction_changes_the_basis_and_is_audited(difference, tm
     assert len(audit) == 1 and json.loads(audit[0]["detail"])["after"]["due_monthly"] == 260.0 and audit[0]["user"]
     bad = run("income", "H06", "--per-capita", "-5", check=False)
     assert bad.returncode == 2 and "负数" in bad.stderr
+
+
+def test_the_web_household_page_shows_the_basis_and_coverage(difference, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from archiver.home import Home
+    from dibao.web.app import create_app
+    from tests.dibao.web.test_security import login
+
+    shared, _ = difference
+    run = Runner(tmp_path / "home")
+    shutil.copytree(shared.home, run.home)
+    run("user", "add", "县局", "--role", "county", "--password", "county-pass-1")
+    c = TestClient(create_app(Home(run.home)), base_url="https://testserver")
+    assert login(c, "县局", "county-pass-1").status_code == 303
+    page = c.get("/households/H02").text
+    assert "核算依据" in page and "保障人数 2" in page and "未纳入（服刑）" in page
