@@ -260,7 +260,7 @@ def _roster(row: _Row, sheet_date: str | None) -> RosterRow | None:
     if v.text(cat_raw) and category is None and tier is None:
         row.fail("category", f"分类应为A/B/C：{v.text(cat_raw)} / category must be A, B or C")
     if member is not None and "covered" in cols and v.text(row.raw("covered")):
-        member.covered = v.yes(row.raw("covered"))
+        member.covered = v.yes(row.raw("covered")) or v.text(row.raw("covered")) in ("纳入", "保障", "享受", "在保")
         member.covered_reason = "" if member.covered else v.text(row.raw("covered_reason"))
     return RosterRow(
         row=row.index + 1, household_no=household_no, township=v.name(row.raw("township")),
@@ -281,16 +281,21 @@ def _tier(value: object) -> str | None:
 
 def _basis(row: _Row, tier: str | None) -> RosterBasis | None:
     cols = row.h.columns
-    if not set(cols) & {"income_monthly", "income_per_capita", "income_yearly", "tier", "classified_aid"}:
+    if not set(cols) & {"income_monthly", "income_per_capita", "income_yearly", "income_per_capita_yearly", "tier",
+                        "classified_aid"}:
         return None
     monthly = row.get("income_monthly", v.number)
+    per_capita = row.get("income_per_capita", v.number)
+    yearly_pc = row.get("income_per_capita_yearly", v.number)
+    if per_capita is None and yearly_pc is not None:
+        per_capita = round(yearly_pc / 12, 2)
     yearly = row.get("income_yearly", v.number)
     if yearly is not None and monthly is None:
         label = row.h.labels.get(cols["income_yearly"], "")
         monthly = yearly if "月" in label else round(yearly / 12, 2)  # 家庭总收入(元/月) is monthly
     aid = v.text(row.raw("classified_aid"))
     tier = tier or _tier(row.raw("tier")) or _tier(aid) or (v.text(row.raw("tier")) or None)
-    return RosterBasis(monthly, row.get("income_per_capita", v.number), row.get("family_size", v.integer), tier,
+    return RosterBasis(monthly, per_capita, row.get("family_size", v.integer), tier,
                        None if _tier(aid) or aid in ("", "无", "否", "-", "/") else aid)
 
 

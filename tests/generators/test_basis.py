@@ -234,3 +234,21 @@ def test_the_web_household_page_shows_the_basis_and_coverage(difference, tmp_pat
     assert login(c, "县局", "county-pass-1").status_code == 303
     page = c.get("/households/H02").text
     assert "核算依据" in page and "保障人数 2" in page and "未纳入（服刑）" in page
+
+
+def test_export_columns_income_coverage_and_tier_are_read(dibao, tmp_path: Path) -> None:
+    from tests.builders import person_id, write_xlsx
+
+    head, child = person_id("19700101", seq=31), person_id("20120202", seq=32, male=False)
+    path = write_xlsx(tmp_path / "全国系统导出2025年6月.xlsx", [
+        ["户编号", "户主姓名", "户主身份证号", "成员姓名", "与户主关系", "身份证号码", "保障类别", "分类", "保障档次",
+         "分类施保", "家庭年人均收入(元)", "共同生活人数", "是否保障", "不享受原因"],
+        ["X1", "钱一", head, "钱一", "户主", head, "农村", "2类", "", "重残", 2400, 2, "保障", ""],
+        ["X1", "钱一", head, "钱二", "女", child, "农村", "2类", "", "重残", 2400, 2, "否", "户籍迁出"]])
+    dibao("ingest", str(path), "--quiet")
+    h = dibao.json("household", "show", "X1", "--on", "2025-06-30")
+    assert h["category"] is None  # 2类 is a tier, never class B
+    b = h["basis"]
+    assert (b["income_per_capita"], b["covered_persons"], b["tier"], b["stated_categories"]) == (200.0, 1, "二类", "重残")
+    assert b["due_monthly"] == 560 - 200  # default policy: 差额, 农村 560 (the yearly table read as from 1 January)
+    assert [m["covered"] for m in h["members"]] == [True, False] and h["members"][1]["covered_reason"] == "户籍迁出"
