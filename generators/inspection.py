@@ -187,9 +187,10 @@ def _register(active: list[Household], day: str, listed: dict) -> list[Finding]:
             e = listed.get(m.id_number or "")
             if e is None or m.cadre_relative:
                 continue
-            who = "本人为" if e.relation == "本人" else f"系{e.cadre_name}（{e.post or '干部'}）的{e.relation}，"
+            who = (f"本人为{e.village}{e.post or '干部'}，在干部名册中" if e.relation == "本人" else
+                   f"系{e.village}{e.cadre_name}（{e.post or '干部'}）的{e.relation}，在干部近亲属名册中")
             out.append(Finding("unregistered_cadre_relative", [h.key],
-                               f"{h.village}{h.head_name}户成员{m.name}{who}{e.village or ''}干部名册在列，但本户档案没有近亲属备案标记。",
+                               f"{h.village}{h.head_name}户成员{m.name}{who}，但本户档案没有近亲属备案标记。",
                                {"relation": e.relation, "cadre": e.cadre_name}))
     return out
 
