@@ -36,6 +36,8 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp = add("import", cmd_deaths_import, "导入死亡或火化名单（列：姓名、身份证号、死亡日期）/ import a death list", dsub)
     sp.add_argument("file", help="xlsx/xls/csv 文件 / spreadsheet")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+    sp = add("list", cmd_deaths_list, "列出已导入的死亡名单及所在户 / list recorded deaths and their households", dsub)
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
 
 
 def _missing(name: str) -> int:
@@ -114,6 +116,31 @@ def cmd_income(args: argparse.Namespace) -> int:
         return 0
     print(f"已登记 {h.key} 自{day}起收入：人均月收入 {after.income_per_capita}元；应发 {before.due_monthly:.2f} → "
           f"{after.due_monthly:.2f}元/月（{after.mode}）/ income recorded")
+    return 0
+
+
+def cmd_deaths_list(args: argparse.Namespace) -> int:
+    from archiver.catalog import registers
+    from archiver.catalog.models import provisional_key
+
+    from . import _open, _print_json
+
+    home, cat = _open(args)
+    rows = []
+    for d in registers.deaths(cat).values():
+        keys = []
+        for hid in cat.household_ids_by_member(d.id_number, current_only=False):
+            row = cat.household_row(hid)
+            if row is not None:
+                keys.append(row["household_no"] or provisional_key(hid))
+        rows.append({"name": d.name, "id_number": mask_id(d.id_number), "died_on": d.died_on, "source": d.source_file,
+                     "households": keys})
+    if args.json:
+        _print_json({"deaths": rows})
+        return 0
+    for r in rows:
+        print(f"{r['name']}\t{r['id_number']}\t{r['died_on'] or '日期不详'}\t{'、'.join(r['households']) or '-'}\t{r['source']}")
+    print(f"共 {len(rows)} 人 / {len(rows)} people")
     return 0
 
 

@@ -169,6 +169,9 @@ def test_deaths_list_reports_payments_after_death(difference, tmp_path: Path) ->
     assert [f["households"] for f in dead] == [["H04"]]
     assert dead[0]["detail"]["months"][0] == "2025-08" and dead[0]["detail"]["died_on"] == "2025-08-10"
     assert "孙大山" in dead[0]["message"]
+    listed = {d["name"]: d for d in run.json("deaths", "list")["deaths"]}
+    assert listed["孙大山"]["households"] == ["H04"] and listed["路人甲"]["households"] == []
+    assert "*" in listed["孙大山"]["id_number"]
     after = run.json("household", "show", "H04", "--on", "2025-09-01")["basis"]
     assert after["covered_persons"] == 1  # the dead are not due anything
 
