@@ -126,9 +126,9 @@ def cmd_deaths_list(args: argparse.Namespace) -> int:
     from . import _open, _print_json
 
     home, cat = _open(args)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for d in registers.deaths(cat).values():
-        keys = []
+        keys: list[str] = []
         for hid in cat.household_ids_by_member(d.id_number, current_only=False):
             row = cat.household_row(hid)
             if row is not None:
