@@ -134,6 +134,18 @@ def covered_members(h: Household, day: str, dead: dict[str, str | None] | None =
     return out
 
 
+def covered_count(h: Household, day: str, dead: dict[str, str | None] | None = None) -> int:
+    """保障人数 on `day`: the covered members on file. Where the file holds fewer members than the latest
+    roster or change counts (a one-row-per-household roster lists only the head), that count stands, less
+    the members on file known not to be covered (or dead)."""
+    present = h.members_on(day)
+    covered = covered_members(h, day, dead)
+    stated, _ = h.figures_on(day)
+    if stated is not None and len(present) < stated:
+        return stated - (len(present) - len(covered))
+    return len(covered)
+
+
 def categories(m: Member, day: dt.date, r: BasisRules) -> list[str]:
     """The 分类施保 categories a member's facts put them in."""
     out = []
@@ -159,9 +171,7 @@ def _raw(h: Household, day: str, policy: Policy, r: BasisRules, dead: dict[str, 
     standard = policy.standard_on(day, h.area_type)
     ipc = per_capita(h, income_on(h, day), day)
     members = covered_members(h, day, dead)
-    persons = len(members)
-    if not members and not h.members:  # a household known only from a sheet's head columns
-        persons = h.figures_on(day)[0] or 0
+    persons = covered_count(h, day, dead)
     stated = h.figures_on(day)[1]
     basis = Basis(day, standard, ipc, persons, 0.0, STATED, tier=h.benefit_tier, stated_categories=h.aid_categories)
     if standard is None:

@@ -59,16 +59,11 @@ def age_band(m: Member, day: dt.date, policy: Policy) -> str | None:
 def counted_members(h: Household, day: str) -> list[Member]:
     """The members a person figure counts: present on `day` and covered (纳入保障). Every person table
     (persons, age bands, disabled, sex, identity) counts these, so the tables add up."""
-    return [m for m in h.members_on(day) if m.covered]
+    return basis.covered_members(h, day)
 
 
 def covered_persons(h: Household, day: str) -> int:
-    """保障人数 on `day`: the covered members on file; a household known only from a sheet's head columns
-    (no member rows) counts what the latest roster or change says."""
-    if h.members_on(day):
-        return len(counted_members(h, day))
-    p, _ = h.figures_on(day)
-    return p or 0
+    return basis.covered_count(h, day)
 
 
 def last_review_or_start(h: Household, day: str) -> str | None:

@@ -255,3 +255,17 @@ def test_export_columns_income_coverage_and_tier_are_read(dibao, tmp_path: Path)
     assert (b["income_per_capita"], b["covered_persons"], b["tier"], b["stated_categories"]) == (200.0, 1, "二类", "重残")
     assert b["due_monthly"] == 560 - 200  # default policy: 差额, 农村 560 (the yearly table read as from 1 January)
     assert [m["covered"] for m in h["members"]] == [True, False] and h["members"][1]["covered_reason"] == "户籍迁出"
+
+
+def test_a_roster_of_heads_only_keeps_its_persons_count(dibao, tmp_path: Path) -> None:
+    """One row per household lists only the head: the roster's 保障人数 stands for the basis and the stats."""
+    from tests.builders import person_id, write_xlsx
+
+    head = person_id("19600101", seq=41)
+    path = write_xlsx(tmp_path / "2025年3月低保花名册.xlsx", [
+        ["户编号", "户主姓名", "户主身份证号", "保障类别", "保障人数", "月保障金额", "纳入日期", "人均月收入"],
+        ["Y1", "孙一", head, "城市", 4, 1680, "2024-01-01", 300]])
+    dibao("ingest", str(path), "--quiet")
+    b = dibao.json("household", "show", "Y1", "--on", "2025-03-31")["basis"]
+    assert (b["covered_persons"], b["due_monthly"], b["mode"]) == (4, (720 - 300) * 4, "差额")
+    assert dibao.json("stats", "--year", "2025")["persons_end"] == 4
