@@ -112,7 +112,7 @@ def per_capita(h: Household, income: Income | None, day: str) -> float | None:
     if income.monthly_total is None:
         return None
     people = income.persons or len(h.members_on(day)) or h.persons or 1
-    return round(income.monthly_total / people, 2)
+    return income.monthly_total / people  # unrounded: (标准 − 总收入/n) × n stays exact; shown to the 分
 
 
 def age_on(m: Member, day: dt.date) -> int | None:
@@ -173,7 +173,7 @@ def _raw(h: Household, day: str, policy: Policy, r: BasisRules, dead: dict[str, 
     members = covered_members(h, day, dead)
     persons = covered_count(h, day, dead)
     stated = h.figures_on(day)[1]
-    basis = Basis(day, standard, ipc, persons, 0.0, STATED, tier=h.benefit_tier, stated_categories=h.aid_categories)
+    basis = Basis(day, standard, None if ipc is None else round(ipc, 2), persons, 0.0, STATED, tier=h.benefit_tier, stated_categories=h.aid_categories)
     if standard is None:
         basis.due_monthly = stated or 0.0
         return basis

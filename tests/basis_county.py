@@ -99,7 +99,7 @@ def _round(x: float) -> float:
 def _income(h: dict, day: str) -> float:
     dated = sorted((ROSTER_DATES[k], v) for k, v in h["incomes"].items())
     total, pc = ([v for d, v in dated if d <= day] or [dated[0][1]])[-1]
-    return pc if pc is not None else round(total / len(h["members"]), 2)
+    return pc if pc is not None else total / len(h["members"])
 
 
 def _eligible_amount(h: dict, day: str, mode: str) -> float:
