@@ -52,6 +52,8 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     delta_money = s["disbursed_total"] - prev["disbursed_total"]
     compare = (f"与上年相比，在保户数{'增加' if delta_h >= 0 else '减少'}{abs(delta_h)}户，"
                f"发放资金{'增加' if delta_money >= 0 else '减少'}{wan(abs(delta_money))}万元。") if prev["households_end"] or prev["disbursed_total"] else ""
+    if s["taper_households"]:
+        compare += f"年末有{s['taper_households']}户因家庭收入增加处于渐退期，按政策逐月减发至渐退期满后停发。"
     return {
         "office": policy.office_name, "year": year, "scope_label": scope or "全县", "s": s, "prev": prev,
         "city": s["by_type"].get("城市", {"households_end": 0, "persons_end": 0}),

@@ -132,6 +132,12 @@ def test_person_tables_add_up_to_covered_persons_and_taper_is_listed(difference)
     assert s["disabled_persons"] == 3 and "服刑" not in s["by_identity"] and "在职" in s["by_identity"]
     assert s["taper_households"] == 1 and s["by_basis_mode"]["渐退"] == 1
     assert s["by_type"]["城市"]["persons_end"] + s["by_type"]["农村"]["persons_end"] == covered
+    from docx import Document
+
+    out = run.home.parent / "总结.docx"
+    run("report", "summary", "--year", "2025", "-o", str(out))
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "年末有1户因家庭收入增加处于渐退期" in text and f"{covered}人" in text
 
 
 def test_cadre_register_reaches_the_inspection(difference, tmp_path: Path) -> None:
