@@ -2,22 +2,40 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := build/sample-county
 HOME_DIR := archive
+WHEELHOUSE ?= build/wheelhouse
 
-.PHONY: demo test setup lint bench clean-demo screens
+.PHONY: demo test setup lint bench clean-demo screens wheelhouse
 
-$(STAMP): pyproject.toml scripts/install-debian.sh
+# what running dibao needs (no test tools: no Chromium, no LibreOffice, no dev extras)
+$(RUNTIME_STAMP): pyproject.toml scripts/install-debian.sh
 	bash scripts/install-debian.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $(RUNTIME_STAMP)
+
+# that plus what the tests need
+$(STAMP): $(RUNTIME_STAMP)
+	bash scripts/install-debian.sh --test
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-demo: $(STAMP)
+# every wheel the runtime needs, the Debian package list and the offline installer, for an intranet without
+# internet: copy the folder over, then `bash install-offline.sh` there (docs/deploy.md)
+wheelhouse: $(RUNTIME_STAMP)
+	rm -rf $(WHEELHOUSE) build/lib build/bdist.*  # setuptools would ship files left in build/lib by older builds
+	$(BIN)/pip wheel -q --wheel-dir $(WHEELHOUSE) .
+	bash scripts/install-debian.sh --list > $(WHEELHOUSE)/debian-packages.txt
+	cp scripts/install-offline.sh $(WHEELHOUSE)/
+	@echo "wheelhouse: $(WHEELHOUSE) ($$(ls $(WHEELHOUSE)/*.whl | wc -l) wheels)"
+
+demo: $(RUNTIME_STAMP)
 	rm -rf $(SAMPLE)
 	$(BIN)/python -m dibao.samplecounty $(SAMPLE)
 	$(BIN)/dibao --home $(HOME_DIR) init

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+# installed: inside the package (pyproject maps templates/ there); in a checkout: the top-level templates/
+_PACKAGED = Path(__file__).resolve().parent / "templates"
+TEMPLATES = _PACKAGED if (_PACKAGED / "summary.docx").exists() else Path(__file__).resolve().parents[1] / "templates"
 CJK_FONTS = "'Noto Serif CJK SC', 'Noto Sans CJK SC', 'Source Han Serif SC', 'SimSun', 'FangSong', serif"
 
 

@@ -1,13 +1,34 @@
 #!/usr/bin/env bash
 # Debian packages dibao needs beyond Python wheels. Idempotent: installs only what is missing.
+#   install-debian.sh          what running dibao needs (make demo, servers, scripts/install-server.sh)
+#   install-debian.sh --test   that plus what only the tests need (make test)
+#   install-debian.sh --list [--test]   print the package names, install nothing (for the offline wheelhouse)
+# Running:
 #   python3-venv          Debian's python3 cannot create the .venv without it
 #   fonts-noto-cjk        CJK fonts for scans, PDFs, charts (rendering Chinese)
-#   poppler-utils         pdftotext/pdftoppm/pdfinfo, used by tests to read generated PDFs back
 #   libharfbuzz-subset0   fast font subsetting in weasyprint (13 s → 0.3 s per PDF with CJK fonts)
+#   libpango-1.0-0 libpangoft2-1.0-0   weasyprint lays out the PDFs (notices, dossiers) with Pango
+# Testing only:
+#   poppler-utils         pdftotext/pdftoppm/pdfinfo, used by tests to read generated PDFs back
 #   libreoffice-writer-nogui  tests prove generated Word files open (soffice --headless --convert-to pdf)
 #   chromium              the browser the web tests drive through Playwright (no browser download)
+#   systemd               systemd-analyze verify checks the service units (tests/test_deploy.py)
 set -euo pipefail
-PACKAGES=(python3-venv fonts-noto-cjk poppler-utils libharfbuzz-subset0 libreoffice-writer-nogui chromium)
+RUNTIME=(python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
+TESTING=(poppler-utils libreoffice-writer-nogui chromium systemd)
+PACKAGES=("${RUNTIME[@]}")
+LIST=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) PACKAGES+=("${TESTING[@]}") ;;
+    --list) LIST=1 ;;
+    *) echo "用法 / usage: $0 [--test] [--list]" >&2; exit 2 ;;
+  esac
+done
+if [ "$LIST" -eq 1 ]; then
+  printf '%s\n' "${PACKAGES[@]}"
+  exit 0
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import models
 from .models import Document, Event, Household, Income, Member, Payment, Snapshot, now
-from .schema import LATEST, MIGRATIONS
+from .schema import LATEST
 
 __all__ = ["Catalog", "Scope", "models", "LATEST"]
 
@@ -62,15 +62,14 @@ class Catalog:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
-        current = self.schema_version()
-        for version, sql in MIGRATIONS:
-            if version <= current:
-                continue
-            with self.transaction():
-                for statement in sql.split(";\n"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version={version}")
+        """Announced, backed up first, refused on a catalog newer than this code (upgrade.py)."""
+        from .upgrade import migrate
+
+        try:
+            migrate(self.db, self.path)
+        except BaseException:
+            self.db.close()
+            raise
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

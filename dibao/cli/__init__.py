@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from archiver import check as checks
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import LATEST, Catalog, Scope
 from archiver.catalog.models import Household
 from archiver.home import Home, HomeMissing, resolve
 from archiver.privacy import mask_id, scrub
@@ -116,6 +116,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for f in findings:
         print(f"{'错误' if f.severity == checks.ERROR else '提示'} [{f.code}] {f.message} {f.path}".rstrip())
     counts = cat.counts()
+    print(f"数据结构版本 schema v{cat.schema_version()}（本程序 v{LATEST}）/ catalog schema version")
     print(f"检查完成：{len(errors)} 个错误，{len(findings) - len(errors)} 个提示；户 {counts['households']}，"
           f"文件 {counts['files']}，档案 {counts['documents']} / check: {len(errors)} errors")
     return 1 if errors else 0
