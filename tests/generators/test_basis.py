@@ -149,6 +149,9 @@ def test_cadre_register_reaches_the_inspection(difference, tmp_path: Path) -> No
     held = {p["name"]: p["households"] for p in listed}
     assert held["刘芳"] == ["H02"] and held["周桂英"] == ["H04"] and held["马小红"] == []
     assert all("*" in p["id_number"] for p in listed if p["id_number"])
+    wrong = run("cadres", "import", str(next((run.home.parent / "county" / "inbox").glob("*花名册.xlsx"))),
+                check=False)
+    assert wrong.returncode == 2 and "找不到表头" in wrong.stderr and "干部身份证号" in wrong.stderr
     run("cadres", "import", str(path))  # the same list again adds nobody
     assert len(run.json("cadres", "list")["people"]) == len(listed) == 4
     assert next(p for p in listed if p["name"] == "周桂英")["checked_on"] == "2024-04-01"
