@@ -78,7 +78,15 @@ def _dated_standards(entries: object) -> list[tuple[str, dict[str, float]]]:
             dt.date.fromisoformat(start)
         except ValueError:
             raise ValueError(f"第{i}条 [[standard]] 的 from 应为 YYYY-MM-DD：{start!r} / standard #{i}: bad from") from None
-        out.append((start, {str(k): float(v) for k, v in e.items() if k != "from"}))
+        row: dict[str, float] = {}
+        for k, v in e.items():
+            if k == "from":
+                continue
+            try:
+                row[str(k)] = float(v)
+            except (TypeError, ValueError):
+                raise ValueError(f"第{i}条 [[standard]] 的“{k}”应为数字（元/人/月）：{v!r} / standard #{i}: {k} must be a number") from None
+        out.append((start, row))
     return sorted(out, key=lambda x: x[0])
 
 

@@ -195,6 +195,8 @@ def test_dated_standards_replace_the_yearly_tables() -> None:
     assert dated.standard(2025, "城市") == 780
     with pytest.raises(ValueError, match="from"):
         parse('[[standard]]\nfrom = "四月"\n"城市" = 1\n')
+    with pytest.raises(ValueError, match="城市"):
+        parse('[[standard]]\nfrom = "2025-01-01"\n"城市" = "720元"\n')
 
 
 CORPUS = Path(os.environ.get("DIBAO_SAMPLE_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "samples" / "county-a"))
