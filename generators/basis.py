@@ -57,6 +57,13 @@ def rules(policy: Policy) -> BasisRules:
     if mode not in (DIFFERENCE, TIERED):
         raise ValueError(f"policy.toml [basis] mode 应为 差额 或 分档：{mode!r} / mode must be 差额 or 分档")
     shares = taper.get("shares", [1.0])
+    if str(raw.get("rounding", "元")) not in ("元", "角", "分"):
+        raise ValueError(f"policy.toml [basis] rounding 应为 元、角 或 分：{raw.get('rounding')!r} / rounding must be 元, 角 or 分")
+    if str(raw.get("round_method", "四舍五入")) not in ("四舍五入", "进位", "舍去"):
+        raise ValueError(f"policy.toml [basis] round_method 应为 四舍五入、进位 或 舍去：{raw.get('round_method')!r} / "
+                         "round_method must be 四舍五入, 进位 or 舍去")
+    if not isinstance(shares, list) or not all(isinstance(x, (int, float)) for x in shares):
+        raise ValueError(f"policy.toml [basis.taper] shares 应为比例列表，如 [1.0, 0.5]：{shares!r} / shares must be a list")
     return BasisRules(
         mode=mode, rounding=str(raw.get("rounding", "元")), round_method=str(raw.get("round_method", "四舍五入")),
         tiers={str(k): _share_or_amount(f"[basis.tiers] {k}", v) for k, v in (raw.get("tiers", {}) or {}).items()},
