@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from archiver import idcard
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog, Scope, registers
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
 from archiver.policy import Policy
 
@@ -107,6 +107,8 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     first, last = f"{year}-01-01", day_s
 
     rules = basis.rules(policy)
+    # a cadre's relative is one whether the file carries the 备案 flag or only the county's register names them
+    listed = {e.id_number for e in registers.register(catalog) if e.id_number}
 
     def persons_of(h: Household) -> int:
         return covered_persons(h, day_s)
@@ -140,7 +142,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
             by_sex[m.sex or "未登记"] += 1
             by_identity[m.identity or "未登记"] += 1
         by_mode[basis.compute(h, day_s, policy, rules).mode] += 1
-        cadre += any(m.cadre_relative for m in members)
+        cadre += any(m.cadre_relative or (m.id_number or "") in listed for m in members)
         overdue += is_overdue(h, day_s, policy)
 
     new_h = new_p = exit_h = exit_p = inc = dec = 0

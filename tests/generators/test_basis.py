@@ -158,6 +158,7 @@ def test_cadre_register_reaches_the_inspection(difference, tmp_path: Path) -> No
     findings = run.json("inspect", "--year", "2025")["findings"]
     cadre = [f for f in findings if f["code"] == "unregistered_cadre_relative"]
     assert [f["households"] for f in cadre] == [["H02"]] and "刘芳" in cadre[0]["message"]
+    assert run.json("stats", "--year", "2025")["cadre_relatives"] == 2  # H04 (flagged) and H02 (register only)
     from docx import Document
 
     report = tmp_path / "通报.docx"
