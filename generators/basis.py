@@ -180,7 +180,8 @@ def _raw(h: Household, day: str, policy: Policy, r: BasisRules, dead: dict[str, 
     members = covered_members(h, day, dead)
     persons = covered_count(h, day, dead)
     stated = h.figures_on(day)[1]
-    basis = Basis(day, standard, None if ipc is None else round(ipc, 2), persons, 0.0, STATED, tier=h.benefit_tier, stated_categories=h.aid_categories)
+    basis = Basis(day, standard, None if ipc is None else round(ipc, 2), persons, 0.0, STATED,
+                  tier=h.benefit_tier, stated_categories=h.aid_categories)
     if standard is None:
         basis.due_monthly = stated or 0.0
         return basis
