@@ -8,7 +8,7 @@ SAMPLE := build/sample-county
 HOME_DIR := archive
 WHEELHOUSE ?= build/wheelhouse
 
-.PHONY: demo test setup lint bench clean-demo screens wheelhouse
+.PHONY: demo test check setup lint bench clean-demo screens wheelhouse
 
 # what running dibao needs (no test tools: no Chromium, no LibreOffice, no dev extras)
 $(RUNTIME_STAMP): pyproject.toml scripts/install-debian.sh
@@ -43,15 +43,19 @@ demo: $(RUNTIME_STAMP)
 	$(BIN)/dibao --home $(HOME_DIR) stats --year 2025
 	$(BIN)/dibao --home $(HOME_DIR) check
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/python -m pytest
+
+# the fast tier (< 3 min): no sample corpus, no browser, no kill loops; `make test` is the full suite CI runs
+check: $(STAMP)
+	$(BIN)/python -m pytest -m "not acceptance and not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check archiver generators dibao tests bench scripts
 	$(BIN)/mypy
 
 screens: $(STAMP)
-	DIBAO_SCREENS=docs/screens $(BIN)/python -m pytest tests/dibao/web/test_browser.py
+	DIBAO_SCREENS=docs/screens $(BIN)/python -m pytest tests/dibao/web/test_browser.py tests/dibao/web/test_browser_corrections.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_roster.py

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.catalog import snapshot
+from archiver.errors import UserError
 from archiver.home import Home
 
 FORMAT = 1
@@ -54,7 +55,7 @@ class BackupError(Exception):
     """A backup or restore that cannot be trusted; the message says what and where (Chinese first)."""
 
 
-class BackupRefused(BackupError):
+class BackupRefused(BackupError, UserError):
     """Nothing was done: the request itself is wrong (target not empty, no complete backup, nesting …)."""
 
 

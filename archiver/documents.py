@@ -11,21 +11,21 @@ import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from archiver import classify, pages
+from archiver import classify, formfacts, pages
 from archiver.catalog import Catalog
+from archiver.catalog.casefacts import add_document_facts
 from archiver.catalog.models import Event
-from archiver.filing import safe_part, write_atomic
+from archiver.errors import UserError
+from archiver.filing import STORAGE_ERRNOS, quarantine_copy, safe_part, write_atomic
 from archiver.home import Home
+from archiver.outcomes import ARCHIVED, DUPLICATE, FilingContext, Input, Outcome
 from archiver.privacy import scrub
 from archiver.route import Decision, Router
 
-if TYPE_CHECKING:
-    from archiver.pipeline import Ingestor, Outcome, _Input
-
 log = logging.getLogger("dibao.documents")
-SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf", "docx": ".docx"}
+SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "heic": ".heic", "pdf": ".pdf", "docx": ".docx"}
+FORM_TYPES = {"复核表": "复核记录"}  # a dibao form kind → the document type it files as (others: the same name)
 
 
 @dataclass
@@ -35,27 +35,26 @@ class Part:
     method: str
 
 
-def handle(ingestor: Ingestor, item: _Input) -> Outcome:
-    from archiver.pipeline import ARCHIVED, DUPLICATE, Outcome
-
+def handle(ingestor: FilingContext, item: Input) -> Outcome:
+    """The document steps for one input, filed through the ingest's small context."""
     assert item.sniffed is not None
     kind = item.sniffed.kind
     try:
-        read = pages.read(item.path, kind)
+        read = ingestor.reader.read(item.path, kind)
     except pages.Unreadable as exc:
         return ingestor.quarantine(item, str(exc))
     if ingestor.router is None:
         ingestor.router = Router(ingestor.catalog)
     router = ingestor.router
-    decided = decide_pages(router, read, item.name)
+    decided = decide_pages(router, read, item.route_name or item.name)
     if any(d.household_id is None and p.source == "ocr" for p, d in decided):
         # a page without a household gets a second reading at another scale before it is given up
         for page, d in decided:
             if d.household_id is None and page.source == "ocr":
-                second = pages.reread(item.path, kind, page.number)
+                second = ingestor.reader.reread(item.path, kind, page.number)
                 extra = [ln for ln in second.splitlines() if ln and ln not in page.text]
                 page.text = "\n".join([page.text, *extra]).strip()
-        decided = decide_pages(router, read, item.name)
+        decided = decide_pages(router, read, item.route_name or item.name)
     parts, unplaced = group(decided)
     if not parts:
         d = unplaced[0][1] if unplaced else Decision(None, reason="文件中没有可归档的页面 / no pages to file")
@@ -69,20 +68,24 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
     cat = ingestor.catalog
     new_docs = 0
     with cat.transaction():
-        file_id = ingestor._file_row(item, "docx" if kind == "docx" else "scan", ARCHIVED, "",
+        file_id = ingestor.file_row(item, "docx" if kind == "docx" else "scan", ARCHIVED, "",
                                      filed[0][1][0] if whole else None)
+        first_doc: int | None = None
         for part, (rel, sha, doc_type, date) in filed:
-            if cat.document_id_for(part.household_id, sha) is not None:
+            known = cat.document_id_for(part.household_id, sha)
+            if known is not None:
+                first_doc = first_doc or known
                 continue  # the same bytes are already in this household's file
-            doc_id = cat.add_document(household_id=part.household_id, file_id=file_id, type=doc_type, date=date,
-                                      source_name=item.name, sha256=sha, path=rel, pages=_span(part.pages),
-                                      page_count=len(part.pages), routed_by=part.method)
+            doc_id = record_document(cat, part, file_id, doc_type, date, item.name, sha, rel, _span(part.pages),
+                                     part.method)
+            first_doc = first_doc or doc_id
             new_docs += 1
-            for p in part.pages:
-                cat.add_page(doc_id, p.number, p.text)
-            if doc_type == "复核记录" and date:
-                cat.add_event(part.household_id, Event(date, "复核", reason="复核记录"), file_id, doc_id)
         cat.mark_dirty({part.household_id for part, _ in filed})
+        # this file was quarantined before (a re-ingest after the roster came): what was open is settled now,
+        # and the pages still unplaced are listed afresh below — never a stale or a doubled item
+        for q in cat.quarantine_items():
+            if q["file_id"] == file_id:
+                cat.resolve_quarantine(int(q["id"]), first_doc)
         for page, decision in unplaced:
             q_path = _quarantine_copy(ingestor.home, item)
             cat.add_quarantine(file_id, item.name, f"第{page.number}页：{_reason(cat, decision)}", q_path,
@@ -96,6 +99,21 @@ def handle(ingestor: Ingestor, item: _Input) -> Outcome:
                     "unplaced_pages": [p.number for p, _ in unplaced]})
 
 
+def record_document(cat: Catalog, part: Part, file_id: int, doc_type: str, date: str | None, source_name: str,
+                    sha: str, path: str, pages_label: str | None, routed_by: str) -> int:
+    """The one way a document enters a household's file: the document, the text of each of its pages, the
+    facts printed on it (formfacts), and for a 复核记录 with a date the review event it proves. Inside the caller's transaction."""
+    doc_id = cat.add_document(household_id=part.household_id, file_id=file_id, type=doc_type, date=date,
+                              source_name=source_name, sha256=sha, path=path, pages=pages_label,
+                              page_count=len(part.pages), routed_by=routed_by)
+    for p in part.pages:
+        cat.add_page(doc_id, p.number, p.text.strip())
+    add_document_facts(cat, doc_id, _facts(part))
+    if doc_type == "复核记录" and date:
+        cat.add_event(part.household_id, Event(date, "复核", reason="复核记录"), file_id, doc_id)
+    return doc_id
+
+
 def decide_pages(router: Router, read: list[pages.Page], filename: str) -> list[tuple[pages.Page, Decision]]:
     """Route each page; a cover sheet's QR code is a signal for the pages after it, up to the next one."""
     cover: str | None = None
@@ -104,6 +122,11 @@ def decide_pages(router: Router, read: list[pages.Page], filename: str) -> list[
     for p in read:
         if p.cover_key:
             cover = p.cover_key
+            continue
+        if p.form:  # a pre-filled form's own QR code: this page's household, whatever comes before it
+            d = router.decide(p.text, p.form.key, "")
+            decided.append((p, Decision(d.household_id, "表单二维码" if d.method == "封面二维码" else d.method,
+                                        d.candidates, d.reason)))
             continue
         decided.append((p, router.decide(p.text, cover, filename if use_name else "")))
     return decided
@@ -128,7 +151,7 @@ def group(decided: list[tuple[pages.Page, Decision]]) -> tuple[list[Part], list[
         if hid is None:
             unplaced.append((p, d))
             continue
-        if parts and parts[-1].household_id == hid and last == i - 1:
+        if parts and parts[-1].household_id == hid and last == i - 1 and p.form is None:
             parts[-1].pages.append(p)
         else:
             parts.append(Part(hid, [p], d.method or "续页"))
@@ -139,13 +162,9 @@ def group(decided: list[tuple[pages.Page, Decision]]) -> tuple[list[Part], list[
 def subset(path: Path, kind: str, numbers: list[int]) -> bytes:
     """A new PDF/TIFF holding only the given pages (1-based), for files that span several households."""
     if kind == "pdf":
-        import pymupdf
+        from archiver import pdf
 
-        src = pymupdf.open(path)
-        out = pymupdf.open()
-        for n in numbers:
-            out.insert_pdf(src, from_page=n - 1, to_page=n - 1)
-        return out.tobytes(garbage=3, deflate=True)
+        return pdf.subset(path, numbers)
     from PIL import Image, ImageSequence
 
     frames = [f.copy() for i, f in enumerate(ImageSequence.Iterator(Image.open(path))) if i + 1 in numbers]
@@ -159,8 +178,12 @@ def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_
 
     sha = hashlib.sha256(data).hexdigest()
     text = "\n".join(p.text for p in part.pages)
-    doc_type = classify.doc_type(text)
+    form = part.pages[0].form
+    doc_type = FORM_TYPES.get(form.form, form.form) if form and form.form else classify.doc_type(text)
     date = classify.doc_date(text, source_name)
+    period = formfacts.notice_period(text) if doc_type in ("公示记录", "其他") else None
+    if period:  # a 公示's date is the first day it was posted
+        date = period[0]
     h = cat.household_row(part.household_id)
     assert h is not None
     key = h["household_no"] or f"D{part.household_id:07d}"
@@ -172,11 +195,21 @@ def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_
     return home.relative(dest), sha, doc_type, date
 
 
-def _quarantine_copy(home: Home, item: _Input) -> str:
-    dest = home.quarantine / f"{item.sha256[:12]}_{safe_part(Path(item.name).name, 80)}"
-    if not dest.exists():
-        write_atomic(dest, source=item.path, tmp_dir=home.tmp)
-    return home.relative(dest)
+def _facts(part: Part) -> dict[str, str]:
+    """Facts printed on the document (公示 period, investigators …) and, for a dibao form, its QR's case step."""
+    facts = formfacts.read("\n".join(p.text for p in part.pages))
+    form = part.pages[0].form
+    if form and form.form:
+        facts["form"] = form.form
+        if form.step:
+            facts["step"] = form.step
+        if form.case:
+            facts["case"] = form.case
+    return facts
+
+
+def _quarantine_copy(home: Home, item: Input) -> str:
+    return home.relative(quarantine_copy(home.quarantine, item.sha256, item.name, item.path, home.tmp))
 
 
 def _span(ps: list[pages.Page]) -> str:
@@ -212,7 +245,13 @@ def retry_quarantined(home: Home, cat: Catalog) -> list[tuple[str, str]]:
         parts, unplaced = group(decided)
         if unplaced or len(parts) != 1:
             continue
-        file_quarantined(home, cat, int(q["id"]), parts[0].household_id, None, "dibao:重试", parts[0].method)
+        try:
+            file_quarantined(home, cat, int(q["id"]), parts[0].household_id, None, "dibao:重试", parts[0].method)
+        except (LookupError, ValueError, OSError) as exc:  # one item that cannot be filed never stops the batch
+            if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
+                raise
+            log.warning("retry of quarantine item %s failed: %s", q["id"], scrub(str(exc)))
+            continue
         row = cat.household_row(parts[0].household_id)
         done.append((q["source_name"], row["household_no"] if row is not None and row["household_no"] else ""))
     return done
@@ -223,13 +262,13 @@ def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, 
     """`dibao quarantine assign` (and the automatic retry): file a quarantined file or its quarantined pages."""
     q = cat.quarantine_item(item_id)
     if q is None or q["resolved_at"]:
-        raise LookupError(f"隔离区没有编号为 {item_id} 的待处理文件 / no open quarantine item {item_id}")
+        raise UserError(f"隔离区没有编号为 {item_id} 的待处理文件 / no open quarantine item {item_id}")
     src = home.root / q["path"]
     from archiver.sniff import sniff
 
     kind = sniff(src).kind
     if kind not in SUFFIX:
-        raise ValueError(f"该文件不是可归档的文档（{q['reason']}）/ this file cannot be filed as a document")
+        raise UserError(f"该文件不是可归档的文档（{q['reason']}）/ this file cannot be filed as a document")
     numbers = [int(x) for x in q["pages"].split(",")] if q["pages"] else None
     data = subset(src, kind, numbers) if numbers and kind in ("pdf", "tiff") else src.read_bytes()
     text = q["text"] or ""
@@ -238,14 +277,15 @@ def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, 
                 method)
     rel, sha, auto_type, date = _write(home, cat, part, data, kind, q["source_name"])
     final_type = doc_type or auto_type
+    existing = cat.document_id_for(household_id, sha)
+    if existing is not None:  # these bytes are already in the household's file (a re-ingest filed them): close
+        with cat.transaction():
+            cat.resolve_quarantine(item_id, existing)
+            cat.audit(user, "quarantine.assign", str(item_id), f"household={household_id} already filed as {existing}")
+        return existing
     with cat.transaction():
-        doc_id = cat.add_document(household_id=household_id, file_id=q["file_id"], type=final_type, date=date,
-                                  source_name=q["source_name"], sha256=sha, path=rel, pages=q["pages"],
-                                  page_count=len(part.pages), routed_by=f"{method}:{user}")
-        for p in part.pages:
-            cat.add_page(doc_id, p.number, p.text.strip())
-        if final_type == "复核记录" and date:
-            cat.add_event(household_id, Event(date, "复核", reason="复核记录"), q["file_id"], doc_id)
+        doc_id = record_document(cat, part, q["file_id"], final_type, date, q["source_name"], sha, rel, q["pages"],
+                                 f"{method}:{user}")
         cat.resolve_quarantine(item_id, doc_id)
         cat.mark_dirty({household_id})
         f = cat.file(q["file_id"])

@@ -6,10 +6,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver.errors import UserError
 from archiver.policy import DEFAULT_TEXT
 
 
-class HomeMissing(Exception):
+class HomeMissing(UserError):
     pass
 
 

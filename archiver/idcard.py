@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from stdnum.cn import ric
 
+from archiver.errors import UserError
+
 # First two digits of every province-level code in GB/T 2260 (old codes stay valid on issued cards,
 # so only the province is checked, never the full county list).
 PROVINCES = frozenset(
@@ -23,7 +25,7 @@ _SCI = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 _SPACES = re.compile(r"[\s\u3000'\"‘’“”`-]+")
 
 
-class IDError(ValueError):
+class IDError(UserError, ValueError):
     """A value that is not a usable ID number; `reason` is Chinese first, then English."""
 
     def __init__(self, reason: str) -> None:

@@ -1,15 +1,18 @@
-"""Offline Chinese OCR: rapidocr-onnxruntime, whose wheel ships the PP-OCR models (no download ever).
+"""Offline Chinese OCR: rapidocr 3.x on onnxruntime, with the PP-OCR models its wheel ships.
 
-One engine per process, loaded on first use. Pages turned by 90°/180° are tried in the other
+The model files are named explicitly (MODELS): rapidocr 3.x downloads any model that is not bundled,
+so naming the bundled files makes a missing one an error instead of a silent download.
+One engine per process, loaded on first use, with `threads` onnxruntime threads (0: onnxruntime's own
+choice, all cores); the OCR pool (archiver/ocr_pool.py) runs several 1–2-thread engines instead. Pages turned by 90°/180° are tried in the other
 orientations when the first reading looks wrong (tall boxes or low confidence).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -17,6 +20,8 @@ from PIL import Image
 log = logging.getLogger("dibao.ocr")
 _engine = None
 _lock = threading.Lock()
+_threads = 0
+MODELS = {"Det": "PP-OCRv6_det_small.onnx", "Rec": "PP-OCRv6_rec_small.onnx", "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx"}
 MAX_SIDE = 1600  # larger scans are shrunk first: measured 0.7 s vs 1.2 s a page with the same text on 150–200 dpi forms
 
 
@@ -27,22 +32,44 @@ class Reading:
     rotation: int
 
 
+def set_threads(threads: int) -> None:
+    """onnxruntime threads for this process's engine (0: its default); only before the first page."""
+    global _threads
+    _threads = max(int(threads), 0)
+
+
+def model_paths() -> dict[str, Path]:
+    import rapidocr
+
+    folder = Path(rapidocr.__file__).parent / "models"
+    return {k: folder / name for k, name in MODELS.items()}
+
+
 def engine():  # type: ignore[no-untyped-def]
     global _engine
     with _lock:
         if _engine is None:
-            os.environ.setdefault("OMP_NUM_THREADS", str(os.cpu_count() or 2))
-            from rapidocr_onnxruntime import RapidOCR
+            from rapidocr import RapidOCR
 
+            paths = model_paths()
+            missing = [str(p) for p in paths.values() if not p.is_file()]
+            if missing:
+                raise RuntimeError(f"OCR model files missing from the rapidocr package: {missing}")
+            params: dict[str, object] = {"Global.log_level": "error"}
+            params.update({f"{k}.model_path": str(p) for k, p in paths.items()})
+            if _threads:
+                params["EngineConfig.onnxruntime.intra_op_num_threads"] = _threads
+                params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
-            _engine = RapidOCR()
+            _engine = RapidOCR(params=params)
         return _engine
 
 
 def _run(img: Image.Image) -> tuple[list[tuple[list, str, float]], float, float]:
     arr = np.asarray(img.convert("RGB"))
-    result, _ = engine()(arr)
-    lines = result or []
+    out = engine()(arr)
+    lines = [] if out.boxes is None else [(b.tolist(), str(t), float(sc))
+                                          for b, t, sc in zip(out.boxes, out.txts, out.scores, strict=True)]
     if not lines:
         return [], 0.0, 0.0
     conf = sum(float(s) * len(t) for _, t, s in lines) / max(sum(len(t) for _, t, _ in lines), 1)

@@ -9,23 +9,36 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import Counter
+import sqlite3
+import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from archiver import rosters, status
+from archiver import archives, rosters, status
 from archiver.catalog import Catalog
-from archiver.filing import safe_part, sha256_of, store_source, write_atomic
+from archiver.filenames import shown
+from archiver.filing import StorageError, quarantine_copy, sha256_of, store_source
 from archiver.home import Home
+from archiver.ocr_pool import Inline, PageReader
+from archiver.outcomes import (
+    ARCHIVED,
+    DUPLICATE,
+    QUARANTINED,
+    SKIPPED,
+    BatchReport,
+    FilingContext,
+    Input,
+    Outcome,
+)
+from archiver.outcomes import Input as _Input  # the name before archiver/outcomes.py
 from archiver.privacy import scrub
 from archiver.route import Router
 from archiver.sniff import SPREADSHEET, Sniffed, sniff
 
 log = logging.getLogger("dibao.ingest")
 
-ARCHIVED, UPDATED, DUPLICATE, QUARANTINED = "archived", "updated", "duplicate", "quarantined"
+JUNK = (".DS_Store", "Thumbs.db", "desktop.ini")
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx",
           "xls": ".xls", "csv": ".csv"}
 
@@ -47,61 +60,72 @@ class Silent:
         pass
 
 
-@dataclass
-class Outcome:
-    source_name: str
-    outcome: str
-    kind: str = ""
-    reason: str = ""
-    file_id: int | None = None
-    detail: dict = field(default_factory=dict)
+class HomeUnwritable(Exception):
+    """The archive cannot be written now (disk full, read-only): stop the batch, try again later."""
 
 
-@dataclass
-class BatchReport:
-    batch_id: int
-    outcomes: list[Outcome] = field(default_factory=list)
-    row_errors: list[dict] = field(default_factory=list)
-    refiled: list[tuple[str, str]] = field(default_factory=list)  # quarantined earlier, filed now
+def _storage_failure(exc: BaseException) -> str | None:
+    """The clerk's message when `exc` means the home cannot be written, else None."""
+    if isinstance(exc, StorageError):
+        return str(exc)
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        if "full" in text:
+            return "磁盘空间已满，无法写入档案目录数据库；请清理空间后重试，未写入的文件留在原处 / disk full (catalog)"
+        if "readonly" in text or "read-only" in text:
+            return "档案目录数据库不可写；请检查权限后重试，文件留在原处 / catalog is read-only"
+    return None
 
-    def counts(self) -> dict[str, int]:
-        c = Counter(o.outcome for o in self.outcomes)
-        return {k: c.get(k, 0) for k in (ARCHIVED, UPDATED, DUPLICATE, QUARANTINED)}
 
-
-@dataclass
-class _Input:
-    path: Path
-    name: str  # as shown to people: path relative to what was ingested
-    sha256: str = ""
-    sniffed: Sniffed | None = None
-    parsed: list | None = None
-    sheet_date: str | None = None
+def ignored(name: str) -> bool:
+    """Editor lock files, partial downloads, our own temp files, system clutter and hidden files — but not
+    a name that merely starts with `..` (a clerk's "..报告.pdf" is a file like any other)."""
+    if name.startswith(("~$", ".~lock", "._")) or name in JUNK or name.endswith((".tmp", ".part", ".crdownload")):
+        return True
+    return name.startswith(".") and not name.startswith("..")
 
 
 def collect(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[Path, str]]:
-    """Every regular file under the given paths, skipping editor lock files, our own temp files and
-    anything inside the archive home itself (ingesting a folder that holds the home must not eat it)."""
+    """Every file under the given paths, skipping editor lock files, our own temp files and anything
+    inside the archive home itself (ingesting a folder that holds the home must not eat it). Links and
+    other non-regular entries are listed too: `Ingestor` refuses them with a message, never opens them."""
     out: list[tuple[Path, str]] = []
     skip = exclude.resolve() if exclude else None
     for p in paths:
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
+            for root, dirs, files in os.walk(p):  # never follows a linked folder
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and (skip is None or (Path(root) / d).resolve() != skip))
                 for f in sorted(files):
-                    if f.startswith((".", "~$")) or f.endswith((".tmp", ".part", ".crdownload")):
+                    if ignored(f):
                         continue
                     full = Path(root) / f
                     out.append((full, os.path.relpath(full, p)))
-        elif p.is_file():
+        elif p.exists() or p.is_symlink():
             out.append((p, p.name))
         else:
             raise FileNotFoundError(f"路径不存在：{p} / no such file or folder")
     return out
 
 
-DocumentHandler = Callable[["Ingestor", _Input], Outcome]
+def _not_to_open(path: Path, explicit: bool) -> str:
+    """Why `path` must not be opened, or "": a link found in a folder (never followed out of it), a FIFO,
+    a device or a socket (opening one may block forever)."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            if not explicit:
+                return "符号链接，未跟随（请直接放入文件本身）/ symbolic link not followed"
+            st = os.stat(path)
+    except OSError as exc:
+        return f"文件无法读取 / unreadable: {exc.strerror}"
+    if not stat.S_ISREG(st.st_mode):
+        kind = "命名管道" if stat.S_ISFIFO(st.st_mode) else "设备或套接字" if not stat.S_ISDIR(st.st_mode) else "文件夹"
+        return f"不是普通文件（{kind}），已跳过 / not a regular file, skipped"
+    return ""
+
+
+DocumentHandler = Callable[[FilingContext, Input], Outcome]
 
 
 class Ingestor:
@@ -115,46 +139,110 @@ class Ingestor:
         self.remove_sources = remove_sources
         self.batch_id = 0
         self.router: Router | None = None  # name/village lookups for routing, rebuilt after any sheet import
+        self.reader: PageReader = Inline()  # reads documents' pages; an OcrPool reads ahead in worker processes
 
     def run(self, paths: Iterable[Path], source: str = "ingest") -> BatchReport:
-        return self.run_items(collect(paths, exclude=self.home.root), source)
+        paths = list(paths)
+        explicit = {p for p in paths if not p.is_dir()}  # a file named on the command line may be a link
+        return self.run_items(collect(paths, exclude=self.home.root), source, explicit)
 
-    def run_items(self, found: list[tuple[Path, str]], source: str = "ingest") -> BatchReport:
-        """Ingest (path, name shown to people) pairs as one batch."""
-        self.batch_id = self.catalog.start_batch(source)
+    def run_items(self, found: list[tuple[Path, str]], source: str = "ingest",
+                  explicit: set[Path] | frozenset[Path] = frozenset()) -> BatchReport:
+        """Ingest (path, name shown to people) pairs as one batch. Names are shown escaped (non-UTF-8
+        bytes, newlines); the file is still read by its raw name."""
+        try:
+            self.batch_id = self.catalog.start_batch(source)
+        except Exception as exc:
+            why = _storage_failure(exc)
+            if why is None:
+                raise
+            return BatchReport(0, stopped=why, not_done=[scrub(shown(name)) for _, name in found])
         report = BatchReport(self.batch_id)
-        inputs = [_Input(p, name) for p, name in found]
+        # shown and stored with any ID number or account in it masked; routing still reads the full name
+        inputs = [_Input(p, scrub(shown(name)), route_name=shown(name)) for p, name in found]
         self.reporter.start(len(inputs), "读取与校验 / checking")
-        for item in inputs:
-            item.sha256 = sha256_of(item.path)
-            item.sniffed = sniff(item.path)
-            if item.sniffed.kind in SPREADSHEET:
-                self._parse_sheet(item)
+        zips: list[str] = []
+        for item in inputs:  # a zip's members are appended here and checked in turn
+            item.problem = _not_to_open(item.path, item.path in explicit)
+            if not item.problem:
+                try:
+                    item.sha256 = sha256_of(item.path)
+                    item.sniffed = sniff(item.path)
+                    if item.sniffed.kind == "zip":
+                        zips.append(item.sha256)
+                        inputs += self._unpack(item)
+                    if item.sniffed.kind in SPREADSHEET:
+                        self._parse_sheet(item)
+                except OSError as exc:  # locked by the scanner, vanished, a share hiccup: leave it, try later
+                    item.problem, item.retry = f"文件暂时无法读取，稍后重试 / unreadable now: {exc.strerror}", True
             self.reporter.advance()
         # spreadsheets first, oldest period first: later rosters then see earlier ones as history
         sheets = sorted((i for i in inputs if i.sniffed and i.sniffed.kind in SPREADSHEET),
                         key=lambda i: (i.sheet_date or "9999", i.name))
         others = [i for i in inputs if not (i.sniffed and i.sniffed.kind in SPREADSHEET)]
         self.reporter.start(len(inputs), "归档 / filing")
-        for item in sheets + others:
+        if self.document_handler is not None:  # pages are read ahead (in parallel); filed below in this order
+            self.reader.submit([(i.path, i.sniffed.kind) for i in others
+                                if not i.problem and i.sniffed and i.sniffed.ok
+                                and self.catalog.file_by_sha(i.sha256) is None])
+        queue = sheets + others
+        for n, item in enumerate(queue):
             try:
-                outcome = self.process(item)
-            except Exception as exc:  # a bug or an unexpected file must not stop the batch
-                log.exception("unexpected failure on %s", scrub(item.name))
-                outcome = self.quarantine(item, f"处理时发生意外错误，已隔离待查 / unexpected error: {scrub(str(exc))[:200]}")
+                outcome = self._process_guarded(item)
+            except HomeUnwritable as exc:  # nothing more can be filed now: stop cleanly, leave the rest
+                report.stopped = str(exc)
+                report.not_done = [i.name for i in queue[n:]]
+                log.error("batch stopped: %s", report.stopped)
+                break
             report.outcomes.append(outcome)
-            if outcome.outcome != DUPLICATE or outcome.detail.get("same_file"):
+            if outcome.outcome == SKIPPED:
+                pass  # left where it is
+            elif outcome.outcome != DUPLICATE or outcome.detail.get("same_file"):
                 self._remove_source(item, outcome)
             self.reporter.advance()
+        self.reader.close()
+        archives.cleanup(self.home.tmp, zips)
         imported_sheets = any(o.outcome == ARCHIVED and o.kind in ("roster", "change", "disbursement")
                               for o in report.outcomes)
-        if self.document_handler is not None and imported_sheets:  # new people: quarantined scans may place now
-            from archiver.documents import retry_quarantined
+        try:
+            if self.document_handler is not None and imported_sheets and not report.stopped:
+                from archiver.documents import (
+                    retry_quarantined,  # new people: quarantined scans may place now
+                )
 
-            report.refiled = retry_quarantined(self.home, self.catalog)
-        report.row_errors = [dict(r) for r in self.catalog.row_errors(batch_id=self.batch_id)]
-        self.catalog.finish_batch(self.batch_id, {"counts": report.counts(), "files": len(inputs)})
+                report.refiled = retry_quarantined(self.home, self.catalog)
+            report.row_errors = [dict(r) for r in self.catalog.row_errors(batch_id=self.batch_id)]
+            self.catalog.finish_batch(self.batch_id, {"counts": report.counts(), "files": len(inputs),
+                                                      "stopped": report.stopped})
+        except Exception as exc:
+            why = _storage_failure(exc)
+            if why is None:
+                raise
+            report.stopped = report.stopped or why
         return report
+
+    def _process_guarded(self, item: _Input) -> Outcome:
+        """One file, whatever happens: its outcome, or HomeUnwritable when nothing can be written."""
+        if item.problem:
+            log.warning("skipped %s: %s", scrub(item.name), item.problem)
+            return Outcome(item.name, SKIPPED, "", item.problem, None, {"retry": item.retry})
+        try:
+            return self.process(item)
+        except Exception as exc:  # a bug or an unexpected file must not stop the batch
+            why = _storage_failure(exc)
+            if why is not None:
+                raise HomeUnwritable(why) from exc
+            log.exception("unexpected failure on %s", scrub(item.name))
+            reason = f"处理时发生意外错误，已隔离待查 / unexpected error: {scrub(str(exc))[:200]}"
+        try:
+            return self.quarantine(item, reason)
+        except Exception as exc:
+            why = _storage_failure(exc)
+            if why is not None:
+                raise HomeUnwritable(why) from exc
+            log.exception("could not quarantine %s", scrub(item.name))
+            return Outcome(item.name, SKIPPED, "", f"无法处理，文件留在原处 / could not be processed: {scrub(str(exc))[:200]}",
+                           None, {"retry": True})
 
     # ------------------------------------------------------------------ steps
     def _parse_sheet(self, item: _Input) -> None:
@@ -175,6 +263,8 @@ class Ingestor:
             return self.quarantine(item, item.sniffed.reason)
         if item.sniffed.kind in SPREADSHEET:
             return self._import_sheet(item)
+        if item.sniffed.kind == "zip":
+            return self._keep_zip(item)
         if self.document_handler is None:
             return self.quarantine(item, "暂不支持的文件类型 / unsupported file type (scans not enabled)")
         return self.document_handler(self, item)
@@ -184,7 +274,7 @@ class Ingestor:
         stored = store_source(self.home.sources, item.sha256, SUFFIX[item.sniffed.kind], item.path)
         kind = item.parsed[0].parsed.kind
         with self.catalog.transaction():
-            file_id = self._file_row(item, kind, ARCHIVED, "", self.home.relative(stored), item.sheet_date)
+            file_id = self.file_row(item, kind, ARCHIVED, "", self.home.relative(stored), item.sheet_date)
             result = rosters.apply(self.catalog, item.parsed, file_id)
             for e in result.errors:
                 self.catalog.add_row_error(batch_id=self.batch_id, file_id=file_id, source_name=item.name,
@@ -197,8 +287,23 @@ class Ingestor:
             "rows": result.rows, "rejected": len(result.errors), "households_created": result.households_created,
             "events": result.events_added, "payments": result.payments_added, "sheet_date": result.sheet_date})
 
-    def _file_row(self, item: _Input, kind: str, outcome: str, reason: str, stored: str | None,
-                  sheet_date: str | None = None) -> int:
+    def _unpack(self, item: _Input) -> list[_Input]:
+        try:
+            return [_Input(p, scrub(shown(n)), route_name=shown(n))
+                    for p, n in archives.unpack(item.path, item.route_name or item.name, item.sha256, self.home.tmp)]
+        except archives.ZipRefused as exc:
+            item.sniffed = Sniffed("", str(exc))
+            return []
+
+    def _keep_zip(self, item: _Input) -> Outcome:
+        """The zip itself is kept as the source its members came in; each member has its own outcome."""
+        stored = store_source(self.home.sources, item.sha256, ".zip", item.path)
+        with self.catalog.transaction():
+            file_id = self.file_row(item, "zip", ARCHIVED, "", self.home.relative(stored))
+        return Outcome(item.name, ARCHIVED, "zip", "", file_id)
+
+    def file_row(self, item: _Input, kind: str, outcome: str, reason: str, stored: str | None,
+                 sheet_date: str | None = None) -> int:
         known = self.catalog.file_by_sha(item.sha256)
         if known is not None:  # a previously quarantined file being retried
             self.catalog.update_file(int(known["id"]), kind=kind, outcome=outcome, reason=reason, stored_path=stored,
@@ -208,15 +313,14 @@ class Ingestor:
                                      stored_path=stored, outcome=outcome, reason=reason, sheet_date=sheet_date,
                                      batch_id=self.batch_id)
 
+    _file_row = file_row  # its name before FilingContext made it public; kept for code written against that
+
     def quarantine(self, item: _Input, reason: str, candidates: list[str] | None = None, kind: str | None = None,
                    text: str | None = None) -> Outcome:
         """Keep the file under quarantine/ with its reason; a retried file keeps its one open item."""
-        name = f"{item.sha256[:12]}_{safe_part(Path(item.name).name, 80)}"
-        dest = self.home.quarantine / name
-        if not dest.exists():
-            write_atomic(dest, source=item.path)
+        dest = quarantine_copy(self.home.quarantine, item.sha256, item.name, item.path, self.home.tmp)
         with self.catalog.transaction():
-            file_id = self._file_row(item, kind or (item.sniffed.kind if item.sniffed else "") or "unknown",
+            file_id = self.file_row(item, kind or (item.sniffed.kind if item.sniffed else "") or "unknown",
                                      QUARANTINED, reason, self.home.relative(dest))
             open_items = [q for q in self.catalog.quarantine_items() if q["file_id"] == file_id]
             if open_items:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from archiver.errors import UserError
+
 DEFAULT_REQUIRED = {"在保": ["申请书", "入户调查表", "民主评议记录", "审批表", "身份证|户口簿"]}
 DEFAULT_TEXT = resources.files("archiver").joinpath("policy_default.toml").read_text(encoding="utf-8")
 
@@ -26,7 +28,7 @@ class Policy:
     adult_age: int = 18
     male_retire: int = 60
     female_retire: int = 55
-    search_backend: str = "whoosh"
+    search_backend: str = "tantivy"
     required_documents: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_REQUIRED))
     raw: dict = field(default_factory=dict)
     # [[standard]] entries: (from YYYY-MM-DD, {城市/农村: 元}), sorted; empty → the [standards.YEAR] tables
@@ -45,8 +47,82 @@ class Policy:
         return (before[-1] if before else table[0][1]).get(area_type)
 
 
+class PolicyError(UserError):
+    """policy.toml is not valid TOML, or a known key has a value of the wrong kind (names key and line)."""
+
+
+_INT, _NUM, _STR, _BOOL = "整数 / an integer", "数字 / a number", "文字 / a string", "true 或 false / true or false"
+# (table, key) → what the value must be; a "*" key applies to every key of the table
+_KINDS: dict[tuple[str, str], str] = {
+    ("office", "name"): _STR, ("office", "supervision_phone"): _STR,
+    ("notice", "days"): _INT, ("notice", "mask_names"): _BOOL,
+    ("age", "adult"): _INT, ("age", "male_retire"): _INT, ("age", "female_retire"): _INT,
+    ("review_months", "*"): _INT, ("search", "backend"): "tantivy 或 whoosh / tantivy or whoosh",
+}
+BACKENDS = ("tantivy", "whoosh")
+
+
+def _fits(kind: str, value: object) -> bool:
+    if kind == _INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == _NUM:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == _STR:
+        return isinstance(value, str)
+    if kind == _BOOL:
+        return isinstance(value, bool)
+    return value in BACKENDS
+
+
+def line_of(text: str, table: str, key: str) -> int | None:
+    """The line (1-based) where `key` is set inside `[table]`, for messages that point at it."""
+    current = ""
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            current = stripped.strip("[] ").strip('"')
+        elif current == table and stripped.split("=")[0].strip().strip('"') == key:
+            return n
+    return None
+
+
+def validate(text: str, data: dict) -> None:
+    """Every known key with a value of the wrong kind raises PolicyError naming table, key and line."""
+    problems = []
+
+    def bad(table: str, key: str, want: str, value: object) -> None:
+        n = line_of(text, table, key)
+        where = f"第{n}行 " if n else ""
+        problems.append(f"{where}[{table}] {key} = {value!r}：应为{want} / line {n}: [{table}] {key} must be {want.split(' / ')[-1]}")
+
+    for (table, key), kind in _KINDS.items():
+        section = data.get(table, {})
+        if not isinstance(section, dict):
+            bad(table, "", "表 / a table", section)
+            continue
+        for k in (section if key == "*" else [key]):
+            if k in section and not _fits(kind, section[k]):
+                bad(table, k, kind, section[k])
+    for year, row in data.get("standards", {}).items():
+        if not str(year).isdigit() or not isinstance(row, dict):
+            bad("standards", str(year), "年份下的表 / a table per year", row)
+            continue
+        for k, v in row.items():
+            if not _fits(_NUM, v):
+                bad(f"standards.{year}", k, _NUM, v)
+    for k, v in data.get("completeness", {}).items():
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            bad("completeness", k, "文字列表 / a list of strings", v)
+    if problems:
+        raise PolicyError("；".join(problems))
+
+
 def parse(text: str) -> Policy:
-    data = tomllib.loads(text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"不是有效的TOML：{exc} / not valid TOML: {exc}") from exc
+    validate(text, data)
     office = data.get("office", {})
     age = data.get("age", {})
     notice = data.get("notice", {})
@@ -60,7 +136,7 @@ def parse(text: str) -> Policy:
         adult_age=int(age.get("adult", 18)),
         male_retire=int(age.get("male_retire", 60)),
         female_retire=int(age.get("female_retire", 55)),
-        search_backend=str(data.get("search", {}).get("backend", "whoosh")),
+        search_backend=str(data.get("search", {}).get("backend", "tantivy")),
         required_documents={str(k): [str(x) for x in v] for k, v in data.get("completeness", DEFAULT_REQUIRED).items()},
         raw=data,
         dated_standards=_dated_standards(data.get("standard", [])),
@@ -96,5 +172,5 @@ def load(home: Path) -> Policy:
     text = path.read_text(encoding="utf-8") if path.exists() else DEFAULT_TEXT
     try:
         return parse(text)
-    except (tomllib.TOMLDecodeError, ValueError, TypeError) as exc:
-        raise ValueError(f"政策文件 {path} 格式错误：{exc} / policy.toml is invalid") from exc
+    except PolicyError as exc:
+        raise PolicyError(f"政策文件 {path} 格式错误：{exc} / policy.toml is invalid") from exc

@@ -1,30 +1,73 @@
-"""dibao cover-sheet QR codes: made with segno, read with zxing-cpp."""
+"""dibao QR codes, made with segno, read with zxing-cpp. One payload format for every printed page:
+
+    DIBAO-HH:<household key>[;F=<form>][;S=<case step>][;C=<case date YYYYMMDD>]
+
+A bare `DIBAO-HH:<key>` is a cover sheet (扫描封面): it is not filed, and routes the pages after it. A
+payload with F= is a pre-filled form (archiver/forms via `dibao form`): the page itself is filed, to that
+household, as that form's type and case step, with no OCR guess. Codes are ASCII so every reader agrees.
+"""
 
 from __future__ import annotations
 
 import io
+import logging
 import re
+from dataclasses import dataclass
 
 from PIL import Image
 
 PREFIX = "DIBAO-HH:"
-_PAYLOAD = re.compile(re.escape(PREFIX) + r"([0-9A-Za-z\-]{4,32})")
+FORMS = {"SQ": "申请书", "DC": "入户调查表", "SP": "审批表", "BY": "不予批准告知书", "FH": "复核表"}
+STEPS = {"SQ": "申请", "DC": "入户调查", "SP": "审批", "GZ": "告知", "FH": "复核"}
+_PAYLOAD = re.compile(re.escape(PREFIX) + r"([0-9A-Za-z\-]{4,32})((?:;[FSC]=[0-9A-Za-z]{1,12})*)")
+
+log = logging.getLogger("dibao.qr")
 
 
-def payload(household_key: str) -> str:
-    return PREFIX + household_key
+@dataclass(frozen=True)
+class Code:
+    key: str
+    form: str | None = None  # 入户调查表 …
+    step: str | None = None  # 入户调查 …
+    case: str | None = None  # YYYY-MM-DD: the 申请 date of the case the form belongs to
+
+    @property
+    def is_cover(self) -> bool:
+        return self.form is None
 
 
-def png(household_key: str, scale: int = 8) -> bytes:
+def payload(household_key: str, form: str | None = None, step: str | None = None, case: str | None = None) -> str:
+    out = PREFIX + household_key
+    if form:
+        out += ";F=" + {v: k for k, v in FORMS.items()}[form]
+    if step:
+        out += ";S=" + {v: k for k, v in STEPS.items()}[step]
+    if case:
+        out += ";C=" + case.replace("-", "")
+    return out
+
+
+def parse(text: str) -> Code | None:
+    m = _PAYLOAD.search(text or "")
+    if not m:
+        return None
+    parts = dict(p.split("=", 1) for p in m.group(2).split(";") if "=" in p)
+    case = parts.get("C")
+    return Code(m.group(1), FORMS.get(parts.get("F", "")), STEPS.get(parts.get("S", "")),
+                f"{case[:4]}-{case[4:6]}-{case[6:8]}" if case and len(case) == 8 and case.isdigit() else None)
+
+
+def png(household_key: str, scale: int = 8, form: str | None = None, step: str | None = None,
+        case: str | None = None) -> bytes:
     import segno
 
     buf = io.BytesIO()
-    segno.make(payload(household_key), error="m").save(buf, kind="png", scale=scale, border=2)
+    segno.make(payload(household_key, form, step, case), error="m").save(buf, kind="png", scale=scale, border=2)
     return buf.getvalue()
 
 
-def cover_key(img: Image.Image) -> str | None:
-    """The household key if this page carries a dibao cover-sheet QR code."""
+def read(img: Image.Image) -> Code | None:
+    """The dibao code on this page, if any (cover sheet or pre-filled form)."""
     import zxingcpp
 
     small = img.convert("L")
@@ -32,16 +75,24 @@ def cover_key(img: Image.Image) -> str | None:
         small.thumbnail((1600, 1600))
     try:
         found = zxingcpp.read_barcodes(small)
-    except Exception:
+    except Exception as exc:  # the page is still read by OCR; say that the QR reader failed, not "no QR"
+        log.warning("QR reader failed on a page (%s: %s); treated as a page without a cover sheet",
+                    type(exc).__name__, exc)
         return None
     for code in found:
-        m = _PAYLOAD.search(code.text or "")
-        if m:
-            return m.group(1)
+        c = parse(code.text or "")
+        if c:
+            return c
     return None
+
+
+def cover_key(img: Image.Image) -> str | None:
+    """The household key if this page carries a dibao cover-sheet QR code."""
+    c = read(img)
+    return c.key if c and c.is_cover else None
 
 
 def cover_key_from_text(text: str) -> str | None:
     """A cover sheet printed to PDF keeps its payload in the text layer too."""
-    m = _PAYLOAD.search(text)
-    return m.group(1) if m else None
+    c = parse(text)
+    return c.key if c and c.is_cover else None

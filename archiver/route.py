@@ -85,6 +85,8 @@ class Router:
         if not key:
             return None
         hid = self.catalog.resolve_key(key)
+        if hid is None and key[:1] == "D" and key[1:].isdigit() and self.catalog.household_row(int(key[1:])) is not None:
+            hid = int(key[1:])  # printed while the household had only a provisional number, numbered since
         return {hid} if hid is not None else None
 
     def by_filename(self, filename: str) -> set[int] | None:

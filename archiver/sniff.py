@@ -6,13 +6,15 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver import heif
+
 SPREADSHEET = ("xlsx", "xls", "csv")
-IMAGE = ("jpeg", "png", "tiff")
+IMAGE = ("jpeg", "png", "tiff", "heic")
 
 
 @dataclass(frozen=True)
 class Sniffed:
-    kind: str  # jpeg png tiff pdf docx xlsx xls csv | "" when unusable
+    kind: str  # jpeg png tiff heic pdf docx xlsx xls csv | "" when unusable
     reason: str = ""  # why it is unusable, Chinese first
 
     @property
@@ -41,6 +43,8 @@ def sniff(path: Path) -> Sniffed:
         return _zip_kind(path)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return _ole_kind(path)
+    if heif.is_heif(head):
+        return Sniffed("heic")
     if _looks_like_csv(head):
         return Sniffed("csv")
     if head[:3] == b"ID3" or head[4:8] == b"ftyp" or head[:4] in (b"RIFF", b"OggS", b"fLaC") or head[:2] == b"\xff\xfb":
@@ -58,7 +62,10 @@ def _zip_kind(path: Path) -> Sniffed:
         return Sniffed("xlsx")
     if "word/document.xml" in names:
         return Sniffed("docx")
-    return Sniffed("", "暂不支持的文件类型（压缩包）/ unsupported file type (zip archive)")
+    if "OFD.xml" in names:  # GB/T 33190 e-document: no renderer here reliable enough to file its pages from
+        return Sniffed("", "OFD电子文件暂不能直接归档，请用OFD阅读器另存为PDF后再放入收件箱 / OFD not supported: "
+                           "save it as PDF first")
+    return Sniffed("zip")  # a zip of scans or sheets: archiver/archives.py unpacks it
 
 
 def _ole_kind(path: Path) -> Sniffed:

@@ -12,11 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pymupdf
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from archiver import pdf  # noqa: E402
 from archiver.catalog import Catalog, Scope  # noqa: E402
 from archiver.catalog.models import Member  # noqa: E402
 from archiver.home import Home  # noqa: E402
@@ -67,7 +66,7 @@ def main() -> None:
         pages = 0
         for h in households:
             p = dossier.build(home, h, policy, out / f"{h.key}.pdf")
-            pages += pymupdf.open(p).page_count
+            pages += pdf.page_count(p)
         took = time.perf_counter() - t
     body = "\n".join([
         f"A village of {n} households, each with 4 documents (3 JPG pages, one 2-page image PDF) — {pages:,} dossier pages.",

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import sqlite3
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog, Scope, areas
+from archiver.errors import UserError
 
 ROLES = ("county", "township", "village")
 MAX_FAILURES = 5
@@ -20,21 +22,42 @@ SESSION_HOURS = 8
 _hasher = PasswordHasher()
 
 
-class LoginRefused(Exception):
+class LoginRefused(UserError):
     pass
+
+
+def resolve_area(cat: Catalog, role: str, area: str) -> str:
+    """The area a user of `role` is given, as stored: "" for the county, the township's name, or a village's
+    whole path `乡镇/村`. A bare village name is taken only when exactly one township has it; otherwise
+    refused with the matches listed (AreaProblem, a ValueError). `user add` and `user set` both call this."""
+    area = (area or "").strip()
+    if role == "county":
+        return ""
+    if not area:
+        raise UserError("乡镇或村级用户必须指定 --area / township and village users need an area")
+    if role == "township":
+        names = cat.area_names()
+        if areas.SEP in area:
+            raise areas.AreaProblem(f"乡镇级用户的地区应为乡镇名：{area} / a township user's area is a township")
+        if area not in names and any(area in vs for vs in names.values()):
+            raise areas.AreaProblem(f"“{area}”是村（社区）名，不是乡镇名 / that is a village, not a township")
+        return area
+    scope = areas.resolve(cat, area, village_only=True, must_exist=False)
+    return areas.path(scope.township or "", scope.village or "")
 
 
 def add(cat: Catalog, name: str, password: str, role: str, area: str) -> int:
     if role not in ROLES:
-        raise ValueError(f"角色应为 {'/'.join(ROLES)} / role must be one of {ROLES}")
-    if role != "county" and not area:
-        raise ValueError("乡镇或村级用户必须指定 --area / township and village users need an area")
+        raise UserError(f"角色应为 {'/'.join(ROLES)} / role must be one of {ROLES}")
+    if not name or name != name.strip() or _CONTROL.search(name) or len(name) > 40:
+        raise UserError("用户名不能为空、不能含控制字符或首尾空格，最多40字 / bad user name")
+    area = resolve_area(cat, role, area)
     if len(password) < 8:
-        raise ValueError("密码至少8位 / password must have at least 8 characters")
+        raise UserError("密码至少8位 / password must have at least 8 characters")
     if cat.user(name) is not None:
-        raise ValueError(f"用户已存在：{name} / user exists")
+        raise UserError(f"用户已存在：{name} / user exists")
     with cat.transaction():
-        uid = cat.add_user(name, _hasher.hash(password), role, area if role != "county" else "")
+        uid = cat.add_user(name, _hasher.hash(password), role, area)
         cat.audit("cli", "user.add", name, f"role={role} area={area}")
     return uid
 
@@ -42,11 +65,12 @@ def add(cat: Catalog, name: str, password: str, role: str, area: str) -> int:
 def set_password(cat: Catalog, name: str, password: str) -> None:
     row = cat.user(name)
     if row is None:
-        raise ValueError(f"没有该用户：{name} / no such user")
+        raise UserError(f"没有该用户：{name} / no such user")
     if len(password) < 8:
-        raise ValueError("密码至少8位 / password must have at least 8 characters")
+        raise UserError("密码至少8位 / password must have at least 8 characters")
     with cat.transaction():
         cat.update_user(int(row["id"]), password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
+        cat.delete_sessions(int(row["id"]))  # whoever was logged in with the old password is logged out
         cat.audit("cli", "user.password", name)
 
 
@@ -62,51 +86,97 @@ def login(cat: Catalog, name: str, password: str, remote: str) -> tuple[str, str
     return token, csrf
 
 
-def change_password(cat: Catalog, name: str, current: str, new: str, remote: str) -> None:
+def change_password(cat: Catalog, name: str, current: str, new: str, remote: str, keep_session: str = "") -> None:
     """A user changing their own password: the current one is checked like a login (wrong guesses
-    count towards the lock-out, so this form cannot be used to try passwords)."""
+    count towards the lock-out, so this form cannot be used to try passwords). Every other session of
+    the user ends (a stolen session does not outlive the change); `keep_session` is the current token's hash."""
     if len(new) < 8:
         raise LoginRefused("新密码至少8位 / the new password needs at least 8 characters")
     row = _verified(cat, name, current, remote, "password")
     with cat.transaction():
         cat.update_user(int(row["id"]), password_hash=_hasher.hash(new))
+        cat.delete_sessions(int(row["id"]), keep=keep_session or None)
         cat.audit(name, "password.change", name, "", remote)
 
 
+WRONG = "用户名或密码错误 / wrong user or password"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_dummy_hash: list[str] = []
+
+
+def typed_name(name: str) -> str:
+    """A name as typed at the login form, fit for the audit log's detail: control characters shown
+    escaped, cut short — it is never written as the entry's user (who would then be forged)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name or "")[:60]
+
+
 def _verified(cat: Catalog, name: str, password: str, remote: str, action: str) -> sqlite3.Row:
+    """Check a password with the lock-out counted exactly under parallel guessing: the attempt is booked
+    (failure count read, raised and, at MAX_FAILURES, the lock set) in one write transaction before the
+    slow hash check, so of any number of simultaneous guesses at most MAX_FAILURES are ever checked.
+    A right password then clears the count. An unknown name costs the same hash check as a known one."""
     now = dt.datetime.now()
-    row = cat.user(name)
     refusal = ""
     with cat.transaction():
+        row = cat.user(name)
         if row is None:
-            cat.audit(name or "?", f"{action}.failed", "", "unknown user", remote)
-            refusal = "用户名或密码错误 / wrong user or password"
+            cat.audit("?", f"{action}.failed", "", f"unknown user: {typed_name(name)}", remote)
+        elif row["disabled"]:
+            cat.audit(name, f"{action}.disabled", "", "", remote)
+            refusal = "该账户已停用，请联系县民政局 / account disabled"
         elif row["locked_until"] and row["locked_until"] > now.isoformat():
             cat.audit(name, f"{action}.locked", "", "", remote)
             refusal = f"登录失败次数过多，账户已锁定至 {row['locked_until'][:16]} / account locked"
         else:
-            try:
-                _hasher.verify(row["password_hash"], password)
-            except VerificationError:
-                failures = int(row["failed_logins"]) + 1
-                locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
-                cat.update_user(int(row["id"]), failed_logins=0 if locked else failures, locked_until=locked)
-                cat.audit(name, f"{action}.failed", "", f"failures={failures}", remote)
-                refusal = "用户名或密码错误 / wrong user or password"
-            else:
-                cat.update_user(int(row["id"]), failed_logins=0, locked_until=None)
-    if refusal or row is None:
+            failures = (0 if row["locked_until"] else int(row["failed_logins"])) + 1  # an expired lock starts afresh
+            locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
+            cat.update_user(int(row["id"]), failed_logins=failures, locked_until=locked)
+    if refusal:
         raise LoginRefused(refusal)
+    if row is None:
+        _spend_like_a_check(password)
+        raise LoginRefused(WRONG)
+    try:
+        _hasher.verify(row["password_hash"], password)
+    except VerificationError:
+        with cat.transaction():
+            cat.audit(name, f"{action}.failed", "", f"failures={failures}", remote)
+        raise LoginRefused(WRONG) from None
+    with cat.transaction():
+        cat.update_user(int(row["id"]), failed_logins=0, locked_until=None)
     return row
+
+
+def _spend_like_a_check(password: str) -> None:
+    """As long as a real check, so that the answer's timing does not tell whether a user exists."""
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash(secrets.token_urlsafe(16)))
+    try:
+        _hasher.verify(_dummy_hash[0], password)
+    except VerificationError:
+        pass
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def scope_of(user: dict) -> Scope:
-    if user["role"] == "township":
-        return Scope(township=user["area"])
-    if user["role"] == "village":
-        return Scope(village=user["area"])
-    return Scope()
+def scope_of(user: dict, cat: Catalog | None = None) -> Scope:
+    """The user's area as a catalog Scope. A village is township + village; an account created before
+    areas had paths (a bare village name) is resolved while only one township has that village, and
+    sees nothing once two do — never the union of both."""
+    role, area = user["role"], str(user["area"] or "")
+    if role == "county":
+        return Scope()
+    if role == "township" and area:
+        return Scope(township=area)
+    if role == "village" and area:
+        township, village = areas.split(area)
+        if village:
+            return Scope(township=township, village=village)
+        if cat is not None:
+            try:
+                return areas.resolve(cat, area, village_only=True)
+            except areas.AreaProblem:
+                pass
+    return Scope(nothing=True)

@@ -18,6 +18,8 @@ from archiver import idcard
 from archiver.catalog.models import Household, Income, Member
 from archiver.policy import Policy
 
+from .caserules import month_payable
+
 DIFFERENCE, TIERED, STATED, TAPER, ENDED = "差额", "分档", "核定金额", "渐退", "渐退期满"
 ADDON_CATEGORIES = ("老年", "残疾", "重病", "未成年")
 SERIOUS_ILLNESS = ("重病", "大病", "重大疾病", "重疾", "癌", "尿毒症", "白血病")
@@ -267,31 +269,17 @@ def month_end(ym: str) -> str:
     return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
 
 
-def first_paid_month(h: Household) -> str | None:
-    """The first month a payment is due: the month after approval.
-    TODO(issue 14): replace with the case-timeline rule "payment from the month after approval" (policy may
-    say the same month) once it lands; this local copy reads only the approval date or the first 新增."""
-    starts = [e.date for e in h.events if e.kind in ("新增", "恢复")]
-    start = h.approved_on or (min(starts) if starts else None)
-    if not start:
-        return None
-    y, m = int(start[:4]), int(start[5:7])
-    y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return f"{y:04d}-{m:02d}"
-
-
 def due_for_month(h: Household, ym: str, policy: Policy, r: BasisRules | None = None,
                   dead: dict[str, str | None] | None = None) -> tuple[float | None, Basis]:
-    """What was due for month `ym` (YYYY-MM): the basis on the month's last day, nothing for months before
-    payment starts. None when no fact says what was due (the stated amount is unknown)."""
-    b = compute(h, month_end(ym), policy, r, dead)
-    if not b.in_care:
+    """What was due for month `ym` (YYYY-MM): the basis on the month's last day, nothing for a month that is
+    not payable (caserules.month_payable: payment starts the month after approval unless policy says the
+    same month). None when no fact says what was due (the stated amount is unknown)."""
+    end = month_end(ym)
+    b = compute(h, end, policy, r, dead)
+    if not b.in_care or not month_payable(h, ym, policy):
         return 0.0, b
     if b.mode == STATED:
-        return stated_amount(h, month_end(ym)), b
-    start = first_paid_month(h)
-    if start and ym < start:
-        return 0.0, b
+        return stated_amount(h, end), b
     return b.due_monthly, b
 
 

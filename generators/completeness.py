@@ -18,8 +18,20 @@ def checklist(documents: Sequence[Document], policy: Policy, status: str = "在�
             for need in policy.required_documents.get(status, [])]
 
 
-def missing(h: Household, policy: Policy, status: str = "在保") -> list[str]:
-    return [label for label, docs in checklist(h.documents, policy, status) if not docs]
+def status_for(h: Household, policy: Policy) -> str:
+    """Whose list applies to a household: its own status's when policy.toml has one, else 在保's."""
+    return h.status if h.status and policy.required_documents.get(h.status) else "在保"
+
+
+def for_household(h: Household, policy: Policy, documents: Sequence[Document] | None = None,
+                  ) -> list[tuple[str, list[Document]]]:
+    """The checklist that applies to this household (web page, dossier, inspections alike)."""
+    return checklist(h.documents if documents is None else documents, policy, status_for(h, policy))
+
+
+def missing(h: Household, policy: Policy, status: str | None = None) -> list[str]:
+    docs = checklist(h.documents, policy, status) if status else for_household(h, policy)
+    return [label for label, got in docs if not got]
 
 
 def incomplete(households: list[Household], policy: Policy) -> list[tuple[Household, list[str]]]:

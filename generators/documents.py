@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from archiver.errors import UserError
+
 from .render import template_path
 
 
-class TemplateProblem(ValueError):
+class TemplateProblem(UserError, ValueError):
     pass
 
 

@@ -8,7 +8,7 @@ import base64
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver import qr
+from archiver import heif, pdf, qr
 from archiver.catalog.models import Document, Household
 from archiver.home import Home
 from archiver.policy import Policy
@@ -19,7 +19,6 @@ from .render import CJK_FONTS, esc
 
 ORDER = ["申请书", "承诺书", "户口簿", "身份证", "入户调查表", "收入证明", "民主评议记录", "公示记录", "审批表", "低保证",
          "银行卡/存折", "复核记录", "其他"]
-A4 = (595.28, 841.89)
 
 
 @dataclass
@@ -35,12 +34,9 @@ def ordered(docs: list[Document]) -> list[Document]:
 
 
 def _page_count(home: Home, d: Document) -> int:
-    import pymupdf
-
     path = home.root / d.path
     if path.suffix.lower() == ".pdf":
-        with pymupdf.open(path) as doc:
-            return doc.page_count
+        return pdf.page_count(path)
     if path.suffix.lower() in (".tif", ".tiff"):
         from PIL import Image
 
@@ -56,7 +52,7 @@ def _front(h: Household, entries: list[Entry], policy: Policy, front_pages: int)
     members = "".join(f"<tr><td>{esc(m.name)}</td><td>{esc(m.relation)}</td><td>{esc(mask_id(m.id_number))}</td>"
                       f"<td>{esc(m.removed_on and '已减少' or '')}</td></tr>" for m in h.members)
     checklist = []
-    for label, got in completeness.checklist([e.doc for e in entries], policy):
+    for label, got in completeness.for_household(h, policy, [e.doc for e in entries]):
         mark = "✓" if got else "✗"
         dates = "、".join(d.date or "日期不详" for d in got)
         checklist.append(f"<tr><td>{esc(label)}</td><td class='mark'>{mark}</td><td>{esc(dates)}</td></tr>")
@@ -89,7 +85,6 @@ table {{ width: 100%; border-collapse: collapse; margin: 2mm 0; }} td, th {{ bor
 
 
 def build(home: Home, h: Household, policy: Policy, out: Path) -> Path:
-    import pymupdf
     from weasyprint import HTML
 
     entries = [Entry(d, _page_count(home, d)) for d in ordered(h.documents)]
@@ -100,46 +95,42 @@ def build(home: Home, h: Household, policy: Policy, out: Path) -> Path:
     front_pages = 2
     for _ in range(3):  # the front matter's own length decides the page numbers in its TOC
         front = HTML(string=_front(h, entries, policy, front_pages)).write_pdf()
-        n = pymupdf.open(stream=front, filetype="pdf").page_count
+        n = pdf.page_count(front)
         if n == front_pages:
             break
         front_pages = n
-    result = pymupdf.open(stream=front, filetype="pdf")
-    toc = [[1, "封面与材料清单", 1], [1, "目录", front_pages]]
+    result = pdf.Builder()
+    result.add_pdf(front)
+    marks = [("封面与材料清单", 1), ("目录", front_pages)]
     for e in entries:
         at = result.page_count + 1
         _append(result, home.root / e.doc.path)
-        toc.append([1, f"{e.doc.type} {e.doc.date or ''}".strip(), at])
-    result.set_toc(toc)
+        marks.append((f"{e.doc.type} {e.doc.date or ''}".strip(), at))
+    for title, at in marks:
+        result.bookmark(title, at)
     out.parent.mkdir(parents=True, exist_ok=True)
-    result.save(str(out), garbage=3, deflate=True)
+    result.save(out)
     return out
 
 
-def _append(result, path: Path) -> None:  # type: ignore[no-untyped-def]
-    import pymupdf
-
+def _append(result: pdf.Builder, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        with pymupdf.open(path) as src:
-            result.insert_pdf(src)
+        result.add_pdf(path)
         return
     if suffix == ".docx":
-        page = result.new_page(width=A4[0], height=A4[1])
-        page.insert_text((60, 80), f"Word文档：{path.name}", fontname="china-s", fontsize=12)
+        from weasyprint import HTML
+
+        css = f"@page {{ size: A4; margin: 20mm; }} body {{ font-family: {CJK_FONTS}; font-size: 12pt; }}"
+        result.add_pdf(HTML(string=f'<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head>'
+                                   f"<body><p>Word文档：{esc(path.name)}</p></body></html>").write_pdf())
         return
     from PIL import Image, ImageSequence
 
+    heif.enable()  # phone photos (.heic) are placed like any scan
     with Image.open(path) as img:
         for frame in ImageSequence.Iterator(img):
-            import io
-
-            buf = io.BytesIO()
-            frame.convert("L" if frame.mode in ("1", "L", "I;16") else "RGB").save(buf, format="JPEG", quality=85)
-            page = result.new_page(width=A4[0], height=A4[1])
-            margin = 20
-            page.insert_image(pymupdf.Rect(margin, margin, A4[0] - margin, A4[1] - margin), stream=buf.getvalue(),
-                              keep_proportion=True)
+            result.add_image(frame)
 
 
 def write_index(rows: list[tuple[Household, Path]], policy: Policy, folder: Path, village: str) -> None:
@@ -147,16 +138,18 @@ def write_index(rows: list[tuple[Household, Path]], policy: Policy, folder: Path
     import openpyxl
     from weasyprint import HTML
 
+    from .cells import append_row
+
     header = ["户编号", "户主", "状态", "分类", "材料份数", "缺少材料", "文件"]
     data = [[h.key, h.head_name, h.status, h.category or "", len(h.documents), "、".join(completeness.missing(h, policy)),
              p.name] for h, p in rows]
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "档案索引"
-    ws.append([f"{village}低保档案索引"])
-    ws.append(header)
+    append_row(ws, [f"{village}低保档案索引"])
+    append_row(ws, header)
     for r in data:
-        ws.append(r)
+        append_row(ws, r)
     wb.save(folder / "索引.xlsx")
     body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in data)
     heads = "".join(f"<th>{esc(c)}</th>" for c in header)

@@ -8,12 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from archiver import idcard
-from archiver.catalog import Catalog, Scope, registers
+from archiver.catalog import Catalog, registers
 from archiver.catalog.models import STOP_KINDS, Household, today
+from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import basis, completeness, relatives, stats
+from . import basis, completeness, procedure, relatives, stats
+from .caserules import month_payable
 
 TITLES = {
     "same_person_two_households": "同一人在两户中享受低保",
@@ -25,6 +27,7 @@ TITLES = {
     "unregistered_cadre_relative": "村干部近亲属未备案",
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
     "paid_after_death": "死亡后仍发放低保金",
+    **procedure.TITLES,
 }
 
 
@@ -43,7 +46,7 @@ class Finding:
 def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> list[Finding]:
     if scope:
         stats.load(cat, year or dt.date.today().year, scope)  # raises UnknownScope with a clear message
-    households = cat.households(Scope(name=scope), full=True)
+    households = cat.households(stats.area(cat, scope), full=True)
     day = f"{year}-12-31" if year else today()
     active = [h for h in households if h.in_care_on(day)]
     out: list[Finding] = []
@@ -54,6 +57,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> li
     out += _deaths(households, day, dead)
     listed = relatives.listed_people(cat)
     out += _register(active, day, listed)
+    out += procedure.run(cat, households, year, policy)
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
@@ -109,10 +113,11 @@ def _shared_account(households: list[Household], year: int | None) -> list[Findi
 
 def _payments(households: list[Household], year: int | None, policy: Policy,
               dead: dict[str, str | None]) -> list[Finding]:
-    """Each payment row against the months it covers: a month is due at the amount the basis gives on its
-    last day while the household is in 保 (the rosters' stated amount where income or tier is not on file),
-    nothing after it stopped. A row is compared whole, so a quarterly row spanning a mid-quarter standard
-    rise is due the sum of its months; one amount_mismatch per household lists the months and the difference."""
+    """Each payment row against the months it covers: a month is due, while the household is in 保 and
+    payable (caserules: from the month after approval), at the amount the basis gives on its last day (the
+    rosters' stated amount where income or tier is not on file), nothing after it stopped. A row is compared
+    whole, so a quarterly row spanning a mid-quarter standard rise is due the sum of its months; one
+    amount_mismatch per household lists the months and the difference."""
     out = []
     r = basis.rules(policy)
     for h in households:
@@ -125,15 +130,14 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
             after_stop = []
             unknown = ineligible = False
             for ym in p.months():
-                end = basis.month_end(ym)
-                if h.in_care_on(end):
+                end = month_end(*map(int, ym.split("-"))).isoformat()
+                if month_payable(h, ym, policy):
                     amount, b = basis.due_for_month(h, ym, policy, r, dead)
                     unknown |= amount is None
                     due += amount or 0.0
-                    # nothing due by the computation itself (income at the line, 渐退 over), not by the start rule
-                    started = ym >= (basis.first_paid_month(h) or "")
-                    ineligible |= b.mode != basis.STATED and b.due_monthly == 0 and started
-                elif any(s < end for s in stops):
+                    # nothing due by the computation itself (income at the line, 渐退 over)
+                    ineligible |= b.mode != basis.STATED and b.due_monthly == 0
+                elif not h.in_care_on(end) and any(s < end for s in stops):
                     after_stop.append(ym)
             if unknown:
                 continue  # no roster or change tells what was due then: nothing to compare against
@@ -201,7 +205,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
 
     findings = run(cat, scope, year, policy)
     day = f"{year}-12-31" if year else today()
-    active = [h for h in cat.households(Scope(name=scope), full=True) if h.in_care_on(day)]
+    active = [h for h in cat.households(stats.area(cat, scope), full=True) if h.in_care_on(day)]
     per_household: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         for k in f.households:
@@ -221,7 +225,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
                     for c, fs in sorted(counts.items(), key=lambda x: -len(x[1]))]
     if not finding_rows:
         finding_rows = [{"title": "未发现问题", "count": 0, "example": ""}]
-    heads = {h.key: h for h in cat.households(Scope(name=scope))}
+    heads = {h.key: h for h in cat.households(stats.area(cat, scope))}
     worst = sorted(per_household.items(), key=lambda x: -len(x[1]))[:10]
     worst_rows = [{"household_id": k, "village": heads[k].village if k in heads else "", "head": heads[k].head_name if k in heads else "",
                    "count": len(fs), "problems": "、".join(sorted({TITLES.get(f.code, f.code) for f in fs}))} for k, fs in worst]
@@ -230,7 +234,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
                       "relation": r["relation"], "households": "、".join(r["households"]),
                       "declared": r["declared_on"] or "未备案", "checked": r["checked_on"] or "未核查",
                       "flag": "已标记" if r["flagged"] else "未标记"}
-                     for r in relatives.register_households(cat, day, Scope(name=scope)) if r["households"]]
+                     for r in relatives.register_households(cat, day, stats.area(cat, scope)) if r["households"]]
     return {"office": policy.office_name, "scope_label": scope or "全县", "year": year or dt.date.today().year,
             "date_checked": cn_date(day), "date_signed": cn_date(today()), "checked": len(active), "complete": complete_all,
             "rate": f"{complete_all / max(len(active), 1) * 100:.1f}%", "area_rows": area_rows, "finding_rows": finding_rows,

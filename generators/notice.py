@@ -14,6 +14,8 @@ from pathlib import Path
 
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
+from archiver.errors import UserError
+from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_name
 
@@ -25,7 +27,7 @@ VERB = {"新增": "纳入", "停保": "停发", "调整": "调整保障金额的
 _GROUP = re.compile(r"(\d+组|[一二三四五六七八九十]+组)")
 
 
-class NoticeProblem(ValueError):
+class NoticeProblem(UserError, ValueError):
     pass
 
 
@@ -40,7 +42,7 @@ class Row:
 def rows_for(cat: Catalog, village: str, kind: str, since: str, until: str, policy: Policy) -> list[Row]:
     """Households of the village with an event of this kind dated in [since, until]."""
     out = []
-    for h in cat.households(Scope(village=village), full=True):
+    for h in cat.households(_village(cat, village), full=True):
         events = [e for e in h.events if e.kind in KINDS[kind] and since <= e.date <= until]
         if not events:
             continue
@@ -56,6 +58,16 @@ def rows_for(cat: Catalog, village: str, kind: str, since: str, until: str, poli
     return out
 
 
+def _village(cat: Catalog, village: str) -> Scope:
+    """A village by `乡镇/村`, or by its name when only one township has it (two 红旗村 are two villages)."""
+    from archiver.catalog import areas
+
+    try:
+        return areas.resolve(cat, village, village_only=True)
+    except areas.AreaProblem as exc:
+        raise NoticeProblem(str(exc)) from exc
+
+
 def _place(h: Household) -> str:
     m = _GROUP.search(h.address or "")
     return h.village + (m.group(1) if m else "")
@@ -64,15 +76,15 @@ def _place(h: Household) -> str:
 def context(cat: Catalog, village: str, kind: str, start: dt.date, days: int, policy: Policy) -> dict:
     if kind not in KINDS:
         raise NoticeProblem(f"公示类型应为 新增、停保 或 调整：{kind} / kind must be 新增, 停保 or 调整")
-    if not cat.households(Scope(village=village)):
+    if not cat.households(_village(cat, village)):
         raise NoticeProblem(f"该村没有低保户记录：{village} / no households in village")
     end = start + dt.timedelta(days=days - 1)
     # the batch being announced: the changes dated in the month the notice opens (a 公示 precedes the
     # approval that becomes the event), or up to the notice's last day when it runs into the next month
     since = start.replace(day=1)
-    month_end = (since + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    rows = rows_for(cat, village, kind, since.isoformat(), max(month_end, end).isoformat(), policy)
-    return {"office": policy.office_name, "village": village, "kind": kind, "kind_verb": VERB[kind],
+    last = month_end(since.year, since.month)
+    rows = rows_for(cat, village, kind, since.isoformat(), max(last, end).isoformat(), policy)
+    return {"office": policy.office_name, "village": _village(cat, village).village or village, "kind": kind, "kind_verb": VERB[kind],
             "rows": [r.__dict__ for r in rows], "period_from": cn_date(start.isoformat()),
             "period_to": cn_date(end.isoformat()), "days": days, "phone": policy.supervision_phone or "（请在policy.toml填写）",
             "date_signed": cn_date(start.isoformat())}

@@ -14,13 +14,25 @@ from dataclasses import dataclass
 from archiver import idcard
 from archiver.catalog import Catalog, Scope, registers
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
+from archiver.errors import UserError
+from archiver.months import add_months
 from archiver.policy import Policy
 
 from . import basis
 
 
-class UnknownScope(ValueError):
+class UnknownScope(UserError, ValueError):
     pass
+
+
+def area(catalog: Catalog, scope: str | None, village_only: bool = False) -> Scope:
+    """The Scope a `--scope` names: a township, `乡镇/村`, or a village name only one township has."""
+    from archiver.catalog import areas
+
+    try:
+        return areas.resolve(catalog, scope or "", village_only=village_only)
+    except areas.AreaProblem as exc:
+        raise UnknownScope(str(exc)) from exc
 
 
 @dataclass
@@ -31,13 +43,6 @@ class YearFacts:
     scope: str
     households: list[Household]
     in_care: list[Household]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
 
 
 def age_band(m: Member, day: dt.date, policy: Policy) -> str | None:
@@ -77,18 +82,24 @@ def last_review_or_start(h: Household, day: str) -> str | None:
     return max(starts) if starts else None
 
 
-def is_overdue(h: Household, day: str, policy: Policy) -> bool:
+def review_due_on(h: Household, day: str, policy: Policy) -> dt.date | None:
+    """The one rule for when a household's periodic review falls due, as known on `day`: its class's interval
+    (policy.toml [review_months]) after its last review, or after its approval when never reviewed.
+    None: no class or no start on file."""
     months = policy.review_months.get(h.category or "")
     since = last_review_or_start(h, day)
     if not months or not since:
-        return False
-    return add_months(dt.date.fromisoformat(since), months) < dt.date.fromisoformat(day)
+        return None
+    return add_months(dt.date.fromisoformat(since), months)
+
+
+def is_overdue(h: Household, day: str, policy: Policy) -> bool:
+    due = review_due_on(h, day, policy)
+    return due is not None and due < dt.date.fromisoformat(day)
 
 
 def load(catalog: Catalog, year: int, scope: str | None) -> YearFacts:
-    if scope and scope not in {n for t, vs in catalog.area_names().items() for n in [t, *vs]}:
-        raise UnknownScope(f"范围不存在：{scope}（应为乡镇或村名）/ unknown scope")
-    households = catalog.households(Scope(name=scope), full=True, payments=False)
+    households = catalog.households(area(catalog, scope), full=True, payments=False)
     day = f"{year}-12-31"
     return YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(day)])
 
@@ -166,7 +177,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
 
     quarters = [0.0, 0.0, 0.0, 0.0]
     monthly = [0.0] * 12
-    for start, end, amount in catalog.payment_totals(Scope(name=scope)):
+    for start, end, amount in catalog.payment_totals(area(catalog, scope)):
         months = Payment(start, end, amount).months()
         share = amount / len(months)
         for ym in months:

@@ -10,7 +10,8 @@
 #   libpango-1.0-0 libpangoft2-1.0-0   weasyprint lays out the PDFs (notices, dossiers) with Pango
 # Testing only:
 #   poppler-utils         pdftotext/pdftoppm/pdfinfo, used by tests to read generated PDFs back
-#   libreoffice-writer-nogui  tests prove generated Word files open (soffice --headless --convert-to pdf)
+#   libreoffice-writer-nogui  tests prove generated Word files open (soffice --headless --convert-to pdf); where it is
+#                             installed, `dibao form -o .pdf` prints the office's edited Word template (else an HTML layout)
 #   chromium              the browser the web tests drive through Playwright (no browser download)
 #   systemd               systemd-analyze verify checks the service units (tests/test_deploy.py)
 set -euo pipefail

@@ -125,10 +125,68 @@ def inspection(out: Path) -> None:
     doc.save(out)
 
 
+# ---- pre-filled forms (dibao form): one template per kind; `forms` holds one entry per household, so a
+# whole village prints into one file, a page break between households. Each form's QR code (f.qr) files
+# the signed scan back to the household and case step.
+from generators.forms import FORM_TEXT as FORMS  # noqa: E402  (the HTML/PDF layout uses the same wording)
+
+
+def form(out: Path, title_text: str, lines: list[str]) -> None:
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Mm
+
+    doc = Document()
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin = section.bottom_margin = Mm(15)
+        section.left_margin = section.right_margin = Mm(20)
+    set_font(doc.styles["Normal"], BODY_FONT, 11)
+
+    def para(text: str, size: float = 11, align=None, bold: bool = False):  # type: ignore[no-untyped-def]
+        p = doc.add_paragraph()
+        if align is not None:
+            p.alignment = align
+        p.paragraph_format.space_after = Pt(3)
+        set_font(p.add_run(text), BODY_FONT, size, bold)
+        return p
+
+    para("{%p for f in forms %}")
+    para("{{ f.qr }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(title_text, 18, WD_ALIGN_PARAGRAPH.CENTER, True)
+    para("户编号：{{ f.key }}　　{{ f.township }}{{ f.village }}　　打印日期：{{ f.printed }}", 10)
+    t = doc.add_table(rows=4, cols=4)
+    t.style = "Table Grid"
+    cells = [["户主姓名", "{{ f.head_name }}", "身份证号", "{{ f.head_id }}"],
+             ["家庭住址", "{{ f.address }}", "联系电话", "{{ f.phone_household }}"],
+             ["城乡类别", "{{ f.area_type }}", "分类", "{{ f.category }}"],
+             ["保障人数", "{{ f.persons }}", "月保障金额(元)", "{{ f.amount }}"]]
+    for i, row in enumerate(cells):
+        for j, v in enumerate(row):
+            set_font(t.cell(i, j).paragraphs[0].add_run(v), BODY_FONT, 10)
+    para("家庭成员：", 10)
+    m = doc.add_table(rows=4, cols=4)
+    m.style = "Table Grid"
+    rows = [["姓名", "与户主关系", "性别", "身份证号"], ["{%tr for m in f.members %}", "", "", ""],
+            ["{{ m.name }}", "{{ m.relation }}", "{{ m.sex }}", "{{ m.id }}"], ["{%tr endfor %}", "", "", ""]]
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            set_font(m.cell(i, j).paragraphs[0].add_run(v), BODY_FONT, 10)
+    for line in lines:
+        para(line)
+    para("{{ f.payload }}", 6)
+    para("{%p if not loop.last %}")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    para("{%p endif %}")
+    para("{%p endfor %}")
+    doc.save(out)
+
+
 if __name__ == "__main__":
     target = ROOT / "templates"
     target.mkdir(exist_ok=True)
     summary(target / "summary.docx")
     notice(target / "notice.docx")
     inspection(target / "inspection.docx")
+    for name, (title_text, lines) in FORMS.items():
+        form(target / name, title_text, lines)
     print("templates written:", sorted(p.name for p in target.glob("*.docx")))

@@ -1,33 +1,96 @@
+"""Shared fixtures and the test tiers.
+
+`dibao` (a Runner on a fresh home) calls the real command line. By default it runs in this process through
+`dibao.cli.main(argv)` — the same parser, commands and exit codes, without starting an interpreter per call
+(the OCR engine, jieba and the parser load once per test session). Tests that need a real process (kill -9,
+serve) start one themselves or use `Runner(home, subprocess=True)`; DIBAO_TEST_SUBPROCESS=1 sends every
+call through a fresh interpreter, as a fidelity check.
+
+Tiers (markers, assigned here so that new tests get one without being edited): acceptance (the sample
+corpus), browser (Playwright), ocr (renders scans and reads them back), cli (drives the command line),
+unit (everything else); slow is marked by hand. `make check` runs the fast tier, `make test` everything.
+"""
+
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import os
+import signal
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DIBAO = [sys.executable, "-m", "dibao.cli"]
+IN_PROCESS = os.environ.get("DIBAO_TEST_SUBPROCESS", "") not in ("1", "true", "yes")
 
 
 class Runner:
-    """Runs the real CLI in a subprocess against one home."""
+    """Runs the real CLI against one home: in this process (default) or in a subprocess."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, subprocess: bool = False) -> None:
         self.home = home
+        self.in_process = IN_PROCESS and not subprocess
 
     def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-        r = subprocess.run([*DIBAO, "--home", str(self.home), *args], capture_output=True, text=True, env=env,
-                           cwd=ROOT, timeout=900)
+        argv = ["--home", str(self.home), *args]
+        r = _in_process(argv) if self.in_process else _subprocess(argv)
         if check and r.returncode != 0:
-            raise AssertionError(f"dibao {' '.join(args)} failed rc={r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}")
+            log = self.home / "logs" / "dibao.log"
+            tail = log.read_text(encoding="utf-8")[-3000:] if log.exists() else ""
+            raise AssertionError(f"dibao {' '.join(args)} failed rc={r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-3000:]}\n"
+                                 f"log:\n{tail}")
         return r
 
     def json(self, *args: str) -> dict:
         return json.loads(self(*args, "--json").stdout)
+
+
+def _subprocess(argv: list[str]) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([*DIBAO, *argv], capture_output=True, text=True, env=env, cwd=ROOT, timeout=900)
+
+
+def _in_process(argv: list[str]) -> subprocess.CompletedProcess:
+    """main(argv) with stdout/stderr captured, exit codes as a process would give them (an uncaught
+    exception: 1 and its traceback on stderr), and the process-wide state a command sets (log handlers,
+    signal handlers) put back afterwards so the next call starts as a new process would."""
+    from dibao.cli import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    logger = logging.getLogger("dibao")
+    handlers, level = list(logger.handlers), logger.level
+    signals = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                rc = main(argv)
+            except SystemExit as exc:
+                rc = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except Exception:
+                traceback.print_exc()
+                rc = 1
+    finally:
+        for h in logger.handlers[:]:
+            if h not in handlers:
+                logger.removeHandler(h)
+                h.close()
+        logger.setLevel(level)
+        for s, handler in signals.items():
+            signal.signal(s, handler)
+    return subprocess.CompletedProcess(["dibao", *argv], rc, _text(out), _text(err))
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    return stream.buffer.getvalue().decode("utf-8", errors="replace")  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -35,3 +98,52 @@ def dibao(tmp_path: Path) -> Runner:
     run = Runner(tmp_path / "home")
     run("init")
     return run
+
+
+# ---------------------------------------------------------------------- tiers
+TIERS = ("unit", "cli", "ocr", "browser", "acceptance")
+SCAN_MAKERS = ("render_form", "to_jpeg", "to_pdf")  # a module that builds scans sends them through OCR
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(t) for t in TIERS):
+            continue
+        path = Path(str(item.fspath))
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "acceptance" in path.name:
+            tier = "acceptance"
+        elif "browser" in path.name or {"page", "browser"} & fixtures:
+            tier = "browser"
+        elif _calls(item, SCAN_MAKERS):
+            tier = "ocr"
+        elif "dibao" in fixtures or _calls(item, ("Runner",)):
+            tier = "cli"
+        else:
+            tier = "unit"
+        item.add_marker(getattr(pytest.mark, tier))
+
+
+def _calls(item: pytest.Item, names: tuple[str, ...]) -> bool:
+    """The test, one of its fixtures, or a test helper they call (one level down) calls one of `names`."""
+    import inspect
+
+    funcs = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in (info.name2fixturedefs.values() if info is not None else ()):
+        funcs += [d.func for d in defs]
+    sources, modules = [], set()
+    for f in funcs:
+        if f is None:
+            continue
+        with contextlib.suppress(OSError, TypeError):
+            sources.append(inspect.getsource(f))
+            modules.add(inspect.getmodule(f))
+    wanted = list(names)
+    for mod in modules:
+        for name, obj in vars(mod or object).items():
+            if inspect.isfunction(obj) and obj.__module__.startswith("tests"):
+                with contextlib.suppress(OSError, TypeError):
+                    if any(n + "(" in inspect.getsource(obj) for n in names):
+                        wanted.append(name)
+    return any(n + "(" in s for s in sources for n in wanted)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from importlib import metadata
 
-import pytest
 from packaging.markers import Marker
 
 # SPDX ids that allow use, modification and redistribution inside closed or government systems
@@ -22,9 +21,9 @@ OK_TEXT = re.compile(r"^\s*(MIT|BSD|3-Clause BSD|Two-clause BSD|Apache|LGPL|Lice
                      r"=+\s+The Kiwi licensing terms)", re.I)
 FORBIDDEN = re.compile(r"AFFERO|AGPL|\bGPL|GNU General Public License|SSPL|PolyForm|Noncommercial|Commons Clause", re.I)
 
-# Known at this commit: PyMuPDF (AGPL-3.0 or a paid Artifex licence) and the two packages that come with it.
-# The dependencies issue (18) removes it; the integrator deletes this set (and the xfail below) at merge.
-KNOWN_PYMUPDF = {"pymupdf", "pymupdf4llm", "pymupdf-layout"}
+# PyMuPDF (AGPL-3.0 or a paid Artifex licence) and the two packages that came with it: replaced by pypdfium2 and
+# pypdf (issue 18); they must not come back.
+PYMUPDF = {"pymupdf", "pymupdf4llm", "pymupdf-layout"}
 
 
 def _key(name: str) -> str:
@@ -94,17 +93,12 @@ def test_the_check_tells_permissive_from_copyleft() -> None:
     assert {"weasyprint", "fastapi", "whoosh", "openpyxl"} <= set(deps)
     assert "pytest" not in deps and "playwright" not in deps  # dev extras are not runtime
     assert verdict(deps["weasyprint"]) is None and verdict(deps["python-stdnum"]) is None  # BSD, LGPL
-    if "pymupdf" in deps:
-        assert "AFFERO" in (verdict(deps["pymupdf"]) or "").upper()
 
 
 def test_no_runtime_dependency_forbids_adoption() -> None:
-    bad = {k: v for k, v in _violations().items() if k not in KNOWN_PYMUPDF}
+    bad = _violations()
     assert bad == {}, f"runtime dependencies whose licence forbids adoption: {bad}"
 
 
-@pytest.mark.xfail(condition="pymupdf" in runtime_closure(),
-                   reason="PyMuPDF is AGPL-3.0; the dependencies issue (18) removes it — integrator: delete this "
-                          "xfail and KNOWN_PYMUPDF when merging that branch", strict=True)
 def test_pymupdf_is_gone() -> None:
-    assert not (set(_violations()) & KNOWN_PYMUPDF)
+    assert not (set(runtime_closure()) & PYMUPDF)

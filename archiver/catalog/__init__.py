@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..privacy import scrub
 from . import models
+from .corrections import CorrectionsMixin
 from .models import Document, Event, Household, Income, Member, Payment, Snapshot, now
 from .schema import LATEST
+from .uploads import UploadsMixin
 
 __all__ = ["Catalog", "Scope", "models", "LATEST"]
 
@@ -28,9 +31,12 @@ class Scope:
     township: str | None = None
     village: str | None = None
     name: str | None = None  # a single name that may be either a township or a village
+    nothing: bool = False  # an area that cannot be resolved (an ambiguous legacy village): fail closed
 
     def sql(self, alias: str = "h") -> tuple[str, list[str]]:
         parts, args = [], []
+        if self.nothing:
+            return "0", []
         if self.township:
             parts.append(f"{alias}.township = ?")
             args.append(self.township)
@@ -43,7 +49,7 @@ class Scope:
         return (" AND ".join(parts) or "1=1"), args
 
 
-class Catalog:
+class Catalog(CorrectionsMixin, UploadsMixin):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
@@ -143,10 +149,21 @@ class Catalog:
     # ------------------------------------------------------------------ quarantine
     def add_quarantine(self, file_id: int, source_name: str, reason: str, path: str | None,
                        candidates: Sequence[str] = (), pages: str | None = None, text: str | None = None) -> int:
-        return self._insert("quarantine", {
-            "file_id": file_id, "source_name": source_name, "reason": reason, "path": path,
+        item_id = self._insert("quarantine", {  # a reason may quote an exception that quotes a file name: masked
+            "file_id": file_id, "source_name": scrub(source_name), "reason": scrub(reason), "path": path,
             "candidates": json.dumps(list(candidates), ensure_ascii=False), "pages": pages, "text": text,
             "created_at": now()}) or 0
+        self.set_quarantine_candidates(item_id, self._candidate_ids(candidates))
+        return item_id
+
+    def _candidate_ids(self, candidates: Sequence[str]) -> list[int]:
+        """Display strings such as `5201010010003（东风社区 蔡佳怡）` → household ids (stored structured)."""
+        out = []
+        for c in candidates:
+            hid = self.resolve_key(str(c).split("（", 1)[0].strip())
+            if hid is not None and hid not in out:
+                out.append(hid)
+        return out
 
     def quarantine_items(self, include_resolved: bool = False) -> list[sqlite3.Row]:
         where = "" if include_resolved else "WHERE resolved_at IS NULL"
@@ -156,9 +173,11 @@ class Catalog:
         return self.db.execute("SELECT * FROM quarantine WHERE id = ?", (item_id,)).fetchone()
 
     def update_quarantine(self, item_id: int, reason: str, candidates: Sequence[str]) -> None:
-        self._update("quarantine", item_id, {"reason": reason, "candidates": json.dumps(list(candidates), ensure_ascii=False)})
+        self._update("quarantine", item_id, {"reason": scrub(reason),
+                                             "candidates": json.dumps(list(candidates), ensure_ascii=False)})
+        self.set_quarantine_candidates(item_id, self._candidate_ids(candidates))
 
-    def resolve_quarantine(self, item_id: int, document_id: int) -> None:
+    def resolve_quarantine(self, item_id: int, document_id: int | None) -> None:
         self._update("quarantine", item_id, {"resolved_at": now(), "resolved_document_id": document_id})
 
     # ------------------------------------------------------------------ households
@@ -174,11 +193,6 @@ class Catalog:
         extra = " AND removed_on IS NULL" if current_only else ""
         rows = self.db.execute(
             f"SELECT DISTINCT household_id FROM members WHERE id_number = ?{extra} ORDER BY household_id", (id_number,))
-        return [int(r[0]) for r in rows]
-
-    def household_ids_by_member_name(self, name: str) -> list[int]:
-        rows = self.db.execute(
-            "SELECT DISTINCT household_id FROM members WHERE name = ? AND removed_on IS NULL ORDER BY household_id", (name,))
         return [int(r[0]) for r in rows]
 
     def resolve_key(self, key: str) -> int | None:
@@ -200,7 +214,7 @@ class Catalog:
         return self._insert("households", fields) or 0
 
     def update_household(self, household_id: int, **fields: Any) -> None:
-        fields = {k: v for k, v in fields.items() if v is not None and v != ""}
+        fields = self.guard_overrides(household_id, {k: v for k, v in fields.items() if v is not None and v != ""})
         if fields:
             fields["updated_at"] = now()
             self._update("households", household_id, fields)
@@ -257,9 +271,6 @@ class Catalog:
         return self.db.execute(f"SELECT d.* FROM documents d JOIN households h ON h.id = d.household_id "
                                f"WHERE d.id = ? AND {where}", [document_id, *args]).fetchone()
 
-    def document_by_sha(self, sha256: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM documents WHERE sha256 = ? ORDER BY id LIMIT 1", (sha256,)).fetchone()
-
     def document_id_for(self, household_id: int, sha256: str) -> int | None:
         row = self.db.execute("SELECT id FROM documents WHERE household_id = ? AND sha256 = ?",
                               (household_id, sha256)).fetchone()
@@ -274,11 +285,6 @@ class Catalog:
     def page_texts(self, document_id: int) -> list[str]:
         rows = self.db.execute("SELECT text FROM pages WHERE document_id = ? ORDER BY page_no", (document_id,))
         return [r[0] for r in rows]
-
-    def iter_pages(self) -> Iterator[sqlite3.Row]:
-        yield from self.db.execute(
-            "SELECT p.document_id, p.page_no, p.text, d.household_id, d.type FROM pages p "
-            "JOIN documents d ON d.id = p.document_id ORDER BY p.document_id, p.page_no")
 
     # ------------------------------------------------------------------ the query API (read-only)
     def households(self, scope: Scope = Scope(), status: str | None = None, full: bool = False,
@@ -334,10 +340,11 @@ class Catalog:
             if i["household_id"] in out:
                 out[i["household_id"]].incomes.append(Income(i["date"], i["monthly_total"], i["per_capita"],
                                                               i["persons"], i["source"]))
-        for d in self.db.execute(f"SELECT * FROM documents WHERE household_id IN ({ids_sql}) ORDER BY date, id", args):
+        for d in self.db.execute(f"SELECT * FROM documents WHERE household_id IN ({ids_sql}) AND trashed_at IS NULL "
+                                 "ORDER BY date, id", args):
             if d["household_id"] in out:
                 out[d["household_id"]].documents.append(Document(
-                    d["id"], d["type"], d["date"], d["source_name"], d["sha256"], d["path"], d["page_count"], d["pages"]))
+                    d["id"], d["type"], d["date"], d["source_name"], d["sha256"], d["path"], d["page_count"], d["pages"], d["note"] or ""))
 
     def payment_totals(self, scope: Scope = Scope()) -> list[tuple[str, str, float]]:
         """(first month, last month, total) per period, by the township/village written on the payment rows."""
@@ -357,7 +364,7 @@ class Catalog:
         """Changes whenever a fact that figures depend on is added or updated (a cache key, not a clock)."""
         r = self.db.execute("SELECT (SELECT max(id) FROM events), (SELECT max(id) FROM documents), "
                             "(SELECT max(id) FROM snapshots), (SELECT max(updated_at) FROM households), "
-                            "(SELECT count(*) FROM members)").fetchone()
+                            "(SELECT count(*) FROM members), (SELECT max(id) FROM changes)").fetchone()
         return "/".join(str(x) for x in r)
 
     def events_between(self, since: str, until: str, scope: Scope = Scope(), limit: int = 50) -> list[dict[str, Any]]:
@@ -426,16 +433,21 @@ class Catalog:
         self._insert("sessions", {"token_hash": token_hash, "user_id": user_id, "csrf": csrf, "expires_at": expires_at})
 
     def session(self, token_hash: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?",
-                               (token_hash, now())).fetchone()
+        return self.db.execute("SELECT s.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? "
+                               "AND s.expires_at > ? AND u.disabled = 0", (token_hash, now())).fetchone()
 
     def delete_session(self, token_hash: str) -> None:
         self.db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
 
+    def delete_sessions(self, user_id: int, keep: str | None = None) -> None:
+        """End every session of a user (but `keep`, the token hash of the one making the change)."""
+        self.db.execute("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?", (user_id, keep))
+
     # ------------------------------------------------------------------ audit
     def audit(self, user: str, action: str, target: str = "", detail: str = "", remote: str = "") -> None:
-        self._insert("audit", {"at": now(), "user": user, "action": action, "target": target,
-                               "detail": detail, "remote": remote})
+        """One entry per line whatever was typed: control characters (newlines) are stored escaped."""
+        self._insert("audit", {"at": now(), "user": _one_line(user), "action": action, "target": _one_line(target),
+                               "detail": _one_line(detail), "remote": _one_line(remote)})
 
     def audit_rows(self, user: str | None = None, since: str | None = None,
                    actions: Sequence[str] = ()) -> list[sqlite3.Row]:
@@ -464,6 +476,10 @@ class Catalog:
         return out
 
 
+def _one_line(text: str | None) -> str:
+    return "".join(c if c >= " " and c != "\x7f" else f"\\x{ord(c):02x}" for c in str(text or ""))
+
+
 def _member_fields(m: Member) -> dict[str, Any]:
     return {"name": m.name, "id_number": m.id_number, "relation": m.relation, "sex": m.sex,
             "birth_date": m.birth_date, "disability": m.disability, "health": m.health, "identity": m.identity,
@@ -483,5 +499,5 @@ def _household(r: sqlite3.Row) -> Household:
         area_type=r["area_type"] or "", category=r["category"], status=r["status"],
         monthly_amount=r["monthly_amount"], persons=r["persons"], approved_on=r["approved_on"],
         address=r["address"] or "", phone=r["phone"] or "", head_name=r["head_name"] or "",
-        head_id_number=r["head_id_number"] or "", bank_account=r["bank_account"] or "",
+        head_id_number=r["head_id_number"] or "", bank_account=r["bank_account"] or "", note=r["note"] or "",
         benefit_tier=r["benefit_tier"], aid_categories=r["aid_categories"] or "")

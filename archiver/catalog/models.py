@@ -97,6 +97,7 @@ class Document:
     path: str
     page_count: int = 1
     pages: str | None = None
+    note: str = ""
 
 
 @dataclass
@@ -118,6 +119,7 @@ class Household:
     head_name: str = ""
     head_id_number: str = ""
     bank_account: str = ""
+    note: str = ""
     benefit_tier: str | None = None  # 分档 tier (一类/二类/三类), not the A/B/C review class
     aid_categories: str = ""  # 分类施保 categories a roster states, comma-joined
     members: list[Member] = field(default_factory=list)

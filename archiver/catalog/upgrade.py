@@ -10,6 +10,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from archiver.errors import UserError
+
 from . import snapshot
 from .schema import LATEST, MIGRATIONS
 
@@ -17,7 +19,7 @@ log = logging.getLogger("dibao.catalog")
 KEEP = 5  # pre-upgrade copies kept in HOME/backups (older ones are in the daily backups)
 
 
-class CatalogTooNew(ValueError):
+class CatalogTooNew(UserError, ValueError):
     """The catalog was written by a newer dibao: running older code on it could damage it."""
 
 

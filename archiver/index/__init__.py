@@ -1,4 +1,4 @@
-"""Full-text search over households, people and every OCR'd page (whoosh backend).
+"""Full-text search over households, people and every OCR'd page (tantivy by default; whoosh, legacy).
 
 One search document per household holds its names (with pinyin), ID numbers (and their trailing 4/6
 digits), places, class, status, document types and the text of every filed page, so "all words must
@@ -22,6 +22,8 @@ from pathlib import Path
 
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
+from archiver.errors import UserError
+from archiver.filing import STORAGE_ERRNOS
 from archiver.home import Home
 
 from . import analysis, query
@@ -52,7 +54,15 @@ def fingerprint(h: Household) -> str:
     parts = [h.key, h.township, h.village, h.area_type, h.category or "", h.status, h.head_name, h.address,
              *(f"{m.name}|{m.id_number}|{m.removed_on}" for m in h.members),
              *(f"{d.document_id}|{d.type}" for d in h.documents)]
+    notes = _notes(h)
+    if notes:  # only then, so households without notes keep the fingerprint older indexes hold
+        parts.append(notes)
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
+def _notes(h: Household) -> str:
+    """备注 on the household and its documents: searchable like any page."""
+    return " ".join(n for n in [h.note, *(d.note for d in h.documents)] if n)
 
 
 def _fields(h: Household, texts: list[str]) -> dict:
@@ -63,7 +73,7 @@ def _fields(h: Household, texts: list[str]) -> dict:
         n = m.id_number
         ids += [n, n[-4:], n[-6:]]
     body = " ".join([h.key, h.township, h.village, h.address, *(m.name for m in h.members),
-                     *(d.type for d in h.documents), *texts])
+                     *(d.type for d in h.documents), _notes(h), *texts])
     return {
         "hid": str(h.id), "fp": fingerprint(h),
         "words": " ".join(analysis.words(body)), "grams": " ".join(analysis.bigrams(body)),
@@ -75,8 +85,8 @@ def _fields(h: Household, texts: list[str]) -> dict:
 
 
 class SearchIndex:
-    """The interface the CLI and the web use. `backend` comes from policy.toml ([search] backend):
-    whoosh (default, small offices) or tantivy (county scale); see docs/PERFORMANCE.md for when to switch."""
+    """The interface the CLI and the web use, implemented here on whoosh (legacy: unmaintained since 2016).
+    The backend comes from policy.toml ([search] backend): tantivy (default) or whoosh."""
 
     name = "whoosh"
 
@@ -95,7 +105,8 @@ class SearchIndex:
             return False
         try:
             return self._opens()
-        except Exception:
+        except Exception as exc:  # any failure to open means "rebuild from the catalog", but say why
+            log.warning("search index %s cannot be opened (%s: %s); it will be rebuilt", self.dir, type(exc).__name__, exc)
             return False
 
     def _opens(self) -> bool:
@@ -147,12 +158,17 @@ class SearchIndex:
             found = s.search(query.to_whoosh(q, scope), limit=limit)
             return len(found), [(int(hit["hid"]), float(hit.score)) for hit in found]
 
-    def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None) -> SearchResult:
+    def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None,
+               offset: int = 0) -> SearchResult:
+        """`limit` households from `offset` on; `total` counts every matching household, not those returned."""
         q = query.parse(text)
-        total, rows = self.hits(q, scope or Scope(), limit)
+        if scope is not None and scope.nothing:
+            return SearchResult(text, 0, [])
+        offset = max(offset, 0)
+        total, rows = self.hits(q, scope or Scope(), limit + offset)
         results = []
-        for hid, score in rows:
-            h = cat.household(hid)
+        for hid, score in rows[offset:]:
+            h = cat.household(hid, scope or Scope())  # the index's area terms, checked again by the catalog
             if h is None:
                 continue
             docs, snippet = query.matched_documents(cat, h, q)
@@ -217,7 +233,7 @@ class TantivyIndex(SearchIndex):
         writer = ix.writer(heap_size=256_000_000, num_threads=1)
         for h in households:
             fields = _fields(h, _texts(cat, h))
-            writer.delete_documents("hid", fields["hid"])
+            writer.delete_documents_by_term("hid", fields["hid"])
             writer.add_document(tantivy.Document(**{k: v for k, v in fields.items() if v != ""}))
             if reporter:
                 reporter.advance()
@@ -229,7 +245,7 @@ class TantivyIndex(SearchIndex):
             return
         writer = self.open().writer(heap_size=50_000_000, num_threads=1)
         for hid in hids:
-            writer.delete_documents("hid", hid)
+            writer.delete_documents_by_term("hid", hid)
         writer.commit()
         writer.wait_merging_threads()
 
@@ -244,14 +260,18 @@ BACKENDS: dict[str, type[SearchIndex]] = {"whoosh": SearchIndex, "tantivy": Tant
 
 
 def open_index(home: Home, folder: Path | None = None) -> SearchIndex:
-    """The backend the office chose in policy.toml ([search] backend = "whoosh" | "tantivy")."""
-    from archiver.policy import load
+    """The backend the office chose in policy.toml ([search] backend = "tantivy" | "whoosh")."""
+    from archiver.policy import Policy, load
 
     try:
         name = load(home.root).search_backend
-    except ValueError:
-        name = "whoosh"
-    return BACKENDS.get(name, SearchIndex)(home, folder)
+    except UserError as exc:  # `check` and the commands report a bad policy.toml; search still works
+        name = Policy.search_backend
+        log.warning("policy.toml unreadable (%s); searching with the default backend %s", exc, name)
+    if name not in BACKENDS:
+        log.warning("unknown search backend %r in policy.toml; using %s", name, Policy.search_backend)
+        name = Policy.search_backend
+    return BACKENDS[name](home, folder)
 
 
 @dataclass
@@ -295,19 +315,36 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
     return len(dirty)
 
 
+def sync_if_possible(home: Home, cat: Catalog) -> bool:
+    """`sync`, for a server that must answer anyway: on a full or read-only disk the updates stay queued
+    in the catalog (the next sync applies them) and searching goes on with the index as it is."""
+    try:
+        sync(home, cat)
+    except OSError as exc:
+        if exc.errno not in STORAGE_ERRNOS:
+            raise
+        logging.getLogger("dibao.index").warning("index not updated: %s", exc.strerror)
+        return False
+    return True
+
+
 def rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no-untyped-def]
     """Build a fresh index beside the old one and swap; the old one is only removed once the new one is whole."""
     idx = open_index(home)
     dirty = cat.dirty_households()
     fresh = home.index / f"{idx.name}.new-{int(time.time())}"
     shutil.rmtree(fresh, ignore_errors=True)
-    building = type(idx)(home, fresh)
-    building.create_empty()
     households = cat.households(full=True)
-    if reporter:
-        reporter.start(len(households), "重建检索索引 / rebuilding index")
-    building.update(cat, households, reporter)
-    del building
+    try:
+        building = type(idx)(home, fresh)
+        building.create_empty()
+        if reporter:
+            reporter.start(len(households), "重建检索索引 / rebuilding index")
+        building.update(cat, households, reporter)
+        del building
+    except BaseException:  # a full disk or an interruption leaves no half-built copy behind
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     if idx.dir.exists():
         aside = home.index / f"{idx.name}.old-{int(time.time())}"
         idx.dir.rename(aside)
@@ -329,6 +366,10 @@ def drift(home: Home, cat: Catalog) -> list:  # type: ignore[no-untyped-def]
         built = idx.version_file.exists()
         if not built and (pending or cat.counts()["households"] == 0):
             return [Finding(WARNING, "index_pending", "检索索引尚未建立，下次导入或检索时自动建立 / index not built yet")]
+        if built and not idx.version_file.read_text().strip().startswith(f"{idx.name}-"):
+            # the office changed [search] backend: nothing is broken, the next ingest/search/reindex rebuilds
+            return [Finding(WARNING, "index_pending", f"检索引擎已改为 {idx.name}，下次导入、检索或 dibao reindex 时自动重建索引 / "
+                                                      "search backend changed; the index is rebuilt on next use")]
         return [Finding(ERROR, "index_missing", "检索索引缺失、损坏或版本过旧（dibao reindex 可重建）/ search index unusable")]
     stored = idx.stored_fingerprints()
     households = cat.households(full=True)

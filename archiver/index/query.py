@@ -64,6 +64,13 @@ def exact_terms(q: Query, scope: Scope) -> list[tuple[str, str]]:
     return out
 
 
+def homophone(word: str) -> str:
+    """The full pinyin of a name-like word (2–4 Chinese characters), matched against the names' pinyin."""
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", word):
+        return ""
+    return analysis.pinyin_forms(word)[0]
+
+
 def to_whoosh(q: Query, scope: Scope):  # type: ignore[no-untyped-def]
     from whoosh.query import And, Every, Or, Phrase, Term
 
@@ -78,6 +85,9 @@ def to_whoosh(q: Query, scope: Scope):  # type: ignore[no-untyped-def]
             options.append(Phrase("grams", grams) if len(grams) > 1 else Term("grams", grams[0]))
         if re.fullmatch(r"[a-z]+", w):
             options.append(Term("words", w))
+        sound = homophone(w)
+        if sound:  # 孟玉真 finds 孟玉珍 (same pinyin), weighted well below the name itself
+            options.append(Term("names", sound, boost=0.2))
         clauses.append(Or(options))
     for p in q.phrases:
         grams = analysis.bigrams(p)
@@ -115,6 +125,9 @@ def to_tantivy(q: Query, scope: Scope, schema):  # type: ignore[no-untyped-def]
         grams = analysis.bigrams(w)
         if grams:
             options.append(seq("grams", grams))
+        sound = homophone(w)
+        if sound:
+            options.append(T.boost_query(term("names", sound), 0.2))
         clauses.append(T.boolean_query([(Occur.Should, o) for o in options]))
     for p in q.phrases:
         grams = analysis.bigrams(p)

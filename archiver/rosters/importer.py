@@ -12,6 +12,7 @@ from pathlib import Path
 
 from archiver.catalog import Catalog, registers
 from archiver.catalog.models import Event, Income, Member, Snapshot, today
+from archiver.errors import UserError
 
 from . import kinds as k
 from .header import locate
@@ -19,7 +20,7 @@ from .reader import read_sheets
 from .values import title_month
 
 
-class Unrecognised(Exception):
+class Unrecognised(UserError):
     """No sheet in the file is a roster, change list or disbursement sheet."""
 
 

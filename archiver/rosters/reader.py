@@ -9,8 +9,10 @@ from pathlib import Path
 
 import python_calamine
 
+from archiver.errors import UserError
 
-class SheetReadError(Exception):
+
+class SheetReadError(UserError):
     """The file cannot be read as a table at all (reason in Chinese first)."""
 
 

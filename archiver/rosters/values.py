@@ -6,12 +6,14 @@ import datetime as dt
 import re
 import unicodedata
 
+from archiver import months
 from archiver.chinese_dates import parse_date
+from archiver.errors import UserError
 
 _WS = re.compile(r"[\s\u3000]+")
 
 
-class ValueProblem(ValueError):
+class ValueProblem(UserError, ValueError):
     pass
 
 
@@ -80,8 +82,7 @@ def date(value: object) -> str | None:
 
 
 def month_end(year: int, month: int) -> str:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).isoformat()
+    return months.month_end(year, month).isoformat()
 
 
 _CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}

@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 ran but found problems; 2 usage error or unusable input.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import sys
@@ -15,11 +16,14 @@ from pathlib import Path
 from archiver import check as checks
 from archiver.catalog import LATEST, Catalog, Scope
 from archiver.catalog.models import Household
-from archiver.home import Home, HomeMissing, resolve
-from archiver.privacy import mask_id, scrub
+from archiver.errors import UserError
+from archiver.filing import STORAGE_ERRNOS
+from archiver.home import Home, resolve
+from archiver.privacy import mask_id, mask_phone, scrub
 
 from ..errors import UsageError
 from ..progress import make_reporter
+from . import ocr_options
 
 
 def _print_json(data: object) -> None:
@@ -39,6 +43,9 @@ class _ScrubFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = scrub(record.getMessage())
         record.args = ()
+        if record.exc_info:  # a traceback quotes the exception's message: masked like the rest
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
         return True
 
 
@@ -75,20 +82,33 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             raise UsageError(f"路径不存在：{p} / no such file or folder")
     reporter = make_reporter(args.quiet)
     ingestor = Ingestor(home, cat, reporter, document_handler=handle, remove_sources=args.move)
+    ingestor.reader = ocr_options.config(args).reader()
     with reporter:
         report = ingestor.run(paths)
-    sync(home, cat, make_reporter(args.quiet))  # after the catalog commits: the index is never ahead
+    try:
+        sync(home, cat, make_reporter(args.quiet))  # after the catalog commits: the index is never ahead
+    except OSError as exc:  # the changes stay queued in the catalog; the next sync catches up
+        if exc.errno not in STORAGE_ERRNOS:
+            raise
+        report.stopped = report.stopped or f"检索索引未能更新（{exc.strerror}），空间或权限恢复后会自动补上 / index not updated"
     counts = report.counts()
+    if report.stopped:  # the home could not be written: say so plainly, and which files are still waiting
+        print(f"导入已停止：{report.stopped}", file=sys.stderr)
+        for name in report.not_done[:50]:
+            print(f"  未处理（留在原处）{name}", file=sys.stderr)
     if args.json:
         _print_json({"batch": report.batch_id, **counts, "refiled": [n for n, _ in report.refiled],
-                     "files": [o.__dict__ for o in report.outcomes], "row_errors": report.row_errors})
-        return 0
+                     "files": [o.__dict__ for o in report.outcomes], "row_errors": report.row_errors,
+                     "stopped": report.stopped, "not_done": report.not_done})
+        return 1 if report.stopped else 0
     if not args.quiet:
         for o in report.outcomes:
             if o.outcome == "quarantined":
                 print(f"  隔离 {o.source_name}：{o.reason}")
             elif o.outcome == "duplicate":
                 print(f"  重复 {o.source_name}：{o.reason}")
+            elif o.outcome == "skipped":
+                print(f"  跳过 {o.source_name}：{o.reason}")
         for name, key in report.refiled:
             print(f"  补归档 {name} → {key}（此前在隔离区）/ filed from quarantine")
         for e in report.row_errors[:200]:
@@ -96,8 +116,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if len(report.row_errors) > 200:
             print(f"  ……另有 {len(report.row_errors) - 200} 行被拒收，见 dibao batch report / more rejected rows")
     print(f"归档 archived {counts['archived']} · 更新 updated {counts['updated']} · 重复 duplicate {counts['duplicate']}"
-          f" · 隔离 quarantined {counts['quarantined']} · 拒收行 rejected rows {len(report.row_errors)}")
-    return 0
+          f" · 隔离 quarantined {counts['quarantined']} · 跳过 skipped {counts['skipped']}"
+          f" · 拒收行 rejected rows {len(report.row_errors)}")
+    return 1 if report.stopped else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -131,7 +152,7 @@ def _household_json(h: Household, full: bool) -> dict:
             "monthly_amount": h.monthly_amount or 0.0}
     if not full:
         return base
-    return {**base, "address": h.address, "approved_on": h.approved_on, "bank_account": h.bank_account,
+    return {**base, "address": h.address, "approved_on": h.approved_on, "bank_account": h.bank_account, "note": h.note,
             "members": [{"name": m.name, "id_number": m.id_number, "relation": m.relation, "sex": m.sex,
                          "birth_date": m.birth_date, "disability": m.disability, "health": m.health,
                          "identity": m.identity, "cadre_relative": m.cadre_relative,
@@ -139,7 +160,7 @@ def _household_json(h: Household, full: bool) -> dict:
                          "covered_reason": m.covered_reason or None} for m in h.members],
             "documents": [{"document_id": str(d.document_id), "type": d.type, "date": d.date,
                            "source_name": d.source_name, "sha256": d.sha256, "path": d.path,
-                           "pages": d.page_count} for d in h.documents],
+                           "pages": d.page_count, "note": d.note} for d in h.documents],
             "events": [{"date": e.date, "kind": e.kind, "amount": e.new_amount if e.new_amount is not None else 0.0,
                         "old_amount": e.old_amount, "persons": e.new_persons, "old_persons": e.old_persons,
                         "reason": e.reason, "source": e.source, "source_row": e.source_row} for e in h.events],
@@ -148,7 +169,10 @@ def _household_json(h: Household, full: bool) -> dict:
 
 def cmd_household_list(args: argparse.Namespace) -> int:
     home, cat = _open(args)
-    hs = cat.households(Scope(township=args.township, village=args.village), status=args.status)
+    township, village = args.township, args.village
+    if village and "/" in village:  # a village by its whole path, 乡镇/村
+        township, village = village.split("/", 1)
+    hs = cat.households(Scope(township=township, village=village), status=args.status)
     if args.json:
         _print_json({"households": [_household_json(h, False) for h in hs]})
         return 0
@@ -175,6 +199,12 @@ def cmd_household_show(args: argparse.Namespace) -> int:
         cat.audit(_user(), "household.view", h.key, "cli")
     data = _household_json(h, True)
     data["basis"] = _basis_json(home, cat, h, getattr(args, "on", None))
+    data["import_conflicts"] = [{"field": c["field"], "manual": c["manual"], "imported": c["imported"], "at": c["at"]}
+                                for c in cat.import_conflicts(h.id)]
+    from archiver.policy import load
+    from generators.cases import household_cases
+
+    data["cases"] = [c.as_json() for c in household_cases(cat, h, load(home.root))]
     if args.json:
         _print_json(data)
         return 0
@@ -185,6 +215,13 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     print(f"核算依据（{b['day']}）：{b['mode']}  标准 {b['standard'] or '-'}元  人均收入 "
           f"{b['income_per_capita'] if b['income_per_capita'] is not None else '-'}元  保障人数 {b['covered_persons']}"
           f"  应发 {b['due_monthly']:.2f}元/月")
+    if h.note:
+        print(f"备注 {h.note}")
+    for c in data["import_conflicts"]:
+        label = {"category": "分类", "address": "住址", "phone": "联系电话", "note": "备注"}.get(c["field"], c["field"])
+        manual, imported = (mask_phone(c["manual"]), mask_phone(c["imported"])) if c["field"] == "phone" else (
+            c["manual"], c["imported"])
+        print(f"【待核实】后来导入的名册与人工更正不一致：{label} 更正为「{manual}」，名册为「{imported}」")
     print("成员 / members:")
     for m in h.members:
         gone = f"（{m.removed_on} 减少）" if m.removed_on else ""
@@ -197,6 +234,14 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     for e in h.events:
         amt = f"{e.old_amount or 0:.0f}→{e.new_amount or 0:.0f}元" if e.new_amount is not None else ""
         print(f"  {e.date}\t{e.kind}\t{amt}\t{e.reason}")
+    if data["cases"]:
+        print("办理过程 / cases:")
+    for c in data["cases"]:
+        print(f"  {c['kind']}（{c['outcome']}）")
+        for s in c["steps"]:
+            when = (s["date"] or "缺") + (f"至{s['end']}" if s["end"] else "")
+            due = f"  时限 {s['due']}{' 逾期' if s['late'] else ''}" if s["due"] else ""
+            print(f"    {s['step']}\t{when}\t{'档案' + s['document_id'] if s['document_id'] else s['source']}{due}")
     return 0
 
 
@@ -287,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--quiet", action="store_true", help="不显示进度 / no progress bar")
     sp.add_argument("--json", action="store_true", help="以JSON输出结果 / JSON report")
     sp.add_argument("--move", action="store_true", help="处理后删除原文件（收件箱用）/ remove originals once filed")
+    ocr_options.add_arguments(sp)
     sp = add("check", cmd_check, "检查目录、磁盘文件与索引是否一致 / verify catalog, files and index")
     sp.add_argument("--repair", action="store_true", help="修复可以重建的部分 / rebuild what can be rebuilt")
 
@@ -340,13 +386,33 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except HomeMissing as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
-    except (UsageError, ValueError) as exc:
+    except UserError as exc:  # the one boundary: the user's mistake, said as it is (HomeMissing, UsageError, …)
         print(scrub(str(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if exc.errno not in STORAGE_ERRNOS:
+            return _internal_error(argv)
+        what = "磁盘空间已满" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "档案库不可写"
+        print(f"{what}，操作未完成；请清理空间或检查权限后重试 / {exc.strerror}", file=sys.stderr)
+        return 1
+    except Exception:  # anything else is a bug, never the user's mistake: traceback to the log
+        return _internal_error(argv)
+
+
+def _internal_error(argv: list[str] | None) -> int:
+    """Anything but a UserError is a bug, never the user's mistake: traceback to the log (the exception in flight)."""
+    log = logging.getLogger("dibao")
+    if log.handlers:
+        log.exception("internal error in dibao %s", " ".join(scrub(a) for a in (argv or sys.argv[1:])))
+        where = "详见日志 logs/dibao.log / see logs/dibao.log"
+    else:
+        import traceback
+
+        traceback.print_exc()
+        where = ""
+    print(f"程序内部错误（不是您的操作问题），请将日志交给维护人员 / internal error {where}".rstrip(), file=sys.stderr)
+    return 1
 

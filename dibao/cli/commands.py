@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from archiver.catalog import Scope
+from archiver.filing import safe_part
+
+from . import ocr_options
 
 
 def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
@@ -25,10 +28,12 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--rescan", type=float, default=60.0, help="每隔多少秒全量扫描一次 / full rescan interval in seconds")
     sp.add_argument("--once", action="store_true", help="处理完现有文件后退出 / process what is there, then exit")
     sp.add_argument("--quiet", action="store_true", help="不输出每个文件的结果 / no per-file output")
+    ocr_options.add_arguments(sp)
 
     sp = add("search", cmd_search, "全文检索：姓名、拼音、身份证后几位、村名、档案内容 / full-text search")
     sp.add_argument("query", help='检索词，如：张秀英 村:红旗村 类型:收入证明 "家庭收入" 1234 / query')
     sp.add_argument("--limit", type=int, default=20, help="最多返回几户 / at most N households")
+    sp.add_argument("--offset", type=int, default=0, help="跳过前 N 户（翻页）/ skip the first N households")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
 
     add("reindex", cmd_reindex, "从目录重建检索索引 / rebuild the search index from the catalog")
@@ -74,6 +79,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--no-watch", action="store_true", help="不在本服务中自动归档收件箱（另行运行 dibao watch 时）/ do not watch the inbox")
     sp.add_argument("--certfile", help="HTTPS证书（局域网访问时必须，登录Cookie仅经HTTPS发送）/ TLS certificate")
     sp.add_argument("--keyfile", help="HTTPS私钥 / TLS private key")
+    ocr_options.add_arguments(sp)
 
     up = add("user", lambda a: _missing_sub("user"), "网页用户 / web users")
     usub = up.add_subparsers(dest="sub", metavar="SUBCOMMAND")
@@ -118,10 +124,7 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
             raise UsageError(f"未知的档案类型：{args.type}；可用：{'、'.join(classify.ALL_TYPES)} / unknown type")
     if not args.file_id.isdigit():
         raise UsageError(f"隔离编号应为数字：{args.file_id} / quarantine id must be a number")
-    try:
-        doc_id = file_quarantined(home, cat, int(args.file_id), hid, doc_type, _user())
-    except (LookupError, ValueError) as exc:
-        raise UsageError(str(exc)) from exc
+    doc_id = file_quarantined(home, cat, int(args.file_id), hid, doc_type, _user())
     _reindex(home, cat)
     print(f"已归档为档案 {doc_id} / filed as document {doc_id}")
     return 0
@@ -137,7 +140,7 @@ def _reindex(home: Any, cat: Any) -> None:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from archiver.index import open_index, sync
-    from archiver.privacy import mask_id
+    from archiver.privacy import mask_id, scrub
 
     from ..progress import make_reporter
     from . import _open, _print_json, _user
@@ -147,11 +150,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not idx.usable():
         print("检索索引缺失或已损坏，正在从目录重建…… / index missing or broken, rebuilding", file=sys.stderr)
     sync(home, cat, make_reporter(True))  # also applies updates an interrupted ingest left queued
-    res = idx.search(cat, args.query, limit=args.limit)
+    res = idx.search(cat, args.query, limit=args.limit, offset=args.offset)
     with cat.transaction():
-        cat.audit(_user(), "search", args.query, f"{res.total} hits")
+        cat.audit(_user(), "search", scrub(args.query), f"{res.total} hits")
     if args.json:
-        _print_json({"query": args.query, "total": res.total, "results": [
+        _print_json({"query": args.query, "total": res.total, "offset": args.offset, "results": [
             {"household_id": r.household.key, "head_name": r.household.head_name, "village": r.household.village,
              "township": r.household.township, "status": r.household.status, "score": round(r.score, 4),
              "matched_documents": r.matched_documents, "snippet": r.snippet} for r in res.results]})
@@ -194,11 +197,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     w = Watcher(home, cat, inbox, poll=args.poll, settle=args.settle, rescan_every=args.rescan,
                 document_handler=handle, on_outcome=show)
+    w.ingestor.reader = ocr_options.config(args).reader()
     signal.signal(signal.SIGINT, lambda *_: w.stop())
     signal.signal(signal.SIGTERM, lambda *_: w.stop())
     if not args.quiet:
         print(f"正在监视 {inbox}（Ctrl-C 结束）/ watching {inbox}", flush=True)
-    w.run(until=(lambda: w.idle()) if args.once else None)
+    w.run(until=(lambda: w.idle() or bool(w.blocked)) if args.once else None)  # --once: a full disk ends it too
+    if w.blocked:
+        print(f"有文件未能归档：{w.blocked}", file=sys.stderr, flush=True)
     _reindex(home, cat)
     print(f"已停止，本次处理 {w.processed} 个文件 / stopped after {w.processed} files", flush=True)
     return 0
@@ -217,7 +223,7 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
     if args.key:
         households = [household_or_fail(cat, args.key)]
     else:
-        households = cat.households(Scope(village=args.village))
+        households = cat.households(_village(cat, args.village))
         if not households:
             raise UsageError(f"该村没有户：{args.village} / no households in village")
     out = coversheet.render(households, load(home.root).office_name, Path(args.output))
@@ -225,6 +231,18 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
         cat.audit(_user(), "export.coversheet", args.key or args.village, str(out))
     print(f"已生成 {len(households)} 张封面：{out} / {len(households)} cover sheets")
     return 0
+
+
+def _village(cat: Any, village: str) -> Scope:
+    """--village as `乡镇/村`, or a village name that only one township has (else refused, matches listed)."""
+    from archiver.catalog import areas
+
+    from ..errors import UsageError
+
+    try:
+        return areas.resolve(cat, village, village_only=True)
+    except areas.AreaProblem as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def _missing_sub(name: str) -> int:
@@ -349,7 +367,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
         _generated(cat, "dossier", h.key, out)
         print(f"已生成档案：{out}（{len(h.documents)} 份材料）/ dossier written")
         return 0
-    households = cat.households(Scope(village=args.village), full=True)
+    households = cat.households(_village(cat, args.village), full=True)
     if not households:
         raise UsageError(f"该村没有户：{args.village} / no households in village")
     folder = Path(args.output)
@@ -359,7 +377,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     with reporter:
         reporter.start(len(households), "生成档案 / dossiers")
         for h in households:
-            out = dossier.build(home, h, policy, folder / f"{h.key}_{h.head_name}.pdf")
+            out = dossier.build(home, h, policy, folder / safe_part(f"{h.key}_{h.head_name}.pdf", 120))
             rows.append((h, out))
             reporter.advance()
     dossier.write_index(rows, policy, folder, args.village)
@@ -428,9 +446,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
                          "serving beyond this computer needs TLS")
     scheme = "https" if args.certfile else "http"
     print(f"网页界面：{scheme}://{args.host}:{args.port}/（Ctrl-C 结束）/ serving", flush=True)
-    uvicorn.run(create_app(home, watch=not args.no_watch), host=args.host, port=args.port, log_level="warning",
+    sys.stderr = _Scrubbed(sys.stderr)  # tracebacks and server logs of months of unattended running: no full IDs
+    uvicorn.run(create_app(home, watch=not args.no_watch, tls=bool(args.certfile), ocr=ocr_options.config(args)),
+                host=args.host, port=args.port, log_level="warning",
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
     return 0
+
+
+class _Scrubbed:
+    """A text stream that masks ID numbers and accounts in everything written to it (see privacy.scrub)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from archiver.privacy import scrub
+
+        return int(self._stream.write(scrub(text)) or 0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _password(given: str | None) -> str:
@@ -442,28 +477,20 @@ def _password(given: str | None) -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from .. import users
-    from ..errors import UsageError
     from . import _open
 
     home, cat = _open(args)
-    try:
-        users.add(cat, args.name, _password(args.password), args.role, args.area)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+    users.add(cat, args.name, _password(args.password), args.role, args.area)
     print(f"已添加用户 {args.name}（{args.role} {args.area or '全县'}）/ user added")
     return 0
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
     from .. import users
-    from ..errors import UsageError
     from . import _open
 
     home, cat = _open(args)
-    try:
-        users.set_password(cat, args.name, _password(args.password))
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+    users.set_password(cat, args.name, _password(args.password))
     print(f"已重置 {args.name} 的密码 / password reset")
     return 0
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from .. import users
-from .session import Reader, Refused, Writer
+from .session import COOKIE, Reader, Refused, Writer
 from .templating import page
 
 router = APIRouter()
@@ -30,7 +30,8 @@ def change_password(request: Request, v: Writer, current: str = Form(...), new: 
     if new != again:
         return page(request, "account.html", v.user, status_code=400, message="", error="两次输入的新密码不一致")
     try:
-        users.change_password(v.cat, v.name, current, new, v.remote)
+        users.change_password(v.cat, v.name, current, new, v.remote,
+                              keep_session=users.token_hash(request.cookies.get(COOKIE, "")))
     except users.LoginRefused as exc:
         return page(request, "account.html", v.user, status_code=400, message="", error=str(exc))
     return page(request, "account.html", v.user, message="密码已修改。", error="")

@@ -8,23 +8,27 @@ one `dibao serve` is all a township office has to start.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import shutil
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from archiver.catalog import Catalog
+from archiver.errors import UserError
 from archiver.home import Home
+from archiver.ocr_pool import OcrConfig
 from archiver.privacy import scrub
 
 from .. import users
-from . import account, households, quarantine, reports, upload
+from . import account, admin, browse, corrections, households, jobs, quarantine, reports, upload
 from .session import COOKIE, Refused, Writer, remote
 from .templating import is_htmx, page
 
@@ -34,14 +38,17 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
-def create_app(home: Home, watch: bool = False) -> FastAPI:
+log = logging.getLogger("dibao.web")
+
+
+def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfig | None = None) -> FastAPI:
     home.require()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for left in home.tmp.glob("web-*"):  # reports a killed server did not get to remove: personal data
             shutil.rmtree(left, ignore_errors=True)
-        app.state.watcher = _start_watcher(home) if watch else None
+        app.state.watcher = _start_watcher(home, ocr) if watch else None
         try:
             yield
         finally:
@@ -53,13 +60,21 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
     app.state.watcher = None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    @app.exception_handler(UserError)
+    def user_error(request: Request, exc: UserError) -> Response:
+        """The user's mistake (a bad value, an unusable file): their message, never a stack trace."""
+        text = scrub(str(exc))
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": text}, status_code=400)
+        return error_page(request, 400, "未能完成", text)
+
     @app.exception_handler(Refused)
     def refused(request: Request, exc: Refused) -> Response:
         cat = Catalog(home.catalog_path)
         try:
             with cat.transaction():
-                cat.audit(exc.user, "denied", scrub(exc.target), scrub(f"{exc.why} {request.method} {request.url.path}"),
-                          remote(request))
+                cat.audit(exc.user, "not_found" if exc.why == "missing" else "denied", scrub(exc.target),
+                          scrub(f"{exc.why} {request.method} {request.url.path}"), remote(request))
         finally:
             cat.close()
         if exc.why == "login":
@@ -69,12 +84,53 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
                 return Response(status_code=401, headers={"HX-Redirect": "/login"})
             return RedirectResponse("/login", status_code=303)
         if exc.why == "csrf":
-            return HTMLResponse("<h1>403 请求无效，请刷新页面后重试 / invalid form token</h1>", status_code=403)
-        return HTMLResponse("<h1>404 找不到，或不在您的管辖范围 / not found</h1>", status_code=404)
+            return error_page(request, 403, "请求无效", "页面已过期或表单不完整，请返回后刷新页面再试。")
+        # one answer for "does not exist" and "not yours": ids cannot be probed (only the audit tells them apart)
+        return error_page(request, 404, "找不到", "没有找到您要的户、材料或页面，请检查户编号或身份证号是否输错。")
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return error_page(request, 404, "找不到", "没有这个页面。请从首页重新进入。")
+        if exc.status_code == 405:
+            return error_page(request, 405, "操作方式不对", "请从页面上的按钮进行操作。")
+        return error_page(request, exc.status_code, "请求未能完成", "请返回后重试。")
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(request: Request, exc: RequestValidationError) -> Response:
+        fields = "、".join(sorted({str(e.get("loc", ["", "?"])[-1]) for e in exc.errors()}))
+        if request.url.path.startswith("/api/") or "json" in request.headers.get("accept", ""):
+            return JSONResponse({"error": f"请求内容不完整或格式不对：{fields}"}, status_code=400)
+        return error_page(request, 400, "填写有误", f"请检查填写的内容（{fields}）后重试。")
+
+    @app.exception_handler(Exception)
+    def bug(request: Request, exc: Exception) -> Response:
+        """Anything else is a bug: the traceback goes to the log, the page says so without details."""
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_page(request, 500, "系统内部错误", "已记入日志。请返回首页后重试；如反复出现，请联系管理员。")
+
+    def error_page(request: Request, code: int, title: str, message: str) -> Response:
+        """Staff read errors in Chinese, with a way back; the user bar stays when there is a session."""
+        user = None
+        token = request.cookies.get(COOKIE)
+        if token:
+            cat = Catalog(home.catalog_path)
+            try:
+                s = cat.session(users.token_hash(token))
+                u = cat.user_by_id(int(s["user_id"])) if s is not None else None
+                user = {**dict(u), "csrf": s["csrf"]} if u is not None and s is not None else None
+            finally:
+                cat.close()
+        if is_htmx(request):
+            return HTMLResponse(f'<p class="error">{code} {title}：{message}</p>', status_code=code)
+        return page(request, "error.html", user, status_code=code, code=code, title=f"{code} {title}", message=message)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
+        too_big = _body_refused(request)
+        response = too_big or await call_next(request)
+        if request.url.scheme == "https" and tls:  # browsers then never try this server over plain HTTP
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -98,7 +154,13 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
     def login(request: Request, name: str = Form(...), password: str = Form(...), csrf: str = Form("")) -> Response:
         expected = request.cookies.get(LOGIN_COOKIE, "")
         if not expected or not secrets.compare_digest(csrf, expected):
-            raise Refused("csrf", "login", name or "-")
+            # filed under the account it tried, if there is one; a typed name is never the entry's user
+            known = Catalog(home.catalog_path)
+            try:
+                who = name if known.user(name) is not None else "-"
+            finally:
+                known.close()
+            raise Refused("csrf", f"login {users.typed_name(name)}", who)
         cat = Catalog(home.catalog_path)
         try:
             token, _ = users.login(cat, name, password, remote(request))
@@ -121,16 +183,41 @@ def create_app(home: Home, watch: bool = False) -> FastAPI:
         response.delete_cookie(COOKIE)
         return response
 
-    for module in (households, quarantine, upload, reports, account):
+    for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account):
         app.include_router(module.router)
     return app
 
 
-def _start_watcher(home: Home):  # type: ignore[no-untyped-def]
-    """The inbox watcher on its own catalog connection, in a daemon thread that stops with the app."""
-    from archiver.documents import handle
-    from archiver.watch import Watcher
+MAX_FORM_BYTES = 1 << 20  # every form but the upload is a few fields
 
-    w = Watcher(home, Catalog(home.catalog_path), home.inbox, document_handler=handle, settle=1.0)
-    threading.Thread(target=w.run, name="dibao-watch", daemon=True).start()
-    return w
+
+def _body_refused(request: Request) -> Response | None:
+    """Bound every request body before any of it is read or spooled to disk: by its declared length
+    (the server holds a client to it), and a body of unknown length is not taken at all."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    limit = upload.MAX_REQUEST_BYTES if request.url.path == "/upload" else MAX_FORM_BYTES
+    declared = request.headers.get("content-length")
+    if declared is None:
+        if request.headers.get("transfer-encoding"):
+            return JSONResponse({"error": "请求缺少长度，请重新上传 / length required"}, status_code=411)
+        return None
+    if not declared.isdigit() or int(declared) > limit:
+        return JSONResponse({"error": f"上传内容超过 {limit // 1024 // 1024} MB 上限，未接收 / request too large"},
+                            status_code=413)
+    return None
+
+
+def _start_watcher(home: Home, ocr: OcrConfig | None = None):  # type: ignore[no-untyped-def]
+    """The inbox watcher on its own catalog connection, in a supervised daemon thread (restarted if it
+    ever dies) that stops with the app."""
+    from archiver.documents import handle
+    from archiver.watch import Supervisor, Watcher
+
+    def make() -> Watcher:
+        w = Watcher(home, Catalog(home.catalog_path), home.inbox, document_handler=handle, settle=1.0)
+        if ocr is not None:
+            w.ingestor.reader = ocr.reader()
+        return w
+
+    return Supervisor(make).start()

@@ -14,10 +14,10 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from archiver.catalog.models import Household, today
 from archiver.policy import load as load_policy
-from archiver.privacy import mask_id
+from archiver.privacy import mask_account, mask_id, mask_phone
 from generators import basis, completeness, reviews, stats
 
-from . import preview
+from . import casesdue, preview
 from .quarantine import visible_items
 from .session import Reader, Refused, Viewer, Writer
 from .templating import is_htmx, page
@@ -53,38 +53,72 @@ def dashboard(request: Request, v: Reader) -> Response:
                 changes=v.cat.event_counts(month_start, today.isoformat(), v.scope),
                 recent=v.cat.events_between(month_start, today.isoformat(), v.scope, limit=15),
                 overdue=[r for r in due if r["overdue"]], due=len(due), quarantine=len(visible_items(v)),
-                month=today.strftime("%Y年%-m月"))
+                month=today.strftime("%Y年%-m月"), todo=casesdue.steps_due(v))
+
+
+PAGE = 30
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, v: Reader, q: str = "") -> Response:
-    from archiver.index import open_index, sync
+def search(request: Request, v: Reader, q: str = "", offset: int = 0) -> Response:
+    """Results a page at a time, with the true number of matching households ("共 40 户")."""
+    from archiver.index import open_index, sync_if_possible
 
-    results, took = [], 0.0
+    results, total, offset = [], 0, max(offset, 0)
     if q.strip():
-        started = dt.datetime.now()
         idx = open_index(v.home)
-        sync(v.home, v.cat)
-        results = idx.search(v.cat, q, limit=30, scope=v.scope).results
-        took = (dt.datetime.now() - started).total_seconds() * 1000
-        v.audit("search", q, f"{len(results)} hits")
+        sync_if_possible(v.home, v.cat)
+        res = idx.search(v.cat, q, limit=PAGE, scope=v.scope, offset=offset)
+        results, total = res.results, res.total
+        v.audit("search", q, f"{total} hits")
     name = "search_results.html" if is_htmx(request) else "search.html"
-    return page(request, name, v.user, q=q, results=results, took=took)
+    return page(request, name, v.user, q=q, results=results, total=total, offset=offset, size=PAGE)
 
 
-@router.get("/households/{key}", response_class=HTMLResponse)
-@router.get("/household/{key}", response_class=HTMLResponse)
-def household(request: Request, v: Reader, key: str) -> Response:
+@router.get("/households/{key:path}", response_class=HTMLResponse)
+@router.get("/household/{key:path}", response_class=HTMLResponse)
+def household(request: Request, v: Reader, key: str, done: str = "", error: str = "") -> Response:
+    from archiver.corrections import history
+
+    from .corrections import DONE, ERRORS
+
     h = v.household(key)
     v.audit("household.view", h.key)
     policy = load_policy(v.home.root)
-    status = h.status if h.status and policy.required_documents.get(h.status) else "在保"
-    checklist = completeness.checklist(h.documents, policy, status)
+    checklist = completeness.for_household(h, policy)
+    from generators.cases import household_cases
+
+    account = h.bank_account or next((p.bank_account for p in reversed(h.payments) if p.bank_account), "")
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist,
-                basis=basis.compute(h, today(), policy))
+                phone=mask_phone(h.phone), account=mask_account(account), next_review=_next_review(h, policy),
+                months=_by_month(h), conflicts=v.cat.import_conflicts(h.id), changes=history(v.cat, household_id=h.id),
+                done=DONE.get(done, ""), error=ERRORS.get(error, ""),
+                coverage=[(bool(r["covered"]), r["covered_reason"] or "") for r in v.cat.members_rows(h.id)],
+                cases=household_cases(v.cat, h, policy), basis=basis.compute(h, today(), policy))
 
 
-@router.post("/households/{key}/members/{n}/reveal", response_class=HTMLResponse)
+def _next_review(h: Household, policy: Any) -> dict | None:
+    """When this household's next periodic review falls due (class interval after the last review)."""
+    today = dt.date.today().isoformat()
+    months = policy.review_months.get(h.category or "")
+    since = stats.last_review_or_start(h, today)
+    if not months or not since or not h.in_care_on(today):
+        return None
+    due = stats.add_months(dt.date.fromisoformat(since), months)
+    return {"due": due.isoformat(), "last": since, "overdue": due.isoformat() < today}
+
+
+def _by_month(h: Household) -> list[tuple[str, float]]:
+    """Payments spread over the months they cover, newest first (a quarter's sheet counts in each month)."""
+    out: dict[str, float] = {}
+    for p in h.payments:
+        months = p.months() or [p.period_start]
+        for m in months:
+            out[m] = out.get(m, 0.0) + p.amount / len(months)
+    return sorted(out.items(), reverse=True)
+
+
+@router.post("/households/{key:path}/members/{n}/reveal", response_class=HTMLResponse)
 def reveal(v: Writer, key: str, n: int) -> Response:
     """The full ID of one member, on an explicit click; the reveal itself is audited."""
     h = v.household(key)
@@ -108,12 +142,18 @@ def download(v: Reader, doc_id: int) -> Response:
 
 
 @router.get("/documents/{doc_id}/view", response_class=HTMLResponse)
-def view(request: Request, v: Reader, doc_id: int) -> Response:
+def view(request: Request, v: Reader, doc_id: int, done: str = "") -> Response:
+    from archiver.classify import ALL_TYPES
+    from archiver.corrections import history
+
+    from .corrections import DONE
+
     d, h = _doc(v, doc_id, "document.view")
-    pages = preview.page_count(v.home.root / d["path"])
+    pages, _ = preview.safe_page_count(v.home.root / d["path"])
     texts = v.cat.page_texts(doc_id)
     name = "viewer_panel.html" if is_htmx(request) else "viewer.html"
-    return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts)
+    return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts, types=ALL_TYPES, error="",
+                done=DONE.get(done, ""), history=history(v.cat, document_id=doc_id))
 
 
 @router.get("/documents/{doc_id}/pages/{n}")
@@ -129,13 +169,12 @@ def thumb(v: Reader, doc_id: int) -> Response:
 
 
 def _jpeg(v: Viewer, rel: str, n: int, side: int) -> Response:
+    """A page image, or a placeholder image that says why the page cannot be drawn (never a 500)."""
     try:
-        data = preview.render(v.home.root / rel, n, side)
+        data, media = preview.safe_render(v.home.root / rel, n, side)
     except IndexError:
         raise Refused("scope", f"page {n} of {rel}", v.name) from None
-    except ValueError:
-        return Response(status_code=204)
-    return Response(data, media_type="image/jpeg")
+    return Response(data, media_type=media)
 
 
 @router.get("/api/households")

@@ -7,16 +7,18 @@ with no candidates from a scanner share stays with the county, which is where su
 
 from __future__ import annotations
 
-import json
+import html
 import sqlite3
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import classify
-from archiver.catalog.models import Household
+from archiver.filing import StorageError
 from archiver.privacy import scrub
 
+from .. import users
 from . import preview
 from .session import Reader, Refused, Viewer, Writer
 from .templating import page
@@ -29,9 +31,14 @@ def _uploaded_by_area(v: Viewer) -> set[str]:
     sees every item anyway, so for it there is nothing to look up)."""
     if v.role == "county":
         return set()
-    names = v.cat.area_names()
-    inside = {v.area, *names.get(v.area, [])} if v.role == "township" else {v.area}
-    peers = {u["name"] for u in v.cat.users() if (u["area"] or "") in inside}
+    mine = v.scope
+
+    def within(u: sqlite3.Row) -> bool:  # the uploader's area lies inside v's (by whole path, not name)
+        theirs = users.scope_of(dict(u), v.cat)
+        return (not theirs.nothing and bool(theirs.township) and theirs.township == mine.township
+                and (not mine.village or theirs.village == mine.village))
+
+    peers = {u["name"] for u in v.cat.users() if u["role"] != "county" and within(u)}
     return {r["detail"].removeprefix("sha256=") for r in v.cat.audit_rows(actions=["upload"]) if r["user"] in peers}
 
 
@@ -47,15 +54,11 @@ def visible_items(v: Viewer) -> list[sqlite3.Row]:
     return [q for q in v.cat.quarantine_items() if _visible(v, q, uploads)]
 
 
-def _candidates(v: Viewer, q: sqlite3.Row) -> list[Household]:
-    """The item's candidate households that lie in the user's area."""
-    out = []
-    for key in json.loads(q["candidates"] or "[]"):
-        hid = v.cat.resolve_key(key)
-        h = v.cat.household(hid, v.scope) if hid is not None else None
-        if h is not None:
-            out.append(h)
-    return out
+def _candidates(v: Viewer, q: sqlite3.Row) -> list[dict]:
+    """The item's candidate households (stored as household keys) that lie in the user's area."""
+    from archiver.review import candidates
+
+    return candidates(v.cat, int(q["id"]), v.scope)
 
 
 def _item(v: Viewer, item_id: int) -> sqlite3.Row:
@@ -66,26 +69,32 @@ def _item(v: Viewer, item_id: int) -> sqlite3.Row:
     return q
 
 
+MAX_PAGES_SHOWN = 100  # a file of thousands of pages (quarantined for that) must not become thousands of images
+
+
 def _pages(v: Viewer, q: sqlite3.Row) -> list[int]:
     if q["pages"]:
-        return [int(x) for x in q["pages"].split(",")]
+        return [int(x) for x in q["pages"].split(",")][:MAX_PAGES_SHOWN]
     path = v.home.root / q["path"] if q["path"] else None
-    return list(range(1, preview.page_count(path) + 1)) if path and path.exists() else []
+    count = preview.safe_page_count(path)[0] if path and path.exists() else 0
+    return list(range(1, min(count, MAX_PAGES_SHOWN) + 1))
 
 
 @router.get("/quarantine", response_class=HTMLResponse)
-def listing(request: Request, v: Reader, filed: str = "") -> Response:
-    items = [{**dict(q), "candidates": json.loads(q["candidates"] or "[]"), "first_page": (_pages(v, q) or [0])[0]}
-             for q in visible_items(v)]
-    return page(request, "quarantine.html", v.user, items=items, filed=filed)
+def listing(request: Request, v: Reader, filed: str = "", done: str = "") -> Response:
+    items = [{**dict(q), "candidates": [f"{c['head_name']}户 {c['household_id']}（{c['village']}）" for c in _candidates(v, q)],
+              "first_page": (_pages(v, q) or [0])[0]} for q in visible_items(v)]
+    rejected = done == "rejected"
+    return page(request, "quarantine.html", v.user, items=items, filed=filed, rejected=rejected)
 
 
 @router.get("/quarantine/{item_id}", response_class=HTMLResponse)
-def item(request: Request, v: Reader, item_id: int) -> Response:
+def item(request: Request, v: Reader, item_id: int, error: str = "") -> Response:
     q = _item(v, item_id)
     v.audit("quarantine.view", str(item_id), q["source_name"])
     return page(request, "quarantine_item.html", v.user, q=dict(q), pages=_pages(v, q), text=scrub(q["text"] or ""),
-                candidates=_candidates(v, q), types=classify.ALL_TYPES, guess=classify.doc_type(q["text"] or ""))
+                candidates=_candidates(v, q), types=classify.ALL_TYPES, guess=classify.doc_type(q["text"] or ""),
+                error="请写明不予归档的原因。" if error == "reason" else ("" if not error else "未能归档，请检查所选页和户。"))
 
 
 @router.get("/quarantine/{item_id}/pages/{n}")
@@ -95,37 +104,48 @@ def item_page(v: Reader, item_id: int, n: int, thumb: bool = False) -> Response:
         raise Refused("scope", f"quarantine {item_id} page {n}", v.name)
     v.audit("quarantine.page", str(item_id), f"{q['source_name']} 第{n}页")
     try:
-        data = preview.render(v.home.root / q["path"], n, preview.THUMB if thumb else preview.VIEW)
-    except ValueError:
-        return Response(status_code=204)
-    return Response(data, media_type="image/jpeg")
+        data, media = preview.safe_render(v.home.root / q["path"], n, preview.THUMB if thumb else preview.VIEW)
+    except IndexError:
+        raise Refused("scope", f"quarantine {item_id} page {n}", v.name) from None
+    return Response(data, media_type=media)
 
 
 @router.get("/quarantine/{item_id}/households", response_class=HTMLResponse)
 def pick(request: Request, v: Reader, item_id: int, q: str = "") -> Response:
     """Households to choose from while assigning: the user's own search, limited to their area."""
-    from archiver.index import open_index, sync
+    from archiver.index import open_index, sync_if_possible
 
     _item(v, item_id)
     results = []
     if q.strip():
-        sync(v.home, v.cat)
+        sync_if_possible(v.home, v.cat)
         results = [r.household for r in open_index(v.home).search(v.cat, q, limit=10, scope=v.scope).results]
         v.audit("search", q, f"quarantine {item_id}: {len(results)} hits")
     return page(request, "quarantine_pick.html", v.user, households=results)
 
 
 @router.post("/quarantine/{item_id}/assign")
-def assign(v: Writer, item_id: int, household: str = Form(...), doc_type: str = Form("")) -> Response:
-    from archiver.documents import file_quarantined
-    from archiver.index import sync
+async def assign(request: Request, v: Writer, item_id: int, household: str = Form(...), doc_type: str = Form("")) -> Response:
+    """File the item, or only the ticked pages of it (the rest stays here for another household)."""
+    from archiver import review
+    from archiver.index import sync_if_possible
 
     q = _item(v, item_id)
     h = v.household(household)
     chosen = classify.normalise_type(doc_type) if doc_type else None
     if doc_type and chosen is None:
         raise Refused("scope", f"type {doc_type}", v.name)
-    doc_id = file_quarantined(v.home, v.cat, item_id, h.id, chosen, v.name, method="网页指定")
+    form = await request.form()
+    ticked = [int(str(x)) for x in form.getlist("pages") if str(x).isdigit()]
+    try:
+        doc_id = review.assign(v.home, v.cat, item_id, h.id, chosen, v.name, ticked or None)
+    except StorageError as exc:  # nothing was filed; the item stays open for a later try
+        return HTMLResponse(f"<h1>未能归档：{html.escape(str(exc))}</h1>", status_code=507)
+    except (LookupError, ValueError):
+        return RedirectResponse(f"/quarantine/{item_id}?error=assign", status_code=303)
     v.audit("quarantine.assign", str(item_id), f"{q['source_name']} → {h.key} 档案{doc_id}")
-    sync(v.home, v.cat)
-    return RedirectResponse(f"/quarantine?filed={h.key}", status_code=303)
+    sync_if_possible(v.home, v.cat)
+    still_open = v.cat.quarantine_item(item_id)
+    if ticked and still_open is not None and not still_open["resolved_at"]:
+        return RedirectResponse(f"/quarantine/{item_id}?filed={quote(h.key, safe='')}", status_code=303)
+    return RedirectResponse(f"/quarantine?filed={quote(h.key, safe='')}", status_code=303)

@@ -13,6 +13,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 
+from archiver.errors import UserError
+from archiver.filing import safe_part
 from archiver.policy import load as load_policy
 
 from .session import Reader, Refused, Viewer, Writer
@@ -36,24 +38,27 @@ def _form(request: Request, v: Viewer, error: str = "", status_code: int = 200) 
 def _scope(v: Viewer, given: str) -> str | None:
     if not given:
         return None if v.role == "county" else v.area
-    if given not in v.areas():
+    area = v.area_named(given)
+    if area is None:
         raise Refused("scope", f"report scope {given}", v.name)
-    return given
+    return area
 
 
 def _send(request: Request, v: Viewer, what: str, target: str, filename: str,
           make: Callable[[Path], Path]) -> Response:
-    from generators import notice, stats
-    from generators.documents import TemplateProblem
-
     folder = Path(tempfile.mkdtemp(prefix="web-", dir=_tmp(v)))
     try:
         out = make(folder / filename)
-    except (TemplateProblem, notice.NoticeProblem, stats.UnknownScope, ValueError) as exc:
+    except UserError as exc:  # TemplateProblem, NoticeProblem, UnknownScope, …: the staff's to fix
         shutil.rmtree(folder, ignore_errors=True)
         return _form(request, v, str(exc), 400)
     v.audit(f"export.{what}", target, out.name)
     return FileResponse(out, filename=out.name, background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+
+
+def _part(area: str | None) -> str:
+    """An area path inside a file name (乡镇/村 → 乡镇村)."""
+    return (area or "").replace("/", "")
 
 
 def _tmp(v: Viewer) -> Path:
@@ -67,7 +72,7 @@ def summary(request: Request, v: Writer, year: int = Form(...), scope: str = For
 
     area = _scope(v, scope)
     policy = load_policy(v.home.root)
-    return _send(request, v, "summary", f"{year} {area or '全部'}", f"{year}年{area or ''}低保工作总结.docx",
+    return _send(request, v, "summary", f"{year} {area or '全部'}", f"{year}年{_part(area)}低保工作总结.docx",
                  lambda out: gen.render(v.cat, year, area, policy, out, v.home.templates))
 
 
@@ -76,15 +81,16 @@ def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Fo
            days: int = Form(0), fmt: str = Form("pdf")) -> Response:
     from generators import notice as gen
 
+    given, village = village, v.area_named(village) or ""
     if village not in v.villages():
-        raise Refused("scope", f"notice village {village}", v.name)
+        raise Refused("scope", f"notice village {given}", v.name)
     policy = load_policy(v.home.root)
     try:
         first = dt.date.fromisoformat(start) if start else dt.date.today()
     except ValueError:
         return _form(request, v, f"日期格式应为 YYYY-MM-DD：{start}", 400)
     suffix = "docx" if fmt == "docx" else "pdf"
-    return _send(request, v, "notice", f"{village} {kind}", f"{village}{kind}公示_{first.isoformat()}.{suffix}",
+    return _send(request, v, "notice", f"{village} {kind}", f"{_part(village)}{kind}公示_{first.isoformat()}.{suffix}",
                  lambda out: gen.render(v.cat, village, kind, first, days or policy.notice_days, policy, out,
                                         v.home.templates))
 
@@ -96,7 +102,7 @@ def inspection(request: Request, v: Writer, year: int = Form(...), scope: str = 
 
     area = _scope(v, scope)
     policy = load_policy(v.home.root)
-    return _send(request, v, "inspection", area or "全部", f"{year}年{area or ''}低保检查通报.docx",
+    return _send(request, v, "inspection", area or "全部", f"{year}年{_part(area)}低保检查通报.docx",
                  lambda out: render_docx("inspection.docx", v.home.templates,
                                          gen.report_context(v.cat, area, year, policy), out))
 
@@ -107,7 +113,7 @@ def dossier(request: Request, v: Writer, key: str = Form(...)) -> Response:
 
     h = v.household(key.strip())
     policy = load_policy(v.home.root)
-    return _send(request, v, "dossier", h.key, f"{h.key}_{h.head_name}_档案.pdf",
+    return _send(request, v, "dossier", h.key, safe_part(f"{h.key}_{h.head_name}_档案.pdf", 120),
                  lambda out: gen.build(v.home, h, policy, out))
 
 
@@ -117,5 +123,5 @@ def review_plan(request: Request, v: Writer, month: str = Form(...), scope: str 
 
     area = _scope(v, scope)
     policy = load_policy(v.home.root)
-    return _send(request, v, "reviews", f"{month} {area or '全部'}", f"{month}{area or ''}复核计划.xlsx",
+    return _send(request, v, "reviews", f"{month} {area or '全部'}", f"{month}{_part(area)}复核计划.xlsx",
                  lambda out: gen.write_xlsx(gen.due(v.cat, month, area, policy), month, area, out))

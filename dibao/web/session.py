@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog, Scope, areas
 from archiver.catalog.models import Household
 from archiver.home import Home
 from archiver.privacy import scrub
@@ -74,17 +74,21 @@ class Viewer:
 
     @property
     def scope(self) -> Scope:
-        return users.scope_of(self.user)
+        return users.scope_of(self.user, self.cat)
 
     @property
     def scope_name(self) -> str | None:
-        """The area as the generators take it (a township or village name; None = the whole county)."""
-        return self.area or None
+        """The area as the generators take it (a township or a `乡镇/村` path; None = the whole county)."""
+        if self.role == "county":
+            return None
+        return areas.label(self.scope) if not self.scope.nothing else self.area or None
 
     def household(self, key: str) -> Household:
         """The household a key names, if it is in the user's area — scoped in the catalog query itself."""
         hid = self.cat.resolve_key(key)
-        h = self.cat.household(hid, self.scope) if hid is not None else None
+        if hid is None:  # a mistyped number: plainly not found (not a security denial)
+            raise Refused("missing", f"household {scrub(key)}", self.name)
+        h = self.cat.household(hid, self.scope)
         if h is None:
             raise Refused("scope", f"household {scrub(key)}", self.name)
         return h
@@ -97,21 +101,25 @@ class Viewer:
         return dict(d), h
 
     def areas(self) -> list[str]:
-        """The scope names this user may report on: their own area and, for a township, its villages."""
-        names = self.cat.area_names()
+        """The areas this user may report on, villages by their whole path (乡镇/村): their own area and,
+        for a township, its villages; the county every township and village."""
         if self.role == "county":
-            return [t for t in names if t] + sorted({v for vs in names.values() for v in vs if v})
+            return areas.choices(self.cat)
         if self.role == "township":
-            return [self.area, *(v for v in names.get(self.area, []) if v)]
-        return [self.area]
+            return [self.area, *areas.choices(self.cat, self.area)[1:]]
+        return [] if self.scope.nothing else [areas.label(self.scope)]
+
+    def area_named(self, given: str) -> str | None:
+        """`given` (a township, `乡镇/村`, or a village name only one township has) as its whole path, when
+        it is an area this user may see; None otherwise."""
+        try:
+            label = areas.label(areas.resolve(self.cat, given))
+        except areas.AreaProblem:
+            return None
+        return label if label in self.areas() else None
 
     def villages(self) -> list[str]:
-        names = self.cat.area_names()
-        if self.role == "village":
-            return [self.area]
-        if self.role == "township":
-            return [v for v in names.get(self.area, []) if v]
-        return sorted({v for vs in names.values() for v in vs if v})
+        return [a for a in self.areas() if areas.SEP in a]
 
     def audit(self, action: str, target: str = "", detail: str = "") -> None:
         with self.cat.transaction():

@@ -21,4 +21,58 @@ def is_htmx(request: Request) -> bool:
 
 
 def page(request: Request, name: str, user: dict | None, status_code: int = 200, **ctx: Any) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, name, {"user": user, **ctx}, status_code=status_code)
+    """`watch` (the inbox watcher's state, when serve runs one) goes to every logged-in page, so that a
+    stopped or held-up watcher is seen at once rather than discovered weeks later."""
+    supervisor = getattr(request.app.state, "watcher", None) if user else None
+    watch = supervisor.state() if supervisor is not None else None
+    return TEMPLATES.TemplateResponse(request, name, {"user": user, "watch": watch, **ctx}, status_code=status_code)
+
+
+def localtime(value: str | None) -> str:
+    """A stored timestamp (local time, ISO) as staff write it: 2025-06-03 14:05, never with a `T`."""
+    if not value:
+        return ""
+    return str(value).replace("T", " ")[:16]
+
+
+def hide_phone(value: str, what: str) -> str:
+    """Phone numbers in the change history stay masked on pages (the CLI history keeps them for the record)."""
+    from archiver.privacy import mask_phone
+
+    return mask_phone(value) if "电话" in (what or "") else value
+
+
+# audit actions as staff read them (the log itself keeps the stable English codes)
+ACTIONS = {
+    "login": "登录", "login.failed": "登录失败", "login.disabled": "登录被拒（账户已停用）", "login.locked": "登录被锁定", "logout": "退出", "denied": "拒绝访问", "not_found": "查找的户不存在",
+    "household.view": "查看户档案", "households.browse": "浏览户列表", "member.reveal": "查看完整身份证号",
+    "bank.reveal": "查看完整银行账号", "search": "检索", "document.view": "查看材料", "document.download": "下载材料",
+    "document.page": "查看材料页面", "document.thumb": "查看缩略图", "document.set": "更正材料",
+    "document.trash": "移入回收站", "document.restore": "从回收站恢复", "trash.view": "查看回收站",
+    "household.set": "更正户信息", "member.set": "更正成员保障状态", "quarantine.view": "查看隔离件",
+    "quarantine.page": "查看隔离件页面", "quarantine.assign": "隔离件归档", "quarantine.reject": "不予归档",
+    "upload": "上传文件", "user.add": "新增用户", "user.password": "重置密码", "user.disable": "停用用户",
+    "user.enable": "启用用户", "user.set": "修改用户角色或辖区", "users.view": "查看用户列表",
+    "password.change": "修改本人密码", "password.failed": "修改密码失败", "audit.view": "查看审计日志",
+    "api.households": "读取户列表", "export.coversheet": "生成扫描封面", "export.dossier": "生成一户一档",
+    "export.summary": "生成工作总结", "export.notice": "生成公示", "export.inspection": "生成检查通报",
+    "export.reviews": "生成复核计划", "job.start": "开始后台任务", "export.dossiers": "生成整村一户一档",
+    "export.coversheets": "生成整村扫描封面",
+}
+
+
+def action_label(code: str) -> str:
+    return ACTIONS.get(code, code)
+
+
+TEMPLATES.env.filters["localtime"] = localtime
+TEMPLATES.env.filters["hide_phone"] = hide_phone
+TEMPLATES.env.filters["action"] = action_label
+
+
+def chinese(text: str | None) -> str:
+    """The Chinese half of a bilingual message ("中文 / English"): pages are for staff, logs keep both."""
+    return str(text or "").split(" / ", 1)[0]
+
+
+TEMPLATES.env.filters["zh"] = chinese

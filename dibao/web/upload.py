@@ -1,7 +1,7 @@
 """Upload into the inbox from the browser: the same door as the scanner share, so the same pipeline
 (read, route, file or quarantine) takes it. Each file is written under a temporary name and renamed
-when complete, so the watcher never reads half a file; the upload is audited with its checksum, which
-is how the page later shows what became of it."""
+when complete, so the watcher never reads half a file; the upload is audited and recorded in the uploads table with its
+checksum, which is how the page later shows what became of it."""
 
 from __future__ import annotations
 
@@ -15,20 +15,30 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from archiver.pipeline import ignored
+
 from .session import Reader, Viewer, Writer
 from .templating import page
 
 router = APIRouter()
 MAX_BYTES = 200 * 1024 * 1024
+MAX_REQUEST_BYTES = 5 * MAX_BYTES  # one request (several files) is refused before spooling beyond this
+MAX_NAME_BYTES = 150
 OUTCOMES = {"archived": "已归档", "updated": "已导入", "duplicate": "重复（已有相同文件）", "quarantined": "已隔离，待人工处理",
             "rejected": "已隔离，待人工处理"}
 
 
 def safe_name(name: str) -> str:
-    """The file's own name only (browsers may send a path), without characters a share cannot hold."""
+    """The file's own name only (browsers may send a path), without characters a share cannot hold,
+    at most MAX_NAME_BYTES bytes (long Chinese names: 3 bytes a character) with its suffix kept."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = re.sub(r'[\x00-\x1f<>:"|?*]', "_", base).strip(" .")
-    return base[:150] or "upload"
+    base = re.sub(r'[\x00-\x1f\x7f<>:"|?*]', "_", base).strip(" .")
+    stem, suffix = os.path.splitext(base)
+    if len(suffix.encode()) > 16:
+        stem, suffix = base, ""
+    while len((stem + suffix).encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem + suffix) if stem else f"upload{suffix}"
 
 
 def _target(folder: Path, name: str) -> Path:
@@ -42,7 +52,7 @@ def _target(folder: Path, name: str) -> Path:
 
 @router.get("/upload", response_class=HTMLResponse)
 def form(request: Request, v: Reader) -> Response:
-    return page(request, "upload.html", v.user, watching=request.app.state.watcher is not None,
+    return page(request, "upload.html", v.user, watching=request.app.state.watcher is not None and request.app.state.watcher.running(),
                 uploads=_uploads(v), limit_mb=MAX_BYTES // 1024 // 1024)
 
 
@@ -57,42 +67,54 @@ async def receive(request: Request, v: Writer) -> Response:
     files = [f for f in form_data.getlist("files") if isinstance(f, UploadFile) and f.filename]
     folder = v.home.inbox / "网页上传" / safe_name(v.name)
     folder.mkdir(parents=True, exist_ok=True)
-    saved, refused = [], []
+    saved: list[dict] = []
+    refused: list[dict] = []
+    notes: list[dict] = []
     for f in files:
         name = safe_name(f.filename or "")
+        if ignored(name):  # a temp or lock file's name: the watcher would never take it
+            refused.append({"name": name, "reason": "文件名像临时文件或锁定文件（如 ~$、.tmp、.part），不会被归档；"
+                                                    "请改名后再上传 / a temp-file name"})
+            continue
+        if name != (f.filename or "").split("/")[-1].split("\\")[-1]:
+            notes.append({"name": name, "reason": f"文件名已调整为“{name}” / name shortened or cleaned"})
         path = _target(folder, name)
         part = path.with_name(path.name + ".part")
         digest, size = hashlib.sha256(), 0
-        with open(part, "wb") as out:
-            while chunk := await f.read(1 << 20):
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    break
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            with open(part, "wb") as out:
+                while chunk := await f.read(1 << 20):
+                    size += len(chunk)
+                    if size > MAX_BYTES:
+                        break
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:  # a full or read-only disk: say so, leave nothing half-written
+            part.unlink(missing_ok=True)
+            refused.append({"name": name, "reason": f"服务器磁盘已满或不可写，未能保存，请联系管理员 / not saved: {exc.strerror}"})
+            continue
         if size > MAX_BYTES or size == 0:
             part.unlink()
             refused.append({"name": name, "reason": f"文件为空或超过 {MAX_BYTES // 1024 // 1024} MB / empty or too large"})
             continue
         os.replace(part, path)
         v.audit("upload", name, f"sha256={digest.hexdigest()}")
+        v.cat.add_upload(v.name, name, digest.hexdigest(), size)
         saved.append({"name": name, "size": size})
     if request.headers.get("accept", "").startswith("application/json"):
-        return JSONResponse({"saved": saved, "refused": refused}, status_code=200 if saved or not refused else 400)
+        return JSONResponse({"saved": saved, "refused": refused, "notes": notes},
+                            status_code=200 if saved or not refused else 400)
     return RedirectResponse("/upload", status_code=303)
 
 
 def _uploads(v: Viewer, limit: int = 30) -> list[dict]:
     """This user's recent uploads with what the pipeline made of each."""
-    rows = [r for r in v.cat.audit_rows(user=v.name, actions=["upload"])][-limit:]
     out = []
-    for r in reversed(rows):
-        sha = (r["detail"] or "").removeprefix("sha256=")
-        f = v.cat.file_by_sha(sha)
-        state = OUTCOMES.get(f["outcome"], f["outcome"]) if f is not None else "等待处理"
-        out.append({"name": r["target"], "at": dt.datetime.fromisoformat(r["at"]).strftime("%m-%d %H:%M"),
-                    "state": state, "reason": (f["reason"] or "") if f is not None else "",
-                    "done": f is not None})
+    for r in v.cat.uploads(v.name, limit):
+        done = r["outcome"] is not None
+        out.append({"name": r["name"], "at": dt.datetime.fromisoformat(r["at"]).strftime("%m-%d %H:%M"),
+                    "state": OUTCOMES.get(r["outcome"], r["outcome"]) if done else "等待处理",
+                    "reason": (r["reason"] or "") if done else "", "done": done})
     return out

@@ -10,6 +10,8 @@ from archiver.chinese_dates import find_dates
     ("2025年3月12日", "2025-03-12"), ("二〇二五年三月十二日", "2025-03-12"), ("2025.3.12", "2025-03-12"),
     ("2025-03-12", "2025-03-12"), ("2025/3/12", "2025-03-12"), ("二零二四年十二月三十一日", "2024-12-31"),
     ("二〇二五年十月一日", "2025-10-01"),
+    # forms cn2an reads: 廿 (twenty), financial capitals, OCR's letter O for 〇
+    ("二〇二五年三月廿三日", "2025-03-23"), ("贰零贰伍年叁月壹拾贰日", "2025-03-12"), ("二O二五年三月十二日", "2025-03-12"),
 ])
 def test_chinese_form_dates_parse(text: str, iso: str) -> None:
     assert [d.isoformat() for d in find_dates(f"日期：{text}")] == [iso]

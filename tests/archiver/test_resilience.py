@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from dibao.samplescans import render_form, to_jpeg, to_pdf
 from tests.builders import roster_rows, small_county, write_xlsx
 from tests.conftest import ROOT, Runner
@@ -45,6 +47,7 @@ def state(run: Runner) -> dict:
     return out
 
 
+@pytest.mark.slow
 def test_kill_at_random_points_then_rerun_equals_uninterrupted(tmp_path: Path) -> None:
     make_inbox(tmp_path / "inbox-a")
     make_inbox(tmp_path / "inbox-b")

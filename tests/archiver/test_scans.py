@@ -127,11 +127,12 @@ def test_bad_files_are_quarantined_with_a_reason(dibao, tmp_path: Path, name: st
 
 
 def test_encrypted_pdf_is_quarantined(dibao, tmp_path: Path) -> None:
-    import pymupdf
+    from pypdf import PdfWriter
 
-    doc = pymupdf.open()
-    doc.new_page().insert_text((72, 72), "secret")
-    doc.save(tmp_path / "加密.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="1234", owner_pw="1234")
+    w = PdfWriter()
+    w.add_blank_page(595, 842)
+    w.encrypt("1234", "1234", algorithm="RC4-128")
+    w.write(tmp_path / "加密.pdf")
     dibao("ingest", str(tmp_path / "加密.pdf"), "--quiet")
     assert "密码" in dibao.json("quarantine", "list")["items"][0]["reason"]
 

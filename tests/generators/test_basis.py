@@ -248,7 +248,7 @@ def test_the_web_household_page_shows_the_basis_and_coverage(difference, tmp_pat
     c = TestClient(create_app(Home(run.home)), base_url="https://testserver")
     assert login(c, "县局", "county-pass-1").status_code == 303
     page = c.get("/households/H02").text
-    assert "核算依据" in page and "保障人数 2" in page and "未纳入（服刑）" in page
+    assert "核算依据" in page and "保障人数 2" in page and "（服刑）" in page
 
 
 def test_export_columns_income_coverage_and_tier_are_read(dibao, tmp_path: Path) -> None:

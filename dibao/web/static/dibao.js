@@ -3,6 +3,20 @@
 (function () {
   function csrf() { return document.body.dataset.csrf || ""; }
 
+  // the server's refusal in plain Chinese (never the raw JSON): its reasons, or a word for the status
+  function failure(xhr) {
+    try {
+      var data = JSON.parse(xhr.responseText);
+      var reasons = (data.refused || []).map(function (r) { return String(r.reason || "").split(" / ")[0]; });
+      if (reasons.length) return reasons.join("；");
+      if (data.error) return String(data.error).split(" / ")[0];
+    } catch (e) { /* not JSON */ }
+    if (xhr.status === 401) return "登录已过期，请重新登录";
+    if (xhr.status === 403) return "页面已过期，请刷新后重试";
+    if (xhr.status === 413) return "文件太大";
+    return "服务器未能接收（" + xhr.status + "）";
+  }
+
   function sendFile(file, list) {
     var row = document.createElement("li");
     var label = document.createElement("span");
@@ -22,9 +36,14 @@
     xhr.setRequestHeader("X-CSRF-Token", csrf());
     xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); };
     xhr.onload = function () {
-      var ok = xhr.status === 200;
+      var ok = xhr.status === 200, said = "";
+      try {  // the server's own words: a name it shortened, a file it refused and why
+        var answer = JSON.parse(xhr.responseText);
+        said = (answer.refused || []).concat(answer.notes || []).map(function (r) { return r.reason; })
+          .concat(answer.error ? [answer.error] : []).join("；");
+      } catch (e) { said = xhr.responseText; }
       bar.value = 100;
-      state.textContent = ok ? " 已上传，等待归档" : " 上传失败：" + xhr.responseText;
+      state.textContent = ok ? " 已上传，等待归档" + (said ? "（" + said + "）" : "") : " 上传失败：" + said;
       state.className = ok ? "ok" : "error";
       document.body.dispatchEvent(new Event("uploaded"));
     };
@@ -50,4 +69,28 @@
     if (plain) plain.hidden = true;
   }
   document.addEventListener("DOMContentLoaded", setup);
+})();
+
+// The household page's print button (the print stylesheet hides navigation and forms).
+(function () {
+  function setup() {
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
+})();
+
+// Forms marked data-once send once: a double click does not start the same work twice.
+(function () {
+  function setup() {
+    document.querySelectorAll("form[data-once]").forEach(function (f) {
+      f.addEventListener("submit", function (e) {
+        if (f.dataset.sent) { e.preventDefault(); return; }
+        f.dataset.sent = "1";
+        f.querySelectorAll("button").forEach(function (b) { b.disabled = true; b.textContent = "正在开始……"; });
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
 })();

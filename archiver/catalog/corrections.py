@@ -1,0 +1,165 @@
+"""Catalog SQL for corrections: the change history, document notes and 回收站, household facts set by
+hand (and imports that disagree with them), structured quarantine candidates, and user switch-off.
+
+A mixin of Catalog, so every statement stays in archiver/catalog/ and callers keep one object.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from .models import now
+
+# household columns a person may correct by hand; a roster import never silently overwrites them
+OVERRIDABLE = ("category", "address", "phone", "note")
+
+
+class CorrectionsMixin:
+    db: sqlite3.Connection
+
+    # ------------------------------------------------------------------ history
+    def add_change(self, user: str, what: str, before: Any, after: Any, household_id: int | None = None,
+                   document_id: int | None = None, member_id: int | None = None) -> None:
+        self.db.execute(
+            "INSERT INTO changes(at, user, household_id, document_id, member_id, what, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (now(), user, household_id, document_id, member_id, what,
+             None if before is None else str(before), None if after is None else str(after)))
+
+    def changes_for(self, household_id: int | None = None, document_id: int | None = None) -> list[sqlite3.Row]:
+        """A household's trail (its own facts, its members, and every document ever filed to it) or one document's."""
+        if document_id is not None:
+            return self.db.execute("SELECT * FROM changes WHERE document_id = ? ORDER BY id", (document_id,)).fetchall()
+        return self.db.execute(
+            "SELECT * FROM changes WHERE household_id = ? OR member_id IN (SELECT id FROM members WHERE household_id = ?) "
+            "OR document_id IN (SELECT id FROM documents WHERE household_id = ?) ORDER BY id",
+            (household_id, household_id, household_id)).fetchall()
+
+    # ------------------------------------------------------------------ documents
+    def set_document_fields(self, document_id: int, **fields: Any) -> None:
+        allowed = {"household_id", "type", "date", "note", "path", "trashed_at", "trashed_by", "trash_reason"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"not a correctable document field: {bad}")
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.db.execute(f"UPDATE documents SET {sets} WHERE id = ?", [*fields.values(), document_id])
+
+    def trashed_documents(self, where: str = "1=1", args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT d.*, h.household_no, h.township, h.village, h.head_name FROM documents d "
+            f"JOIN households h ON h.id = d.household_id WHERE d.trashed_at IS NOT NULL AND {where} "
+            "ORDER BY d.trashed_at DESC, d.id", list(args)).fetchall()
+
+    def repoint_file(self, old_path: str, new_path: str) -> None:
+        """An input file kept whole as a document's file follows that document's move."""
+        self.db.execute("UPDATE files SET stored_path = ? WHERE stored_path = ?", (new_path, old_path))
+
+    def move_document_facts(self, document_id: int, household_id: int) -> None:
+        """Facts read from a document (a 复核 event) follow it to its new household."""
+        self.db.execute("UPDATE events SET household_id = ? WHERE document_id = ?", (household_id, document_id))
+
+    def drop_document_events(self, document_id: int) -> None:
+        self.db.execute("DELETE FROM events WHERE document_id = ?", (document_id,))
+
+    # ------------------------------------------------------------------ households set by hand
+    def set_household_fields(self, household_id: int, user: str, **fields: Any) -> None:
+        """A correction: the columns change and each is remembered as set by hand."""
+        bad = set(fields) - set(OVERRIDABLE)
+        if bad:
+            raise ValueError(f"not a correctable household field: {bad}")
+        if not fields:
+            return
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.db.execute(f"UPDATE households SET {sets}, updated_at = ? WHERE id = ?",
+                        [*fields.values(), now(), household_id])
+        for k, v in fields.items():
+            self.db.execute("INSERT OR REPLACE INTO household_overrides(household_id, field, value, at, user) "
+                            "VALUES (?, ?, ?, ?, ?)", (household_id, k, v, now(), user))
+            self.db.execute("UPDATE import_conflicts SET resolved_at = ? WHERE household_id = ? AND field = ? "
+                            "AND resolved_at IS NULL", (now(), household_id, k))
+
+    def guard_overrides(self, household_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+        """An import's household fields less those a person corrected; a disagreeing value is recorded."""
+        rows = self.db.execute("SELECT field, value FROM household_overrides WHERE household_id = ?",
+                               (household_id,)).fetchall()
+        if not rows:
+            return fields
+        manual = {r["field"]: r["value"] for r in rows}
+        out = {}
+        for k, v in fields.items():
+            if k not in manual:
+                out[k] = v
+            elif v not in (None, "") and str(v) != (manual[k] or ""):
+                self.db.execute("INSERT OR IGNORE INTO import_conflicts(household_id, field, manual, imported, at) "
+                                "VALUES (?, ?, ?, ?, ?)", (household_id, k, manual[k], str(v), now()))
+        return out
+
+    def import_conflicts(self, household_id: int, open_only: bool = True) -> list[sqlite3.Row]:
+        extra = " AND resolved_at IS NULL" if open_only else ""
+        return self.db.execute(f"SELECT * FROM import_conflicts WHERE household_id = ?{extra} ORDER BY id",
+                               (household_id,)).fetchall()
+
+    def member_by_id_number(self, id_number: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM members WHERE id_number = ? ORDER BY removed_on IS NOT NULL, id",
+                               (id_number,)).fetchall()
+
+    def set_member_coverage(self, member_id: int, covered: bool, reason: str | None) -> None:
+        self.db.execute("UPDATE members SET covered = ?, covered_reason = ? WHERE id = ?",
+                        (int(covered), reason, member_id))
+        self.db.execute("UPDATE households SET updated_at = ? WHERE id = (SELECT household_id FROM members WHERE id = ?)",
+                        (now(), member_id))
+
+    # ------------------------------------------------------------------ quarantine review
+    def set_quarantine_candidates(self, item_id: int, household_ids: Sequence[int]) -> None:
+        self.db.execute("DELETE FROM quarantine_candidates WHERE item_id = ?", (item_id,))
+        self.db.executemany("INSERT OR IGNORE INTO quarantine_candidates(item_id, household_id) VALUES (?, ?)",
+                            [(item_id, h) for h in household_ids])
+
+    def quarantine_candidates(self, item_id: int, where: str = "1=1", args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT h.id, h.household_no, h.township, h.village, h.head_name FROM quarantine_candidates c "
+            f"JOIN households h ON h.id = c.household_id WHERE c.item_id = ? AND {where} ORDER BY h.id",
+            [item_id, *args]).fetchall()
+
+    def quarantine_all(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM quarantine ORDER BY id").fetchall()
+
+    def reject_quarantine(self, item_id: int, reason: str, user: str) -> None:
+        self.db.execute("UPDATE quarantine SET resolved_at = ?, rejected_reason = ?, closed_by = ? WHERE id = ?",
+                        (now(), reason, user, item_id))
+
+    def split_quarantine(self, item_id: int, pages: str, text: str, rest_pages: str, rest_text: str) -> int:
+        """Some pages of an open item become an item of their own (to be filed); the item keeps the rest."""
+        q = self.db.execute("SELECT * FROM quarantine WHERE id = ?", (item_id,)).fetchone()
+        cur = self.db.execute(
+            "INSERT INTO quarantine(file_id, source_name, reason, candidates, path, pages, text, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (q["file_id"], q["source_name"], q["reason"], q["candidates"], q["path"], pages, text, now()))
+        new_id = int(cur.lastrowid or 0)
+        self.db.execute("INSERT INTO quarantine_candidates(item_id, household_id) "
+                        "SELECT ?, household_id FROM quarantine_candidates WHERE item_id = ?", (new_id, item_id))
+        self.db.execute("UPDATE quarantine SET pages = ?, text = ? WHERE id = ?", (rest_pages, rest_text, item_id))
+        return new_id
+
+    # ------------------------------------------------------------------ users
+    def users_full(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT id, name, role, area, disabled, locked_until, created_at FROM users "
+                               "ORDER BY id").fetchall()
+
+    def set_user_disabled(self, user_id: int, disabled: bool) -> None:
+        self.db.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user_id))
+        if disabled:
+            self.db.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
+    def end_sessions(self, user_id: int) -> None:
+        self.db.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
+    # ------------------------------------------------------------------ browsing (households page)
+    def browse_households(self, where: str, args: Sequence[Any], offset: int, limit: int) -> tuple[int, list[sqlite3.Row]]:
+        """One page of households matching a filter the caller built from its own columns, and the true total."""
+        total = int(self.db.execute(f"SELECT count(*) FROM households h WHERE {where}", list(args)).fetchone()[0])
+        rows = self.db.execute(f"SELECT h.* FROM households h WHERE {where} ORDER BY h.township, h.village, "
+                               "coalesce(h.household_no, ''), h.id LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
+        return total, rows

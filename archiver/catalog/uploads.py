@@ -1,0 +1,25 @@
+"""Catalog SQL for web uploads (migration 0012): who put which file into the inbox, and what became of it."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .models import now
+
+
+class UploadsMixin:
+    db: sqlite3.Connection
+
+    def add_upload(self, user: str, name: str, sha256: str, size: int) -> int:
+        """Autocommits like every write outside Catalog.transaction()."""
+        cur = self.db.execute("INSERT INTO uploads(at, user, name, sha256, size) VALUES (?, ?, ?, ?, ?)",
+                              (now(), user, name, sha256, size))
+        return int(cur.lastrowid or 0)
+
+    def uploads(self, user: str, limit: int = 30) -> list[sqlite3.Row]:
+        """A user's latest uploads, newest first, each with its file's outcome and reason once ingested
+        (outcome NULL: still waiting in the inbox)."""
+        return self.db.execute(
+            "SELECT u.name, u.at, u.sha256, u.size, f.outcome, f.reason FROM uploads u "
+            "LEFT JOIN files f ON f.sha256 = u.sha256 WHERE u.user = ? ORDER BY u.id DESC LIMIT ?",
+            (user, limit)).fetchall()

@@ -1,0 +1,92 @@
+"""User administration for the county office: list, disable (sessions end at once), enable, change role or
+area. Roles are accepted and shown in Chinese (县/乡镇/村) as well as county/township/village."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archiver.catalog import Catalog
+
+from . import users
+
+ROLE_NAMES = {"county": "县", "township": "乡镇", "village": "村"}
+_ALIASES = {"县": "county", "县级": "county", "区": "county", "乡镇": "township", "乡": "township", "镇": "township",
+            "街道": "township", "乡镇级": "township", "村": "village", "社区": "village", "村级": "village",
+            "村(社区)": "village"}
+
+
+def normalise_role(value: str) -> str:
+    v = (value or "").strip()
+    role = v.lower() if v.lower() in ROLE_NAMES else _ALIASES.get(v)
+    if role is None:
+        raise ValueError(f"角色应为 县/乡镇/村（county/township/village）：{value} / unknown role")
+    return role
+
+
+def role_label(role: str) -> str:
+    return ROLE_NAMES.get(role, role)
+
+
+def resolve_area(cat: Catalog, role: str, area: str) -> str:
+    """The area string stored for a user: the hardening resolver when present (乡镇/村 paths), else the name
+    as given, checked against the townships and villages the catalog knows when it knows any."""
+    if role == "county":
+        return ""
+    resolver = getattr(users, "resolve_area", None)
+    if resolver is not None:
+        return str(resolver(cat, role, area))
+    area = (area or "").strip()
+    if not area:
+        raise ValueError("乡镇或村级用户必须指定 --area / township and village users need an area")
+    known = cat.area_names()
+    if role == "village" and "/" in area:  # 乡镇/村 — stored as the village name until areas are keyed by path
+        township, _, village = area.partition("/")
+        if known and village not in known.get(township, []):
+            raise ValueError(f"{township}没有该村：{village} / unknown village")
+        return village
+    if known:
+        names = set(known) if role == "township" else {v for vs in known.values() for v in vs}
+        if area not in names:
+            raise ValueError(f"档案中没有该{'乡镇' if role == 'township' else '村'}：{area} / unknown area")
+    return area
+
+
+def listing(cat: Catalog) -> list[dict[str, Any]]:
+    return [{"name": r["name"], "role": r["role"], "role_label": role_label(r["role"]), "area": r["area"] or "",
+             "disabled": bool(r["disabled"]), "locked_until": r["locked_until"], "created_at": r["created_at"]}
+            for r in cat.users_full()]
+
+
+def _row(cat: Catalog, name: str) -> Any:
+    row = cat.user(name)
+    if row is None:
+        raise ValueError(f"没有该用户：{name} / no such user")
+    return row
+
+
+def set_disabled(cat: Catalog, name: str, disabled: bool, by: str, remote: str = "") -> None:
+    """Disabling ends every open session of the user in the same transaction."""
+    row = _row(cat, name)
+    if bool(row["disabled"]) == disabled:
+        return
+    with cat.transaction():
+        cat.set_user_disabled(int(row["id"]), disabled)
+        cat.add_change(by, "停用账户" if disabled else "启用账户", f"用户 {name}", "停用" if disabled else "启用")
+        cat.audit(by, "user.disable" if disabled else "user.enable", name, "", remote)
+
+
+def update(cat: Catalog, name: str, by: str, role: str | None = None, area: str | None = None,
+           remote: str = "") -> dict[str, Any]:
+    """Change a user's role and/or area; their sessions end so the new area applies from the next click."""
+    row = _row(cat, name)
+    new_role = normalise_role(role) if role else row["role"]
+    new_area = resolve_area(cat, new_role, area if area is not None else (row["area"] or ""))
+    before = f"{role_label(row['role'])} {row['area'] or '全县'}"
+    after = f"{role_label(new_role)} {new_area or '全县'}"
+    if (new_role, new_area) != (row["role"], row["area"] or ""):
+        with cat.transaction():
+            cat.update_user(int(row["id"]), role=new_role, area=new_area)
+            cat.end_sessions(int(row["id"]))
+            cat.add_change(by, f"用户 {name} 的角色和辖区", before, after)
+            cat.audit(by, "user.set", name, f"{before} → {after}", remote)
+    return {"name": name, "role": new_role, "area": new_area}

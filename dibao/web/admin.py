@@ -1,0 +1,85 @@
+"""The county's users page: add a user, disable or enable one (their open sessions end at once), reset a
+password, change role or area. Roles are shown and accepted in Chinese (县/乡镇/村). County users only;
+anyone else gets the same "not found" as for another area's household."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from .. import useradmin, users
+from .session import Reader, Refused, Viewer, Writer
+from .templating import page
+
+router = APIRouter()
+DONE = {"added": "已新增用户。", "disabled": "已停用，该用户已登录的会话立即失效。", "enabled": "已重新启用。",
+        "password": "密码已重置。", "set": "已修改角色或辖区，该用户需重新登录。"}
+
+
+def _county(v: Viewer) -> None:
+    if v.role != "county":
+        raise Refused("scope", "users", v.name)
+
+
+def _page(request: Request, v: Viewer, done: str = "", error: str = "", status_code: int = 200) -> Response:
+    return page(request, "users.html", v.user, rows=useradmin.listing(v.cat), done=DONE.get(done, ""), error=error,
+                roles=useradmin.ROLE_NAMES, areas=v.cat.area_names(), status_code=status_code)
+
+
+@router.get("/users", response_class=HTMLResponse)
+def listing(request: Request, v: Reader, done: str = "") -> Response:
+    _county(v)
+    v.audit("users.view")
+    return _page(request, v, done)
+
+
+@router.post("/users", response_class=HTMLResponse)
+def add(request: Request, v: Writer, name: str = Form(""), role: str = Form(""), area: str = Form(""),
+        password: str = Form("")) -> Response:
+    _county(v)
+    try:
+        r = useradmin.normalise_role(role)
+        users.add(v.cat, name.strip(), password, r, useradmin.resolve_area(v.cat, r, area))
+    except ValueError as exc:
+        return _page(request, v, error=str(exc).split(" / ")[0], status_code=400)
+    v.audit("user.add", name, f"{useradmin.role_label(r)} {area}")
+    return RedirectResponse("/users?done=added", status_code=303)
+
+
+def _user_action(request: Request, v: Viewer, name: str, action: str, **kw: str) -> Response:
+    _county(v)
+    if v.cat.user(name) is None:
+        raise Refused("scope", f"user {name}", v.name)
+    try:
+        if action in ("disabled", "enabled"):
+            if action == "disabled" and name == v.name:
+                raise ValueError("不能停用自己的账户 / you cannot disable yourself")
+            useradmin.set_disabled(v.cat, name, action == "disabled", v.name, v.remote)
+        elif action == "password":
+            users.set_password(v.cat, name, kw["password"])
+            v.audit("user.password", name, "网页重置")
+        else:
+            useradmin.update(v.cat, name, v.name, kw.get("role") or None, kw.get("area"), v.remote)
+    except ValueError as exc:
+        return _page(request, v, error=str(exc).split(" / ")[0], status_code=400)
+    return RedirectResponse(f"/users?done={action}", status_code=303)
+
+
+@router.post("/users/{name}/disable", response_class=HTMLResponse)
+def disable(request: Request, v: Writer, name: str) -> Response:
+    return _user_action(request, v, name, "disabled")
+
+
+@router.post("/users/{name}/enable", response_class=HTMLResponse)
+def enable(request: Request, v: Writer, name: str) -> Response:
+    return _user_action(request, v, name, "enabled")
+
+
+@router.post("/users/{name}/password", response_class=HTMLResponse)
+def password(request: Request, v: Writer, name: str, new: str = Form("")) -> Response:
+    return _user_action(request, v, name, "password", password=new)
+
+
+@router.post("/users/{name}/set", response_class=HTMLResponse)
+def change(request: Request, v: Writer, name: str, role: str = Form(""), area: str = Form("")) -> Response:
+    return _user_action(request, v, name, "set", role=role, area=area)

@@ -1,0 +1,73 @@
+"""The procedure rules a 低保 case is held to, read from policy.toml [cases] (defaults = national rules).
+
+`first_payable_month` is the one place the "payment starts the month after approval" rule lives: the
+case timeline, the paid_before_start check and the payment/amount checks all import it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from archiver.catalog.models import START_KINDS, Household
+from archiver.policy import Policy
+
+STEPS = ("申请", "入户调查", "民主评议", "公示", "审批", "告知", "首次发放")
+DEFAULT_REQUIRED = ["申请", "入户调查", "公示", "审批"]
+
+
+@dataclass(frozen=True)
+class CaseRules:
+    decision_working_days: int = 30           # 审核确认办法：自受理之日起30个工作日内作出决定
+    decision_working_days_extended: int = 45  # 特殊情况记录延期的，可延长至45个工作日
+    notice_days: int = 7                      # 公示期7天
+    refusal_notice_working_days: int = 3      # 不予批准：作出决定后3个工作日内书面告知并说明理由
+    payment_start: str = "next_month"         # next_month: 自批准次月起发放；same_month: 批准当月起
+    democratic_review_required: bool = False  # 民主评议按本地规定
+    required_steps: tuple[str, ...] = field(default_factory=lambda: tuple(DEFAULT_REQUIRED))
+
+
+def rules(policy: Policy) -> CaseRules:
+    raw = policy.raw.get("cases", {})
+    review = bool(raw.get("democratic_review_required", False))
+    required = [str(s) for s in raw.get("required_steps", DEFAULT_REQUIRED)]
+    unknown = [s for s in required if s not in STEPS]
+    if unknown:
+        raise ValueError(f"policy.toml [cases] required_steps 含未知环节：{'、'.join(unknown)}（可用：{'、'.join(STEPS)}）"
+                         " / unknown step")
+    if review and "民主评议" not in required:
+        required.insert(2, "民主评议")
+    start = str(raw.get("payment_start", "next_month"))
+    if start not in ("next_month", "same_month"):
+        raise ValueError(f"policy.toml [cases] payment_start 应为 next_month 或 same_month：{start} / bad value")
+    return CaseRules(
+        decision_working_days=int(raw.get("decision_working_days", 30)),
+        decision_working_days_extended=int(raw.get("decision_working_days_extended", 45)),
+        notice_days=int(raw.get("notice_days", policy.notice_days)),
+        refusal_notice_working_days=int(raw.get("refusal_notice_working_days", 3)),
+        payment_start=start, democratic_review_required=review, required_steps=tuple(required))
+
+
+def first_payable_month(approval_date: str, policy: Policy | CaseRules) -> str:
+    """'YYYY-MM' of the first month a household approved on `approval_date` is paid for: the month after
+    approval by default, the approval month itself where policy says payment_start = "same_month"."""
+    r = policy if isinstance(policy, CaseRules) else rules(policy)
+    d = dt.date.fromisoformat(approval_date[:10])
+    if r.payment_start == "same_month":
+        return f"{d.year:04d}-{d.month:02d}"
+    y, m = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
+    return f"{y:04d}-{m:02d}"
+
+
+def month_payable(h: Household, ym: str, policy: Policy | CaseRules) -> bool:
+    """Whether month `ym` ('YYYY-MM') is due to be paid: in 保 on its last day, and not before the first
+    payable month of the approval (or 新增/恢复) that put the household in 保. Without any dated start
+    (only rosters list the household) every month in 保 is payable."""
+    y, m = map(int, ym.split("-"))
+    end = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
+    if not h.in_care_on(end):
+        return False
+    starts = [e.date for e in h.events if e.kind in START_KINDS and e.date <= end]
+    if h.approved_on and h.approved_on <= end:
+        starts.append(h.approved_on)
+    return not starts or ym >= first_payable_month(max(starts), policy)

@@ -1,0 +1,208 @@
+"""Pre-filled forms (`dibao form`): 申请书, 入户调查表, 审批表, 不予批准告知书, 复核表, filled from the
+catalog (names, masked ID numbers, members, address, class, amount, standard) with a QR code that files
+the signed scan back to the household and the case step (archiver/qr.py). Word templates staff can
+edit (templates/form_*.docx, `dibao templates export`); a PDF is the same Word file converted by
+LibreOffice, so an edited template prints the same either way. A whole village goes into one file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from archiver import qr
+from archiver.catalog.models import Household, today
+from archiver.policy import Policy
+from archiver.privacy import mask_id
+
+from .cases import Case
+from .documents import TemplateProblem, cn_date
+from .render import template_path
+
+KINDS = {"申请书": "form_application.docx", "入户调查表": "form_investigation.docx", "审批表": "form_approval.docx",
+         "不予批准告知书": "form_refusal.docx", "复核表": "form_review.docx"}
+STEP_OF_FORM = {"申请书": "申请", "入户调查表": "入户调查", "审批表": "审批", "不予批准告知书": "告知", "复核表": "复核"}
+PLACEHOLDER = "【待填写：{}】"
+
+# Each form's title and its lines after the household table: the Word templates are built from these
+# (scripts/make_templates.py), and the PDF is laid out from them when LibreOffice is not installed.
+FORM_TEXT: dict[str, tuple[str, list[str]]] = {
+    "form_application.docx": ("最低生活保障申请书", [
+        "本人家庭因生活困难，现申请最低生活保障。家庭成员及收入、财产情况如实填报，如有隐瞒、虚报，愿承担相应责任；"
+        "同意并授权民政部门核对家庭经济状况。",
+        "家庭收入情况：________________________________________________",
+        "家庭财产情况：________________________________________________",
+        "申请理由：____________________________________________________",
+        "申请人（签字/手印）：______________　　申请日期：______年____月____日",
+        "受理人（签字）：______________　　受理日期：______年____月____日",
+    ]),
+    "form_investigation.docx": ("最低生活保障家庭经济状况入户调查表", [
+        "家庭收入（元/年）：工资性______ 经营性______ 财产性______ 转移性______",
+        "家庭财产：住房______ 车辆______ 存款______ 其他______",
+        "生活状况及调查意见：________________________________________",
+        "调查人：______________、______________（不少于2人，均须签字）",
+        "调查日期：______年____月____日",
+        "被调查人（签字）：______________",
+    ]),
+    "form_approval.docx": ("最低生活保障审核确认表", [
+        "当地低保标准：{{ f.standard }} 元/人/月　　拟保障人数：{{ f.persons }} 人　　拟月保障金额：{{ f.amount }} 元",
+        "公示情况：公示期______年____月____日至______年____月____日，公示期间有无异议：______",
+        "乡镇（街道）审核意见：______________________________（盖章）",
+        "县级民政部门审批意见：□ 批准　□ 不予批准　理由：______________________",
+        "审批人（签字）：______________　　审批日期：______年____月____日",
+    ]),
+    "form_refusal.docx": ("最低生活保障不予批准告知书", [
+        "{{ f.head_name }}：",
+        "你（户）于{{ f.case_date_cn }}提出的最低生活保障申请，经入户调查、审核，于{{ f.decided_cn }}决定不予批准。",
+        "不予批准的理由：{{ f.reason }}",
+        "如对本决定有异议，可自收到本告知书之日起60日内向上一级民政部门申请行政复议，或6个月内向人民法院提起行政诉讼。"
+        "监督电话：{{ f.phone }}。",
+        "{{ f.office }}（盖章）",
+        "告知日期：{{ f.notice_date_cn }}",
+        "申请人签收：______________　　签收日期：______年____月____日",
+    ]),
+    "form_review.docx": ("最低生活保障对象定期复核表", [
+        "分类：{{ f.category }}类　　现保障人数：{{ f.persons }} 人　　现月保障金额：{{ f.amount }} 元",
+        "家庭收入、财产及人口变化情况：________________________________",
+        "复核结论：□ 继续保障　□ 调整保障金额　□ 停止保障",
+        "复核人（签字）：______________、______________",
+        "复核日期：______年____月____日",
+    ]),
+}
+
+
+class FormProblem(ValueError):
+    pass
+
+
+def _open_case(cases: list[Case]) -> Case | None:
+    """The 新增 case the form belongs to: the latest one (an application in progress, or just decided)."""
+    new = [c for c in cases if c.kind == "新增"]
+    return new[-1] if new else None
+
+
+def context(h: Household, kind: str, policy: Policy, cases: list[Case], day: str | None = None) -> dict[str, Any]:
+    """One household's fields for the template (without the QR image, which needs the template)."""
+    day = day or today()
+    case = _open_case(cases)
+    case_date = case.applied if case else None
+    step = STEP_OF_FORM[kind]
+    standard = policy.standard(int(day[:4]), h.area_type) if h.area_type else None
+    members = [m for m in h.members if m.removed_on is None]
+    decided = case.decided if case else None
+    notice = case.step("告知") if case else None
+    return {
+        "kind": kind, "office": policy.office_name, "phone": policy.supervision_phone, "key": h.key,
+        "township": h.township, "village": h.village, "address": h.address or PLACEHOLDER.format("家庭住址"),
+        "phone_household": h.phone, "head_name": h.head_name, "head_id": mask_id(h.head_id_number),
+        "area_type": h.area_type, "category": h.category or "", "persons": h.persons or len(members),
+        "amount": f"{h.monthly_amount:.2f}" if h.monthly_amount else "", "standard": f"{standard:g}" if standard else "",
+        "members": [{"name": m.name, "relation": m.relation, "sex": m.sex, "id": mask_id(m.id_number)} for m in members],
+        "printed": cn_date(day), "case_date": case_date or "",
+        "case_date_cn": cn_date(case_date) if case_date else PLACEHOLDER.format("申请日期"),
+        "reason": (case.reason if case and case.reason else PLACEHOLDER.format("不予批准的理由")),
+        "decided": decided or "", "decided_cn": cn_date(decided) if decided else PLACEHOLDER.format("决定日期"),
+        "notice_date_cn": cn_date(notice.date) if notice and notice.date else cn_date(day),
+        "payload": qr.payload(h.key, kind, step, case_date if step != "复核" else None),
+        "qr_args": (h.key, kind, step, case_date if step != "复核" else None),
+    }
+
+
+def render(kind: str, items: list[dict[str, Any]], out: Path, home_templates: Path | None) -> Path:
+    """Every household's form into one .docx or .pdf (by the output's suffix)."""
+    if kind not in KINDS:
+        raise FormProblem(f"未知的表单：{kind}（可用：{'、'.join(KINDS)}）/ unknown form")
+    suffix = out.suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        raise FormProblem(f"输出文件应为 .docx 或 .pdf：{out.name} / output must be .docx or .pdf")
+    with tempfile.TemporaryDirectory(prefix="dibao-form-") as tmp:
+        docx = out if suffix == ".docx" else Path(tmp) / (out.stem + ".docx")
+        _render_docx(KINDS[kind], items, docx, home_templates, Path(tmp))
+        if suffix == ".pdf":
+            if shutil.which("soffice") or shutil.which("libreoffice"):
+                _to_pdf(docx, out, Path(tmp))  # the (possibly edited) Word template, printed as it is
+            else:
+                _html_pdf(kind, items, out)
+    return out
+
+
+def _html_pdf(kind: str, items: list[dict[str, Any]], out: Path) -> None:
+    """The same form laid out in HTML for WeasyPrint, where LibreOffice is not installed."""
+    import base64
+
+    import jinja2
+
+    from .render import CJK_FONTS, html_to_pdf
+
+    title, lines = FORM_TEXT[KINDS[kind]]
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    tpl = env.from_string("""{% for f in forms %}<section>
+<img class="qr" src="data:image/png;base64,{{ f.qr_b64 }}" alt="QR"><h1>{{ title }}</h1>
+<p class="meta">户编号：{{ f.key }}　　{{ f.township }}{{ f.village }}　　打印日期：{{ f.printed }}</p>
+<table><tr><th>户主姓名</th><td>{{ f.head_name }}</td><th>身份证号</th><td>{{ f.head_id }}</td></tr>
+<tr><th>家庭住址</th><td>{{ f.address }}</td><th>联系电话</th><td>{{ f.phone_household }}</td></tr>
+<tr><th>城乡类别</th><td>{{ f.area_type }}</td><th>分类</th><td>{{ f.category }}</td></tr>
+<tr><th>保障人数</th><td>{{ f.persons }}</td><th>月保障金额(元)</th><td>{{ f.amount }}</td></tr></table>
+<p>家庭成员：</p><table><tr><th>姓名</th><th>与户主关系</th><th>性别</th><th>身份证号</th></tr>
+{% for m in f.members %}<tr><td>{{ m.name }}</td><td>{{ m.relation }}</td><td>{{ m.sex }}</td><td>{{ m.id }}</td></tr>{% endfor %}</table>
+{% for line in f.lines %}<p>{{ line }}</p>{% endfor %}<p class="payload">{{ f.payload }}</p></section>{% endfor %}""")
+    forms = []
+    for item in items:
+        key, form_kind, step, case = item["qr_args"]
+        body = [env.from_string(line).render(f=item) for line in lines]
+        forms.append({**item, "lines": body,
+                      "qr_b64": base64.b64encode(qr.png(key, scale=6, form=form_kind, step=step, case=case)).decode()})
+    css = f"""@page {{ size: A4; margin: 15mm 20mm; }} body {{ font-family: {CJK_FONTS}; font-size: 11pt; }}
+section {{ page-break-after: always; }} section:last-child {{ page-break-after: auto; }}
+.qr {{ float: right; width: 32mm; height: 32mm; }} h1 {{ clear: both; text-align: center; font-size: 18pt; }}
+table {{ width: 100%; border-collapse: collapse; font-size: 10pt; }} td, th {{ border: 1px solid #333; padding: 1mm 2mm; }}
+.meta {{ font-size: 10pt; }} .payload {{ font-size: 6pt; color: #555; }}"""
+    markup = (f'<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head><body>'
+              f'{tpl.render(forms=forms, title=title)}</body></html>')
+    html_to_pdf(markup, out)
+
+
+def _render_docx(name: str, items: list[dict[str, Any]], out: Path, home_templates: Path | None, tmp: Path) -> None:
+    import jinja2
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    path = template_path(name, home_templates)
+    try:
+        tpl = DocxTemplate(str(path))
+    except Exception as exc:
+        raise TemplateProblem(f"模板文件无法打开：{path}（{exc}）/ template unreadable") from exc
+    forms = []
+    for i, item in enumerate(items):
+        png = tmp / f"qr{i}.png"
+        key, kind, step, case = item["qr_args"]
+        png.write_bytes(qr.png(key, scale=6, form=kind, step=step, case=case))
+        forms.append({**item, "qr": InlineImage(tpl, str(png), width=Mm(32))})
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        tpl.render({"forms": forms}, jinja_env=env, autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateProblem(f"模板 {path.name} 使用了未知变量：{exc}（可用变量见 docs/templates.md）/ "
+                              "template uses an unknown variable") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"模板 {path.name} 第{exc.lineno}处语法错误：{exc.message} / template syntax error") from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tpl.save(str(out))
+
+
+def _to_pdf(docx: Path, out: Path, tmp: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise FormProblem("生成PDF需要LibreOffice（scripts/install-debian.sh 会安装）；也可输出 .docx / "
+                          "PDF output needs LibreOffice")
+    profile = (tmp / "lo-profile").as_uri()
+    r = subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
+                        "--outdir", str(tmp), str(docx)], capture_output=True, text=True, timeout=300)
+    made = tmp / (docx.stem + ".pdf")
+    if r.returncode or not made.exists():
+        raise FormProblem(f"LibreOffice 转换PDF失败：{(r.stderr or r.stdout)[-300:]} / PDF conversion failed")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(made), out)
