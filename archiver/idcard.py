@@ -38,6 +38,7 @@ class IDInfo:
     number: str
     birth_date: dt.date
     sex: str  # "男" | "女"
+    original: str | None = None  # the 15-digit number as printed, when `number` is its 18-digit form
 
     def age_on(self, day: dt.date) -> int:
         return age_on(self.birth_date, day)
@@ -64,7 +65,7 @@ def parse(value: object) -> IDInfo:
     if re.fullmatch(r"\d+\.0+", text):
         raise IDError("身份证号被Excel存成数字，末几位已丢失，无法恢复 / ID stored as a number, unrecoverable")
     if re.fullmatch(r"\d{15}", text):
-        raise IDError("身份证号只有15位（被截断或为旧号码），无法确认，不做推测补全 / 15-digit ID, unrecoverable")
+        return _from_15(text)
     if len(text) != 18:
         raise IDError(f"身份证号应为18位，实际{len(text)}位 / ID must have 18 characters, got {len(text)}")
     if not re.fullmatch(r"\d{17}[\dX]", text):
@@ -80,6 +81,27 @@ def parse(value: object) -> IDInfo:
     if ric.calc_check_digit(text) != text[-1]:
         raise IDError("身份证号校验位错误（可能录入有误）/ ID check digit is wrong")
     return IDInfo(text, birth, "男" if int(text[16]) % 2 else "女")
+
+
+def _from_15(text: str) -> IDInfo:
+    """A first-generation (1984–2004) 15-digit number: 19 before its 2-digit year, check digit computed
+    (GB 11643-1999 §6). The original stays with the result so it can be kept beside the new form."""
+    if text[:2] not in PROVINCES:
+        raise IDError("15位身份证号的地区码无效 / invalid region code in 15-digit ID")
+    body = text[:6] + "19" + text[6:]
+    try:
+        dt.date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
+    except ValueError as exc:
+        raise IDError("15位身份证号中的出生日期不存在（可能被截断）/ no real birth date in 15-digit ID") from exc
+    number = body + ric.calc_check_digit(body + "0")
+    info = parse(number)
+    return IDInfo(info.number, info.birth_date, info.sex, original=text)
+
+
+def looks_truncated(number: str) -> bool:
+    """An 18-digit number ending in 000 from a spreadsheet: Excel keeps 15 significant digits of a number
+    cell and fills the rest with zeros; a real number ends in 000 about once in ten thousand."""
+    return len(number) == 18 and number.endswith("000")
 
 
 def is_valid(value: object) -> bool:

@@ -41,6 +41,7 @@ class BatchReport:
     refiled: list[tuple[str, str]] = field(default_factory=list)  # quarantined earlier, filed now
     stopped: str = ""  # why the batch stopped early (the home cannot be written); the rest is left in place
     not_done: list[str] = field(default_factory=list)  # the files that were not processed because of that
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # lock/temp/desktop.ini files: (name, why)
 
     def counts(self) -> dict[str, int]:
         c = Counter(o.outcome for o in self.outcomes)

@@ -32,6 +32,7 @@ from archiver.outcomes import (
     Outcome,
 )
 from archiver.outcomes import Input as _Input  # the name before archiver/outcomes.py
+from archiver.policy import load as load_policy
 from archiver.privacy import scrub
 from archiver.route import Router
 from archiver.sniff import SPREADSHEET, Sniffed, sniff
@@ -77,18 +78,30 @@ def _storage_failure(exc: BaseException) -> str | None:
     return None
 
 
+def ignored_reason(name: str) -> str | None:
+    """Why a file is not an input at all — editor lock files, partial downloads, our own temp files, system
+    clutter and hidden files — or None. A name that merely starts with `..` (a clerk's "..报告.pdf") is a file."""
+    if name.startswith(("~$", ".~lock")):
+        return "Office/WPS临时锁文件（表格正被打开时生成），不是数据，已忽略 / editor lock file, ignored"
+    if name.lower() in {j.lower() for j in JUNK} or name.startswith("._"):
+        return "系统生成的文件夹设置或缩略图文件，已忽略 / system folder file, ignored"
+    if name.endswith((".tmp", ".part", ".crdownload")):
+        return "临时文件或未下载完的文件，已忽略 / temporary or partial file, ignored"
+    if name.startswith(".") and not name.startswith(".."):
+        return "隐藏文件，已忽略 / hidden file, ignored"
+    return None
+
+
 def ignored(name: str) -> bool:
-    """Editor lock files, partial downloads, our own temp files, system clutter and hidden files — but not
-    a name that merely starts with `..` (a clerk's "..报告.pdf" is a file like any other)."""
-    if name.startswith(("~$", ".~lock", "._")) or name in JUNK or name.endswith((".tmp", ".part", ".crdownload")):
-        return True
-    return name.startswith(".") and not name.startswith("..")
+    return ignored_reason(name) is not None
 
 
-def collect(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[Path, str]]:
+def collect(paths: Iterable[Path], exclude: Path | None = None,
+            skipped: list[tuple[str, str]] | None = None) -> list[tuple[Path, str]]:
     """Every file under the given paths, skipping editor lock files, our own temp files and anything
     inside the archive home itself (ingesting a folder that holds the home must not eat it). Links and
-    other non-regular entries are listed too: `Ingestor` refuses them with a message, never opens them."""
+    other non-regular entries are listed too: `Ingestor` refuses them with a message, never opens them.
+    The files skipped as lock, temp or desktop.ini-like go to `skipped` as (name, why): never dropped silently."""
     out: list[tuple[Path, str]] = []
     skip = exclude.resolve() if exclude else None
     for p in paths:
@@ -97,7 +110,10 @@ def collect(paths: Iterable[Path], exclude: Path | None = None) -> list[tuple[Pa
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and (skip is None or (Path(root) / d).resolve() != skip))
                 for f in sorted(files):
-                    if ignored(f):
+                    why = ignored_reason(f)
+                    if why:
+                        if skipped is not None:
+                            skipped.append((scrub(shown(os.path.relpath(Path(root) / f, p))), why))
                         continue
                     full = Path(root) / f
                     out.append((full, os.path.relpath(full, p)))
@@ -140,11 +156,17 @@ class Ingestor:
         self.batch_id = 0
         self.router: Router | None = None  # name/village lookups for routing, rebuilt after any sheet import
         self.reader: PageReader = Inline()  # reads documents' pages; an OcrPool reads ahead in worker processes
+        self.column_names: rosters.Names | None = None  # synonym table with policy.toml [columns], read once
 
     def run(self, paths: Iterable[Path], source: str = "ingest") -> BatchReport:
         paths = list(paths)
         explicit = {p for p in paths if not p.is_dir()}  # a file named on the command line may be a link
-        return self.run_items(collect(paths, exclude=self.home.root), source, explicit)
+        skipped: list[tuple[str, str]] = []
+        report = self.run_items(collect(paths, exclude=self.home.root, skipped=skipped), source, explicit)
+        report.ignored = skipped
+        for name, why in skipped:
+            log.info("ignored %s: %s", name, why)
+        return report
 
     def run_items(self, found: list[tuple[Path, str]], source: str = "ingest",
                   explicit: set[Path] | frozenset[Path] = frozenset()) -> BatchReport:
@@ -248,9 +270,11 @@ class Ingestor:
     def _parse_sheet(self, item: _Input) -> None:
         assert item.sniffed is not None
         try:
-            item.parsed = rosters.parse_file(item.path, item.sniffed.kind, item.name)
+            if self.column_names is None:
+                self.column_names = rosters.from_policy(load_policy(self.home.root).raw)
+            item.parsed = rosters.parse_file(item.path, item.sniffed.kind, item.name, self.column_names)
             item.sheet_date = item.parsed[0].sheet_date
-        except (rosters.Unrecognised, rosters.SheetReadError) as exc:
+        except (rosters.Unrecognised, rosters.SheetReadError, ValueError) as exc:
             item.sniffed = Sniffed("", str(exc))
 
     def process(self, item: _Input) -> Outcome:
@@ -285,7 +309,8 @@ class Ingestor:
         log.info("imported %s as %s: %d rows, %d rejected", scrub(item.name), kind, result.rows, len(result.errors))
         return Outcome(item.name, ARCHIVED, kind, "", file_id, {
             "rows": result.rows, "rejected": len(result.errors), "households_created": result.households_created,
-            "events": result.events_added, "payments": result.payments_added, "sheet_date": result.sheet_date})
+            "events": result.events_added, "payments": result.payments_added, "sheet_date": result.sheet_date,
+            **rosters.report_detail(item.parsed, result)})
 
     def _unpack(self, item: _Input) -> list[_Input]:
         try:

@@ -28,27 +28,9 @@ def role_label(role: str) -> str:
 
 
 def resolve_area(cat: Catalog, role: str, area: str) -> str:
-    """The area string stored for a user: the hardening resolver when present (乡镇/村 paths), else the name
-    as given, checked against the townships and villages the catalog knows when it knows any."""
-    if role == "county":
-        return ""
-    resolver = getattr(users, "resolve_area", None)
-    if resolver is not None:
-        return str(resolver(cat, role, area))
-    area = (area or "").strip()
-    if not area:
-        raise ValueError("乡镇或村级用户必须指定 --area / township and village users need an area")
-    known = cat.area_names()
-    if role == "village" and "/" in area:  # 乡镇/村 — stored as the village name until areas are keyed by path
-        township, _, village = area.partition("/")
-        if known and village not in known.get(township, []):
-            raise ValueError(f"{township}没有该村：{village} / unknown village")
-        return village
-    if known:
-        names = set(known) if role == "township" else {v for vs in known.values() for v in vs}
-        if area not in names:
-            raise ValueError(f"档案中没有该{'乡镇' if role == 'township' else '村'}：{area} / unknown area")
-    return area
+    """The area stored for a user — the one resolver `user add` uses (乡镇, or 乡镇/村; a bare village name
+    only when exactly one township has it)."""
+    return users.resolve_area(cat, role, area)
 
 
 def listing(cat: Catalog) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from archiver import idcard
-from archiver.catalog.models import Household, Income, Member
+from archiver.catalog.models import Household, Income, Member, _effective_day
 from archiver.policy import Policy
 
 from .caserules import month_payable
@@ -276,17 +276,21 @@ def due_for_month(h: Household, ym: str, policy: Policy, r: BasisRules | None = 
     same month). None when no fact says what was due (the stated amount is unknown)."""
     end = month_end(ym)
     b = compute(h, end, policy, r, dead)
-    if not b.in_care or not month_payable(h, ym, policy):
+    if not h.due_on(end) or not month_payable(h, ym, policy):
         return 0.0, b
     if b.mode == STATED:
         return stated_amount(h, end), b
     return b.due_monthly, b
 
 
+# the day a change counts from for payments: its 执行月份 where known, else its decision date (one rule, in models)
+effective_date = _effective_day
+
+
 def stated_amount(h: Household, day: str) -> float | None:
-    """The monthly amount in force on `day` only where a roster or change says so: a fact on or before
-    the day, or the old amount of the first change after it."""
-    if any(f[0] <= day for f in h._figure_facts):
-        return h.figures_on(day)[1]
-    later = sorted((e for e in h.events if e.date > day and e.old_amount is not None), key=lambda e: e.date)
+    """The monthly amount owed on `day` only where a roster or change says so: a fact in effect by the day
+    (changes count from their 执行月份), or the old amount of the first change taking effect after it."""
+    if any(f[0] <= day for f in h._paid_figure_facts):
+        return h.due_amount_on(day)
+    later = sorted((e for e in h.events if e.old_amount is not None and effective_date(e) > day), key=effective_date)
     return later[0].old_amount if later else None

@@ -59,15 +59,22 @@ def first_payable_month(approval_date: str, policy: Policy | CaseRules) -> str:
     return f"{y:04d}-{m:02d}"
 
 
+def first_payable_for(h: Household, approved: str, policy: Policy | CaseRules) -> str:
+    """The first payable month of the approval dated `approved`: the effective month (执行月份) written on
+    its change list where there is one, else the policy's rule (first_payable_month)."""
+    written = [e.effective_month for e in h.events if e.kind in START_KINDS and e.date == approved and e.effective_month]
+    return max(written) if written else first_payable_month(approved, policy)
+
+
 def month_payable(h: Household, ym: str, policy: Policy | CaseRules) -> bool:
     """Whether month `ym` ('YYYY-MM') is due to be paid: in 保 on its last day, and not before the first
     payable month of the approval (or 新增/恢复) that put the household in 保. Without any dated start
     (only rosters list the household) every month in 保 is payable."""
     y, m = map(int, ym.split("-"))
     end = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
-    if not h.in_care_on(end):
+    if not h.due_on(end):  # in 保 by the 执行月份 of each change where the list gives one
         return False
     starts = [e.date for e in h.events if e.kind in START_KINDS and e.date <= end]
     if h.approved_on and h.approved_on <= end:
         starts.append(h.approved_on)
-    return not starts or ym >= first_payable_month(max(starts), policy)
+    return not starts or ym >= first_payable_for(h, max(starts), policy)

@@ -14,7 +14,7 @@ from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import basis, completeness, procedure, relatives, stats
+from . import basis, completeness, id_checks, procedure, relatives, stats
 from .caserules import month_payable
 
 TITLES = {
@@ -28,6 +28,7 @@ TITLES = {
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
     "paid_after_death": "死亡后仍发放低保金",
     **procedure.TITLES,
+    **id_checks.TITLES,
 }
 
 
@@ -58,6 +59,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> li
     listed = relatives.listed_people(cat)
     out += _register(active, day, listed)
     out += procedure.run(cat, households, year, policy)
+    out += [Finding(*f) for f in id_checks.findings(households, year)]
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
@@ -85,7 +87,8 @@ def _same_person(cat: Catalog, active: list[Household], day: str) -> list[Findin
     where: dict[str, list[Household]] = defaultdict(list)
     for h in active:
         for m in h.members_on(day):
-            where[m.id_number].append(h)
+            if m.id_number:  # a member without an ID number (无户口) is never matched by ID
+                where[m.id_number].append(h)
     out = []
     for number, hs in where.items():
         keys = sorted({h.key for h in hs})
@@ -113,15 +116,15 @@ def _shared_account(households: list[Household], year: int | None) -> list[Findi
 
 def _payments(households: list[Household], year: int | None, policy: Policy,
               dead: dict[str, str | None]) -> list[Finding]:
-    """Each payment row against the months it covers: a month is due, while the household is in 保 and
-    payable (caserules: from the month after approval), at the amount the basis gives on its last day (the
-    rosters' stated amount where income or tier is not on file), nothing after it stopped. A row is compared
-    whole, so a quarterly row spanning a mid-quarter standard rise is due the sum of its months; one
-    amount_mismatch per household lists the months and the difference."""
+    """Each payment row against the months it covers: a month is due, while the household is owed payment
+    (changes count from their 执行月份) and payable (caserules: from the month after approval), at the amount
+    the basis gives on its last day (the rosters' stated amount where income or tier is not on file), nothing
+    after it stopped. A row is compared whole, so a quarterly row spanning a mid-quarter standard rise is due
+    the sum of its months; one amount_mismatch per household lists the months and the difference."""
     out = []
     r = basis.rules(policy)
     for h in households:
-        stops = [e.date for e in h.events if e.kind in STOP_KINDS]
+        stops = [basis.effective_date(e) for e in h.events if e.kind in STOP_KINDS]
         rows: list[dict] = []
         for p in h.payments:
             if year is not None and p.period_start[:4] != str(year):
@@ -137,7 +140,7 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
                     due += amount or 0.0
                     # nothing due by the computation itself (income at the line, 渐退 over)
                     ineligible |= b.mode != basis.STATED and b.due_monthly == 0
-                elif not h.in_care_on(end) and any(s < end for s in stops):
+                elif not h.due_on(end) and any(s < end for s in stops):
                     after_stop.append(ym)
             if unknown:
                 continue  # no roster or change tells what was due then: nothing to compare against

@@ -13,7 +13,7 @@ from archiver.catalog.models import STOP_KINDS, Household, today
 from archiver.policy import Policy
 
 from . import cases
-from .caserules import first_payable_month
+from .caserules import first_payable_for
 
 if TYPE_CHECKING:
     from .inspection import Finding
@@ -89,7 +89,7 @@ def _case_problems(h: Household, c: cases.Case, ctx: cases.Context,
         if early:
             rows = "；".join(f"{r['period'].replace('~', '至')}发放{r['paid']:.2f}元（按规定应发{r['due']:.2f}元）"
                             for r in early)
-            out.append(("paid_before_start", f"{decision.date}批准，应自{first_payable_month(decision.date, r)}起发放，"
+            out.append(("paid_before_start", f"{decision.date}批准，应自{first_payable_for(h, decision.date, r)}起发放，"
                         f"但{rows}，含批准当月或之前的月份。",
                         {"approved": decision.date, "months": sorted({m for x in early for m in x["months"]}),
                          "rows": early}))
@@ -122,7 +122,7 @@ def _paid_early(h: Household, approved: str, ctx: cases.Context, year: int | Non
     """Payment rows paying for months before the first payable month, while the household was not already
     in 保 from an earlier approval (and after any earlier stop, which paid_after_stop reports). A row
     covering a quarter counts only when it pays more than its payable months were due."""
-    payable = first_payable_month(approved, ctx.rules)
+    payable = first_payable_for(h, approved, ctx.rules)
     stops = [e.date[:7] for e in h.events if e.kind in STOP_KINDS and e.date < approved]
     floor = max(stops, default="0000-00")
     rows = []

@@ -205,6 +205,13 @@ class Catalog(CorrectionsMixin, UploadsMixin):
             row = self.db.execute("SELECT id FROM households WHERE id = ? AND household_no IS NULL", (int(key[1:]),)).fetchone()
             if row:
                 return int(row[0])
+        if len(key) == 15 and key.isdigit():  # an old 15-digit number is stored in its 18-digit form
+            from archiver import idcard
+
+            try:
+                key = idcard.parse(key).number
+            except idcard.IDError:
+                return None
         ids = self.household_ids_by_member(key) or self.household_ids_by_member(key, current_only=False)
         return ids[0] if len(ids) == 1 else None
 
@@ -242,7 +249,8 @@ class Catalog(CorrectionsMixin, UploadsMixin):
             "household_id": household_id, "date": event.date, "kind": event.kind,
             "old_amount": event.old_amount, "new_amount": event.new_amount, "old_persons": event.old_persons,
             "new_persons": event.new_persons, "reason": event.reason, "source_file_id": source_file_id,
-            "source_row": event.source_row, "document_id": document_id, "dedupe": dedupe}, ignore=True) is not None
+            "source_row": event.source_row, "document_id": document_id, "dedupe": dedupe,
+            "effective_month": event.effective_month}, ignore=True) is not None
 
     def add_snapshot(self, household_id: int, snap: Snapshot, source_file_id: int | None, row: int | None) -> bool:
         return self._insert("snapshots", {
@@ -258,7 +266,7 @@ class Catalog(CorrectionsMixin, UploadsMixin):
             "household_id": household_id, "period_start": pay.period_start, "period_end": pay.period_end,
             "amount": pay.amount, "persons": pay.persons, "bank_account": pay.bank_account,
             "township": pay.township, "village": pay.village, "source_file_id": source_file_id,
-            "source_row": row}, ignore=True) is not None
+            "source_row": row, "account_holder": pay.account_holder or None}, ignore=True) is not None
 
     # ------------------------------------------------------------------ documents
     def add_document(self, **fields: Any) -> int:
@@ -325,7 +333,7 @@ class Catalog(CorrectionsMixin, UploadsMixin):
             if e["household_id"] in out:
                 out[e["household_id"]].events.append(Event(
                     e["date"], e["kind"], e["old_amount"], e["new_amount"], e["old_persons"], e["new_persons"],
-                    e["reason"] or "", e["source_name"] or "", e["source_row"]))
+                    e["reason"] or "", e["source_name"] or "", e["source_row"], e["effective_month"]))
         for s in self.db.execute(f"SELECT * FROM snapshots WHERE household_id IN ({ids_sql}) ORDER BY date", args):
             if s["household_id"] in out:
                 out[s["household_id"]].snapshots.append(Snapshot(s["date"], s["persons"], s["amount"]))
@@ -335,7 +343,7 @@ class Catalog(CorrectionsMixin, UploadsMixin):
             if p["household_id"] in out:
                 out[p["household_id"]].payments.append(Payment(
                     p["period_start"], p["period_end"], p["amount"], p["persons"], p["bank_account"] or "",
-                    p["township"] or "", p["village"] or ""))
+                    p["township"] or "", p["village"] or "", p["account_holder"] or ""))
         for i in self.db.execute(f"SELECT * FROM incomes WHERE household_id IN ({ids_sql}) ORDER BY date, id", args):
             if i["household_id"] in out:
                 out[i["household_id"]].incomes.append(Income(i["date"], i["monthly_total"], i["per_capita"],
@@ -481,16 +489,18 @@ def _one_line(text: str | None) -> str:
 
 
 def _member_fields(m: Member) -> dict[str, Any]:
-    return {"name": m.name, "id_number": m.id_number, "relation": m.relation, "sex": m.sex,
+    return {"name": m.name, "id_number": m.id_number or None, "relation": m.relation, "sex": m.sex,
             "birth_date": m.birth_date, "disability": m.disability, "health": m.health, "identity": m.identity,
             "cadre_relative": int(m.cadre_relative), "added_on": m.added_on, "removed_on": m.removed_on,
+            "id_original": m.id_original, "no_id_reason": m.no_id_reason,
             "covered": int(m.covered), "covered_reason": m.covered_reason or None}
 
 
 def _member(r: sqlite3.Row) -> Member:
-    return Member(r["name"], r["id_number"], r["relation"] or "", r["sex"] or "", r["birth_date"],
+    return Member(r["name"], r["id_number"] or "", r["relation"] or "", r["sex"] or "", r["birth_date"],
                   r["disability"] or "", r["health"] or "", r["identity"] or "", bool(r["cadre_relative"]),
-                  r["added_on"], r["removed_on"], bool(r["covered"]), r["covered_reason"] or "")
+                  r["added_on"], r["removed_on"], r["id_original"], r["no_id_reason"], bool(r["covered"]),
+                  r["covered_reason"] or "")
 
 
 def _household(r: sqlite3.Row) -> Household:

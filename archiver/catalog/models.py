@@ -28,6 +28,8 @@ class Member:
     cadre_relative: bool = False
     added_on: str | None = None
     removed_on: str | None = None
+    id_original: str | None = None  # an old 15-digit number as printed, when id_number holds its 18-digit form
+    no_id_reason: str | None = None  # 无户口, 未落户 …: id_number is then "" and never matched
     covered: bool = True  # 纳入保障; a member who is not (服刑, 已就业有稳定收入 …) is not counted or paid
     covered_reason: str = ""
 
@@ -46,6 +48,7 @@ class Event:
     reason: str = ""
     source: str = ""
     source_row: int | None = None
+    effective_month: str | None = None  # YYYY-MM the change takes effect (执行月份); date is the decision date
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Payment:
     bank_account: str = ""
     township: str = ""
     village: str = ""
+    account_holder: str = ""  # the name the account is held in, where the sheet gives one (领款人/户名)
 
     def months(self) -> list[str]:
         """Every month the payment covers, so quarterly and monthly sheets add up the same way."""
@@ -134,17 +138,19 @@ class Household:
         """The household number shown to people; a provisional one until a roster gives the real one."""
         return self.household_no or provisional_key(self.id)
 
-    @functools.cached_property
-    def _status_facts(self) -> list[tuple[str, int]]:
-        """(date, 1 start / 0 stop), sorted; on the same day a stop sorts before a start."""
+    def _status_list(self, paid: bool) -> list[tuple[str, int]]:
+        """(date, 1 start / 0 stop), sorted; on the same day a stop sorts before a start. `paid`: changes
+        count from the month they take effect (执行月份) instead of their decision date."""
+        when = _effective_day if paid else _decision_day
         facts: list[tuple[str, int]] = []
         if self.approved_on:
-            facts.append((self.approved_on, 1))
+            starts = {e.date: when(e) for e in self.events if e.kind in START_KINDS}
+            facts.append((starts.get(self.approved_on, self.approved_on), 1))
         for e in self.events:
             if e.kind in START_KINDS:
-                facts.append((e.date, 1))
+                facts.append((when(e), 1))
             elif e.kind in STOP_KINDS:
-                facts.append((e.date, 0))
+                facts.append((when(e), 0))
         if not any(v for _, v in facts):
             if self.snapshots:
                 facts.append((min(s.date for s in self.snapshots), 1))
@@ -152,21 +158,27 @@ class Household:
                 facts.append(("0000-01-01", 1))
         return sorted(facts)
 
+    @functools.cached_property
+    def _status_facts(self) -> list[tuple[str, int]]:
+        return self._status_list(paid=False)
+
+    @functools.cached_property
+    def _paid_status_facts(self) -> list[tuple[str, int]]:
+        return self._status_list(paid=True)
+
     def in_care_on(self, day: str) -> bool:
         """在保 on `day`: the latest start/stop fact on or before it is a start (approval or 新增);
         when a start and a stop share that date, the stop wins."""
-        facts = self._status_facts
-        i = bisect.bisect_right(facts, (day, 2))
-        if i == 0:
-            return False
-        last_date = facts[i - 1][0]
-        j = bisect.bisect_left(facts, (last_date, 0))
-        return facts[j][1] == 1
+        return _in_care(self._status_facts, day)
 
-    @functools.cached_property
-    def _figure_facts(self) -> list[tuple[str, int, int | None, float | None]]:
+    def due_on(self, day: str) -> bool:
+        """Owed a payment on `day`: as in_care_on, but each change counts from its effective month."""
+        return _in_care(self._paid_status_facts, day)
+
+    def _figure_list(self, paid: bool) -> list[tuple[str, int, int | None, float | None]]:
+        when = _effective_day if paid else _decision_day
         facts: list[tuple[str, int, int | None, float | None]] = [(s.date, 0, s.persons, s.amount) for s in self.snapshots]
-        facts += [(e.date, 1, e.new_persons, e.new_amount) for e in self.events
+        facts += [(when(e), 1, e.new_persons, e.new_amount) for e in self.events
                   if e.kind not in STOP_KINDS and (e.new_persons is not None or e.new_amount is not None)]
         facts.sort(key=lambda f: (f[0], f[1]))
         # running values, so a lookup is one bisect
@@ -178,6 +190,20 @@ class Household:
             amount = a if a is not None else amount
             out.append((d, k, persons, amount))
         return out
+
+    @functools.cached_property
+    def _figure_facts(self) -> list[tuple[str, int, int | None, float | None]]:
+        return self._figure_list(paid=False)
+
+    @functools.cached_property
+    def _paid_figure_facts(self) -> list[tuple[str, int, int | None, float | None]]:
+        return self._figure_list(paid=True)
+
+    def due_amount_on(self, day: str) -> float | None:
+        """The monthly amount owed on `day`: the latest roster or change in effect by then (执行月份)."""
+        facts = self._paid_figure_facts
+        i = bisect.bisect_right(facts, (day, 2))
+        return facts[i - 1][3] if i else self.monthly_amount
 
     def figures_on(self, day: str) -> tuple[int | None, float | None]:
         """(persons, monthly amount) in force on `day` from the latest roster or change on or before it."""
@@ -193,6 +219,24 @@ class Household:
     def last_review_on(self, day: str) -> str | None:
         dates = [e.date for e in self.events if e.kind == "复核" and e.date <= day]
         return max(dates) if dates else None
+
+
+def _decision_day(e: Event) -> str:
+    return e.date
+
+
+def _effective_day(e: Event) -> str:
+    """The first day of the month a change takes effect (执行月份); its decision date where none is given."""
+    return f"{e.effective_month}-01" if e.effective_month else e.date
+
+
+def _in_care(facts: list[tuple[str, int]], day: str) -> bool:
+    i = bisect.bisect_right(facts, (day, 2))
+    if i == 0:
+        return False
+    last_date = facts[i - 1][0]
+    j = bisect.bisect_left(facts, (last_date, 0))
+    return facts[j][1] == 1
 
 
 def provisional_key(internal_id: int) -> str:

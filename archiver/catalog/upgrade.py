@@ -12,7 +12,7 @@ from pathlib import Path
 
 from archiver.errors import UserError
 
-from . import snapshot
+from . import placefold, snapshot
 from .schema import LATEST, MIGRATIONS
 
 log = logging.getLogger("dibao.catalog")
@@ -53,6 +53,7 @@ def migrate(db: sqlite3.Connection, path: Path) -> Path | None:
                 for statement in sql.split(";\n"):
                     if statement.strip():
                         db.execute(statement)
+                placefold.after_migration(db, version)
                 db.execute(f"PRAGMA user_version={version}")
         except BaseException:
             db.execute("ROLLBACK")

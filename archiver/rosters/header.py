@@ -1,14 +1,27 @@
-"""Find the header of an exported sheet: under title rows, across two-row headers and merged cells."""
+"""Find the header of an exported sheet: under title rows, across two-row headers and merged cells.
+
+`candidates` ranks every plausible header (best first), so a sheet whose rows all fail the same way can
+be re-read with the next-best mapping. Month columns (2025年1月, 7月, 第3月) are kept apart: they make a
+wide disbursement sheet. Columns whose header means two things (类别) are settled by their values.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
-from .synonyms import field_for
+from . import values as v
+from .synonyms import DEFAULT, Names, normalise_header
 from .values import text
 
 MIN_FIELDS = 3
 SCAN_ROWS = 25
+MAX_CANDIDATES = 4
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11,
+             "十二": 12}
+_MONTH = re.compile(r"^(?:(\d{4})年)?第?(\d{1,2}|十[一二]?|[一二三四五六七八九])月份?(?:发放)?(?:金额)?(?:\(元\))?$")
+_YM = re.compile(r"^(\d{4})[.\-/](\d{1,2})$")
+_YEAR = re.compile(r"(\d{4})年")
 
 
 @dataclass
@@ -18,6 +31,35 @@ class Header:
     columns: dict[str, int]  # field → column index
     labels: dict[int, str]  # column index → header text as written (for error messages)
     above: list[str]  # text of rows above the header (titles, 填报日期)
+    months: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # column → (year or None, month)
+    unknown: list[str] = field(default_factory=list)  # header cells no field knows
+    spare: dict[str, list[int]] = field(default_factory=dict)  # field → further columns with its name
+    notes: list[str] = field(default_factory=list)  # what was decided about the columns, for the report
+
+    @property
+    def score(self) -> int:
+        return len(self.columns) + (2 if len(self.months) >= 2 else 0)
+
+
+def month_of(header: str, group: str = "") -> tuple[int | None, int] | None:
+    """(year, month) a wide sheet's column stands for, or None."""
+    t = normalise_header(header)
+    m = _MONTH.match(t)
+    if m:
+        n = m.group(2)
+        month = int(n) if n.isdigit() else _CN_MONTH[n]
+        year = int(m.group(1)) if m.group(1) else None
+    else:
+        m = _YM.match(t)
+        if not m:
+            return None
+        year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        return None
+    if year is None and group:
+        y = _YEAR.search(normalise_header(group))
+        year = int(y.group(1)) if y else None
+    return year, month
 
 
 def _looks_like_header(cells: list[object]) -> bool:
@@ -26,43 +68,119 @@ def _looks_like_header(cells: list[object]) -> bool:
         if isinstance(c, (int, float)) and not isinstance(c, bool):
             return False
         t = text(c)
-        if sum(ch.isdigit() for ch in t) >= 4:
+        if sum(ch.isdigit() for ch in t) >= 4 and month_of(t) is None:
             return False
     return any(text(c) for c in cells)
 
 
-def _map(cells_up: list[object], cells_low: list[object] | None) -> tuple[dict[str, int], dict[int, str]]:
+_Mapped = tuple[dict[str, int], dict[int, str], dict[int, tuple[int | None, int]], list[str], dict[str, list[int]]]
+
+
+def _map(cells_up: list[object], cells_low: list[object] | None, names: Names) -> _Mapped:
+    spare: dict[str, list[int]] = {}
     columns: dict[str, int] = {}
     labels: dict[int, str] = {}
+    months: dict[int, tuple[int | None, int]] = {}
+    unknown: list[str] = []
     width = max(len(cells_up), len(cells_low or []))
+    last_up = ""
     for c in range(width):
         up = text(cells_up[c]) if c < len(cells_up) else ""
         low = text(cells_low[c]) if cells_low is not None and c < len(cells_low) else ""
+        if up:
+            last_up = up
+        elif low and cells_low is not None:  # a group label (户主信息) written once over several columns
+            up = last_up
+        if low == up:  # a cell merged down over both rows names its column alone
+            low = ""
         group = up.replace("信息", "").replace("情况", "")  # 户主信息 / 成员信息 over 姓名, 身份证号
-        tries = [up] if cells_low is None else [up + low, group + low, low + up, low, up]
+        tries = [up] if not low else [up + low, group + low, low + up, low]
+        if not low and cells_low is not None:
+            tries = [up]
+        taken: tuple[str, str] | None = None
         for t in tries:
-            f = field_for(t)
+            f = names.field_for(t)
             if f and f not in columns:
                 columns[f] = c
                 labels[c] = t
                 break
-    return columns, labels
+            taken = taken or ((f, t) if f else None)
+        else:
+            if taken:  # a second column with a name already used: kept in case values settle it
+                spare.setdefault(taken[0], []).append(c)
+                labels[c] = taken[1]
+                continue
+            ym = month_of(low or up, up if low else "")
+            if ym is not None:
+                months[c] = ym
+                labels[c] = low or up
+            elif (low or up) and not names.field_for(low or up):
+                unknown.append(low or up)
+    return columns, labels, months, unknown, spare
 
 
-def locate(rows: list[list[object]]) -> Header | None:
-    best: Header | None = None
-    best_score = MIN_FIELDS - 1
+def candidates(rows: list[list[object]], names: Names = DEFAULT) -> list[Header]:
+    """Plausible headers, best first (most fields recognised; the earlier row on a tie)."""
+    found: list[Header] = []
     for r in range(min(SCAN_ROWS, len(rows))):
-        cols, labels = _map(rows[r], None)
-        candidates = [(len(cols), r, r + 1, cols, labels)]
+        above = _above(rows, r)
+        cols, labels, months, unknown, spare = _map(rows[r], None, names)
+        found.append(Header(r, r + 1, cols, labels, above, months, unknown, spare))
         if r + 1 < len(rows) and _looks_like_header(rows[r + 1]):
-            cols2, labels2 = _map(rows[r], rows[r + 1])
+            cols2, labels2, months2, unknown2, spare2 = _map(rows[r], rows[r + 1], names)
             # a two-row header only when the upper row adds names the lower one lacks (not a title above it)
-            if len(cols2) > len(_map(rows[r + 1], None)[0]):
-                candidates.append((len(cols2), r + 1, r + 2, cols2, labels2))
-        for score, last, start, cols, labels in candidates:
-            if score > best_score:
-                best_score = score
-                above = [" ".join(text(c) for c in row if text(c)) for row in rows[: r]]
-                best = Header(last, start, cols, labels, above)
-    return best
+            low_alone = _map(rows[r + 1], None, names)
+            if len(cols2) + len(months2) > len(low_alone[0]) + len(low_alone[2]):
+                found.append(Header(r + 1, r + 2, cols2, labels2, above, months2, unknown2, spare2))
+    good = [h for h in found if h.score >= MIN_FIELDS]
+    good.sort(key=lambda h: (-h.score, h.row))
+    out: list[Header] = []
+    for h in good:
+        if all(h.columns != o.columns or h.months != o.months for o in out):
+            out.append(h)
+    return out[:MAX_CANDIDATES]
+
+
+def locate(rows: list[list[object]], names: Names = DEFAULT) -> Header | None:
+    found = candidates(rows, names)
+    return found[0] if found else None
+
+
+def _above(rows: list[list[object]], r: int) -> list[str]:
+    out = []
+    for row in rows[:r]:
+        cells: list[str] = []
+        for c in row:  # a merged title spread over the row reads once
+            t = text(c)
+            if t and (not cells or cells[-1] != t):
+                cells.append(t)
+        if cells:
+            out.append(" ".join(cells))
+    return out
+
+
+def settle_by_values(h: Header, rows: list[list[object]]) -> None:
+    """类别 holding 城市低保/农村低保 is the programme type, holding A类/B类/一类 the class — whatever the
+    header says (and the same for 保障类别)."""
+    for f, other in (("category", "area_type"), ("area_type", "category")):
+        c = h.columns.get(f)
+        if c is None:
+            continue
+        sample = [rows[i][c] for i in range(h.data_start, min(len(rows), h.data_start + 300)) if c < len(rows[i])]
+        vals = [x for x in sample if text(x)]
+        if not vals:
+            continue
+        as_type = sum(1 for x in vals if v.area_type(x) and not v.category(x))
+        as_class = sum(1 for x in vals if v.category(x))
+        says_other = as_type if other == "area_type" else as_class
+        says_self = as_class if f == "category" else as_type
+        if says_other > len(vals) / 2 and says_other > says_self:
+            del h.columns[f]
+            label = h.labels.get(c, "")
+            if other not in h.columns:
+                h.columns[other] = c
+                h.notes.append(f"列「{label}」按内容读作{'城乡类别' if other == 'area_type' else '分类(A/B/C)'}")
+            else:
+                h.notes.append(f"列「{label}」的内容与表头不符，已忽略")
+            if h.spare.get(f):  # another column with this field's name takes its place
+                h.columns[f] = h.spare[f].pop(0)

@@ -6,6 +6,7 @@ rows changes nothing (events, snapshots and payments are unique by content).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,14 +15,17 @@ from archiver.catalog import Catalog, registers
 from archiver.catalog.models import Event, Income, Member, Snapshot, today
 from archiver.errors import UserError
 
+from . import context, places
 from . import kinds as k
-from .header import locate
+from .header import Header, candidates, settle_by_values
 from .reader import read_sheets
-from .values import title_month
+from .synonyms import DEFAULT, Names
+from .values import text
 
 
 class Unrecognised(UserError):
-    """No sheet in the file is a roster, change list or disbursement sheet."""
+    """No sheet in the file is a roster, change list or disbursement sheet — or the file as a whole cannot
+    be trusted (IDs stored as numbers, most rows failing the same way)."""
 
 
 @dataclass
@@ -30,6 +34,7 @@ class ImportResult:
     sheet_date: str | None
     rows: int = 0
     errors: list[k.RowError] = field(default_factory=list)
+    warnings: list[k.RowError] = field(default_factory=list)
     households_created: int = 0
     events_added: int = 0
     payments_added: int = 0
@@ -42,26 +47,136 @@ class _ParsedSheet:
     name: str
     parsed: k.Parsed
     sheet_date: str | None
+    context: dict = field(default_factory=dict)  # where 乡镇, 城市/农村 and the period came from (import report)
+    notes: list[str] = field(default_factory=list)  # decisions about columns, for the import report
 
 
-def parse_file(path: Path, sniffed: str, source_name: str) -> list[_ParsedSheet]:
+# optional columns a re-read may leave out when every row fails on them; never names, IDs, amounts or dates
+DROPPABLE = ("category", "area_type", "disability", "health", "cadre", "identity", "sex", "birth_date", "address",
+             "phone", "relation", "remark", "reason")
+SYSTEMATIC_SHARE = 0.8  # "most rows": a sheet with a few bad IDs among good ones is rows' fault, not the mapping's
+SYSTEMATIC_MIN_ROWS = 5
+
+
+def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAULT) -> list[_ParsedSheet]:
     """Read and parse every recognisable sheet; raise Unrecognised with the reason otherwise."""
     out: list[_ParsedSheet] = []
     reasons: list[str] = []
+    folders = _ingested_folder(path, source_name)
     for sheet in read_sheets(path, sniffed):
-        header = locate(sheet.rows)
-        if header is None:
-            if any(any(str(c).strip() for c in r) for r in sheet.rows):
-                reasons.append(k.missing_reason(None, [], {}))
+        headers = candidates(sheet.rows, names)
+        if not headers:
+            if any(any(str(c).strip() for c in r if c is not None) for r in sheet.rows):
+                unknown = [text(c) for r in sheet.rows[:3] for c in r if text(c)]
+                reasons.append(k.missing_reason(None, [], {}, unknown, names))
             continue
-        kind, missing = k.detect(header.columns)
-        if kind is None or missing:
-            reasons.append(k.missing_reason(kind, missing, header.columns))
-            continue
-        sheet_date = title_month(header.above + [Path(source_name).stem])
-        out.append(_ParsedSheet(sheet.name, k.parse(kind, sheet.name, sheet.rows, header, sheet_date), sheet_date))
+        parsed = _parse_sheet(sheet.name, sheet.rows, headers, source_name, names, reasons, folders)
+        if parsed is not None:
+            out.append(parsed)
     if not out:
         raise Unrecognised(reasons[0] if reasons else "表格为空 / the spreadsheet is empty")
+    return out
+
+
+def _ingested_folder(path: Path, source_name: str) -> list[str]:
+    """The folder that was ingested (`dibao ingest 东山镇/`): its name is context like the sub-folders in
+    `source_name`; folders further up (a county's share, a user's home) are not."""
+    depth = len(Path(source_name).parts)
+    parents = path.resolve().parents
+    return [parents[depth - 1].name] if depth - 1 < len(parents) and parents[depth - 1].name else []
+
+
+def _parse_sheet(name: str, rows: list[list[object]], headers: list[Header], source_name: str, names: Names,
+                 reasons: list[str], folders: list[str]) -> _ParsedSheet | None:
+    """The best mapping whose rows do not all fail the same way; the next-best when they do."""
+    diagnosis = ""
+    for header in headers:
+        settle_by_values(header, rows)
+        kind, missing = k.detect(header.columns, header.months)
+        if kind is None or missing:
+            reasons.append(k.missing_reason(kind, missing, header.columns, header.unknown, names))
+            continue
+        _refuse_numeric_ids(name, rows, header)
+        ctx = context.read(header.above, name, source_name, folders)
+        parsed = k.parse(kind, name, rows, header, ctx)
+        bad = _systematic(parsed)
+        while bad is not None:  # an optional column every row fails on: read the sheet without it
+            f = _field_of(header, bad[0])
+            if f not in DROPPABLE:
+                break
+            del header.columns[f]
+            header.notes.append(f"列「{bad[0]}」{bad[2]}行都无法读取（{bad[1]}），已不读该列")
+            parsed = k.parse(kind, name, rows, header, ctx)
+            bad = _systematic(parsed)
+        if bad is not None:
+            diagnosis = diagnosis or (
+                f"工作表「{name}」的列对应有误，不是个别行的问题：{parsed.attempted}行中有{bad[2]}行在「{bad[0]}」列"
+                f"出现同样的错误（{bad[1]}）；已尝试其他表头读法仍不成立，整个文件不予导入，请核对表头后重新导出 / "
+                f"column mapping is wrong: {bad[2]} of {parsed.attempted} rows fail the same way")
+            continue
+        return _ParsedSheet(name, parsed, ctx.sheet_date, _report_context(header, ctx, kind), header.notes)
+    if diagnosis:
+        raise Unrecognised(diagnosis)
+    return None
+
+
+def _reason_key(reason: str) -> str:
+    return reason.split(" / ")[0].split("：")[0].strip()
+
+
+def _systematic(parsed: k.Parsed) -> tuple[str, str, int] | None:
+    """(column, reason, rows) when most rows of a sheet fail the same way: the mapping is wrong, not the rows."""
+    if parsed.attempted < SYSTEMATIC_MIN_ROWS:
+        return None
+    rows_by: dict[tuple[str, str], set[int]] = {}
+    for e in parsed.errors:
+        if e.column != "整行":
+            rows_by.setdefault((e.column, _reason_key(e.reason)), set()).add(e.row)
+    if not rows_by:
+        return None
+    (col, key), hit = max(rows_by.items(), key=lambda x: len(x[1]))
+    return (col, key, len(hit)) if len(hit) >= SYSTEMATIC_SHARE * parsed.attempted else None
+
+
+def _field_of(header: Header, label: str) -> str | None:
+    return next((f for f, c in header.columns.items() if header.labels.get(c) == label), None)
+
+
+def _refuse_numeric_ids(name: str, rows: list[list[object]], header: Header) -> None:
+    """A sheet whose ID column Excel stored as numbers has lost the last digits of every ID: refuse the file."""
+    for f in k.ID_FIELDS:
+        c = header.columns.get(f)
+        if c is None:
+            continue
+        cells = [r[c] for r in rows[header.data_start:] if c < len(r) and text(r[c])]
+        cells = [x for x in cells if not k.is_total_or_note([x])]
+        numeric = sum(1 for x in cells if (isinstance(x, (int, float)) and not isinstance(x, bool))
+                      or re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+|\d{15,}\.0+", text(x)))
+        if cells and numeric >= 3 and numeric > len(cells) / 2:
+            raise Unrecognised(
+                f"工作表「{name}」的身份证号列「{header.labels.get(c, '')}」被Excel存成了数字（{len(cells)}行中{numeric}行为"
+                f"数字或科学计数法，末几位已丢失、无法恢复），整个文件不予导入；请把该列设为文本格式后从原系统重新导出 / "
+                f"ID column stored as numbers: digits lost, file refused")
+
+
+def _report_context(header: Header, ctx: context.SheetContext, kind: str) -> dict:
+    """Where the sheet's 乡镇, type and period came from: a column (blank cells filled from the context),
+    the context alone, or nowhere."""
+    out = ctx.as_json()
+    if not ctx.period.value and ctx.year_only.value:
+        out["period"] = {**ctx.year_only.as_json(), "value": ctx.year_only.value}
+    for key, f in (("township", "township"), ("type", "area_type")):
+        if f in header.columns:
+            label = f"列「{header.labels[header.columns[f]]}」"
+            if out[key]["value"]:
+                label += f"（空白处取{out[key]['source_label']}：{out[key]['value']}）"
+            out[key] = {"value": None, "source": "column", "source_label": label}
+    if "period" in header.columns or (kind == k.CHANGE and set(k.DATE_FIELDS) & set(header.columns)):
+        f = next(f for f in ("period", *k.DATE_FIELDS) if f in header.columns)
+        out["period"] = {**out["period"], "source": "column", "source_label": f"列「{header.labels[header.columns[f]]}」"}
+    elif header.months and all(y is not None for y, _ in header.months.values()):
+        years = sorted({y for y, _ in header.months.values() if y is not None})
+        out["period"] = {**out["period"], "source": "column", "source_label": f"表头月份（{'、'.join(map(str, years))}年）"}
     return out
 
 
@@ -70,6 +185,7 @@ def apply(catalog: Catalog, sheets: list[_ParsedSheet], file_id: int,
     result = ImportResult(kind=sheets[0].parsed.kind, sheet_date=sheets[0].sheet_date)
     for s in sheets:
         result.errors += s.parsed.errors
+        result.warnings += s.parsed.warnings
         if s.parsed.kind == k.ROSTER:
             _apply_roster(catalog, s, file_id, result, progress)
         elif s.parsed.kind == k.CHANGE:
@@ -86,15 +202,28 @@ def apply(catalog: Catalog, sheets: list[_ParsedSheet], file_id: int,
                 hid = _household_for(catalog, row, result, s.name)
                 if hid is None:
                     continue
-                result.payments_added += catalog.add_payment(hid, row.payment, file_id, row.row)
-                if row.payment.bank_account:
-                    current = catalog.household_row(hid)
-                    if current is not None and not current["bank_account"]:
-                        catalog.update_household(hid, bank_account=row.payment.bank_account)
+                current = catalog.household_row(hid)
+                for pay in row.payments:
+                    if current is not None and not pay.township:  # money counts where its household lives
+                        pay.township, pay.village = current["township"] or "", pay.village or current["village"] or ""
+                    result.payments_added += catalog.add_payment(hid, pay, file_id, row.row)
+                account = next((p.bank_account for p in row.payments if p.bank_account), "")
+                if account and current is not None and not current["bank_account"]:
+                    catalog.update_household(hid, bank_account=account)
                 result.rows += 1
                 if progress:
                     progress(1)
     return result
+
+
+def report_detail(sheets: list[_ParsedSheet], result: ImportResult) -> dict:
+    """What the import report says beyond counts: where each sheet's 乡镇, type and period came from, the
+    decisions taken about its columns, and rows imported but worth a look."""
+    return {
+        "context": sheets[0].context,
+        "sheets": [{"sheet": s.name, "kind": s.parsed.kind, "context": s.context, "notes": s.notes} for s in sheets],
+        "warnings": [{"sheet": w.sheet, "row": w.row, "column": w.column, "reason": w.reason} for w in result.warnings],
+    }
 
 
 def _household_for(catalog: Catalog, row: k.ChangeRow | k.PaymentRow, result: ImportResult, sheet: str) -> int | None:
@@ -105,6 +234,10 @@ def _household_for(catalog: Catalog, row: k.ChangeRow | k.PaymentRow, result: Im
     if hid is None and row.head_id:
         ids = catalog.household_ids_by_head(row.head_id) or catalog.household_ids_by_member(row.head_id)
         hid = ids[0] if ids else None
+        if hid is not None and row.household_no:  # known so far by its head only: it now has its 户编号
+            known = catalog.household_row(hid)
+            if known is not None and not known["household_no"]:
+                catalog.update_household(hid, household_no=row.household_no)
         if hid is None:
             hid = catalog.create_household(household_no=row.household_no or None, township=row.township,
                                            village=row.village, head_name=row.head_name, head_id_number=row.head_id)
@@ -123,6 +256,11 @@ def _member_from_id(name: str, id_number: str, relation: str) -> Member:
 
     info = idcard.parse(id_number)
     return Member(name=name, id_number=id_number, relation=relation, sex=info.sex, birth_date=info.birth_date.isoformat())
+
+
+def _member_key(id_number: str | None, name: str) -> str:
+    """Members are matched by ID number; one without (无户口) only by name, never by an empty ID."""
+    return id_number or f"无身份证号:{places.fold_text(name)}"
 
 
 def _group(rows: list[k.RosterRow]) -> list[list[k.RosterRow]]:
@@ -201,14 +339,15 @@ def _apply_basis(catalog: Catalog, hid: int, first: k.RosterRow, day: str, newes
 
 def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_date: str | None, latest: str | None,
                    newest: bool, per_member: bool, file_id: int, result: ImportResult) -> None:
-    existing = {m["id_number"]: m for m in catalog.members_rows(hid)}
+    existing = {_member_key(m["id_number"], m["name"]): m for m in catalog.members_rows(hid)}
     later = sheet_date is not None and latest is not None and latest < sheet_date
     listed = set()
     for r in rows:
         m = r.member
         assert m is not None
-        listed.add(m.id_number)
-        old = existing.get(m.id_number)
+        key = _member_key(m.id_number, m.name)
+        listed.add(key)
+        old = existing.get(key)
         if old is None:
             m.added_on = sheet_date if later else None
             catalog.add_member(hid, m)
@@ -219,6 +358,8 @@ def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_da
             continue
         update = {"name": m.name, "relation": m.relation or old["relation"], "disability": m.disability,
                   "health": m.health or old["health"], "identity": m.identity or old["identity"],
+                  "sex": m.sex or old["sex"], "id_original": m.id_original or old["id_original"],
+                  "no_id_reason": m.no_id_reason or old["no_id_reason"],
                   "cadre_relative": int(m.cadre_relative)} if newest else {}
         if newest and r.covered_stated:
             update.update(covered=int(m.covered), covered_reason=m.covered_reason or None)
@@ -226,7 +367,7 @@ def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_da
             update.update(removed_on=None, added_on=sheet_date)
         catalog.update_member(int(old["id"]), **update)
     if per_member and newest and later and sheet_date:  # a newer per-member roster leaving someone out: they left
-        for id_number, old in existing.items():
-            if id_number not in listed and not old["removed_on"]:
+        for key, old in existing.items():
+            if key not in listed and not old["removed_on"]:
                 catalog.update_member(int(old["id"]), removed_on=sheet_date)
                 catalog.add_event(hid, Event(sheet_date, "成员变更", reason=f"减少成员 {old['name']}"), file_id)

@@ -12,9 +12,11 @@ from archiver import idcard
 from archiver.catalog.models import Event, Member, Payment
 from archiver.privacy import scrub
 
+from . import places
 from . import values as v
+from .context import SheetContext
 from .header import Header
-from .synonyms import FIELD_LABELS
+from .synonyms import DEFAULT, FIELD_LABELS, Names
 
 ROSTER, CHANGE, DISBURSEMENT = "roster", "change", "disbursement"
 KIND_NAMES = {ROSTER: "花名册", CHANGE: "变动名册", DISBURSEMENT: "发放表"}
@@ -31,6 +33,9 @@ CHANGE_KINDS = {
     "死亡": "停保", "迁出": "停保", "就业": "停保", "收入超标": "停保", "自愿退出": "停保",
 }
 REASON_KINDS = {"死亡", "迁出", "就业", "收入超标", "自愿退出"}
+# what offices write in the ID column (or the remark) of a member who has none
+NO_ID_WORDS = ("无户口", "未落户", "未上户", "黑户", "无身份证", "暂无身份证", "未办理身份证", "无证件", "未登记户口")
+DATE_FIELDS = ("change_date", "approved_on", "effective_month")
 
 
 @dataclass
@@ -90,7 +95,7 @@ class PaymentRow:
     village: str
     head_name: str
     head_id: str
-    payment: Payment
+    payments: list[Payment]
     household_no: str = ""
 
 
@@ -99,18 +104,23 @@ class Parsed:
     kind: str
     rows: list = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # imported, but a person should look (IDs ending 000)
     skipped_duplicates: int = 0
     per_member: bool = False  # a roster with one row per member (else one row per household)
+    attempted: int = 0  # data rows read (not counting totals, notes and duplicates)
 
 
-def detect(columns: dict[str, int]) -> tuple[str | None, list[str]]:
+def detect(columns: dict[str, int], months: dict[int, tuple[int | None, int]] | None = None
+           ) -> tuple[str | None, list[str]]:
     """(kind, missing columns). kind None means the sheet is none of ours."""
     f = set(columns)
-    has_name = bool(f & {"head_name", "member_name"})
+    has_name = bool(f & {"head_name", "member_name", "payee"})
     has_id = bool(f & {"head_id", "member_id", "household_no"})  # a change or payment names its household either way
     if "change_kind" in f:
-        need = ["change_date"] + ([] if has_id else ["head_id"])
-        return CHANGE, [n for n in need if n not in f]
+        need = ([] if f & set(DATE_FIELDS) else ["change_date"]) + ([] if has_id else ["head_id"])
+        return CHANGE, need
+    if len(months or {}) >= 2 and (has_name or has_id):
+        return DISBURSEMENT, [] if has_id else ["head_id"]
     if f & {"period", "paid_amount"}:
         need = ["paid_amount"] + ([] if has_id else ["head_id"])
         return DISBURSEMENT, [n for n in need if n not in f]
@@ -119,28 +129,40 @@ def detect(columns: dict[str, int]) -> tuple[str | None, list[str]]:
     return None, []
 
 
-def missing_reason(kind: str | None, missing: list[str], columns: dict[str, int]) -> str:
+def missing_reason(kind: str | None, missing: list[str], columns: dict[str, int], unknown: list[str] | None = None,
+                   names: Names = DEFAULT) -> str:
     if kind is None:
-        return ("表格列无法识别：不是花名册、变动名册或发放表（需要姓名、身份证号及保障信息等列）/ "
+        odd = "、".join(dict.fromkeys(unknown or []))
+        return ("表格列无法识别：不是花名册、变动名册或发放表（需要姓名、身份证号及保障信息等列）"
+                + (f"；不认识的列：{odd[:200]}" if odd else "")
+                + f"。dibao认识的列名——{names.known_text()}。其他叫法可在 policy.toml 的 [columns] 中添加 / "
                 f"unknown columns; recognised: {', '.join(sorted(columns)) or 'none'}")
-    names = "、".join(FIELD_LABELS.get(m, m) for m in missing)
-    return f"{KIND_NAMES[kind]}缺少必需的列：{names} / {kind} sheet lacks required columns: {', '.join(missing)}"
+    labels = "、".join(FIELD_LABELS.get(m, m) for m in missing)
+    known = names.known_text([m for m in missing if m in names.names] + (["approved_on", "effective_month"]
+                                                                          if "change_date" in missing else []))
+    return (f"{KIND_NAMES[kind]}缺少必需的列：{labels}（可用列名——{known}）/ "
+            f"{kind} sheet lacks required columns: {', '.join(missing)}")
 
 
 class _Row:
     """Access to one data row by field name, collecting problems instead of raising."""
 
-    def __init__(self, sheet: str, index: int, cells: list[object], header: Header, errors: list[RowError]):
-        self.sheet, self.index, self.cells, self.h, self.errors = sheet, index, cells, header, errors
+    def __init__(self, sheet: str, index: int, cells: list[object], header: Header, out: Parsed,
+                 ctx: SheetContext) -> None:
+        self.sheet, self.index, self.cells, self.h, self.errors = sheet, index, cells, header, out.errors
+        self.warnings = out.warnings
+        self.ctx = ctx
         self.failed = False
 
     def raw(self, f: str) -> object:
         c = self.h.columns.get(f)
         return self.cells[c] if c is not None and c < len(self.cells) else None
 
+    def label(self, f: str) -> str:
+        return self.h.labels.get(self.h.columns.get(f, -1), FIELD_LABELS.get(f, f))
+
     def fail(self, f: str, reason: str) -> None:
-        col = self.h.labels.get(self.h.columns.get(f, -1), FIELD_LABELS.get(f, f))
-        self.errors.append(RowError(self.sheet, self.index + 1, col, scrub(reason)))
+        self.errors.append(RowError(self.sheet, self.index + 1, self.label(f), scrub(reason)))
         self.failed = True
 
     def get(self, f: str, conv):  # type: ignore[no-untyped-def]
@@ -150,25 +172,65 @@ class _Row:
             self.fail(f, str(exc))
             return None
 
-    def id_number(self, f: str, required: bool = True) -> str:
+    def id_info(self, f: str, required: bool = True) -> idcard.IDInfo | None:
         raw = self.raw(f)
         if raw is None or v.text(raw) == "":
             if required:
                 self.fail(f, "身份证号为空 / ID number is empty")
-            return ""
+            return None
         try:
-            return idcard.parse(raw).number
+            info = idcard.parse(raw)
         except idcard.IDError as exc:
             self.fail(f, exc.reason)
+            return None
+        if idcard.looks_truncated(info.number):
+            self.warnings.append(RowError(self.sheet, self.index + 1, self.label(f), scrub(
+                f"身份证号{info.number}以000结尾，可能被Excel截断，已导入，请核对原件 / ID ends in 000: maybe truncated")))
+        return info
+
+    def id_number(self, f: str, required: bool = True) -> str:
+        info = self.id_info(f, required)
+        return info.number if info else ""
+
+    def township(self) -> str:
+        """The row's 乡镇: its column, else what the title, unit line or file name says."""
+        t = places.township(v.name(self.raw("township")))
+        if t:
+            return t
+        if self.ctx.township.conflict:
+            self.fail("township", f"乡镇无法确定：{self.ctx.township.conflict} / township unclear")
             return ""
+        return self.ctx.township.value or ""
+
+    def village(self) -> str:
+        return places.village(v.name(self.raw("village")))
+
+    def area_type(self) -> str | None:
+        t = v.area_type(self.raw("area_type"))
+        if t:
+            return t
+        if self.ctx.area_type.conflict:
+            self.fail("area_type", f"城乡类别无法确定：{self.ctx.area_type.conflict} / type unclear")
+            return None
+        return self.ctx.area_type.value
+
+    def period_conflict(self) -> bool:
+        if self.ctx.period.conflict:
+            self.fail("period", f"所属期间无法确定：{self.ctx.period.conflict} / period unclear")
+            return True
+        return False
 
 
-def _is_total_or_note(cells: list[object]) -> bool:
+def is_total_or_note(cells: list[object]) -> bool:
     first = [v.text(c) for c in cells[:4]]
     return any(t.replace(" ", "").startswith(TOTAL_WORDS) for t in first if t)
 
 
-def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, sheet_date: str | None) -> Parsed:
+NAME_FIELDS = ("head_name", "member_name", "payee")
+ID_FIELDS = ("head_id", "member_id")
+
+
+def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, ctx: SheetContext) -> Parsed:
     cols = header.columns
     out = Parsed(kind, per_member=kind == ROSTER and "member_name" in cols and ("head_name" in cols or "relation" in cols))
     header_texts = [v.text(c) for c in rows[header.row]]
@@ -179,11 +241,12 @@ def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, sheet
     for index in range(header.data_start, len(rows)):
         cells = list(rows[index])
         texts = [v.text(c) for c in cells]
-        if not any(texts) or _is_total_or_note(cells) or texts[: len(header_texts)] == header_texts:
+        if not any(texts) or is_total_or_note(cells) or texts[: len(header_texts)] == header_texts:
             continue
         if kind == ROSTER and "member_name" in header.columns:
             # merged household cells: member rows below the first leave household columns empty
-            ident = [texts[header.columns[f]] for f in ("household_no", "head_name", "head_id") if f in header.columns]
+            ident = [texts[header.columns[f]] for f in ("household_no", "head_name", "head_id")
+                     if f in header.columns and header.columns[f] < len(texts)]
             if ident and not any(ident) and carry:
                 for f in household_fields:
                     c = header.columns.get(f)
@@ -191,8 +254,8 @@ def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, sheet
                         cells[c] = carry.get(f)
             else:
                 carry = {f: cells[c] for f, c in header.columns.items() if f in household_fields and c < len(cells)}
-        names = [v.name(cells[c]) for f, c in header.columns.items() if f in ("head_name", "member_name") and c < len(cells)]
-        ids = [texts[c] for f, c in header.columns.items() if f in ("head_id", "member_id") and c < len(cells)]
+        names = [v.name(cells[c]) for f, c in header.columns.items() if f in NAME_FIELDS and c < len(cells)]
+        ids = [texts[c] for f, c in header.columns.items() if f in ID_FIELDS and c < len(cells)]
         if not any(names) and not any(ids):
             continue  # a note, a signature line, a blank row with a stray 序号
         key = tuple(texts)
@@ -201,8 +264,9 @@ def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, sheet
             out.skipped_duplicates += 1
             continue
         seen[key] = index + 1
-        row = _Row(sheet, index, cells, header, out.errors)
-        record = {ROSTER: _roster, CHANGE: _change, DISBURSEMENT: _payment}[kind](row, sheet_date)
+        out.attempted += 1
+        row = _Row(sheet, index, cells, header, out, ctx)
+        record = {ROSTER: _roster, CHANGE: _change, DISBURSEMENT: _payment}[kind](row)
         if record is not None and not row.failed:
             out.rows.append(record)
     return out
@@ -211,46 +275,63 @@ def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, sheet
 def _head_columns(row: _Row) -> tuple[str, str]:
     """Which columns hold the head's name and ID when a sheet has only one of each."""
     cols = row.h.columns
-    name_f = "head_name" if "head_name" in cols else "member_name"
+    name_f = next((f for f in NAME_FIELDS if f in cols), "head_name")
     id_f = "head_id" if "head_id" in cols else "member_id"
     return name_f, id_f
 
 
-def _roster(row: _Row, sheet_date: str | None) -> RosterRow | None:
+def _no_id_reason(id_text: str, remark: str) -> str | None:
+    """无户口 / 未落户 … in the ID cell, or an empty ID cell with such a remark: a member without a number."""
+    if any(ch.isdigit() for ch in id_text):
+        return None
+    for t in (id_text, remark):
+        word = next((w for w in NO_ID_WORDS if w in t), None)
+        if word:
+            return t if len(t) <= 30 else word
+    return None
+
+
+def _roster(row: _Row) -> RosterRow | None:
     cols = row.h.columns
     per_member = "member_name" in cols and ("head_name" in cols or "relation" in cols) and (
         "member_id" in cols or "head_id" not in cols)
     member: Member | None = None
     head_name = v.name(row.raw("head_name")) if "head_name" in cols else ""
     head_id = ""
+    if row.period_conflict():
+        return None
     if per_member:
         m_name = v.name(row.raw("member_name"))
         if not m_name:
             row.fail("member_name", "成员姓名为空 / member name is empty")
-        m_id = row.id_number("member_id" if "member_id" in cols else "head_id")
+        id_f = "member_id" if "member_id" in cols else "head_id"
         relation = v.text(row.raw("relation"))
+        no_id = _no_id_reason(v.text(row.raw(id_f)), v.text(row.raw("remark")))
+        info = None if no_id else row.id_info(id_f)
         if "head_id" in cols and "member_id" in cols:
-            head_id = row.id_number("head_id")
-        elif relation == "户主":
-            head_id = m_id
+            head_id = row.id_number("head_id", required=not no_id or relation != "户主")
+        elif relation == "户主" and info:
+            head_id = info.number
             head_name = head_name or m_name
-        if m_id:
-            info = idcard.parse(m_id)
+        if info or no_id:
             member = Member(
-                name=m_name, id_number=m_id, relation=relation or ("户主" if m_id == head_id else ""),
-                sex=v.text(row.raw("sex")) or info.sex,
-                birth_date=(row.get("birth_date", v.date) if "birth_date" in cols else None) or info.birth_date.isoformat(),
+                name=m_name, id_number=info.number if info else "",
+                relation=relation or ("户主" if info and info.number == head_id else ""),
+                sex=v.sex(row.raw("sex")) or (info.sex if info else ""),
+                birth_date=(row.get("birth_date", v.date) if "birth_date" in cols else None)
+                or (info.birth_date.isoformat() if info else None),
                 disability=v.disability(row.raw("disability")), health=v.text(row.raw("health")),
-                identity=v.text(row.raw("identity")), cadre_relative=v.yes(row.raw("cadre")))
+                identity=v.text(row.raw("identity")), cadre_relative=v.yes(row.raw("cadre")),
+                id_original=info.original if info else None, no_id_reason=no_id)
     else:
         name_f, id_f = _head_columns(row)
         head_name = v.name(row.raw(name_f))
-        head_id = row.id_number(id_f)
-        if head_id:
-            info = idcard.parse(head_id)
-            member = Member(head_name, head_id, "户主", info.sex, info.birth_date.isoformat(),
+        info = row.id_info(id_f)
+        if info:
+            head_id = info.number
+            member = Member(head_name, head_id, "户主", v.sex(row.raw("sex")) or info.sex, info.birth_date.isoformat(),
                             v.disability(row.raw("disability")), v.text(row.raw("health")),
-                            v.text(row.raw("identity")), v.yes(row.raw("cadre")))
+                            v.text(row.raw("identity")), v.yes(row.raw("cadre")), id_original=info.original)
     household_no = v.text(row.raw("household_no"))
     if not household_no and not head_id and per_member and not (member and member.relation):
         row.fail("household_no", "无法确定所属家庭：缺少户编号和户主身份证号 / cannot tell the household")
@@ -263,12 +344,11 @@ def _roster(row: _Row, sheet_date: str | None) -> RosterRow | None:
         member.covered = v.yes(row.raw("covered")) or v.text(row.raw("covered")) in ("纳入", "保障", "享受", "在保")
         member.covered_reason = "" if member.covered else v.text(row.raw("covered_reason"))
     return RosterRow(
-        row=row.index + 1, household_no=household_no, township=v.name(row.raw("township")),
-        village=v.name(row.raw("village")), head_name=head_name, head_id=head_id, member=member,
-        area_type=v.area_type(row.raw("area_type")), category=category, persons=row.get("persons", v.integer),
-        amount=row.get("amount", v.number), approved_on=row.get("approved_on", v.date),
-        address=v.text(row.raw("address")), phone=v.text(row.raw("phone")), basis=_basis(row, tier),
-        covered_stated="covered" in cols and bool(v.text(row.raw("covered"))))
+        row=row.index + 1, household_no=household_no, township=row.township(), village=row.village(),
+        head_name=head_name, head_id=head_id, member=member, area_type=row.area_type(), category=category,
+        persons=row.get("persons", v.integer), amount=row.get("amount", v.number),
+        approved_on=row.get("approved_on", v.date), address=v.text(row.raw("address")), phone=v.text(row.raw("phone")),
+        basis=_basis(row, tier), covered_stated="covered" in cols and bool(v.text(row.raw("covered"))))
 
 
 def _tier(value: object) -> str | None:
@@ -299,7 +379,7 @@ def _basis(row: _Row, tier: str | None) -> RosterBasis | None:
                        None if _tier(aid) or aid in ("", "无", "否", "-", "/") else aid)
 
 
-def _change(row: _Row, sheet_date: str | None) -> ChangeRow | None:
+def _change(row: _Row) -> ChangeRow | None:
     name_f, id_f = _head_columns(row)
     head_id = row.id_number(id_f, required=not v.text(row.raw("household_no")))
     raw_kind = v.name(row.raw("change_kind"))
@@ -310,37 +390,89 @@ def _change(row: _Row, sheet_date: str | None) -> ChangeRow | None:
     if kind is None:
         row.fail("change_kind", f"变动类型无法识别：{raw_kind or '空'} / unknown change kind")
         return None
-    date = row.get("change_date", v.date) or None
+    # the decision date (审批时间) dates the change for statistics; the effective month (执行月份) is kept
+    # beside it for payments; a list with only a month is dated by that month
+    approved, dated = row.get("approved_on", v.date), row.get("change_date", v.date)
+    decision = approved or dated  # beside 审批时间, a 变动日期/生效日期 is when the change took effect
+    effective = row.get("effective_month", v.month) or (dated[:7] if approved and dated else None)
+    date = decision or (f"{effective}-01" if effective else None)
     if date is None and not row.failed:
-        row.fail("change_date", "变动日期为空 / change date is empty")
+        present = [f for f in DATE_FIELDS if f in row.h.columns]
+        row.fail(present[0] if present else "change_date", "变动日期为空（审批日期和执行月份均未填写）/ change date is empty")
         return None
     reason = v.text(row.raw("reason")) or (raw_kind if raw_kind in REASON_KINDS else "")
     event = Event(date=date or "", kind=kind, old_amount=old_amount, new_amount=new_amount,
                   old_persons=row.get("old_persons", v.integer), new_persons=row.get("new_persons", v.integer),
-                  reason=reason, source_row=row.index + 1)
-    return ChangeRow(row.index + 1, v.name(row.raw("township")), v.name(row.raw("village")),
-                     v.name(row.raw(name_f)), head_id, event, v.text(row.raw("household_no")))
+                  reason=reason, source_row=row.index + 1, effective_month=effective)
+    return ChangeRow(row.index + 1, row.township(), row.village(), v.name(row.raw(name_f)), head_id, event,
+                     v.text(row.raw("household_no")))
 
 
-def _payment(row: _Row, sheet_date: str | None) -> PaymentRow | None:
+def _holder(row: _Row) -> str:
+    """The account's holder as the sheet names them: 户名/开户人, else the 领款人."""
+    return v.name(row.raw("account_holder")) or v.name(row.raw("payee"))
+
+
+def _payment(row: _Row) -> PaymentRow | None:
     name_f, id_f = _head_columns(row)
     head_id = row.id_number(id_f, required=not v.text(row.raw("household_no")))
-    amount = row.get("paid_amount", v.number)
-    if amount is None and not row.failed:
-        row.fail("paid_amount", "发放金额为空 / amount is empty")
-    span = v.period(row.raw("period"))
-    for title in row.h.above:  # a sheet without a period column: its title names the period
-        if span is None and "填报" not in title:
-            span = v.period(title)
-    if span is None and sheet_date:
-        span = v.period(sheet_date[:7])
-    if span is None:
-        row.fail("period", "发放期间无法识别 / payment period unreadable")
-        return None
-    if amount is None:
-        return None
     account = v.text(row.raw("bank_account")).replace(" ", "")
-    pay = Payment(span[0], span[1], amount, row.get("persons", v.integer), account,
-                  v.name(row.raw("township")), v.name(row.raw("village")))
-    return PaymentRow(row.index + 1, pay.township, pay.village, v.name(row.raw(name_f)), head_id, pay,
+    persons = row.get("persons", v.integer)
+    township, village, holder = row.township(), row.village(), _holder(row)
+    if row.h.months:
+        pays = _wide_payments(row, persons, account, township, village, holder)
+        if pays is None:
+            return None
+    else:
+        amount = row.get("paid_amount", v.number)
+        if amount is None and not row.failed:
+            row.fail("paid_amount", "发放金额为空 / amount is empty")
+        span = v.period(row.raw("period"))
+        for title in row.h.above:  # a sheet without a period column: its title names the period
+            if span is None and "填报" not in title:
+                span = v.period(title)
+        if span is None and row.period_conflict():
+            return None
+        if span is None and row.ctx.sheet_date:
+            span = v.period(row.ctx.sheet_date[:7])
+        if span is None:
+            row.fail("period", "发放期间无法识别 / payment period unreadable")
+            return None
+        if amount is None:
+            return None
+        pays = [Payment(span[0], span[1], amount, persons, account, township, village, holder)]
+    return PaymentRow(row.index + 1, township, village, v.name(row.raw(name_f)), head_id, pays,
                       v.text(row.raw("household_no")))
+
+
+def _wide_payments(row: _Row, persons: int | None, account: str, township: str, village: str,
+                   holder: str) -> list[Payment] | None:
+    """One payment per month column; the months must add up to the row's 小计/合计."""
+    pays: list[Payment] = []
+    total = 0.0
+    for c, (year, mo) in sorted(row.h.months.items()):
+        try:
+            amount = v.number(row.cells[c] if c < len(row.cells) else None)
+        except v.ValueProblem as exc:
+            row.errors.append(RowError(row.sheet, row.index + 1, row.h.labels.get(c, ""), str(exc)))
+            row.failed = True
+            return None
+        if not amount:
+            continue
+        if year is None:
+            if row.period_conflict():
+                return None
+            year = row.ctx.year
+        if year is None:
+            row.fail("period", f"「{row.h.labels.get(c, '')}」所属年份无法确定（标题、表名和文件名都没有年份）/ "
+                               "year of the month columns unknown")
+            return None
+        ym = f"{year:04d}-{mo:02d}"
+        pays.append(Payment(ym, ym, amount, persons, account, township, village, holder))
+        total += amount
+    total_f = "row_total" if "row_total" in row.h.columns else "paid_amount"
+    stated = row.get(total_f, v.number)
+    if stated is not None and abs(stated - total) > 0.005:
+        row.fail(total_f, f"各月金额之和{total:.2f}元与{row.label(total_f)}{stated:.2f}元不符 / months do not add up")
+        return None
+    return pays

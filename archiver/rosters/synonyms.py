@@ -1,7 +1,8 @@
 """One synonym table: the column names offices export, mapped to our field names.
 
 Headers are compared after NFKC (full-width → half-width), traditional → simplified and removal of
-spaces and brackets, so 身份證號碼, 身份证号码 and "身份证 号码" are one name.
+spaces and brackets, so 身份證號碼, 身份证号码 and "身份证 号码" are one name. Staff add names of their own
+in policy.toml (`[columns]`, field = ["name", …]); `Names` is the table with those additions.
 """
 
 from __future__ import annotations
@@ -9,42 +10,56 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 
 import opencc
 
+# One row per field; other branches add names or rows here, nowhere else.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "编号序号", "no"),
-    "township": ("乡镇", "乡镇街道", "乡镇(街道)", "街道", "乡(镇)", "所属乡镇", "乡镇名称", "镇街"),
-    "village": ("村", "村(社区)", "村社区", "社区", "村居", "村委会", "所属村", "村(居)", "村名", "行政村", "村居委会"),
+    "township": ("乡镇", "乡镇街道", "乡镇(街道)", "街道", "乡(镇)", "所属乡镇", "乡镇名称", "镇街", "乡(镇、街道)",
+                 "所属乡镇(街道)", "乡镇(街道)名称"),
+    "village": ("村", "村(社区)", "村社区", "社区", "村居", "村委会", "所属村", "村(居)", "村名", "行政村", "村居委会",
+                "村(居)委会", "所属村(社区)", "村(社区)名称"),
     "household_no": ("户编号", "户号", "家庭编号", "户籍编号", "低保户编号", "档案编号"),
     "head_name": ("户主姓名", "户主", "户主名字", "申请人", "申请人姓名"),
     "head_id": ("户主身份证号", "户主身份证号码", "户主公民身份号码", "户主证件号码", "户主身份证", "申请人身份证号"),
     "member_name": ("成员姓名", "家庭成员姓名", "姓名", "家庭成员", "保障对象姓名", "人员姓名"),
     "relation": ("与户主关系", "关系", "与户主的关系", "家庭关系"),
     "member_id": ("成员身份证号", "身份证号码", "身份证号", "公民身份号码", "证件号码", "身份证", "成员身份证号码"),
-    "area_type": ("保障类别", "城乡类别", "城乡", "低保类型", "城乡类型", "户籍类别", "保障类型"),
+    "area_type": ("保障类别", "城乡类别", "城乡", "低保类型", "城乡类型", "户籍类别", "保障类型", "低保类别"),
     "category": ("分类", "分类管理", "分类类别", "管理类别", "类别", "abc类", "分类等级"),
     "persons": ("保障人数", "保障人口", "享受人数", "保障人口数", "享受人口", "在保人数"),
     "amount": ("月保障金额", "保障金", "补差金额", "月补助金额", "保障金额", "月发放金额", "月保障金", "月补差金额"),
     "approved_on": ("纳入日期", "批准时间", "批准日期", "审批日期", "纳入时间", "审批时间", "享受起始时间"),
+    "effective_month": ("执行月份", "起始月份", "执行时间", "生效月份", "执行日期", "起始时间", "开始执行月份",
+                        "变动执行月份", "执行年月"),
     "disability": ("残疾等级", "残疾情况", "残疾类别", "残疾级别"),
     "health": ("健康状况", "健康情况"),
     "cadre": ("近亲属备案", "村干部近亲属", "是否村干部近亲属", "干部近亲属", "近亲属"),
-    "identity": ("人员类别", "身份类别", "就业状况", "身份", "就业情况", "职业状况"),
+    "identity": ("人员类别", "身份类别", "就业状况", "身份", "就业情况", "人员身份", "职业", "从业状况", "职业状况"),
     "sex": ("性别",),
     "birth_date": ("出生日期", "出生年月"),
     "address": ("家庭住址", "住址", "地址", "家庭地址", "居住地址"),
     "phone": ("联系电话", "电话", "手机号码", "联系方式", "手机"),
     "change_kind": ("变动类型", "变动类别", "变更类型", "变动情况", "变动事项"),
     "change_date": ("变动日期", "变更日期", "变动时间", "变更时间", "生效日期"),
-    "old_persons": ("原保障人数", "变动前人数", "原人数", "原保障人口"),
-    "new_persons": ("现保障人数", "变动后人数", "现人数", "现保障人口"),
-    "old_amount": ("原金额", "原保障金额", "变动前金额", "原保障金"),
-    "new_amount": ("现金额", "现保障金额", "变动后金额", "现保障金"),
+    "old_persons": ("原保障人数", "变动前人数", "原人数", "原保障人口", "变动前保障人数", "调整前人数", "原享受人数",
+                    "变更前人数", "变动前保障人口"),
+    "new_persons": ("现保障人数", "变动后人数", "现人数", "现保障人口", "变动后保障人数", "调整后人数", "现享受人数",
+                    "变更后人数", "变动后保障人口"),
+    "old_amount": ("原金额", "原保障金额", "变动前金额", "原保障金", "原月保障金额", "变动前保障金额", "调整前金额",
+                   "变动前月保障金额", "原享受金额", "变更前金额"),
+    "new_amount": ("现金额", "现保障金额", "变动后金额", "现保障金", "现月保障金额", "变动后保障金额", "调整后金额",
+                   "变动后月保障金额", "现享受金额", "变更后金额"),
     "reason": ("变动原因", "原因", "停保原因", "调整原因"),
     "period": ("发放期间", "发放月份", "所属期", "发放时间", "发放年月", "所属期间"),
     "paid_amount": ("发放金额", "实发金额", "应发金额", "发放合计", "实发"),
-    "bank_account": ("银行账号", "银行卡号", "账号", "存折号", "银行帐号", "卡号", "社保卡号"),
+    "row_total": ("小计", "合计", "总计", "合计金额", "小计金额", "合计(元)"),
+    "payee": ("领款人", "领款人姓名", "收款人", "收款人姓名", "领取人"),
+    "account_holder": ("户名", "开户人", "开户名", "账户名", "持卡人", "开户人姓名", "账户户名", "账户名称"),
+    "bank_account": ("银行账号", "银行卡号", "账号", "存折号", "银行帐号", "卡号", "社保卡号", "一卡通账号",
+                     "一卡通帐号", "惠民一卡通账号", "社保卡账号", "银行卡账号", "一卡通卡号", "存折账号"),
     "remark": ("备注",),
     # benefit basis (issue 15): incomes, 分档 tier, 分类施保 (not the A/B/C class), coverage per member
     "income_monthly": ("家庭月收入", "家庭月总收入", "家庭月均收入", "月收入", "家庭收入(月)"),
@@ -64,15 +79,23 @@ FIELD_LABELS: dict[str, str] = {
     "township": "乡镇", "village": "村(社区)", "household_no": "户编号", "head_name": "户主姓名",
     "head_id": "户主身份证号", "member_name": "成员姓名", "relation": "与户主关系", "member_id": "身份证号",
     "area_type": "保障类别(城市/农村)", "category": "分类(A/B/C)", "persons": "保障人数", "amount": "月保障金额",
-    "approved_on": "纳入日期", "change_kind": "变动类型", "change_date": "变动日期", "period": "发放期间",
+    "approved_on": "纳入日期/审批日期", "change_kind": "变动类型", "change_date": "变动日期", "period": "发放期间",
     "paid_amount": "发放金额", "new_amount": "现金额", "old_amount": "原金额", "bank_account": "银行账号",
+    "effective_month": "执行月份", "row_total": "小计/合计", "payee": "领款人", "account_holder": "户名(开户人)",
+    "old_persons": "原保障人数", "new_persons": "现保障人数", "reason": "变动原因", "sex": "性别",
+    "identity": "人员类别", "disability": "残疾等级", "cadre": "近亲属备案", "address": "家庭住址",
 }
+
+# the fields named when a header is not understood: what a clerk needs to rename a column
+KEY_FIELDS = ("head_name", "member_name", "head_id", "member_id", "household_no", "township", "village", "persons",
+              "amount", "change_kind", "change_date", "approved_on", "effective_month", "period", "paid_amount",
+              "bank_account")
 
 _t2s = opencc.OpenCC("t2s")
 _STRIP = re.compile(r"[\s\u3000:：*＊]+")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def normalise_header(text: str) -> str:
     t = unicodedata.normalize("NFKC", text).lower()
     t = _t2s.convert(t)
@@ -80,25 +103,60 @@ def normalise_header(text: str) -> str:
     return t
 
 
-_LOOKUP: dict[str, str] = {}
-for _field, _names in SYNONYMS.items():
-    for _name in _names:
-        _LOOKUP[normalise_header(_name)] = _field
+class Names:
+    """The synonym table plus an office's own names (policy.toml `[columns]`)."""
+
+    def __init__(self, extra: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.names: dict[str, list[str]] = {f: list(n) for f, n in SYNONYMS.items()}
+        self.lookup: dict[str, str] = {}
+        by_label = {normalise_header(label): f for f, label in FIELD_LABELS.items()}
+        for key, extra_names in (extra or {}).items():
+            f = key if key in SYNONYMS else by_label.get(normalise_header(key))
+            if f is None:
+                raise ValueError(f"policy.toml [columns] 中的字段「{key}」不存在；可用字段：{', '.join(SYNONYMS)} / "
+                                 f"unknown field in [columns]")
+            if isinstance(extra_names, str):
+                extra_names = [extra_names]
+            self.names[f] += [str(n) for n in extra_names]
+        for f, names in self.names.items():
+            for n in names:
+                self.lookup.setdefault(normalise_header(n), f)
+        for f, names in self.names.items():  # an office's own names win over a built-in one
+            for n in names[len(SYNONYMS[f]):]:
+                self.lookup[normalise_header(n)] = f
+
+    def field_for(self, header: object) -> str | None:
+        """Our field name for a column header, or None when it is not one we know."""
+        if header is None:
+            return None
+        key = normalise_header(str(header))
+        if not key:
+            return None
+        if key in self.lookup:
+            return self.lookup[key]
+        bare = re.sub(r"\(.*?\)", "", key)  # 月保障金额(元) → 月保障金额
+        if bare in self.lookup:
+            found = self.lookup[bare]
+            if "户主" in key and found in ("member_id", "member_name"):  # 身份证号码(户主) is the head's
+                return "head_id" if found == "member_id" else "head_name"
+            return found
+        return None
+
+    def known_text(self, fields: Sequence[str] = KEY_FIELDS) -> str:
+        """'户主姓名：户主姓名、户主、申请人…；…' for messages about a header dibao does not know."""
+        return "；".join(f"{FIELD_LABELS.get(f, f)}：{'、'.join(self.names[f][:6])}" for f in fields)
+
+
+DEFAULT = Names()
 
 
 def field_for(header: object) -> str | None:
-    """Our field name for a column header, or None when it is not one we know."""
-    if header is None:
-        return None
-    key = normalise_header(str(header))
-    if not key:
-        return None
-    if key in _LOOKUP:
-        return _LOOKUP[key]
-    bare = re.sub(r"\(.*?\)", "", key)  # 月保障金额(元) → 月保障金额
-    if bare in _LOOKUP:
-        found = _LOOKUP[bare]
-        if "户主" in key and found in ("member_id", "member_name"):  # 身份证号码(户主) is the head's
-            return "head_id" if found == "member_id" else "head_name"
-        return found
-    return None
+    return DEFAULT.field_for(header)
+
+
+def from_policy(raw: Mapping[str, object]) -> Names:
+    """The table for a home: built-in names plus its policy.toml `[columns]`."""
+    extra = raw.get("columns") or {}
+    if not isinstance(extra, Mapping):
+        raise ValueError("policy.toml 的 [columns] 应为“字段 = [列名, …]” / [columns] must map fields to names")
+    return Names(extra) if extra else DEFAULT

@@ -150,3 +150,33 @@ def yes(value: object) -> bool:
 def disability(value: object) -> str:
     t = text(value)
     return "" if t in ("", "无", "否", "-", "/", "0") else t
+
+
+def month(value: object) -> str | None:
+    """The month a change takes effect, 'YYYY-MM', from 2024.12, 2024-12, 2024年12月, 202412 or a date cell.
+    A number cell 2024.1 is refused: Excel shows 2024.10 the same way, so January and October are one."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()[:7]
+    if isinstance(value, float) and not isinstance(value, bool) and 1900 < value < 2200 and not value.is_integer():
+        y, frac = str(value).split(".")
+        if frac == "1":
+            raise ValueProblem(f"月份{value}有歧义（1月还是10月？），请把该列设为文本 / ambiguous month")
+        value = f"{y}.{frac}"
+    if isinstance(value, (int, float)) and 10000 < float(value) < 80000:
+        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()[:7]
+    t = text(value).replace(" ", "")
+    m = re.fullmatch(r"(\d{4})(\d{2})", t) or re.match(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})(?:\s*月份?)?", t)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    raise ValueProblem(f"月份无法识别：{t[:20]} / unreadable month")
+
+
+def sex(value: object) -> str:
+    t = text(value).upper()
+    if t in ("男", "男性", "M", "MALE", "1"):
+        return "男"
+    if t in ("女", "女性", "F", "FEMALE", "2"):
+        return "女"
+    return ""

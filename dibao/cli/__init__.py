@@ -99,7 +99,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"batch": report.batch_id, **counts, "refiled": [n for n, _ in report.refiled],
                      "files": [o.__dict__ for o in report.outcomes], "row_errors": report.row_errors,
-                     "stopped": report.stopped, "not_done": report.not_done})
+                     "stopped": report.stopped, "not_done": report.not_done,
+                     "ignored": [{"source_name": n, "reason": why} for n, why in report.ignored]})
         return 1 if report.stopped else 0
     if not args.quiet:
         for o in report.outcomes:
@@ -111,6 +112,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 print(f"  跳过 {o.source_name}：{o.reason}")
         for name, key in report.refiled:
             print(f"  补归档 {name} → {key}（此前在隔离区）/ filed from quarantine")
+        for name, why in report.ignored:
+            print(f"  忽略 {name}：{why}")
+        for o in report.outcomes:
+            if o.outcome == "archived" and o.detail.get("context"):
+                print(f"  归档 {o.source_name}：{_context_line(o.detail)}")
         for e in report.row_errors[:200]:
             print(f"  拒收行 {e['source_name']} [{e['sheet']}] 第{e['row']}行 「{e['col']}」：{e['reason']}")
         if len(report.row_errors) > 200:
@@ -119,6 +125,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
           f" · 隔离 quarantined {counts['quarantined']} · 跳过 skipped {counts['skipped']}"
           f" · 拒收行 rejected rows {len(report.row_errors)}")
     return 1 if report.stopped else 0
+
+
+def _context_line(detail: dict) -> str:
+    """'乡镇 东山镇（来自标题）· 类别 城市（来自文件名）· 期间 2025-12（来自标题）' for one imported sheet."""
+    parts = []
+    for key, label in (("township", "乡镇"), ("type", "类别"), ("period", "期间")):
+        c = detail["context"].get(key, {})
+        value = (c.get("value") or "")[:7] if key == "period" else c.get("value")
+        where = c.get("source_label") or "无"
+        if not c.get("source"):
+            parts.append(f"{label}未注明")
+        else:
+            parts.append(f"{label}{value}（来自{where}）" if value else f"{label}来自{where}")
+    notes = [n for s in detail.get("sheets", []) for n in s.get("notes", [])]
+    warns = detail.get("warnings", [])
+    return " · ".join(parts) + ("；" + "；".join(notes) if notes else "") + (
+        f"；{len(warns)}行已导入但需核对（如身份证号以000结尾）" if warns else "")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -153,7 +176,8 @@ def _household_json(h: Household, full: bool) -> dict:
     if not full:
         return base
     return {**base, "address": h.address, "approved_on": h.approved_on, "bank_account": h.bank_account, "note": h.note,
-            "members": [{"name": m.name, "id_number": m.id_number, "relation": m.relation, "sex": m.sex,
+            "members": [{"name": m.name, "id_number": m.id_number or None, "id_original": m.id_original,
+                         "no_id_reason": m.no_id_reason, "relation": m.relation, "sex": m.sex,
                          "birth_date": m.birth_date, "disability": m.disability, "health": m.health,
                          "identity": m.identity, "cadre_relative": m.cadre_relative,
                          "added_on": m.added_on, "removed_on": m.removed_on, "covered": m.covered,
@@ -163,7 +187,8 @@ def _household_json(h: Household, full: bool) -> dict:
                            "pages": d.page_count, "note": d.note} for d in h.documents],
             "events": [{"date": e.date, "kind": e.kind, "amount": e.new_amount if e.new_amount is not None else 0.0,
                         "old_amount": e.old_amount, "persons": e.new_persons, "old_persons": e.old_persons,
-                        "reason": e.reason, "source": e.source, "source_row": e.source_row} for e in h.events],
+                        "reason": e.reason, "source": e.source, "source_row": e.source_row,
+                        "effective_month": e.effective_month} for e in h.events],
             "payments": [{"period": f"{p.period_start}~{p.period_end}", "amount": p.amount} for p in h.payments]}
 
 

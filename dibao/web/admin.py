@@ -39,7 +39,7 @@ def add(request: Request, v: Writer, name: str = Form(""), role: str = Form(""),
     _county(v)
     try:
         r = useradmin.normalise_role(role)
-        users.add(v.cat, name.strip(), password, r, useradmin.resolve_area(v.cat, r, area))
+        users.add(v.cat, name.strip(), password, r, area)
     except ValueError as exc:
         return _page(request, v, error=str(exc).split(" / ")[0], status_code=400)
     v.audit("user.add", name, f"{useradmin.role_label(r)} {area}")

@@ -48,8 +48,7 @@ def households(request: Request, v: Reader, township: str = "", village: str = "
                 continue
             if overdue and not _overdue(h, policy, today):
                 continue
-            if incomplete and not completeness.missing(h, policy, h.status if policy.required_documents.get(h.status)
-                                                       else "在保"):
+            if incomplete and not completeness.missing(h, policy):
                 continue
             keep.append({"key": h.key, "township": h.township, "village": h.village, "head_name": h.head_name,
                          "status": h.status, "category": h.category, "area_type": h.area_type, "persons": h.persons,

@@ -47,7 +47,7 @@ def test_full_width_and_spaces_and_lowercase_x_normalise(region: str, birth: dt.
     (1.10101e17, "数字"),
     (110101195510181296, "数字"),
     ("1.10101E+17", "科学计数法"),
-    ("110101551018133", "15位"),
+    ("110101551318133", "15位"),  # no 13th month: a truncated number, not an old one
     ("11010119551018133", "18位"),
     ("110101195502301335", "出生日期"),
     ("000101195510181335", "地区码"),
@@ -57,6 +57,19 @@ def test_mangled_values_are_refused_not_repaired(value: object, fragment: str) -
     with pytest.raises(idcard.IDError) as exc:
         idcard.parse(value)
     assert fragment in exc.value.reason
+
+
+def test_old_15_digit_numbers_become_18_with_the_original_kept() -> None:
+    info = idcard.parse("110101551018133")
+    assert info.number == "11010119551018133" + ric_check("11010119551018133")
+    assert info.original == "110101551018133" and info.birth_date == dt.date(1955, 10, 18) and info.sex == "男"
+    assert idcard.parse(info.number).original is None
+
+
+def ric_check(body17: str) -> str:
+    from stdnum.cn import ric
+
+    return ric.calc_check_digit(body17 + "0")
 
 
 def test_regions_missing_from_todays_list_are_accepted() -> None:

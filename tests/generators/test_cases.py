@@ -428,3 +428,31 @@ def test_pdf_forms_without_libreoffice_are_laid_out_in_html(dibao, tmp_path: Pat
     subprocess.run(["pdftoppm", "-r", "100", "-gray", "-png", str(out), str(tmp_path / "p")], check=True)
     codes = sorted(c.text for png in sorted(tmp_path.glob("p-*.png")) for c in zxingcpp.read_barcodes(Image.open(png)))
     assert codes == [f"DIBAO-HH:{no};F=SQ;S=SQ" for _, _, _, no in people]
+
+
+def test_dates_and_types_corrected_by_staff_flow_into_the_case(dibao, corpus) -> None:
+    """`document set` (issue 13) corrects a document; the case is computed from what the catalog holds now."""
+    packs, keys = corpus
+    late = next(p for p in packs if p.fault == "approved_before_notice_end")
+    key = keys[late.name]
+
+    def steps() -> dict[str, dict]:
+        case = next(c for c in dibao.json("household", "show", key)["cases"] if c["kind"] == "新增")
+        return {s["step"]: s for s in case["steps"]}
+
+    decision = steps()["审批"]
+    assert decision["date"] == "2025-03-21"
+    # the 审批表's date was misread: the true date is after the 公示 ended — the finding goes
+    dibao("document", "set", decision["document_id"], "--date", "2025-03-26")
+    assert steps()["审批"]["date"] == "2025-03-26"
+    codes = {f["code"] for f in dibao.json("inspect", "--year", "2025")["findings"] if key in f["households"]}
+    assert codes == set()
+    # a document retyped away from 入户调查表 leaves the step missing; a trashed 公示 leaves the case too
+    survey = steps()["入户调查"]["document_id"]
+    dibao("document", "set", survey, "--type", "收入证明")
+    assert steps()["入户调查"]["document_id"] is None
+    codes = {f["code"] for f in dibao.json("inspect", "--year", "2025")["findings"] if key in f["households"]}
+    assert "missing_step" in codes
+    notice = steps()["公示"]["document_id"]
+    dibao("document", "trash", notice, "--reason", "重复扫描")
+    assert steps()["公示"]["document_id"] is None and steps()["公示"]["date"] is None
