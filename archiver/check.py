@@ -26,7 +26,7 @@ class Finding:
 
 
 def run(home: Home, catalog: Catalog, verify_checksums: bool = True) -> list[Finding]:
-    out: list[Finding] = []
+    out: list[Finding] = _policy(home)
     for problem in catalog.integrity_problems():
         out.append(Finding(ERROR, "database", problem))
     referenced: set[Path] = set()
@@ -61,6 +61,17 @@ def _check_file(p: Path, sha: str | None, verify: bool, what: str) -> list[Findi
         return [Finding(ERROR, "missing_file", f"{what} 在磁盘上缺失 / file missing on disk", str(p))]
     if verify and sha and sha256_of(p) != sha:
         return [Finding(ERROR, "checksum", f"{what} 校验和不符（文件被改动或损坏）/ checksum mismatch", str(p))]
+    return []
+
+
+def _policy(home: Home) -> list[Finding]:
+    """policy.toml as every command reads it: a wrong value is an error here too, named by table, key and line."""
+    from archiver.policy import PolicyError, load
+
+    try:
+        load(home.root)
+    except PolicyError as exc:
+        return [Finding(ERROR, "policy_invalid", str(exc), "policy.toml")]
     return []
 
 

@@ -16,7 +16,7 @@ from archiver import classify, formfacts, pages
 from archiver.catalog import Catalog
 from archiver.catalog.casefacts import add_document_facts
 from archiver.catalog.models import Event
-from archiver.errors import UserError
+from archiver.errors import UserLookupError, UserValueError
 from archiver.filing import STORAGE_ERRNOS, quarantine_copy, safe_part, write_atomic
 from archiver.home import Home
 from archiver.outcomes import ARCHIVED, DUPLICATE, FilingContext, Input, Outcome
@@ -262,13 +262,13 @@ def file_quarantined(home: Home, cat: Catalog, item_id: int, household_id: int, 
     """`dibao quarantine assign` (and the automatic retry): file a quarantined file or its quarantined pages."""
     q = cat.quarantine_item(item_id)
     if q is None or q["resolved_at"]:
-        raise UserError(f"隔离区没有编号为 {item_id} 的待处理文件 / no open quarantine item {item_id}")
+        raise UserLookupError(f"隔离区没有编号为 {item_id} 的待处理文件 / no open quarantine item {item_id}")
     src = home.root / q["path"]
     from archiver.sniff import sniff
 
     kind = sniff(src).kind
     if kind not in SUFFIX:
-        raise UserError(f"该文件不是可归档的文档（{q['reason']}）/ this file cannot be filed as a document")
+        raise UserValueError(f"该文件不是可归档的文档（{q['reason']}）/ this file cannot be filed as a document")
     numbers = [int(x) for x in q["pages"].split(",")] if q["pages"] else None
     data = subset(src, kind, numbers) if numbers and kind in ("pdf", "tiff") else src.read_bytes()
     text = q["text"] or ""

@@ -11,3 +11,11 @@ from __future__ import annotations
 
 class UserError(Exception):
     """The user's mistake or unusable input; the message is shown as it is."""
+
+
+class UserValueError(UserError, ValueError):
+    """A UserError that code written before the boundary still catches as ValueError."""
+
+
+class UserLookupError(UserError, LookupError):
+    """A UserError (nothing by that number or name) that older code still catches as LookupError."""

@@ -44,19 +44,23 @@ class OcrConfig:
 
     workers: int = 1
     threads: int = 0  # 0: onnxruntime's default (all cores)
+    min_batch: int = 2  # fewer scans than this in a batch are read in-process: starting workers costs seconds
 
     @staticmethod
     def auto(workers: int | None = None, threads: int | None = None) -> OcrConfig:
         """Defaults from the machine: one-thread workers, one per core, no more than memory allows."""
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         t = threads if threads is not None else (1 if cores >= 2 else 0)
-        if workers is None:
-            by_memory = max(_available_mb() // (WORKER_MEMORY_MB + 300), 1)
-            workers = max(min(cores // max(t, 1), by_memory), 1)
-        return OcrConfig(max(workers, 1), max(t, 0))
+        if workers is not None:  # asked for: a pool whenever there are two scans to read
+            return OcrConfig(max(workers, 1), max(t, 0))
+        by_memory = max(_available_mb() // (WORKER_MEMORY_MB + 300), 1)
+        workers = max(min(cores // max(t, 1), by_memory), 1)
+        # chosen here: a small batch (a watcher's few files) is quicker read by the one warm in-process engine
+        return OcrConfig(workers, max(t, 0), min_batch=4 * workers)
 
     def reader(self) -> PageReader:
-        return Inline(self.threads) if self.workers <= 1 else OcrPool(self.workers, self.threads)
+        return Inline(self.threads) if self.workers <= 1 else OcrPool(self.workers, self.threads,
+                                                                        min_batch=self.min_batch)
 
 
 def _available_mb() -> int:
@@ -124,8 +128,8 @@ def _reread_job(path: str, kind: str, number: int) -> str:
 class OcrPool:
     """`workers` processes reading up to `window` files ahead of the one being filed."""
 
-    def __init__(self, workers: int, threads: int = 1, window: int | None = None) -> None:
-        self.workers, self.threads = workers, threads
+    def __init__(self, workers: int, threads: int = 1, window: int | None = None, min_batch: int = 2) -> None:
+        self.workers, self.threads, self.min_batch = workers, threads, max(min_batch, 2)
         self.window = window or 2 * workers
         self._queue: deque[tuple[str, str]] = deque()
         self._futures: OrderedDict[tuple[str, str], Future] = OrderedDict()
@@ -141,9 +145,9 @@ class OcrPool:
         return self._executor
 
     def submit(self, jobs: list[tuple[Path, str]]) -> None:
-        """Files in the order they will be read; a batch of one file is read in-process, no pool."""
+        """Files in the order they will be read; a batch smaller than min_batch is read in-process, no pool."""
         ocr_jobs = [(str(p), k) for p, k in jobs if k in OCR_KINDS]
-        if len(ocr_jobs) + len(self._queue) + len(self._futures) <= 1:
+        if self._executor is None and len(ocr_jobs) + len(self._queue) + len(self._futures) < self.min_batch:
             return
         self._queue.extend(ocr_jobs)
         self._fill()

@@ -47,7 +47,7 @@ class Policy:
         return (before[-1] if before else table[0][1]).get(area_type)
 
 
-class PolicyError(UserError):
+class PolicyError(UserError, ValueError):
     """policy.toml is not valid TOML, or a known key has a value of the wrong kind (names key and line)."""
 
 

@@ -62,7 +62,9 @@ def _zip_kind(path: Path) -> Sniffed:
         return Sniffed("xlsx")
     if "word/document.xml" in names:
         return Sniffed("docx")
-    if "OFD.xml" in names:  # GB/T 33190 e-document: no renderer here reliable enough to file its pages from
+    # GB/T 33190 e-document. easyofd (evaluated 2026-12) renders through PyMuPDF, which is AGPL-3.0 — the
+    # licence dibao removed — so OFD is quarantined with what to do instead of read.
+    if "OFD.xml" in names:
         return Sniffed("", "OFD电子文件暂不能直接归档，请用OFD阅读器另存为PDF后再放入收件箱 / OFD not supported: "
                            "save it as PDF first")
     return Sniffed("zip")  # a zip of scans or sheets: archiver/archives.py unpacks it

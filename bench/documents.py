@@ -73,7 +73,7 @@ def main() -> None:
         "| task | seconds | vs figures alone |",
         "|---|---|---|",
         f"| baseline: figures alone (`stats.compute` for the year) | {base:.1f} | 1.00 |",
-        f"| year-end summary .docx (figures for two years, tables, two charts) | {whole:.1f} | {whole / base:.2f} |",
+        f"| year-end summary .docx (figures for two years, tables, two charts, every `inspect` check for 存在问题) | {whole:.1f} | {whole / base:.2f} |",
         f"| 500-row notice, PDF (weasyprint, header repeated, page numbers) | {pdf:.1f} | |",
         f"| 500-row notice, .docx | {docx:.1f} | |",
         "",

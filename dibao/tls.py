@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver.errors import UserError
+from archiver.errors import UserValueError
 
 CA_YEARS = 10
 SERVER_DAYS = 825  # the longest validity Apple's platforms accept for a certificate from a private CA
@@ -100,7 +100,7 @@ def issue(ca_folder: Path, names: list[str], out: Path, days: int = SERVER_DAYS)
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     if not names:
-        raise UserError("至少给出一个主机名或IP地址 / give at least one host name or address")
+        raise UserValueError("至少给出一个主机名或IP地址 / give at least one host name or address")
     ca_cert = x509.load_pem_x509_certificate((ca_folder / "ca.crt").read_bytes())
     ca_key = serialization.load_pem_private_key((ca_folder / "ca.key").read_bytes(), password=None)
     key = ec.generate_private_key(ec.SECP256R1())

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from archiver.catalog import Catalog
+from archiver.errors import UserValueError
 
 from . import users
 
@@ -19,7 +20,7 @@ def normalise_role(value: str) -> str:
     v = (value or "").strip()
     role = v.lower() if v.lower() in ROLE_NAMES else _ALIASES.get(v)
     if role is None:
-        raise ValueError(f"角色应为 县/乡镇/村（county/township/village）：{value} / unknown role")
+        raise UserValueError(f"角色应为 县/乡镇/村（county/township/village）：{value} / unknown role")
     return role
 
 
@@ -42,7 +43,7 @@ def listing(cat: Catalog) -> list[dict[str, Any]]:
 def _row(cat: Catalog, name: str) -> Any:
     row = cat.user(name)
     if row is None:
-        raise ValueError(f"没有该用户：{name} / no such user")
+        raise UserValueError(f"没有该用户：{name} / no such user")
     return row
 
 

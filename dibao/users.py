@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
 from archiver.catalog import Catalog, Scope, areas
-from archiver.errors import UserError
+from archiver.errors import UserError, UserValueError
 
 ROLES = ("county", "township", "village")
 MAX_FAILURES = 5
@@ -34,7 +34,7 @@ def resolve_area(cat: Catalog, role: str, area: str) -> str:
     if role == "county":
         return ""
     if not area:
-        raise UserError("乡镇或村级用户必须指定 --area / township and village users need an area")
+        raise UserValueError("乡镇或村级用户必须指定 --area / township and village users need an area")
     if role == "township":
         names = cat.area_names()
         if areas.SEP in area:
@@ -48,14 +48,14 @@ def resolve_area(cat: Catalog, role: str, area: str) -> str:
 
 def add(cat: Catalog, name: str, password: str, role: str, area: str) -> int:
     if role not in ROLES:
-        raise UserError(f"角色应为 {'/'.join(ROLES)} / role must be one of {ROLES}")
+        raise UserValueError(f"角色应为 {'/'.join(ROLES)} / role must be one of {ROLES}")
     if not name or name != name.strip() or _CONTROL.search(name) or len(name) > 40:
-        raise UserError("用户名不能为空、不能含控制字符或首尾空格，最多40字 / bad user name")
+        raise UserValueError("用户名不能为空、不能含控制字符或首尾空格，最多40字 / bad user name")
     area = resolve_area(cat, role, area)
     if len(password) < 8:
-        raise UserError("密码至少8位 / password must have at least 8 characters")
+        raise UserValueError("密码至少8位 / password must have at least 8 characters")
     if cat.user(name) is not None:
-        raise UserError(f"用户已存在：{name} / user exists")
+        raise UserValueError(f"用户已存在：{name} / user exists")
     with cat.transaction():
         uid = cat.add_user(name, _hasher.hash(password), role, area)
         cat.audit("cli", "user.add", name, f"role={role} area={area}")
@@ -65,9 +65,9 @@ def add(cat: Catalog, name: str, password: str, role: str, area: str) -> int:
 def set_password(cat: Catalog, name: str, password: str) -> None:
     row = cat.user(name)
     if row is None:
-        raise UserError(f"没有该用户：{name} / no such user")
+        raise UserValueError(f"没有该用户：{name} / no such user")
     if len(password) < 8:
-        raise UserError("密码至少8位 / password must have at least 8 characters")
+        raise UserValueError("密码至少8位 / password must have at least 8 characters")
     with cat.transaction():
         cat.update_user(int(row["id"]), password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
         cat.delete_sessions(int(row["id"]))  # whoever was logged in with the old password is logged out

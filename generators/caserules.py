@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from archiver.catalog.models import START_KINDS, Household
-from archiver.policy import Policy
+from archiver.policy import Policy, PolicyError
 
 STEPS = ("申请", "入户调查", "民主评议", "公示", "审批", "告知", "首次发放")
 DEFAULT_REQUIRED = ["申请", "入户调查", "公示", "审批"]
@@ -33,13 +33,13 @@ def rules(policy: Policy) -> CaseRules:
     required = [str(s) for s in raw.get("required_steps", DEFAULT_REQUIRED)]
     unknown = [s for s in required if s not in STEPS]
     if unknown:
-        raise ValueError(f"policy.toml [cases] required_steps 含未知环节：{'、'.join(unknown)}（可用：{'、'.join(STEPS)}）"
+        raise PolicyError(f"policy.toml [cases] required_steps 含未知环节：{'、'.join(unknown)}（可用：{'、'.join(STEPS)}）"
                          " / unknown step")
     if review and "民主评议" not in required:
         required.insert(2, "民主评议")
     start = str(raw.get("payment_start", "next_month"))
     if start not in ("next_month", "same_month"):
-        raise ValueError(f"policy.toml [cases] payment_start 应为 next_month 或 same_month：{start} / bad value")
+        raise PolicyError(f"policy.toml [cases] payment_start 应为 next_month 或 same_month：{start} / bad value")
     return CaseRules(
         decision_working_days=int(raw.get("decision_working_days", 30)),
         decision_working_days_extended=int(raw.get("decision_working_days_extended", 45)),

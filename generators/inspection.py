@@ -44,10 +44,12 @@ class Finding:
                 "message": self.message, **({"detail": self.detail} if self.detail else {})}
 
 
-def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> list[Finding]:
-    if scope:
-        stats.load(cat, year or dt.date.today().year, scope)  # raises UnknownScope with a clear message
-    households = cat.households(stats.area(cat, scope), full=True)
+def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
+        households: list[Household] | None = None) -> list[Finding]:
+    """`households` (the scope's, loaded with payments) lets a caller that already holds them, such as the
+    year-end summary, spare loading the archive again."""
+    if households is None:
+        households = cat.households(stats.area(cat, scope), full=True)  # UnknownScope with a clear message
     day = f"{year}-12-31" if year else today()
     active = [h for h in households if h.in_care_on(day)]
     out: list[Finding] = []
@@ -73,10 +75,11 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> li
             if "干部" in (m.identity or "") and not m.cadre_relative and (m.id_number or "") not in listed:
                 out.append(Finding("unregistered_cadre_relative", [h.key],
                                    f"{h.village}{h.head_name}户成员{m.name}登记为村干部近亲属，但没有近亲属备案记录。"))
-            try:
-                age = idcard.parse(m.id_number).age_on(dt.date.fromisoformat(day))
-            except idcard.IDError:
+            try:  # the birth date stored at import (from the ID number) spares parsing every number again
+                birth = dt.date.fromisoformat(m.birth_date) if m.birth_date else idcard.parse(m.id_number).birth_date
+            except (idcard.IDError, ValueError):
                 continue
+            age = idcard.age_on(birth, dt.date.fromisoformat(day))
             if age > 100 or (m.health or "").startswith(("死亡", "已故")):
                 out.append(Finding("over_age_or_deceased", [h.key], f"{h.village}{h.head_name}户成员{m.name}"
                                    f"{'年龄' + str(age) + '岁' if age > 100 else '已故'}，仍计入保障，请核实。"))
@@ -120,12 +123,11 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
     (changes count from their 执行月份) and payable (caserules: from the month after approval), at the amount
     the basis gives on its last day (the rosters' stated amount where income or tier is not on file), nothing
     after it stopped. A row is compared whole, so a quarterly row spanning a mid-quarter standard rise is due
-    the sum of its months; one amount_mismatch per household lists the months and the difference."""
+    the sum of its months; each amount_mismatch names the row's months and the difference (+ over, − under)."""
     out = []
     r = basis.rules(policy)
     for h in households:
         stops = [basis.effective_date(e) for e in h.events if e.kind in STOP_KINDS]
-        rows: list[dict] = []
         for p in h.payments:
             if year is not None and p.period_start[:4] != str(year):
                 continue
@@ -150,16 +152,11 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
                                    f"但{p.period_start}至{p.period_end}仍发放{p.amount:.2f}元（停保后月份应发0元）。",
                                    {"period": f"{p.period_start}~{p.period_end}", "amount": p.amount, "excess": round(excess, 2)}))
             elif abs(excess) > 0.5 and (due > 0 or ineligible):
-                rows.append({"period": f"{p.period_start}~{p.period_end}", "months": p.months(), "paid": p.amount,
-                             "due": round(due, 2), "difference": round(excess, 2)})
-        if rows:
-            months = [m for row in rows for m in row["months"]]
-            diff = round(sum(row["difference"] for row in rows), 2)
-            spans = "、".join(f"{row['period'].replace('~', '至')}实发{row['paid']:.2f}元、应发{row['due']:.2f}元"
-                             for row in rows)
-            word = "多发" if diff > 0 else "少发"
-            out.append(Finding("amount_mismatch", [h.key], f"{h.village}{h.head_name}户发放金额与核定金额不符：{spans}，"
-                               f"合计{word}{abs(diff):.2f}元。", {"months": months, "difference": diff, "rows": rows}))
+                word = "多发" if excess > 0 else "少发"
+                out.append(Finding("amount_mismatch", [h.key], f"{h.village}{h.head_name}户{p.period_start}至{p.period_end}"
+                                   f"实发{p.amount:.2f}元，按核定金额应发{due:.2f}元，{word}{abs(excess):.2f}元。",
+                                   {"period": f"{p.period_start}~{p.period_end}", "months": p.months(), "paid": p.amount,
+                                    "due": round(due, 2), "difference": round(excess, 2), "excess": round(excess, 2)}))
     return out
 
 
@@ -202,8 +199,10 @@ def _register(active: list[Household], day: str, listed: dict) -> list[Finding]:
     return out
 
 
-def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Policy) -> dict:
-    """Figures for the inspection report (检查通报), per township and village."""
+def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
+                   checked: tuple[dt.date, dt.date] | None = None) -> dict:
+    """Figures for the inspection report (检查通报), per township and village. `checked` is when the inspection
+    took place (distinct from the reference day the figures are taken on); unknown, it is a 【待填写】 prompt."""
     from .documents import cn_date
 
     findings = run(cat, scope, year, policy)
@@ -233,13 +232,53 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
     worst_rows = [{"household_id": k, "village": heads[k].village if k in heads else "", "head": heads[k].head_name if k in heads else "",
                    "count": len(fs), "problems": "、".join(sorted({TITLES.get(f.code, f.code) for f in fs}))} for k, fs in worst]
     complete_all = sum(int(str(r["complete"])) for r in area_rows)
+    towns: dict[str, dict] = {}
+    for row in area_rows:
+        town = towns.setdefault(str(row["township"]), {"township": row["township"], "checked": 0, "complete": 0,
+                                                       "findings": 0, "problem_households": 0})
+        for field_name in ("checked", "complete", "findings"):
+            town[field_name] += int(str(row[field_name]))
+    for h in active:
+        towns[h.township]["problem_households"] += bool(per_household.get(h.key))
+    township_rows = sorted(towns.values(), key=lambda x: (-x["complete"] / max(x["checked"], 1), x["findings"], x["township"]))
+    for rank, town in enumerate(township_rows, 1):
+        town["rank"] = rank
+        town["rate"] = f"{town['complete'] / max(town['checked'], 1) * 100:.1f}%"
+    recover_rows = []
+    for f in findings:
+        if f.code not in ("paid_after_stop", "amount_mismatch"):
+            continue
+        paid = float(f.detail.get("paid", f.detail.get("amount", 0)) or 0)
+        excess = float(f.detail.get("excess", paid - float(f.detail.get("due", paid))) or 0)
+        if excess <= 0.5:
+            continue
+        k = f.households[0]
+        recover_rows.append({"household_id": k, "village": heads[k].village if k in heads else "",
+                             "head": heads[k].head_name if k in heads else "", "period": f.detail.get("period", ""),
+                             "paid": f"{paid:.2f}", "due": f"{paid - excess:.2f}", "excess": f"{excess:.2f}"})
+    recover_total = sum(float(r["excess"]) for r in recover_rows)
+    signed = dt.date.fromisoformat(today())
+    reference = dt.date.fromisoformat(day)
     register_rows = [{"cadre": f"{r['cadre_name']}（{r['post'] or '干部'}）", "village": r["village"], "name": r["name"],
                       "relation": r["relation"], "households": "、".join(r["households"]),
                       "declared": r["declared_on"] or "未备案", "checked": r["checked_on"] or "未核查",
                       "flag": "已标记" if r["flagged"] else "未标记"}
                      for r in relatives.register_households(cat, day, stats.area(cat, scope)) if r["households"]]
     return {"office": policy.office_name, "scope_label": scope or "全县", "year": year or dt.date.today().year,
+            "doc_number": "【待填写：文号，如×民发〔" + str(signed.year) + "〕×号】",
+            "addressee": "各乡镇人民政府、街道办事处：" if not scope else "【待填写：主送机关】：",
+            "period_text": (f"{cn_date(checked[0].isoformat())}至{cn_date(checked[1].isoformat())}" if checked
+                            else "【待填写：检查起止日期】"), "date_reference": cn_date(day),
+            "method_text": (f"本次检查以{cn_date(day)}在保的{len(active)}户为范围，逐户查阅全部档案（全面检查，共{len(active)}户，占在保户数100%），"
+                            f"并将{reference.year}年全部发放记录与核定金额逐月比对，同时核查重复享受、共用账户、逾期复核和近亲属备案情况。"),
             "date_checked": cn_date(day), "date_signed": cn_date(today()), "checked": len(active), "complete": complete_all,
             "rate": f"{complete_all / max(len(active), 1) * 100:.1f}%", "area_rows": area_rows, "finding_rows": finding_rows,
-            "worst_rows": worst_rows, "register_rows": register_rows, "review_a": policy.review_months.get("A", 12),
+            "findings_total": len(findings), "problem_households": len(per_household), "township_rows": township_rows,
+            "worst_rows": worst_rows, "register_rows": register_rows, "recover_rows": recover_rows, "recover_total": f"{recover_total:.2f}",
+            "recover_text": (f"对实发超过应发的{len(recover_rows)}笔发放，共{recover_total:.2f}元（明细见表4），由所在乡镇（街道）"
+                             f"于{cn_date((signed + dt.timedelta(days=30)).isoformat())}前追回，缴回财政专户。" if recover_rows
+                             else "本次检查未发现实发超过应发的情况。"),
+            "rectify_by": cn_date((signed + dt.timedelta(days=30)).isoformat()),
+            "report_by": cn_date((signed + dt.timedelta(days=40)).isoformat()),
+            "review_a": policy.review_months.get("A", 12),
             "review_b": policy.review_months.get("B", 6), "review_c": policy.review_months.get("C", 3)}

@@ -3,6 +3,10 @@
 Privacy by rule (个人信息保护法): a notice shows the head's name (masked 张*英 when policy says so),
 the village and group, persons and amount — never an ID number, bank account, phone, health or
 disability detail. What may be shown is decided in archiver.privacy, not here.
+
+The wording lives in `wording()` only; the Word template (templates/notice.docx) and the PDF's HTML
+(templates/notice.html) lay it out, so both formats say the same. The notice is signed by the office that
+posts it: the township or street office named in policy (`[issuers]`), the county office otherwise.
 """
 
 from __future__ import annotations
@@ -12,23 +16,27 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from archiver import localrules
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
 from archiver.errors import UserError
-from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_name
 
 from .documents import cn_date, render_docx
-from .render import CJK_FONTS, esc, html_to_pdf
+from .render import html_to_pdf, render_html
 
-KINDS = {"新增": ("新增",), "停保": ("停保", "退出"), "调整": ("调增", "调减")}
+KINDS = {"新增": ("新增", "恢复"), "停保": ("停保", "退出", "注销"), "调整": ("调增", "调减")}
 VERB = {"新增": "纳入", "停保": "停发", "调整": "调整保障金额的"}
 _GROUP = re.compile(r"(\d+组|[一二三四五六七八九十]+组)")
 
 
 class NoticeProblem(UserError, ValueError):
-    pass
+    """Bad request (exit 2)."""
+
+
+class NothingToNotice(UserError, LookupError):
+    """The selection holds no case: exit 1 with this message, and no file is written."""
 
 
 @dataclass
@@ -37,12 +45,19 @@ class Row:
     place: str
     persons: str
     amount: str
+    category: str
+    date: str
 
 
-def rows_for(cat: Catalog, village: str, kind: str, since: str, until: str, policy: Policy) -> list[Row]:
-    """Households of the village with an event of this kind dated in [since, until]."""
+def rows_for(cat: Catalog, scope: Scope, kind: str, since: str, until: str, policy: Policy,
+             keys: set[str] | None = None) -> list[Row]:
+    """Households of the village with an event of this kind dated in [since, until] (the latest one each);
+    `keys` narrows it to an explicit list of households. Hook: pending 拟纳入/拟停保 cases from the case
+    timeline join here once it records them (a 公示 comes before the approval)."""
     out = []
-    for h in cat.households(_village(cat, village), full=True):
+    for h in cat.households(scope, full=True, payments=False):
+        if keys is not None and h.key not in keys:
+            continue
         events = [e for e in h.events if e.kind in KINDS[kind] and since <= e.date <= until]
         if not events:
             continue
@@ -54,18 +69,9 @@ def rows_for(cat: Catalog, village: str, kind: str, since: str, until: str, poli
         else:
             amount_text = f"{amount:.0f}" if amount is not None else "-"
         out.append(Row(mask_name(h.head_name) if policy.mask_names else h.head_name, _place(h),
-                       str(persons if persons is not None else (h.persons or "-")), amount_text))
-    return out
-
-
-def _village(cat: Catalog, village: str) -> Scope:
-    """A village by `乡镇/村`, or by its name when only one township has it (two 红旗村 are two villages)."""
-    from archiver.catalog import areas
-
-    try:
-        return areas.resolve(cat, village, village_only=True)
-    except areas.AreaProblem as exc:
-        raise NoticeProblem(str(exc)) from exc
+                       str(persons if persons is not None else (h.persons or "-")), amount_text,
+                       f"{h.category}类" if h.category else "-", e.date))
+    return sorted(out, key=lambda r: (r.date, r.place, r.name))
 
 
 def _place(h: Household) -> str:
@@ -73,54 +79,94 @@ def _place(h: Household) -> str:
     return h.village + (m.group(1) if m else "")
 
 
-def context(cat: Catalog, village: str, kind: str, start: dt.date, days: int, policy: Policy) -> dict:
+def wording(kind: str, village: str, households: int, persons: int, issuer: str, county: str) -> dict[str, str]:
+    """Every sentence of a notice, once, for both formats."""
+    title = {"新增": f"{village}拟纳入最低生活保障对象公示", "停保": f"{village}拟停发最低生活保障金对象公示",
+             "调整": f"{village}拟调整最低生活保障金额对象公示"}[kind]
+    basis = "根据《社会救助暂行办法》和最低生活保障有关规定，"
+    intro = {"新增": f"{basis}经本人申请、入户调查和审核，现将{village}拟纳入最低生活保障的对象名单公示如下"
+                     f"（共{households}户{persons}人）：",
+             "停保": f"{basis}经核查，{village}以下家庭已不再符合最低生活保障条件，拟停发最低生活保障金，现公示如下"
+                     f"（共{households}户）：",
+             "调整": f"{basis}经复核，{village}以下家庭的收入或人口发生变化，拟调整最低生活保障金额，现公示如下"
+                     f"（共{households}户）："}[kind]
+    objection = (f"公示期内，任何单位和个人如有异议，可向{issuer}反映" + (f"，或向{county}反映" if county != issuer else "")
+                 + "。反映情况应实事求是，我们将依法保护反映人的信息。")
+    return {"title": title, "intro": intro, "objection": objection}
+
+
+def _villages(cat: Catalog, village: str | None, township: str | None) -> list[tuple[str, str]]:
+    """(township, village) pairs the notice covers."""
+    from archiver.catalog import areas
+
+    names = cat.area_names()
+    if township:
+        if township not in names:
+            raise NoticeProblem(f"乡镇不存在：{township} / unknown township")
+        village = areas.split(village)[1] or village if village and areas.SEP in village else village
+        pairs = [(township, v) for v in names[township] if not village or v == village]
+    else:
+        try:  # 乡镇/村, or a bare name only one township has (two 红旗村 are two villages)
+            scope = areas.resolve(cat, str(village), village_only=True)
+        except areas.AreaProblem as exc:
+            raise NoticeProblem(str(exc)) from exc
+        pairs = [(str(scope.township), str(scope.village))]
+    if not pairs:
+        raise NoticeProblem(f"该村没有低保户记录：{village} / no households in village")
+    return pairs
+
+
+def period(start: dt.date, until: dt.date | None, days: int) -> tuple[str, str, dt.date]:
+    """Cases dated from `start` to `until`; without `until`, the calendar month of `start`, or up to the
+    notice's last day when it runs into the next month (a 公示 precedes the approval that becomes the event)."""
+    end = start + dt.timedelta(days=days - 1)
+    if until is not None:
+        if until < start:
+            raise NoticeProblem(f"--to 早于 --from：{until} < {start} / --to is before --from")
+        return start.isoformat(), until.isoformat(), end
+    since = start.replace(day=1)
+    month_end = (since + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return since.isoformat(), max(month_end, end).isoformat(), end
+
+
+def context(cat: Catalog, village: str | None, kind: str, start: dt.date, days: int, policy: Policy,
+            until: dt.date | None = None, township: str | None = None, keys: set[str] | None = None) -> dict:
     if kind not in KINDS:
         raise NoticeProblem(f"公示类型应为 新增、停保 或 调整：{kind} / kind must be 新增, 停保 or 调整")
-    if not cat.households(_village(cat, village)):
-        raise NoticeProblem(f"该村没有低保户记录：{village} / no households in village")
-    end = start + dt.timedelta(days=days - 1)
-    # the batch being announced: the changes dated in the month the notice opens (a 公示 precedes the
-    # approval that becomes the event), or up to the notice's last day when it runs into the next month
-    since = start.replace(day=1)
-    last = month_end(since.year, since.month)
-    rows = rows_for(cat, village, kind, since.isoformat(), max(last, end).isoformat(), policy)
-    return {"office": policy.office_name, "village": _village(cat, village).village or village, "kind": kind, "kind_verb": VERB[kind],
-            "rows": [r.__dict__ for r in rows], "period_from": cn_date(start.isoformat()),
-            "period_to": cn_date(end.isoformat()), "days": days, "phone": policy.supervision_phone or "（请在policy.toml填写）",
-            "date_signed": cn_date(start.isoformat())}
+    if not village and not township:
+        raise NoticeProblem("请给出 --village 或 --township / give --village or --township")
+    since, to, end = period(start, until, days)
+    notices = []
+    for t, v in _villages(cat, village, township):
+        rows = rows_for(cat, Scope(township=t, village=v), kind, since, to, policy, keys)
+        if not rows:
+            continue
+        issuer = localrules.issuer(policy, t)
+        persons = sum(int(r.persons) for r in rows if r.persons.isdigit())
+        notices.append({"township": t, "village": v, "issuer": issuer, "rows": [r.__dict__ for r in rows],
+                        **wording(kind, v, len(rows), persons, issuer, policy.office_name)})
+    if not notices:
+        where = township + (f"{village}" if village else "各村") if township else str(village)
+        raise NothingToNotice(f"{where}在{cn_date(since)}至{cn_date(to)}没有{kind}对象，未生成公示"
+                              f"（可用 --from/--to 指定其他期间）/ "
+                              f"no {kind} cases in the selection; no file written")
+    first = notices[0]
+    return {"office": policy.office_name, "kind": kind, "kind_verb": VERB[kind], "notices": notices,
+            "village": first["village"], "issuer": first["issuer"], "rows": first["rows"],
+            "title": first["title"], "intro": first["intro"], "objection": first["objection"],
+            "show_category": localrules.notice_category_column(policy),
+            "selected_from": cn_date(since), "selected_to": cn_date(to),
+            "period_from": cn_date(start.isoformat()), "period_to": cn_date(end.isoformat()), "days": days,
+            "phone": policy.supervision_phone or "（请在policy.toml填写）", "date_signed": cn_date(start.isoformat())}
 
 
-def render(cat: Catalog, village: str, kind: str, start: dt.date, days: int, policy: Policy, out: Path,
-           home_templates: Path | None) -> Path:
-    ctx = context(cat, village, kind, start, days, policy)
-    if out.suffix.lower() == ".docx":
-        return render_docx("notice.docx", home_templates, ctx, out)
-    if out.suffix.lower() != ".pdf":
+def render(cat: Catalog, village: str | None, kind: str, start: dt.date, days: int, policy: Policy, out: Path,
+           home_templates: Path | None, until: dt.date | None = None, township: str | None = None,
+           keys: set[str] | None = None) -> Path:
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".docx"):
         raise NoticeProblem(f"输出文件应为 .pdf 或 .docx：{out.name} / output must be .pdf or .docx")
-    return html_to_pdf(_html(ctx), out)
-
-
-def _html(ctx: dict) -> str:
-    rows = "".join(f"<tr><td>{i}</td><td>{esc(r['name'])}</td><td>{esc(r['place'])}</td><td>{esc(r['persons'])}</td>"
-                   f"<td>{esc(r['amount'])}</td></tr>" for i, r in enumerate(ctx["rows"], 1))
-    if not rows:
-        rows = '<tr><td colspan="5">本期无公示对象</td></tr>'
-    css = f"""@page {{ size: A4; margin: 30mm 26mm 30mm 28mm;
-  @bottom-center {{ content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-family: {CJK_FONTS}; font-size: 10pt; }} }}
-body {{ font-family: {CJK_FONTS}; font-size: 14pt; line-height: 1.6; }}
-h1 {{ text-align: center; font-size: 22pt; margin: 0 0 8mm; }}
-p {{ text-indent: 2em; margin: 2mm 0; }}
-table {{ width: 100%; border-collapse: collapse; font-size: 12pt; margin: 4mm 0; }}
-th, td {{ border: 1px solid #000; padding: 1.5mm 2mm; text-align: center; }}
-thead {{ display: table-header-group; }}
-tr {{ page-break-inside: avoid; }}
-.sign {{ text-align: right; text-indent: 0; margin-top: 10mm; }}"""
-    return f"""<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head><body>
-<h1>{esc(ctx['village'])}最低生活保障{esc(ctx['kind'])}对象公示</h1>
-<p>根据《社会救助暂行办法》和最低生活保障有关规定，经申请、入户调查、民主评议和乡镇（街道）审核，现将{esc(ctx['village'])}拟{esc(ctx['kind_verb'])}低保对象名单公示如下（共{len(ctx['rows'])}户）：</p>
-<table><thead><tr><th>序号</th><th>户主姓名</th><th>村(组)</th><th>保障人数</th><th>月保障金额(元)</th></tr></thead>
-<tbody>{rows}</tbody></table>
-<p>公示期：{esc(ctx['period_from'])}至{esc(ctx['period_to'])}（共{ctx['days']}天）。公示期内如有异议，请向{esc(ctx['office'])}反映。</p>
-<p>监督电话：{esc(ctx['phone'])}</p>
-<p class="sign">{esc(ctx['office'])}（盖章）<br>{esc(ctx['date_signed'])}</p>
-</body></html>"""
+    ctx = context(cat, village, kind, start, days, policy, until, township, keys)
+    if suffix == ".docx":
+        return render_docx("notice.docx", home_templates, ctx, out)
+    return html_to_pdf(render_html("notice.html", home_templates, ctx), out)

@@ -94,20 +94,77 @@ def title(doc: DocxDocument, text: str) -> None:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.line_spacing = Pt(36)
-    set_font(p.add_run(text), TITLE_FONT, TITLE_PT)
+    for i, line in enumerate(text.split("\n")):  # a long title breaks where the writer chose, not mid-word
+        run = p.add_run(line)
+        if i:
+            run._r.addprevious(_line_break())
+        set_font(run, TITLE_FONT, TITLE_PT)
     doc.add_paragraph()
+
+
+def _line_break():  # type: ignore[no-untyped-def]
+    r = OxmlElement("w:r")
+    r.append(OxmlElement("w:br"))
+    return r
 
 
 def heading(doc: DocxDocument, text: str) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    p.paragraph_format.keep_with_next = True  # a heading never ends a page
     set_font(p.add_run(text), HEADING_FONT, BODY_PT)
 
 
-def body(doc: DocxDocument, text: str, indent: bool = True, align_right: bool = False) -> None:
+def body(doc: DocxDocument, text: str, indent: bool = True, align_right: bool = False, keep_next: bool = False):  # type: ignore[no-untyped-def]
     p = doc.add_paragraph()
     if indent:
         p.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
     if align_right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if keep_next:
+        p.paragraph_format.keep_with_next = True
     set_font(p.add_run(text), BODY_FONT, BODY_PT)
+    return p
+
+
+def caption(doc: DocxDocument, text: str) -> None:
+    """A table or figure caption, centred and kept on the page of what it names."""
+    p = body(doc, text, indent=False, keep_next=True)
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def picture(doc: DocxDocument, tag: str) -> None:
+    """The paragraph an inline picture goes in. It gets its own single line spacing: the body style's
+    exact 28.95 pt pitch would clip the picture to one line's height (Word and LibreOffice alike)."""
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pf = p.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    pf.first_line_indent = Pt(0)
+    pf.space_after = Pt(6)
+    set_font(p.add_run(tag), BODY_FONT, BODY_PT)
+
+
+def page_break(doc: DocxDocument) -> None:
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def rows_never_split(table, header_rows: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """No row breaks across a page (w:cantSplit); the header row repeats on each page (w:tblHeader)."""
+    for i, row in enumerate(table.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if i < header_rows:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def signature(doc: DocxDocument, office: str, date: str) -> None:
+    """Signature block kept with the closing text: the paragraph before it and every line of it carry
+    keep-with-next, so a page never holds the signature alone."""
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    body(doc, "", indent=False, keep_next=True)
+    body(doc, office, indent=False, align_right=True, keep_next=True)
+    body(doc, date, indent=False, align_right=True)

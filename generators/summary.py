@@ -1,71 +1,340 @@
-"""The year-end work summary (工作总结) draft: real figures from `stats`, two charts, problems derived
-from the data. Every number in it is one `dibao stats --json` prints for the same year and scope."""
+"""The year-end work summary (工作总结) draft: real figures from `stats`, two charts, problems from `inspect`.
+
+Every figure `dibao stats --json` prints for the same year and scope is the one printed here. A sentence is
+either backed by the archive's figures or left as a marked 【待填写：…】 prompt for staff: the archive cannot
+show that every 公示 ran its 7 days until the case timeline records it, so the draft does not say so.
+存在问题 comes from `inspect` (and its overdue reviews, the review plan's backlog); 下一步打算 answers each
+problem found.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
+from archiver import idcard, localrules
 from archiver.catalog import Catalog
-from archiver.catalog.models import today
+from archiver.catalog.models import Household, Member, Payment, today
+from archiver.catalog.reporting import documents_of_type_between, payment_totals_by_type
 from archiver.policy import Policy
 
-from . import completeness, stats
+from . import completeness, inspection, stats
 from .documents import cn_date, render_docx, wan
 from .fonts import cjk_font_path
 
-BANDS = {"under_18": "未成年人（18岁以下）", "working_age": "劳动年龄段（男18-59岁、女18-54岁）", "elderly": "老年人"}
+TODO = "【待填写：{}】"
+BANDS = {"under_18": "未成年人（18岁以下）", "working_age": "劳动年龄段", "elderly": "老年人"}
+QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
+COMPLAINT_TYPES = ("信访", "信访记录", "投诉")
+# what the next year's plan says for each problem `inspect` found: (sentence with {n} households / {money})
+ANSWERS = {
+    "amount_mismatch": "逐户核对发放金额与核定金额不符的{n}户，多发的限期追回、少发的及时补发，{month}底前完成",
+    "paid_after_stop": "对停保后仍有发放的{n}户立即停发，追回多发资金{money}元",
+    "overdue_review": "对逾期未复核的{n}户在{month}底前完成复核，此后严格按分类周期复核",
+    "incomplete_file": "为档案材料不全的{n}户补齐申请书、入户调查表、审批表等必备材料",
+    "same_person_two_households": "清理同一人在两户中享受低保的{n}户，只保留一处",
+    "shared_bank_account": "核实共用银行账户的{n}户，改为本人账户发放",
+    "unregistered_cadre_relative": "为未备案的村干部近亲属{n}户补办备案并重点核查",
+    "over_age_or_deceased": "核实超龄或已故仍计入保障的{n}户，及时减员或停保",
+    "notice_period_short": "严格执行公示{days}天的规定，对公示期不足的{n}户补正程序",
+    "approved_before_notice_end": "杜绝公示期未满即审批，对涉及的{n}户补正程序",
+    "case_overdue": "按时限办结审核审批，对超期办理的{n}户查明原因",
+    "missing_step": "补齐缺少程序材料的{n}户",
+    "paid_before_start": "核实审批当月及以前即发放的{n}户，依规处理",
+}
+
+
+def level(cat: Catalog, scope: str | None) -> tuple[str, str | None, str | None]:
+    """('县'|'乡镇'|'村', township, village) — what the scope is, for the words 全县/全镇/全村 and the signing office."""
+    if not scope:
+        return "县", None, None
+    area = stats.area(cat, scope)
+    return ("村" if area.village else "乡镇"), area.township, area.village
+
+
+def area_word(kind: str, scope: str | None) -> str:
+    if kind == "县" or not scope:
+        return "全县"
+    if kind == "乡镇":
+        return "全街道" if scope.endswith("街道") else ("全乡" if scope.endswith("乡") else "全镇")
+    return "全社区" if scope.endswith("社区") else "全村"
+
+
+def pct(new: float, old: float) -> str:
+    return f"{(new - old) / old * 100:.1f}%" if old else ""
+
+
+def change_text(label: str, new: float, old: float, unit: str, money: bool = False) -> str:
+    """增加12户（增长5.3%） — the year-on-year change of one figure, in the seeds' wording."""
+    diff = new - old
+    amount = f"{wan(abs(diff))}万元" if money else f"{abs(int(diff))}{unit}"
+    if diff == 0:
+        return f"{label}持平"
+    p = pct(new, old)
+    return f"{label}{'增加' if diff > 0 else '减少'}{amount}" + (f"（{'增长' if diff > 0 else '下降'}{p.lstrip('-')}）" if p else "")
+
+
+def _covered(m: Member) -> bool:
+    return bool(getattr(m, "covered", True))
+
+
+def _sex(m: Member) -> str | None:
+    if m.sex in ("男", "女"):
+        return m.sex
+    try:
+        return idcard.parse(m.id_number).sex
+    except idcard.IDError:
+        return None
+
+
+def _month_end(year: int, month: int) -> str:
+    return (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
+
+
+def by_type_figures(cat: Catalog, year: int, scope: str | None, households: list[Household]) -> dict[str, dict]:
+    """城市/农村: money of the year (payments by household type) and person-months, for 月人均补差."""
+    out: dict[str, dict] = {t: {"money": 0.0, "person_months": 0} for t in ("城市", "农村")}
+    for kind, start, end, amount in payment_totals_by_type(cat, stats.area(cat, scope)):
+        months = Payment(start, end, amount).months()
+        share = amount / len(months)
+        for ym in months:
+            if ym[:4] == str(year):
+                out.setdefault(kind or "未知", {"money": 0.0, "person_months": 0})["money"] += share
+    for mo in range(1, 13):
+        end = _month_end(year, mo)
+        for h in households:
+            if h.in_care_on(end):
+                row = out.setdefault(h.area_type or "未知", {"money": 0.0, "person_months": 0})
+                row["person_months"] += h.figures_on(end)[0] or len(h.members_on(end))
+    for row in out.values():
+        row["money"] = round(row["money"], 2)
+        row["avg"] = f"{row['money'] / row['person_months']:.2f}" if row["person_months"] else "0.00"
+        row["wan"] = wan(row["money"])
+    return out
+
+
+def quarter_rows(s: dict, households: list[Household], year: int) -> list[dict]:
+    """Per quarter: households and persons in 保 at its end, 人次 (persons summed over its months), money."""
+    rows = []
+    for q in range(4):
+        end = _month_end(year, 3 * q + 3)
+        rows.append({"quarter": QUARTERS[q], "households": sum(1 for h in households if h.in_care_on(end)),
+                     "persons": s["persons_by_month"][3 * q + 2] if len(s["persons_by_month"]) == 12 else 0,
+                     "person_times": sum(s["persons_by_month"][3 * q:3 * q + 3]),
+                     "money": wan(s["disbursed_by_quarter"][q])})
+    return rows
+
+
+def people_tables(in_care: list[Household], year: int, policy: Policy) -> tuple[list[dict], list[dict]]:
+    """The identity table and the age-by-sex table over the persons covered on 31 Dec (seed 004's tables)."""
+    day_s = f"{year}-12-31"
+    day = dt.date(year, 12, 31)
+    identities: Counter[str] = Counter()
+    grid: dict[str, Counter[str]] = defaultdict(Counter)
+    total = 0
+    for h in in_care:
+        for m in h.members_on(day_s):
+            if not _covered(m):
+                continue
+            total += 1
+            identities[m.identity or "未登记"] += 1
+            band = stats.age_band(m, day, policy)
+            if band:
+                grid[band][_sex(m) or "不详"] += 1
+    share = (lambda v: f"{v / total * 100:.1f}%") if total else (lambda v: "-")
+    identity_rows = [{"identity": k, "count": v, "share": share(v)} for k, v in identities.most_common()]
+    age_rows = []
+    for key, label in BANDS.items():
+        c = grid.get(key, Counter())
+        n = sum(c.values())
+        age_rows.append({"band": label, "male": c.get("男", 0), "female": c.get("女", 0), "count": n, "share": share(n)})
+    return identity_rows, age_rows
+
+
+def notice_periods(cat: Catalog, households: list[Household], year: int, policy: Policy) -> tuple[int, int] | None:
+    """(新增 cases approved in the year, those whose 公示 ran fewer than the policy's days or is not on file), read
+    from the case timeline (generators/cases.py) of the households with a 新增 in the year — None when there is
+    none, and then the summary says nothing about 公示."""
+    from . import cases
+
+    first, last = f"{year}-01-01", f"{year}-12-31"
+    new = [h for h in households if any(e.kind in ("新增", "恢复") and first <= e.date <= last for e in h.events)]
+    if not new:
+        return None
+    ctx = cases.Context.load(cat, new, policy)
+    total = short = 0
+    for h in new:
+        for case in cases.for_household(h, ctx):
+            approved = case.decided
+            if case.kind != "新增" or case.outcome != "批准" or not approved or not first <= approved <= last:
+                continue
+            total += 1
+            notice = case.step("公示")
+            if not notice or not notice.date or not notice.end or \
+                    (dt.date.fromisoformat(notice.end) - dt.date.fromisoformat(notice.date)).days + 1 < policy.notice_days:
+                short += 1
+    return (total, short) if total else None
+
+
+def _findings(cat: Catalog, year: int, scope: str | None, policy: Policy,
+              households: list[Household]) -> dict[str, list[inspection.Finding]]:
+    out: dict[str, list[inspection.Finding]] = defaultdict(list)
+    for f in inspection.run(cat, scope, year, policy, households):
+        out[f.code].append(f)
+    return out
+
+
+def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, policy: Policy,
+                       year: int) -> tuple[list[str], list[str]]:
+    """存在问题 from inspect, each with its answer in 下一步打算."""
+    problems, plans = [], []
+    month = f"{year + 1}年3月"
+    for code, items in sorted(findings.items(), key=lambda x: -len(x[1])):
+        n = len({k for f in items for k in f.households})
+        title = inspection.TITLES.get(code, code)
+        text = f"{title}{len(items)}处，涉及{n}户"
+        money = sum(float(f.detail.get("excess", 0) or 0) for f in items)
+        if code == "amount_mismatch":
+            over = sum(max(float(f.detail.get("paid", 0)) - float(f.detail.get("due", 0)), 0) for f in items)
+            text += f"（多发合计{over:.2f}元）" if over else ""
+        if code == "paid_after_stop":
+            text += f"（停保后发放{money:.2f}元）"
+        problems.append(text + "。")
+        plan = ANSWERS.get(code, "对“{title}”逐户核实整改，涉及{n}户").format(
+            n=n, month=month, money=f"{money:.2f}", days=policy.notice_days, title=title)
+        plans.append(plan + "。")
+    persons = max(sum(s["by_age_band"].values()), 1)
+    working = s["by_age_band"].get("working_age", 0) / persons * 100
+    if working >= 30:
+        problems.append(f"劳动年龄段保障对象{s['by_age_band']['working_age']}人，占{working:.1f}%，就业帮扶有待加强。")
+        plans.append("对有劳动能力的保障对象开展就业帮扶，符合条件的落实低保渐退。")
+    return problems, plans
 
 
 def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
-    facts = stats.load(cat, year, scope)
+    area = stats.area(cat, scope)  # a township, 乡镇/村, or a village name one township has (UnknownScope else)
+    # loaded once, with payments, for the figures and for the checks behind 存在问题
+    households = cat.households(area, full=True)
+    facts = stats.YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(f"{year}-12-31")])
     s = stats.compute(cat, year, scope, policy, facts.households)
     prev = stats.compute(cat, year - 1, scope, policy, facts.households, monthly_series=False)
-    day = f"{year}-12-31"
-    persons = max(s["persons_end"], 1)
-    age_rows = [{"band": BANDS[k], "count": v, "share": f"{v / persons * 100:.1f}%"} for k, v in s["by_age_band"].items()]
-    age_rows.append({"band": "其中：残疾人", "count": s["disabled_persons"], "share": f"{s['disabled_persons'] / persons * 100:.1f}%"})
-    class_rows = [{"category": f"{c}类", "households": v["households_end"], "persons": v["persons_end"],
-                   "interval": f"{policy.review_months.get(c, '-')}个月"} for c, v in sorted(s["by_category"].items())]
-    identities = Counter(s["by_identity"])
-    identity_rows = [{"identity": k, "count": v} for k, v in identities.most_common()]
-    reviews_done = sum(1 for h in facts.households for e in h.events if e.kind == "复核" and e.date[:4] == str(year))
-    documents_filed = sum(1 for h in facts.households for d in h.documents if (d.date or "")[:4] == str(year))
-    incomplete = completeness.incomplete(facts.in_care, policy)
-    exits = "、".join(f"{k}{v}户" for k, v in sorted(s["exits_by_reason"].items(), key=lambda x: -x[1]))
-    problems = []
-    if s["overdue_reviews"]:
-        problems.append(f"定期复核不够及时。年末有{s['overdue_reviews']}户在保对象超过分类复核周期未复核。")
-    if incomplete:
-        problems.append(f"档案资料不够完整。{len(incomplete)}户在保对象档案缺少必备材料（如申请书、入户调查表、审批表）。")
-    working_share = s["by_age_band"]["working_age"] / persons * 100
-    if working_share >= 30:
-        problems.append(f"劳动年龄段保障对象占比偏高，达{working_share:.1f}%，就业帮扶和渐退机制需加强。")
-    if s["cadre_relatives"]:
-        problems.append(f"村干部近亲属享受低保{s['cadre_relatives']}户，需严格备案、重点核查。")
-    if exits:
-        problems.append(f"全年退出{s['exited_households']}户，其中{exits}，动态管理需进一步常态化。")
-    if not problems:
-        problems.append("未发现突出问题，仍需持续加强规范管理。")
-    delta_h = s["households_end"] - prev["households_end"]
-    delta_money = s["disbursed_total"] - prev["disbursed_total"]
-    compare = (f"与上年相比，在保户数{'增加' if delta_h >= 0 else '减少'}{abs(delta_h)}户，"
-               f"发放资金{'增加' if delta_money >= 0 else '减少'}{wan(abs(delta_money))}万元。") if prev["households_end"] or prev["disbursed_total"] else ""
+    kind, township, village = level(cat, scope)
+    word = area_word(kind, village or township)
+    office = policy.office_name if kind == "县" else localrules.issuer(policy, township)
+    # the title names whose summary it is: the county office, the township's own office, or the area itself
+    title_owner = office if kind == "县" or (kind == "乡镇" and office != policy.office_name) else str(village or township)
+    first, day = f"{year}-01-01", f"{year}-12-31"
+
+    in_force, rises = localrules.standards_of_year(policy, year)
+    if in_force:
+        parts = [f"{t}低保标准为每人每月{in_force[t]:.0f}元" for t in ("城市", "农村") if t in in_force]
+        standard_text = f"{year}年末，{'、'.join(parts)}"
+        if rises:
+            standard_text += "；" + "，".join(f"自{cn_date(r.start)}起，{r.area_type}低保标准由{r.old:.0f}元"
+                                             f"{'提高' if r.new > r.old else '调整'}到{r.new:.0f}元" for r in rises)
+        standard_text += "。"
+    else:
+        standard_text = TODO.format("本年度城乡低保标准及调整情况（policy.toml 未设置低保标准）")
+
+    types = by_type_figures(cat, year, scope, facts.households)
+    city = {**s["by_type"].get("城市", {"households_end": 0, "persons_end": 0}), **types["城市"]}
+    rural = {**s["by_type"].get("农村", {"households_end": 0, "persons_end": 0}), **types["农村"]}
+    other = sum(v["money"] for k, v in types.items() if k not in ("城市", "农村"))
+    other_money_text = f"、未登记城乡类别的{wan(other)}万元" if round(other, 2) else ""
+    pop = localrules.population(policy, scope)
+    coverage_text = (f"保障面为{s['persons_end'] / pop * 100:.2f}%（按户籍人口{pop}人计）。" if pop else "")
+
+    exits = "、".join(f"{k}{v}户" for k, v in sorted(s["exits_by_reason"].items(), key=lambda x: (-x[1], x[0])))
+    compare = ""
+    if prev["households_end"] or prev["disbursed_total"]:
+        compare = "与上年相比，" + "，".join([
+            change_text("在保户数", s["households_end"], prev["households_end"], "户"),
+            change_text("保障人数", s["persons_end"], prev["persons_end"], "人"),
+            change_text("发放资金", s["disbursed_total"], prev["disbursed_total"], "", money=True)]) + "。"
     if s["taper_households"]:
         compare += f"年末有{s['taper_households']}户因家庭收入增加处于渐退期，按政策逐月减发至渐退期满后停发。"
+
+    identity_rows, age_rows = people_tables(facts.in_care, year, policy)
+    reviews_done = sum(1 for h in facts.households for e in h.events if e.kind == "复核" and first <= e.date <= day)
+    documents_filed = sum(1 for h in facts.households for d in h.documents if first <= (d.date or "") <= day)
+    incomplete = completeness.incomplete(facts.in_care, policy)
+    new_cases = [h for h in facts.households for e in h.events if e.kind in ("新增", "恢复") and first <= e.date <= day]
+    new_with_notice = sum(1 for h in new_cases if any(d.type == "公示记录" for d in h.documents))
+    gradual = sum(1 for h in facts.households for e in h.events if "渐退" in (e.reason or "") and first <= e.date <= day)
+    classified = sum(1 for h in facts.in_care for m in h.members_on(day) if "分类施保" in (m.identity or ""))
+    complaints = documents_of_type_between(cat, area, COMPLAINT_TYPES, first, day)
+
+    findings = _findings(cat, year, scope, policy, facts.households)
+    problems, plans = problems_and_plans(findings, s, policy, year)
+    money_ok = not findings.get("amount_mismatch") and not findings.get("paid_after_stop")
+
+    practices = []
+    approve = f"（一）规范审核审批。全年新纳入低保对象{s['new_households']}户{s['new_persons']}人"
+    periods = notice_periods(cat, facts.households, year, policy)
+    if s["new_households"] and periods and periods[0] and not periods[1]:
+        approve += f"，{periods[0]}户均按规定公示{policy.notice_days}天。"  # every case's timeline shows it
+    elif s["new_households"]:
+        approve += (f"，其中{new_with_notice}户档案中存有公示记录" if new_with_notice else "") + "。"
+        if periods and periods[1]:
+            approve += f"其中{periods[1]}户公示期不足{policy.notice_days}天或未见公示记录。"
+            if not findings.get("notice_period_short"):
+                problems.append(f"新纳入对象中有{periods[1]}户公示期不足{policy.notice_days}天或未见公示记录。")
+                plans.append(f"严格执行公示{policy.notice_days}天的规定，对涉及的{periods[1]}户补正程序。")
+        else:
+            approve += TODO.format(f"新纳入对象的入户调查、民主评议和公示情况（公示天数以{policy.notice_days}天为准，如实填写）")
+    else:
+        approve += "。"
+    practices.append(approve)
+    dyn = (f"（二）强化动态管理。按照A类{policy.review_months.get('A', 12)}个月、B类{policy.review_months.get('B', 6)}个月、"
+           f"C类{policy.review_months.get('C', 3)}个月的周期开展定期复核，全年记录复核{reviews_done}户次；"
+           f"调增保障金{s['increased']}户次、调减{s['decreased']}户次；停保{s['exited_households']}户{s['exited_persons']}人")
+    dyn += f"（{exits}）。" if exits else "。"
+    if gradual:
+        dyn += f"对就业增收的家庭落实低保渐退{gradual}户。"
+    practices.append(dyn)
+    fund = f"（三）做好资金发放。全年发放低保金{wan(s['disbursed_total'])}万元，月人均补差{s['avg_monthly_per_person']:.2f}元"
+    money_issues = len(findings.get("amount_mismatch", [])) + len(findings.get("paid_after_stop", []))
+    fund += "，发放金额与核定金额一致。" if money_ok and s["disbursed_total"] else (
+        "。" + (f"核对中发现发放问题{money_issues}处，见“存在问题”。" if not money_ok else ""))
+    practices.append(fund)
+    complete = len(facts.in_care) - len(incomplete)
+    rate = f"{complete / len(facts.in_care) * 100:.1f}%" if facts.in_care else "-"
+    practices.append(f"（四）推进档案规范化。落实“一户一档”，全年归档各类档案材料{documents_filed}份；年末在保{len(facts.in_care)}户中"
+                     f"档案材料齐全{complete}户，齐全率{rate}。")
+    n = 5
+    if s["cadre_relatives"]:
+        practices.append(f"（{'五六七'[n - 5]}）落实近亲属备案。已备案的村干部近亲属享受低保{s['cadre_relatives']}户。")
+        n += 1
+    if classified:
+        practices.append(f"（{'五六七'[n - 5]}）落实分类施保。对{classified}名重点对象实施分类施保。")
+        n += 1
+    practices.append(TODO.format("政策宣传、业务培训、专项治理等其他做法及成效"))
+    if complaints:
+        problems.append(f"全年受理低保信访{complaints}件，" + TODO.format("办理结果") + "。")
+    if not problems:
+        problems.append("本年度档案检查未发现问题。" + TODO.format("工作中的其他不足"))
+    if not plans:
+        plans.append(TODO.format("下一步工作打算"))
+
     return {
-        "office": policy.office_name, "year": year, "scope_label": scope or "全县", "s": s, "prev": prev,
-        "city": s["by_type"].get("城市", {"households_end": 0, "persons_end": 0}),
-        "rural": s["by_type"].get("农村", {"households_end": 0, "persons_end": 0}),
+        "office": office, "title_owner": title_owner, "year": year, "scope_label": f"{township or ''}{village or ''}" or "全县", "area_word": word, "level": kind,
+        "s": s, "prev": prev, "city": city, "rural": rural,
         "date_end": cn_date(day), "date_signed": cn_date(min(today(), f"{year + 1}-01-15")),
         "total_wan": wan(s["disbursed_total"]), "q_wan": [wan(q) for q in s["disbursed_by_quarter"]],
         "avg_benefit": f"{s['avg_monthly_per_person']:.2f}", "compare_text": compare,
-        "exit_reasons_text": f"（{exits}）" if exits else "", "age_rows": age_rows, "class_rows": class_rows,
-        "identity_rows": identity_rows, "reviews_done": reviews_done, "documents_filed": documents_filed,
+        "standard_text": standard_text, "coverage_text": coverage_text, "other_money_text": other_money_text,
+        "exit_reasons_text": f"（{exits}）" if exits else "", "quarter_rows": quarter_rows(s, facts.households, year),
+        "person_times_total": sum(s["persons_by_month"]),
+        "age_rows": age_rows, "identity_rows": identity_rows,
+        "class_rows": [{"category": f"{c}类", "households": v["households_end"], "persons": v["persons_end"],
+                        "interval": f"{policy.review_months.get(c, '-')}个月"} for c, v in sorted(s["by_category"].items())],
+        "reviews_done": reviews_done, "documents_filed": documents_filed, "gradual_exits": gradual,
+        "classified_persons": classified, "complaints": complaints,
         "notice_days": policy.notice_days, "review_a": policy.review_months.get("A", 12),
         "review_b": policy.review_months.get("B", 6), "review_c": policy.review_months.get("C", 3),
-        "problems": problems, "incomplete_households": len(incomplete),
+        "practices": practices, "problems": problems, "plans": plans, "incomplete_households": len(incomplete),
     }
 
 
@@ -92,9 +361,8 @@ def charts(ctx: dict, folder: Path) -> dict[str, Path]:
     fig.savefig(out["chart_persons"])
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(7, 3.2), dpi=150)
-    quarters = ["第一季度", "第二季度", "第三季度", "第四季度"]
     values = [q / 10000 for q in s["disbursed_by_quarter"]]
-    bars = ax.bar(quarters, values, color="#1f4e79")
+    bars = ax.bar(QUARTERS, values, color="#1f4e79")
     for b, v in zip(bars, values, strict=True):
         ax.text(b.get_x() + b.get_width() / 2, v, f"{v:.2f}", ha="center", va="bottom", fontsize=8)
     ax.set_title(f"{ctx['year']}年分季度低保金发放（万元）", fontproperties=font)
@@ -108,7 +376,9 @@ def charts(ctx: dict, folder: Path) -> dict[str, Path]:
 
 
 def render(cat: Catalog, year: int, scope: str | None, policy: Policy, out: Path, home_templates: Path | None) -> Path:
-    ctx = context(cat, year, scope, policy)
+    return write(context(cat, year, scope, policy), out, home_templates)
+
+
+def write(ctx: dict, out: Path, home_templates: Path | None) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         return render_docx("summary.docx", home_templates, ctx, out, charts(ctx, Path(tmp)))
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from archiver.policy import Policy
+from archiver.policy import Policy, PolicyError
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Calendar:
                 try:
                     out.add(dt.date.fromisoformat(str(v)))
                 except ValueError as exc:
-                    raise ValueError(f"policy.toml [calendar] {key} 中的日期无效：{v} / bad date") from exc
+                    raise PolicyError(f"policy.toml [calendar] {key} 中的日期无效：{v} / bad date") from exc
             return out
 
         hol, work = days("holidays"), days("workdays")

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pymupdf
-
 from tests.builders import person_id, roster_rows, write_xlsx
 
 
@@ -23,11 +21,18 @@ def households() -> list[dict]:
 
 
 def text_pdf(path: Path, pages: list[str]) -> Path:
-    doc = pymupdf.open()
-    for text in pages:
-        page = doc.new_page()
-        page.insert_text((72, 72), text, fontname="china-s", fontsize=12)
-    doc.save(path)
+    """A PDF with a real text layer, one page per text (weasyprint with the CJK fonts)."""
+    import html
+
+    from weasyprint import HTML
+
+    from generators.render import CJK_FONTS
+
+    body = "".join(f'<div style="white-space: pre-wrap;{" page-break-before: always;" if i else ""}">{html.escape(t)}</div>'
+                   for i, t in enumerate(pages))
+    HTML(string=f'<!doctype html><html><head><meta charset="utf-8"><style>@page {{ size: A4; margin: 25mm; }} '
+                f"body {{ font-family: {CJK_FONTS}; font-size: 12pt; }}</style></head><body>{body}</body></html>"
+         ).write_pdf(str(path))
     return path
 
 

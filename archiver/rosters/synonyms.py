@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 
 import opencc
 
+from archiver.errors import UserValueError
+
 # One row per field; other branches add names or rows here, nowhere else.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "seq": ("序号", "编号序号", "no"),
@@ -113,7 +115,7 @@ class Names:
         for key, extra_names in (extra or {}).items():
             f = key if key in SYNONYMS else by_label.get(normalise_header(key))
             if f is None:
-                raise ValueError(f"policy.toml [columns] 中的字段「{key}」不存在；可用字段：{', '.join(SYNONYMS)} / "
+                raise UserValueError(f"policy.toml [columns] 中的字段「{key}」不存在；可用字段：{', '.join(SYNONYMS)} / "
                                  f"unknown field in [columns]")
             if isinstance(extra_names, str):
                 extra_names = [extra_names]
@@ -158,5 +160,5 @@ def from_policy(raw: Mapping[str, object]) -> Names:
     """The table for a home: built-in names plus its policy.toml `[columns]`."""
     extra = raw.get("columns") or {}
     if not isinstance(extra, Mapping):
-        raise ValueError("policy.toml 的 [columns] 应为“字段 = [列名, …]” / [columns] must map fields to names")
+        raise UserValueError("policy.toml 的 [columns] 应为“字段 = [列名, …]” / [columns] must map fields to names")
     return Names(extra) if extra else DEFAULT

@@ -45,9 +45,13 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
     sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
     sp = add("notice", cmd_report_notice, "村级公示名单（PDF或Word）/ public notice (.pdf or .docx)", rsub)
-    sp.add_argument("--village", required=True, help="村(社区) / village")
+    sp.add_argument("--village", help="村(社区) / village")
+    sp.add_argument("--township", help="乡镇(街道)：每村一页，合成一个文件 / every village of a township, one per page")
     sp.add_argument("--kind", required=True, choices=["新增", "停保", "调整"], help="公示类型 / kind of change")
     sp.add_argument("--from", dest="start", help="公示开始日期 YYYY-MM-DD，默认今天 / first day of the notice")
+    sp.add_argument("--to", dest="until", help="列入 --from 至 --to 期间的变动，默认 --from 所在月份 / cases dated up to this day")
+    sp.add_argument("--household", action="append", metavar="KEY",
+                    help="只列这些户（可重复）/ only these households (repeatable)")
     sp.add_argument("--days", type=int, help="公示天数，默认取 policy.toml（7天）/ days on the board")
     sp.add_argument("-o", "--output", required=True, help="输出 .pdf 或 .docx 文件 / output file")
 
@@ -71,6 +75,8 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp = add("inspection", cmd_report_inspection, "检查通报（Word）：完整率、问题分类、问题户、工作要求 / inspection report", rsub)
     sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
     sp.add_argument("--year", type=int, help="按该年12月31日检查，默认今天 / as of 31 Dec of this year")
+    sp.add_argument("--checked-from", help="检查开始日期 YYYY-MM-DD（不给则留待填写）/ first day of the inspection")
+    sp.add_argument("--checked-to", help="检查结束日期 YYYY-MM-DD / last day of the inspection")
     sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
 
     sp = add("serve", cmd_serve, "启动网页界面（需登录，按属地管理）/ start the web interface")
@@ -286,22 +292,33 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
     from generators.documents import TemplateProblem
 
     from ..errors import UsageError
-    from . import _open
+    from . import _open, household_or_fail
 
     home, cat = _open(args)
     policy = load(home.root)
-    try:
-        start = dt.date.fromisoformat(args.start) if args.start else dt.date.today()
-    except ValueError as exc:
-        raise UsageError(f"日期格式应为 YYYY-MM-DD：{args.start} / bad --from date") from exc
+    if not args.village and not args.township:
+        raise UsageError("请给出 --village 或 --township / give --village or --township")
+    dates = []
+    for flag, value in (("--from", args.start), ("--to", args.until)):
+        try:
+            dates.append(dt.date.fromisoformat(value) if value else None)
+        except ValueError as exc:
+            raise UsageError(f"日期格式应为 YYYY-MM-DD：{flag} {value} / bad {flag} date") from exc
+    start, until = dates[0] or dt.date.today(), dates[1]
     days = args.days or policy.notice_days
     if days < 1:
         raise UsageError("公示天数至少为1天 / --days must be at least 1")
     try:
-        out = notice.render(cat, args.village, args.kind, start, days, policy, Path(args.output), home.templates)
+        keys = {household_or_fail(cat, k).key for k in args.household} if args.household else None
+        out = notice.render(cat, args.village, args.kind, start, days, policy, Path(args.output), home.templates,
+                            until=until, township=args.township, keys=keys)
+    except notice.NothingToNotice as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except (notice.NoticeProblem, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc
-    _generated(cat, "notice", f"{args.village} {args.kind}", out)
+    target = " ".join(x for x in (args.township, args.village, args.kind) if x)
+    _generated(cat, "notice", target, out)
     print(f"已生成公示：{out} / notice written")
     return 0
 
@@ -314,7 +331,7 @@ def cmd_templates_export(args: argparse.Namespace) -> int:
     target = Path(args.dir)
     target.mkdir(parents=True, exist_ok=True)
     names = []
-    for f in sorted(TEMPLATES.glob("*.docx")):
+    for f in sorted([*TEMPLATES.glob("*.docx"), *TEMPLATES.glob("*.html")]):
         shutil.copy2(f, target / f.name)
         names.append(f.name)
     print(f"已导出模板 {', '.join(names)} 到 {target}；修改后放入 HOME/templates/ 即替代默认模板 / templates exported")
@@ -380,7 +397,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
             out = dossier.build(home, h, policy, folder / safe_part(f"{h.key}_{h.head_name}.pdf", 120))
             rows.append((h, out))
             reporter.advance()
-    dossier.write_index(rows, policy, folder, args.village)
+    dossier.write_index(rows, policy, folder, args.village, home.templates)
     _generated(cat, "dossier", args.village, folder)
     print(f"已生成 {len(rows)} 户档案及索引：{folder} / {len(rows)} dossiers")
     return 0
@@ -401,17 +418,20 @@ def cmd_reviews_due(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise UsageError(f"月份格式应为 YYYY-MM：{month} / bad --month")
     try:
-        rows = reviews.due(cat, month, args.scope, load(home.root))
+        rows = reviews.due(cat, month, args.scope, load(home.root), include_done=True)
     except stats.UnknownScope as exc:
         raise UsageError(str(exc)) from exc
     out = reviews.write_xlsx(rows, month, args.scope, Path(args.output))
     _generated(cat, "reviews", f"{month} {args.scope or '全部'}", out)
-    overdue = sum(r["overdue"] for r in rows)
-    print(f"复核计划：{len(rows)} 户（其中逾期 {overdue} 户）→ {out} / review plan written")
+    overdue = sum(r["overdue"] and not r["done"] for r in rows)
+    done = sum(r["done"] for r in rows)
+    print(f"复核计划：{len(rows)} 户（其中逾期 {overdue} 户，已复核 {done} 户）→ {out} / review plan written")
     return 0
 
 
 def cmd_report_inspection(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from archiver.policy import load
     from generators import inspection, stats
     from generators.documents import TemplateProblem, render_docx
@@ -420,8 +440,17 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
     from . import _open
 
     home, cat = _open(args)
+    checked = None
+    if args.checked_from or args.checked_to:
+        try:
+            checked = (dt.date.fromisoformat(args.checked_from or args.checked_to),
+                       dt.date.fromisoformat(args.checked_to or args.checked_from))
+        except ValueError as exc:
+            raise UsageError("检查日期格式应为 YYYY-MM-DD / bad --checked-from/--checked-to") from exc
+        if checked[1] < checked[0]:
+            raise UsageError("--checked-to 早于 --checked-from / --checked-to is before --checked-from")
     try:
-        ctx = inspection.report_context(cat, args.scope, args.year, load(home.root))
+        ctx = inspection.report_context(cat, args.scope, args.year, load(home.root), checked)
         out = render_docx("inspection.docx", home.templates, ctx, Path(args.output))
     except (stats.UnknownScope, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc

@@ -7,6 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from archiver.errors import UserError, UserValueError
+
 from .. import useradmin, users
 from .session import Reader, Refused, Viewer, Writer
 from .templating import page
@@ -40,7 +42,7 @@ def add(request: Request, v: Writer, name: str = Form(""), role: str = Form(""),
     try:
         r = useradmin.normalise_role(role)
         users.add(v.cat, name.strip(), password, r, area)
-    except ValueError as exc:
+    except (UserError, ValueError) as exc:
         return _page(request, v, error=str(exc).split(" / ")[0], status_code=400)
     v.audit("user.add", name, f"{useradmin.role_label(r)} {area}")
     return RedirectResponse("/users?done=added", status_code=303)
@@ -53,14 +55,14 @@ def _user_action(request: Request, v: Viewer, name: str, action: str, **kw: str)
     try:
         if action in ("disabled", "enabled"):
             if action == "disabled" and name == v.name:
-                raise ValueError("不能停用自己的账户 / you cannot disable yourself")
+                raise UserValueError("不能停用自己的账户 / you cannot disable yourself")
             useradmin.set_disabled(v.cat, name, action == "disabled", v.name, v.remote)
         elif action == "password":
             users.set_password(v.cat, name, kw["password"])
             v.audit("user.password", name, "网页重置")
         else:
             useradmin.update(v.cat, name, v.name, kw.get("role") or None, kw.get("area"), v.remote)
-    except ValueError as exc:
+    except (UserError, ValueError) as exc:
         return _page(request, v, error=str(exc).split(" / ")[0], status_code=400)
     return RedirectResponse(f"/users?done={action}", status_code=303)
 

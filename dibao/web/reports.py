@@ -49,7 +49,7 @@ def _send(request: Request, v: Viewer, what: str, target: str, filename: str,
     folder = Path(tempfile.mkdtemp(prefix="web-", dir=_tmp(v)))
     try:
         out = make(folder / filename)
-    except UserError as exc:  # TemplateProblem, NoticeProblem, UnknownScope, …: the staff's to fix
+    except UserError as exc:  # TemplateProblem, NoticeProblem, NothingToNotice, UnknownScope, …: the staff's to fix
         shutil.rmtree(folder, ignore_errors=True)
         return _form(request, v, str(exc), 400)
     v.audit(f"export.{what}", target, out.name)
@@ -78,7 +78,7 @@ def summary(request: Request, v: Writer, year: int = Form(...), scope: str = For
 
 @router.post("/reports/notice")
 def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Form(...), start: str = Form(""),
-           days: int = Form(0), fmt: str = Form("pdf")) -> Response:
+           days: int = Form(0), fmt: str = Form("pdf"), end: str = Form("")) -> Response:
     from generators import notice as gen
 
     given, village = village, v.area_named(village) or ""
@@ -87,12 +87,13 @@ def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Fo
     policy = load_policy(v.home.root)
     try:
         first = dt.date.fromisoformat(start) if start else dt.date.today()
+        until = dt.date.fromisoformat(end) if end else None
     except ValueError:
-        return _form(request, v, f"日期格式应为 YYYY-MM-DD：{start}", 400)
+        return _form(request, v, f"日期格式应为 YYYY-MM-DD：{start} {end}".strip(), 400)
     suffix = "docx" if fmt == "docx" else "pdf"
     return _send(request, v, "notice", f"{village} {kind}", f"{_part(village)}{kind}公示_{first.isoformat()}.{suffix}",
                  lambda out: gen.render(v.cat, village, kind, first, days or policy.notice_days, policy, out,
-                                        v.home.templates))
+                                        v.home.templates, until=until, township=v.scope.township))
 
 
 @router.post("/reports/inspection")
@@ -124,4 +125,4 @@ def review_plan(request: Request, v: Writer, month: str = Form(...), scope: str 
     area = _scope(v, scope)
     policy = load_policy(v.home.root)
     return _send(request, v, "reviews", f"{month} {area or '全部'}", f"{month}{_part(area)}复核计划.xlsx",
-                 lambda out: gen.write_xlsx(gen.due(v.cat, month, area, policy), month, area, out))
+                 lambda out: gen.write_xlsx(gen.due(v.cat, month, area, policy, include_done=True), month, area, out))

@@ -79,7 +79,8 @@ def test_pool_reads_in_submission_order_and_skips_files_never_asked_for(tmp_path
 def test_defaults_follow_the_machine() -> None:
     c = OcrConfig.auto()
     assert c.workers >= 1 and c.threads in (0, 1)
-    assert OcrConfig.auto(3, 2) == OcrConfig(3, 2)
+    assert OcrConfig.auto(3, 2) == OcrConfig(3, 2)  # asked for: a pool from two scans on
+    assert c.min_batch == 4 * c.workers  # chosen: a watcher's few files stay with the warm in-process engine
     assert isinstance(OcrConfig(1, 0).reader(), Inline) and isinstance(OcrConfig(2, 1).reader(), OcrPool)
 
 

@@ -151,9 +151,9 @@ def test_quarantine_candidates_assign_by_pages_and_reject(dibao, county) -> None
     got2 = [d for d in docs(dibao, county[2]["no"]) if d["source_name"] == "蔡佳怡材料.pdf"]
     got4 = [d for d in docs(dibao, county[4]["no"]) if d["source_name"] == "蔡佳怡材料.pdf"]
     assert [d["type"] for d in got2] == ["申请书"] and [d["type"] for d in got4] == ["收入证明"]
-    import pymupdf
+    from archiver import pdf
 
-    assert pymupdf.open(dibao.home / got2[0]["path"]).page_count == 1
+    assert pdf.page_count(dibao.home / got2[0]["path"]) == 1
     check_clean(dibao)
 
 
@@ -220,7 +220,7 @@ def test_argparse_speaks_chinese(dibao) -> None:
 
 
 def test_a_trashed_document_leaves_dossiers_and_review_facts(dibao, county, tmp_path: Path) -> None:
-    import pymupdf
+    from archiver import pdf
 
     key = county[3]["no"]
     doc = docs(dibao, key)[0]["document_id"]
@@ -230,7 +230,7 @@ def test_a_trashed_document_leaves_dossiers_and_review_facts(dibao, county, tmp_
     dibao("dossier", key, "-o", str(tmp_path / "before.pdf"))
     dibao("document", "trash", doc, "--reason", "错归档")
     dibao("dossier", key, "-o", str(tmp_path / "after.pdf"))
-    assert pymupdf.open(tmp_path / "after.pdf").page_count < pymupdf.open(tmp_path / "before.pdf").page_count
+    assert pdf.page_count(tmp_path / "after.pdf") < pdf.page_count(tmp_path / "before.pdf")
     assert not [e for e in dibao.json("household", "show", key)["events"] if e["kind"] == "复核"]
     dibao("document", "restore", doc)
     assert [e["kind"] for e in dibao.json("household", "show", key)["events"]].count("复核") == 1

@@ -26,6 +26,8 @@ def test_a_wrong_value_in_policy_names_table_key_and_line(dibao) -> None:
     assert r.returncode == 2
     assert f"第{line}行" in r.stderr and "[notice] days" in r.stderr and "整数" in r.stderr
     assert "Traceback" not in r.stderr
+    c = dibao("check", check=False)  # check says so too, before anything else goes wrong with it
+    assert c.returncode == 1 and "policy_invalid" in c.stdout and f"第{line}行" in c.stdout
 
 
 def test_broken_toml_and_unknown_backend_are_refused() -> None:

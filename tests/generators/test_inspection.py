@@ -81,17 +81,25 @@ def test_dossier_has_cover_checklist_toc_bookmarks_and_every_page(dibao, planted
     out = tmp_path / "dossier.pdf"
     dibao("dossier", h["no"], "-o", str(out))
     toc = pdf.bookmarks(out)
-    assert [t[0] for t in toc[:2]] == ["封面与材料清单", "目录"]
-    assert [t[0].split()[0] for t in toc[2:]] == ["申请书", "复核记录"]  # canonical order: 申请 before 复核
-    front = 2
-    assert pdf.page_count(out) == front + 1 + 2
-    assert toc[2][1] == front + 1 and toc[3][1] == front + 2
+    titles = [t[0].split()[0] for t in toc]
+    docs = [t for t in toc if t[0].split()[0] in ("申请书", "复核记录")]
+    assert [t[0].split()[0] for t in docs] == ["申请书", "复核记录"]  # canonical order: 申请 before 复核
+    assert titles[:3] == ["封面与材料清单", "卷内目录", "低保金发放记录"] and titles[-1] == "卷内备考表"
+    front = docs[0][1] - 1
+    pages = pdf.page_count(out)
+    assert pages == front + 1 + 2 + 1  # front matter, the documents' pages, 卷内备考表
+    assert docs[1][1] == front + 2
     # the scan sits on an A4 page, drawn (not blank): its rendering has dark pixels
     with pdf.opened(out) as doc:
         img = pdf.render(doc, front, max_side=400, gray=True)
     assert img.size[1] > img.size[0] and img.getextrema()[0] < 80
     text = subprocess.run(["pdftotext", "-l", "2", str(out), "-"], capture_output=True, text=True).stdout
-    assert "材料清单" in text and "目录" in text and "✗" in text and "✓" in text
+    assert "材料清单" in text and "卷内目录" in text and "✗" in text and "✓" in text
+    assert "保管期限" in text and "责任者" in text and "文号" in text
+    back = subprocess.run(["pdftotext", "-f", str(pages), str(out), "-"], capture_output=True, text=True).stdout
+    assert "卷内备考表" in back and "立卷人" in back and "检查人" in back and f"共{pages}页" in back
+    history = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(out), "-"], capture_output=True, text=True).stdout
+    assert "低保金发放记录" in history
     assert head[1] not in text and head[1][:6] + "********" + head[1][-4:] in text
     # the TOC page numbers are the bookmarks' pages
     toc_text = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(out), "-"], capture_output=True, text=True).stdout

@@ -38,6 +38,12 @@ def build_site(root: Path) -> Site:
     src = root / "in"
     src.mkdir()
     write_xlsx(src / "roster.xlsx", roster_rows(c))
+    raised = next(h for h in c if h["village"] == "二村")  # one change, so 二村 has a notice to post in Dec 2025
+    write_xlsx(src / "changes.xlsx", [["测试镇2025年12月低保变动名册"], ["序号", "乡镇", "村", "户主姓名", "户主身份证号", "变动类型",
+                                      "变动日期", "原保障人数", "现保障人数", "原金额", "现金额", "变动原因"],
+                                     [1, raised["township"], raised["village"], raised["members"][0][0], raised["members"][0][1],
+                                      "调增", "2025-12-05", len(raised["members"]), len(raised["members"]),
+                                      raised["amount"], raised["amount"] + 50, "家庭收入减少"]])
     for i, h in enumerate(c[:2]):
         name, idn, _ = h["members"][0]
         (src / f"SCAN_{i}.jpg").write_bytes(to_jpeg(render_form(["收入证明", f"兹证明{name}（身份证号：{idn}）", "2025年1月2日"])))

@@ -57,6 +57,7 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("GET", "/households/{key:path}"): (f"/households/{other['no']}", {}),
         ("GET", "/household/{key:path}"): (f"/household/{other['members'][0][1]}", {}),
         ("POST", "/households/{key:path}/members/{n}/reveal"): (f"/households/{other['no']}/members/0/reveal", {}),
+        ("POST", "/households/{key:path}/reviews"): (f"/households/{other['no']}/reviews", {"date": "2025-12-01", "result": "维持"}),
         ("GET", "/documents/{doc_id}"): (f"/documents/{doc}", {}),
         ("GET", "/documents/{doc_id}/view"): (f"/documents/{doc}/view", {}),
         ("GET", "/documents/{doc_id}/pages/{n}"): (f"/documents/{doc}/pages/1", {}),
@@ -210,8 +211,10 @@ def test_county_views_and_exports_are_all_audited(site: Site) -> None:
     assert c.get(f"/documents/{doc}/pages/9").status_code == 404
     r = c.post(f"/households/{h['no']}/members/0/reveal", headers={"X-CSRF-Token": token})
     assert r.status_code == 200 and h["members"][0][1] in r.text
-    notice = c.post("/reports/notice", data={"csrf": token, "village": "二村", "kind": "新增", "start": "2025-12-01"})
+    notice = c.post("/reports/notice", data={"csrf": token, "village": "二村", "kind": "调整", "start": "2025-12-01"})
     assert notice.status_code == 200 and notice.content[:4] == b"%PDF"
+    empty = c.post("/reports/notice", data={"csrf": token, "village": "二村", "kind": "新增", "start": "2025-12-01"})
+    assert empty.status_code == 400 and "没有新增对象" in empty.text  # an empty selection is said, not a blank notice
     summary = c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""})
     assert summary.status_code == 200 and summary.content[:2] == b"PK"
     dossier = c.post("/reports/dossier", data={"csrf": token, "key": h["no"]})
@@ -295,3 +298,18 @@ def test_report_files_a_killed_server_left_are_removed_at_start(site: Site) -> N
     with TestClient(create_app(Home(site.dibao.home)), base_url="https://testserver") as c:
         assert c.get("/login").status_code == 200
     assert not left.exists()
+
+
+def test_a_review_recorded_on_the_household_page(site: Site) -> None:
+    c = client(site, VILLAGE)
+    token = csrf(c)
+    page = c.get(f"/households/{site.mine['no']}").text
+    assert 'action="/households/' in page and "记录复核" in page
+    bad = c.post(f"/households/{site.mine['no']}/reviews", data={"csrf": token, "date": "2025-13-01", "result": "维持"})
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text
+    r = c.post(f"/households/{site.mine['no']}/reviews", follow_redirects=False,
+               data={"csrf": token, "date": "2025-11-20", "result": "维持原保障", "reviewer": "王五"})
+    assert r.status_code == 303
+    events = site.dibao.json("household", "show", site.mine["no"])["events"]
+    assert any(e["kind"] == "复核" and e["date"] == "2025-11-20" for e in events)
+    assert any(e["action"] == "review.record" and "维持原保障" in (e["detail"] or "") for e in site.audit(VILLAGE[0]))

@@ -1,0 +1,96 @@
+"""Local rules the documents read from HOME/policy.toml: who signs a village's notice, the population a
+coverage rate is taken over, optional notice columns, and the 低保标准 in force with its rises.
+
+Kept apart from policy.py's dataclass so each rule has one reading here, whatever the toml's shape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .policy import Policy
+
+AREA_TYPES = ("城市", "农村")
+
+
+def issuer(policy: Policy, township: str | None) -> str:
+    """The office that posts a notice: `[issuers]` by township (乡镇人民政府 / 街道办事处), else the county office."""
+    names = policy.raw.get("issuers", {})
+    if township and isinstance(names, dict) and names.get(township):
+        return str(names[township])
+    return policy.office_name
+
+
+def population(policy: Policy, scope: str | None) -> int | None:
+    """户籍人口 of the scope (`[population]`: "全县" or an area name = persons), None when not stated."""
+    table = policy.raw.get("population", {})
+    if not isinstance(table, dict):
+        return None
+    value = table.get(scope or "全县")
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def notice_category_column(policy: Policy) -> bool:
+    """Whether the local rule puts the household's 分类 (A/B/C) on notices."""
+    return bool(policy.raw.get("documents", {}).get("notice_category", False))
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A 低保标准 (元/人/月) for 城市 and 农村 from a date on."""
+
+    start: str  # YYYY-MM-DD
+    amounts: dict[str, float]
+
+
+def standards(policy: Policy) -> list[Standard]:
+    """Every standard in date order. `[[standard]] from = …` entries when there are any, else the older
+    `[standards.YEAR]` tables read as from 1 January (CONTRACT.md, Benefit basis)."""
+    dated = policy.raw.get("standard")
+    out: list[Standard] = []
+    if isinstance(dated, list) and dated:
+        for row in dated:
+            start = str(row.get("from", ""))[:10]
+            try:
+                dt.date.fromisoformat(start)
+            except ValueError:
+                continue
+            out.append(Standard(start, {k: float(row[k]) for k in AREA_TYPES if k in row}))
+    else:
+        for year, row in sorted(policy.standards.items()):
+            out.append(Standard(f"{year:04d}-01-01", {k: float(v) for k, v in row.items() if k in AREA_TYPES}))
+    return sorted(out, key=lambda s: s.start)
+
+
+@dataclass(frozen=True)
+class Rise:
+    start: str
+    area_type: str
+    old: float
+    new: float
+
+
+def standards_of_year(policy: Policy, year: int) -> tuple[dict[str, float], list[Rise]]:
+    """The standard in force on 31 Dec of `year` per area type, and each change that took effect in the year."""
+    end, first = f"{year}-12-31", f"{year}-01-01"
+    in_force: dict[str, float] = {}
+    rises: list[Rise] = []
+    for s in standards(policy):
+        if s.start > end:
+            break
+        for kind, amount in s.amounts.items():
+            old = in_force.get(kind)
+            if s.start >= first and old is not None and old != amount:
+                rises.append(Rise(s.start, kind, old, amount))
+            in_force[kind] = amount
+    return in_force, rises
+
+
+def retention_years(policy: Policy) -> tuple[int, int]:
+    """(approval files: years after benefits stop, routine files: years) — `[retention]`, default 3 and 5."""
+    table = policy.raw.get("retention", {})
+    return int(table.get("approval_years_after_stop", 3)), int(table.get("routine_years", 5))
