@@ -5,6 +5,7 @@ Offices differ, so every rule that varies by county is read from here rather tha
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,12 +31,20 @@ class Policy:
     search_backend: str = "tantivy"
     required_documents: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_REQUIRED))
     raw: dict = field(default_factory=dict)
+    # [[standard]] entries: (from YYYY-MM-DD, {城市/农村: 元}), sorted; empty → the [standards.YEAR] tables
+    dated_standards: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 
     def standard(self, year: int, area_type: str) -> float | None:
-        years = sorted(y for y in self.standards if y <= year) or sorted(self.standards)
-        if not years:
+        """The standard in force at the end of `year` (the figure a year's documents quote)."""
+        return self.standard_on(f"{year}-12-31", area_type)
+
+    def standard_on(self, day: str, area_type: str) -> float | None:
+        """The 低保标准 (元/人/月) in force on `day`: the latest entry from on or before it, else the earliest."""
+        table = self.dated_standards or sorted((f"{y:04d}-01-01", row) for y, row in self.standards.items())
+        if not table:
             return None
-        return self.standards[years[-1]].get(area_type)
+        before = [row for start, row in table if start <= day]
+        return (before[-1] if before else table[0][1]).get(area_type)
 
 
 class PolicyError(UserError, ValueError):
@@ -130,7 +139,31 @@ def parse(text: str) -> Policy:
         search_backend=str(data.get("search", {}).get("backend", "tantivy")),
         required_documents={str(k): [str(x) for x in v] for k, v in data.get("completeness", DEFAULT_REQUIRED).items()},
         raw=data,
+        dated_standards=_dated_standards(data.get("standard", [])),
     )
+
+
+def _dated_standards(entries: object) -> list[tuple[str, dict[str, float]]]:
+    """`[[standard]] from = "2025-07-01"  "城市" = 760 …`: several a year where a county raises mid-year."""
+    if not isinstance(entries, list):
+        raise ValueError("[[standard]] 应为数组表（每条有 from 和 城市/农村）/ [[standard]] must be an array of tables")
+    out = []
+    for i, e in enumerate(entries, 1):
+        start = str(e.get("from", "")) if isinstance(e, dict) else ""
+        try:
+            dt.date.fromisoformat(start)
+        except ValueError:
+            raise ValueError(f"第{i}条 [[standard]] 的 from 应为 YYYY-MM-DD：{start!r} / standard #{i}: bad from") from None
+        row: dict[str, float] = {}
+        for k, v in e.items():
+            if k == "from":
+                continue
+            try:
+                row[str(k)] = float(v)
+            except (TypeError, ValueError):
+                raise ValueError(f"第{i}条 [[standard]] 的“{k}”应为数字（元/人/月）：{v!r} / standard #{i}: {k} must be a number") from None
+        out.append((start, row))
+    return sorted(out, key=lambda x: x[0])
 
 
 def load(home: Path) -> Policy:

@@ -8,13 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from archiver import idcard
-from archiver.catalog import Catalog
-from archiver.catalog.models import STOP_KINDS, Event, Household, today
+from archiver.catalog import Catalog, registers
+from archiver.catalog.models import STOP_KINDS, Household, today
 from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import completeness, id_checks, procedure, stats
+from . import basis, completeness, id_checks, procedure, relatives, stats
 from .caserules import month_payable
 
 TITLES = {
@@ -26,6 +26,7 @@ TITLES = {
     "incomplete_file": "档案材料不全",
     "unregistered_cadre_relative": "村干部近亲属未备案",
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
+    "paid_after_death": "死亡后仍发放低保金",
     **procedure.TITLES,
     **id_checks.TITLES,
 }
@@ -54,7 +55,11 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
     out: list[Finding] = []
     out += _same_person(cat, active, day)
     out += _shared_account(households, year)
-    out += _payments(households, year, policy)
+    dead = {d.id_number: d.died_on for d in registers.deaths(cat).values()}
+    out += _payments(households, year, policy, dead)
+    out += _deaths(households, day, dead)
+    listed = relatives.listed_people(cat)
+    out += _register(active, day, listed)
     out += procedure.run(cat, households, year, policy)
     out += [Finding(*f) for f in id_checks.findings(households, year)]
     for h in active:
@@ -67,7 +72,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
             out.append(Finding("incomplete_file", [h.key], f"{h.village}{h.head_name}户档案缺少：{'、'.join(lacking)}。",
                                {"missing": lacking}))
         for m in h.members_on(day):
-            if "干部" in (m.identity or "") and not m.cadre_relative:
+            if "干部" in (m.identity or "") and not m.cadre_relative and (m.id_number or "") not in listed:
                 out.append(Finding("unregistered_cadre_relative", [h.key],
                                    f"{h.village}{h.head_name}户成员{m.name}登记为村干部近亲属，但没有近亲属备案记录。"))
             try:  # the birth date stored at import (from the ID number) spares parsing every number again
@@ -112,38 +117,31 @@ def _shared_account(households: list[Household], year: int | None) -> list[Findi
             for a, keys in owners.items() if len(keys) > 1]
 
 
-def _amount_known(h: Household, day: str) -> float | None:
-    """The monthly amount owed on `day` only where a roster or change says so: a fact in effect by the day
-    (changes count from their 执行月份), or the old amount of the first change taking effect after it."""
-    if any(f[0] <= day for f in h._paid_figure_facts):
-        return h.due_amount_on(day)
-    later = sorted((e for e in h.events if e.old_amount is not None and _effective(e) > day), key=_effective)
-    return later[0].old_amount if later else None
-
-
-def _effective(e: Event) -> str:
-    return f"{e.effective_month}-01" if e.effective_month else e.date
-
-
-def _payments(households: list[Household], year: int | None, policy: Policy) -> list[Finding]:
-    """Each payment row against the months it covers: a month is due at the amount in force on its
-    last day while the household is in 保 and payable (from the month after approval), nothing after
-    it stopped."""
+def _payments(households: list[Household], year: int | None, policy: Policy,
+              dead: dict[str, str | None]) -> list[Finding]:
+    """Each payment row against the months it covers: a month is due, while the household is owed payment
+    (changes count from their 执行月份) and payable (caserules: from the month after approval), at the amount
+    the basis gives on its last day (the rosters' stated amount where income or tier is not on file), nothing
+    after it stopped. A row is compared whole, so a quarterly row spanning a mid-quarter standard rise is due
+    the sum of its months; each amount_mismatch names the row's months and the difference (+ over, − under)."""
     out = []
+    r = basis.rules(policy)
     for h in households:
-        stops = [_effective(e) for e in h.events if e.kind in STOP_KINDS]
+        stops = [basis.effective_date(e) for e in h.events if e.kind in STOP_KINDS]
         for p in h.payments:
             if year is not None and p.period_start[:4] != str(year):
                 continue
             due = 0.0
             after_stop = []
-            unknown = False
+            unknown = ineligible = False
             for ym in p.months():
                 end = month_end(*map(int, ym.split("-"))).isoformat()
                 if month_payable(h, ym, policy):
-                    amount = _amount_known(h, end)
+                    amount, b = basis.due_for_month(h, ym, policy, r, dead)
                     unknown |= amount is None
                     due += amount or 0.0
+                    # nothing due by the computation itself (income at the line, 渐退 over)
+                    ineligible |= b.mode != basis.STATED and b.due_monthly == 0
                 elif not h.due_on(end) and any(s < end for s in stops):
                     after_stop.append(ym)
             if unknown:
@@ -153,10 +151,51 @@ def _payments(households: list[Household], year: int | None, policy: Policy) -> 
                 out.append(Finding("paid_after_stop", [h.key], f"{h.village}{h.head_name}户已于{max(stops)}停保，"
                                    f"但{p.period_start}至{p.period_end}仍发放{p.amount:.2f}元（停保后月份应发0元）。",
                                    {"period": f"{p.period_start}~{p.period_end}", "amount": p.amount, "excess": round(excess, 2)}))
-            elif abs(excess) > 0.5 and due > 0:
+            elif abs(excess) > 0.5 and (due > 0 or ineligible):
+                word = "多发" if excess > 0 else "少发"
                 out.append(Finding("amount_mismatch", [h.key], f"{h.village}{h.head_name}户{p.period_start}至{p.period_end}"
-                                   f"实发{p.amount:.2f}元，按核定金额应发{due:.2f}元，相差{excess:+.2f}元。",
-                                   {"period": f"{p.period_start}~{p.period_end}", "paid": p.amount, "due": round(due, 2)}))
+                                   f"实发{p.amount:.2f}元，按核定金额应发{due:.2f}元，{word}{abs(excess):.2f}元。",
+                                   {"period": f"{p.period_start}~{p.period_end}", "months": p.months(), "paid": p.amount,
+                                    "due": round(due, 2), "difference": round(excess, 2), "excess": round(excess, 2)}))
+    return out
+
+
+def _deaths(households: list[Household], day: str, dead: dict[str, str | None]) -> list[Finding]:
+    """A member on a death or cremation list still counted (present, covered) after the date of death: in
+    a household paid for months after it, or still in 保 on the reference day."""
+    out = []
+    for h in households:
+        for m in h.members:
+            if not m.id_number or m.id_number not in dead or not m.covered:
+                continue
+            died = dead[m.id_number] or ""
+            if died and died >= day:
+                continue
+            paid = sorted({ym for p in h.payments for ym in p.months()
+                           if died < basis.month_end(ym) and ym <= day[:7] and m.present_on(basis.month_end(ym))})
+            still = h.in_care_on(day) and m.present_on(day)
+            if not paid and not still:
+                continue
+            when = f"已于{died}死亡" if died else "已列入死亡（火化）名单"
+            tail = f"，其后仍发放{len(paid)}个月（{paid[0]}至{paid[-1]}）" if paid else "，仍计入保障人数"
+            out.append(Finding("paid_after_death", [h.key], f"{h.village}{h.head_name}户成员{m.name}{when}{tail}，请核实并追回。",
+                               {"died_on": died or None, "months": paid}))
+    return out
+
+
+def _register(active: list[Household], day: str, listed: dict) -> list[Finding]:
+    """A person on the county's cadre register in a household in 保 whose file lacks the 近亲属备案 flag."""
+    out = []
+    for h in active:
+        for m in h.members_on(day):
+            e = listed.get(m.id_number or "")
+            if e is None or m.cadre_relative:
+                continue
+            who = (f"本人为{e.village}{e.post or '干部'}，在干部名册中" if e.relation == "本人" else
+                   f"系{e.village}{e.cadre_name}（{e.post or '干部'}）的{e.relation}，在干部近亲属名册中")
+            out.append(Finding("unregistered_cadre_relative", [h.key],
+                               f"{h.village}{h.head_name}户成员{m.name}{who}，但本户档案没有近亲属备案标记。",
+                               {"relation": e.relation, "cadre": e.cadre_name}))
     return out
 
 
@@ -220,6 +259,11 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
     recover_total = sum(float(r["excess"]) for r in recover_rows)
     signed = dt.date.fromisoformat(today())
     reference = dt.date.fromisoformat(day)
+    register_rows = [{"cadre": f"{r['cadre_name']}（{r['post'] or '干部'}）", "village": r["village"], "name": r["name"],
+                      "relation": r["relation"], "households": "、".join(r["households"]),
+                      "declared": r["declared_on"] or "未备案", "checked": r["checked_on"] or "未核查",
+                      "flag": "已标记" if r["flagged"] else "未标记"}
+                     for r in relatives.register_households(cat, day, stats.area(cat, scope)) if r["households"]]
     return {"office": policy.office_name, "scope_label": scope or "全县", "year": year or dt.date.today().year,
             "doc_number": "【待填写：文号，如×民发〔" + str(signed.year) + "〕×号】",
             "addressee": "各乡镇人民政府、街道办事处：" if not scope else "【待填写：主送机关】：",
@@ -230,7 +274,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
             "date_checked": cn_date(day), "date_signed": cn_date(today()), "checked": len(active), "complete": complete_all,
             "rate": f"{complete_all / max(len(active), 1) * 100:.1f}%", "area_rows": area_rows, "finding_rows": finding_rows,
             "findings_total": len(findings), "problem_households": len(per_household), "township_rows": township_rows,
-            "worst_rows": worst_rows, "recover_rows": recover_rows, "recover_total": f"{recover_total:.2f}",
+            "worst_rows": worst_rows, "register_rows": register_rows, "recover_rows": recover_rows, "recover_total": f"{recover_total:.2f}",
             "recover_text": (f"对实发超过应发的{len(recover_rows)}笔发放，共{recover_total:.2f}元（明细见表4），由所在乡镇（街道）"
                              f"于{cn_date((signed + dt.timedelta(days=30)).isoformat())}前追回，缴回财政专户。" if recover_rows
                              else "本次检查未发现实发超过应发的情况。"),

@@ -12,11 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from archiver import idcard
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog, Scope, registers
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
 from archiver.errors import UserError
 from archiver.months import add_months
 from archiver.policy import Policy
+
+from . import basis
 
 
 class UnknownScope(UserError, ValueError):
@@ -57,6 +59,16 @@ def age_band(m: Member, day: dt.date, policy: Policy) -> str | None:
         return "under_18"
     retire = policy.male_retire if sex == "男" else policy.female_retire
     return "working_age" if age < retire else "elderly"
+
+
+def counted_members(h: Household, day: str) -> list[Member]:
+    """The members a person figure counts: present on `day` and covered (纳入保障). Every person table
+    (persons, age bands, disabled, sex, identity) counts these, so the tables add up."""
+    return basis.covered_members(h, day)
+
+
+def covered_persons(h: Household, day: str) -> int:
+    return basis.covered_count(h, day)
 
 
 def last_review_or_start(h: Household, day: str) -> str | None:
@@ -105,14 +117,20 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     day = dt.date(year, 12, 31)
     first, last = f"{year}-01-01", day_s
 
+    rules = basis.rules(policy)
+    # a cadre's relative is one whether the file carries the 备案 flag or only the county's register names them
+    listed = {e.id_number for e in registers.register(catalog) if e.id_number}
+
     def persons_of(h: Household) -> int:
-        p, _ = h.figures_on(day_s)
-        return p if p is not None else len(h.members_on(day_s))
+        return covered_persons(h, day_s)
 
     by_type: dict[str, dict[str, int]] = {"城市": {"households_end": 0, "persons_end": 0},
                                           "农村": {"households_end": 0, "persons_end": 0}}
     by_category: dict[str, dict[str, int]] = {}
     bands = {"under_18": 0, "working_age": 0, "elderly": 0}
+    by_sex: dict[str, int] = defaultdict(int)
+    by_identity: dict[str, int] = defaultdict(int)
+    by_mode: dict[str, int] = defaultdict(int)
     disabled = cadre = overdue = 0
     persons_end = 0
     amount_end = 0.0
@@ -127,12 +145,15 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
         c["households_end"] += 1
         c["persons_end"] += p
         members = h.members_on(day_s)
-        for m in members:
+        for m in counted_members(h, day_s):
             band = age_band(m, day, policy)
             if band:
                 bands[band] += 1
             disabled += bool(m.disability)
-        cadre += any(m.cadre_relative for m in members)
+            by_sex[m.sex or "未登记"] += 1
+            by_identity[m.identity or "未登记"] += 1
+        by_mode[basis.compute(h, day_s, policy, rules).mode] += 1
+        cadre += any(m.cadre_relative or (m.id_number or "") in listed for m in members)
         overdue += is_overdue(h, day_s, policy)
 
     new_h = new_p = exit_h = exit_p = inc = dec = 0
@@ -168,8 +189,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     persons_by_month: list[int] = []
     for mo in range(1, 13 if monthly_series else 1):
         end = (dt.date(year + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
-        persons_by_month.append(sum(
-            (h.figures_on(end)[0] or len(h.members_on(end))) for h in facts.households if h.in_care_on(end)))
+        persons_by_month.append(sum(covered_persons(h, end) for h in facts.households if h.in_care_on(end)))
     return {
         "year": year,
         "scope": facts.scope,
@@ -195,5 +215,11 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
         "disbursed_by_month": [round(x, 2) for x in monthly],
         "persons_by_month": persons_by_month,
         "exits_by_reason": dict(exits_by_reason),
+        # persons by sex and identity, over the same covered members as persons_end and the age bands
+        "by_sex": dict(by_sex),
+        "by_identity": dict(by_identity),
+        # households in 保 on 31 Dec by how their amount is computed (差额, 分档, 渐退, 核定金额 …)
+        "by_basis_mode": dict(by_mode),
+        "taper_households": by_mode.get(basis.TAPER, 0),
     }
 

@@ -253,6 +253,8 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
             change_text("在保户数", s["households_end"], prev["households_end"], "户"),
             change_text("保障人数", s["persons_end"], prev["persons_end"], "人"),
             change_text("发放资金", s["disbursed_total"], prev["disbursed_total"], "", money=True)]) + "。"
+    if s["taper_households"]:
+        compare += f"年末有{s['taper_households']}户因家庭收入增加处于渐退期，按政策逐月减发至渐退期满后停发。"
 
     identity_rows, age_rows = people_tables(facts.in_care, year, policy)
     reviews_done = sum(1 for h in facts.households for e in h.events if e.kind == "复核" and first <= e.date <= day)

@@ -167,6 +167,10 @@ def inspection(out: Path) -> None:
             "{{ r.excess }}"], size=10.5, widths=[36, 22, 16, 26, 18, 18, 20], nowrap=[0],
            totals=["合计", "", "", "", "", "", "{{ recover_total }}"])
     body(doc, "{%p endif %}", indent=False)
+    body(doc, "干部及近亲属名册在列人员享受低保情况（共{{ register_rows|length }}人）：", indent=False)
+    _table(doc, ["干部（职务）", "村(社区)", "在保人员", "关系", "所在户", "备案日期", "县级核查", "档案标记"], "register_rows",
+           ["{{ r.cadre }}", "{{ r.village }}", "{{ r.name }}", "{{ r.relation }}", "{{ r.households }}",
+            "{{ r.declared }}", "{{ r.checked }}", "{{ r.flag }}"], size=10.5)
     heading(doc, "四、工作要求")
     body(doc, "（一）限期整改。各乡镇（街道）要对照本通报列出的问题逐户核实，于{{ rectify_by }}前完成整改，"
               "并于{{ report_by }}前将整改情况书面报送{{ office }}。")

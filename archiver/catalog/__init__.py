@@ -17,7 +17,7 @@ from typing import Any
 from ..privacy import scrub
 from . import models
 from .corrections import CorrectionsMixin
-from .models import Document, Event, Household, Member, Payment, Snapshot, now
+from .models import Document, Event, Household, Income, Member, Payment, Snapshot, now
 from .schema import LATEST
 from .uploads import UploadsMixin
 
@@ -344,6 +344,10 @@ class Catalog(CorrectionsMixin, UploadsMixin):
                 out[p["household_id"]].payments.append(Payment(
                     p["period_start"], p["period_end"], p["amount"], p["persons"], p["bank_account"] or "",
                     p["township"] or "", p["village"] or "", p["account_holder"] or ""))
+        for i in self.db.execute(f"SELECT * FROM incomes WHERE household_id IN ({ids_sql}) ORDER BY date, id", args):
+            if i["household_id"] in out:
+                out[i["household_id"]].incomes.append(Income(i["date"], i["monthly_total"], i["per_capita"],
+                                                              i["persons"], i["source"]))
         for d in self.db.execute(f"SELECT * FROM documents WHERE household_id IN ({ids_sql}) AND trashed_at IS NULL "
                                  "ORDER BY date, id", args):
             if d["household_id"] in out:
@@ -488,13 +492,15 @@ def _member_fields(m: Member) -> dict[str, Any]:
     return {"name": m.name, "id_number": m.id_number or None, "relation": m.relation, "sex": m.sex,
             "birth_date": m.birth_date, "disability": m.disability, "health": m.health, "identity": m.identity,
             "cadre_relative": int(m.cadre_relative), "added_on": m.added_on, "removed_on": m.removed_on,
-            "id_original": m.id_original, "no_id_reason": m.no_id_reason}
+            "id_original": m.id_original, "no_id_reason": m.no_id_reason,
+            "covered": int(m.covered), "covered_reason": m.covered_reason or None}
 
 
 def _member(r: sqlite3.Row) -> Member:
     return Member(r["name"], r["id_number"] or "", r["relation"] or "", r["sex"] or "", r["birth_date"],
                   r["disability"] or "", r["health"] or "", r["identity"] or "", bool(r["cadre_relative"]),
-                  r["added_on"], r["removed_on"], r["id_original"], r["no_id_reason"])
+                  r["added_on"], r["removed_on"], r["id_original"], r["no_id_reason"], bool(r["covered"]),
+                  r["covered_reason"] or "")
 
 
 def _household(r: sqlite3.Row) -> Household:
@@ -503,4 +509,5 @@ def _household(r: sqlite3.Row) -> Household:
         area_type=r["area_type"] or "", category=r["category"], status=r["status"],
         monthly_amount=r["monthly_amount"], persons=r["persons"], approved_on=r["approved_on"],
         address=r["address"] or "", phone=r["phone"] or "", head_name=r["head_name"] or "",
-        head_id_number=r["head_id_number"] or "", bank_account=r["bank_account"] or "", note=r["note"] or "")
+        head_id_number=r["head_id_number"] or "", bank_account=r["bank_account"] or "", note=r["note"] or "",
+        benefit_tier=r["benefit_tier"], aid_categories=r["aid_categories"] or "")

@@ -30,6 +30,8 @@ class Member:
     removed_on: str | None = None
     id_original: str | None = None  # an old 15-digit number as printed, when id_number holds its 18-digit form
     no_id_reason: str | None = None  # 无户口, 未落户 …: id_number is then "" and never matched
+    covered: bool = True  # 纳入保障; a member who is not (服刑, 已就业有稳定收入 …) is not counted or paid
+    covered_reason: str = ""
 
     def present_on(self, day: str) -> bool:
         return (self.added_on is None or self.added_on <= day) and (self.removed_on is None or self.removed_on > day)
@@ -79,6 +81,17 @@ class Payment:
 
 
 @dataclass
+class Income:
+    """A household's monthly income as a roster, an export or staff stated it, in force from `date`."""
+
+    date: str
+    monthly_total: float | None = None
+    per_capita: float | None = None
+    persons: int | None = None
+    source: str = ""
+
+
+@dataclass
 class Document:
     document_id: int
     type: str
@@ -111,11 +124,14 @@ class Household:
     head_id_number: str = ""
     bank_account: str = ""
     note: str = ""
+    benefit_tier: str | None = None  # 分档 tier (一类/二类/三类), not the A/B/C review class
+    aid_categories: str = ""  # 分类施保 categories a roster states, comma-joined
     members: list[Member] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     snapshots: list[Snapshot] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    incomes: list[Income] = field(default_factory=list)
 
     @property
     def key(self) -> str:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.catalog import Catalog
-from archiver.catalog.models import Event, Member, Snapshot, today
+from archiver.catalog import Catalog, registers
+from archiver.catalog.models import Event, Income, Member, Snapshot, today
 from archiver.errors import UserError
 
 from . import context, places
@@ -320,8 +320,21 @@ def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str 
     members_listed = sum(1 for r in rows if r.member)
     persons = first.persons if first.persons is not None else members_listed or None
     catalog.add_snapshot(hid, Snapshot(snap_date, persons, first.amount), file_id, first.row)
+    _apply_basis(catalog, hid, first, snap_date, newest, file_id)
     _apply_members(catalog, hid, [r for r in rows if r.member], sheet_date, latest, newest,
                    per_member and sheet_date is not None, file_id, result)
+
+
+def _apply_basis(catalog: Catalog, hid: int, first: k.RosterRow, day: str, newest: bool, file_id: int) -> None:
+    """Income, 分档 tier and 分类施保 categories a roster states, kept with their date and source (issue 15)."""
+    b = first.basis
+    if b is None:
+        return
+    if b.income_monthly is not None or b.income_per_capita is not None:
+        registers.add_income(catalog, hid, Income(day, b.income_monthly, b.income_per_capita, b.family_size, "花名册"),
+                             file_id, first.row)
+    if newest:
+        registers.set_basis_facts(catalog, hid, b.tier, b.aid_categories)
 
 
 def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_date: str | None, latest: str | None,
@@ -348,6 +361,8 @@ def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_da
                   "sex": m.sex or old["sex"], "id_original": m.id_original or old["id_original"],
                   "no_id_reason": m.no_id_reason or old["no_id_reason"],
                   "cadre_relative": int(m.cadre_relative)} if newest else {}
+        if newest and r.covered_stated:
+            update.update(covered=int(m.covered), covered_reason=m.covered_reason or None)
         if old["removed_on"] and newest:
             update.update(removed_on=None, added_on=sheet_date)
         catalog.update_member(int(old["id"]), **update)

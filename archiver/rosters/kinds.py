@@ -62,6 +62,19 @@ class RosterRow:
     approved_on: str | None
     address: str
     phone: str
+    basis: RosterBasis | None = None
+    covered_stated: bool = False  # the roster has a coverage column (是否纳入保障)
+
+
+@dataclass
+class RosterBasis:
+    """What a roster row says about the benefit basis (issue 15): income, 分档 tier, 分类施保 categories."""
+
+    income_monthly: float | None = None
+    income_per_capita: float | None = None
+    family_size: int | None = None
+    tier: str | None = None
+    aid_categories: str | None = None
 
 
 @dataclass
@@ -323,14 +336,47 @@ def _roster(row: _Row) -> RosterRow | None:
     if not household_no and not head_id and per_member and not (member and member.relation):
         row.fail("household_no", "无法确定所属家庭：缺少户编号和户主身份证号 / cannot tell the household")
     cat_raw = row.raw("category")
-    category = v.category(cat_raw)
-    if v.text(cat_raw) and category is None:
+    tier = _tier(cat_raw)  # 一/二/三类 are benefit tiers, not the A/B/C review class
+    category = None if tier else v.category(cat_raw)
+    if v.text(cat_raw) and category is None and tier is None:
         row.fail("category", f"分类应为A/B/C：{v.text(cat_raw)} / category must be A, B or C")
+    if member is not None and "covered" in cols and v.text(row.raw("covered")):
+        member.covered = v.yes(row.raw("covered")) or v.text(row.raw("covered")) in ("纳入", "保障", "享受", "在保")
+        member.covered_reason = "" if member.covered else v.text(row.raw("covered_reason"))
     return RosterRow(
         row=row.index + 1, household_no=household_no, township=row.township(), village=row.village(),
         head_name=head_name, head_id=head_id, member=member, area_type=row.area_type(), category=category,
         persons=row.get("persons", v.integer), amount=row.get("amount", v.number),
-        approved_on=row.get("approved_on", v.date), address=v.text(row.raw("address")), phone=v.text(row.raw("phone")))
+        approved_on=row.get("approved_on", v.date), address=v.text(row.raw("address")), phone=v.text(row.raw("phone")),
+        basis=_basis(row, tier), covered_stated="covered" in cols and bool(v.text(row.raw("covered"))))
+
+
+def _tier(value: object) -> str | None:
+    """一类/二类/三类, 一档, 1类 … as the tier name policy.toml uses (一类, 二类, 三类, 四类)."""
+    t = v.text(value).replace("档", "类")
+    digits = {"1": "一", "2": "二", "3": "三", "4": "四"}
+    t = "".join(digits.get(c, c) for c in t)
+    return t if t in ("一类", "二类", "三类", "四类") else None
+
+
+def _basis(row: _Row, tier: str | None) -> RosterBasis | None:
+    cols = row.h.columns
+    if not set(cols) & {"income_monthly", "income_per_capita", "income_yearly", "income_per_capita_yearly", "tier",
+                        "classified_aid"}:
+        return None
+    monthly = row.get("income_monthly", v.number)
+    per_capita = row.get("income_per_capita", v.number)
+    yearly_pc = row.get("income_per_capita_yearly", v.number)
+    if per_capita is None and yearly_pc is not None:
+        per_capita = round(yearly_pc / 12, 2)
+    yearly = row.get("income_yearly", v.number)
+    if yearly is not None and monthly is None:
+        label = row.h.labels.get(cols["income_yearly"], "")
+        monthly = yearly if "月" in label else round(yearly / 12, 2)  # 家庭总收入(元/月) is monthly
+    aid = v.text(row.raw("classified_aid"))
+    tier = tier or _tier(row.raw("tier")) or _tier(aid) or (v.text(row.raw("tier")) or None)
+    return RosterBasis(monthly, per_capita, row.get("family_size", v.integer), tier,
+                       None if _tier(aid) or aid in ("", "无", "否", "-", "/") else aid)
 
 
 def _change(row: _Row) -> ChangeRow | None:

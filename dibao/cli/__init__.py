@@ -180,7 +180,8 @@ def _household_json(h: Household, full: bool) -> dict:
                          "no_id_reason": m.no_id_reason, "relation": m.relation, "sex": m.sex,
                          "birth_date": m.birth_date, "disability": m.disability, "health": m.health,
                          "identity": m.identity, "cadre_relative": m.cadre_relative,
-                         "added_on": m.added_on, "removed_on": m.removed_on} for m in h.members],
+                         "added_on": m.added_on, "removed_on": m.removed_on, "covered": m.covered,
+                         "covered_reason": m.covered_reason or None} for m in h.members],
             "documents": [{"document_id": str(d.document_id), "type": d.type, "date": d.date,
                            "source_name": d.source_name, "sha256": d.sha256, "path": d.path,
                            "pages": d.page_count, "note": d.note} for d in h.documents],
@@ -222,6 +223,7 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     with cat.transaction():
         cat.audit(_user(), "household.view", h.key, "cli")
     data = _household_json(h, True)
+    data["basis"] = _basis_json(home, cat, h, getattr(args, "on", None))
     data["import_conflicts"] = [{"field": c["field"], "manual": c["manual"], "imported": c["imported"], "at": c["at"]}
                                 for c in cat.import_conflicts(h.id)]
     from archiver.policy import load
@@ -234,6 +236,10 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     print(f"户编号 {h.key}  {h.township} {h.village}  {h.area_type or '-'}  分类 {h.category or '-'}  {h.status}"
           f"  {data['persons']}人  {h.monthly_amount or 0:.2f}元/月")
     print(f"户主 {h.head_name} {mask_id(h.head_id_number)}  住址 {h.address}")
+    b = data["basis"]
+    print(f"核算依据（{b['day']}）：{b['mode']}  标准 {b['standard'] or '-'}元  人均收入 "
+          f"{b['income_per_capita'] if b['income_per_capita'] is not None else '-'}元  保障人数 {b['covered_persons']}"
+          f"  应发 {b['due_monthly']:.2f}元/月")
     if h.note:
         print(f"备注 {h.note}")
     for c in data["import_conflicts"]:
@@ -244,7 +250,8 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     print("成员 / members:")
     for m in h.members:
         gone = f"（{m.removed_on} 减少）" if m.removed_on else ""
-        print(f"  {m.name}\t{m.relation}\t{mask_id(m.id_number)}\t{m.disability or ''}{' 近亲属备案' if m.cadre_relative else ''}{gone}")
+        out = "" if m.covered else f" 未纳入保障（{m.covered_reason or '原因未注明'}）"
+        print(f"  {m.name}\t{m.relation}\t{mask_id(m.id_number)}\t{m.disability or ''}{' 近亲属备案' if m.cadre_relative else ''}{gone}{out}")
     print("档案 / documents:")
     for d in h.documents:
         print(f"  [{d.document_id}] {d.type}\t{d.date or '日期不详'}\t{scrub(d.source_name)}\t{d.path}")
@@ -261,6 +268,24 @@ def cmd_household_show(args: argparse.Namespace) -> int:
             due = f"  时限 {s['due']}{' 逾期' if s['late'] else ''}" if s["due"] else ""
             print(f"    {s['step']}\t{when}\t{'档案' + s['document_id'] if s['document_id'] else s['source']}{due}")
     return 0
+
+
+def _basis_json(home: Home, cat: Catalog, h: Household, on: str | None) -> dict:
+    """The amount's basis on `--on` (default today): standard, per-capita income, covered persons, due."""
+    import datetime as dt
+
+    from archiver.catalog import registers
+    from archiver.catalog.models import today
+    from archiver.policy import load
+    from generators import basis
+
+    day = on or today()
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        raise UsageError(f"--on 日期格式应为 YYYY-MM-DD：{day} / --on must be YYYY-MM-DD") from None
+    dead = {d.id_number: d.died_on for d in registers.deaths(cat).values()}
+    return basis.compute(h, day, load(home.root), dead=dead).as_json()
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -346,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("show", cmd_household_show, "查看一户：成员、档案、变动 / show one household", hsub)
     sp.add_argument("key", help="户编号或成员身份证号 / household number or member ID")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+    sp.add_argument("--on", help="计算保障金依据的日期 YYYY-MM-DD，默认今天 / day of the amount's basis (default today)")
 
     sp = add("stats", cmd_stats, "年度统计数字（工作总结所用）/ figures for the annual summary")
     sp.add_argument("--year", type=int, required=True, help="年份 / calendar year")

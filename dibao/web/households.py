@@ -12,10 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
-from archiver.catalog.models import Household
+from archiver.catalog.models import Household, today
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_account, mask_id, mask_phone, scrub
-from generators import completeness, reviews, stats
+from generators import basis, completeness, reviews, stats
 
 from . import casesdue, preview
 from .quarantine import visible_items
@@ -94,7 +94,7 @@ def household(request: Request, v: Reader, key: str, done: str = "", error: str 
                 months=_by_month(h), conflicts=v.cat.import_conflicts(h.id), changes=history(v.cat, household_id=h.id),
                 done=DONE.get(done, ""), error=ERRORS.get(error, ""),
                 coverage=[(bool(r["covered"]), r["covered_reason"] or "") for r in v.cat.members_rows(h.id)],
-                cases=household_cases(v.cat, h, policy))
+                cases=household_cases(v.cat, h, policy), basis=basis.compute(h, today(), policy))
 
 
 def _next_review(h: Household, policy: Any) -> dict | None:
