@@ -312,19 +312,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine_list(args: argparse.Namespace) -> int:
-    home, cat = _open(args)
-    items = cat.quarantine_items()
-    if args.json:
-        _print_json({"items": [{"file_id": str(q["id"]), "source_name": q["source_name"], "reason": q["reason"],
-                                "candidates": json.loads(q["candidates"] or "[]"), "path": q["path"],
-                                "created_at": q["created_at"]} for q in items]})
-        return 0
-    for q in items:
-        cands = json.loads(q["candidates"] or "[]")
-        extra = f"  候选户：{', '.join(cands)}" if cands else ""
-        print(f"[{q['id']}] {q['source_name']}：{q['reason']}{extra}")
-    print(f"隔离区共 {len(items)} 个文件 / {len(items)} quarantined")
-    return 0
+    """Structured candidates and reviewed items: the quarantine review lives in corrections.py."""
+    from .corrections import cmd_quarantine_list as listing
+
+    return listing(args)
 
 
 def _user() -> str:
