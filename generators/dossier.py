@@ -93,9 +93,9 @@ def _get(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
 
 
-def generated_pages(h: Household, case_list: list[Any] | None = None) -> list[dict]:
+def generated_pages(h: Household, case_list: list[Any] | None = None, basis: Any = None) -> list[dict]:
     """Pages the dossier makes from the catalog: the payment history always; the case timeline (办理过程) when
-    the household has cases; the benefit basis when that feature's data are on the household (hook: `h.basis`)."""
+    the household has cases; the basis of the amount (generators/basis.py) when it is given."""
     pays: list[list[Any]] = [[p.period_start if p.period_start == p.period_end else f"{p.period_start}至{p.period_end}",
              f"{p.amount:.2f}", p.persons if p.persons is not None else "", mask_account(p.bank_account) or "—"]
             for p in sorted(h.payments, key=lambda p: (p.period_start, p.period_end))]
@@ -111,8 +111,7 @@ def generated_pages(h: Household, case_list: list[Any] | None = None) -> list[di
                 rows.append([_get(c, "kind") or "", _get(st, "step") or "", _get(st, "date") or "未见材料",
                              end or "", _get(st, "due") or "", "逾期" if _get(st, "late") else ""])
         pages.append({"title": "办理过程", "headers": ["事项", "环节", "日期", "截止", "时限", "备注"], "rows": rows, "note": ""})
-    basis = getattr(h, "basis", None)  # the benefit basis (CONTRACT.md, Benefit basis) once it is computed
-    if basis:
+    if basis is not None:
         labels = {"standard": "低保标准(元/人/月)", "income_per_capita": "家庭月人均收入(元)",
                   "covered_persons": "保障人数", "due_monthly": "核定月保障金(元)", "mode": "计算方式"}
         pages.append({"title": "待遇核定依据", "headers": ["项目", "内容"],
@@ -170,7 +169,9 @@ def build(home: Home, h: Household, policy: Policy, out: Path, cat: Catalog | No
     own = cat is None
     cat = cat or Catalog(home.catalog_path)
     try:
-        generated = generated_pages(h, cases.household_cases(cat, h, policy))
+        from . import basis
+
+        generated = generated_pages(h, cases.household_cases(cat, h, policy), basis.compute(h, today(), policy))
     finally:
         if own:
             cat.close()

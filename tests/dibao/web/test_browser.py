@@ -127,8 +127,17 @@ def test_a_notice_is_generated_and_downloaded(page, county: dict) -> None:  # ty
     page.goto("/reports")
     villages = page.locator("#notice-form select[name=village] option").all_inner_texts()
     assert villages and set(villages) <= {"东风社区", "南街社区", "红旗村"}  # only the user's township
-    page.select_option("#notice-form select[name=kind]", "新增")
-    page.fill("#notice-form input[name=start]", "2025-06-01")
+    # a notice lists the changes of a period (an empty one is refused): a village and kind that had some
+    kinds = {"新增": "新增", "调增": "调整", "调减": "调整", "停保": "停保"}
+    run = county["run"]
+    village, kind = next((h["village"], kinds[e["kind"]])
+                         for h in run.json("household", "list", "--township", "城关镇")["households"]
+                         for e in run.json("household", "show", h["household_id"])["events"]
+                         if e["kind"] in kinds and "2024-01-01" <= e["date"] <= "2025-12-31")
+    page.select_option("#notice-form select[name=village]", label=village)
+    page.select_option("#notice-form select[name=kind]", kind)
+    page.fill("#notice-form input[name=start]", "2024-01-01")
+    page.fill("#notice-form input[name=end]", "2025-12-31")
     shot(page, "07-reports")
     with page.expect_download() as download:
         page.click("#notice-form button[type=submit]")
