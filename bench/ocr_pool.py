@@ -25,9 +25,8 @@ from dibao.samplescans import render_form, to_jpeg, to_pdf  # noqa: E402
 from tests.builders import small_county  # noqa: E402
 
 BACKLOG = 1_000_000
-NOTE = """Reading the table: on this 2-core machine every configuration is bound by the two cores, so the pool cannot
-beat one process by much here; the rows above were measured while ~9 other jobs shared those cores (load
-average far above 2), which swamps the differences — rerun `bench/ocr_pool.py` on an idle machine. Measured
+NOTE = """Reading the table: on a 2-core machine every configuration is bound by the two cores, so the pool cannot
+beat one process by much there. Measured
 earlier on the same machine, idle enough to compare (docs STACK, previous engine): one process 1 thread 0.69
 pages/s, default threads 1.09, two 1-thread processes together 1.14 (1.65× one 1-thread worker). The pool's
 point is larger machines: onnxruntime's intra-op threading of these small models stops gaining after a few
@@ -37,8 +36,7 @@ available memory / 1 GB; a batch of fewer than 4 × workers scans (a watcher's f
 the warm in-process engine without starting a pool; with `--workers N` given, any batch of two or more uses it.
 The projection divides by the CPU time a 1-thread worker spends per page (pages per CPU-second), i.e. it
 assumes each worker has a core to itself, which is what a dedicated 16- or 64-core server gives; wall-clock
-rows on this shared machine are noise-dominated (the default row is the same 2 × 1 configuration as the row
-above it). It also assumes the one filing process (route, classify, write, commit) keeps up with that many
+rows on a shared machine are noise-dominated. It also assumes the one filing process (route, classify, write, commit) keeps up with that many
 pages per second, which has not been measured; beyond that the plan is the multi-machine queue."""
 
 
@@ -113,6 +111,7 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 12
     cores = len(os.sched_getaffinity(0))
     default = OcrConfig.auto()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         jobs = make_pages(Path(tmp), n)
         results = {
@@ -132,12 +131,14 @@ def main() -> None:
     projection = [f"| {c} | {c} × 1 | {per_core * c:.1f} | {BACKLOG / (per_core * c) / 3600:.1f} h "
                   f"({BACKLOG / (per_core * c) / 86400:.1f} days) | {c * results['1 worker × 1 thread'][1] / 1024:.0f} GB |"
                   for c in (16, 64)]
-    load = os.getloadavg()[0]
+    load = max(load_before, os.getloadavg()[0])
+    busy = (f"shared with other jobs (1-minute load average up to {load:.1f} on {cores} cores: contended, so absolute "
+            "rates are low and the rows are noisy)" if load > cores * 0.75 else
+            f"otherwise idle (1-minute load average at most {load:.1f} on {cores} cores)")
     body = "\n".join([
         f"{n} generated A4 forms (150 dpi, rotated ±1.5°, noise; one in three an image-only PDF), read by "
-        f"`archiver.ocr_pool` (render + OCR, what the workers do), on this machine: {cores} cores, shared with "
-        f"other jobs (1-minute load average {load:.1f} at the end of the run: the machine was contended, so "
-        "absolute rates are low; the rows ran one after another in one run).",
+        f"`archiver.ocr_pool` (render + OCR, what the workers do), on this machine: {cores} cores, {busy}; "
+        "the rows ran one after another in one run.",
         "",
         "| configuration | pages/s (wall) | vs 1 × 1 | pages per CPU-second (per core) | peak memory per worker (MB) |",
         "|---|---|---|---|---|",
