@@ -25,8 +25,8 @@ from dibao.samplescans import render_form, to_jpeg, to_pdf  # noqa: E402
 from tests.builders import small_county  # noqa: E402
 
 BACKLOG = 1_000_000
-NOTE = """Reading the table: on a 2-core machine every configuration is bound by the two cores, so the pool cannot
-beat one process by much there. Measured
+NOTE = """Reading the table: 1-thread worker processes share nothing, so on an idle machine N workers read close to
+N times what one reads, and more than one process whose onnxruntime threads are spread over the same cores. Measured
 earlier on the same machine, idle enough to compare (docs STACK, previous engine): one process 1 thread 0.69
 pages/s, default threads 1.09, two 1-thread processes together 1.14 (1.65× one 1-thread worker). The pool's
 point is larger machines: onnxruntime's intra-op threading of these small models stops gaining after a few
@@ -68,14 +68,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_pool(jobs: list[tuple[Path, str]], workers: int, threads: int) -> tuple[float, float, float]:
+def run_pool(jobs: list[tuple[Path, str]], workers: int, threads: int,
+             warm: list[tuple[Path, str]]) -> tuple[float, float, float]:
     """Seconds for all pages after the workers are warm, the peak memory of one worker, and the CPU seconds
-    the workers spent (contention changes wall time, much less the CPU a page costs)."""
+    the workers spent (contention changes wall time, much less the CPU a page costs). The warm-up pages are
+    others than the timed ones: ingest reads each file once, in the order submitted, and so does this."""
     pool = OcrPool(workers, threads)
     try:
-        warm = jobs[:workers]
-        pool.submit(warm + warm)  # every worker loads its model before the clock starts
-        for j in warm:
+        pool.submit(warm[: 2 * workers])  # every worker loads its model before the clock starts
+        for j in warm[: 2 * workers]:
             pool.read(*j)
         assert pool._executor is not None
         pids = list(pool._executor._processes)  # type: ignore[attr-defined]
@@ -113,13 +114,14 @@ def main() -> None:
     default = OcrConfig.auto()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        jobs = make_pages(Path(tmp), n)
+        made = make_pages(Path(tmp), n + 2 * max(2, default.workers))
+        jobs, warm = made[:n], made[n:]
         results = {
-            "1 worker × 1 thread": run_pool(jobs, 1, 1),
-            "2 workers × 1 thread": run_pool(jobs, 2, 1),
+            "1 worker × 1 thread": run_pool(jobs, 1, 1, warm),
+            "2 workers × 1 thread": run_pool(jobs, 2, 1, warm),
             "1 process × default threads (before the pool)": run_inline(jobs),
             f"default here: {default.workers} worker(s) × {default.threads or 'default'} thread(s)":
-                run_pool(jobs, default.workers, default.threads),
+                run_pool(jobs, default.workers, default.threads, warm),
         }
     base = n / results["1 worker × 1 thread"][0]
     rows = []
