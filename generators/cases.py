@@ -83,12 +83,13 @@ class Context:
     facts: dict[int, dict[str, str]]
     entries: dict[int, list[dict[str, Any]]]
     day: str
+    payments_from: str | None = None  # the earliest month any disbursement sheet on file covers ("YYYY-MM")
 
     @classmethod
     def load(cls, cat: Catalog, households: list[Household], policy: Policy, day: str | None = None) -> Context:
         docs = [d.document_id for h in households for d in h.documents]
         return cls(rules(policy), Calendar.from_policy(policy), document_facts(cat, docs),
-                   case_entries(cat, [h.id for h in households]), day or today())
+                   case_entries(cat, [h.id for h in households]), day or today(), cat.first_payment_month())
 
 
 def for_household(h: Household, ctx: Context) -> list[Case]:
@@ -256,7 +257,7 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
              if facts.get(d.document_id, {}).get("refusal_reason")), "")
         steps.append(tell)
     elif decision.date:
-        steps.append(_first_payment(h, decision.date, r))
+        steps.append(_first_payment(h, decision.date, r, ctx.payments_from))
     elif in_care:
         decision.detail["note"] = "已在保，审批日期不详"
     steps.sort(key=lambda st: ORDER[st.step])
@@ -275,8 +276,12 @@ def _notice_start(d: Document, facts: dict[int, dict[str, str]]) -> str | None:
     return d.date or facts.get(d.document_id, {}).get("notice_start")
 
 
-def _first_payment(h: Household, approved: str, r: CaseRules) -> Step:
+def _first_payment(h: Household, approved: str, r: CaseRules, payments_from: str | None = None) -> Step:
     payable = first_payable_month(approved, r)
+    if payments_from is None or payable < payments_from:
+        # no disbursement sheet on file reaches back to the month payment was due: the first payment is not
+        # known (the earliest one on file is not it), so it is neither dated nor late
+        return Step("首次发放", None, due=f"{payable}-01", source="发放表早于档案" if payments_from else "")
     months = sorted({m for p in h.payments for m in p.months() if m >= approved[:7]})
     paid = months[0] if months else None  # before `payable` is paid_before_start; after it, a late start
     return Step("首次发放", f"{paid}-01" if paid else None, due=f"{payable}-01",

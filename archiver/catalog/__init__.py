@@ -165,6 +165,11 @@ class Catalog(CorrectionsMixin, UploadsMixin):
                 out.append(hid)
         return out
 
+    def first_payment_month(self) -> str | None:
+        """The earliest month any disbursement sheet on file covers ("YYYY-MM"), None when there are none."""
+        row = self.db.execute("SELECT MIN(period_start) FROM payments").fetchone()
+        return str(row[0])[:7] if row and row[0] else None
+
     def quarantine_items(self, include_resolved: bool = False) -> list[sqlite3.Row]:
         where = "" if include_resolved else "WHERE resolved_at IS NULL"
         return self.db.execute(f"SELECT * FROM quarantine {where} ORDER BY id").fetchall()

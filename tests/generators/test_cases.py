@@ -126,6 +126,16 @@ def test_payment_for_the_approval_month_is_paid_before_start(dibao, tmp_path: Pa
     assert "paid_before_start" in _codes(dibao, idn)
 
 
+def test_a_first_payment_older_than_the_sheets_on_file_is_unknown_not_late(dibao, tmp_path: Path) -> None:
+    """Approved in 2018, sheets on file only from 2025: the earliest payment on file is not the first one."""
+    idn = _sheets(tmp_path / "c", [("2025年1-3月", 1800)], approved="2018-02-19")
+    dibao("ingest", str(tmp_path / "c"), "--quiet")
+    case = next(c for c in dibao.json("household", "show", idn)["cases"] if c["kind"] == "新增")
+    first = next(s for s in case["steps"] if s["step"] == "首次发放")
+    assert first["date"] is None and first["late"] is False and first["due"] == "2018-03-01"
+    assert "发放表早于档案" in first["source"]
+
+
 def test_policy_may_start_payment_in_the_approval_month(dibao, tmp_path: Path) -> None:
     policy = dibao.home / "policy.toml"
     policy.write_text(policy.read_text(encoding="utf-8").replace('payment_start = "next_month"',
