@@ -36,6 +36,7 @@ from pathlib import Path
 
 from archiver.catalog import snapshot
 from archiver.errors import UserError
+from archiver.filing import fsync_dir
 from archiver.home import Home
 
 FORMAT = 1
@@ -126,20 +127,6 @@ def _sha256(path: Path) -> str:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a rename durable; some network file systems (SMB) cannot fsync a folder, and then it is skipped."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _is_db(name: str) -> bool:
@@ -267,9 +254,9 @@ def backup(home: Home, dest: Path, keep: int | None = None, verify_all: bool = F
             f.flush()
             os.fsync(f.fileno())
         tmp.rename(work / MANIFEST)
-        _fsync_dir(work)
+        fsync_dir(work, best_effort=True)
         work.rename(result.path)  # the one step that makes it complete
-        _fsync_dir(dest)
+        fsync_dir(dest, best_effort=True)
         if keep:
             for old in rotate(snapshots(dest), keep, keep_monthly):
                 shutil.rmtree(old)
@@ -427,7 +414,7 @@ def restore(src: Path, home: Home, say: Say = _quiet, user: str = "cli") -> Rest
     if root.exists():
         root.rmdir()
     staging.rename(root)
-    _fsync_dir(root.parent)
+    fsync_dir(root.parent, best_effort=True)
     home.create()  # the transient folders a backup leaves out (inbox, tmp, index when absent)
     _prove_restore(home, manifest, result, say, user)
     return result

@@ -48,13 +48,18 @@ def safe_part(text: str, limit: int = 40) -> str:
     return cleaned
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path, best_effort: bool = False) -> None:
+    """Make a rename in `path` durable. `best_effort`: a folder some network file systems (SMB) cannot fsync
+    is skipped instead of failing (backups to a share)."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
         return
     try:
         os.fsync(fd)
+    except OSError:
+        if not best_effort:
+            raise
     finally:
         os.close(fd)
 
@@ -92,7 +97,7 @@ def write_atomic(dest: Path, data: bytes | None = None, source: Path | None = No
                 tmp.unlink(missing_ok=True)
             except OSError:
                 pass
-    _fsync_dir(dest.parent)
+    fsync_dir(dest.parent)
     return dest
 
 

@@ -120,17 +120,11 @@ def cmd_form(args: argparse.Namespace) -> int:
     from generators.documents import TemplateProblem
 
     from ..errors import UsageError
-    from . import _open, _user, household_or_fail
+    from . import _open, _user
+    from .commands import key_or_village
 
     home, cat = _open(args)
-    if bool(args.key) == bool(args.village):
-        raise UsageError("请给出户编号或 --village 之一 / give a household key or --village")
-    if args.key:
-        households = [household_or_fail(cat, args.key)]
-    else:
-        households = cat.households(Scope(village=args.village), full=True)
-        if not households:
-            raise UsageError(f"该村没有户：{args.village} / no households in village")
+    households = key_or_village(cat, args.key, args.village, full=True)
     policy = load(home.root)
     ctx = cases.Context.load(cat, households, policy)
     items = [forms.context(h, args.kind, policy, cases.for_household(h, ctx)) for h in households]

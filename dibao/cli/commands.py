@@ -220,23 +220,31 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import coversheet
 
-    from ..errors import UsageError
-    from . import _open, _user, household_or_fail
+    from . import _open, _user
 
     home, cat = _open(args)
-    if bool(args.key) == bool(args.village):
-        raise UsageError("请给出户编号或 --village 之一 / give a household key or --village")
-    if args.key:
-        households = [household_or_fail(cat, args.key)]
-    else:
-        households = cat.households(_village(cat, args.village))
-        if not households:
-            raise UsageError(f"该村没有户：{args.village} / no households in village")
+    households = key_or_village(cat, args.key, args.village)
     out = coversheet.render(households, load(home.root).office_name, Path(args.output))
     with cat.transaction():
         cat.audit(_user(), "export.coversheet", args.key or args.village, str(out))
     print(f"已生成 {len(households)} 张封面：{out} / {len(households)} cover sheets")
     return 0
+
+
+def key_or_village(cat: Any, key: str | None, village: str | None, full: bool = False) -> list:
+    """The households a command names by `KEY` or `--village` (exactly one of them): one household, or every
+    household of the village (`乡镇/村`, or a name only one township has); an empty village is refused."""
+    from ..errors import UsageError
+    from . import household_or_fail
+
+    if bool(key) == bool(village):
+        raise UsageError("请给出户编号或 --village 之一 / give a household key or --village")
+    if key:
+        return [household_or_fail(cat, key)]
+    households = cat.households(_village(cat, village or ""), full=full)
+    if not households:
+        raise UsageError(f"该村没有户：{village} / no households in village")
+    return households
 
 
 def _village(cat: Any, village: str) -> Scope:
@@ -370,23 +378,18 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import dossier
 
-    from ..errors import UsageError
     from ..progress import make_reporter
-    from . import _open, household_or_fail
+    from . import _open
 
     home, cat = _open(args)
     policy = load(home.root)
-    if bool(args.key) == bool(args.village):
-        raise UsageError("请给出户编号或 --village 之一 / give a household key or --village")
+    households = key_or_village(cat, args.key, args.village, full=True)
     if args.key:
-        h = household_or_fail(cat, args.key)
+        h = households[0]
         out = dossier.build(home, h, policy, Path(args.output))
         _generated(cat, "dossier", h.key, out)
         print(f"已生成档案：{out}（{len(h.documents)} 份材料）/ dossier written")
         return 0
-    households = cat.households(_village(cat, args.village), full=True)
-    if not households:
-        raise UsageError(f"该村没有户：{args.village} / no households in village")
     folder = Path(args.output)
     folder.mkdir(parents=True, exist_ok=True)
     reporter = make_reporter(False)
