@@ -4,10 +4,17 @@ month's length: 31 Jan + 1 month = 28/29 Feb), used by rosters' periods, reviews
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+@functools.lru_cache(maxsize=4096)
+def last_day(ym: str) -> str:
+    """'YYYY-MM-DD' of the last day of month 'YYYY-MM' — asked for every month of every payment row, so cached."""
+    return month_end(int(ym[:4]), int(ym[5:7])).isoformat()
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -16,6 +16,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from archiver import idcard
 from archiver.catalog.models import Household, Income, Member, _effective_day
+from archiver.months import last_day
 from archiver.policy import Policy
 
 from .caserules import month_payable
@@ -265,8 +266,13 @@ def _taper(h: Household, day: str, policy: Policy, r: BasisRules, dead: dict[str
 
 # ---------------------------------------------------------------------- months (for payments)
 def month_end(ym: str) -> str:
-    y, m = int(ym[:4]), int(ym[5:7])
-    return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
+    return last_day(ym)
+
+
+def stated_only(h: Household, r: BasisRules) -> bool:
+    """Whether the basis is the rosters' stated amount (核定金额) on every day: 分档 mode and no tier of the
+    policy's, or 差额 mode and no income on file — then nothing else needs computing for a month."""
+    return h.benefit_tier not in r.tiers if r.mode == TIERED else not h.incomes
 
 
 def due_for_month(h: Household, ym: str, policy: Policy, r: BasisRules | None = None,
@@ -278,9 +284,21 @@ def due_for_month(h: Household, ym: str, policy: Policy, r: BasisRules | None = 
     b = compute(h, end, policy, r, dead)
     if not h.due_on(end) or not month_payable(h, ym, policy):
         return 0.0, b
+    return (stated_amount(h, end) if b.mode == STATED else b.due_monthly), b
+
+
+def payable_month_due(h: Household, ym: str, policy: Policy, r: BasisRules,
+                      dead: dict[str, str | None] | None = None) -> tuple[float | None, bool]:
+    """due_for_month for a month known to be payable, as (amount, whether the computation itself says
+    nothing is due: income at the line, 渐退 over). A household whose basis is the stated amount on every
+    day (stated_only) is not recomputed month by month — the payment checks ask this for every month."""
+    end = month_end(ym)
+    if stated_only(h, r):
+        return stated_amount(h, end), False
+    b = compute(h, end, policy, r, dead)
     if b.mode == STATED:
-        return stated_amount(h, end), b
-    return b.due_monthly, b
+        return stated_amount(h, end), False
+    return b.due_monthly, b.due_monthly == 0
 
 
 # the day a change counts from for payments: its 执行月份 where known, else its decision date (one rule, in models)
@@ -290,7 +308,8 @@ effective_date = _effective_day
 def stated_amount(h: Household, day: str) -> float | None:
     """The monthly amount owed on `day` only where a roster or change says so: a fact in effect by the day
     (changes count from their 执行月份), or the old amount of the first change taking effect after it."""
-    if any(f[0] <= day for f in h._paid_figure_facts):
+    facts = h._paid_figure_facts  # sorted by day
+    if facts and facts[0][0] <= day:
         return h.due_amount_on(day)
     later = sorted((e for e in h.events if e.old_amount is not None and effective_date(e) > day), key=effective_date)
     return later[0].old_amount if later else None

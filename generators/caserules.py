@@ -6,10 +6,12 @@ case timeline, the paid_before_start check and the payment/amount checks all imp
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
 from archiver.catalog.models import START_KINDS, Household
+from archiver.months import last_day
 from archiver.policy import Policy, PolicyError
 
 STEPS = ("申请", "入户调查", "民主评议", "公示", "审批", "告知", "首次发放")
@@ -70,11 +72,31 @@ def month_payable(h: Household, ym: str, policy: Policy | CaseRules) -> bool:
     """Whether month `ym` ('YYYY-MM') is due to be paid: in 保 on its last day, and not before the first
     payable month of the approval (or 新增/恢复) that put the household in 保. Without any dated start
     (only rosters list the household) every month in 保 is payable."""
-    y, m = map(int, ym.split("-"))
-    end = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
-    if not h.due_on(end):  # in 保 by the 执行月份 of each change where the list gives one
-        return False
-    starts = [e.date for e in h.events if e.kind in START_KINDS and e.date <= end]
-    if h.approved_on and h.approved_on <= end:
-        starts.append(h.approved_on)
-    return not starts or ym >= first_payable_for(h, max(starts), policy)
+    return Payable(h, policy)(ym)
+
+
+class Payable:
+    """month_payable for one household, its start dates and their first payable months read once: the
+    payment checks ask it for every month of every disbursement row."""
+
+    def __init__(self, h: Household, policy: Policy | CaseRules) -> None:
+        self.h = h
+        self.rules = policy if isinstance(policy, CaseRules) else rules(policy)
+        starts = [e.date for e in h.events if e.kind in START_KINDS]
+        if h.approved_on:
+            starts.append(h.approved_on)
+        self.starts = sorted(starts)
+        self.first: dict[str, str] = {}
+
+    def __call__(self, ym: str) -> bool:
+        end = last_day(ym)
+        if not self.h.due_on(end):  # in 保 by the 执行月份 of each change where the list gives one
+            return False
+        i = bisect.bisect_right(self.starts, end)  # the latest start on or before the month's end
+        if i == 0:
+            return True
+        start = self.starts[i - 1]
+        first = self.first.get(start)
+        if first is None:
+            first = self.first[start] = first_payable_for(self.h, start, self.rules)
+        return ym >= first

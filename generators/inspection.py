@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from archiver import idcard
 from archiver.catalog import Catalog, registers
 from archiver.catalog.models import STOP_KINDS, Household, today
-from archiver.months import month_end
+from archiver.months import last_day
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
 from . import basis, completeness, id_checks, procedure, relatives, stats
-from .caserules import month_payable
+from .caserules import Payable, rules as case_rules
 
 TITLES = {
     "same_person_two_households": "同一人在两户中享受低保",
@@ -126,8 +126,10 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
     the sum of its months; each amount_mismatch names the row's months and the difference (+ over, − under)."""
     out = []
     r = basis.rules(policy)
+    cr = case_rules(policy)
     for h in households:
         stops = [basis.effective_date(e) for e in h.events if e.kind in STOP_KINDS]
+        payable = Payable(h, cr)
         for p in h.payments:
             if year is not None and p.period_start[:4] != str(year):
                 continue
@@ -135,14 +137,13 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
             after_stop = []
             unknown = ineligible = False
             for ym in p.months():
-                end = month_end(*map(int, ym.split("-"))).isoformat()
-                if month_payable(h, ym, policy):
-                    amount, b = basis.due_for_month(h, ym, policy, r, dead)
+                if payable(ym):
+                    amount, nothing_due = basis.payable_month_due(h, ym, policy, r, dead)
                     unknown |= amount is None
                     due += amount or 0.0
                     # nothing due by the computation itself (income at the line, 渐退 over)
-                    ineligible |= b.mode != basis.STATED and b.due_monthly == 0
-                elif not h.due_on(end) and any(s < end for s in stops):
+                    ineligible |= nothing_due
+                elif not h.due_on(end := last_day(ym)) and any(s < end for s in stops):
                     after_stop.append(ym)
             if unknown:
                 continue  # no roster or change tells what was due then: nothing to compare against
