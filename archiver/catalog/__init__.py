@@ -303,23 +303,28 @@ class Catalog(CorrectionsMixin, UploadsMixin):
     def households(self, scope: Scope = Scope(), status: str | None = None, full: bool = False,
                    payments: bool = True) -> list[Household]:
         """Households in scope with members; `full` also loads events, snapshots, documents and (unless
-        `payments` is False, as the yearly figures need none per household) payments."""
+        `payments` is False, as the yearly figures need none per household) payments. Rows come as plain
+        tuples of named columns, each table in one pass ordered by household: a county is 100,000s of rows."""
         where, args = scope.sql("h")
         if status:
             where += " AND h.status = ?"
             args.append(status)
-        rows = self.db.execute(f"SELECT * FROM households h WHERE {where} ORDER BY h.township, h.village, "
-                               "coalesce(h.household_no, ''), h.id", args).fetchall()
-        out = {int(r["id"]): _household(r) for r in rows}
+        cur = self._tuples()
+        rows = cur.execute(f"SELECT {_HOUSEHOLD_COLUMNS} FROM households h WHERE {where} ORDER BY h.township, "
+                           "h.village, coalesce(h.household_no, ''), h.id", args).fetchall()
+        out = {r[0]: _household_of(r) for r in rows}
         if not out:
             return []
-        ids_sql = f"SELECT h.id FROM households h WHERE {where}"
-        members = self.db.execute(f"SELECT * FROM members WHERE household_id IN ({ids_sql}) ORDER BY id", args)
-        for m in members:
-            if m["household_id"] in out:
-                out[m["household_id"]].members.append(_member(m))
+        # the whole archive needs no list of ids (a plain scan); an area or a status selects by id
+        ids_sql = None if where == "1=1" else f"SELECT h.id FROM households h WHERE {where}"
+        get = out.get
+        for m in cur.execute(f"SELECT household_id, {_MEMBER_COLUMNS} FROM members {_of(ids_sql)} "
+                             "ORDER BY id", args if ids_sql else []):
+            h = get(m[0])
+            if h is not None:
+                h.members.append(_member_of(m, 1))
         if full:
-            self._load_facts(out, ids_sql, args, payments)
+            self._load_facts(out, ids_sql, args if ids_sql else [], payments)
         return list(out.values())
 
     def household(self, household_id: int, scope: Scope = Scope()) -> Household | None:
@@ -332,32 +337,47 @@ class Catalog(CorrectionsMixin, UploadsMixin):
         self._load_facts({household_id: h}, "SELECT ?", [household_id])
         return h
 
-    def _load_facts(self, out: dict[int, Household], ids_sql: str, args: list[Any], payments: bool = True) -> None:
-        for e in self.db.execute(f"SELECT e.*, f.source_name FROM events e LEFT JOIN files f ON f.id = e.source_file_id "
-                                 f"WHERE household_id IN ({ids_sql}) ORDER BY date, e.id", args):
-            if e["household_id"] in out:
-                out[e["household_id"]].events.append(Event(
-                    e["date"], e["kind"], e["old_amount"], e["new_amount"], e["old_persons"], e["new_persons"],
-                    e["reason"] or "", e["source_name"] or "", e["source_row"], e["effective_month"]))
-        for s in self.db.execute(f"SELECT * FROM snapshots WHERE household_id IN ({ids_sql}) ORDER BY date", args):
-            if s["household_id"] in out:
-                out[s["household_id"]].snapshots.append(Snapshot(s["date"], s["persons"], s["amount"]))
-        rows = self.db.execute(f"SELECT * FROM payments WHERE household_id IN ({ids_sql}) ORDER BY period_start",
-                               args) if payments else []
-        for p in rows:
-            if p["household_id"] in out:
-                out[p["household_id"]].payments.append(Payment(
-                    p["period_start"], p["period_end"], p["amount"], p["persons"], p["bank_account"] or "",
-                    p["township"] or "", p["village"] or "", p["account_holder"] or ""))
-        for i in self.db.execute(f"SELECT * FROM incomes WHERE household_id IN ({ids_sql}) ORDER BY date, id", args):
-            if i["household_id"] in out:
-                out[i["household_id"]].incomes.append(Income(i["date"], i["monthly_total"], i["per_capita"],
-                                                              i["persons"], i["source"]))
-        for d in self.db.execute(f"SELECT * FROM documents WHERE household_id IN ({ids_sql}) AND trashed_at IS NULL "
-                                 "ORDER BY date, id", args):
-            if d["household_id"] in out:
-                out[d["household_id"]].documents.append(Document(
-                    d["id"], d["type"], d["date"], d["source_name"], d["sha256"], d["path"], d["page_count"], d["pages"], d["note"] or ""))
+    def _tuples(self) -> sqlite3.Cursor:
+        cur = self.db.cursor()
+        cur.row_factory = None
+        return cur
+
+    def _load_facts(self, out: dict[int, Household], ids_sql: str | None, args: list[Any], payments: bool = True) -> None:
+        """Events, snapshots, payments, incomes and documents of the households in `out` (`ids_sql` selects
+        their ids; None: every household), each list in the order the figures read it."""
+        cur = self._tuples()
+        get = out.get
+        for e in cur.execute(
+                "SELECT e.household_id, e.date, e.kind, e.old_amount, e.new_amount, e.old_persons, e.new_persons, "
+                "e.reason, f.source_name, e.source_row, e.effective_month FROM events e LEFT JOIN files f ON "
+                f"f.id = e.source_file_id {_of(ids_sql, 'e.')} ORDER BY e.household_id, e.date, e.id", args):
+            h = get(e[0])
+            if h is not None:
+                h.events.append(Event(e[1], e[2], e[3], e[4], e[5], e[6], e[7] or "", e[8] or "", e[9], e[10]))
+        for s in cur.execute(f"SELECT household_id, date, persons, amount FROM snapshots {_of(ids_sql)} "
+                             "ORDER BY household_id, date", args):
+            h = get(s[0])
+            if h is not None:
+                h.snapshots.append(Snapshot(s[1], s[2], s[3]))
+        if payments:
+            for p in cur.execute(
+                    "SELECT household_id, period_start, period_end, amount, persons, bank_account, township, village, "
+                    f"account_holder FROM payments {_of(ids_sql)} ORDER BY household_id, period_start, period_end, amount",
+                    args):
+                h = get(p[0])
+                if h is not None:
+                    h.payments.append(Payment(p[1], p[2], p[3], p[4], p[5] or "", p[6] or "", p[7] or "", p[8] or ""))
+        for i in cur.execute(f"SELECT household_id, date, monthly_total, per_capita, persons, source FROM incomes "
+                             f"{_of(ids_sql)} ORDER BY household_id, date, id", args):
+            h = get(i[0])
+            if h is not None:
+                h.incomes.append(Income(i[1], i[2], i[3], i[4], i[5]))
+        for d in cur.execute(
+                "SELECT household_id, id, type, date, source_name, sha256, path, page_count, pages, note FROM documents "
+                f"{_of(ids_sql)} {'AND' if ids_sql else 'WHERE'} trashed_at IS NULL ORDER BY household_id, date, id", args):
+            h = get(d[0])
+            if h is not None:
+                h.documents.append(Document(d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9] or ""))
 
     def payment_totals(self, scope: Scope = Scope()) -> list[tuple[str, str, float]]:
         """(first month, last month, total) per period, by the township/village written on the payment rows."""
@@ -506,6 +526,33 @@ def _member(r: sqlite3.Row) -> Member:
                   r["disability"] or "", r["health"] or "", r["identity"] or "", bool(r["cadre_relative"]),
                   r["added_on"], r["removed_on"], r["id_original"], r["no_id_reason"], bool(r["covered"]),
                   r["covered_reason"] or "")
+
+
+def _of(ids_sql: str | None, alias: str = "") -> str:
+    return f"WHERE {alias}household_id IN ({ids_sql})" if ids_sql else ""
+
+
+_MEMBER_COLUMNS = ("name, id_number, relation, sex, birth_date, disability, health, identity, cadre_relative, added_on, "
+                   "removed_on, id_original, no_id_reason, covered, covered_reason")
+_HOUSEHOLD_COLUMNS = ("h.id, h.household_no, h.township, h.village, h.area_type, h.category, h.status, h.monthly_amount, "
+                      "h.persons, h.approved_on, h.address, h.phone, h.head_name, h.head_id_number, h.bank_account, "
+                      "h.note, h.benefit_tier, h.aid_categories")
+
+
+def _member_of(r: tuple, i: int = 0) -> Member:
+    """_member from a plain tuple of _MEMBER_COLUMNS starting at `i`."""
+    return Member(r[i], r[i + 1] or "", r[i + 2] or "", r[i + 3] or "", r[i + 4], r[i + 5] or "", r[i + 6] or "",
+                  r[i + 7] or "", bool(r[i + 8]), r[i + 9], r[i + 10], r[i + 11], r[i + 12], bool(r[i + 13]),
+                  r[i + 14] or "")
+
+
+def _household_of(r: tuple) -> Household:
+    """_household from a plain tuple of _HOUSEHOLD_COLUMNS."""
+    return Household(
+        id=int(r[0]), household_no=r[1], township=r[2] or "", village=r[3] or "", area_type=r[4] or "", category=r[5],
+        status=r[6], monthly_amount=r[7], persons=r[8], approved_on=r[9], address=r[10] or "", phone=r[11] or "",
+        head_name=r[12] or "", head_id_number=r[13] or "", bank_account=r[14] or "", note=r[15] or "",
+        benefit_tier=r[16], aid_categories=r[17] or "")
 
 
 def _household(r: sqlite3.Row) -> Household:
