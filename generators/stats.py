@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from archiver import idcard
 from archiver.catalog import Catalog, Scope, registers
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
 from archiver.errors import UserError
-from archiver.months import add_months
+from archiver.months import add_months, last_day
 from archiver.policy import Policy
 
 from . import basis
+
+
+T = TypeVar("T")
 
 
 class UnknownScope(UserError, ValueError):
@@ -96,6 +101,21 @@ def review_due_on(h: Household, day: str, policy: Policy) -> dt.date | None:
 def is_overdue(h: Household, day: str, policy: Policy) -> bool:
     due = review_due_on(h, day, policy)
     return due is not None and due < dt.date.fromisoformat(day)
+
+
+def month_ends(year: int) -> list[str]:
+    return [last_day(f"{year}-{mo:02d}") for mo in range(1, 13)]
+
+
+def by_month(h: Household, days: list[str], value: Callable[[str], T]) -> list[T]:
+    """value(day) for each of `days` (ascending), computed again only where a fact of the household took effect
+    since the day before (Household.same_between): a year of month ends is mostly one computation."""
+    if h.same_between(days[0], days[-1]):
+        return [value(days[0])] * len(days)
+    out: list[T] = []
+    for i, day in enumerate(days):
+        out.append(out[-1] if i and h.same_between(days[i - 1], day) else value(day))
+    return out
 
 
 def load(catalog: Catalog, year: int, scope: str | None) -> YearFacts:
@@ -186,10 +206,13 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
                 quarters[(mo - 1) // 3] += share
                 monthly[mo - 1] += share
     total = round(sum(quarters), 2)
-    persons_by_month: list[int] = []
-    for mo in range(1, 13 if monthly_series else 1):
-        end = (dt.date(year + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
-        persons_by_month.append(sum(covered_persons(h, end) for h in facts.households if h.in_care_on(end)))
+    persons_by_month: list[int] = [0] * 12 if monthly_series else []
+    ends = month_ends(year)
+    for h in facts.households if monthly_series else []:
+        def in_care_persons(day: str, h: Household = h) -> int:
+            return covered_persons(h, day) if h.in_care_on(day) else 0
+        for i, n in enumerate(by_month(h, ends, in_care_persons)):
+            persons_by_month[i] += n
     return {
         "year": year,
         "scope": facts.scope,

@@ -22,6 +22,7 @@ from archiver.policy import Policy
 
 from . import completeness, inspection, stats
 from .documents import cn_date, render_docx, wan
+from .stats import by_month
 from .fonts import cjk_font_path
 
 TODO = "【待填写：{}】"
@@ -102,12 +103,13 @@ def by_type_figures(cat: Catalog, year: int, scope: str | None, households: list
         for ym in months:
             if ym[:4] == str(year):
                 out.setdefault(kind or "未知", {"money": 0.0, "person_months": 0})["money"] += share
-    for mo in range(1, 13):
-        end = _month_end(year, mo)
-        for h in households:
-            if h.in_care_on(end):
-                row = out.setdefault(h.area_type or "未知", {"money": 0.0, "person_months": 0})
-                row["person_months"] += h.figures_on(end)[0] or len(h.members_on(end))
+    ends = stats.month_ends(year)
+    for h in households:
+        def persons(day: str, h: Household = h) -> int | None:
+            return (h.figures_on(day)[0] or len(h.members_on(day))) if h.in_care_on(day) else None
+        for n in by_month(h, ends, persons):
+            if n is not None:
+                out.setdefault(h.area_type or "未知", {"money": 0.0, "person_months": 0})["person_months"] += n
     for row in out.values():
         row["money"] = round(row["money"], 2)
         row["avg"] = f"{row['money'] / row['person_months']:.2f}" if row["person_months"] else "0.00"
@@ -117,10 +119,14 @@ def by_type_figures(cat: Catalog, year: int, scope: str | None, households: list
 
 def quarter_rows(s: dict, households: list[Household], year: int) -> list[dict]:
     """Per quarter: households and persons in 保 at its end, 人次 (persons summed over its months), money."""
+    ends = [_month_end(year, 3 * q + 3) for q in range(4)]
+    in_care = [0] * 4
+    for h in households:
+        for q, flag in enumerate(by_month(h, ends, h.in_care_on)):
+            in_care[q] += flag
     rows = []
     for q in range(4):
-        end = _month_end(year, 3 * q + 3)
-        rows.append({"quarter": QUARTERS[q], "households": sum(1 for h in households if h.in_care_on(end)),
+        rows.append({"quarter": QUARTERS[q], "households": in_care[q],
                      "persons": s["persons_by_month"][3 * q + 2] if len(s["persons_by_month"]) == 12 else 0,
                      "person_times": sum(s["persons_by_month"][3 * q:3 * q + 3]),
                      "money": wan(s["disbursed_by_quarter"][q])})

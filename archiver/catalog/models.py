@@ -213,6 +213,23 @@ class Household:
             return self.persons, self.monthly_amount
         return facts[i - 1][2], facts[i - 1][3]
 
+    @functools.cached_property
+    def _fact_days(self) -> list[str]:
+        """Every day on which an answer of this record may change: status and figure facts (decision and
+        effective days), members joining or leaving, income statements."""
+        days = {d for facts in (self._status_facts, self._paid_status_facts) for d, _ in facts}
+        days.update(f[0] for facts in (self._figure_facts, self._paid_figure_facts) for f in facts)
+        days.update(d for m in self.members for d in (m.added_on, m.removed_on) if d)
+        days.update(i.date for i in self.incomes)
+        return sorted(days)
+
+    def same_between(self, first: str, last: str) -> bool:
+        """No fact takes effect after `first` up to `last`, so in_care_on, due_on, figures_on, due_amount_on
+        and members_on answer the same for both days (a year's month ends are then computed once)."""
+        days = self._fact_days
+        i = bisect.bisect_right(days, first)
+        return i == len(days) or days[i] > last
+
     def members_on(self, day: str) -> list[Member]:
         return [m for m in self.members if m.present_on(day)]
 
