@@ -136,24 +136,27 @@ def age_on(m: Member, day: dt.date) -> int | None:
 
 def covered_members(h: Household, day: str, dead: dict[str, str | None] | None = None) -> list[Member]:
     """Members present on `day`, covered (纳入保障), and not known to have died before it."""
-    out = []
-    for m in h.members_on(day):
-        died = (dead or {}).get(m.id_number or "")
-        if m.covered and not (died and died < day):
-            out.append(m)
-    return out
+    return covered(h, day, dead)[0]
 
 
 def covered_count(h: Household, day: str, dead: dict[str, str | None] | None = None) -> int:
     """保障人数 on `day`: the covered members on file. Where the file holds fewer members than the latest
     roster or change counts (a one-row-per-household roster lists only the head), that count stands, less
     the members on file known not to be covered (or dead)."""
+    return covered(h, day, dead)[1]
+
+
+def covered(h: Household, day: str, dead: dict[str, str | None] | None = None) -> tuple[list[Member], int]:
+    """(covered_members, covered_count) from one reading of the members present on `day`."""
     present = h.members_on(day)
-    covered = covered_members(h, day, dead)
+    if dead:
+        members = [m for m in present if m.covered and not ((died := dead.get(m.id_number or "")) and died < day)]
+    else:
+        members = [m for m in present if m.covered]
     stated, _ = h.figures_on(day)
     if stated is not None and len(present) < stated:
-        return stated - (len(present) - len(covered))
-    return len(covered)
+        return members, stated - (len(present) - len(members))
+    return members, len(members)
 
 
 def categories(m: Member, day: dt.date, r: BasisRules) -> list[str]:
@@ -180,8 +183,7 @@ def _raw(h: Household, day: str, policy: Policy, r: BasisRules, dead: dict[str, 
     """The amount without 渐退 (and without asking whether the household is in 保)."""
     standard = policy.standard_on(day, h.area_type)
     ipc = per_capita(h, income_on(h, day), day)
-    members = covered_members(h, day, dead)
-    persons = covered_count(h, day, dead)
+    members, persons = covered(h, day, dead)
     stated = h.figures_on(day)[1]
     basis = Basis(day, standard, None if ipc is None else round(ipc, 2), persons, 0.0, STATED,
                   tier=h.benefit_tier, stated_categories=h.aid_categories)
@@ -285,6 +287,11 @@ def due_for_month(h: Household, ym: str, policy: Policy, r: BasisRules | None = 
     if not h.due_on(end) or not month_payable(h, ym, policy):
         return 0.0, b
     return (stated_amount(h, end) if b.mode == STATED else b.due_monthly), b
+
+
+def mode_on(h: Household, day: str, policy: Policy, r: BasisRules) -> str:
+    """compute(...).mode, without computing the amount where the basis is the stated one every day."""
+    return STATED if stated_only(h, r) else compute(h, day, policy, r).mode
 
 
 def payable_month_due(h: Household, ym: str, policy: Policy, r: BasisRules,

@@ -141,9 +141,6 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     # a cadre's relative is one whether the file carries the 备案 flag or only the county's register names them
     listed = {e.id_number for e in registers.register(catalog) if e.id_number}
 
-    def persons_of(h: Household) -> int:
-        return covered_persons(h, day_s)
-
     by_type: dict[str, dict[str, int]] = {"城市": {"households_end": 0, "persons_end": 0},
                                           "农村": {"households_end": 0, "persons_end": 0}}
     by_category: dict[str, dict[str, int]] = {}
@@ -155,7 +152,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     persons_end = 0
     amount_end = 0.0
     for h in facts.in_care:
-        p = persons_of(h)
+        counted, p = basis.covered(h, day_s)  # counted_members and covered_persons, read once
         persons_end += p
         amount_end += h.figures_on(day_s)[1] or 0.0
         t = by_type.setdefault(h.area_type or "未知", {"households_end": 0, "persons_end": 0})
@@ -165,14 +162,14 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
         c["households_end"] += 1
         c["persons_end"] += p
         members = h.members_on(day_s)
-        for m in counted_members(h, day_s):
+        for m in counted:
             band = age_band(m, day, policy)
             if band:
                 bands[band] += 1
             disabled += bool(m.disability)
             by_sex[m.sex or "未登记"] += 1
             by_identity[m.identity or "未登记"] += 1
-        by_mode[basis.compute(h, day_s, policy, rules).mode] += 1
+        by_mode[basis.mode_on(h, day_s, policy, rules)] += 1
         cadre += any(m.cadre_relative or (m.id_number or "") in listed for m in members)
         overdue += is_overdue(h, day_s, policy)
 

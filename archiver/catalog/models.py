@@ -164,7 +164,12 @@ class Household:
 
     @functools.cached_property
     def _paid_status_facts(self) -> list[tuple[str, int]]:
-        return self._status_list(paid=True)
+        return self._status_list(paid=True) if self._effective_months else self._status_facts
+
+    @functools.cached_property
+    def _effective_months(self) -> bool:
+        """Whether any change states its 执行月份 (else the paid facts are the decision facts)."""
+        return any(e.effective_month for e in self.events)
 
     def in_care_on(self, day: str) -> bool:
         """在保 on `day`: the latest start/stop fact on or before it is a start (approval or 新增);
@@ -197,7 +202,7 @@ class Household:
 
     @functools.cached_property
     def _paid_figure_facts(self) -> list[tuple[str, int, int | None, float | None]]:
-        return self._figure_list(paid=True)
+        return self._figure_list(paid=True) if self._effective_months else self._figure_facts
 
     def due_amount_on(self, day: str) -> float | None:
         """The monthly amount owed on `day`: the latest roster or change in effect by then (执行月份)."""
@@ -217,8 +222,11 @@ class Household:
     def _fact_days(self) -> list[str]:
         """Every day on which an answer of this record may change: status and figure facts (decision and
         effective days), members joining or leaving, income statements."""
-        days = {d for facts in (self._status_facts, self._paid_status_facts) for d, _ in facts}
-        days.update(f[0] for facts in (self._figure_facts, self._paid_figure_facts) for f in facts)
+        days = {d for d, _ in self._status_facts}
+        days.update(f[0] for f in self._figure_facts)
+        if self._effective_months:
+            days.update(d for d, _ in self._paid_status_facts)
+            days.update(f[0] for f in self._paid_figure_facts)
         days.update(d for m in self.members for d in (m.added_on, m.removed_on) if d)
         days.update(i.date for i in self.incomes)
         return sorted(days)
