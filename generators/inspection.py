@@ -130,13 +130,23 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
     for h in households:
         stops = [basis.effective_date(e) for e in h.events if e.kind in STOP_KINDS]
         payable = Payable(h, cr)
+        stated = basis.stated_only(h, r)
         for p in h.payments:
             if year is not None and p.period_start[:4] != str(year):
                 continue
             due = 0.0
             after_stop = []
             unknown = ineligible = False
-            for ym in p.months():
+            months = p.months()
+            if stated and months and payable(months[0]) and h.same_between(last_day(months[0]), last_day(months[-1])):
+                # no fact of the household changes over the row and its first month is payable: every month is,
+                # at the same stated amount (what the month-by-month loop below would find, added the same way)
+                amount = basis.stated_amount(h, last_day(months[0]))
+                unknown = amount is None
+                for _ in months:
+                    due += amount or 0.0
+                months = []
+            for ym in months:
                 if payable(ym):
                     amount, nothing_due = basis.payable_month_due(h, ym, policy, r, dead)
                     unknown |= amount is None

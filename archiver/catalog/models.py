@@ -71,13 +71,19 @@ class Payment:
 
     def months(self) -> list[str]:
         """Every month the payment covers, so quarterly and monthly sheets add up the same way."""
-        y, m = map(int, self.period_start.split("-"))
-        ey, em = map(int, self.period_end.split("-"))
-        out = []
-        while (y, m) <= (ey, em):
-            out.append(f"{y:04d}-{m:02d}")
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return out
+        return list(_months(self.period_start, self.period_end))
+
+
+@functools.lru_cache(maxsize=1024)
+def _months(period_start: str, period_end: str) -> tuple[str, ...]:
+    """Payment.months, cached: a county's rows share a handful of periods."""
+    y, m = map(int, period_start.split("-"))
+    ey, em = map(int, period_end.split("-"))
+    out = []
+    while (y, m) <= (ey, em):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(out)
 
 
 @dataclass
@@ -227,6 +233,7 @@ class Household:
         if self._effective_months:
             days.update(d for d, _ in self._paid_status_facts)
             days.update(f[0] for f in self._paid_figure_facts)
+        days.update(d for e in self.events for d in (e.date, _effective_day(e)))  # stated amounts read old_amount too
         days.update(d for m in self.members for d in (m.added_on, m.removed_on) if d)
         days.update(i.date for i in self.incomes)
         return sorted(days)
