@@ -14,7 +14,10 @@ from archiver.policy import Policy
 def checklist(documents: Sequence[Document], policy: Policy, status: str = "在保") -> list[tuple[str, list[Document]]]:
     """Each required kind (labelled "身份证或户口簿") with the documents that meet it, option by option in
     the order given — the one reading of the policy for the web page, the dossier and `missing`."""
-    return [(need.replace("|", "或"), [d for t in need.split("|") for d in documents if d.type == t])
+    by_type: dict[str, list[Document]] = {}
+    for d in documents:
+        by_type.setdefault(d.type, []).append(d)
+    return [(need.replace("|", "或"), [d for t in need.split("|") for d in by_type.get(t, ())] if by_type else [])
             for need in policy.required_documents.get(status, [])]
 
 
