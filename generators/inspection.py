@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from archiver import idcard
+from archiver import gcpause, idcard
 from archiver.catalog import Catalog, registers
 from archiver.catalog.models import STOP_KINDS, Household, today
 from archiver.months import last_day
@@ -44,6 +44,7 @@ class Finding:
                 "message": self.message, **({"detail": self.detail} if self.detail else {})}
 
 
+@gcpause.paused()
 def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
         households: list[Household] | None = None) -> list[Finding]:
     """`households` (the scope's, loaded with payments) lets a caller that already holds them, such as the
@@ -94,6 +95,8 @@ def _same_person(cat: Catalog, active: list[Household], day: str) -> list[Findin
                 where[m.id_number].append(h)
     out = []
     for number, hs in where.items():
+        if len(hs) < 2:
+            continue  # one household: nothing to compare (the common case, checked before any set is built)
         keys = sorted({h.key for h in hs})
         if len(keys) > 1:
             names = "、".join(f"{h.village}{h.head_name}户" for h in hs)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from archiver import idcard
+from archiver import gcpause, idcard
 from archiver.catalog import Catalog, Scope, registers
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
 from archiver.errors import UserError
@@ -124,6 +124,7 @@ def load(catalog: Catalog, year: int, scope: str | None) -> YearFacts:
     return YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(day)])
 
 
+@gcpause.paused()
 def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
             households: list[Household] | None = None, monthly_series: bool = True) -> dict:
     """`households` lets a caller that needs several years load the archive once; `monthly_series`

@@ -14,7 +14,7 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from archiver import idcard, localrules
+from archiver import gcpause, idcard, localrules
 from archiver.catalog import Catalog
 from archiver.catalog.models import Household, Member, Payment, today
 from archiver.catalog.reporting import documents_of_type_between, payment_totals_by_type
@@ -219,6 +219,7 @@ def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, p
     return problems, plans
 
 
+@gcpause.paused()
 def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     area = stats.area(cat, scope)  # a township, 乡镇/村, or a village name one township has (UnknownScope else)
     # loaded once, with payments, for the figures and for the checks behind 存在问题

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import gcpause
 from ..privacy import scrub
 from . import models
 from .corrections import CorrectionsMixin
@@ -300,6 +301,7 @@ class Catalog(CorrectionsMixin, UploadsMixin):
         return [r[0] for r in rows]
 
     # ------------------------------------------------------------------ the query API (read-only)
+    @gcpause.paused()
     def households(self, scope: Scope = Scope(), status: str | None = None, full: bool = False,
                    payments: bool = True) -> list[Household]:
         """Households in scope with members; `full` also loads events, snapshots, documents and (unless
