@@ -8,6 +8,7 @@ year; money = disbursement sheets, spread evenly over the months each row covers
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,18 +53,26 @@ class YearFacts:
 
 def age_band(m: Member, day: dt.date, policy: Policy) -> str | None:
     if m.birth_date and m.sex in ("男", "女"):  # derived from the ID number at import
-        birth, sex = dt.date.fromisoformat(m.birth_date), m.sex
+        return _band(m.birth_date, m.sex, day, policy.adult_age, policy.male_retire, policy.female_retire)
     else:
         try:
             info = idcard.parse(m.id_number)
         except idcard.IDError:
             return None
         birth, sex = info.birth_date, info.sex
-    age = idcard.age_on(birth, day)
-    if age < policy.adult_age:
+    return _band_of(idcard.age_on(birth, day), sex, policy.adult_age, policy.male_retire, policy.female_retire)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _band(birth_date: str, sex: str, day: dt.date, adult: int, male_retire: int, female_retire: int) -> str:
+    """age_band for a stored birth date, cached: a county's members share a few ten thousand birthdays."""
+    return _band_of(idcard.age_on(dt.date.fromisoformat(birth_date), day), sex, adult, male_retire, female_retire)
+
+
+def _band_of(age: int, sex: str, adult: int, male_retire: int, female_retire: int) -> str:
+    if age < adult:
         return "under_18"
-    retire = policy.male_retire if sex == "男" else policy.female_retire
-    return "working_age" if age < retire else "elderly"
+    return "working_age" if age < (male_retire if sex == "男" else female_retire) else "elderly"
 
 
 def counted_members(h: Household, day: str) -> list[Member]:
@@ -95,6 +104,11 @@ def review_due_on(h: Household, day: str, policy: Policy) -> dt.date | None:
     since = last_review_or_start(h, day)
     if not months or not since:
         return None
+    return _months_after(since, months)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _months_after(since: str, months: int) -> dt.date:
     return add_months(dt.date.fromisoformat(since), months)
 
 

@@ -246,7 +246,13 @@ class Household:
         return i == len(days) or days[i] > last
 
     def members_on(self, day: str) -> list[Member]:
+        if self._members_undated:
+            return list(self.members)  # no one joined or left on a known day: everyone, every day
         return [m for m in self.members if m.present_on(day)]
+
+    @functools.cached_property
+    def _members_undated(self) -> bool:
+        return all(m.added_on is None and m.removed_on is None for m in self.members)
 
     def last_review_on(self, day: str) -> str | None:
         dates = [e.date for e in self.events if e.kind == "复核" and e.date <= day]
