@@ -11,6 +11,12 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def iso_day(text: str) -> dt.date:
+    """dt.date.fromisoformat, cached: a county's members share a few ten thousand birthdays."""
+    return dt.date.fromisoformat(text)
+
+
 @functools.lru_cache(maxsize=4096)
 def last_day(ym: str) -> str:
     """'YYYY-MM-DD' of the last day of month 'YYYY-MM' — asked for every month of every payment row, so cached."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from archiver import gcpause, idcard
 from archiver.catalog import Catalog, registers
 from archiver.catalog.models import STOP_KINDS, Household, today
-from archiver.months import last_day
+from archiver.months import iso_day, last_day
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
@@ -63,6 +63,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
     out += _register(active, day, listed)
     out += procedure.run(cat, households, year, policy)
     out += [Finding(*f) for f in id_checks.findings(households, year)]
+    reference = dt.date.fromisoformat(day)
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
@@ -77,10 +78,10 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
                 out.append(Finding("unregistered_cadre_relative", [h.key],
                                    f"{h.village}{h.head_name}户成员{m.name}登记为村干部近亲属，但没有近亲属备案记录。"))
             try:  # the birth date stored at import (from the ID number) spares parsing every number again
-                birth = dt.date.fromisoformat(m.birth_date) if m.birth_date else idcard.parse(m.id_number).birth_date
+                birth = iso_day(m.birth_date) if m.birth_date else idcard.parse(m.id_number).birth_date
             except (idcard.IDError, ValueError):
                 continue
-            age = idcard.age_on(birth, dt.date.fromisoformat(day))
+            age = idcard.age_on(birth, reference)
             if age > 100 or (m.health or "").startswith(("死亡", "已故")):
                 out.append(Finding("over_age_or_deceased", [h.key], f"{h.village}{h.head_name}户成员{m.name}"
                                    f"{'年龄' + str(age) + '岁' if age > 100 else '已故'}，仍计入保障，请核实。"))
