@@ -28,4 +28,3 @@ def documents_of_type_between(cat: Catalog, scope: Scope, types: tuple[str, ...]
         f"SELECT count(*) FROM documents d JOIN households h ON h.id = d.household_id "
         f"WHERE d.type IN ({marks}) AND d.date BETWEEN ? AND ? AND {where}", [*types, since, until, *args]).fetchone()
     return int(row[0] or 0)
-
