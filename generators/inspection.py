@@ -15,7 +15,8 @@ from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
 from . import basis, completeness, id_checks, procedure, relatives, stats
-from .caserules import Payable, rules as case_rules
+from .caserules import Payable
+from .caserules import rules as case_rules
 
 TITLES = {
     "same_person_two_households": "同一人在两户中享受低保",

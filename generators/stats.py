@@ -23,7 +23,6 @@ from archiver.policy import Policy
 
 from . import basis
 
-
 T = TypeVar("T")
 
 

@@ -22,7 +22,6 @@ from archiver.policy import Policy
 
 from . import completeness, inspection, stats
 from .documents import cn_date, render_docx, wan
-from .stats import by_month
 from .fonts import cjk_font_path
 
 TODO = "【待填写：{}】"
@@ -107,7 +106,7 @@ def by_type_figures(cat: Catalog, year: int, scope: str | None, households: list
     for h in households:
         def persons(day: str, h: Household = h) -> int | None:
             return (h.figures_on(day)[0] or len(h.members_on(day))) if h.in_care_on(day) else None
-        for n in by_month(h, ends, persons):
+        for n in stats.by_month(h, ends, persons):
             if n is not None:
                 out.setdefault(h.area_type or "未知", {"money": 0.0, "person_months": 0})["person_months"] += n
     for row in out.values():
@@ -122,7 +121,7 @@ def quarter_rows(s: dict, households: list[Household], year: int) -> list[dict]:
     ends = [_month_end(year, 3 * q + 3) for q in range(4)]
     in_care = [0] * 4
     for h in households:
-        for q, flag in enumerate(by_month(h, ends, h.in_care_on)):
+        for q, flag in enumerate(stats.by_month(h, ends, h.in_care_on)):
             in_care[q] += flag
     rows = []
     for q in range(4):
