@@ -52,26 +52,33 @@ class YearFacts:
 
 def age_band(m: Member, day: dt.date, policy: Policy) -> str | None:
     if m.birth_date and m.sex in ("男", "女"):  # derived from the ID number at import
-        return _band(m.birth_date, m.sex, day, policy.adult_age, policy.male_retire, policy.female_retire)
+        birth, sex = dt.date.fromisoformat(m.birth_date), m.sex
     else:
         try:
             info = idcard.parse(m.id_number)
         except idcard.IDError:
             return None
         birth, sex = info.birth_date, info.sex
-    return _band_of(idcard.age_on(birth, day), sex, policy.adult_age, policy.male_retire, policy.female_retire)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _band(birth_date: str, sex: str, day: dt.date, adult: int, male_retire: int, female_retire: int) -> str:
-    """age_band for a stored birth date, cached: a county's members share a few ten thousand birthdays."""
-    return _band_of(idcard.age_on(dt.date.fromisoformat(birth_date), day), sex, adult, male_retire, female_retire)
-
-
-def _band_of(age: int, sex: str, adult: int, male_retire: int, female_retire: int) -> str:
-    if age < adult:
+    age = idcard.age_on(birth, day)
+    if age < policy.adult_age:
         return "under_18"
-    return "working_age" if age < (male_retire if sex == "男" else female_retire) else "elderly"
+    retire = policy.male_retire if sex == "男" else policy.female_retire
+    return "working_age" if age < retire else "elderly"
+
+
+def age_bands(day: dt.date, policy: Policy) -> Callable[[Member], str | None]:
+    """age_band on one day, remembered per stored (birth date, sex): a county's members share a few ten
+    thousand birthdays, and the person tables ask for every member."""
+    known: dict[tuple[str, str], str | None] = {}
+
+    def band(m: Member) -> str | None:
+        if not (m.birth_date and m.sex in ("男", "女")):
+            return age_band(m, day, policy)
+        key = (m.birth_date, m.sex)
+        if key not in known:
+            known[key] = age_band(m, day, policy)
+        return known[key]
+    return band
 
 
 def counted_members(h: Household, day: str) -> list[Member]:
@@ -165,6 +172,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     disabled = cadre = overdue = 0
     persons_end = 0
     amount_end = 0.0
+    band_of = age_bands(day, policy)
     for h in facts.in_care:
         counted, p = basis.covered(h, day_s)  # counted_members and covered_persons, read once
         persons_end += p
@@ -177,7 +185,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
         c["persons_end"] += p
         members = h.members_on(day_s)
         for m in counted:
-            band = age_band(m, day, policy)
+            band = band_of(m)
             if band:
                 bands[band] += 1
             disabled += bool(m.disability)

@@ -139,13 +139,14 @@ def people_tables(in_care: list[Household], year: int, policy: Policy) -> tuple[
     identities: Counter[str] = Counter()
     grid: dict[str, Counter[str]] = defaultdict(Counter)
     total = 0
+    band_of = stats.age_bands(day, policy)
     for h in in_care:
         for m in h.members_on(day_s):
             if not _covered(m):
                 continue
             total += 1
             identities[m.identity or "未登记"] += 1
-            band = stats.age_band(m, day, policy)
+            band = band_of(m)
             if band:
                 grid[band][_sex(m) or "不详"] += 1
     share = (lambda v: f"{v / total * 100:.1f}%") if total else (lambda v: "-")
