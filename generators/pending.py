@@ -12,7 +12,8 @@ The period rule, for a notice selecting [since, until]:
     停保/停发/停止保障/取消/退出/终止, or a filed 复核记录 whose 复核结论 says so — or every covered member
     of the household has died (`dibao deaths import`); the review's or the death's date is the case's date;
 - it is left out when it was posted already: a 公示 on file for it that started before `since` and ran
-  the full period (`[cases] notice_days`); after a shorter one it is posted again (a new round);
+  the full period (`[cases] notice_days`) — as many as `[notice] rounds` (1; 2 where local rules post
+  两榜); after a shorter one it is posted again (a new round);
 - a 新增 case is also left out when its investigation finished before `since` and its decision was due
   before `since` as well: an application not decided in time is reported by `cases due` and `inspect`
   (case_overdue), not posted silently months later — unless the household is named (`--household`).
@@ -62,10 +63,11 @@ def new_cases(cat: Catalog, households: list[Household], policy: Policy, since: 
     covered members on file; the amount is what basis.proposed computes, else None (printed "-")."""
     ctx = Context.load(cat, households, policy, until)
     dead = _dead(cat)
+    rounds = notice_rounds(policy)
     out: dict[int, Pending] = {}
     for h in households:
         for c in for_household(h, ctx):
-            ready = _ready(c, ctx, since, until, named) if c.kind == "新增" else None
+            ready = _ready(c, ctx, since, until, named, rounds) if c.kind == "新增" else None
             if ready is None:
                 continue
             persons = len(basis.covered_members(h, ready, dead)) or None
@@ -74,7 +76,7 @@ def new_cases(cat: Catalog, households: list[Household], policy: Policy, since: 
     return out
 
 
-def _ready(c: Case, ctx: Context, since: str, until: str, named: bool) -> str | None:
+def _ready(c: Case, ctx: Context, since: str, until: str, named: bool, rounds: int) -> str | None:
     """The day the case became ready for its 公示, or None when it is not on this notice."""
     decision = c.step("审批")
     decided_after = bool(decision and decision.date and decision.date > until)
@@ -90,7 +92,7 @@ def _ready(c: Case, ctx: Context, since: str, until: str, named: bool) -> str | 
     elif ctx.rules.democratic_review_required:
         return None
     ready = max(days)
-    if ready > until or _posted(c, since, ctx.rules.notice_days):
+    if ready > until or _posted(c, since, ctx.rules.notice_days) >= rounds:
         return None
     due = decision.due if decision else None
     if not named and ready < since and due is not None and due < since:
@@ -98,11 +100,16 @@ def _ready(c: Case, ctx: Context, since: str, until: str, named: bool) -> str | 
     return ready
 
 
-def _posted(c: Case, since: str, notice_days: int) -> bool:
-    """A full 公示 on file that started before the period: this case was posted already (a 公示 whose end
-    was not read counts as full; `inspect` checks its length)."""
-    return any(s.document_id is not None and s.date and s.date < since
-               and s.detail.get("days", notice_days) >= notice_days for s in c.all("公示"))
+def _posted(c: Case, since: str, notice_days: int) -> int:
+    """How many full 公示 of this case are on file that started before the period (a 公示 whose end was not
+    read counts as full; `inspect` checks its length)."""
+    return sum(1 for s in c.all("公示") if s.document_id is not None and s.date and s.date < since
+               and s.detail.get("days", notice_days) >= notice_days)
+
+
+def notice_rounds(policy: Policy) -> int:
+    """`[notice] rounds`: how many full 公示 a case gets before its decision (1; 2 where local rules post 两榜)."""
+    return max(1, int(policy.raw.get("notice", {}).get("rounds", 1)))
 
 
 def stops(cat: Catalog, scope: Scope, households: list[Household], policy: Policy, since: str,

@@ -88,12 +88,23 @@ def test_pending_applications_join_the_new_notice(archive, tmp_path: Path) -> No
 
 def test_a_case_posted_in_may_is_not_posted_again_in_june(archive, tmp_path: Path) -> None:
     """The May notice (its 公示 started in May) lists the application posted then; June does not repeat it,
-    but does repeat the one whose May 公示 ran 3 days of 7 (a second round)."""
+    but does repeat the one whose May 公示 ran 3 days of 7 (a second round), and — under 两榜 — both."""
     run, people = archive
     may = tmp_path / "may.pdf"
     run("report", "notice", "--village", PENDING_VILLAGE, "--kind", "新增", "--from", "2025-05-01", "-o", str(may))
     rows = rows_of(pdf_text(may))
     assert {w.role for w in people.values() if mask_name(w.name) in rows} == {"posted_in_may", "short_notice_in_may"}
+    # where local rules post two rounds (两榜), the case posted once in May is posted again in June
+    policy = run.home / "policy.toml"
+    original = policy.read_text(encoding="utf-8")
+    policy.write_text(original.replace("rounds = 1", "rounds = 2"), encoding="utf-8")
+    try:
+        june = tmp_path / "june.pdf"
+        run("report", "notice", "--village", PENDING_VILLAGE, "--kind", "新增", "--from", "2025-06-01", "-o", str(june))
+        again = {w.role for w in people.values() if mask_name(w.name) in rows_of(pdf_text(june))}
+        assert again == {w.role for w in people.values() if w.on_new} | {"posted_in_may"}
+    finally:
+        policy.write_text(original, encoding="utf-8")
 
 
 def test_pending_stops_join_the_stop_notice_with_a_public_reason(archive, tmp_path: Path) -> None:
