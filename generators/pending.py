@@ -16,7 +16,8 @@ The period rule, for a notice selecting [since, until]:
   两榜); after a shorter one it is posted again (a new round);
 - a 新增 case is also left out when its investigation finished before `since` and its decision was due
   before `since` as well: an application not decided in time is reported by `cases due` and `inspect`
-  (case_overdue), not posted silently months later — unless the household is named (`--household`).
+  (case_overdue), not posted silently months later — unless the household is named (`--household`) or a
+  公示 of it on file started within the period (that 公示 is this notice).
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ def _ready(c: Case, ctx: Context, since: str, until: str, named: bool, rounds: i
     if ready > until or _posted(c, since, ctx.rules.notice_days) >= rounds:
         return None
     due = decision.due if decision else None
-    if not named and ready < since and due is not None and due < since:
+    posted_now = any(s.document_id is not None and s.date and since <= s.date <= until for s in c.all("公示"))
+    if not named and not posted_now and ready < since and due is not None and due < since:
         return None
     return ready
 
