@@ -16,6 +16,7 @@ from archiver.catalog import Catalog, Scope, areas
 from archiver.errors import UserError, UserValueError
 
 ROLES = ("county", "township", "village")
+ROLE_NAMES = {"county": "县", "township": "乡镇", "village": "村"}
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 SESSION_HOURS = 8
@@ -46,7 +47,7 @@ def resolve_area(cat: Catalog, role: str, area: str) -> str:
     return areas.path(scope.township or "", scope.village or "")
 
 
-def add(cat: Catalog, name: str, password: str, role: str, area: str) -> int:
+def add(cat: Catalog, name: str, password: str, role: str, area: str, by: str = "cli", remote: str = "") -> int:
     if role not in ROLES:
         raise UserValueError(f"角色应为 {'/'.join(ROLES)} / role must be one of {ROLES}")
     if not name or name != name.strip() or _CONTROL.search(name) or len(name) > 40:
@@ -58,11 +59,13 @@ def add(cat: Catalog, name: str, password: str, role: str, area: str) -> int:
         raise UserValueError(f"用户已存在：{name} / user exists")
     with cat.transaction():
         uid = cat.add_user(name, _hasher.hash(password), role, area)
-        cat.audit("cli", "user.add", name, f"role={role} area={area}")
+        cat.add_change(by, "新增账户", None, f"{ROLE_NAMES[role]} {area or '全县'}", account=name)
+        cat.audit(by, "user.add", name, f"{ROLE_NAMES[role]} {area or '全县'}", remote)
     return uid
 
 
-def set_password(cat: Catalog, name: str, password: str) -> None:
+def set_password(cat: Catalog, name: str, password: str, by: str = "cli", remote: str = "") -> None:
+    """A password reset by an administrator; the trail says it was reset, never what to."""
     row = cat.user(name)
     if row is None:
         raise UserValueError(f"没有该用户：{name} / no such user")
@@ -71,7 +74,8 @@ def set_password(cat: Catalog, name: str, password: str) -> None:
     with cat.transaction():
         cat.update_user(int(row["id"]), password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
         cat.delete_sessions(int(row["id"]))  # whoever was logged in with the old password is logged out
-        cat.audit("cli", "user.password", name)
+        cat.add_change(by, "重置密码", None, "已重置", account=name)
+        cat.audit(by, "user.password", name, "", remote)
 
 
 def login(cat: Catalog, name: str, password: str, remote: str) -> tuple[str, str]:
@@ -96,6 +100,7 @@ def change_password(cat: Catalog, name: str, current: str, new: str, remote: str
     with cat.transaction():
         cat.update_user(int(row["id"]), password_hash=_hasher.hash(new))
         cat.delete_sessions(int(row["id"]), keep=keep_session or None)
+        cat.add_change(name, "修改密码", None, "本人修改", account=name)
         cat.audit(name, "password.change", name, "", remote)
 
 

@@ -509,20 +509,20 @@ def _password(given: str | None) -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from .. import users
-    from . import _open
+    from . import _open, _user
 
     home, cat = _open(args)
-    users.add(cat, args.name, _password(args.password), args.role, args.area)
-    print(f"已添加用户 {args.name}（{args.role} {args.area or '全县'}）/ user added")
+    users.add(cat, args.name, _password(args.password), args.role, args.area, _user())
+    print(f"已添加用户 {args.name}（{users.ROLE_NAMES.get(args.role, args.role)} {args.area or '全县'}）/ user added")
     return 0
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
     from .. import users
-    from . import _open
+    from . import _open, _user
 
     home, cat = _open(args)
-    users.set_password(cat, args.name, _password(args.password))
+    users.set_password(cat, args.name, _password(args.password), _user())
     print(f"已重置 {args.name} 的密码 / password reset")
     return 0
 

@@ -3,8 +3,12 @@ filed scan in each, a scan nobody can place (quarantine), a county user and a vi
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from fastapi.testclient import TestClient
+from httpx import Response
 
 from dibao.samplescans import render_form, to_jpeg
 from tests.builders import person_id, roster_rows, small_county, write_xlsx
@@ -29,6 +33,20 @@ class Site:
 
     def audit(self, user: str | None = None) -> list[dict]:
         return self.dibao.json("audit", *(["--user", user] if user else []))["entries"]
+
+
+def finish_job(c: TestClient, started: Response) -> tuple[str, Response]:
+    """Follow a job the way its page does (every second, as htmx asks) until it ends: (its page's last
+    status fragment, the result's download — or the error page's answer when it failed)."""
+    assert started.status_code == 303 and started.headers["location"].startswith("/jobs/"), started.text
+    url = started.headers["location"]
+    for _ in range(600):
+        body = c.get(url, headers={"HX-Request": "true"}).text
+        if "job-result" in body or "job-error" in body:
+            break
+        assert 'id="job-progress"' in body
+        time.sleep(0.2)
+    return body, c.get(url + "/result")
 
 
 def build_site(root: Path) -> Site:

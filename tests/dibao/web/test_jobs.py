@@ -9,6 +9,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -16,6 +17,7 @@ from archiver.home import Home
 from dibao.web.app import create_app
 from tests.conftest import Runner
 from tests.corrections_corpus import build
+from tests.dibao.web.conftest import finish_job
 
 COUNTY = ("县局", "county-pass-1")
 OTHER = ("二村村委", "village-pass-2")
@@ -77,3 +79,39 @@ def test_a_job_outside_the_users_area_is_refused(home: Path) -> None:
     r = c.post("/jobs", data={"csrf": token, "kind": "coversheets", "village": village_value(c, "二村")},
                follow_redirects=False)
     assert r.status_code == 303
+
+
+def test_the_county_summary_and_inspection_report_run_as_jobs(home: Path) -> None:
+    c, token = client(home, COUNTY)
+    first = c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""}, follow_redirects=False)
+    again = c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""}, follow_redirects=False)
+    assert first.headers["location"] == again.headers["location"]  # a double click starts it once
+    page = c.get(first.headers["location"]).text
+    assert "年度工作总结" in page and 'id="job-progress"' in page
+    status, download = finish_job(c, first)
+    assert "job-result" in status and "已完成" in status
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(download.content)).paragraphs)
+    assert "2025" in text and "工作总结" in text
+    status, download = finish_job(c, c.post("/reports/inspection", data={"csrf": token, "year": "2025", "scope": ""},
+                                            follow_redirects=False))
+    assert download.status_code == 200 and download.content[:2] == b"PK" and "检查通报" in status
+    other, _ = client(home, OTHER)
+    assert other.get(first.headers["location"]).status_code == 404  # another user's job is not found
+    actions = [(e["action"], e["target"]) for e in Runner(home).json("audit", "--user", COUNTY[0])["entries"]]
+    assert ("export.summary", "2025 全部") in actions and ("export.inspection", "2025 全部") in actions
+
+
+def test_a_failed_report_job_says_why_in_chinese_and_the_server_goes_on(home: Path) -> None:
+    broken = home / "templates" / "summary.docx"
+    broken.parent.mkdir(exist_ok=True)
+    broken.write_bytes(b"PK\x03\x04 not a real Word file")
+    try:
+        c, token = client(home, COUNTY)
+        status, download = finish_job(c, c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""},
+                                                follow_redirects=False))
+        assert "job-error" in status and "模板文件无法打开" in status and "Traceback" not in status, status
+        assert download.status_code == 404
+    finally:
+        broken.unlink()
+    assert c.get("/reports").status_code == 200

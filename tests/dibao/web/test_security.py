@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from archiver.home import Home
 from dibao.web.app import create_app
-from tests.dibao.web.conftest import COUNTY, VILLAGE, Site, build_site
+from tests.dibao.web.conftest import COUNTY, VILLAGE, Site, build_site, finish_job
 
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
@@ -215,7 +215,9 @@ def test_county_views_and_exports_are_all_audited(site: Site) -> None:
     assert notice.status_code == 200 and notice.content[:4] == b"%PDF"
     empty = c.post("/reports/notice", data={"csrf": token, "village": "二村", "kind": "新增", "start": "2025-12-01"})
     assert empty.status_code == 400 and "没有新增对象" in empty.text  # an empty selection is said, not a blank notice
-    summary = c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""})
+    status, summary = finish_job(c, c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""},
+                                           follow_redirects=False))
+    assert "job-result" in status and "低保工作总结.docx" in status
     assert summary.status_code == 200 and summary.content[:2] == b"PK"
     dossier = c.post("/reports/dossier", data={"csrf": token, "key": h["no"]})
     assert dossier.status_code == 200 and dossier.content[:4] == b"%PDF"
