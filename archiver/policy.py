@@ -60,7 +60,7 @@ _INT, _NUM, _STR, _BOOL = "整数 / an integer", "数字 / a number", "文字 / 
 # (table, key) → what the value must be; a "*" key applies to every key of the table
 _KINDS: dict[tuple[str, str], str] = {
     ("office", "name"): _STR, ("office", "supervision_phone"): _STR,
-    ("notice", "days"): _INT, ("notice", "mask_names"): _BOOL,
+    ("notice", "days"): _INT, ("notice", "mask_names"): _BOOL, ("notice", "rounds"): _INT,
     ("age", "adult"): _INT, ("age", "male_retire"): _INT, ("age", "female_retire"): _INT,
     ("review_months", "*"): _INT, ("search", "backend"): "tantivy 或 whoosh / tantivy or whoosh",
 }
