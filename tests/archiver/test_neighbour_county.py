@@ -46,6 +46,19 @@ def test_stats_per_township_equal_the_truth(county) -> None:  # type: ignore[no-
         got = run.json("stats", "--year", str(truth["year"]), "--scope", township)
         want = truth["stats"][township]
         assert {k: got[k] for k in want} == want, township
+    # a scope typed as people write it — traditional script, full width, 人民政府/村委会 — is the same area
+    import opencc
+
+    t = truth["townships"][0]
+    village = next(h["village"] for h in truth["households"] if h["township"] == t)
+    typed = opencc.OpenCC("s2t").convert(t) + "人民政府"
+    got = run.json("stats", "--year", str(truth["year"]), "--scope", typed)
+    assert {k: got[k] for k in truth["stats"][t]} == truth["stats"][t]
+    exact = run.json("stats", "--year", str(truth["year"]), "--scope", f"{t}/{village}")
+    for spelled in (f"{typed}/{opencc.OpenCC('s2t').convert(village)}", f"{t} / {village[:-1]}村委会"):
+        if village.endswith("村"):
+            assert run.json("stats", "--year", str(truth["year"]), "--scope", spelled)["households_end"] == \
+                exact["households_end"], spelled
 
 
 def test_report_names_sources_refuses_numeric_ids_and_lists_ignored_files(county) -> None:  # type: ignore[no-untyped-def]
