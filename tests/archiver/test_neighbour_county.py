@@ -89,6 +89,9 @@ def test_members_without_id_old_numbers_and_accounts_in_other_names(county) -> N
     assert child["id_number"] is None and child["no_id_reason"] == "未落户"
     grandma = next(m for m in show["members"] if m["id_number"] == truth["old_id"]["id_number"])
     assert grandma["id_original"] == truth["old_id"]["id_original"] and grandma["sex"] == "女"
+    for typed in (truth["old_id"]["id_original"], truth["old_id"]["id_original"][-6:]):  # as printed on old papers
+        hits = run.json("search", typed)["results"]
+        assert show["household_id"] in [r["household_id"] for r in hits], typed
     findings = run.json("inspect", "--year", str(truth["year"]))["findings"]
     proxy = [f for f in findings if f["code"] == "account_holder_not_member"]
     key = run.json("household", "show", truth["proxy_account"]["head_id"])["household_id"]
