@@ -104,7 +104,8 @@ def change_password(cat: Catalog, name: str, current: str, new: str, remote: str
         cat.audit(name, "password.change", name, "", remote)
 
 
-WRONG = "用户名或密码错误 / wrong user or password"
+WRONG = (f"用户名或密码错误（连续输错{MAX_FAILURES}次，账户锁定{LOCK_MINUTES}分钟）/ "
+         f"wrong user or password ({MAX_FAILURES} failures lock the account for {LOCK_MINUTES} minutes)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _dummy_hash: list[str] = []
 
@@ -121,26 +122,32 @@ def _verified(cat: Catalog, name: str, password: str, remote: str, action: str) 
     slow hash check, so of any number of simultaneous guesses at most MAX_FAILURES are ever checked.
     A right password then clears the count. An unknown name costs the same hash check as a known one."""
     now = dt.datetime.now()
-    refusal = ""
+    disabled = locked = False
     with cat.transaction():
         row = cat.user(name)
         if row is None:
             cat.audit("?", f"{action}.failed", "", f"unknown user: {typed_name(name)}", remote)
         elif row["disabled"]:
             cat.audit(name, f"{action}.disabled", "", "", remote)
-            refusal = "该账户已停用，请联系县民政局 / account disabled"
+            disabled = True
         elif row["locked_until"] and row["locked_until"] > now.isoformat():
             cat.audit(name, f"{action}.locked", "", "", remote)
-            refusal = f"登录失败次数过多，账户已锁定至 {row['locked_until'][:16]} / account locked"
+            locked = True
         else:
             failures = (0 if row["locked_until"] else int(row["failed_logins"])) + 1  # an expired lock starts afresh
-            locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
-            cat.update_user(int(row["id"]), failed_logins=failures, locked_until=locked)
-    if refusal:
-        raise LoginRefused(refusal)
-    if row is None:
+            locked_until = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
+            cat.update_user(int(row["id"]), failed_logins=failures, locked_until=locked_until)
+    if row is None or locked:
+        # a locked account answers as an unknown name does (same words, same time): the answer does not tell
+        # who exists, and the password is not checked, so the lock cannot be used as an oracle
         _spend_like_a_check(password)
         raise LoginRefused(WRONG)
+    if disabled:  # only its holder, who typed the right password, learns that the account was switched off
+        try:
+            _hasher.verify(row["password_hash"], password)
+        except VerificationError:
+            raise LoginRefused(WRONG) from None
+        raise LoginRefused("该账户已停用，请联系县民政局 / account disabled")
     try:
         _hasher.verify(row["password_hash"], password)
     except VerificationError:

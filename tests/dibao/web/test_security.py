@@ -264,6 +264,10 @@ def test_lockout_after_repeated_failures(site: Site) -> None:
         assert login(fresh, "二村", "wrong-password").status_code == 401
     r = login(fresh, "二村", "village-pass-2")
     assert r.status_code == 401 and "锁定" in r.text
+    # the locked account answers as a name nobody has: the answer does not tell who exists
+    nobody = login(client(site), "无此用户", "village-pass-2")
+    error = re.compile(r'id="error">([^<]+)<')
+    assert nobody.status_code == 401 and error.findall(r.text) == error.findall(nobody.text) != []
     assert sum(e["action"] == "login.failed" for e in site.audit("二村")) == 5
 
 
