@@ -3,6 +3,7 @@ filed scan in each, a scan nobody can place (quarantine), a county user and a vi
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,32 @@ class Site:
 
     def audit(self, user: str | None = None) -> list[dict]:
         return self.dibao.json("audit", *(["--user", user] if user else []))["entries"]
+
+
+def web_client(home: Path, who: tuple[str, str] | None = None) -> TestClient:
+    """A client of the app over the home (https, so the Secure cookie is sent), logged in as `who`."""
+    from archiver.home import Home
+    from dibao.web.app import create_app
+
+    c = TestClient(create_app(Home(home)), base_url="https://testserver")
+    if who:
+        r = login(c, *who)
+        assert r.status_code == 303, r.text
+    return c
+
+
+def login(c: TestClient, name: str, password: str) -> Response:
+    """As a browser does: the form's token comes with a cookie, and both go back with the post."""
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
+    assert token
+    return c.post("/login", data={"name": name, "password": password, "csrf": token.group(1)}, follow_redirects=False)
+
+
+def csrf(c: TestClient) -> str:
+    """The session's CSRF token, as every page carries it."""
+    m = re.search(r'name="csrf" value="([^"]+)"', c.get("/").text)
+    assert m
+    return m.group(1)
 
 
 def finish_job(c: TestClient, started: Response) -> tuple[str, Response]:

@@ -13,11 +13,9 @@ import docx
 import pytest
 from fastapi.testclient import TestClient
 
-from archiver.home import Home
-from dibao.web.app import create_app
 from tests.conftest import Runner
 from tests.corrections_corpus import build
-from tests.dibao.web.conftest import finish_job
+from tests.dibao.web.conftest import csrf, finish_job, web_client
 
 COUNTY = ("县局", "county-pass-1")
 OTHER = ("二村村委", "village-pass-2")
@@ -36,10 +34,8 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def client(home: Path, who: tuple[str, str]) -> tuple[TestClient, str]:
-    c = TestClient(create_app(Home(home)), base_url="https://testserver")
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
-    assert c.post("/login", data={"name": who[0], "password": who[1], "csrf": token}, follow_redirects=False).status_code == 303
-    return c, re.search(r'name="csrf" value="([^"]+)"', c.get("/").text).group(1)  # type: ignore[union-attr]
+    c = web_client(home, who)
+    return c, csrf(c)
 
 
 def village_value(c: TestClient, name: str) -> str:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from archiver.home import Home
 from dibao.web.app import create_app
-from tests.dibao.web.conftest import COUNTY, VILLAGE, Site, build_site, finish_job
+from tests.dibao.web.conftest import COUNTY, VILLAGE, Site, build_site, csrf, finish_job, login, web_client
 
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
@@ -26,24 +26,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 def client(site: Site, who: tuple[str, str] | None = None) -> TestClient:
-    c = TestClient(create_app(Home(site.dibao.home)), base_url="https://testserver")
-    if who:
-        r = login(c, *who)
-        assert r.status_code == 303, r.text
-    return c
-
-
-def login(c: TestClient, name: str, password: str):  # type: ignore[no-untyped-def]
-    """As a browser does: the form's token comes with a cookie, and both go back with the post."""
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
-    assert token
-    return c.post("/login", data={"name": name, "password": password, "csrf": token.group(1)}, follow_redirects=False)
-
-
-def csrf(c: TestClient) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', c.get("/").text)
-    assert m
-    return m.group(1)
+    return web_client(site.dibao.home, who)
 
 
 def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
