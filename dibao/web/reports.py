@@ -90,10 +90,12 @@ def summary(v: Writer, year: int = Form(...), scope: str = Form("")) -> Response
 @router.post("/reports/notice")
 def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Form(...), start: str = Form(""),
            days: int = Form(0), fmt: str = Form("pdf"), end: str = Form("")) -> Response:
+    """A village's notice, or — a township chosen — every village of it in one file, one notice per page."""
     from generators import notice as gen
 
-    given, village = village, v.area_named(village) or ""
-    if village not in v.villages():
+    given, area = village, v.area_named(village) or ""
+    township = area if area and "/" not in area else None  # a township: all its villages
+    if area not in v.villages() and township is None:
         raise Refused("scope", f"notice village {given}", v.name)
     policy = load_policy(v.home.root)
     try:
@@ -102,9 +104,10 @@ def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Fo
     except ValueError:
         return _form(request, v, f"日期格式应为 YYYY-MM-DD：{start} {end}".strip(), 400)
     suffix = "docx" if fmt == "docx" else "pdf"
-    return _send(request, v, "notice", f"{village} {kind}", f"{_part(village)}{kind}公示_{first.isoformat()}.{suffix}",
-                 lambda out: gen.render(v.cat, village, kind, first, days or policy.notice_days, policy, out,
-                                        v.home.templates, until=until, township=v.scope.township))
+    return _send(request, v, "notice", f"{area} {kind}", f"{_part(area)}{kind}公示_{first.isoformat()}.{suffix}",
+                 lambda out: gen.render(v.cat, None if township else area, kind, first, days or policy.notice_days,
+                                        policy, out, v.home.templates, until=until,
+                                        township=township or v.scope.township))
 
 
 @router.post("/reports/inspection")

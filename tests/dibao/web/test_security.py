@@ -5,9 +5,11 @@ test, so the suite cannot silently fall behind the app."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
+import pypdf
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -196,6 +198,13 @@ def test_county_views_and_exports_are_all_audited(site: Site) -> None:
     assert r.status_code == 200 and h["members"][0][1] in r.text
     notice = c.post("/reports/notice", data={"csrf": token, "village": "二村", "kind": "调整", "start": "2025-12-01"})
     assert notice.status_code == 200 and notice.content[:4] == b"%PDF"
+    town = c.post("/reports/notice", data={"csrf": token, "village": "测试镇", "kind": "调整", "start": "2025-12-01"})
+    assert town.status_code == 200 and town.content[:4] == b"%PDF"  # every village of the township, one a page
+    texts = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(town.content)).pages]
+    titled = [t for t in texts if "拟调整最低生活保障金额对象公示" in t]
+    assert len(titled) == len(texts) and any("二村" in t for t in titled)  # a page per village with a change
+    villager = client(site, VILLAGE)  # a village user may not post the township's notice
+    assert villager.post("/reports/notice", data={"csrf": csrf(villager), "village": "测试镇", "kind": "调整"}).status_code == 404
     empty = c.post("/reports/notice", data={"csrf": token, "village": "二村", "kind": "新增", "start": "2025-12-01"})
     assert empty.status_code == 400 and "没有新增对象" in empty.text  # an empty selection is said, not a blank notice
     status, summary = finish_job(c, c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""},
