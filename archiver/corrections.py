@@ -294,7 +294,10 @@ def set_member_row(cat: Catalog, m: sqlite3.Row, user: str, covered: bool | None
             "changed": len(changes)}
 
 
-def history(cat: Catalog, household_id: int | None = None, document_id: int | None = None) -> list[dict[str, Any]]:
-    rows = cat.changes_for(household_id=household_id, document_id=document_id)
+def history(cat: Catalog, household_id: int | None = None, document_id: int | None = None,
+            account: str | None = None) -> list[dict[str, Any]]:
+    """The trail of a household, a document or a user account (`account=""`: every account)."""
+    rows = cat.changes_for(household_id=household_id, document_id=document_id, account=account)
     return [{"at": r["at"], "user": r["user"], "what": r["what"], "before": r["before"], "after": r["after"],
-             "document_id": str(r["document_id"]) if r["document_id"] is not None else None} for r in rows]
+             "document_id": str(r["document_id"]) if r["document_id"] is not None else None,
+             **({"account": r["account"]} if account is not None else {})} for r in rows]

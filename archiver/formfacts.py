@@ -1,7 +1,7 @@
 """What a filed form says beyond its type and date, read from its text at ingest: the 公示 period printed
 on a 公示记录 (in the local wordings 公示期 / 公示时间 / 公示期限, "自…起至…止", "…至…", Chinese or Arabic
-numerals), which 榜 it is, the investigators named on a 入户调查表, the reason on a 不予批准告知书, and
-a recorded extension of the decision period. Stored as document facts, so the case timeline never
+numerals), which 榜 it is, the investigators named on a 入户调查表, the reason on a 不予批准告知书,
+a recorded extension of the decision period, and a 复核记录's conclusion (a pending 拟停保 on the notice). Stored as document facts, so the case timeline never
 re-reads pages; everything is read whatever the type, so a type corrected later still finds its facts.
 """
 
@@ -31,6 +31,7 @@ _NOTICE_KIND = re.compile(r"停保|退出|停发|取消|调整|调增|调减")
 _DECIDED = re.compile(rf"(?:(?:19|20)\d{{2}}\s*[年./\-]\s*\d{{1,2}}\s*[月./\-]\s*\d{{1,2}}\s*日?|[{_CN}]{{4}}年[{_CN}]{{1,3}}月[{_CN}]{{1,3}}日)"
                       r"(?=[^。\n]{0,12}(?:决定|审核确认|审批))")
 _REFUSED = re.compile(r"不予批准|不同意纳入|不符合(?:低保|最低生活保障)?条件")
+_REVIEW_RESULT = re.compile(r"(?:复核|复查|核查)(?:结论|结果|意见)\s*[:：]\s*([^\n]{2,60})")
 _NOT_NAMES = ("签字", "日期", "时间", "年", "月", "日", "调查", "盖章")
 
 
@@ -152,4 +153,18 @@ def read(text: str) -> dict[str, str]:
             facts["decision_date"] = d[0].isoformat()
     if _EXTENSION.search(simple):
         facts["extension"] = "1"
+    result = review_result(simple)
+    if result:
+        facts["review_result"] = result
     return facts
+
+
+def review_result(text: str) -> str | None:
+    """What a 复核记录 concludes (复核结论：停止保障，收入超标), as written; a printed choice (□ 继续保障 □ 停止保障)
+    or a blank line is no result."""
+    for m in _REVIEW_RESULT.finditer(_t2s.convert(text)):
+        value = m.group(1).strip(" _＿")
+        printed_choice = "□" in value or "☐" in value or ("继续" in value and "停止" in value)
+        if not printed_choice and len(re.findall(r"[\u4e00-\u9fff]", value)) >= 2:
+            return value
+    return None

@@ -6,7 +6,6 @@ Kept apart from policy.py's dataclass so each rule has one reading here, whateve
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from .policy import Policy
@@ -48,22 +47,9 @@ class Standard:
 
 
 def standards(policy: Policy) -> list[Standard]:
-    """Every standard in date order. `[[standard]] from = …` entries when there are any, else the older
-    `[standards.YEAR]` tables read as from 1 January (CONTRACT.md, Benefit basis)."""
-    dated = policy.raw.get("standard")
-    out: list[Standard] = []
-    if isinstance(dated, list) and dated:
-        for row in dated:
-            start = str(row.get("from", ""))[:10]
-            try:
-                dt.date.fromisoformat(start)
-            except ValueError:
-                continue
-            out.append(Standard(start, {k: float(row[k]) for k in AREA_TYPES if k in row}))
-    else:
-        for year, row in sorted(policy.standards.items()):
-            out.append(Standard(f"{year:04d}-01-01", {k: float(v) for k, v in row.items() if k in AREA_TYPES}))
-    return sorted(out, key=lambda s: s.start)
+    """Every standard in date order (Policy.standard_table, the one reading of policy.toml), 城市/农村 only."""
+    return [Standard(start, {k: float(v) for k, v in row.items() if k in AREA_TYPES})
+            for start, row in policy.standard_table()]
 
 
 @dataclass(frozen=True)

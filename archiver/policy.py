@@ -38,9 +38,14 @@ class Policy:
         """The standard in force at the end of `year` (the figure a year's documents quote)."""
         return self.standard_on(f"{year}-12-31", area_type)
 
+    def standard_table(self) -> list[tuple[str, dict[str, float]]]:
+        """Every standard as (from YYYY-MM-DD, {城市/农村: 元}) in date order: the `[[standard]]` entries when
+        there are any, else the older `[standards.YEAR]` tables read as from 1 January (CONTRACT.md)."""
+        return self.dated_standards or sorted((f"{y:04d}-01-01", row) for y, row in self.standards.items())
+
     def standard_on(self, day: str, area_type: str) -> float | None:
         """The 低保标准 (元/人/月) in force on `day`: the latest entry from on or before it, else the earliest."""
-        table = self.dated_standards or sorted((f"{y:04d}-01-01", row) for y, row in self.standards.items())
+        table = self.standard_table()
         if not table:
             return None
         before = [row for start, row in table if start <= day]
@@ -55,7 +60,7 @@ _INT, _NUM, _STR, _BOOL = "整数 / an integer", "数字 / a number", "文字 / 
 # (table, key) → what the value must be; a "*" key applies to every key of the table
 _KINDS: dict[tuple[str, str], str] = {
     ("office", "name"): _STR, ("office", "supervision_phone"): _STR,
-    ("notice", "days"): _INT, ("notice", "mask_names"): _BOOL,
+    ("notice", "days"): _INT, ("notice", "mask_names"): _BOOL, ("notice", "rounds"): _INT,
     ("age", "adult"): _INT, ("age", "male_retire"): _INT, ("age", "female_retire"): _INT,
     ("review_months", "*"): _INT, ("search", "backend"): "tantivy 或 whoosh / tantivy or whoosh",
 }

@@ -51,3 +51,20 @@ def scrub(text: str) -> str:
     """Mask every ID-like or account-like digit run in free text (log lines, error messages)."""
     text = _ID_IN_TEXT.sub(lambda m: m.group(1) + "********" + m.group(2), text)
     return _LONG_DIGITS.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
+
+
+# reasons a 停保 公示 may print: the ones offices post, none of them health, disability or a conviction
+PUBLIC_REASONS = (("死亡", "死亡"), ("去世", "死亡"), ("病故", "死亡"), ("迁出", "户籍迁出"), ("户口迁", "户籍迁出"),
+                  ("就业", "家庭成员就业，收入增加"), ("财产", "家庭财产超过规定"), ("车辆", "家庭财产超过规定"),
+                  ("房产", "家庭财产超过规定"), ("收入", "家庭收入超过低保标准"), ("自愿", "本人自愿退出"),
+                  ("放弃", "本人自愿退出"))
+
+
+def public_reason(text: str | None) -> str:
+    """The reason a public notice may show for a stop, from what was recorded (变动原因, a review's result):
+    one of the usual public wordings, or "经核查不再符合条件" when the record says nothing printable —
+    never the record itself, which may name an illness, a disability or a prison term."""
+    for word, shown in PUBLIC_REASONS:
+        if word in (text or ""):
+            return shown
+    return "经核查不再符合条件"

@@ -10,7 +10,7 @@ from archiver.errors import UserValueError
 
 from . import users
 
-ROLE_NAMES = {"county": "县", "township": "乡镇", "village": "村"}
+ROLE_NAMES = users.ROLE_NAMES
 _ALIASES = {"县": "county", "县级": "county", "区": "county", "乡镇": "township", "乡": "township", "镇": "township",
             "街道": "township", "乡镇级": "township", "村": "village", "社区": "village", "村级": "village",
             "村(社区)": "village"}
@@ -54,7 +54,8 @@ def set_disabled(cat: Catalog, name: str, disabled: bool, by: str, remote: str =
         return
     with cat.transaction():
         cat.set_user_disabled(int(row["id"]), disabled)
-        cat.add_change(by, "停用账户" if disabled else "启用账户", f"用户 {name}", "停用" if disabled else "启用")
+        cat.add_change(by, "停用账户" if disabled else "启用账户", "启用" if disabled else "停用",
+                       "停用" if disabled else "启用", account=name)
         cat.audit(by, "user.disable" if disabled else "user.enable", name, "", remote)
 
 
@@ -70,6 +71,6 @@ def update(cat: Catalog, name: str, by: str, role: str | None = None, area: str 
         with cat.transaction():
             cat.update_user(int(row["id"]), role=new_role, area=new_area)
             cat.end_sessions(int(row["id"]))
-            cat.add_change(by, f"用户 {name} 的角色和辖区", before, after)
+            cat.add_change(by, "角色和辖区", before, after, account=name)
             cat.audit(by, "user.set", name, f"{before} → {after}", remote)
     return {"name": name, "role": new_role, "area": new_area}

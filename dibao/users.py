@@ -16,6 +16,7 @@ from archiver.catalog import Catalog, Scope, areas
 from archiver.errors import UserError, UserValueError
 
 ROLES = ("county", "township", "village")
+ROLE_NAMES = {"county": "县", "township": "乡镇", "village": "村"}
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 SESSION_HOURS = 8
@@ -46,7 +47,7 @@ def resolve_area(cat: Catalog, role: str, area: str) -> str:
     return areas.path(scope.township or "", scope.village or "")
 
 
-def add(cat: Catalog, name: str, password: str, role: str, area: str) -> int:
+def add(cat: Catalog, name: str, password: str, role: str, area: str, by: str = "cli", remote: str = "") -> int:
     if role not in ROLES:
         raise UserValueError(f"角色应为 {'/'.join(ROLES)} / role must be one of {ROLES}")
     if not name or name != name.strip() or _CONTROL.search(name) or len(name) > 40:
@@ -58,11 +59,13 @@ def add(cat: Catalog, name: str, password: str, role: str, area: str) -> int:
         raise UserValueError(f"用户已存在：{name} / user exists")
     with cat.transaction():
         uid = cat.add_user(name, _hasher.hash(password), role, area)
-        cat.audit("cli", "user.add", name, f"role={role} area={area}")
+        cat.add_change(by, "新增账户", None, f"{ROLE_NAMES[role]} {area or '全县'}", account=name)
+        cat.audit(by, "user.add", name, f"{ROLE_NAMES[role]} {area or '全县'}", remote)
     return uid
 
 
-def set_password(cat: Catalog, name: str, password: str) -> None:
+def set_password(cat: Catalog, name: str, password: str, by: str = "cli", remote: str = "") -> None:
+    """A password reset by an administrator; the trail says it was reset, never what to."""
     row = cat.user(name)
     if row is None:
         raise UserValueError(f"没有该用户：{name} / no such user")
@@ -71,7 +74,8 @@ def set_password(cat: Catalog, name: str, password: str) -> None:
     with cat.transaction():
         cat.update_user(int(row["id"]), password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
         cat.delete_sessions(int(row["id"]))  # whoever was logged in with the old password is logged out
-        cat.audit("cli", "user.password", name)
+        cat.add_change(by, "重置密码", None, "已重置", account=name)
+        cat.audit(by, "user.password", name, "", remote)
 
 
 def login(cat: Catalog, name: str, password: str, remote: str) -> tuple[str, str]:
@@ -96,10 +100,12 @@ def change_password(cat: Catalog, name: str, current: str, new: str, remote: str
     with cat.transaction():
         cat.update_user(int(row["id"]), password_hash=_hasher.hash(new))
         cat.delete_sessions(int(row["id"]), keep=keep_session or None)
+        cat.add_change(name, "修改密码", None, "本人修改", account=name)
         cat.audit(name, "password.change", name, "", remote)
 
 
-WRONG = "用户名或密码错误 / wrong user or password"
+WRONG = (f"用户名或密码错误（连续输错{MAX_FAILURES}次，账户锁定{LOCK_MINUTES}分钟）/ "
+         f"wrong user or password ({MAX_FAILURES} failures lock the account for {LOCK_MINUTES} minutes)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _dummy_hash: list[str] = []
 
@@ -116,26 +122,32 @@ def _verified(cat: Catalog, name: str, password: str, remote: str, action: str) 
     slow hash check, so of any number of simultaneous guesses at most MAX_FAILURES are ever checked.
     A right password then clears the count. An unknown name costs the same hash check as a known one."""
     now = dt.datetime.now()
-    refusal = ""
+    disabled = locked = False
     with cat.transaction():
         row = cat.user(name)
         if row is None:
             cat.audit("?", f"{action}.failed", "", f"unknown user: {typed_name(name)}", remote)
         elif row["disabled"]:
             cat.audit(name, f"{action}.disabled", "", "", remote)
-            refusal = "该账户已停用，请联系县民政局 / account disabled"
+            disabled = True
         elif row["locked_until"] and row["locked_until"] > now.isoformat():
             cat.audit(name, f"{action}.locked", "", "", remote)
-            refusal = f"登录失败次数过多，账户已锁定至 {row['locked_until'][:16]} / account locked"
+            locked = True
         else:
             failures = (0 if row["locked_until"] else int(row["failed_logins"])) + 1  # an expired lock starts afresh
-            locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
-            cat.update_user(int(row["id"]), failed_logins=failures, locked_until=locked)
-    if refusal:
-        raise LoginRefused(refusal)
-    if row is None:
+            locked_until = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= MAX_FAILURES else None
+            cat.update_user(int(row["id"]), failed_logins=failures, locked_until=locked_until)
+    if row is None or locked:
+        # a locked account answers as an unknown name does (same words, same time): the answer does not tell
+        # who exists, and the password is not checked, so the lock cannot be used as an oracle
         _spend_like_a_check(password)
         raise LoginRefused(WRONG)
+    if disabled:  # only its holder, who typed the right password, learns that the account was switched off
+        try:
+            _hasher.verify(row["password_hash"], password)
+        except VerificationError:
+            raise LoginRefused(WRONG) from None
+        raise LoginRefused("该账户已停用，请联系县民政局 / account disabled")
     try:
         _hasher.verify(row["password_hash"], password)
     except VerificationError:

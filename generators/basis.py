@@ -217,6 +217,20 @@ def _raw(h: Household, day: str, policy: Policy, r: BasisRules, dead: dict[str, 
     return basis
 
 
+def proposed(h: Household, day: str, policy: Policy, since: str, dead: dict[str, str | None] | None = None) -> float | None:
+    """The monthly amount a household awaiting approval would get on `day` (a 拟纳入 公示's amount), in 差额
+    mode only: (standard − per-capita income) × covered persons, plus add-ons, from an income statement
+    recorded on or after `since` (the application — an older one describes another time). None where the
+    facts do not say (no fresh income, no standard, 分档 mode, whose tier is set at approval, or income at
+    or above the line): a notice then prints "-" rather than a guess."""
+    r = rules(policy)
+    income = income_on(h, day)
+    if r.mode != DIFFERENCE or income is None or not since <= income.date <= day:
+        return None
+    b = _raw(h, day, policy, r, dead)
+    return b.due_monthly if b.mode == DIFFERENCE and b.due_monthly > 0 else None
+
+
 def _above_line(h: Household, income: Income, policy: Policy) -> bool:
     standard = policy.standard_on(income.date, h.area_type)
     ipc = per_capita(h, income, income.date)

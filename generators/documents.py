@@ -25,6 +25,7 @@ def render_docx(name: str, home_templates: Path | None, context: dict[str, Any],
     path = template_path(name, home_templates)
     try:
         tpl = DocxTemplate(str(path))
+        tpl.init_docx()  # opened now, so a damaged or non-Word file is named here, not deep inside render
     except Exception as exc:
         raise TemplateProblem(f"模板文件无法打开：{path}（{exc}）/ template unreadable") from exc
     ctx = dict(context)

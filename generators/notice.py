@@ -21,8 +21,9 @@ from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
 from archiver.errors import UserError
 from archiver.policy import Policy
-from archiver.privacy import mask_name
+from archiver.privacy import mask_name, public_reason
 
+from . import pending
 from .documents import cn_date, render_docx
 from .render import html_to_pdf, render_html
 
@@ -47,17 +48,20 @@ class Row:
     amount: str
     category: str
     date: str
+    reason: str = ""  # 停保: the public form of the recorded reason (archiver.privacy.public_reason)
+    pending: bool = False  # awaiting the decision (拟纳入/拟停保 from generators/pending.py), not yet approved
 
 
 def rows_for(cat: Catalog, scope: Scope, kind: str, since: str, until: str, policy: Policy,
              keys: set[str] | None = None) -> list[Row]:
-    """Households of the village with an event of this kind dated in [since, until] (the latest one each);
-    `keys` narrows it to an explicit list of households. Hook: pending 拟纳入/拟停保 cases from the case
-    timeline join here once it records them (a 公示 comes before the approval)."""
+    """The village's households for the notice: those with an approved event of this kind dated in
+    [since, until] (the latest one each), and — for 新增 and 停保 — the cases still awaiting a decision
+    that generators/pending.py puts on this period's notice (a 公示 comes before the approval: 入户调查
+    done, a review concluding 停保, a death). A household is listed once, its approved event first.
+    `keys` narrows it to an explicit list of households (and lists their overdue applications too)."""
+    households = [h for h in cat.households(scope, full=True, payments=False) if keys is None or h.key in keys]
     out = []
-    for h in cat.households(scope, full=True, payments=False):
-        if keys is not None and h.key not in keys:
-            continue
+    for h in households:
         events = [e for e in h.events if e.kind in KINDS[kind] and since <= e.date <= until]
         if not events:
             continue
@@ -67,11 +71,28 @@ def rows_for(cat: Catalog, scope: Scope, kind: str, since: str, until: str, poli
         if kind == "调整" and e.old_amount is not None and e.new_amount is not None:
             amount_text = f"{e.old_amount:.0f}→{e.new_amount:.0f}"
         else:
-            amount_text = f"{amount:.0f}" if amount is not None else "-"
-        out.append(Row(mask_name(h.head_name) if policy.mask_names else h.head_name, _place(h),
-                       str(persons if persons is not None else (h.persons or "-")), amount_text,
-                       f"{h.category}类" if h.category else "-", e.date))
+            amount_text = _amount(amount)
+        out.append(_row(h, policy, persons if persons is not None else (h.persons or None), amount_text, e.date,
+                        public_reason(e.reason) if kind == "停保" else ""))
+    listed = {h.id for h in households if any(e.kind in KINDS[kind] and since <= e.date <= until for e in h.events)}
+    found = (pending.new_cases(cat, households, policy, since, until, named=keys is not None) if kind == "新增"
+             else pending.stops(cat, scope, households, policy, since, until) if kind == "停保" else {})
+    for hid, p in found.items():
+        if hid not in listed:
+            out.append(_row(p.household, policy, p.persons, _amount(p.amount), p.date,
+                            public_reason(p.reason) if kind == "停保" else "", pending=True))
     return sorted(out, key=lambda r: (r.date, r.place, r.name))
+
+
+def _amount(amount: float | None) -> str:
+    return f"{amount:.0f}" if amount is not None else "-"
+
+
+def _row(h: Household, policy: Policy, persons: int | None, amount: str, date: str, reason: str,
+         pending: bool = False) -> Row:
+    return Row(mask_name(h.head_name) if policy.mask_names else h.head_name, _place(h),
+               str(persons) if persons is not None else "-", amount, f"{h.category}类" if h.category else "-", date,
+               reason, pending)
 
 
 def _place(h: Household) -> str:
@@ -154,7 +175,7 @@ def context(cat: Catalog, village: str | None, kind: str, start: dt.date, days: 
     return {"office": policy.office_name, "kind": kind, "kind_verb": VERB[kind], "notices": notices,
             "village": first["village"], "issuer": first["issuer"], "rows": first["rows"],
             "title": first["title"], "intro": first["intro"], "objection": first["objection"],
-            "show_category": localrules.notice_category_column(policy),
+            "show_category": localrules.notice_category_column(policy), "show_reason": kind == "停保",
             "selected_from": cn_date(since), "selected_to": cn_date(to),
             "period_from": cn_date(start.isoformat()), "period_to": cn_date(end.isoformat()), "days": days,
             "phone": policy.supervision_phone or "（请在policy.toml填写）", "date_signed": cn_date(start.isoformat())}

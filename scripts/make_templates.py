@@ -114,12 +114,14 @@ def notice(out: Path) -> None:
     body(doc, "{%p endif %}", indent=False)
     title(doc, "{{ n.title }}")
     body(doc, "{{ n.intro }}")
-    body(doc, "{%p if show_category %}", indent=False)
-    _table(doc, ["序号", "户主姓名", "村(组)", "分类", "保障人数", "月保障金额(元)"], "n.rows",
-           ["{{ loop.index }}", "{{ r.name }}", "{{ r.place }}", "{{ r.category }}", "{{ r.persons }}", "{{ r.amount }}"])
-    body(doc, "{%p else %}", indent=False)
-    _table(doc, ["序号", "户主姓名", "村(组)", "保障人数", "月保障金额(元)"], "n.rows",
-           ["{{ loop.index }}", "{{ r.name }}", "{{ r.place }}", "{{ r.persons }}", "{{ r.amount }}"])
+    # one table per choice of the optional columns (分类 per local rule; 停保原因 on a 停保 notice)
+    for i, (category, reason) in enumerate(((True, True), (True, False), (False, True), (False, False))):
+        test = ("" if category else "not ") + "show_category and " + ("" if reason else "not ") + "show_reason"
+        body(doc, ("{%p if " if i == 0 else "{%p elif ") + test + " %}", indent=False)
+        _table(doc, ["序号", "户主姓名", "村(组)"] + (["分类"] if category else []) + ["保障人数", "月保障金额(元)"]
+               + (["停保原因"] if reason else []), "n.rows",
+               ["{{ loop.index }}", "{{ r.name }}", "{{ r.place }}"] + (["{{ r.category }}"] if category else [])
+               + ["{{ r.persons }}", "{{ r.amount }}"] + (["{{ r.reason }}"] if reason else []))
     body(doc, "{%p endif %}", indent=False)
     body(doc, "公示期：{{ period_from }}至{{ period_to }}（共{{ days }}天）。{{ n.objection }}", keep_next=True)
     body(doc, "监督电话：{{ phone }}")

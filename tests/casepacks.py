@@ -178,3 +178,98 @@ def build(folder: Path) -> list[Pack]:
     for (name, _), data in zip(named, _pdfs([lines for _, lines in named]), strict=True):
         (scans / name).write_bytes(data)
     return ps
+
+
+# ---------------------------------------------------------------------- pending cases (公示 before approval)
+PENDING_VILLAGE = "丙村"
+
+
+@dataclass
+class Waiting:
+    """A household of the pending-cases corpus and what the June 2025 notices must do with it."""
+
+    name: str
+    idn: str
+    role: str  # what it plants (see pending_corpus)
+    on_new: bool = False  # listed on the June 新增 notice
+    on_stop: bool = False  # listed on the June 停保 notice
+    members: tuple[tuple[str, str], ...] = ()  # further members (name, ID)
+
+
+def pending_corpus(folder: Path) -> list[Waiting]:
+    """丙村 of 程序镇 in June 2025: applicants known from a 2024 roster they left (how the archive holds an
+    applicant before any decision: papers are filed only to a household a sheet created), with papers up
+    to the 入户调查 (pending, due on the 新增 notice), one with only a 申请书, one already posted in May,
+    one whose May 公示 ran 3 days; approved 新增 in March and in June; households in 保 with a 复核记录
+    concluding 停止保障, one sole member dead (a death list for the test to import), one of two members
+    dead, a 停保 approved in February. Reviews entered by staff are recorded by the test."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def idn(i: int) -> str:
+        return person_id(f"19{50 + i}0{1 + i % 9}1{i % 9}", seq=60 + i, male=i % 2 == 0)
+
+    w = [Waiting("柏新甲", idn(1), "pending_with_income", on_new=True, members=(("柏新妻", idn(2)),)),
+         Waiting("柏新乙", idn(3), "pending_without_income", on_new=True),
+         Waiting("柏申丙", idn(4), "only_application"),
+         Waiting("柏公丁", idn(5), "posted_in_may"),
+         Waiting("柏短戊", idn(6), "short_notice_in_may", on_new=True),
+         Waiting("柏早己", idn(7), "approved_in_march"),
+         Waiting("柏六庚", idn(8), "approved_in_june", on_new=True),
+         Waiting("桂停甲", idn(9), "review_entered_stop", on_stop=True),
+         Waiting("桂维乙", idn(10), "review_entered_keep"),
+         Waiting("桂扫丙", idn(11), "review_scanned_stop", on_stop=True),
+         Waiting("桂亡丁", idn(12), "sole_member_dead", on_stop=True),
+         Waiting("桂两戊", idn(13), "one_of_two_dead", members=(("桂两妻", idn(14)),)),
+         Waiting("桂二己", idn(15), "stopped_in_february")]
+    by = {x.role: x for x in w}
+    applicants = [x for x in w if x.name.startswith("柏") and not x.role.startswith("approved")]
+    in_care = [x for x in w if x.name.startswith("桂")]
+
+    def household(x: Waiting, no: str) -> dict:
+        return {"no": no, "township": TOWN, "village": PENDING_VILLAGE, "amount": 400, "approved": "2020-01-01",
+                "members": [(x.name, x.idn, "户主")] + [(n, i, "配偶") for n, i in x.members]}
+
+    write_xlsx(folder / "2024花名册.xlsx", roster_rows([household(x, f"52010399{i:05d}") for i, x in enumerate(applicants)],
+                                                     f"{TOWN}2024年6月城乡低保花名册"))
+    rows: list[list[object]] = [[f"{TOWN}2024年9月城乡低保对象变动情况表"], CHANGE_HEADER]
+    for i, x in enumerate(applicants):
+        rows.append([i + 1, TOWN, PENDING_VILLAGE, x.name, x.idn, "停保", "2024-09-30", 1 + len(x.members), 0, 400, 0, "收入超标"])
+    write_xlsx(folder / "2024停保.xlsx", rows)
+    write_xlsx(folder / "2025花名册.xlsx", roster_rows([household(x, f"52010398{i:05d}") for i, x in enumerate(in_care)],
+                                                     f"{TOWN}2025年1月城乡低保花名册"))
+    rows = [[f"{TOWN}2025年城乡低保对象变动情况表"], CHANGE_HEADER]
+    for i, (x, kind, day) in enumerate([(by["approved_in_march"], "新增", "2025-03-28"),
+                                        (by["approved_in_june"], "新增", "2025-06-20"),
+                                        (by["stopped_in_february"], "停保", "2025-02-28")]):
+        old, new = (0, 500) if kind == "新增" else (400, 0)
+        rows.append([i + 1, TOWN, PENDING_VILLAGE, x.name, x.idn, kind, day, int(old > 0), int(new > 0), old, new,
+                     "新申请" if kind == "新增" else "迁出"])
+    write_xlsx(folder / "2025变动.xlsx", rows)
+    papers: dict[str, list[str]] = {}
+
+    def apply(x: Waiting, applied: str, surveyed: str | None, notice: tuple[str, str] | None = None) -> None:
+        who = f"户主：{x.name}  身份证号：{x.idn}"
+        papers[f"{x.name}_申请书"] = ["最低生活保障申请书", f"申请人：{x.name}  身份证号：{x.idn}",
+                                   f"家庭住址：{TOWN}{PENDING_VILLAGE}", f"申请日期：{cn(applied)}"]
+        if surveyed:
+            papers[f"{x.name}_入户调查表"] = ["最低生活保障家庭经济状况入户调查表", who, "调查人：王建国、李秀英",
+                                        f"调查日期：{cn(surveyed)}"]
+        if notice:
+            papers[f"{x.name}_公示记录"] = ["低保审核确认公示记录（第一榜）", f"公示对象：{x.name}  身份证号：{x.idn}",
+                                        WORDINGS["plain"](*notice), "公示期间无异议。"]
+
+    apply(by["pending_with_income"], "2025-06-03", "2025-06-10")
+    apply(by["pending_without_income"], "2025-06-05", "2025-06-16")
+    apply(by["only_application"], "2025-06-08", None)
+    apply(by["posted_in_may"], "2025-05-05", "2025-05-12", ("2025-05-19", "2025-05-25"))
+    apply(by["short_notice_in_may"], "2025-05-06", "2025-05-13", ("2025-05-20", "2025-05-22"))
+    scanned = by["review_scanned_stop"]
+    papers[f"{scanned.name}_复核记录"] = ["最低生活保障对象定期复核记录", f"户主：{scanned.name}  身份证号：{scanned.idn}",
+                                      "复核结论：停止保障，户主已就业", "复核人：王建国、李秀英", f"复核日期：{cn('2025-06-15')}"]
+    scans = folder / "scans"
+    scans.mkdir(exist_ok=True)
+    for (name, _), data in zip(papers.items(), _pdfs(list(papers.values())), strict=True):
+        (scans / f"{name}.pdf").write_bytes(data)
+    dead = [by["sole_member_dead"], by["one_of_two_dead"]]
+    write_xlsx(folder.parent / "死亡名单.xlsx", [["姓名", "身份证号", "死亡日期"]] + [[x.name, x.idn, "2025-06-05"] for x in dead])
+    return w

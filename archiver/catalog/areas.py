@@ -45,6 +45,7 @@ def resolve(cat: Catalog, text: str, village_only: bool = False, must_exist: boo
     if not text:
         return Scope()
     names = cat.area_names()
+    text = _as_stored(text, names)
     if SEP in text:
         township, village = split(text)
         if not township or not village or SEP in village:
@@ -63,6 +64,22 @@ def resolve(cat: Catalog, text: str, village_only: bool = False, must_exist: boo
                           f"village name in several townships, give TOWNSHIP/VILLAGE", [path(t, text) for t in towns])
     what = "村（社区）" if village_only else "乡镇或村（社区）"
     raise AreaProblem(f"范围不存在：没有这个{what}“{text}”（村可写作“乡镇/村”）/ unknown area")
+
+
+def _as_stored(text: str, names: dict[str, list[str]]) -> str:
+    """A name typed as people write it (繁体, full-width, 红旗村委会, 东山镇人民政府) in the form the catalog
+    stores it, folded as imports fold it (archiver/rosters/places.py); a name on file as typed is kept."""
+    from archiver.rosters import places
+
+    if SEP in text:
+        township, village = split(text)
+        if township in names and village in names[township]:
+            return text
+        return path(places.township(township), places.village(village)) if township and village else text
+    if text in names or any(text in vs for vs in names.values()):
+        return text
+    folded = places.township(text)
+    return folded if folded in names else places.village(text)
 
 
 def label(scope: Scope) -> str:

@@ -21,15 +21,21 @@ class CorrectionsMixin:
 
     # ------------------------------------------------------------------ history
     def add_change(self, user: str, what: str, before: Any, after: Any, household_id: int | None = None,
-                   document_id: int | None = None, member_id: int | None = None) -> None:
+                   document_id: int | None = None, member_id: int | None = None, account: str | None = None) -> None:
         self.db.execute(
-            "INSERT INTO changes(at, user, household_id, document_id, member_id, what, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO changes(at, user, household_id, document_id, member_id, what, before, after, account) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (now(), user, household_id, document_id, member_id, what,
-             None if before is None else str(before), None if after is None else str(after)))
+             None if before is None else str(before), None if after is None else str(after), account))
 
-    def changes_for(self, household_id: int | None = None, document_id: int | None = None) -> list[sqlite3.Row]:
-        """A household's trail (its own facts, its members, and every document ever filed to it) or one document's."""
+    def changes_for(self, household_id: int | None = None, document_id: int | None = None,
+                    account: str | None = None) -> list[sqlite3.Row]:
+        """A household's trail (its own facts, its members, and every document ever filed to it), one
+        document's, or one user account's ("" for every account's)."""
+        if account is not None:
+            if account:
+                return self.db.execute("SELECT * FROM changes WHERE account = ? ORDER BY id", (account,)).fetchall()
+            return self.db.execute("SELECT * FROM changes WHERE account IS NOT NULL ORDER BY id").fetchall()
         if document_id is not None:
             return self.db.execute("SELECT * FROM changes WHERE document_id = ? ORDER BY id", (document_id,)).fetchall()
         return self.db.execute(

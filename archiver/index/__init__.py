@@ -57,6 +57,9 @@ def fingerprint(h: Household) -> str:
     notes = _notes(h)
     if notes:  # only then, so households without notes keep the fingerprint older indexes hold
         parts.append(notes)
+    old = [m.id_original for m in h.members if m.id_original]
+    if old:  # likewise: an old 15-digit number as printed
+        parts += old
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
 
@@ -72,6 +75,8 @@ def _fields(h: Household, texts: list[str]) -> dict:
         names += [analysis.normalise(m.name), full, initials]
         n = m.id_number
         ids += [n, n[-4:], n[-6:]]
+        if m.id_original:  # the old 15-digit number still printed on papers and typed by staff
+            ids += [m.id_original, m.id_original[-4:], m.id_original[-6:]]
     body = " ".join([h.key, h.township, h.village, h.address, *(m.name for m in h.members),
                      *(d.type for d in h.documents), _notes(h), *texts])
     return {

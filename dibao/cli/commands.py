@@ -49,7 +49,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--township", help="乡镇(街道)：每村一页，合成一个文件 / every village of a township, one per page")
     sp.add_argument("--kind", required=True, choices=["新增", "停保", "调整"], help="公示类型 / kind of change")
     sp.add_argument("--from", dest="start", help="公示开始日期 YYYY-MM-DD，默认今天 / first day of the notice")
-    sp.add_argument("--to", dest="until", help="列入 --from 至 --to 期间的变动，默认 --from 所在月份 / cases dated up to this day")
+    sp.add_argument("--to", dest="until", help="列入 --from 至 --to 期间的变动和待审批的拟纳入/拟停保对象，默认 --from 所在月份 / changes and pending cases up to this day")
     sp.add_argument("--household", action="append", metavar="KEY",
                     help="只列这些户（可重复）/ only these households (repeatable)")
     sp.add_argument("--days", type=int, help="公示天数，默认取 policy.toml（7天）/ days on the board")
@@ -509,20 +509,20 @@ def _password(given: str | None) -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from .. import users
-    from . import _open
+    from . import _open, _user
 
     home, cat = _open(args)
-    users.add(cat, args.name, _password(args.password), args.role, args.area)
-    print(f"已添加用户 {args.name}（{args.role} {args.area or '全县'}）/ user added")
+    users.add(cat, args.name, _password(args.password), args.role, args.area, _user())
+    print(f"已添加用户 {args.name}（{users.ROLE_NAMES.get(args.role, args.role)} {args.area or '全县'}）/ user added")
     return 0
 
 
 def cmd_user_passwd(args: argparse.Namespace) -> int:
     from .. import users
-    from . import _open
+    from . import _open, _user
 
     home, cat = _open(args)
-    users.set_password(cat, args.name, _password(args.password))
+    users.set_password(cat, args.name, _password(args.password), _user())
     print(f"已重置 {args.name} 的密码 / password reset")
     return 0
 

@@ -65,6 +65,9 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp = add("history", cmd_history, "更正记录：谁、何时、改前、改后 / the correction trail")
     sp.add_argument("key", nargs="?", help="户编号或成员身份证号 / household number or member ID")
     sp.add_argument("--document", help="某份档案的记录 / one document's trail")
+    sp.add_argument("--user", dest="account", nargs="?", const="", default=None,
+                    help="用户账户的变更（新增、停用、角色辖区、重置密码）；不写用户名则列出全部账户 / "
+                         "a user account's trail (all accounts without a name)")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
 
     sp = add("reject", cmd_quarantine_reject, "不予归档（写明原因，文件保留，可用 list --all 查看）/ reject an item", qsub)
@@ -258,9 +261,13 @@ def cmd_history(args: argparse.Namespace) -> int:
     from . import _open, _print_json
 
     home, cat = _open(args)
-    if bool(args.key) == bool(args.document):
-        raise UsageError("请给出户编号或 --document 之一 / give a household key or --document")
-    if args.document:
+    if sum((bool(args.key), bool(args.document), args.account is not None)) != 1:
+        raise UsageError("请给出户编号、--document 或 --user 之一 / give a household key, --document or --user")
+    if args.account is not None:
+        if args.account and cat.user(args.account) is None:
+            raise UsageError(f"没有该用户：{args.account} / no such user")
+        changes = c.history(cat, account=args.account)
+    elif args.document:
         doc_id = _doc_id(args.document)
         if cat.document_row(doc_id) is None:
             raise UsageError(f"找不到档案：{args.document} / no such document")
@@ -272,6 +279,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         return 0
     for ch in changes:
         doc = f"档案{ch['document_id']} " if ch["document_id"] and not args.document else ""
+        doc = f"用户 {ch['account']} " if ch.get("account") and not args.account else doc
         print(f"{ch['at'][:19].replace('T', ' ')}\t{ch['user']}\t{doc}{ch['what']}：{ch['before'] or '空'} → "
               f"{ch['after'] or '空'}")
     print(f"共 {len(changes)} 条更正记录 / {len(changes)} changes")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from archiver.corrections import history
 from archiver.errors import UserError, UserValueError
 
 from .. import useradmin, users
@@ -24,8 +25,9 @@ def _county(v: Viewer) -> None:
 
 
 def _page(request: Request, v: Viewer, done: str = "", error: str = "", status_code: int = 200) -> Response:
+    trail = history(v.cat, account="")[-50:][::-1]  # the latest first
     return page(request, "users.html", v.user, rows=useradmin.listing(v.cat), done=DONE.get(done, ""), error=error,
-                roles=useradmin.ROLE_NAMES, areas=v.cat.area_names(), status_code=status_code)
+                roles=useradmin.ROLE_NAMES, areas=v.cat.area_names(), trail=trail, status_code=status_code)
 
 
 @router.get("/users", response_class=HTMLResponse)
@@ -41,10 +43,9 @@ def add(request: Request, v: Writer, name: str = Form(""), role: str = Form(""),
     _county(v)
     try:
         r = useradmin.normalise_role(role)
-        users.add(v.cat, name.strip(), password, r, area)
+        users.add(v.cat, name.strip(), password, r, area, v.name, v.remote)
     except (UserError, ValueError) as exc:
         return _page(request, v, error=str(exc).split(" / ")[0], status_code=400)
-    v.audit("user.add", name, f"{useradmin.role_label(r)} {area}")
     return RedirectResponse("/users?done=added", status_code=303)
 
 
@@ -58,8 +59,7 @@ def _user_action(request: Request, v: Viewer, name: str, action: str, **kw: str)
                 raise UserValueError("不能停用自己的账户 / you cannot disable yourself")
             useradmin.set_disabled(v.cat, name, action == "disabled", v.name, v.remote)
         elif action == "password":
-            users.set_password(v.cat, name, kw["password"])
-            v.audit("user.password", name, "网页重置")
+            users.set_password(v.cat, name, kw["password"], v.name, v.remote)
         else:
             useradmin.update(v.cat, name, v.name, kw.get("role") or None, kw.get("area"), v.remote)
     except (UserError, ValueError) as exc:

@@ -1,5 +1,6 @@
 """Reports from the browser: the same generators as `dibao report …`, limited to the user's area,
-each download audited. Files are made in a private temporary folder and removed once sent."""
+each download audited. Files are made in a private temporary folder and removed once sent; the reports that
+read a whole county (工作总结, 检查通报) run as jobs with progress (jobs.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 
+from archiver.catalog import Catalog
 from archiver.errors import UserError
 from archiver.filing import safe_part
 from archiver.policy import load as load_policy
 
+from . import jobs
 from .session import Reader, Refused, Viewer, Writer
 from .templating import page
 
@@ -67,22 +70,32 @@ def _tmp(v: Viewer) -> Path:
 
 
 @router.post("/reports/summary")
-def summary(request: Request, v: Writer, year: int = Form(...), scope: str = Form("")) -> Response:
+def summary(v: Writer, year: int = Form(...), scope: str = Form("")) -> Response:
+    """A county's summary reads every household and runs every check: a job with progress, not a request."""
     from generators import summary as gen
 
     area = _scope(v, scope)
     policy = load_policy(v.home.root)
-    return _send(request, v, "summary", f"{year} {area or '全部'}", f"{year}年{_part(area)}低保工作总结.docx",
-                 lambda out: gen.render(v.cat, year, area, policy, out, v.home.templates))
+    name = f"{year}年{_part(area)}低保工作总结.docx"
+
+    def work(cat: Catalog, job: jobs.Job, folder: Path) -> Path:
+        job.progress("汇总统计数据，逐户检查（存在问题）", 0, 2)
+        ctx = gen.context(cat, year, area, policy)
+        job.progress("绘制图表，生成Word文档", 1, 2)
+        return gen.write(ctx, folder / name, v.home.templates)
+
+    return jobs.launch(v, "summary", f"{year} {area or '全部'}", work)
 
 
 @router.post("/reports/notice")
 def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Form(...), start: str = Form(""),
            days: int = Form(0), fmt: str = Form("pdf"), end: str = Form("")) -> Response:
+    """A village's notice, or — a township chosen — every village of it in one file, one notice per page."""
     from generators import notice as gen
 
-    given, village = village, v.area_named(village) or ""
-    if village not in v.villages():
+    given, area = village, v.area_named(village) or ""
+    township = area if area and "/" not in area else None  # a township: all its villages
+    if area not in v.villages() and township is None:
         raise Refused("scope", f"notice village {given}", v.name)
     policy = load_policy(v.home.root)
     try:
@@ -91,21 +104,28 @@ def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Fo
     except ValueError:
         return _form(request, v, f"日期格式应为 YYYY-MM-DD：{start} {end}".strip(), 400)
     suffix = "docx" if fmt == "docx" else "pdf"
-    return _send(request, v, "notice", f"{village} {kind}", f"{_part(village)}{kind}公示_{first.isoformat()}.{suffix}",
-                 lambda out: gen.render(v.cat, village, kind, first, days or policy.notice_days, policy, out,
-                                        v.home.templates, until=until, township=v.scope.township))
+    return _send(request, v, "notice", f"{area} {kind}", f"{_part(area)}{kind}公示_{first.isoformat()}.{suffix}",
+                 lambda out: gen.render(v.cat, None if township else area, kind, first, days or policy.notice_days,
+                                        policy, out, v.home.templates, until=until,
+                                        township=township or v.scope.township))
 
 
 @router.post("/reports/inspection")
-def inspection(request: Request, v: Writer, year: int = Form(...), scope: str = Form("")) -> Response:
+def inspection(v: Writer, year: int = Form(...), scope: str = Form("")) -> Response:
     from generators import inspection as gen
     from generators.documents import render_docx
 
     area = _scope(v, scope)
     policy = load_policy(v.home.root)
-    return _send(request, v, "inspection", area or "全部", f"{year}年{_part(area)}低保检查通报.docx",
-                 lambda out: render_docx("inspection.docx", v.home.templates,
-                                         gen.report_context(v.cat, area, year, policy), out))
+    name = f"{year}年{_part(area)}低保检查通报.docx"
+
+    def work(cat: Catalog, job: jobs.Job, folder: Path) -> Path:
+        job.progress("逐户检查档案和发放", 0, 2)
+        ctx = gen.report_context(cat, area, year, policy)
+        job.progress("生成Word文档", 1, 2)
+        return render_docx("inspection.docx", v.home.templates, ctx, folder / name)
+
+    return jobs.launch(v, "inspection", f"{year} {area or '全部'}", work)
 
 
 @router.post("/reports/dossier")

@@ -46,6 +46,19 @@ def test_stats_per_township_equal_the_truth(county) -> None:  # type: ignore[no-
         got = run.json("stats", "--year", str(truth["year"]), "--scope", township)
         want = truth["stats"][township]
         assert {k: got[k] for k in want} == want, township
+    # a scope typed as people write it — traditional script, full width, 人民政府/村委会 — is the same area
+    import opencc
+
+    t = truth["townships"][0]
+    village = next(h["village"] for h in truth["households"] if h["township"] == t)
+    typed = opencc.OpenCC("s2t").convert(t) + "人民政府"
+    got = run.json("stats", "--year", str(truth["year"]), "--scope", typed)
+    assert {k: got[k] for k in truth["stats"][t]} == truth["stats"][t]
+    exact = run.json("stats", "--year", str(truth["year"]), "--scope", f"{t}/{village}")
+    for spelled in (f"{typed}/{opencc.OpenCC('s2t').convert(village)}", f"{t} / {village[:-1]}村委会"):
+        if village.endswith("村"):
+            assert run.json("stats", "--year", str(truth["year"]), "--scope", spelled)["households_end"] == \
+                exact["households_end"], spelled
 
 
 def test_report_names_sources_refuses_numeric_ids_and_lists_ignored_files(county) -> None:  # type: ignore[no-untyped-def]
@@ -76,6 +89,9 @@ def test_members_without_id_old_numbers_and_accounts_in_other_names(county) -> N
     assert child["id_number"] is None and child["no_id_reason"] == "未落户"
     grandma = next(m for m in show["members"] if m["id_number"] == truth["old_id"]["id_number"])
     assert grandma["id_original"] == truth["old_id"]["id_original"] and grandma["sex"] == "女"
+    for typed in (truth["old_id"]["id_original"], truth["old_id"]["id_original"][-6:]):  # as printed on old papers
+        hits = run.json("search", typed)["results"]
+        assert show["household_id"] in [r["household_id"] for r in hits], typed
     findings = run.json("inspect", "--year", str(truth["year"]))["findings"]
     proxy = [f for f in findings if f["code"] == "account_holder_not_member"]
     key = run.json("household", "show", truth["proxy_account"]["head_id"])["household_id"]

@@ -287,3 +287,21 @@ def test_rotation_keeps_the_newest_and_the_first_of_each_month() -> None:
 def test_version() -> None:
     r = subprocess.run([*DIBAO, "--version"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and r.stdout.startswith("dibao ") and any(c.isdigit() for c in r.stdout)
+
+
+def test_account_changes_written_before_the_account_column_are_found_after_upgrade(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    _old_catalog(home / "catalog.sqlite", 14)
+    db = sqlite3.connect(home / "catalog.sqlite")
+    db.executemany("INSERT INTO changes(at, user, what, before, after) VALUES ('2026-11-30T10:00:00', '县局', ?, ?, ?)",
+                   [("停用账户", "用户 王五", "停用"), ("用户 王五 的角色和辖区", "村 甲镇/一村", "乡镇 甲镇"),
+                    ("停用账户", "用户 赵六", "停用")])
+    db.commit()
+    db.close()
+    run = Runner(home)
+    run("init")
+    trail = run.json("history", "--user")["changes"]
+    assert [(c["account"], c["what"]) for c in trail] == [("王五", "停用账户"), ("王五", "用户 王五 的角色和辖区"),
+                                                          ("赵六", "停用账户")]
+

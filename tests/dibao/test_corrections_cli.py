@@ -192,6 +192,18 @@ def test_users_disable_enable_set_with_chinese_roles(dibao, county) -> None:
     assert r.returncode == 2 and "没有该用户" in r.stderr
     acts = [e["action"] for e in dibao.json("audit")["entries"]]
     assert {"user.disable", "user.enable", "user.set"} <= set(acts)
+    dibao("user", "passwd", "u1", "--password", "another-pass-2")
+    trail = dibao.json("history", "--user", "u1")["changes"]
+    assert [c["what"] for c in trail] == ["新增账户", "停用账户", "启用账户", "角色和辖区", "重置密码"]
+    assert trail[0]["after"] == "村 测试镇/一村" and trail[1]["before"] == "启用" and trail[1]["after"] == "停用"
+    assert trail[3]["before"] == "村 测试镇/一村" and trail[3]["after"] == "村 测试镇/二村"
+    assert "another-pass-2" not in json.dumps(trail) and all(c["user"].startswith("cli") for c in trail)
+    every = dibao.json("history", "--user")["changes"]
+    assert {c["account"] for c in every} == {"u1", "u2"} and len(every) == len(trail) + 1
+    r = dibao("history", "--user", "nobody", check=False)
+    assert r.returncode == 2 and "没有该用户" in r.stderr
+    text = dibao("history", "--user").stdout
+    assert "用户 u2 新增账户" in text and "共 6 条" in text
 
 
 def test_search_offset_total_and_homophones(dibao, county) -> None:

@@ -3,8 +3,13 @@ filed scan in each, a scan nobody can place (quarantine), a county user and a vi
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from fastapi.testclient import TestClient
+from httpx import Response
 
 from dibao.samplescans import render_form, to_jpeg
 from tests.builders import person_id, roster_rows, small_county, write_xlsx
@@ -29,6 +34,46 @@ class Site:
 
     def audit(self, user: str | None = None) -> list[dict]:
         return self.dibao.json("audit", *(["--user", user] if user else []))["entries"]
+
+
+def web_client(home: Path, who: tuple[str, str] | None = None) -> TestClient:
+    """A client of the app over the home (https, so the Secure cookie is sent), logged in as `who`."""
+    from archiver.home import Home
+    from dibao.web.app import create_app
+
+    c = TestClient(create_app(Home(home)), base_url="https://testserver")
+    if who:
+        r = login(c, *who)
+        assert r.status_code == 303, r.text
+    return c
+
+
+def login(c: TestClient, name: str, password: str) -> Response:
+    """As a browser does: the form's token comes with a cookie, and both go back with the post."""
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
+    assert token
+    return c.post("/login", data={"name": name, "password": password, "csrf": token.group(1)}, follow_redirects=False)
+
+
+def csrf(c: TestClient) -> str:
+    """The session's CSRF token, as every page carries it."""
+    m = re.search(r'name="csrf" value="([^"]+)"', c.get("/").text)
+    assert m
+    return m.group(1)
+
+
+def finish_job(c: TestClient, started: Response) -> tuple[str, Response]:
+    """Follow a job the way its page does (every second, as htmx asks) until it ends: (its page's last
+    status fragment, the result's download — or the error page's answer when it failed)."""
+    assert started.status_code == 303 and started.headers["location"].startswith("/jobs/"), started.text
+    url = started.headers["location"]
+    for _ in range(600):
+        body = c.get(url, headers={"HX-Request": "true"}).text
+        if "job-result" in body or "job-error" in body:
+            break
+        assert 'id="job-progress"' in body
+        time.sleep(0.2)
+    return body, c.get(url + "/result")
 
 
 def build_site(root: Path) -> Site:

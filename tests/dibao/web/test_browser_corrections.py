@@ -203,6 +203,10 @@ def test_a_disabled_users_open_session_is_refused_at_the_next_click(browser, sit
         assert users[VILLAGER[0]]["disabled"] is True
         admin.locator(f"#users tr[data-user='{VILLAGER[0]}'] button.enable").click()
         admin.wait_for_selector("#done")
+        trail = admin.locator("#account-trail tr").all_inner_texts()[1:3]  # the latest first, as the page lists them
+        assert "启用账户" in trail[0] and "停用账户" in trail[1] and all(VILLAGER[0] in t and COUNTY[0] in t for t in trail)
+        accounts = site["run"].json("history", "--user", VILLAGER[0])["changes"]
+        assert [c["what"] for c in accounts][-2:] == ["停用账户", "启用账户"] and accounts[-1]["user"] == COUNTY[0]
         login(villager, VILLAGER)
         assert villager.url == site["url"] + "/"
     finally:
@@ -289,3 +293,19 @@ def test_member_coverage_on_the_household_page(page, site: dict) -> None:  # typ
     trail = site["run"].json("history", h["no"])["changes"]
     assert any(c["what"] == f"纳入保障（{name}）" and c["after"] == "否" and c["user"] == TOWNSHIP[0] for c in trail)
     assert idn not in page.content()
+
+
+def test_the_county_summary_runs_as_a_job_with_progress_then_a_link(page, site: dict) -> None:  # type: ignore[no-untyped-def]
+    login(page, COUNTY)
+    page.goto("/reports")
+    page.dblclick("#summary-form button[type=submit]")  # a double click starts one job
+    page.wait_for_url("**/jobs/*")
+    assert page.locator("#job-progress").count() == 1 and "年度工作总结" in page.inner_text("h1")
+    page.wait_for_selector("#job-result", timeout=120000)
+    screens(page, "14-summary-job")
+    with page.expect_download() as got:
+        page.click("#job-result")
+    assert got.value.suggested_filename.endswith("低保工作总结.docx")
+    started = [e for e in site["run"].json("audit", "--user", COUNTY[0])["entries"] if e["action"] == "job.start"
+               and e["detail"] == "年度工作总结"]
+    assert len(started) == 1

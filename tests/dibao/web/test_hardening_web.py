@@ -27,6 +27,7 @@ from dibao.web.app import create_app
 from tests.archiver.test_hardening import giant_png, hostile_folder
 from tests.builders import roster_rows, small_county, write_xlsx
 from tests.conftest import Runner
+from tests.dibao.web.conftest import csrf, login, web_client
 from tests.dibao.web.server import running
 
 COUNTY = ("县局", "county-pass-1")
@@ -67,23 +68,7 @@ def twin(tmp_path_factory: pytest.TempPathFactory) -> Twin:
 
 
 def client(t: Twin, who: tuple[str, str] | None = None) -> TestClient:
-    c = TestClient(create_app(Home(t.dibao.home)), base_url="https://testserver")
-    if who:
-        r = login(c, *who)
-        assert r.status_code == 303, r.text
-    return c
-
-
-def login(c: TestClient, name: str, password: str):  # type: ignore[no-untyped-def]
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
-    assert token
-    return c.post("/login", data={"name": name, "password": password, "csrf": token.group(1)}, follow_redirects=False)
-
-
-def csrf(c: TestClient) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', c.get("/").text)
-    assert m
-    return m.group(1)
+    return web_client(t.dibao.home, who)
 
 
 def test_two_villages_of_one_name_are_two_areas(twin: Twin) -> None:

@@ -9,13 +9,13 @@ import time
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from fastapi.testclient import TestClient
 
-from archiver.home import Home
-from dibao.web.app import create_app
 from tests.conftest import Runner
 from tests.corrections_corpus import build
+from tests.dibao.web.conftest import csrf, finish_job, web_client
 
 COUNTY = ("县局", "county-pass-1")
 OTHER = ("二村村委", "village-pass-2")
@@ -34,10 +34,8 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def client(home: Path, who: tuple[str, str]) -> tuple[TestClient, str]:
-    c = TestClient(create_app(Home(home)), base_url="https://testserver")
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
-    assert c.post("/login", data={"name": who[0], "password": who[1], "csrf": token}, follow_redirects=False).status_code == 303
-    return c, re.search(r'name="csrf" value="([^"]+)"', c.get("/").text).group(1)  # type: ignore[union-attr]
+    c = web_client(home, who)
+    return c, csrf(c)
 
 
 def village_value(c: TestClient, name: str) -> str:
@@ -77,3 +75,39 @@ def test_a_job_outside_the_users_area_is_refused(home: Path) -> None:
     r = c.post("/jobs", data={"csrf": token, "kind": "coversheets", "village": village_value(c, "二村")},
                follow_redirects=False)
     assert r.status_code == 303
+
+
+def test_the_county_summary_and_inspection_report_run_as_jobs(home: Path) -> None:
+    c, token = client(home, COUNTY)
+    first = c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""}, follow_redirects=False)
+    again = c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""}, follow_redirects=False)
+    assert first.headers["location"] == again.headers["location"]  # a double click starts it once
+    page = c.get(first.headers["location"]).text
+    assert "年度工作总结" in page and 'id="job-progress"' in page
+    status, download = finish_job(c, first)
+    assert "job-result" in status and "已完成" in status
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(download.content)).paragraphs)
+    assert "2025" in text and "工作总结" in text
+    status, download = finish_job(c, c.post("/reports/inspection", data={"csrf": token, "year": "2025", "scope": ""},
+                                            follow_redirects=False))
+    assert download.status_code == 200 and download.content[:2] == b"PK" and "检查通报" in status
+    other, _ = client(home, OTHER)
+    assert other.get(first.headers["location"]).status_code == 404  # another user's job is not found
+    actions = [(e["action"], e["target"]) for e in Runner(home).json("audit", "--user", COUNTY[0])["entries"]]
+    assert ("export.summary", "2025 全部") in actions and ("export.inspection", "2025 全部") in actions
+
+
+def test_a_failed_report_job_says_why_in_chinese_and_the_server_goes_on(home: Path) -> None:
+    broken = home / "templates" / "summary.docx"
+    broken.parent.mkdir(exist_ok=True)
+    broken.write_bytes(b"PK\x03\x04 not a real Word file")
+    try:
+        c, token = client(home, COUNTY)
+        status, download = finish_job(c, c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""},
+                                                follow_redirects=False))
+        assert "job-error" in status and "模板文件无法打开" in status and "Traceback" not in status, status
+        assert download.status_code == 404
+    finally:
+        broken.unlink()
+    assert c.get("/reports").status_code == 200

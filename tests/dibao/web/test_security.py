@@ -5,16 +5,18 @@ test, so the suite cannot silently fall behind the app."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
+import pypdf
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from archiver.home import Home
 from dibao.web.app import create_app
-from tests.dibao.web.conftest import COUNTY, VILLAGE, Site, build_site
+from tests.dibao.web.conftest import COUNTY, VILLAGE, Site, build_site, csrf, finish_job, login, web_client
 
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
@@ -26,24 +28,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 def client(site: Site, who: tuple[str, str] | None = None) -> TestClient:
-    c = TestClient(create_app(Home(site.dibao.home)), base_url="https://testserver")
-    if who:
-        r = login(c, *who)
-        assert r.status_code == 303, r.text
-    return c
-
-
-def login(c: TestClient, name: str, password: str):  # type: ignore[no-untyped-def]
-    """As a browser does: the form's token comes with a cookie, and both go back with the post."""
-    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text)
-    assert token
-    return c.post("/login", data={"name": name, "password": password, "csrf": token.group(1)}, follow_redirects=False)
-
-
-def csrf(c: TestClient) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', c.get("/").text)
-    assert m
-    return m.group(1)
+    return web_client(site.dibao.home, who)
 
 
 def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
@@ -213,9 +198,18 @@ def test_county_views_and_exports_are_all_audited(site: Site) -> None:
     assert r.status_code == 200 and h["members"][0][1] in r.text
     notice = c.post("/reports/notice", data={"csrf": token, "village": "二村", "kind": "调整", "start": "2025-12-01"})
     assert notice.status_code == 200 and notice.content[:4] == b"%PDF"
+    town = c.post("/reports/notice", data={"csrf": token, "village": "测试镇", "kind": "调整", "start": "2025-12-01"})
+    assert town.status_code == 200 and town.content[:4] == b"%PDF"  # every village of the township, one a page
+    texts = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(town.content)).pages]
+    titled = [t for t in texts if "拟调整最低生活保障金额对象公示" in t]
+    assert len(titled) == len(texts) and any("二村" in t for t in titled)  # a page per village with a change
+    villager = client(site, VILLAGE)  # a village user may not post the township's notice
+    assert villager.post("/reports/notice", data={"csrf": csrf(villager), "village": "测试镇", "kind": "调整"}).status_code == 404
     empty = c.post("/reports/notice", data={"csrf": token, "village": "二村", "kind": "新增", "start": "2025-12-01"})
     assert empty.status_code == 400 and "没有新增对象" in empty.text  # an empty selection is said, not a blank notice
-    summary = c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""})
+    status, summary = finish_job(c, c.post("/reports/summary", data={"csrf": token, "year": "2025", "scope": ""},
+                                           follow_redirects=False))
+    assert "job-result" in status and "低保工作总结.docx" in status
     assert summary.status_code == 200 and summary.content[:2] == b"PK"
     dossier = c.post("/reports/dossier", data={"csrf": token, "key": h["no"]})
     assert dossier.status_code == 200 and dossier.content[:4] == b"%PDF"
@@ -262,6 +256,10 @@ def test_lockout_after_repeated_failures(site: Site) -> None:
         assert login(fresh, "二村", "wrong-password").status_code == 401
     r = login(fresh, "二村", "village-pass-2")
     assert r.status_code == 401 and "锁定" in r.text
+    # the locked account answers as a name nobody has: the answer does not tell who exists
+    nobody = login(client(site), "无此用户", "village-pass-2")
+    error = re.compile(r'id="error">([^<]+)<')
+    assert nobody.status_code == 401 and error.findall(r.text) == error.findall(nobody.text) != []
     assert sum(e["action"] == "login.failed" for e in site.audit("二村")) == 5
 
 
