@@ -132,21 +132,27 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
     out = []
     r = basis.rules(policy)
     cr = case_rules(policy)
+    ys = str(year)
     for h in households:
+        rows = [(p, p.months()) for p in h.payments if year is None or p.period_start[:4] == ys]
+        if not rows:
+            continue
         stops = [basis.effective_date(e) for e in h.events if e.kind in STOP_KINDS]
         payable = Payable(h, cr)
         stated = basis.stated_only(h, r)
-        for p in h.payments:
-            if year is not None and p.period_start[:4] != str(year):
-                continue
+        # a household paid the stated amount whose facts do not change from the first month of its rows to
+        # the last, the first payable: every month of every row is payable at that amount (what the month by
+        # month loop below finds, added the same way), so it is read once
+        steady = _steady_amount(h, [ms for _, ms in rows if ms], payable) if stated else None
+        for p, months in rows:
             due = 0.0
             after_stop = []
             unknown = ineligible = False
-            months = p.months()
-            if stated and months and payable(months[0]) and h.same_between(last_day(months[0]), last_day(months[-1])):
-                # no fact of the household changes over the row and its first month is payable: every month is,
-                # at the same stated amount (what the month-by-month loop below would find, added the same way)
-                amount = basis.stated_amount(h, last_day(months[0]))
+            each = steady if months else None
+            if each is None and stated and months and payable(months[0]):
+                each = _steady_amount(h, [months], payable)  # the same, row by row
+            if each is not None:
+                amount = each[0]
                 unknown = amount is None
                 for _ in months:
                     due += amount or 0.0
@@ -174,6 +180,17 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
                                    {"period": f"{p.period_start}~{p.period_end}", "months": p.months(), "paid": p.amount,
                                     "due": round(due, 2), "difference": round(excess, 2), "excess": round(excess, 2)}))
     return out
+
+
+def _steady_amount(h: Household, spans: list[list[str]], payable: Payable) -> tuple[float | None] | None:
+    """(stated amount,) due for every month from the earliest of `spans` to the latest, when the earliest is
+    payable and no fact of the household takes effect in between; None otherwise."""
+    if not spans:
+        return None
+    first, last = min(ms[0] for ms in spans), max(ms[-1] for ms in spans)
+    if not payable(first) or not h.same_between(last_day(first), last_day(last)):
+        return None
+    return (basis.stated_amount(h, last_day(first)),)
 
 
 def _deaths(households: list[Household], day: str, dead: dict[str, str | None]) -> list[Finding]:
