@@ -177,12 +177,12 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
         counted, p = basis.covered(h, day_s)  # counted_members and covered_persons, read once
         persons_end += p
         amount_end += h.figures_on(day_s)[1] or 0.0
-        t = by_type.setdefault(h.area_type or "未知", {"households_end": 0, "persons_end": 0})
-        t["households_end"] += 1
-        t["persons_end"] += p
-        c = by_category.setdefault(h.category or "未分类", {"households_end": 0, "persons_end": 0})
-        c["households_end"] += 1
-        c["persons_end"] += p
+        for table, key in ((by_type, h.area_type or "未知"), (by_category, h.category or "未分类")):
+            row = table.get(key)
+            if row is None:
+                row = table[key] = {"households_end": 0, "persons_end": 0}
+            row["households_end"] += 1
+            row["persons_end"] += p
         members = h.members_on(day_s)
         for m in counted:
             band = band_of(m)

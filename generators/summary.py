@@ -89,12 +89,10 @@ def _sex(m: Member) -> str | None:
         return None
 
 
-def _month_end(year: int, month: int) -> str:
-    return (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
-
-
-def by_type_figures(cat: Catalog, year: int, scope: str | None, households: list[Household]) -> dict[str, dict]:
-    """城市/农村: money of the year (payments by household type) and person-months, for 月人均补差."""
+def by_type_figures(cat: Catalog, year: int, scope: str | None,
+                    households: list[Household]) -> tuple[dict[str, dict], list[int]]:
+    """城市/农村: money of the year (payments by household type) and person-months, for 月人均补差; and, from
+    the same pass over the month ends, the households in 保 at each quarter's end."""
     out: dict[str, dict] = {t: {"money": 0.0, "person_months": 0} for t in ("城市", "农村")}
     for kind, start, end, amount in payment_totals_by_type(cat, stats.area(cat, scope)):
         months = Payment(start, end, amount).months()
@@ -103,26 +101,26 @@ def by_type_figures(cat: Catalog, year: int, scope: str | None, households: list
             if ym[:4] == str(year):
                 out.setdefault(kind or "未知", {"money": 0.0, "person_months": 0})["money"] += share
     ends = stats.month_ends(year)
+    quarters = [0] * 4
     for h in households:
-        def persons(day: str, h: Household = h) -> int | None:
+        def persons(day: str, h: Household = h) -> int | None:  # None: not in 保 that day
             return (h.figures_on(day)[0] or len(h.members_on(day))) if h.in_care_on(day) else None
-        for n in stats.by_month(h, ends, persons):
-            if n is not None:
-                out.setdefault(h.area_type or "未知", {"money": 0.0, "person_months": 0})["person_months"] += n
+        by_month = stats.by_month(h, ends, persons)
+        held = [n for n in by_month if n is not None]
+        if held:
+            out.setdefault(h.area_type or "未知", {"money": 0.0, "person_months": 0})["person_months"] += sum(held)
+            for q in range(4):
+                quarters[q] += by_month[3 * q + 2] is not None
     for row in out.values():
         row["money"] = round(row["money"], 2)
         row["avg"] = f"{row['money'] / row['person_months']:.2f}" if row["person_months"] else "0.00"
         row["wan"] = wan(row["money"])
-    return out
+    return out, quarters
 
 
-def quarter_rows(s: dict, households: list[Household], year: int) -> list[dict]:
-    """Per quarter: households and persons in 保 at its end, 人次 (persons summed over its months), money."""
-    ends = [_month_end(year, 3 * q + 3) for q in range(4)]
-    in_care = [0] * 4
-    for h in households:
-        for q, flag in enumerate(stats.by_month(h, ends, h.in_care_on)):
-            in_care[q] += flag
+def quarter_rows(s: dict, in_care: list[int]) -> list[dict]:
+    """Per quarter: households (`in_care` at its end, from by_type_figures) and persons in 保 at its end, 人次
+    (persons summed over its months), money."""
     rows = []
     for q in range(4):
         rows.append({"quarter": QUARTERS[q], "households": in_care[q],
@@ -245,7 +243,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     else:
         standard_text = TODO.format("本年度城乡低保标准及调整情况（policy.toml 未设置低保标准）")
 
-    types = by_type_figures(cat, year, scope, facts.households)
+    types, quarter_ends = by_type_figures(cat, year, scope, facts.households)
     city = {**s["by_type"].get("城市", {"households_end": 0, "persons_end": 0}), **types["城市"]}
     rural = {**s["by_type"].get("农村", {"households_end": 0, "persons_end": 0}), **types["农村"]}
     other = sum(v["money"] for k, v in types.items() if k not in ("城市", "农村"))
@@ -332,7 +330,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
         "total_wan": wan(s["disbursed_total"]), "q_wan": [wan(q) for q in s["disbursed_by_quarter"]],
         "avg_benefit": f"{s['avg_monthly_per_person']:.2f}", "compare_text": compare,
         "standard_text": standard_text, "coverage_text": coverage_text, "other_money_text": other_money_text,
-        "exit_reasons_text": f"（{exits}）" if exits else "", "quarter_rows": quarter_rows(s, facts.households, year),
+        "exit_reasons_text": f"（{exits}）" if exits else "", "quarter_rows": quarter_rows(s, quarter_ends),
         "person_times_total": sum(s["persons_by_month"]),
         "age_rows": age_rows, "identity_rows": identity_rows,
         "class_rows": [{"category": f"{c}类", "households": v["households_end"], "persons": v["persons_end"],
