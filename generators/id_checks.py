@@ -23,11 +23,13 @@ def findings(households: list[Household], year: int | None) -> list[tuple[str, l
                 out.append(("suspect_truncated_id", [h.key],
                             f"{h.village}{h.head_name}户成员{m.name}的身份证号{mask_id(m.id_number)}以000结尾，"
                             "可能是表格把号码存成数字后被截断，请与户口簿核对。", {"id_number": mask_id(m.id_number)}))
-        names = [m.name for m in h.members] + [h.head_name]
+        names: list[str] | None = None  # read only for a row that names an account holder
         seen: set[tuple[str, str]] = set()
         for p in h.payments:
             if not p.account_holder or (year is not None and p.period_start[:4] != str(year)):
                 continue
+            if names is None:
+                names = [m.name for m in h.members] + [h.head_name]
             if any(same_person_name(p.account_holder, n) for n in names) or (p.account_holder, p.bank_account) in seen:
                 continue
             seen.add((p.account_holder, p.bank_account))

@@ -93,6 +93,8 @@ def covered_persons(h: Household, day: str) -> int:
 
 def last_review_or_start(h: Household, day: str) -> str | None:
     """The date the review clock starts from: the last 复核, else the approval (or latest 新增)."""
+    if not h.events:  # most households: only the approval
+        return h.approved_on if h.approved_on and h.approved_on <= day else None
     review = h.last_review_on(day)
     if review:
         return review
@@ -107,8 +109,10 @@ def review_due_on(h: Household, day: str, policy: Policy) -> dt.date | None:
     (policy.toml [review_months]) after its last review, or after its approval when never reviewed.
     None: no class or no start on file."""
     months = policy.review_months.get(h.category or "")
+    if not months:
+        return None
     since = last_review_or_start(h, day)
-    if not months or not since:
+    if not since:
         return None
     return _months_after(since, months)
 
