@@ -324,7 +324,7 @@ class Catalog(CorrectionsMixin, UploadsMixin):
                              "ORDER BY id", args if ids_sql else []):
             h = get(m[0])
             if h is not None:
-                h.members.append(_member_of(m, 1))
+                h.members.append(_member_of(m))
         if full:
             self._load_facts(out, ids_sql, args if ids_sql else [], payments)
         return list(out.values())
@@ -541,11 +541,12 @@ _HOUSEHOLD_COLUMNS = ("h.id, h.household_no, h.township, h.village, h.area_type,
                       "h.note, h.benefit_tier, h.aid_categories")
 
 
-def _member_of(r: tuple, i: int = 0) -> Member:
-    """_member from a plain tuple of _MEMBER_COLUMNS starting at `i`."""
-    return Member(r[i], r[i + 1] or "", r[i + 2] or "", r[i + 3] or "", r[i + 4], r[i + 5] or "", r[i + 6] or "",
-                  r[i + 7] or "", bool(r[i + 8]), r[i + 9], r[i + 10], r[i + 11], r[i + 12], bool(r[i + 13]),
-                  r[i + 14] or "")
+def _member_of(r: tuple) -> Member:
+    """_member from a plain tuple: household_id, then _MEMBER_COLUMNS."""
+    _, name, number, relation, sex, birth, disability, health, identity, cadre, added, removed, original, no_id, \
+        covered, reason = r
+    return Member(name, number or "", relation or "", sex or "", birth, disability or "", health or "", identity or "",
+                  bool(cadre), added, removed, original, no_id, bool(covered), reason or "")
 
 
 def _household_of(r: tuple) -> Household:
