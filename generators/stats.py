@@ -231,11 +231,17 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     total = round(sum(quarters), 2)
     persons_by_month: list[int] = [0] * 12 if monthly_series else []
     ends = month_ends(year)
+    steady = 0  # households whose facts do not change over the year count the same in every month
     for h in facts.households if monthly_series else []:
+        if h.same_between(ends[0], ends[-1]):
+            steady += covered_persons(h, ends[0]) if h.in_care_on(ends[0]) else 0
+            continue
+
         def in_care_persons(day: str, h: Household = h) -> int:
             return covered_persons(h, day) if h.in_care_on(day) else 0
         for i, n in enumerate(by_month(h, ends, in_care_persons)):
             persons_by_month[i] += n
+    persons_by_month = [n + steady for n in persons_by_month]
     return {
         "year": year,
         "scope": facts.scope,

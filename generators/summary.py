@@ -102,15 +102,23 @@ def by_type_figures(cat: Catalog, year: int, scope: str | None,
                 out.setdefault(kind or "未知", {"money": 0.0, "person_months": 0})["money"] += share
     ends = stats.month_ends(year)
     quarters = [0] * 4
+    steady_in_care = 0  # in 保 at every month's end, facts unchanged all year
     for h in households:
         def persons(day: str, h: Household = h) -> int | None:  # None: not in 保 that day
             return (h.figures_on(day)[0] or len(h.members_on(day))) if h.in_care_on(day) else None
+        if h.same_between(ends[0], ends[-1]):  # the same every month of the year
+            n = persons(ends[0])
+            if n is not None:
+                out.setdefault(h.area_type or "未知", {"money": 0.0, "person_months": 0})["person_months"] += 12 * n
+                steady_in_care += 1
+            continue
         by_month = stats.by_month(h, ends, persons)
         held = [n for n in by_month if n is not None]
         if held:
             out.setdefault(h.area_type or "未知", {"money": 0.0, "person_months": 0})["person_months"] += sum(held)
             for q in range(4):
                 quarters[q] += by_month[3 * q + 2] is not None
+    quarters = [q + steady_in_care for q in quarters]
     for row in out.values():
         row["money"] = round(row["money"], 2)
         row["avg"] = f"{row['money'] / row['person_months']:.2f}" if row["person_months"] else "0.00"
