@@ -17,6 +17,7 @@ from archiver.privacy import mask_account, mask_id
 from . import basis, completeness, id_checks, procedure, relatives, stats
 from .caserules import Payable
 from .caserules import rules as case_rules
+from .progress import Progress, Steps
 
 TITLES = {
     "same_person_two_households": "同一人在两户中享受低保",
@@ -233,12 +234,16 @@ def _register(active: list[Household], day: str, listed: dict) -> list[Finding]:
 
 
 def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
-                   checked: tuple[dt.date, dt.date] | None = None) -> dict:
+                   checked: tuple[dt.date, dt.date] | None = None, progress: Progress | None = None) -> dict:
     """Figures for the inspection report (检查通报), per township and village. `checked` is when the inspection
-    took place (distinct from the reference day the figures are taken on); unknown, it is a 【待填写】 prompt."""
+    took place (distinct from the reference day the figures are taken on); unknown, it is a 【待填写】 prompt.
+    `progress` hears its two steps (checking, then the tables)."""
     from .documents import cn_date
 
+    step = Steps(progress, 3)
+    step("逐户检查档案和发放")
     findings = run(cat, scope, year, policy)
+    step("按乡镇、村汇总排名")
     day = f"{year}-12-31" if year else today()
     active = [h for h in cat.households(stats.area(cat, scope), full=True) if h.in_care_on(day)]
     per_household: dict[str, list[Finding]] = defaultdict(list)

@@ -23,6 +23,7 @@ from archiver.policy import Policy
 from . import completeness, inspection, stats
 from .documents import cn_date, render_docx, wan
 from .fonts import cjk_font_path
+from .progress import Progress, Steps
 
 TODO = "【待填写：{}】"
 BANDS = {"under_18": "未成年人（18岁以下）", "working_age": "劳动年龄段", "elderly": "老年人"}
@@ -226,11 +227,16 @@ def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, p
 
 
 @gcpause.paused()
-def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
+def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress: Progress | None = None,
+            steps: int = 5) -> dict:
+    """Everything the summary template says; `progress` hears each step (of `steps`: render adds its own)."""
+    step = Steps(progress, steps)
     area = stats.area(cat, scope)  # a township, 乡镇/村, or a village name one township has (UnknownScope else)
     # loaded once, with payments, for the figures and for the checks behind 存在问题
+    step("读取档案")
     households = cat.households(area, full=True)
     facts = stats.YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(f"{year}-12-31")])
+    step("计算本年和上年统计数据")
     s = stats.compute(cat, year, scope, policy, facts.households)
     prev = stats.compute(cat, year - 1, scope, policy, facts.households, monthly_series=False)
     kind, township, village = level(cat, scope)
@@ -251,6 +257,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     else:
         standard_text = TODO.format("本年度城乡低保标准及调整情况（policy.toml 未设置低保标准）")
 
+    step("城乡分类、季度和人员构成")
     types, quarter_ends = by_type_figures(cat, year, scope, facts.households)
     city = {**s["by_type"].get("城市", {"households_end": 0, "persons_end": 0}), **types["城市"]}
     rural = {**s["by_type"].get("农村", {"households_end": 0, "persons_end": 0}), **types["农村"]}
@@ -279,12 +286,14 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy) -> dict:
     classified = sum(1 for h in facts.in_care for m in h.members_on(day) if "分类施保" in (m.identity or ""))
     complaints = documents_of_type_between(cat, area, COMPLAINT_TYPES, first, day)
 
+    step("逐户检查（存在问题）")
     findings = _findings(cat, year, scope, policy, facts.households)
     problems, plans = problems_and_plans(findings, s, policy, year)
     money_ok = not findings.get("amount_mismatch") and not findings.get("paid_after_stop")
 
     practices = []
     approve = f"（一）规范审核审批。全年新纳入低保对象{s['new_households']}户{s['new_persons']}人"
+    step("新纳入对象的公示和办理过程")
     periods = notice_periods(cat, facts.households, year, policy)
     if s["new_households"] and periods and periods[0] and not periods[1]:
         approve += f"，{periods[0]}户均按规定公示{policy.notice_days}天。"  # every case's timeline shows it
@@ -388,8 +397,12 @@ def charts(ctx: dict, folder: Path) -> dict[str, Path]:
     return out
 
 
-def render(cat: Catalog, year: int, scope: str | None, policy: Policy, out: Path, home_templates: Path | None) -> Path:
-    return write(context(cat, year, scope, policy), out, home_templates)
+def render(cat: Catalog, year: int, scope: str | None, policy: Policy, out: Path, home_templates: Path | None,
+           progress: Progress | None = None) -> Path:
+    ctx = context(cat, year, scope, policy, progress, steps=6)
+    if progress is not None:
+        progress("绘制图表，生成Word文档", 5, 6)
+    return write(ctx, out, home_templates)
 
 
 def write(ctx: dict, out: Path, home_templates: Path | None) -> Path:

@@ -272,6 +272,11 @@ def _generated(cat: Any, what: str, target: str, out: Path) -> None:
         cat.audit(_user(), f"export.{what}", target, str(out))
 
 
+def _step_on_stderr(what: str, done: int, total: int) -> None:
+    """A county's documents take a while: each step is said on stderr as it begins (stdout stays the result)."""
+    print(f"[{done + 1}/{total}] {what}…", file=sys.stderr, flush=True)
+
+
 def cmd_report_summary(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import stats, summary
@@ -284,7 +289,8 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
     if not args.output.lower().endswith(".docx"):
         raise UsageError("工作总结输出应为 .docx 文件 / the summary is a .docx file")
     try:
-        out = summary.render(cat, args.year, args.scope, load(home.root), Path(args.output), home.templates)
+        out = summary.render(cat, args.year, args.scope, load(home.root), Path(args.output), home.templates,
+                             progress=_step_on_stderr)
     except (stats.UnknownScope, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc
     _generated(cat, "summary", f"{args.year} {args.scope or '全部'}", out)
@@ -453,7 +459,8 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
         if checked[1] < checked[0]:
             raise UsageError("--checked-to 早于 --checked-from / --checked-to is before --checked-from")
     try:
-        ctx = inspection.report_context(cat, args.scope, args.year, load(home.root), checked)
+        ctx = inspection.report_context(cat, args.scope, args.year, load(home.root), checked, _step_on_stderr)
+        _step_on_stderr("生成Word文档", 2, 3)
         out = render_docx("inspection.docx", home.templates, ctx, Path(args.output))
     except (stats.UnknownScope, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc

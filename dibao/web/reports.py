@@ -79,10 +79,7 @@ def summary(v: Writer, year: int = Form(...), scope: str = Form("")) -> Response
     name = f"{year}年{_part(area)}低保工作总结.docx"
 
     def work(cat: Catalog, job: jobs.Job, folder: Path) -> Path:
-        job.progress("汇总统计数据，逐户检查（存在问题）", 0, 2)
-        ctx = gen.context(cat, year, area, policy)
-        job.progress("绘制图表，生成Word文档", 1, 2)
-        return gen.write(ctx, folder / name, v.home.templates)
+        return gen.render(cat, year, area, policy, folder / name, v.home.templates, progress=job.progress)
 
     return jobs.launch(v, "summary", f"{year} {area or '全部'}", work)
 
@@ -120,9 +117,8 @@ def inspection(v: Writer, year: int = Form(...), scope: str = Form("")) -> Respo
     name = f"{year}年{_part(area)}低保检查通报.docx"
 
     def work(cat: Catalog, job: jobs.Job, folder: Path) -> Path:
-        job.progress("逐户检查档案和发放", 0, 2)
-        ctx = gen.report_context(cat, area, year, policy)
-        job.progress("生成Word文档", 1, 2)
+        ctx = gen.report_context(cat, area, year, policy, progress=job.progress)
+        job.progress("生成Word文档", 2, 3)
         return render_docx("inspection.docx", v.home.templates, ctx, folder / name)
 
     return jobs.launch(v, "inspection", f"{year} {area or '全部'}", work)

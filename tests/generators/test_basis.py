@@ -135,7 +135,8 @@ def test_person_tables_add_up_to_covered_persons_and_taper_is_listed(difference)
     from docx import Document
 
     out = run.home.parent / "总结.docx"
-    run("report", "summary", "--year", "2025", "-o", str(out))
+    said = run("report", "summary", "--year", "2025", "-o", str(out)).stderr
+    assert [line.split("]")[0] for line in said.splitlines() if line.startswith("[")] == [f"[{i}/6" for i in range(1, 7)]
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "年末有1户因家庭收入增加处于渐退期" in text and f"{covered}人" in text
 

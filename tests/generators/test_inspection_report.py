@@ -17,7 +17,8 @@ from tests.generators.pages import page_texts, to_pdf
 def test_inspection_report_content_and_layout(planted, tmp_path: Path) -> None:
     run, base, summary_docx, stay = planted
     out = tmp_path / "检查通报.docx"
-    run("report", "inspection", "--year", "2025", "-o", str(out))
+    said = run("report", "inspection", "--year", "2025", "-o", str(out)).stderr
+    assert "[1/3] 逐户检查档案和发放" in said and "[3/3] 生成Word文档" in said
     d = Document(str(out))
     text = "\n".join(p.text for p in d.paragraphs)
     assert "【待填写：文号" in text and "各乡镇人民政府、街道办事处：" in text

@@ -59,7 +59,8 @@ def _table_rows(path: Path, first_header: str) -> list[list[str]]:
 def test_sample_summary_numbers_equal_stats(sample, year: int) -> None:
     run, base = sample
     out = base / f"summary{year}.docx"
-    run("report", "summary", "--year", str(year), "-o", str(out))
+    said = run("report", "summary", "--year", str(year), "-o", str(out)).stderr
+    assert said.index("[1/6] 读取档案") < said.index("[4/6] 逐户检查") < said.index("[6/6] 绘制图表")  # long work shows progress
     s = run.json("stats", "--year", str(year))
     text = docx_text(out)
     city, rural = s["by_type"]["城市"], s["by_type"]["农村"]
