@@ -23,6 +23,8 @@ def current_status(h: Household, day: str | None = None) -> str:
         return STATUS_STOPPED
     if h.approved_on and h.approved_on > day or any(e.date > day for e in h.events):
         return "申请中"
+    if h.status == "申请中" and not h.events and not h.snapshots and not h.approved_on:
+        return "申请中"  # registered as a first-time applicant (archiver/applicants.py), not yet decided
     return STATUS_UNKNOWN
 
 

@@ -104,6 +104,7 @@ def household_cases(cat: Catalog, h: Household, policy: Policy) -> list[Case]:
 @dataclass
 class _Draft:
     applied: str | None
+    registered: bool = False  # the application was entered by staff (applicants.register), no 申请书 on file near it
     docs: list[tuple[str, Document]] = field(default_factory=list)
     events: list[str] = field(default_factory=list)  # 新增 dates from change lists
     entries: list[dict[str, Any]] = field(default_factory=list)
@@ -122,10 +123,12 @@ def _new_cases(h: Household, ctx: Context) -> list[Case]:
             papers.append((step, d))
     starts = [e.date for e in h.events if e.kind in START_KINDS]
     entries = [e for e in ctx.entries.get(h.id, []) if e["step"] in ("不予批准", "告知", "延期")]
-    if not papers and not starts and not entries:
+    on_paper = {d.date for s, d in papers if s == "申请" and d.date}
+    registered = {e["date"] for e in ctx.entries.get(h.id, []) if e["step"] == "申请" and not _near(e["date"], on_paper)}
+    if not papers and not starts and not entries and not registered:
         return []
-    applications = sorted({d.date for s, d in papers if s == "申请" and d.date})
-    drafts = [_Draft(a) for a in applications] or [_Draft(None)]
+    applications = sorted(on_paper | registered)
+    drafts = [_Draft(a, registered=a in registered) for a in applications] or [_Draft(None)]
 
     def owner(day: str | None, named: str | None = None) -> _Draft:
         if named:
@@ -153,6 +156,12 @@ def _new_cases(h: Household, ctx: Context) -> list[Case]:
     for dr in drafts:
         _drop_later_papers(dr, ctx.facts)
     return [_build(h, dr, ctx) for dr in drafts if dr.docs or dr.events or dr.entries]
+
+
+def _near(day: str, others: set[str], days: int = 60) -> bool:
+    """A registered application within `days` of a 申请书 on file is that application, not a second one."""
+    d = dt.date.fromisoformat(day)
+    return any(abs((dt.date.fromisoformat(o) - d).days) <= days for o in others)
 
 
 def _drop_later_papers(dr: _Draft, facts: dict[int, dict[str, str]]) -> None:
@@ -187,7 +196,8 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
                     source="档案" if d else "", **kw)
 
     application = _first(by.get("申请"), facts)
-    steps.append(doc_step("申请", application))
+    steps.append(doc_step("申请", application) if application or not dr.registered
+                 else Step("申请", dr.applied, source="登记"))
     survey = _first(by.get("入户调查"), facts)
     s = doc_step("入户调查", survey)
     if survey:
@@ -222,7 +232,7 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
                      if facts.get(d.document_id, {}).get("decision_date")), None)
         if said:
             decision = Step("审批", said, source="告知书")
-    applied = application.date if application else None
+    applied = application.date if application else (dr.applied if dr.registered else None)
     in_care = False  # approved, though no paper or change list dates the decision
     if decision.date is None and not refused:
         if h.approved_on and applied and h.approved_on >= applied:

@@ -28,7 +28,19 @@ from archiver.ocr_pool import OcrConfig
 from archiver.privacy import scrub
 
 from .. import users
-from . import account, admin, browse, corrections, households, jobs, quarantine, reports, reviews, upload
+from . import (
+    account,
+    admin,
+    applicants,
+    browse,
+    corrections,
+    households,
+    jobs,
+    quarantine,
+    reports,
+    reviews,
+    upload,
+)
 from .session import COOKIE, Refused, Writer, remote
 from .templating import is_htmx, page
 
@@ -183,7 +195,8 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         response.delete_cookie(COOKIE)
         return response
 
-    for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews):
+    for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews,
+                   applicants):
         app.include_router(module.router)
     return app
 

@@ -63,6 +63,9 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("POST", "/reports/dossier"): ("/reports/dossier", {"key": other["no"]}),
         ("POST", "/reports/reviews"): ("/reports/reviews", {"month": "2025-12", "scope": "二村"}),
         ("GET", "/account"): ("/account", {}),
+        ("GET", "/applicants/new"): ("/applicants/new", {}),
+        ("POST", "/applicants/new"): ("/applicants/new", {"village": "二村", "name": "外村申请人",
+                                                          "id_number": "520102199001011237"}),
         ("POST", "/account/password"): ("/account/password", {"current": "x", "new": "y" * 8, "again": "y" * 8}),
         ("GET", "/audit"): ("/audit", {}),
         ("POST", "/logout"): ("/logout", {}),
@@ -144,7 +147,8 @@ def test_no_cross_area_read_by_url_or_id(site: Site) -> None:
         assert not any(n in body for n in other_names if n not in url), (url, "leaked a name")  # a query is echoed
         assert site.other["no"] not in body or site.other["no"] in url, (url, "leaked a household number")
         assert not ID_RE.search(body), (url, "leaked an ID")
-        if "{" in path or path.startswith(("/reports/", "/users", "/jobs")) or path == "/audit":  # outside 一村, or county only
+        if "{" in path or path.startswith(("/reports/", "/users", "/jobs")) or path == "/audit" or \
+                (method, path) == ("POST", "/applicants/new"):  # outside 一村, or county only
             assert r.status_code == 404, (method, url, r.status_code)
             refused += 1
         elif path == "/account/password":
@@ -311,3 +315,25 @@ def test_a_review_recorded_on_the_household_page(site: Site) -> None:
     events = site.dibao.json("household", "show", site.mine["no"])["events"]
     assert any(e["kind"] == "复核" and e["date"] == "2025-11-20" for e in events)
     assert any(e["action"] == "review.record" and "维持原保障" in (e["detail"] or "") for e in site.audit(VILLAGE[0]))
+
+
+def test_registering_a_first_time_applicant_from_the_web(site: Site) -> None:
+    from tests.builders import person_id
+
+    c = client(site, COUNTY)
+    token = csrf(c)
+    assert "登记首次申请的家庭" in c.get("/applicants/new").text
+    typed = person_id("19850707", seq=44)
+    bad = c.post("/applicants/new", data={"csrf": token, "village": "测试镇/一村", "name": "网页申请人",
+                                          "id_number": typed[:-1] + ("0" if typed[-1] != "0" else "1")})
+    assert bad.status_code == 400 and "身份证号无效" in bad.text and typed[:-1] not in bad.text
+    r = c.post("/applicants/new", data={"csrf": token, "village": "测试镇/一村", "name": "网页申请人", "id_number": typed,
+                                        "members": f"网页家属,{person_id('20100101', seq=45)},子", "applied": "2025-11-20",
+                                        "area_type": "农村"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/households/D")
+    page = c.get(r.headers["location"]).text
+    assert "网页申请人" in page and "申请中" in page and "已登记申请户" in page and typed not in page
+    show = site.dibao.json("household", "show", typed)
+    assert show["status"] == "申请中" and len(show["members"]) == 2
+    assert ("household.add", show["household_id"]) in {(e["action"], e["target"]) for e in site.audit(COUNTY[0])}
+
