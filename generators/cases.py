@@ -155,7 +155,7 @@ def _new_cases(h: Household, ctx: Context) -> list[Case]:
             owner(d.date).entries.append({"step": "延期", "date": d.date or "", "detail": f"档案{d.document_id}"})
     for dr in drafts:
         _drop_later_papers(dr, ctx.facts)
-    return [_build(h, dr, ctx) for dr in drafts if dr.docs or dr.events or dr.entries]
+    return [_build(h, dr, ctx) for dr in drafts if dr.docs or dr.events or dr.entries or dr.registered]
 
 
 def _near(day: str, others: set[str], days: int = 60) -> bool:

@@ -237,9 +237,12 @@ def cmd_household_show(args: argparse.Namespace) -> int:
           f"  {data['persons']}人  {h.monthly_amount or 0:.2f}元/月")
     print(f"户主 {h.head_name} {mask_id(h.head_id_number)}  住址 {h.address}")
     b = data["basis"]
-    print(f"核算依据（{b['day']}）：{b['mode']}  标准 {b['standard'] or '-'}元  人均收入 "
-          f"{b['income_per_capita'] if b['income_per_capita'] is not None else '-'}元  保障人数 {b['covered_persons']}"
-          f"  应发 {b['due_monthly']:.2f}元/月")
+    if h.status == "申请中":
+        print("申请中：尚未审批，保障金额未核定")
+    else:
+        print(f"核算依据（{b['day']}）：{b['mode']}  标准 {b['standard'] or '-'}元  人均收入 "
+              f"{b['income_per_capita'] if b['income_per_capita'] is not None else '-'}元  保障人数 {b['covered_persons']}"
+              f"  应发 {b['due_monthly']:.2f}元/月")
     if h.note:
         print(f"备注 {h.note}")
     for c in data["import_conflicts"]:

@@ -43,4 +43,5 @@ def add(request: Request, v: Writer, village: str = Form(""), name: str = Form("
     except UserError as exc:
         given["members"] = ""
         return _form(request, v, str(exc).split(" / ")[0], 400, **given)
-    return RedirectResponse(f"/households/{res.key}?done=registered", status_code=303)
+    return RedirectResponse(f"/households/{res.key}?done={'registered_filed' if res.filed else 'registered'}",
+                            status_code=303)

@@ -22,7 +22,7 @@ from .templating import page
 router = APIRouter()
 DONE = {"saved": "已保存更正（已留痕）。", "trashed": "已移入回收站，文件仍保留，可随时恢复。", "restored": "已从回收站恢复。",
         "household": "户信息已更正（已留痕）。", "rejected": "已不予归档，原因已记录。",
-        "registered": "已登记申请户；隔离区中含其身份证号的材料已归入本户（见下方档案材料）。"}
+        "registered": "已登记申请户。", "registered_filed": "已登记申请户；隔离区中属于本户的材料已归入本户（见下方档案材料）。"}
 
 
 def _back_to_document(doc_id: int, done: str) -> Response:

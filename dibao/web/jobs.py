@@ -111,7 +111,7 @@ def _run(home: Home, job: Job, work: Work) -> None:
         out = work(cat, job, job.folder)
         with cat.transaction():
             cat.audit(job.user, f"export.{job.kind}", job.target, out.name)
-        job.result, job.state = out, "已完成"
+        job.done, job.result, job.state = job.total, out, "已完成"
     except UserError as exc:  # the staff's to fix (no households there, a broken template …): said in Chinese
         job.error, job.state = scrub(str(exc).split(" / ")[0]) or "生成失败", "失败"
     except Exception:  # a fault of ours: logged in full, the page says so plainly; the server goes on

@@ -59,6 +59,14 @@ def test_register_a_first_time_applicant_then_the_approval_numbers_it(dibao, tmp
     assert bad.returncode == 2 and "身份证号无效" in bad.stderr
     nowhere = dibao("household", "add", "--village", "无此村", "--name", "某人", "--id", person_id(seq=70), check=False)
     assert nowhere.returncode == 2 and "范围不存在" in nowhere.stderr
+    # registered with no paper yet: the application alone opens the case, its deadline running from that day
+    other = person_id("19900909", seq=71)
+    dibao("household", "add", "--village", "测试镇/二村", "--name", "只登记", "--id", other, "--applied", "2025-06-20")
+    alone = dibao.json("household", "show", other)
+    (only,) = alone["cases"]
+    first = only["steps"][0]
+    assert only["outcome"] == "进行中" and (first["step"], first["date"], first["source"]) == ("申请", "2025-06-20", "登记")
+    assert "申请中：尚未审批" in dibao("household", "show", other).stdout
 
     # the township approves it (the change list names the head), and the year-end roster gives it a 户编号:
     # the same household, its papers and its case kept
@@ -71,7 +79,7 @@ def test_register_a_first_time_applicant_then_the_approval_numbers_it(dibao, tmp
                                                       "approved": "2025-06-25"}]))
     dibao("ingest", str(tmp_path / "花名册2.xlsx"), "--quiet")
     numbered = dibao.json("household", "show", HEAD[1])
-    assert numbered["household_id"] == "5201020009999" and len(dibao.json("household", "list")["households"]) == 3
+    assert numbered["household_id"] == "5201020009999" and len(dibao.json("household", "list")["households"]) == 4
     assert [d["document_id"] for d in numbered["documents"]] == [d["document_id"] for d in show["documents"]]
     assert numbered["status"] == "在保" and len(numbered["members"]) == 2
     case = next(c for c in numbered["cases"] if c["kind"] == "新增")

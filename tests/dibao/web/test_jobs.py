@@ -85,7 +85,7 @@ def test_the_county_summary_and_inspection_report_run_as_jobs(home: Path) -> Non
     page = c.get(first.headers["location"]).text
     assert "年度工作总结" in page and 'id="job-progress"' in page
     status, download = finish_job(c, first)
-    assert "job-result" in status and "已完成" in status
+    assert "job-result" in status and "已完成" in status and "（6/6 步）" in status
     assert download.status_code == 200 and download.content[:2] == b"PK"
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(download.content)).paragraphs)
     assert "2025" in text and "工作总结" in text

@@ -332,7 +332,7 @@ def test_registering_a_first_time_applicant_from_the_web(site: Site) -> None:
                                         "area_type": "农村"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/households/D")
     page = c.get(r.headers["location"]).text
-    assert "网页申请人" in page and "申请中" in page and "已登记申请户" in page and typed not in page
+    assert "网页申请人" in page and "申请中：尚未审批" in page and "已登记申请户。" in page and typed not in page
     show = site.dibao.json("household", "show", typed)
     assert show["status"] == "申请中" and len(show["members"]) == 2
     assert ("household.add", show["household_id"]) in {(e["action"], e["target"]) for e in site.audit(COUNTY[0])}
