@@ -57,7 +57,7 @@ ACTIONS = {
     "api.households": "读取户列表", "export.coversheet": "生成扫描封面", "export.dossier": "生成一户一档",
     "export.summary": "生成工作总结", "export.notice": "生成公示", "export.inspection": "生成检查通报",
     "export.reviews": "生成复核计划", "job.start": "开始后台任务", "export.dossiers": "生成整村一户一档",
-    "export.coversheets": "生成整村扫描封面",
+    "export.coversheets": "生成整村扫描封面", "household.add": "登记申请户", "case.record": "登记办理步骤",
 }
 
 
@@ -65,9 +65,19 @@ def action_label(code: str) -> str:
     return ACTIONS.get(code, code)
 
 
+def operator(user: str | None) -> str:
+    """Who made a change, as staff read it: a web user by name; the command line (`cli:login`) said so."""
+    name = str(user or "")
+    if name == "cli" or name.startswith("cli:"):
+        login = name.partition(":")[2]
+        return f"命令行（{login}）" if login else "命令行"
+    return name
+
+
 TEMPLATES.env.filters["localtime"] = localtime
 TEMPLATES.env.filters["hide_phone"] = hide_phone
 TEMPLATES.env.filters["action"] = action_label
+TEMPLATES.env.filters["operator"] = operator
 
 
 def chinese(text: str | None) -> str:

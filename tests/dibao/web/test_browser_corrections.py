@@ -205,6 +205,8 @@ def test_a_disabled_users_open_session_is_refused_at_the_next_click(browser, sit
         admin.wait_for_selector("#done")
         trail = admin.locator("#account-trail tr").all_inner_texts()[1:3]  # the latest first, as the page lists them
         assert "启用账户" in trail[0] and "停用账户" in trail[1] and all(VILLAGER[0] in t and COUNTY[0] in t for t in trail)
+        every = admin.inner_text("#account-trail")  # the accounts made with `dibao user add`: said as 命令行
+        assert "新增账户" in every and "命令行" in every and "cli:" not in every
         accounts = site["run"].json("history", "--user", VILLAGER[0])["changes"]
         assert [c["what"] for c in accounts][-2:] == ["停用账户", "启用账户"] and accounts[-1]["user"] == COUNTY[0]
         login(villager, VILLAGER)
