@@ -77,6 +77,13 @@ def page_numbers(q: sqlite3.Row) -> list[int]:
     return list(range(1, max(len(texts), 1) + 1))
 
 
+def page_texts(q: sqlite3.Row) -> dict[int, str]:
+    """Each page's OCR text by its page number (pages stored with no text read as "")."""
+    numbers = page_numbers(q)
+    texts = (q["text"] or "").split("\f")
+    return dict(zip(numbers, texts + [""] * (len(numbers) - len(texts)), strict=False))
+
+
 def assign(home: Home, cat: Catalog, item_id: int, household_id: int, doc_type: str | None, user: str,
            pages: list[int] | None = None) -> int:
     """File an item (or only `pages` of it: the rest stays open for another household) to a household."""
@@ -89,8 +96,7 @@ def assign(home: Home, cat: Catalog, item_id: int, household_id: int, doc_type: 
         if wrong:
             raise ReviewRefused(f"该隔离文件没有第 {'、'.join(map(str, wrong))} 页（共有 {numbers}）/ no such page")
         if sorted(set(pages)) != numbers:
-            texts = (q["text"] or "").split("\f")
-            by_no = dict(zip(numbers, texts + [""] * (len(numbers) - len(texts)), strict=False))
+            by_no = page_texts(q)
             rest = [n for n in numbers if n not in pages]
             take = sorted(set(pages))
             with cat.transaction():
