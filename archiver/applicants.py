@@ -3,7 +3,7 @@
 A family applying for 低保 for the first time is in no roster and no change list yet, so its 申请书 and
 入户调查表 have nowhere to go (they wait in quarantine) and no notice can post it (拟纳入). Registering it
 creates the household under a provisional number (D…), with the application date as a case step entered by
-staff; quarantined pages whose routing now points to it are filed to it at once. When the change list or
+staff; quarantined scans that now route to it are filed at once (the pipeline's own retry). When the change list or
 roster that approves it arrives, the import finds it by the head's ID number and gives it its 户编号 — the
 same household, its papers and case kept.
 """
@@ -14,13 +14,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from archiver import idcard, review
+from archiver import idcard
 from archiver.catalog import Catalog, Scope, areas
 from archiver.catalog.casefacts import add_case_entry
 from archiver.catalog.models import Member, provisional_key, today
 from archiver.errors import UserValueError
 from archiver.home import Home
-from archiver.privacy import mask_id
+from archiver.privacy import mask_id, scrub
 
 AREA_TYPES = ("城市", "农村")
 EVERYWHERE = Scope()  # the CLI's: the whole archive
@@ -37,7 +37,7 @@ class Person:
 class Registered:
     household_id: int
     key: str
-    filed: list[dict[str, Any]] = field(default_factory=list)  # quarantined pages filed to it
+    filed: list[dict[str, Any]] = field(default_factory=list)  # quarantined scans filed to it
 
 
 def parse_member(text: str) -> Person:
@@ -122,20 +122,11 @@ def _date(value: str | None) -> str:
 
 
 def _file_waiting(home: Home, cat: Catalog, household_id: int, user: str) -> list[dict[str, Any]]:
-    """Quarantined pages whose routing — the same rules as at ingest — now names this household only."""
-    from archiver.route import Router
+    """Quarantined scans that now route to a household are filed — the pipeline's own retry, so the rules are
+    the ingest's; what reached this (new, so empty) household is what was waiting for it."""
+    from archiver.documents import retry_quarantined
 
-    router = Router(cat)
-    filed = []
-    for q in review.items(cat):
-        numbers = review.page_numbers(q)
-        texts = (q["text"] or "").split("\f")
-        name = q["source_name"] if len(numbers) == 1 else ""  # as at ingest: a one-page file's name is a signal
-        mine = [n for n, text in zip(numbers, texts + [""] * (len(numbers) - len(texts)), strict=False)
-                if router.decide(text, None, name).household_id == household_id]
-        if not mine:
-            continue
-        doc_id = review.assign(home, cat, int(q["id"]), household_id, None, user,
-                               pages=mine if mine != numbers else None)
-        filed.append({"item_id": str(q["id"]), "document_id": str(doc_id), "pages": mine})
-    return filed
+    retry_quarantined(home, cat, user)
+    h = cat.household(household_id)
+    return [{"document_id": str(d.document_id), "type": d.type, "source_name": scrub(d.source_name)}
+            for d in (h.documents if h is not None else [])]

@@ -230,9 +230,10 @@ def _reason(cat: Catalog, d: Decision) -> str:
     return d.reason or "找不到所属家庭 / no household found"
 
 
-def retry_quarantined(home: Home, cat: Catalog) -> list[tuple[str, str]]:
+def retry_quarantined(home: Home, cat: Catalog, user: str = "dibao:重试") -> list[tuple[str, str]]:
     """Quarantined scans whose stored text now routes every page to one household — typically scans that
-    arrived before the roster that lists their family — are filed. Returns (file name, household) pairs."""
+    arrived before the roster that lists their family, or before staff registered the applicant — are filed
+    (by `user`, for the trail). Returns (file name, household) pairs."""
     router: Router | None = None
     done = []
     for q in cat.quarantine_items():
@@ -246,7 +247,7 @@ def retry_quarantined(home: Home, cat: Catalog) -> list[tuple[str, str]]:
         if unplaced or len(parts) != 1:
             continue
         try:
-            file_quarantined(home, cat, int(q["id"]), parts[0].household_id, None, "dibao:重试", parts[0].method)
+            file_quarantined(home, cat, int(q["id"]), parts[0].household_id, None, user, parts[0].method)
         except (LookupError, ValueError, OSError) as exc:  # one item that cannot be filed never stops the batch
             if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
                 raise

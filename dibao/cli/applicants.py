@@ -40,5 +40,5 @@ def cmd_household_add(args: argparse.Namespace) -> int:
         return 0
     print(f"已登记申请户 {res.key}（{args.name}，{1 + len(members)}人）/ applicant household registered")
     for f in res.filed:
-        print(f"  隔离件 {f['item_id']} 第{'、'.join(map(str, f['pages']))}页 已归入本户（档案 {f['document_id']}）")
+        print(f"  隔离区的 {f['source_name']}（{f['type']}）已归入本户，档案 {f['document_id']}")
     return 0
