@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from archiver import gcpause, idcard
 from archiver.catalog import Catalog, registers
@@ -233,14 +234,26 @@ def _register(active: list[Household], day: str, listed: dict) -> list[Finding]:
     return out
 
 
+def render(cat: Catalog, scope: str | None, year: int | None, policy: Policy, out: Path, home_templates: Path | None,
+           checked: tuple[dt.date, dt.date] | None = None, progress: Progress | None = None) -> tuple[Path, dict]:
+    """The 检查通报 .docx and the figures it was made from; `progress` hears its three steps."""
+    from .documents import render_docx
+
+    ctx = report_context(cat, scope, year, policy, checked, progress, steps=3)
+    if progress is not None:
+        progress("生成Word文档", 2, 3)
+    return render_docx("inspection.docx", home_templates, ctx, out), ctx
+
+
 def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
-                   checked: tuple[dt.date, dt.date] | None = None, progress: Progress | None = None) -> dict:
+                   checked: tuple[dt.date, dt.date] | None = None, progress: Progress | None = None,
+                   steps: int = 2) -> dict:
     """Figures for the inspection report (检查通报), per township and village. `checked` is when the inspection
     took place (distinct from the reference day the figures are taken on); unknown, it is a 【待填写】 prompt.
-    `progress` hears its two steps (checking, then the tables)."""
+    `progress` hears its steps (checking, then the tables; of `steps`: render adds its own)."""
     from .documents import cn_date
 
-    step = Steps(progress, 3)
+    step = Steps(progress, steps)
     step("逐户检查档案和发放")
     findings = run(cat, scope, year, policy)
     step("按乡镇、村汇总排名")

@@ -443,7 +443,7 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
 
     from archiver.policy import load
     from generators import inspection, stats
-    from generators.documents import TemplateProblem, render_docx
+    from generators.documents import TemplateProblem
 
     from ..errors import UsageError
     from . import _open
@@ -459,9 +459,8 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
         if checked[1] < checked[0]:
             raise UsageError("--checked-to 早于 --checked-from / --checked-to is before --checked-from")
     try:
-        ctx = inspection.report_context(cat, args.scope, args.year, load(home.root), checked, _step_on_stderr)
-        _step_on_stderr("生成Word文档", 2, 3)
-        out = render_docx("inspection.docx", home.templates, ctx, Path(args.output))
+        out, ctx = inspection.render(cat, args.scope, args.year, load(home.root), Path(args.output), home.templates,
+                                     checked, _step_on_stderr)
     except (stats.UnknownScope, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc
     _generated(cat, "inspection", args.scope or "全部", out)

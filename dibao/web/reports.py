@@ -110,16 +110,13 @@ def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Fo
 @router.post("/reports/inspection")
 def inspection(v: Writer, year: int = Form(...), scope: str = Form("")) -> Response:
     from generators import inspection as gen
-    from generators.documents import render_docx
 
     area = _scope(v, scope)
     policy = load_policy(v.home.root)
     name = f"{year}年{_part(area)}低保检查通报.docx"
 
     def work(cat: Catalog, job: jobs.Job, folder: Path) -> Path:
-        ctx = gen.report_context(cat, area, year, policy, progress=job.progress)
-        job.progress("生成Word文档", 2, 3)
-        return render_docx("inspection.docx", v.home.templates, ctx, folder / name)
+        return gen.render(cat, area, year, policy, folder / name, v.home.templates, progress=job.progress)[0]
 
     return jobs.launch(v, "inspection", f"{year} {area or '全部'}", work)
 
