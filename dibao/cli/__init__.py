@@ -234,7 +234,7 @@ def cmd_household_show(args: argparse.Namespace) -> int:
         _print_json(data)
         return 0
     print(f"户编号 {h.key}  {h.township} {h.village}  {h.area_type or '-'}  分类 {h.category or '-'}  {h.status}"
-          f"  {data['persons']}人  {h.monthly_amount or 0:.2f}元/月")
+          f"  {data['persons'] or '-'}人  {f'{h.monthly_amount:.2f}' if h.monthly_amount is not None else '-'}元/月")
     print(f"户主 {h.head_name} {mask_id(h.head_id_number)}  住址 {h.address}")
     b = data["basis"]
     if h.status == "申请中":
