@@ -438,14 +438,26 @@ class Catalog(CorrectionsMixin, UploadsMixin):
 
     # ------------------------------------------------------------------ search-index queue
     def mark_dirty(self, household_ids: Sequence[int] | set[int]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO index_queue(household_id) VALUES (?)", [(i,) for i in household_ids])
+        """Queue households for the search index (in the caller's transaction). A household already queued
+        gets a new mark, so a drain that read the old one leaves it queued (archiver/index/writer.py)."""
+        self.db.executemany("INSERT INTO index_queue(household_id) VALUES (?) "
+                            "ON CONFLICT(household_id) DO UPDATE SET mark = mark + 1", [(i,) for i in household_ids])
 
     def dirty_households(self) -> list[int]:
         return [int(r[0]) for r in self.db.execute("SELECT household_id FROM index_queue ORDER BY household_id")]
 
-    def clear_dirty(self, household_ids: Sequence[int]) -> None:
+    def dirty_marks(self) -> dict[int, int]:
+        """Queued household → its mark, as read by the drain that indexes them."""
+        return {int(r[0]): int(r[1]) for r in self.db.execute("SELECT household_id, mark FROM index_queue")}
+
+    def clear_dirty(self, household_ids: Sequence[int], marks: dict[int, int] | None = None) -> None:
+        """Unqueue households after the index has them; with `marks`, only those not changed again since."""
         with self.transaction():
-            self.db.executemany("DELETE FROM index_queue WHERE household_id = ?", [(i,) for i in household_ids])
+            if marks is None:
+                self.db.executemany("DELETE FROM index_queue WHERE household_id = ?", [(i,) for i in household_ids])
+            else:
+                self.db.executemany("DELETE FROM index_queue WHERE household_id = ? AND mark = ?",
+                                    [(i, marks[i]) for i in household_ids if i in marks])
 
     # ------------------------------------------------------------------ users and sessions (web)
     def user(self, name: str) -> sqlite3.Row | None:

@@ -26,7 +26,7 @@ from archiver.errors import UserError
 from archiver.filing import STORAGE_ERRNOS
 from archiver.home import Home
 
-from . import analysis, query
+from . import analysis, query, writer
 
 log = logging.getLogger("dibao.index")
 SCHEMA_VERSION = "3"
@@ -299,12 +299,44 @@ def _texts(cat: Catalog, h: Household) -> list[str]:
 
 
 def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-untyped-def]
-    """Apply the catalog's pending index updates (after every ingest); rebuild when the index is unusable."""
+    """Apply the catalog's pending index updates (after every ingest or correction); rebuild when the index is
+    unusable. One process at a time writes the index (archiver/index/writer.py): when another holds the
+    writer lock this returns at once and the holder applies what this process queued. Returns how many
+    households were applied, -1 after a rebuild."""
+    done = 0
+    for _ in range(_ROUNDS):
+        # an unusable index must be rebuilt before anyone can search: wait for a drain in progress to end
+        must_build = not open_index(home).usable()
+        try:
+            with writer.held(home.index, wait=must_build):
+                n = _drain(home, cat, reporter)
+        except writer.IndexBusy:
+            log.info("search index being written by another process; its queue is drained there")
+            return done
+        except Exception as exc:
+            if not writer.busy_error(exc):
+                raise
+            log.warning("search index held by another writer (%s); updates stay queued", exc)
+            return done
+        if n < 0:
+            return n
+        done += n
+        if not cat.dirty_households():  # queued meanwhile by a process that found the lock held: ours now
+            return done
+    return done
+
+
+_ROUNDS = 5  # drains in a row when others keep queueing; what is left waits for the next sync
+
+
+def _drain(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-untyped-def]
+    """The queue into the index, under the writer lock."""
     idx = open_index(home)
     if not idx.usable():
-        rebuild(home, cat, reporter)
+        _rebuild(home, cat, reporter)
         return -1
-    dirty = cat.dirty_households()
+    marks = cat.dirty_marks()
+    dirty = sorted(marks)
     if not dirty:
         return 0
     if len(dirty) <= BULK:  # a watcher's one file: load those households, not the whole county
@@ -316,7 +348,7 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
         reporter.start(len(dirty), "更新检索索引 / indexing")
     idx.update(cat, list(households.values()), reporter)
     idx.delete([str(i) for i in dirty if i not in households])
-    cat.clear_dirty(dirty)
+    cat.clear_dirty(dirty, marks)
     return len(dirty)
 
 
@@ -334,9 +366,15 @@ def sync_if_possible(home: Home, cat: Catalog) -> bool:
 
 
 def rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no-untyped-def]
-    """Build a fresh index beside the old one and swap; the old one is only removed once the new one is whole."""
+    """Build a fresh index beside the old one and swap, holding the writer lock (waiting for a drain in
+    progress); the old one is only removed once the new one is whole."""
+    with writer.held(home.index, wait=True):
+        _rebuild(home, cat, reporter)
+
+
+def _rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no-untyped-def]
     idx = open_index(home)
-    dirty = cat.dirty_households()
+    marks = cat.dirty_marks()
     fresh = home.index / f"{idx.name}.new-{int(time.time())}"
     shutil.rmtree(fresh, ignore_errors=True)
     households = cat.households(full=True)
@@ -357,7 +395,7 @@ def rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no
     fresh.rename(idx.dir)
     idx.version_file.write_text(idx.version)
     (home.index / "meta.json").write_text(json.dumps({"backend": idx.name, "households": len(households)}))
-    cat.clear_dirty(dirty)
+    cat.clear_dirty(sorted(marks), marks)
 
 
 def drift(home: Home, cat: Catalog) -> list:  # type: ignore[no-untyped-def]
