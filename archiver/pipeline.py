@@ -157,13 +157,15 @@ class Ingestor:
         self.router: Router | None = None  # name/village lookups for routing, rebuilt after any sheet import
         self.reader: PageReader = Inline()  # reads documents' pages; an OcrPool reads ahead in worker processes
         self.column_names: rosters.Names | None = None  # synonym table with policy.toml [columns], read once
+        self._zip_budget = archives.Budget()
+        self._zip_ignored: list[tuple[str, str]] = []
 
     def run(self, paths: Iterable[Path], source: str = "ingest") -> BatchReport:
         paths = list(paths)
         explicit = {p for p in paths if not p.is_dir()}  # a file named on the command line may be a link
         skipped: list[tuple[str, str]] = []
         report = self.run_items(collect(paths, exclude=self.home.root, skipped=skipped), source, explicit)
-        report.ignored = skipped
+        report.ignored = skipped + report.ignored
         for name, why in skipped:
             log.info("ignored %s: %s", name, why)
         return report
@@ -180,6 +182,8 @@ class Ingestor:
                 raise
             return BatchReport(0, stopped=why, not_done=[scrub(shown(name)) for _, name in found])
         report = BatchReport(self.batch_id)
+        self._zip_budget = archives.Budget()  # what this batch's zips may unpack, nested ones included
+        self._zip_ignored = report.ignored  # zip members not unpacked: (name, why)
         # shown and stored with any ID number or account in it masked; routing still reads the full name
         inputs = [_Input(p, scrub(shown(name)), route_name=shown(name)) for p, name in found]
         self.reporter.start(len(inputs), "读取与校验 / checking")
@@ -314,8 +318,13 @@ class Ingestor:
 
     def _unpack(self, item: _Input) -> list[_Input]:
         try:
-            return [_Input(p, scrub(shown(n)), route_name=shown(n))
-                    for p, n in archives.unpack(item.path, item.route_name or item.name, item.sha256, self.home.tmp)]
+            ignored: list[tuple[str, str]] = []
+            members = archives.unpack(item.path, item.route_name or item.name, item.sha256, self.home.tmp,
+                                      self._zip_budget, ignored)
+            for name, why in ignored:
+                self._zip_ignored.append((scrub(shown(name)), why))
+                log.info("ignored %s: %s", scrub(shown(name)), why)
+            return [_Input(p, scrub(shown(n)), route_name=shown(n)) for p, n in members]
         except archives.ZipRefused as exc:
             item.sniffed = Sniffed("", str(exc))
             return []

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import struct
 import subprocess
 import sys
+import zipfile
+import zlib
 from pathlib import Path
 
 from tests.builders import roster_rows, small_county, write_xlsx
@@ -77,3 +80,105 @@ def test_two_concurrent_ingests_both_finish_and_search_finds_everything(dibao: R
         assert r["total"] >= 1, town
         assert r["results"][0]["township"] == town
     assert dibao("check").returncode == 0
+
+
+# ---------------------------------------------------------------------- bounded decodes
+def blank_tiff(path: Path, frames: int, side: int) -> Path:
+    """A multi-page 1-bit TIFF written by hand: every frame points at one deflated blank strip, so 300
+    frames of 4000×4000 are kilobytes on disk (and 4.8 gigapixels decoded)."""
+    strip = zlib.compress(bytes((side + 7) // 8 * side), 9)  # 0 = white (PhotometricInterpretation 0)
+    out = bytearray(b"II*\x00\x00\x00\x00\x00")
+    strip_at = len(out)
+    out += strip + b"\x00" * (len(strip) % 2)
+    struct.pack_into("<I", out, 4, len(out))
+    tags = [(256, 4, side), (257, 4, side), (258, 3, 1), (259, 3, 8), (262, 3, 0), (273, 4, strip_at),
+            (277, 3, 1), (278, 4, side), (279, 4, len(strip))]
+    for n in range(frames):
+        following = len(out) + 2 + 12 * len(tags) + 4 if n + 1 < frames else 0
+        out += struct.pack("<H", len(tags))
+        for tag, typ, val in tags:
+            out += struct.pack("<HHI", tag, typ, 1) + (struct.pack("<HH", val, 0) if typ == 3 else struct.pack("<I", val))
+        out += struct.pack("<I", following)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def paragraphs_docx(path: Path, n: int) -> Path:
+    """A .docx whose body is a title and `n` empty paragraphs: tens of kilobytes zipped."""
+    main = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+             'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
+             'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+             'main+xml"/></Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", rels)
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            f.write(f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{main}"><w:body>'
+                    '<w:p><w:r><w:t>最低生活保障申请书</w:t></w:r></w:p>'.encode())
+            for left in range(n, 0, -100_000):
+                f.write(b"<w:p/>" * min(left, 100_000))
+            f.write(b"</w:body></w:document>")
+    return path
+
+
+MEASURED = """
+import resource, sys
+from dibao.cli import main
+try:
+    rc = main(sys.argv[1:])
+finally:
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    sys.stderr.write(f"\\nPEAK_KB {peak}\\n")
+sys.exit(rc)
+"""
+
+
+def _ingest_measured(home: Path, *paths: Path) -> tuple[dict, int]:
+    """`dibao ingest --json` in a process of its own: its report and its peak memory (MB, OCR workers too)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    r = subprocess.run([sys.executable, "-c", MEASURED, "--home", str(home), "ingest", *map(str, paths), "--json"],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)  # today: never finished
+    assert r.returncode == 0, r.stderr[-2000:]
+    peak = int(r.stderr.rsplit("PEAK_KB", 1)[1].split()[0]) // 1024
+    return json.loads(r.stdout), peak
+
+
+def _outcomes(report: dict) -> dict[str, dict]:
+    return {o["source_name"]: o for o in report["files"]}
+
+
+def test_huge_multi_frame_tiffs_and_docx_are_refused_before_decoding(dibao: Runner, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    blank_tiff(inbox / "三百页.tif", 300, 4000)  # 4.8 gigapixels: more than 300 A4 pages at 300 dpi
+    blank_tiff(inbox / "三百零一页.tif", 301, 64)  # small frames, but more than a file's 300 pages
+    paragraphs_docx(inbox / "三百万段.docx", 3_000_000)
+    paragraphs_docx(inbox / "正常申请书.docx", 12)
+    assert sum(f.stat().st_size for f in inbox.iterdir()) < 300_000  # small on disk
+    report, _ = _ingest_measured(dibao.home, inbox)
+    got = _outcomes(report)
+    assert got["三百页.tif"]["outcome"] == "quarantined"
+    assert got["三百页.tif"]["reason"].startswith("图像各页合计像素超过上限")
+    assert got["三百零一页.tif"]["outcome"] == "quarantined"
+    assert got["三百零一页.tif"]["reason"].startswith("图像文件超过300页")
+    assert got["三百万段.docx"]["outcome"] == "quarantined"
+    assert got["三百万段.docx"]["reason"].startswith("Word文件超过20000个段落的上限")
+    # the ordinary .docx beside them is read (its one line names no household: quarantined for that reason)
+    assert "段落" not in got["正常申请书.docx"]["reason"] and "损坏" not in got["正常申请书.docx"]["reason"]
+    listed = dibao("quarantine", "list").stdout
+    assert "图像文件超过300页" in listed and "Word文件超过20000个段落" in listed
+    assert dibao("check").returncode == 0
+
+
+def test_a_tiff_is_read_one_frame_at_a_time(dibao: Runner, tmp_path: Path) -> None:
+    """60 blank 4000×4000 frames (the 1.4 MB file that took 1.9 GB and never finished) are read one at a time."""
+    tif = blank_tiff(tmp_path / "六十页.tif", 60, 4000)
+    report, peak = _ingest_measured(dibao.home, tif)
+    got = _outcomes(report)["六十页.tif"]
+    assert got["outcome"] == "quarantined" and "上限" not in got["reason"]  # blank: no household, but read
+    assert peak < 800, f"{peak} MB"
