@@ -182,3 +182,64 @@ def test_a_tiff_is_read_one_frame_at_a_time(dibao: Runner, tmp_path: Path) -> No
     got = _outcomes(report)["六十页.tif"]
     assert got["outcome"] == "quarantined" and "上限" not in got["reason"]  # blank: no household, but read
     assert peak < 800, f"{peak} MB"
+
+
+def _zip(path: Path, members: dict[str, bytes], raw_names: dict[str, bytes] | None = None) -> Path:
+    """A deflated zip of `members`; `raw_names` rewrites a placeholder name into other bytes (a GBK name
+    without the UTF-8 flag, as Chinese Windows zip tools write; a `..\\` path)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    data = path.read_bytes()
+    for placeholder, raw in (raw_names or {}).items():
+        assert len(placeholder.encode()) == len(raw)
+        data = data.replace(placeholder.encode(), raw)
+    path.write_bytes(data)
+    return path
+
+
+def test_a_nested_zip_bomb_is_refused_for_the_whole_upload(dibao: Runner, tmp_path: Path) -> None:
+    """Zips inside a zip draw on the allowance of the file uploaded: 3 inner zips of 30 MB of zeros each
+    (a 100-odd-KB upload) may not unpack 90 MB; today each inner zip had its own 4 GB."""
+    inner = {i: _zip(tmp_path / f"inner{i}.zip", {f"zeros{i}.bin": bytes(30 * 1024**2)}).read_bytes() for i in (1, 2, 3)}
+    outer = _zip(tmp_path / "炸弹.zip", {f"第{i}层.zip": inner[i] for i in (1, 2, 3)})
+    assert outer.stat().st_size < 200_000
+    report = dibao.json("ingest", str(outer))
+    got = _outcomes(report)
+    refused = [o for o in report["files"] if o["outcome"] == "quarantined" and "压缩炸弹" in o["reason"]]
+    assert refused, [(o["source_name"], o["outcome"], o["reason"][:60]) for o in report["files"]]
+    assert refused[0]["reason"].startswith("压缩包（含其中嵌套的压缩包）解压后过大")
+    assert sum(1 for n in got if ".bin" in n) <= 2  # at most 64 MB of it unpacked
+    assert not any((dibao.home / "tmp").glob("zip-*"))  # nothing left unpacked
+    assert dibao("check").returncode == 0
+
+
+def test_zip_members_are_counted_across_nested_zips(dibao: Runner, tmp_path: Path) -> None:
+    """The 5,000-member cap is per batch: two inner zips of 2,600 members (5,200) are not all unpacked."""
+    inner = [_zip(tmp_path / f"inner{k}.zip", {f"{k}_{i}.txt": b"x" for i in range(2600)}).read_bytes() for k in (1, 2)]
+    outer = _zip(tmp_path / "两层.zip", {"甲.zip": inner[0], "乙.zip": inner[1]})
+    assert outer.stat().st_size < 1_000_000
+    report = dibao.json("ingest", str(outer))
+    got = _outcomes(report)
+    assert len(got) <= 5003  # today: 5,203 inputs
+    refused = got["两层.zip/乙.zip"]
+    assert refused["outcome"] == "quarantined"
+    assert refused["reason"].startswith("压缩包（含其中嵌套的压缩包）内文件过多：本批最多解压5000个文件")
+
+
+def test_zip_members_not_unpacked_are_listed_with_why(dibao: Runner, tmp_path: Path) -> None:
+    rows = roster_rows(_county(3, 2, "东风镇"), title="东风镇2025年12月城乡低保花名册")
+    write_xlsx(tmp_path / "r.xlsx", rows)
+    gbk = "东风镇花名册.xlsx".encode("gbk")
+    z = _zip(tmp_path / "批次.zip", {".x": b"hidden", "AAAAAAAAAAA": b"escape", "__MACOSX/._a.jpg": b"mac",
+                                    "X" * len(gbk): (tmp_path / "r.xlsx").read_bytes()},
+             {"AAAAAAAAAAA": b"..\\..\\x.jpg", "X" * len(gbk): gbk})
+    report = dibao.json("ingest", str(z))
+    ignored = {i["source_name"]: i["reason"] for i in report["ignored"]}
+    assert set(ignored) == {"批次.zip/.x", "批次.zip/..\\..\\x.jpg", "批次.zip/__MACOSX/._a.jpg"}, ignored
+    assert ignored["批次.zip/.x"].startswith("隐藏文件")
+    assert ignored["批次.zip/..\\..\\x.jpg"].startswith("压缩包内文件的路径指向压缩包以外")
+    got = _outcomes(report)
+    assert got["批次.zip/东风镇花名册.xlsx"]["outcome"] == "archived"  # the GBK name read as the clerk wrote it
+    text = dibao("ingest", str(z)).stdout  # and the plain report lists them too
+    assert "忽略 批次.zip/.x：隐藏文件" in text
