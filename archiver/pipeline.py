@@ -173,7 +173,10 @@ class Ingestor:
     def run_items(self, found: list[tuple[Path, str]], source: str = "ingest",
                   explicit: set[Path] | frozenset[Path] = frozenset()) -> BatchReport:
         """Ingest (path, name shown to people) pairs as one batch. Names are shown escaped (non-UTF-8
-        bytes, newlines); the file is still read by its raw name."""
+        bytes, newlines); the file is still read by its raw name. A policy.toml with a bad value is refused
+        here (PolicyError names key and line), before any file is touched."""
+        if self.column_names is None:
+            self.column_names = rosters.from_policy(load_policy(self.home.root).raw)
         try:
             self.batch_id = self.catalog.start_batch(source)
         except Exception as exc:

@@ -243,3 +243,63 @@ def test_zip_members_not_unpacked_are_listed_with_why(dibao: Runner, tmp_path: P
     assert got["批次.zip/东风镇花名册.xlsx"]["outcome"] == "archived"  # the GBK name read as the clerk wrote it
     text = dibao("ingest", str(z)).stdout  # and the plain report lists them too
     assert "忽略 批次.zip/.x：隐藏文件" in text
+
+
+# ---------------------------------------------------------------------- policy values
+HOSTILE_POLICY = [  # (table header as in the default policy.toml, the line put under it, what the refusal says)
+    ("[notice]", "days = 99999999", "[notice] days = 99999999：应在1到365之间"),
+    ("[notice]", "rounds = 0", "[notice] rounds = 0：应在1到10之间"),
+    ("[age]", "adult = true", "[age] adult = True：应为整数"),
+    ("[retention]", "routine_years = -5", "[retention] routine_years = -5：应在1到100之间"),
+    ("[retention]", 'approval_years_after_stop = "三年"', "[retention] approval_years_after_stop = '三年'：应为整数"),
+    ("[cases]", "decision_working_days = 1e300", "[cases] decision_working_days = 1e+300：应为整数"),
+    ("[cases]", 'payment_start = "tomorrow"', "应为 next_month 或 same_month"),
+    ("[calendar]", 'holidays = ["2027-02-30"]', "[calendar] holidays"),
+    ("[population]", '"全县" = -1', "[population] 全县 = -1：应在1到2000000000之间"),
+    ("[basis]", "elderly_age = 600", "[basis] elderly_age = 600：应在40到100之间"),
+    ("[basis.taper]", "shares = [5]", "[basis.taper] shares = [5]：列表中的 5 应在0到1之间"),
+    ("[review_months]", "D = 0", "[review_months] D = 0：应在1到60之间"),
+    ("[standards.2025]", '"城市" = "七百"', "[standards.2025] 城市 = '七百'：应为数字"),
+]
+
+
+def _policy_with(dibao: Runner, header: str, line: str) -> int:
+    """policy.toml with `line` added under `header` (appended as a new table when absent); its line number."""
+    p = dibao.home / "policy.toml"
+    lines = p.read_text(encoding="utf-8").splitlines()
+    if header in lines:
+        at = lines.index(header) + 1
+        key = line.split("=")[0].strip()
+        end = next((i for i in range(at, len(lines)) if lines[i].startswith("[")), len(lines))
+        same = [i for i in range(at, end) if lines[i].split("=")[0].strip() == key]
+        if same:  # the default sets it: change that line
+            at = same[0]
+            lines[at] = line
+        else:
+            lines.insert(at, line)
+    else:
+        lines += [header, line]
+        at = len(lines) - 1
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return at + 1
+
+
+def test_hostile_policy_values_are_refused_at_load_with_key_and_line(dibao: Runner, tmp_path: Path) -> None:
+    original = (dibao.home / "policy.toml").read_text(encoding="utf-8")
+    write_xlsx(tmp_path / "r.xlsx", roster_rows(_county(2, 2, "东风镇"), title="东风镇2025年12月城乡低保花名册"))
+    cases = [*HOSTILE_POLICY, ("[columns]", "head_id = 123", "[columns] head_id = 123：应为列名或列名列表"),
+             ("[[standard]]", 'from = "2025-07-01"\n"城市" = "abc"', "[standard] 城市 = 'abc'：应为数字")]
+    for header, line, says in cases:
+        (dibao.home / "policy.toml").write_text(original, encoding="utf-8")
+        n = _policy_with(dibao, header, line)
+        if header == "[[standard]]":
+            n += 1
+        for command in (["ingest", str(tmp_path / "r.xlsx")], ["inspect", "--year", "2025"],
+                        ["report", "notice", "--village", "一村", "--kind", "新增", "-o", str(tmp_path / "n.docx")]):
+            r = dibao(*command, check=False)
+            assert r.returncode == 2, (line, command, r.stdout[-500:], r.stderr[-1500:])
+            assert f"第{n}行" in r.stderr and says in r.stderr, (line, command, r.stderr[-800:])
+            assert "Traceback" not in r.stderr and "内部错误" not in r.stderr
+    (dibao.home / "policy.toml").write_text(original, encoding="utf-8")
+    assert dibao("check").returncode == 0  # nothing was ingested while the policy was bad
+    assert dibao.json("ingest", str(tmp_path / "r.xlsx"))["archived"] == 1
