@@ -288,6 +288,8 @@ class Ingestor:
         assert item.sniffed is not None
         known = self.catalog.file_by_sha(item.sha256)
         if known is not None and known["outcome"] != QUARANTINED:
+            with self.catalog.transaction():  # the same bytes under this name too: accounted for
+                self.catalog.add_file_name(int(known["id"]), item.stored_name, self.batch_id)
             return Outcome(item.name, DUPLICATE, known["kind"], f"与已归档文件内容相同：{scrub(known['source_name'])} / duplicate",
                            int(known["id"]), {"duplicate_of": known["source_name"]})
         if not item.sniffed.ok:
@@ -342,20 +344,29 @@ class Ingestor:
     def file_row(self, item: _Input, kind: str, outcome: str, reason: str, stored: str | None,
                  sheet_date: str | None = None) -> int:
         known = self.catalog.file_by_sha(item.sha256)
-        if known is not None:  # a previously quarantined file being retried
-            self.catalog.update_file(int(known["id"]), kind=kind, outcome=outcome, reason=reason, stored_path=stored,
+        if known is not None:  # a previously quarantined file being retried, or the same bytes under another name
+            file_id = int(known["id"])
+            self.catalog.update_file(file_id, kind=kind, outcome=outcome, reason=reason, stored_path=stored,
                                      batch_id=self.batch_id, source_name=item.stored_name)
-            return int(known["id"])
-        return self.catalog.add_file(sha256=item.sha256, source_name=item.stored_name, kind=kind, size=item.path.stat().st_size,
-                                     stored_path=stored, outcome=outcome, reason=reason, sheet_date=sheet_date,
-                                     batch_id=self.batch_id)
+        else:
+            file_id = self.catalog.add_file(sha256=item.sha256, source_name=item.stored_name, kind=kind,
+                                            size=item.path.stat().st_size, stored_path=stored, outcome=outcome,
+                                            reason=reason, sheet_date=sheet_date, batch_id=self.batch_id)
+        self.catalog.add_file_name(file_id, item.stored_name, self.batch_id)
+        return file_id
 
     _file_row = file_row  # its name before FilingContext made it public; kept for code written against that
 
     def quarantine(self, item: _Input, reason: str, candidates: list[str] | None = None, kind: str | None = None,
                    text: str | None = None) -> Outcome:
-        """Keep the file under quarantine/ with its reason; a retried file keeps its one open item."""
-        dest = quarantine_copy(self.home.quarantine, item.sha256, item.name, item.path, self.home.tmp)
+        """Keep the file under quarantine/ with its reason; a retried file keeps its one open item, and the same
+        bytes under another name keep their one stored copy (the name is added to the file's names)."""
+        known = self.catalog.file_by_sha(item.sha256)
+        kept = self.home.root / known["stored_path"] if known is not None and known["stored_path"] else None
+        if kept is not None and known["outcome"] == QUARANTINED and kept.is_file():
+            dest = kept
+        else:
+            dest = quarantine_copy(self.home.quarantine, item.sha256, item.name, item.path, self.home.tmp)
         with self.catalog.transaction():
             file_id = self.file_row(item, kind or (item.sniffed.kind if item.sniffed else "") or "unknown",
                                      QUARANTINED, reason, self.home.relative(dest))

@@ -40,7 +40,8 @@ def item_json(cat: Catalog, q: sqlite3.Row, scope: Scope = EVERYWHERE) -> dict[s
                            for c in candidates(cat, int(q["id"]), scope)],
             "pages": q["pages"], "path": q["path"], "created_at": q["created_at"], "status": status(q),
             "rejected_reason": q["rejected_reason"], "resolved_at": q["resolved_at"],
-            "document_id": str(q["resolved_document_id"]) if q["resolved_document_id"] else None}
+            "document_id": str(q["resolved_document_id"]) if q["resolved_document_id"] else None,
+            "source_names": cat.file_names(int(q["file_id"])) or [q["source_name"]]}
 
 
 def items(cat: Catalog, include_closed: bool = False) -> list[sqlite3.Row]:

@@ -134,6 +134,16 @@ class Catalog(CorrectionsMixin, UploadsMixin):
     def update_file(self, file_id: int, **fields: Any) -> None:
         self._update("files", file_id, fields)
 
+    def add_file_name(self, file_id: int, source_name: str, batch_id: int | None) -> None:
+        """One more input that came with this file's bytes (in the caller's transaction)."""
+        self._insert("file_names", {"file_id": file_id, "source_name": source_name, "batch_id": batch_id,
+                                    "created_at": now()}, ignore=True)
+
+    def file_names(self, file_id: int) -> list[str]:
+        """Every name this file's bytes came under, first seen first."""
+        return [r[0] for r in self.db.execute("SELECT source_name FROM file_names WHERE file_id = ? "
+                                              "ORDER BY created_at, rowid", (file_id,))]
+
     def files(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM files ORDER BY id").fetchall()
 

@@ -296,6 +296,7 @@ def cmd_quarantine_list(args: argparse.Namespace) -> int:
     data = [review.item_json(cat, q) for q in rows]
     for q in data:  # a listing: an ID number in a file name is masked (the catalog keeps the original)
         q["source_name"] = scrub(q["source_name"])
+        q["source_names"] = [scrub(n) for n in q["source_names"]]
     if args.json:
         _print_json({"items": data})
         return 0
@@ -303,6 +304,8 @@ def cmd_quarantine_list(args: argparse.Namespace) -> int:
         cands = "、".join(f"{c['household_id']}（{c['village']} {c['head_name']}）" for c in q["candidates"])
         state = "" if q["status"] == "待处理" else f"【{q['status']}{'：' + q['rejected_reason'] if q['rejected_reason'] else ''}】"
         print(f"[{q['item_id']}] {state}{q['source_name']}：{q['reason']}" + (f"  候选户：{cands}" if cands else ""))
+        if len(q["source_names"]) > 1:  # the same bytes came under several names: one stored copy, each listed
+            print(f"      同一内容共 {len(q['source_names'])} 个文件：{'、'.join(q['source_names'])}")
     open_n = sum(q["status"] == "待处理" for q in data)
     print(f"隔离区共 {open_n} 个待处理文件 / {open_n} quarantined")
     return 0

@@ -303,3 +303,29 @@ def test_hostile_policy_values_are_refused_at_load_with_key_and_line(dibao: Runn
     (dibao.home / "policy.toml").write_text(original, encoding="utf-8")
     assert dibao("check").returncode == 0  # nothing was ingested while the policy was bad
     assert dibao.json("ingest", str(tmp_path / "r.xlsx"))["archived"] == 1
+
+
+# ---------------------------------------------------------------------- every input accounted for
+def test_inputs_with_the_same_bytes_are_each_recorded_with_one_stored_copy(dibao: Runner, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("空白1.jpg", "空白2.pdf", "空白3.xlsx"):
+        (inbox / name).write_bytes(b"")
+    for name in ("扫描甲.dat", "扫描乙.dat", "副本/扫描甲.dat"):
+        (inbox / name).parent.mkdir(exist_ok=True)
+        (inbox / name).write_bytes(b"not a scan at all, twice")
+    report = dibao.json("ingest", str(inbox))
+    assert report["quarantined"] == 6 and len(report["files"]) == 6  # each input has its outcome
+    items = dibao.json("quarantine", "list")["items"]
+    assert len(items) == 2  # one item per content
+    names = sorted(sorted(i["source_names"]) for i in items)
+    assert names == [sorted(["扫描甲.dat", "扫描乙.dat", "副本/扫描甲.dat"]), ["空白1.jpg", "空白2.pdf", "空白3.xlsx"]]
+    assert len(list((dibao.home / "quarantine").rglob("*"))) == 2  # one stored copy each, nothing orphaned
+    c = dibao("check")
+    assert "未登记" not in c.stdout and "orphan" not in c.stdout
+    assert "同一内容共 3 个文件" in dibao("quarantine", "list").stdout
+    # a later batch with the same bytes under a new name is accounted for on the same item
+    (inbox / "空白4.png").write_bytes(b"")
+    dibao("ingest", str(inbox / "空白4.png"))
+    items = dibao.json("quarantine", "list")["items"]
+    assert len(items) == 2 and any("空白4.png" in i["source_names"] for i in items)
