@@ -18,7 +18,7 @@ from typing import Protocol
 from archiver import archives, rosters, status
 from archiver.catalog import Catalog
 from archiver.filenames import shown
-from archiver.filing import StorageError, quarantine_copy, sha256_of, store_source
+from archiver.filing import STORAGE_ERRNOS, StorageError, quarantine_copy, sha256_of, store_source
 from archiver.home import Home
 from archiver.ocr_pool import Inline, PageReader
 from archiver.outcomes import (
@@ -202,6 +202,13 @@ class Ingestor:
                         inputs += self._unpack(item)
                     if item.sniffed.kind in SPREADSHEET:
                         self._parse_sheet(item)
+                except HomeUnwritable as exc:  # the disk filled while unpacking: nothing filed yet, all waits
+                    archives.cleanup(self.home.tmp, zips)
+                    report.stopped = str(exc)
+                    report.not_done = [scrub(shown(name)) for _, name in found]
+                    log.error("batch stopped: %s", report.stopped)
+                    self._finish(report, len(inputs))
+                    return report
                 except OSError as exc:  # locked by the scanner, vanished, a share hiccup: leave it, try later
                     item.problem, item.retry = f"文件暂时无法读取，稍后重试 / unreadable now: {exc.strerror}", True
             self.reporter.advance()
@@ -241,14 +248,23 @@ class Ingestor:
 
                 report.refiled = retry_quarantined(self.home, self.catalog)
             report.row_errors = [dict(r) for r in self.catalog.row_errors(batch_id=self.batch_id)]
-            self.catalog.finish_batch(self.batch_id, {"counts": report.counts(), "files": len(inputs),
+        except Exception as exc:
+            why = _storage_failure(exc)
+            if why is None:
+                raise
+            report.stopped = report.stopped or why
+        self._finish(report, len(inputs))
+        return report
+
+    def _finish(self, report: BatchReport, files: int) -> None:
+        try:
+            self.catalog.finish_batch(self.batch_id, {"counts": report.counts(), "files": files,
                                                       "stopped": report.stopped})
         except Exception as exc:
             why = _storage_failure(exc)
             if why is None:
                 raise
             report.stopped = report.stopped or why
-        return report
 
     def _process_guarded(self, item: _Input) -> Outcome:
         """One file, whatever happens: its outcome, or HomeUnwritable when nothing can be written."""
@@ -333,6 +349,12 @@ class Ingestor:
         except archives.ZipRefused as exc:
             item.sniffed = Sniffed("", str(exc))
             return []
+        except OSError as exc:
+            if exc.errno not in STORAGE_ERRNOS:
+                raise
+            archives.cleanup(self.home.tmp, [item.sha256])
+            raise HomeUnwritable("磁盘空间已满或不可写，无法解压压缩包；请清理空间后重试，文件留在原处 / "
+                                 f"disk full while unpacking a zip: {exc.strerror}") from exc
 
     def _keep_zip(self, item: _Input) -> Outcome:
         """The zip itself is kept as the source its members came in; each member has its own outcome."""

@@ -124,9 +124,11 @@ class Watcher:
             self._retry(path, name, f"处理出错 / failed: {scrub(str(exc))[:200]}")
             return
         if report.stopped:  # disk full or read-only: the file stays in the inbox until the home is writable
+            new = self.blocked != report.stopped
             self.blocked = report.stopped
-            self._retry(path, name, report.stopped, give_up=False)
-            self._note(name, "error", report.stopped)
+            self._retry(path, name, report.stopped, give_up=False)  # backing off, never given up
+            if new:  # said once, not at every retry; serve shows `blocked` meanwhile
+                self._note(name, "error", report.stopped)
             return
         self.blocked = ""
         again = [o for o in report.outcomes if o.outcome == SKIPPED and o.detail.get("retry")]
@@ -142,6 +144,8 @@ class Watcher:
                 except OSError:
                     pass
         self.processed += 1
+        for ignored_name, why in report.ignored:  # zip members not unpacked (hidden, a path out of the zip)
+            self._note(ignored_name, "ignored", why)
         for o in report.outcomes:
             log.info("%s %s %s", o.outcome, scrub(o.source_name), scrub(o.reason))
             if o.outcome == SKIPPED:  # refused (a link, a FIFO): listed where serve shows the watcher's troubles

@@ -198,7 +198,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     def show(name: str, outcome: str, reason: str) -> None:
         if not args.quiet:
-            label = {"archived": "归档", "duplicate": "重复", "quarantined": "隔离", "updated": "更新"}.get(outcome, outcome)
+            label = {"archived": "归档", "duplicate": "重复", "quarantined": "隔离", "updated": "更新",
+                     "ignored": "忽略"}.get(outcome, outcome)
             print(f"{label} {name} {reason}".rstrip(), flush=True)
 
     w = Watcher(home, cat, inbox, poll=args.poll, settle=args.settle, rescan_every=args.rescan,

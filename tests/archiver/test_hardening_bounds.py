@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
 import zipfile
 import zlib
 from pathlib import Path
+
+import pytest
 
 from tests.builders import roster_rows, small_county, write_xlsx
 from tests.conftest import DIBAO, ROOT, Runner
@@ -329,3 +332,40 @@ def test_inputs_with_the_same_bytes_are_each_recorded_with_one_stored_copy(dibao
     dibao("ingest", str(inbox / "空白4.png"))
     items = dibao.json("quarantine", "list")["items"]
     assert len(items) == 2 and any("空白4.png" in i["source_names"] for i in items)
+
+
+def test_a_full_disk_while_unpacking_stops_the_batch_and_the_watcher_says_so_once(tmp_path: Path) -> None:
+    from archiver.catalog import Catalog
+    from archiver.home import Home
+    from archiver.watch import Watcher
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        run = Runner(disk / "home")
+        run("init")
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        _zip(inbox / "扫描.zip", {f"{i}.bin": os.urandom(3_000_000) for i in range(4)})  # 12 MB, incompressible
+        (disk / "filler").write_bytes(b"\0" * max(0, shutil.disk_usage(disk).free - 8_000_000))
+        r = run("ingest", str(inbox), "--move", check=False)
+        assert r.returncode == 1 and "无法解压压缩包" in r.stderr and "Traceback" not in r.stderr
+        assert (inbox / "扫描.zip").exists() and not list((disk / "home" / "tmp").glob("zip-*"))
+        assert run.json("quarantine", "list")["items"] == []  # nothing filed as "unreadable"
+        notes: list[tuple[str, str, str]] = []
+        home = Home(disk / "home")
+        w = Watcher(home, Catalog(home.catalog_path), inbox, on_outcome=lambda *a: notes.append(a))
+        for _ in range(3):  # every retry while the disk stays full: one message, the file kept waiting
+            w.enqueue(inbox / "扫描.zip")
+            w.process(inbox / "扫描.zip")
+        assert len(notes) == 1 and "无法解压压缩包" in notes[0][2], notes
+        assert w.blocked and w.state()["pending"] == 1 and not w.errors
+        (disk / "filler").unlink()
+        w.process(inbox / "扫描.zip")
+        assert not w.blocked and not (inbox / "扫描.zip").exists()
+        assert run("check").returncode == 0
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
