@@ -385,7 +385,7 @@ class Ingestor:
         bytes under another name keep their one stored copy (the name is added to the file's names)."""
         known = self.catalog.file_by_sha(item.sha256)
         kept = self.home.root / known["stored_path"] if known is not None and known["stored_path"] else None
-        if kept is not None and known["outcome"] == QUARANTINED and kept.is_file():
+        if known is not None and kept is not None and known["outcome"] == QUARANTINED and kept.is_file():
             dest = kept
         else:
             dest = quarantine_copy(self.home.quarantine, item.sha256, item.name, item.path, self.home.tmp)

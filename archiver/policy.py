@@ -94,10 +94,10 @@ class Rule:
         if k == "share":  # an amount in 元, or a share of the standard: "80%" or a number ≤ 1
             text = str(value).strip()
             try:
-                number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+                amount = float(text[:-1]) / 100 if text.endswith("%") else float(text)
             except ValueError:
-                number = -1.0
-            ok = not isinstance(value, bool) and 0 <= number <= 100_000
+                amount = -1.0
+            ok = not isinstance(value, bool) and 0 <= amount <= 100_000
             return None if ok else "应为金额或比例（如 120 或 \"80%\"） / must be an amount or a share"
         if k == "names" and isinstance(value, str):  # [columns]: one extra name, or a list of them
             return None
