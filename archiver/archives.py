@@ -12,7 +12,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from archiver.filing import safe_part
+from archiver.filing import inside, safe_part
 
 log = logging.getLogger("dibao.ingest")
 MAX_MEMBERS = 5000
@@ -38,7 +38,7 @@ def unpack(path: Path, name: str, sha256: str, tmp: Path) -> list[tuple[Path, st
                 base = inner.rsplit("/", 1)[-1]
                 if base.startswith((".", "~$", "__MACOSX")) or "__MACOSX/" in inner:
                     continue
-                dest = folder / f"{i:05d}_{safe_part(base, 80)}"
+                dest = inside(folder, f"{i:05d}_{safe_part(base, 80)}")
                 with z.open(m) as src, open(dest, "wb") as dst:
                     shutil.copyfileobj(src, dst)
                 out.append((dest, f"{name}/{inner}"))

@@ -30,6 +30,7 @@ class Page:
     cover_key: str | None = None  # household key from a dibao cover-sheet QR code
     source: str = "ocr"  # ocr | text-layer | docx
     form: qr.Code | None = None  # a dibao pre-filled form's QR code: household, form kind, case step
+    cover: qr.Code | None = None  # the cover sheet's code itself (its signature is checked before it routes)
 
 
 def read(path: Path, kind: str) -> list[Page]:
@@ -76,7 +77,7 @@ def _pdf_complete(path: Path) -> None:
 def _image_page(number: int, img: Image.Image) -> Page:
     code = qr.read(img)
     if code and code.is_cover:
-        return Page(number, "", code.key, "qr")
+        return Page(number, "", code.key, "qr", cover=code)
     return Page(number, ocr.read_image(img).text, form=code)
 
 
@@ -94,7 +95,7 @@ def _pdf_pages(path: Path) -> Iterator[Page]:
                 if len(text) >= MIN_TEXT_LAYER:
                     code = qr.parse(text)
                     yield Page(i + 1, text, code.key if code and code.is_cover else None, "text-layer",
-                               code if code and not code.is_cover else None)
+                               code if code and not code.is_cover else None, code if code and code.is_cover else None)
                     continue
                 yield _image_page(i + 1, pdf.render(doc, i, dpi=PDF_DPI, gray=True))
     except pdf.PdfError as exc:

@@ -177,18 +177,4 @@ def scope_of(user: dict, cat: Catalog | None = None) -> Scope:
     """The user's area as a catalog Scope. A village is township + village; an account created before
     areas had paths (a bare village name) is resolved while only one township has that village, and
     sees nothing once two do — never the union of both."""
-    role, area = user["role"], str(user["area"] or "")
-    if role == "county":
-        return Scope()
-    if role == "township" and area:
-        return Scope(township=area)
-    if role == "village" and area:
-        township, village = areas.split(area)
-        if village:
-            return Scope(township=township, village=village)
-        if cat is not None:
-            try:
-                return areas.resolve(cat, area, village_only=True)
-            except areas.AreaProblem:
-                pass
-    return Scope(nothing=True)
+    return areas.of_user(str(user["role"]), str(user["area"] or ""), cat)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from archiver.filing import inside
 from archiver.pipeline import ignored
 
 from .session import Reader, Viewer, Writer
@@ -43,10 +44,10 @@ def safe_name(name: str) -> str:
 
 def _target(folder: Path, name: str) -> Path:
     stem, suffix = os.path.splitext(name)
-    path, n = folder / name, 1
+    path, n = inside(folder, name, limit=MAX_NAME_BYTES), 1
     while path.exists() or path.with_name(path.name + ".part").exists():
         n += 1
-        path = folder / f"{stem}_{n}{suffix}"
+        path = inside(folder, f"{stem}_{n}{suffix}", limit=MAX_NAME_BYTES)
     return path
 
 
@@ -65,7 +66,7 @@ def status(request: Request, v: Reader) -> Response:
 async def receive(request: Request, v: Writer) -> Response:
     form_data = await request.form()
     files = [f for f in form_data.getlist("files") if isinstance(f, UploadFile) and f.filename]
-    folder = v.home.inbox / "网页上传" / safe_name(v.name)
+    folder = inside(v.home.inbox / "网页上传", v.name)
     folder.mkdir(parents=True, exist_ok=True)
     saved: list[dict] = []
     refused: list[dict] = []
