@@ -29,7 +29,7 @@ from archiver.errors import UserError
 from archiver.filing import inside
 from archiver.home import Home
 from archiver.policy import load as load_policy
-from archiver.privacy import scrub
+from archiver.privacy import plain, scrub
 
 from .session import Reader, Refused, Viewer, Writer
 from .templating import is_htmx, page
@@ -115,7 +115,7 @@ def _run(home: Home, job: Job, work: Work) -> None:
             cat.audit(job.user, f"export.{job.kind}", job.target, out.name)
         job.done, job.result, job.state = job.total, out, "已完成"
     except UserError as exc:  # the staff's to fix (no households there, a broken template …): said in Chinese
-        job.error, job.state = scrub(str(exc).split(" / ")[0]) or "生成失败", "失败"
+        job.error, job.state = plain(str(exc).split(" / ")[0]) or "生成失败", "失败"
     except Exception:  # a fault of ours: logged in full, the page says so plainly; the server goes on
         log.exception("job %s (%s %s) failed", job.id, job.kind, scrub(job.target))
         job.error, job.state = "生成失败：程序内部错误，已记入服务日志，请联系管理员", "失败"
