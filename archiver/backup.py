@@ -230,6 +230,9 @@ def backup(home: Home, dest: Path, keep: int | None = None, verify_all: bool = F
     if keep is not None and keep < 1:
         raise BackupRefused("--keep 至少为 1 / --keep must be at least 1")
     dest.mkdir(parents=True, exist_ok=True)
+    from archiver import codekeys
+
+    codekeys.load(home.root)  # the key that signs the manifest exists before the walk, so the copy carries it
     with _locked(dest):
         for stale in dest.glob(PREFIX + "*" + PARTIAL):
             say(f"删除中断的备份 {stale.name} / removing an interrupted backup")

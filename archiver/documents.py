@@ -123,22 +123,22 @@ def decide_pages(router: Router, read: list[pages.Page], filename: str,
     counts only when `trust` accepts it (signed with the home's key); every page found a household is then
     held to the trust's area and to the address its own text names (archiver/trust.py)."""
     cover: str | None = None
-    untrusted = False  # a code was read that may not route: said in the reason of pages left unplaced
+    forged_cover = False  # the cover before these pages may not route: said in the reason of pages left unplaced
     use_name = len(read) == 1 or not any(x.cover_key for x in read)
     decided: list[tuple[pages.Page, Decision]] = []
     for p in read:
         if p.cover_key:
             cover = p.cover_key if trust.code_ok(p.cover) else None
-            untrusted = cover is None
+            forged_cover = cover is None
             continue
         if p.form and trust.code_ok(p.form):  # a pre-filled form's own QR code: this page's household
             d = router.decide(p.text, p.form.key, "")
             d = Decision(d.household_id, "表单二维码" if d.method == "封面二维码" else d.method, d.candidates, d.reason)
         else:
             if p.form:  # a forged or unsigned form code: neither its household nor its form kind and step count
-                p.form, untrusted = None, True
+                p.form, p.untrusted_code = None, True
             d = router.decide(p.text, cover, filename if use_name else "")
-        decided.append((p, _held(router.catalog, trust, p, d, untrusted)))
+        decided.append((p, _held(router.catalog, trust, p, d, forged_cover or p.untrusted_code)))
     return decided
 
 

@@ -31,6 +31,7 @@ class Page:
     source: str = "ocr"  # ocr | text-layer | docx
     form: qr.Code | None = None  # a dibao pre-filled form's QR code: household, form kind, case step
     cover: qr.Code | None = None  # the cover sheet's code itself (its signature is checked before it routes)
+    untrusted_code: bool = False  # a code was read here that may not route (unsigned or forged): set by routing
 
 
 def read(path: Path, kind: str) -> list[Page]:

@@ -55,10 +55,13 @@ def scrub(text: str) -> str:
 
 _PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[\\/](?:[^\s'\"<>|\\/]+[\\/])+([^\s'\"<>|\\/]*)")
 
+_QUOTED_PATH = re.compile(r"(['\"])[^'\"\n]*[\\/]([^'\"\\/\n]+)\1")  # 'in/2025/x.tif' → 'x.tif'
+
 
 def plain(text: str) -> str:
     """A message fit for a user: ID numbers and accounts masked, and any absolute path (a library's exception
     quoting the file it failed on, the server's folders) cut to its last part."""
+    text = _QUOTED_PATH.sub(lambda m: m.group(1) + m.group(2) + m.group(1), text)
     return scrub(_PATH.sub(lambda m: m.group(1) or "…", text))
 
 
