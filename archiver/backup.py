@@ -429,7 +429,6 @@ def restore(src: Path, home: Home, say: Say = _quiet, user: str = "cli", key_hom
     manifest's signature is checked first (check_signature): a changed backup restores nothing."""
     snap = find_snapshot(src.absolute())
     manifest = read_manifest(snap) or {}
-    check_signature(snap, manifest, key_home, accept_unsigned)
     root = home.root
     _refuse_nesting(root, snap, "备份")
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
@@ -439,6 +438,7 @@ def restore(src: Path, home: Home, say: Say = _quiet, user: str = "cli", key_hom
     if int(manifest.get("schema_version") or 0) > LATEST:
         raise BackupRefused(f"这份备份来自较新的 dibao（数据结构 v{manifest['schema_version']}，本程序 v{LATEST}），"
                             f"请先升级 dibao / the backup is newer than this dibao; upgrade first")
+    check_signature(snap, manifest, key_home, accept_unsigned)
     files: dict[str, dict] = manifest.get("files", {})
     result = RestoreResult(snap, root, files=len(files))
     staging = root.parent / f".{root.name}.restoring"

@@ -49,6 +49,7 @@ def safe_part(text: str, limit: int = 40) -> str:
 
 
 _SUFFIX = re.compile(r"\.[0-9A-Za-z]{1,8}$")
+_DOTS = re.compile(r"\.{2,}")  # `..` inside a name is harmless to the file system, but reads like a way out
 
 
 class OutsideFolder(ValueError):
@@ -63,7 +64,7 @@ def inside(folder: Path, *parts: str, limit: int = 120) -> Path:
     for part in parts:
         m = _SUFFIX.search(part)
         stem, suffix = (part[:m.start()], m.group()) if m and m.start() else (part, "")
-        out = out / (safe_part(stem, limit) + suffix)
+        out = out / (safe_part(_DOTS.sub("_", stem), limit) + suffix)
     base = folder.resolve()
     where = out.resolve()
     if where != base and base not in where.parents:

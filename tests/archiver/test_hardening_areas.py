@@ -16,7 +16,6 @@ from PIL import Image
 
 from archiver import qr
 from archiver.catalog import snapshot
-from archiver.filing import OutsideFolder, inside
 from dibao.samplescans import render_form, to_jpeg, to_pdf
 from tests.builders import person_id, roster_rows, write_xlsx
 from tests.conftest import ROOT, Runner
@@ -76,6 +75,8 @@ def plain_page(day: int = 4) -> Image.Image:
 
 # ------------------------------------------------------------------ 1. paths
 def test_a_path_from_data_never_leaves_its_folder(tmp_path: Path) -> None:
+    from archiver.filing import OutsideFolder, inside
+
     folder = tmp_path / "job"
     folder.mkdir()
     for hostile in ("王/../../../../逃逸", "..", "../..", "a\\..\\..\\b", "/etc/passwd", "\x00x", ".hidden"):
