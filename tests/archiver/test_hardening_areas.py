@@ -175,9 +175,10 @@ def test_codes_route_only_when_signed_or_during_the_transition(county, tmp_path:
     # the policy's transition: old unsigned cover sheets route until the day it names, and not after
     policy = run.home / "policy.toml"
     base = policy.read_text(encoding="utf-8")
-    policy.write_text(base + '\n[codes]\nunsigned_until = "2020-01-01"\n', encoding="utf-8")
+    assert 'unsigned_until = ""' in base  # init writes the setting, empty: no unsigned code is trusted
+    policy.write_text(base.replace('unsigned_until = ""', 'unsigned_until = "2020-01-01"'), encoding="utf-8")
     scan("unsigned-late.pdf", f"DIBAO-HH:{mine['no']};F=DC")
-    policy.write_text(base + '\n[codes]\nunsigned_until = "2099-12-31"\n', encoding="utf-8")
+    policy.write_text(base.replace('unsigned_until = ""', 'unsigned_until = "2099-12-31"'), encoding="utf-8")
     scan("unsigned-old.pdf", f"DIBAO-HH:{mine['no']}")
     assert sorted(d["source_name"] for d in docs(run, mine["no"])) == ["signed.pdf", "unsigned-old.pdf"]
     policy.write_text(base, encoding="utf-8")
