@@ -72,8 +72,11 @@ def register(home: Home, cat: Catalog, user: str, village: str, head: Person, me
         seen.add(info.number)
         taken = cat.household_ids_by_member(info.number)
         if taken:
-            row = cat.household_row(taken[0])
-            key = (row["household_no"] or provisional_key(taken[0])) if row else ""
+            row = cat.household_row(taken[0], scope)  # a household outside the user's area is never named
+            if row is None:
+                raise UserValueError(f"{p.name}（{mask_id(info.number)}）已是其他地区某户的成员，不能重复登记，请联系县民政局 / "
+                                     "already a member of a household outside your area")
+            key = row["household_no"] or provisional_key(taken[0])
             raise UserValueError(f"{p.name}（{mask_id(info.number)}）已是户 {key} 的成员，请在该户办理 / "
                                  f"already a member of household {key}")
         parsed.append((p, info))
@@ -91,7 +94,7 @@ def register(home: Home, cat: Catalog, user: str, village: str, head: Person, me
                        household_id=hid)
         cat.audit(user, "household.add", key, f"{place.township}/{place.village} {len(parsed)}人", remote)
         cat.mark_dirty({hid})
-    out = Registered(hid, key, _file_waiting(home, cat, hid, user))
+    out = Registered(hid, key, _file_waiting(home, cat, hid, user, scope))
     from archiver.index import sync
 
     sync(home, cat)
@@ -121,12 +124,13 @@ def _date(value: str | None) -> str:
         raise UserValueError(f"申请日期格式应为 YYYY-MM-DD：{value} / bad date") from None
 
 
-def _file_waiting(home: Home, cat: Catalog, household_id: int, user: str) -> list[dict[str, Any]]:
+def _file_waiting(home: Home, cat: Catalog, household_id: int, user: str, scope: Scope) -> list[dict[str, Any]]:
     """Quarantined scans that now route to a household are filed — the pipeline's own retry, so the rules are
-    the ingest's; what reached this (new, so empty) household is what was waiting for it."""
+    the ingest's; what reached this (new, so empty) household is what was waiting for it. A township or village
+    user's registration retries only what lies in their area (what they uploaded, or with candidates there)."""
     from archiver.documents import retry_quarantined
 
-    retry_quarantined(home, cat, user)
+    retry_quarantined(home, cat, user, None if scope == EVERYWHERE else [scope])
     h = cat.household(household_id)
     return [{"document_id": str(d.document_id), "type": d.type, "source_name": scrub(d.source_name)}
             for d in (h.documents if h is not None else [])]

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.filing import safe_part
+from archiver.filing import inside, safe_part
 
 log = logging.getLogger("dibao.ingest")
 MAX_MEMBERS = 5000  # per batch or upload, members of nested zips included
@@ -79,7 +79,7 @@ def unpack(path: Path, name: str, sha256: str, tmp: Path, budget: Budget | None 
             folder.mkdir(parents=True, exist_ok=True)
             out = []
             for i, (m, inner) in enumerate(members):
-                dest = folder / f"{i:05d}_{safe_part(inner.rsplit('/', 1)[-1], 80)}"
+                dest = inside(folder, f"{i:05d}_{safe_part(inner.rsplit('/', 1)[-1], 80)}")
                 with z.open(m) as src, open(dest, "wb") as dst:
                     shutil.copyfileobj(src, dst)
                 budget.top[dest] = top

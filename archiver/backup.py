@@ -230,6 +230,9 @@ def backup(home: Home, dest: Path, keep: int | None = None, verify_all: bool = F
     if keep is not None and keep < 1:
         raise BackupRefused("--keep 至少为 1 / --keep must be at least 1")
     dest.mkdir(parents=True, exist_ok=True)
+    from archiver import codekeys
+
+    codekeys.load(home.root)  # the key that signs the manifest exists before the walk, so the copy carries it
     with _locked(dest):
         for stale in dest.glob(PREFIX + "*" + PARTIAL):
             say(f"删除中断的备份 {stale.name} / removing an interrupted backup")
@@ -248,6 +251,7 @@ def backup(home: Home, dest: Path, keep: int | None = None, verify_all: bool = F
         result = BackupResult(dest / name)
         entries, fresh = _fill(home, work, before, before_files, result, say)
         manifest = _prove(home, work, entries, fresh, verify_all, result, before)
+        manifest["signature"] = sign_manifest(home.root, manifest)
         tmp = work / (MANIFEST + ".tmp")
         with tmp.open("w", encoding="utf-8") as f:
             json.dump(manifest, f, ensure_ascii=False, indent=1)
@@ -382,9 +386,47 @@ def _prove(home: Home, work: Path, entries: dict[str, Entry], fresh: set[str], v
     }
 
 
+# ---------------------------------------------------------------------- signature
+def _signed_bytes(manifest: dict) -> bytes:
+    body = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def sign_manifest(root: Path, manifest: dict) -> dict[str, str]:
+    """An HMAC of the whole manifest (every file's checksum, the catalog's digests) with the home's key
+    (archiver/codekeys.py): a backup whose catalog and manifest were changed together no longer verifies."""
+    from archiver import codekeys
+
+    keys = codekeys.load(root)
+    assert keys is not None
+    return {"key": keys.current_id, "hmac": keys.sign_bytes(_signed_bytes(manifest))}
+
+
+def check_signature(snap: Path, manifest: dict, key_home: Path | None, accept_unsigned: bool) -> None:
+    """Refuse a snapshot whose manifest is not signed by the home's key: the key of `key_home` when given (a
+    copy of the home's keys/ kept apart from the backups), else the key the snapshot carries."""
+    from archiver import codekeys
+
+    sig = manifest.get("signature")
+    if not isinstance(sig, dict) or not sig.get("hmac"):
+        if accept_unsigned:
+            return
+        raise BackupRefused(f"备份没有签名（旧版本所做或已被改动）：{snap}；确认来源可靠后可加 --accept-unsigned 恢复 / "
+                            "the backup is not signed")
+    try:
+        keys = codekeys.load(key_home if key_home is not None else snap, create=False)
+    except codekeys.KeyProblem as exc:
+        raise BackupRefused(f"无法读取验证备份用的密钥：{exc} / cannot read the key") from exc
+    if keys is None or not keys.verifies_bytes(_signed_bytes(manifest), str(sig["hmac"])):
+        raise BackupRefused(f"备份签名不符：备份在写成之后被改动过（或不是用本档案库的密钥签名），拒绝恢复：{snap} / "
+                            "the backup's signature does not match: it was changed after it was written")
+
+
 # ---------------------------------------------------------------------- restore
-def restore(src: Path, home: Home, say: Say = _quiet, user: str = "cli") -> RestoreResult:
-    """Rebuild `home` (absent or empty) from the snapshot `src` names, and prove it is the same archive."""
+def restore(src: Path, home: Home, say: Say = _quiet, user: str = "cli", key_home: Path | None = None,
+            accept_unsigned: bool = False) -> RestoreResult:
+    """Rebuild `home` (absent or empty) from the snapshot `src` names, and prove it is the same archive. The
+    manifest's signature is checked first (check_signature): a changed backup restores nothing."""
     snap = find_snapshot(src.absolute())
     manifest = read_manifest(snap) or {}
     root = home.root
@@ -396,6 +438,7 @@ def restore(src: Path, home: Home, say: Say = _quiet, user: str = "cli") -> Rest
     if int(manifest.get("schema_version") or 0) > LATEST:
         raise BackupRefused(f"这份备份来自较新的 dibao（数据结构 v{manifest['schema_version']}，本程序 v{LATEST}），"
                             f"请先升级 dibao / the backup is newer than this dibao; upgrade first")
+    check_signature(snap, manifest, key_home, accept_unsigned)
     files: dict[str, dict] = manifest.get("files", {})
     result = RestoreResult(snap, root, files=len(files))
     staging = root.parent / f".{root.name}.restoring"

@@ -17,7 +17,7 @@ from typing import Any
 from archiver import classify
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Event, provisional_key
-from archiver.filing import safe_part, sha256_of, write_atomic
+from archiver.filing import inside, sha256_of, write_atomic
 from archiver.home import Home
 from archiver.privacy import mask_phone, scrub
 
@@ -130,9 +130,8 @@ def _copy_under(home: Home, d: sqlite3.Row, target: sqlite3.Row) -> str:
     src = home.root / d["path"]
     if not src.exists():
         raise CorrectionRefused(f"档案文件在磁盘上缺失：{d['path']}（请先运行 dibao check）/ file missing on disk")
-    folder = home.files / safe_part(target["township"] or "未知乡镇") / safe_part(target["village"] or "未知村") / \
-        safe_part(_key(target))
-    dest = folder / src.name
+    folder = inside(home.files, target["township"] or "未知乡镇", target["village"] or "未知村", _key(target), limit=40)
+    dest = inside(folder, src.name)
     if not dest.exists():
         write_atomic(dest, source=src, tmp_dir=home.tmp)
     if sha256_of(dest) != d["sha256"]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from archiver import classify, formfacts, pages
@@ -17,11 +17,12 @@ from archiver.catalog import Catalog
 from archiver.catalog.casefacts import add_document_facts
 from archiver.catalog.models import Event
 from archiver.errors import UserLookupError, UserValueError
-from archiver.filing import STORAGE_ERRNOS, quarantine_copy, safe_part, write_atomic
+from archiver.filing import STORAGE_ERRNOS, inside, quarantine_copy, safe_part, write_atomic
 from archiver.home import Home
 from archiver.outcomes import ARCHIVED, DUPLICATE, FilingContext, Input, Outcome
 from archiver.privacy import scrub
 from archiver.route import Decision, Router
+from archiver.trust import ADDRESS, OUTSIDE, UNSIGNED, Area, Trust, uploader_area
 
 log = logging.getLogger("dibao.documents")
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "heic": ".heic", "pdf": ".pdf", "docx": ".docx"}
@@ -46,7 +47,9 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
     if ingestor.router is None:
         ingestor.router = Router(ingestor.catalog)
     router = ingestor.router
-    decided = decide_pages(router, read, item.route_name or item.name)
+    # codes are checked against the home's key, and a web upload files only inside its uploader's area
+    trust = Trust.of(ingestor.home, ingestor.catalog).within(uploader_area(ingestor.catalog, item.sha256))
+    decided = decide_pages(router, read, item.route_name or item.name, trust)
     if any(d.household_id is None and p.source == "ocr" for p, d in decided):
         # a page without a household gets a second reading at another scale before it is given up
         for page, d in decided:
@@ -54,7 +57,7 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
                 second = ingestor.reader.reread(item.path, kind, page.number)
                 extra = [ln for ln in second.splitlines() if ln and ln not in page.text]
                 page.text = "\n".join([page.text, *extra]).strip()
-        decided = decide_pages(router, read, item.route_name or item.name)
+        decided = decide_pages(router, read, item.route_name or item.name, trust)
     parts, unplaced = group(decided)
     if not parts:
         d = unplaced[0][1] if unplaced else Decision(None, reason="文件中没有可归档的页面 / no pages to file")
@@ -114,29 +117,46 @@ def record_document(cat: Catalog, part: Part, file_id: int, doc_type: str, date:
     return doc_id
 
 
-def decide_pages(router: Router, read: list[pages.Page], filename: str) -> list[tuple[pages.Page, Decision]]:
-    """Route each page; a cover sheet's QR code is a signal for the pages after it, up to the next one."""
+def decide_pages(router: Router, read: list[pages.Page], filename: str,
+                 trust: Trust) -> list[tuple[pages.Page, Decision]]:
+    """Route each page; a cover sheet's QR code is a signal for the pages after it, up to the next one. A code
+    counts only when `trust` accepts it (signed with the home's key); every page found a household is then
+    held to the trust's area and to the address its own text names (archiver/trust.py)."""
     cover: str | None = None
+    forged_cover = False  # the cover before these pages may not route: said in the reason of pages left unplaced
     use_name = len(read) == 1 or not any(x.cover_key for x in read)
     decided: list[tuple[pages.Page, Decision]] = []
     for p in read:
         if p.cover_key:
-            cover = p.cover_key
+            cover = p.cover_key if trust.code_ok(p.cover) else None
+            forged_cover = cover is None
             continue
-        if p.form:  # a pre-filled form's own QR code: this page's household, whatever comes before it
+        if p.form and trust.code_ok(p.form):  # a pre-filled form's own QR code: this page's household
             d = router.decide(p.text, p.form.key, "")
-            decided.append((p, Decision(d.household_id, "表单二维码" if d.method == "封面二维码" else d.method,
-                                        d.candidates, d.reason)))
-            continue
-        decided.append((p, router.decide(p.text, cover, filename if use_name else "")))
+            d = Decision(d.household_id, "表单二维码" if d.method == "封面二维码" else d.method, d.candidates, d.reason)
+        else:
+            if p.form:  # a forged or unsigned form code: neither its household nor its form kind and step count
+                p.form, p.untrusted_code = None, True
+            d = router.decide(p.text, cover, filename if use_name else "")
+        decided.append((p, _held(router.catalog, trust, p, d, forged_cover or p.untrusted_code)))
     return decided
+
+
+def _held(cat: Catalog, trust: Trust, page: pages.Page, d: Decision, untrusted: bool) -> Decision:
+    """The decision, unless the household lies outside the trust's area or the page names another place."""
+    if d.household_id is None:
+        return replace(d, reason=f"{d.reason}；{UNSIGNED}") if untrusted and d.reason else d
+    if not trust.allows(cat, d.household_id):
+        return Decision(None, d.method, [], OUTSIDE)
+    conflict = trust.address_conflict(cat, page.text, d.household_id)
+    return Decision(None, d.method, [d.household_id], conflict) if conflict else d
 
 
 def group(decided: list[tuple[pages.Page, Decision]]) -> tuple[list[Part], list[tuple[pages.Page, Decision]]]:
     """Consecutive pages of one household make one document. A page with no signal at all continues
     its neighbour only when it does not itself start a new form (its title names no document type)."""
     resolved: list[int | None] = [d.household_id for _, d in decided]
-    continuation = [d.household_id is None and not d.candidates and classify.doc_type(p.text) == "其他"
+    continuation = [d.household_id is None and not d.candidates and not d.method and classify.doc_type(p.text) == "其他"
                     for p, d in decided]
     for i in range(1, len(decided)):
         if continuation[i] and resolved[i] is None and resolved[i - 1] is not None:
@@ -187,9 +207,9 @@ def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_
     h = cat.household_row(part.household_id)
     assert h is not None
     key = h["household_no"] or f"D{part.household_id:07d}"
-    folder = home.files / safe_part(h["township"] or "未知乡镇") / safe_part(h["village"] or "未知村") / safe_part(key)
+    folder = inside(home.files, h["township"] or "未知乡镇", h["village"] or "未知村", key, limit=40)
     suffix = ".tif" if kind == "tiff" and len(part.pages) else SUFFIX[kind]
-    dest = folder / f"{safe_part(doc_type.replace('/', '-'))}_{date or '日期不详'}_{sha[:8]}{suffix}"
+    dest = inside(folder, f"{safe_part(doc_type.replace('/', '-'))}_{date or '日期不详'}_{sha[:8]}{suffix}")
     if not dest.exists():
         write_atomic(dest, data, tmp_dir=home.tmp)
     return home.relative(dest), sha, doc_type, date
@@ -230,20 +250,34 @@ def _reason(cat: Catalog, d: Decision) -> str:
     return d.reason or "找不到所属家庭 / no household found"
 
 
-def retry_quarantined(home: Home, cat: Catalog, user: str = "dibao:重试") -> list[tuple[str, str]]:
+def retry_quarantined(home: Home, cat: Catalog, user: str = "dibao:重试", area: Area | None = None) -> list[tuple[str, str]]:
     """Quarantined scans whose stored text now routes every page to one household — typically scans that
     arrived before the roster that lists their family, or before staff registered the applicant — are filed
-    (by `user`, for the trail). Returns (file name, household) pairs."""
+    (by `user`, for the trail). A retry a township or village user triggers (`area`) takes only the items
+    that user uploaded or whose candidates lie in that area, and files only inside it; an item uploaded
+    through the web stays inside its uploader's area whoever retries. Returns (file name, household) pairs."""
     router: Router | None = None
+    trust: Trust | None = None
     done = []
     for q in cat.quarantine_items():
         texts = [t.strip() for t in (q["text"] or "").split("\f")]
         if not any(texts):
             continue
+        f = cat.file(int(q["file_id"]))
+        sha = str(f["sha256"]) if f is not None else ""
+        if area is not None and not (any(r["user"] == user for r in cat.uploaders(sha))
+                                     or any(cat.quarantine_candidates(int(q["id"]), *s.sql("h")) for s in area)):
+            continue  # neither theirs nor of their area: left for whoever it belongs to
         router = router or Router(cat)
+        trust = trust or Trust.of(home, cat)
         numbers = [int(q["pages"])] if q["pages"] and q["pages"].isdigit() else list(range(1, len(texts) + 1))
-        decided = decide_pages(router, [pages.Page(n, t) for n, t in zip(numbers, texts, strict=False)], q["source_name"])
+        decided = decide_pages(router, [pages.Page(n, t) for n, t in zip(numbers, texts, strict=False)], q["source_name"],
+                               trust.within(uploader_area(cat, sha)).within(area))
         parts, unplaced = group(decided)
+        conflict = next((d for _, d in unplaced if d.reason.startswith(ADDRESS)), None)
+        if conflict is not None and conflict.reason not in (q["reason"] or ""):  # it would file but for the address
+            with cat.transaction():
+                cat.update_quarantine(int(q["id"]), conflict.reason, _keys(cat, conflict.candidates))
         if unplaced or len(parts) != 1:
             continue
         try:

@@ -48,6 +48,30 @@ def safe_part(text: str, limit: int = 40) -> str:
     return cleaned
 
 
+_SUFFIX = re.compile(r"\.[0-9A-Za-z]{1,8}$")
+_DOTS = re.compile(r"\.{2,}")  # `..` inside a name is harmless to the file system, but reads like a way out
+
+
+class OutsideFolder(ValueError):
+    """A path built from data would leave its folder: a fault of ours or an attack, never filed."""
+
+
+def inside(folder: Path, *parts: str, limit: int = 120) -> Path:
+    """The one way a path is built from data (household keys, names, document types, file names): each part
+    becomes one safe name (safe_part, its short suffix such as `.pdf` kept), and the result is checked to lie
+    inside `folder` — a head named `王/../../../x` or a key `..` can never write outside it."""
+    out = folder
+    for part in parts:
+        m = _SUFFIX.search(part)
+        stem, suffix = (part[:m.start()], m.group()) if m and m.start() else (part, "")
+        out = out / (safe_part(_DOTS.sub("_", stem), limit) + suffix)
+    base = folder.resolve()
+    where = out.resolve()
+    if where != base and base not in where.parents:
+        raise OutsideFolder(f"路径越出目录：{where} / path outside {base}")
+    return out
+
+
 def fsync_dir(path: Path, best_effort: bool = False) -> None:
     """Make a rename in `path` durable. `best_effort`: a folder some network file systems (SMB) cannot fsync
     is skipped instead of failing (backups to a share)."""
@@ -112,7 +136,7 @@ def store_source(sources_dir: Path, sha256: str, suffix: str, source: Path) -> P
 def quarantine_copy(quarantine_dir: Path, sha256: str, name: str, source: Path, tmp_dir: Path | None = None) -> Path:
     """The one copy of an input kept under quarantine/ (a whole file or the file some pages came from):
     named by checksum and original name, written once, atomically."""
-    dest = quarantine_dir / f"{sha256[:12]}_{safe_part(Path(name).name, 80)}"
+    dest = inside(quarantine_dir, f"{sha256[:12]}_{safe_part(Path(name).name, 80)}", limit=200)
     if not dest.exists():
         write_atomic(dest, source=source, tmp_dir=tmp_dir)
     return dest

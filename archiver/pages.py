@@ -33,6 +33,8 @@ class Page:
     cover_key: str | None = None  # household key from a dibao cover-sheet QR code
     source: str = "ocr"  # ocr | text-layer | docx | qr | blank (no ink: not read, not read again)
     form: qr.Code | None = None  # a dibao pre-filled form's QR code: household, form kind, case step
+    cover: qr.Code | None = None  # the cover sheet's code itself (its signature is checked before it routes)
+    untrusted_code: bool = False  # a code was read here that may not route (unsigned or forged): set by routing
 
 
 def read(path: Path, kind: str) -> list[Page]:
@@ -126,7 +128,7 @@ def _image_page(number: int, img: Image.Image) -> Page:
         return Page(number, "", source="blank")
     code = qr.read(img)
     if code and code.is_cover:
-        return Page(number, "", code.key, "qr")
+        return Page(number, "", code.key, "qr", cover=code)
     return Page(number, ocr.read_image(img).text, form=code)
 
 
@@ -149,7 +151,7 @@ def _pdf_pages(path: Path) -> Iterator[Page]:
                 if len(text) >= MIN_TEXT_LAYER:
                     code = qr.parse(text)
                     yield Page(i + 1, text, code.key if code and code.is_cover else None, "text-layer",
-                               code if code and not code.is_cover else None)
+                               code if code and not code.is_cover else None, code if code and code.is_cover else None)
                     continue
                 yield _image_page(i + 1, pdf.render(doc, i, dpi=PDF_DPI, gray=True))
     except pdf.PdfError as exc:

@@ -33,7 +33,7 @@ from archiver.outcomes import (
 )
 from archiver.outcomes import Input as _Input  # the name before archiver/outcomes.py
 from archiver.policy import load as load_policy
-from archiver.privacy import scrub
+from archiver.privacy import plain, scrub
 from archiver.route import Router
 from archiver.sniff import SPREADSHEET, Sniffed, sniff
 
@@ -278,7 +278,7 @@ class Ingestor:
             if why is not None:
                 raise HomeUnwritable(why) from exc
             log.exception("unexpected failure on %s", scrub(item.name))
-            reason = f"处理时发生意外错误，已隔离待查 / unexpected error: {scrub(str(exc))[:200]}"
+            reason = f"处理时发生意外错误，已隔离待查 / unexpected error: {plain(str(exc))[:200]}"
         try:
             return self.quarantine(item, reason)
         except Exception as exc:
@@ -286,7 +286,7 @@ class Ingestor:
             if why is not None:
                 raise HomeUnwritable(why) from exc
             log.exception("could not quarantine %s", scrub(item.name))
-            return Outcome(item.name, SKIPPED, "", f"无法处理，文件留在原处 / could not be processed: {scrub(str(exc))[:200]}",
+            return Outcome(item.name, SKIPPED, "", f"无法处理，文件留在原处 / could not be processed: {plain(str(exc))[:200]}",
                            None, {"retry": True})
 
     # ------------------------------------------------------------------ steps
@@ -307,7 +307,7 @@ class Ingestor:
             with self.catalog.transaction():  # the same bytes under this name too: accounted for
                 self.catalog.add_file_name(int(known["id"]), item.stored_name, self.batch_id)
             return Outcome(item.name, DUPLICATE, known["kind"], f"与已归档文件内容相同：{scrub(known['source_name'])} / duplicate",
-                           int(known["id"]), {"duplicate_of": known["source_name"]})
+                           int(known["id"]), {"duplicate_of": scrub(known["source_name"])})
         if not item.sniffed.ok:
             return self.quarantine(item, item.sniffed.reason)
         if item.sniffed.kind in SPREADSHEET:
@@ -382,7 +382,9 @@ class Ingestor:
     def quarantine(self, item: _Input, reason: str, candidates: list[str] | None = None, kind: str | None = None,
                    text: str | None = None) -> Outcome:
         """Keep the file under quarantine/ with its reason; a retried file keeps its one open item, and the same
-        bytes under another name keep their one stored copy (the name is added to the file's names)."""
+        bytes under another name keep their one stored copy (the name is added to the file's names). The reason is
+        made fit for users here (IDs masked, a library's absolute paths cut): it is stored, listed and printed."""
+        reason = plain(reason)
         known = self.catalog.file_by_sha(item.sha256)
         kept = self.home.root / known["stored_path"] if known is not None and known["stored_path"] else None
         if known is not None and kept is not None and known["outcome"] == QUARANTINED and kept.is_file():

@@ -53,6 +53,18 @@ def scrub(text: str) -> str:
     return _LONG_DIGITS.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
 
 
+_PATH = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[\\/](?:[^\s'\"<>|\\/]+[\\/])+([^\s'\"<>|\\/]*)")
+
+_QUOTED_PATH = re.compile(r"(['\"])[^'\"\n]*[\\/]([^'\"\\/\n]+)\1")  # 'in/2025/x.tif' → 'x.tif'
+
+
+def plain(text: str) -> str:
+    """A message fit for a user: ID numbers and accounts masked, and any absolute path (a library's exception
+    quoting the file it failed on, the server's folders) cut to its last part."""
+    text = _QUOTED_PATH.sub(lambda m: m.group(1) + m.group(2) + m.group(1), text)
+    return scrub(_PATH.sub(lambda m: m.group(1) or "…", text))
+
+
 # reasons a 停保 公示 may print: the ones offices post, none of them health, disability or a conviction
 PUBLIC_REASONS = (("死亡", "死亡"), ("去世", "死亡"), ("病故", "死亡"), ("迁出", "户籍迁出"), ("户口迁", "户籍迁出"),
                   ("就业", "家庭成员就业，收入增加"), ("财产", "家庭财产超过规定"), ("车辆", "家庭财产超过规定"),

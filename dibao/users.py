@@ -50,8 +50,9 @@ def resolve_area(cat: Catalog, role: str, area: str) -> str:
 def add(cat: Catalog, name: str, password: str, role: str, area: str, by: str = "cli", remote: str = "") -> int:
     if role not in ROLES:
         raise UserValueError(f"角色应为 {'/'.join(ROLES)} / role must be one of {ROLES}")
-    if not name or name != name.strip() or _CONTROL.search(name) or len(name) > 40:
-        raise UserValueError("用户名不能为空、不能含控制字符或首尾空格，最多40字 / bad user name")
+    if not valid_name(name):
+        raise UserValueError("用户名只能由汉字、字母和数字组成（不含空格、/、.、<> 等符号），最多40字 / "
+                             "a user name is letters, digits and Chinese characters only, at most 40")
     area = resolve_area(cat, role, area)
     if len(password) < 8:
         raise UserValueError("密码至少8位 / password must have at least 8 characters")
@@ -62,6 +63,12 @@ def add(cat: Catalog, name: str, password: str, role: str, area: str, by: str = 
         cat.add_change(by, "新增账户", None, f"{ROLE_NAMES[role]} {area or '全县'}", account=name)
         cat.audit(by, "user.add", name, f"{ROLE_NAMES[role]} {area or '全县'}", remote)
     return uid
+
+
+def valid_name(name: str) -> bool:
+    """Letters, digits and Chinese characters only: a name is a folder (uploads), an audit entry and a URL part,
+    so `a/b`, `../县管理员` or `<b>x</b>` could never be managed or shown safely."""
+    return 0 < len(name) <= 40 and all(ch.isalnum() for ch in name)
 
 
 def set_password(cat: Catalog, name: str, password: str, by: str = "cli", remote: str = "") -> None:
@@ -177,18 +184,4 @@ def scope_of(user: dict, cat: Catalog | None = None) -> Scope:
     """The user's area as a catalog Scope. A village is township + village; an account created before
     areas had paths (a bare village name) is resolved while only one township has that village, and
     sees nothing once two do — never the union of both."""
-    role, area = user["role"], str(user["area"] or "")
-    if role == "county":
-        return Scope()
-    if role == "township" and area:
-        return Scope(township=area)
-    if role == "village" and area:
-        township, village = areas.split(area)
-        if village:
-            return Scope(township=township, village=village)
-        if cat is not None:
-            try:
-                return areas.resolve(cat, area, village_only=True)
-            except areas.AreaProblem:
-                pass
-    return Scope(nothing=True)
+    return areas.of_user(str(user["role"]), str(user["area"] or ""), cat)

@@ -16,8 +16,8 @@ from archiver.privacy import mask_id
 from .render import CJK_FONTS, esc, html_to_pdf
 
 
-def _page(h: Household, office: str) -> str:
-    img = base64.b64encode(qr.png(h.key, scale=10)).decode()
+def _page(h: Household, office: str, secret: bytes | None) -> str:
+    img = base64.b64encode(qr.png(h.key, scale=10, secret=secret)).decode()
     members = "".join(f"<tr><td>{esc(m.name)}</td><td>{esc(m.relation)}</td><td>{esc(mask_id(m.id_number))}</td></tr>"
                       for m in h.members if m.removed_on is None)
     return f"""<section class="sheet">
@@ -32,11 +32,12 @@ def _page(h: Household, office: str) -> str:
 </table>
 <table class="members"><tr><th>成员</th><th>关系</th><th>身份证号</th></tr>{members}</table>
 <p class="hint">请将本页放在该户材料的最前面一并扫描；下一张封面之前的所有页面都将归入此户。</p>
-<p class="payload">{esc(qr.payload(h.key))}</p>
+<p class="payload">{esc(qr.payload(h.key, secret=secret))}</p>
 </section>"""
 
 
-def render(households: list[Household], office: str, out: Path) -> Path:
+def render(households: list[Household], office: str, out: Path, secret: bytes | None) -> Path:
+    """The sheets, their codes signed with `secret` (archiver/codekeys.py: the home's current key)."""
     css = f"""@page {{ size: A4; margin: 20mm; }}
 body {{ font-family: {CJK_FONTS}; }}
 .sheet {{ page-break-after: always; text-align: center; }}
@@ -48,6 +49,6 @@ table {{ margin: 6mm auto; border-collapse: collapse; font-size: 13pt; }}
 td, th {{ border: 1px solid #333; padding: 2mm 4mm; }}
 .hint {{ font-size: 11pt; margin-top: 10mm; }}
 .payload {{ font-size: 6pt; color: #999; }}"""
-    body = "".join(_page(h, office) for h in households)
+    body = "".join(_page(h, office, secret) for h in households)
     markup = f'<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head><body>{body}</body></html>'
     return html_to_pdf(markup, out)

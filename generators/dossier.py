@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archiver import heif, pdf, qr
+from archiver import codekeys, heif, pdf, qr
 from archiver.catalog import Catalog
 from archiver.catalog.models import STOP_KINDS, Document, Household, today
 from archiver.home import Home
@@ -120,7 +120,8 @@ def generated_pages(h: Household, case_list: list[Any] | None = None, basis: Any
     return pages
 
 
-def _context(h: Household, entries: list[Entry], policy: Policy, front_pages: int, generated: list[dict]) -> dict:
+def _context(h: Household, entries: list[Entry], policy: Policy, front_pages: int, generated: list[dict],
+             secret: bytes | None = None) -> dict:
     from .documents import cn_date
 
     checklist = [{"label": label, "present": bool(got), "dates": "、".join(d.date or "日期不详" for d in got)}
@@ -137,7 +138,7 @@ def _context(h: Household, entries: list[Entry], policy: Policy, front_pages: in
                      "date": e.doc.date or "日期不详", "pages": str(first) if last == first else f"{first}-{last}",
                      "note": scrub(e.doc.source_name)})
     return {
-        "office": policy.office_name, "qr_png": base64.b64encode(qr.png(h.key, scale=6)).decode(),
+        "office": policy.office_name, "qr_png": base64.b64encode(qr.png(h.key, scale=6, secret=secret)).decode(),
         "household": {"key": h.key, "township": h.township, "village": h.village, "head_name": h.head_name,
                       "head_id": mask_id(h.head_id_number), "area_type": h.area_type, "category": h.category or "-",
                       "status": h.status, "amount": f"{h.monthly_amount or 0:.2f}", "approved_on": h.approved_on or "",
@@ -179,7 +180,7 @@ def build(home: Home, h: Household, policy: Policy, out: Path, cat: Catalog | No
         g["page"] = None
     front_pages = 2 + len(generated)
     for _ in range(4):  # the front matter's own length decides the page numbers in its 卷内目录
-        ctx = _context(h, entries, policy, front_pages, generated)
+        ctx = _context(h, entries, policy, front_pages, generated, codekeys.secret(home.root))
         rendered = HTML(string=render_html("dossier.html", home.templates, ctx)).render()
         starts: dict[str, int] = {}
         for i, p in enumerate(rendered.pages, 1):

@@ -84,8 +84,10 @@ def _open_case(cases: list[Case]) -> Case | None:
     return new[-1] if new else None
 
 
-def context(h: Household, kind: str, policy: Policy, cases: list[Case], day: str | None = None) -> dict[str, Any]:
-    """One household's fields for the template (without the QR image, which needs the template)."""
+def context(h: Household, kind: str, policy: Policy, cases: list[Case], day: str | None = None,
+            secret: bytes | None = None) -> dict[str, Any]:
+    """One household's fields for the template (without the QR image, which needs the template); the code
+    signed with `secret`, the home's current key (archiver/codekeys.py)."""
     day = day or today()
     case = _open_case(cases)
     case_date = case.applied if case else None
@@ -106,8 +108,8 @@ def context(h: Household, kind: str, policy: Policy, cases: list[Case], day: str
         "reason": (case.reason if case and case.reason else PLACEHOLDER.format("不予批准的理由")),
         "decided": decided or "", "decided_cn": cn_date(decided) if decided else PLACEHOLDER.format("决定日期"),
         "notice_date_cn": cn_date(notice.date) if notice and notice.date else cn_date(day),
-        "payload": qr.payload(h.key, kind, step, case_date if step != "复核" else None),
-        "qr_args": (h.key, kind, step, case_date if step != "复核" else None),
+        "payload": qr.payload(h.key, kind, step, case_date if step != "复核" else None, secret),
+        "qr_args": (h.key, kind, step, case_date if step != "复核" else None, secret),
     }
 
 
@@ -151,10 +153,10 @@ def _html_pdf(kind: str, items: list[dict[str, Any]], out: Path) -> None:
 {% for line in f.lines %}<p>{{ line }}</p>{% endfor %}<p class="payload">{{ f.payload }}</p></section>{% endfor %}""")
     forms = []
     for item in items:
-        key, form_kind, step, case = item["qr_args"]
+        key, form_kind, step, case, secret = item["qr_args"]
         body = [env.from_string(line).render(f=item) for line in lines]
-        forms.append({**item, "lines": body,
-                      "qr_b64": base64.b64encode(qr.png(key, scale=6, form=form_kind, step=step, case=case)).decode()})
+        forms.append({**item, "lines": body, "qr_b64": base64.b64encode(
+            qr.png(key, scale=6, form=form_kind, step=step, case=case, secret=secret)).decode()})
     css = f"""@page {{ size: A4; margin: 15mm 20mm; }} body {{ font-family: {CJK_FONTS}; font-size: 11pt; }}
 section {{ page-break-after: always; }} section:last-child {{ page-break-after: auto; }}
 .qr {{ float: right; width: 32mm; height: 32mm; }} h1 {{ clear: both; text-align: center; font-size: 18pt; }}
@@ -178,8 +180,8 @@ def _render_docx(name: str, items: list[dict[str, Any]], out: Path, home_templat
     forms = []
     for i, item in enumerate(items):
         png = tmp / f"qr{i}.png"
-        key, kind, step, case = item["qr_args"]
-        png.write_bytes(qr.png(key, scale=6, form=kind, step=step, case=case))
+        key, kind, step, case, secret = item["qr_args"]
+        png.write_bytes(qr.png(key, scale=6, form=kind, step=step, case=case, secret=secret))
         forms.append({**item, "qr": InlineImage(tpl, str(png), width=Mm(32))})
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:

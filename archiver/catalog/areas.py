@@ -94,3 +94,25 @@ def choices(cat: Catalog, township: str | None = None) -> list[str]:
     names = cat.area_names()
     towns = [t for t in names if t and (township is None or t == township)]
     return towns + [path(t, v) for t in towns for v in names[t] if v]
+
+
+def of_user(role: str, area: str, cat: Catalog | None = None) -> Scope:
+    """A user's area as a Scope (the web's pages and archiver's moves of data both ask here). A village is
+    township + village; an account created before areas had paths (a bare village name) is resolved while only
+    one township has that village, and sees nothing once two do — never the union of both."""
+    from . import Scope
+
+    if role == "county":
+        return Scope()
+    if role == "township" and area:
+        return Scope(township=area)
+    if role == "village" and area:
+        township, village = split(area)
+        if village:
+            return Scope(township=township, village=village)
+        if cat is not None:
+            try:
+                return resolve(cat, area, village_only=True)
+            except AreaProblem:
+                pass
+    return Scope(nothing=True)

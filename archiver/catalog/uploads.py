@@ -23,3 +23,10 @@ class UploadsMixin:
             "SELECT u.name, u.at, u.sha256, u.size, f.outcome, f.reason FROM uploads u "
             "LEFT JOIN files f ON f.sha256 = u.sha256 WHERE u.user = ? ORDER BY u.id DESC LIMIT ?",
             (user, limit)).fetchall()
+
+    def uploaders(self, sha256: str) -> list[sqlite3.Row]:
+        """Who uploaded these bytes through the web, with each account's role and area (role NULL: the
+        account no longer exists)."""
+        return self.db.execute(
+            "SELECT DISTINCT u.user, s.role, s.area FROM uploads u LEFT JOIN users s ON s.name = u.user "
+            "WHERE u.sha256 = ?", (sha256,)).fetchall()

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from archiver import codekeys
 from archiver.catalog import Scope
 
 
@@ -127,7 +128,8 @@ def cmd_form(args: argparse.Namespace) -> int:
     households = key_or_village(cat, args.key, args.village, full=True)
     policy = load(home.root)
     ctx = cases.Context.load(cat, households, policy)
-    items = [forms.context(h, args.kind, policy, cases.for_household(h, ctx)) for h in households]
+    secret = codekeys.secret(home.root)
+    items = [forms.context(h, args.kind, policy, cases.for_household(h, ctx), secret=secret) for h in households]
     try:
         out = forms.render(args.kind, items, Path(args.output), home.templates)
     except (forms.FormProblem, TemplateProblem) as exc:

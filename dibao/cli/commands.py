@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from archiver import codekeys
 from archiver.catalog import Scope
-from archiver.filing import safe_part
+from archiver.filing import inside
 
 from . import ocr_options
 
@@ -225,7 +226,7 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
 
     home, cat = _open(args)
     households = key_or_village(cat, args.key, args.village)
-    out = coversheet.render(households, load(home.root).office_name, Path(args.output))
+    out = coversheet.render(households, load(home.root).office_name, Path(args.output), codekeys.secret(home.root))
     with cat.transaction():
         cat.audit(_user(), "export.coversheet", args.key or args.village, str(out))
     print(f"已生成 {len(households)} 张封面：{out} / {len(households)} cover sheets")
@@ -404,7 +405,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
     with reporter:
         reporter.start(len(households), "生成档案 / dossiers")
         for h in households:
-            out = dossier.build(home, h, policy, folder / safe_part(f"{h.key}_{h.head_name}.pdf", 120))
+            out = dossier.build(home, h, policy, inside(folder, f"{h.key}_{h.head_name}.pdf"))
             rows.append((h, out))
             reporter.advance()
     dossier.write_index(rows, policy, folder, args.village, home.templates)

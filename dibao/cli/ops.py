@@ -25,6 +25,10 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--quiet", action="store_true", help="只输出结果 / only the result")
     sp = add("restore", cmd_restore, "从备份恢复到 --home 指定的新目录（须为空或不存在）并校验 / restore a backup into an empty --home")
     sp.add_argument("src", help="备份目录（取其中最新的完整备份）或某一份备份 / backup folder (newest snapshot) or one snapshot")
+    sp.add_argument("--key-home", help="用另存的密钥验证备份签名：含 keys/codes.json 的目录（默认用备份中的密钥）/ "
+                                       "verify the signature with the keys/ kept in this folder")
+    sp.add_argument("--accept-unsigned", action="store_true",
+                    help="接受没有签名的备份（旧版本所做，确认来源可靠时）/ accept a backup made before backups were signed")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
     sp.add_argument("--quiet", action="store_true", help="只输出结果 / only the result")
 
@@ -80,7 +84,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     home = resolve(args.home)
     try:
-        r = restore(Path(args.src), home, say=_say(args.quiet or args.json), user=_user())
+        r = restore(Path(args.src), home, say=_say(args.quiet or args.json), user=_user(),
+                    key_home=Path(args.key_home) if args.key_home else None, accept_unsigned=args.accept_unsigned)
     except BackupRefused as exc:
         raise UsageError(str(exc)) from exc
     except BackupError as exc:

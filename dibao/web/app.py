@@ -25,7 +25,7 @@ from archiver.catalog import Catalog
 from archiver.errors import UserError
 from archiver.home import Home
 from archiver.ocr_pool import OcrConfig
-from archiver.privacy import scrub
+from archiver.privacy import plain, scrub
 
 from .. import users
 from . import (
@@ -75,7 +75,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
     @app.exception_handler(UserError)
     def user_error(request: Request, exc: UserError) -> Response:
         """The user's mistake (a bad value, an unusable file): their message, never a stack trace."""
-        text = scrub(str(exc))
+        text = plain(str(exc))
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": text}, status_code=400)
         return error_page(request, 400, "未能完成", text)

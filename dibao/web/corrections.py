@@ -138,12 +138,15 @@ def coversheet(v: Writer, key: str) -> Response:
     from fastapi.responses import FileResponse
     from starlette.background import BackgroundTask
 
+    from archiver import codekeys
+    from archiver.filing import inside
     from archiver.policy import load
     from generators import coversheet as sheets
 
     h = v.household(key)
     folder = Path(tempfile.mkdtemp(prefix="web-", dir=v.home.tmp))
-    out = sheets.render([h], load(v.home.root).office_name, folder / f"封面_{h.key}.pdf")
+    out = sheets.render([h], load(v.home.root).office_name, inside(folder, f"封面_{h.key}.pdf"),
+                        codekeys.secret(v.home.root))
     v.audit("export.coversheet", h.key, "网页")
     import shutil
 

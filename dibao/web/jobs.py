@@ -23,11 +23,13 @@ from pathlib import Path
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from archiver import codekeys
 from archiver.catalog import Catalog, Scope
 from archiver.errors import UserError
+from archiver.filing import inside
 from archiver.home import Home
 from archiver.policy import load as load_policy
-from archiver.privacy import scrub
+from archiver.privacy import plain, scrub
 
 from .session import Reader, Refused, Viewer, Writer
 from .templating import is_htmx, page
@@ -113,7 +115,7 @@ def _run(home: Home, job: Job, work: Work) -> None:
             cat.audit(job.user, f"export.{job.kind}", job.target, out.name)
         job.done, job.result, job.state = job.total, out, "已完成"
     except UserError as exc:  # the staff's to fix (no households there, a broken template …): said in Chinese
-        job.error, job.state = scrub(str(exc).split(" / ")[0]) or "生成失败", "失败"
+        job.error, job.state = plain(str(exc).split(" / ")[0]) or "生成失败", "失败"
     except Exception:  # a fault of ours: logged in full, the page says so plainly; the server goes on
         log.exception("job %s (%s %s) failed", job.id, job.kind, scrub(job.target))
         job.error, job.state = "生成失败：程序内部错误，已记入服务日志，请联系管理员", "失败"
@@ -133,19 +135,20 @@ def _village_work(kind: str, scope: Scope, name: str, home: Home) -> Work:
         if kind == "coversheets":
             from generators import coversheet
 
-            out = coversheet.render(households, policy.office_name, folder / f"{name}_扫描封面.pdf")
+            out = coversheet.render(households, policy.office_name, inside(folder, f"{name}_扫描封面.pdf"),
+                                     codekeys.secret(home.root))
             job.done = len(households)
             return out
         from generators import dossier
 
         rows = []
-        parts = folder / name
+        parts = inside(folder, name)
         parts.mkdir()
         for h in households:
-            rows.append((h, dossier.build(home, h, policy, parts / f"{h.key}_{h.head_name}.pdf")))
+            rows.append((h, dossier.build(home, h, policy, inside(parts, f"{h.key}_{h.head_name}.pdf"))))
             job.done += 1
         dossier.write_index(rows, policy, parts, name)
-        out = folder / f"{name}_一户一档.zip"
+        out = inside(folder, f"{name}_一户一档.zip")
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(parts.rglob("*")):
                 if f.is_file():

@@ -15,7 +15,7 @@ from PIL import Image, ImageOps, ImageSequence
 
 from archiver import heif
 from archiver.errors import UserError
-from archiver.privacy import scrub
+from archiver.privacy import plain, scrub
 from archiver.sniff import IMAGE, sniff
 
 THUMB = 240
@@ -57,7 +57,7 @@ def _why(exc: Exception) -> str:
         return "图像尺寸异常巨大（疑似压缩炸弹），不予显示 / image too large to show"
     if isinstance(exc, FileNotFoundError):
         return "文件在磁盘上缺失，请运行 dibao check / file missing on disk"
-    return f"文件损坏或不完整，无法预览 / damaged or truncated file: {scrub(str(exc))[:80]}"
+    return f"文件损坏或不完整，无法预览 / damaged or truncated file: {plain(str(exc))[:80]}"
 
 
 def placeholder(reason: str, side: int = THUMB) -> bytes:

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import classify
 from archiver.filing import StorageError
-from archiver.privacy import scrub
+from archiver.privacy import plain, scrub
 
 from .. import users
 from . import preview
@@ -140,7 +140,7 @@ async def assign(request: Request, v: Writer, item_id: int, household: str = For
     try:
         doc_id = review.assign(v.home, v.cat, item_id, h.id, chosen, v.name, ticked or None)
     except StorageError as exc:  # nothing was filed; the item stays open for a later try
-        return HTMLResponse(f"<h1>未能归档：{html.escape(str(exc))}</h1>", status_code=507)
+        return HTMLResponse(f"<h1>未能归档：{html.escape(plain(str(exc)))}</h1>", status_code=507)
     except (LookupError, ValueError):
         return RedirectResponse(f"/quarantine/{item_id}?error=assign", status_code=303)
     v.audit("quarantine.assign", str(item_id), f"{q['source_name']} → {h.key} 档案{doc_id}")

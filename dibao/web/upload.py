@@ -15,7 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from archiver.filing import inside
 from archiver.pipeline import ignored
+from archiver.privacy import scrub
 
 from .session import Reader, Viewer, Writer
 from .templating import page
@@ -43,10 +45,10 @@ def safe_name(name: str) -> str:
 
 def _target(folder: Path, name: str) -> Path:
     stem, suffix = os.path.splitext(name)
-    path, n = folder / name, 1
+    path, n = inside(folder, name, limit=MAX_NAME_BYTES), 1
     while path.exists() or path.with_name(path.name + ".part").exists():
         n += 1
-        path = folder / f"{stem}_{n}{suffix}"
+        path = inside(folder, f"{stem}_{n}{suffix}", limit=MAX_NAME_BYTES)
     return path
 
 
@@ -65,19 +67,20 @@ def status(request: Request, v: Reader) -> Response:
 async def receive(request: Request, v: Writer) -> Response:
     form_data = await request.form()
     files = [f for f in form_data.getlist("files") if isinstance(f, UploadFile) and f.filename]
-    folder = v.home.inbox / "网页上传" / safe_name(v.name)
+    folder = inside(v.home.inbox / "网页上传", v.name)
     folder.mkdir(parents=True, exist_ok=True)
     saved: list[dict] = []
     refused: list[dict] = []
     notes: list[dict] = []
     for f in files:
         name = safe_name(f.filename or "")
+        shown = scrub(name)  # what the answer says of it: an ID number in the name masked
         if ignored(name):  # a temp or lock file's name: the watcher would never take it
-            refused.append({"name": name, "reason": "文件名像临时文件或锁定文件（如 ~$、.tmp、.part），不会被归档；"
+            refused.append({"name": shown, "reason": "文件名像临时文件或锁定文件（如 ~$、.tmp、.part），不会被归档；"
                                                     "请改名后再上传 / a temp-file name"})
             continue
         if name != (f.filename or "").split("/")[-1].split("\\")[-1]:
-            notes.append({"name": name, "reason": f"文件名已调整为“{name}” / name shortened or cleaned"})
+            notes.append({"name": shown, "reason": f"文件名已调整为“{shown}” / name shortened or cleaned"})
         path = _target(folder, name)
         part = path.with_name(path.name + ".part")
         digest, size = hashlib.sha256(), 0
@@ -93,16 +96,16 @@ async def receive(request: Request, v: Writer) -> Response:
                 os.fsync(out.fileno())
         except OSError as exc:  # a full or read-only disk: say so, leave nothing half-written
             part.unlink(missing_ok=True)
-            refused.append({"name": name, "reason": f"服务器磁盘已满或不可写，未能保存，请联系管理员 / not saved: {exc.strerror}"})
+            refused.append({"name": shown, "reason": f"服务器磁盘已满或不可写，未能保存，请联系管理员 / not saved: {exc.strerror}"})
             continue
         if size > MAX_BYTES or size == 0:
             part.unlink()
-            refused.append({"name": name, "reason": f"文件为空或超过 {MAX_BYTES // 1024 // 1024} MB / empty or too large"})
+            refused.append({"name": shown, "reason": f"文件为空或超过 {MAX_BYTES // 1024 // 1024} MB / empty or too large"})
             continue
         os.replace(part, path)
-        v.audit("upload", name, f"sha256={digest.hexdigest()}")
-        v.cat.add_upload(v.name, name, digest.hexdigest(), size)
-        saved.append({"name": name, "size": size})
+        v.audit("upload", shown, f"sha256={digest.hexdigest()}")
+        v.cat.add_upload(v.name, shown, digest.hexdigest(), size)  # the name as shown: any ID number masked
+        saved.append({"name": shown, "size": size})
     if request.headers.get("accept", "").startswith("application/json"):
         return JSONResponse({"saved": saved, "refused": refused, "notes": notes},
                             status_code=200 if saved or not refused else 400)
@@ -114,7 +117,7 @@ def _uploads(v: Viewer, limit: int = 30) -> list[dict]:
     out = []
     for r in v.cat.uploads(v.name, limit):
         done = r["outcome"] is not None
-        out.append({"name": r["name"], "at": dt.datetime.fromisoformat(r["at"]).strftime("%m-%d %H:%M"),
+        out.append({"name": scrub(r["name"]), "at": dt.datetime.fromisoformat(r["at"]).strftime("%m-%d %H:%M"),
                     "state": OUTCOMES.get(r["outcome"], r["outcome"]) if done else "等待处理",
                     "reason": (r["reason"] or "") if done else "", "done": done})
     return out

@@ -6,7 +6,10 @@ test, so the suite cannot silently fall behind the app."""
 from __future__ import annotations
 
 import io
+import json
 import re
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdf
@@ -16,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from archiver.home import Home
 from dibao.web.app import create_app
+from tests.conftest import Runner
 from tests.dibao.web.conftest import COUNTY, VILLAGE, Site, build_site, csrf, finish_job, login, web_client
 
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
@@ -337,3 +341,168 @@ def test_registering_a_first_time_applicant_from_the_web(site: Site) -> None:
     assert show["status"] == "申请中" and len(show["members"]) == 2
     assert ("household.add", show["household_id"]) in {(e["action"], e["target"]) for e in site.audit(COUNTY[0])}
 
+
+
+# ------------------------------------------------------------------ Hardening II (issue 22): where data moves
+HONGQI = ("红旗村委", "village-pass-7")  # a village user of 城关镇/红旗村
+TOWNS_COUNTY = ("县局二", "county-pass-7")
+
+
+@dataclass
+class Towns:
+    dibao: Runner
+    mine: dict  # 城关镇/红旗村
+    other: dict  # 新街乡/石桥村
+
+    def docs(self, h: dict) -> list[dict]:
+        return self.dibao.json("household", "show", h["no"])["documents"]
+
+    def open_items(self) -> list[dict]:
+        """Open quarantine items, each source_name cut to the file's own name (an upload's is 网页上传's user/name)."""
+        return [{**i, "source_name": i["source_name"].rsplit("/", 1)[-1]} for i in self.dibao.json("quarantine", "list")["items"]]
+
+    def secret(self) -> bytes:
+        return bytes.fromhex(json.loads((self.dibao.home / "keys" / "codes.json").read_text())["keys"][0]["secret"])
+
+    def upload(self, c: TestClient, name: str, data: bytes) -> dict:
+        r = c.post("/upload", data={"csrf": csrf(c)}, files={"files": (name, data)}, headers={"accept": "application/json"})
+        assert r.status_code == 200, r.text
+        self.dibao("ingest", str(self.dibao.home / "inbox" / "网页上传"), "--quiet")  # as the watcher would
+        return r.json()
+
+
+@pytest.fixture(scope="module")
+def towns(tmp_path_factory: pytest.TempPathFactory) -> Towns:
+    from tests.builders import person_id, roster_rows, write_xlsx
+
+    root = tmp_path_factory.mktemp("towns")
+    run = Runner(root / "home")
+    run("init")
+    c = [{"no": "5201020010001", "township": "城关镇", "village": "红旗村", "amount": 500,
+          "members": [("韩红旗", person_id("19600101", seq=11), "户主")]},
+         {"no": "5201020010002", "township": "城关镇", "village": "红旗村", "amount": 400,
+          "members": [("魏东风", person_id("19610101", seq=12), "户主")]},
+         {"no": "5201020020001", "township": "新街乡", "village": "石桥村", "amount": 600,
+          "members": [("柳石桥", person_id("19620202", seq=21), "户主")]}]
+    (root / "in").mkdir()
+    write_xlsx(root / "in" / "roster.xlsx", roster_rows(c, title="某县2025年12月城乡低保花名册"))
+    run("ingest", str(root / "in"), "--quiet")
+    run("user", "add", TOWNS_COUNTY[0], "--role", "county", "--password", TOWNS_COUNTY[1])
+    run("user", "add", HONGQI[0], "--role", "village", "--area", "城关镇/红旗村", "--password", HONGQI[1])
+    return Towns(run, c[0], c[2])
+
+
+def _page_with_qr(lines: list[str], code: str) -> bytes:
+    import segno
+    from PIL import Image
+
+    from dibao.samplescans import render_form, to_jpeg
+
+    buf = io.BytesIO()
+    segno.make(code, error="m").save(buf, kind="png", scale=6, border=2)
+    page = render_form(lines)
+    page.paste(Image.open(io.BytesIO(buf.getvalue())).convert("L"), (page.width - 400, 60))
+    return to_jpeg(page)
+
+
+def test_an_applicant_named_with_dots_and_slashes_stays_inside_the_dossier_job(towns: Towns) -> None:
+    """A village user registers a head named `王/../../../../…` and runs 整村一户一档: every PDF lands in the
+    job's zip under the village's folder, nothing is written outside the job's folder."""
+    from tests.builders import person_id
+
+    c = client_of(towns, HONGQI)
+    token = csrf(c)
+    r = c.post("/applicants/new", data={"csrf": token, "village": "城关镇/红旗村", "name": "王/../../../../../逃逸",
+                                        "id_number": person_id("19900909", seq=91)}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    before = {p for p in towns.dibao.home.parent.rglob("*逃逸*")}
+    started = c.post("/jobs", data={"csrf": token, "kind": "dossiers", "village": "城关镇/红旗村"}, follow_redirects=False)
+    body, download = finish_job(c, started)
+    assert "job-result" in body, body
+    names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
+    assert len([n for n in names if n.endswith(".pdf") and "索引" not in n]) == 3
+    assert all(n.startswith("城关镇_红旗村/") or n.startswith("红旗村/") for n in names), names
+    assert not any(".." in part for n in names for part in n.split("/")), names
+    escaped = {p for p in towns.dibao.home.parent.rglob("*逃逸*")} - before
+    assert all("web-job-" in str(p) for p in escaped), escaped  # only inside the job's own folder
+
+
+def test_a_village_users_registration_files_nothing_of_another_area(towns: Towns) -> None:
+    """A scan quarantined for want of a household (from the scanner share, not the user's) is not pulled into
+    the household a 红旗村 user registers with the ID read from it; the user's own upload is."""
+    from dibao.samplescans import render_form, to_jpeg
+    from tests.builders import person_id
+
+    theirs, own = person_id("19810304", seq=71), person_id("19820405", seq=72)
+    share = towns.dibao.home.parent / "share"
+    share.mkdir()
+    (share / "SCAN_7001.jpg").write_bytes(to_jpeg(render_form(
+        ["最低生活保障申请书", "申请人：路人丙", f"身份证号：{theirs}", "2025年6月1日"])))
+    towns.dibao("ingest", str(share), "--quiet")
+    c = client_of(towns, HONGQI)
+    towns.upload(c, "SCAN_7002.jpg", to_jpeg(render_form(["最低生活保障申请书", "申请人：路人丁", f"身份证号：{own}",
+                                                          "2025年6月2日"])))
+    assert {"SCAN_7001.jpg", "SCAN_7002.jpg"} <= {i["source_name"] for i in towns.open_items()}
+    token = csrf(c)
+    for name, idn in (("路人丙", theirs), ("路人丁", own)):
+        r = c.post("/applicants/new", data={"csrf": token, "village": "城关镇/红旗村", "name": name, "id_number": idn},
+                   follow_redirects=False)
+        assert r.status_code == 303, r.text
+    assert towns.dibao.json("household", "show", theirs)["documents"] == []
+    assert [d["source_name"] for d in towns.dibao.json("household", "show", own)["documents"]] == ["红旗村委/SCAN_7002.jpg"]
+    assert "SCAN_7001.jpg" in {i["source_name"] for i in towns.open_items()}
+
+
+def test_forged_codes_uploaded_by_a_village_user_file_nothing_elsewhere(towns: Towns) -> None:
+    """A cover-sheet QR, a form code (;F=SP;S=SP) and `DIBAO-HH:` text in a PDF's text layer, naming a household of
+    another township: unsigned or signed, none files a page there from a 红旗村 user's upload."""
+    from archiver import qr
+    from dibao.samplescans import render_form, to_pdf
+    from generators.render import html_to_pdf
+
+    c = client_of(towns, HONGQI)
+    key = towns.other["no"]
+    approval = ["最低生活保障审批表", "审批意见：同意", "审批人：张审批", "2025年7月8日"]
+    from PIL import Image
+
+    cover_page = Image.open(io.BytesIO(_page_with_qr(["扫描封面"], f"DIBAO-HH:{key}")))
+    cover = to_pdf([cover_page, render_form([*approval[:-1], "2025年7月9日"])])
+    tmp = towns.dibao.home.parent / "text-layer.pdf"
+    html_to_pdf(f'<html><body><h1>最低生活保障审批表</h1><p>审批意见：同意纳入，按月发放。</p>'
+                f'<p>DIBAO-HH:{key};F=SP;S=SP</p></body></html>', tmp)
+    uploads = {"伪造封面.pdf": cover,
+               "伪造表单.jpg": _page_with_qr([*approval[:-1], "2025年7月10日"], f"DIBAO-HH:{key};F=SP;S=SP"),
+               "伪造文本.pdf": tmp.read_bytes()}
+    for name, data in uploads.items():
+        towns.upload(c, name, data)
+    assert towns.docs(towns.other) == []
+    secret = towns.secret()  # a code this home printed (signed), for a household outside the user's area
+    uploads["真码外乡.jpg"] = _page_with_qr([*approval[:-1], "2025年7月11日"],
+                                        qr.payload(key, form="审批表", step="审批", secret=secret))
+    towns.upload(c, "真码外乡.jpg", uploads["真码外乡.jpg"])
+    assert towns.docs(towns.other) == []
+    left = {i["source_name"]: i["reason"] for i in towns.open_items()}
+    assert set(uploads) <= set(left), left
+    assert "签名" in left["伪造表单.jpg"] and "管辖范围" in left["真码外乡.jpg"]
+    # the same signed code for the user's own household files, as 审批表 of the case's 审批 step
+    towns.upload(c, "真码本村.jpg", _page_with_qr([*approval[:-1], "2025年7月12日"],
+                                               qr.payload(towns.mine["no"], form="审批表", step="审批", secret=secret)))
+    assert [(d["source_name"], d["type"]) for d in towns.docs(towns.mine)] == [("红旗村委/真码本村.jpg", "审批表")]
+
+
+def test_no_full_id_in_upload_answers_or_refusals_naming_other_areas(towns: Towns) -> None:
+    c = client_of(towns, HONGQI)
+    idn = towns.mine["members"][0][1]
+    answer = towns.upload(c, f"{idn}_户口簿.jpg", b"\xff\xd8\xff\xe0 not really a jpeg")
+    assert not ID_RE.search(json.dumps(answer, ensure_ascii=False)), answer
+    status = c.get("/upload/status").text
+    assert idn[-4:] in status and not ID_RE.search(status) and str(towns.dibao.home) not in status
+    # registering someone who belongs to another township's household: refused without naming that household
+    other_id = towns.other["members"][0][1]
+    r = c.post("/applicants/new", data={"csrf": csrf(c), "village": "城关镇/红旗村", "name": "柳石桥", "id_number": other_id})
+    assert r.status_code == 400 and "其他地区" in r.text
+    assert towns.other["no"] not in r.text and other_id not in r.text
+
+
+def client_of(towns: Towns, who: tuple[str, str]) -> TestClient:
+    return web_client(towns.dibao.home, who)
