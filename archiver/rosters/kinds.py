@@ -6,6 +6,7 @@ reason; good rows are returned whatever happens to their neighbours.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from archiver import idcard
@@ -221,9 +222,14 @@ class _Row:
         return False
 
 
+# a signature or note line under the table: 制表人：… 审核：… 分管领导：…, 注：…, 说明：…
+_FOOTER = re.compile(r"^(?:制表|填表|填报|审核|审批|负责|分管|主管|经办|复核|监督|统计|领导|注|说明|附注)"
+                     r"[\u4e00-\u9fff]{0,4}[:：]")
+
+
 def is_total_or_note(cells: list[object]) -> bool:
-    first = [v.text(c) for c in cells[:4]]
-    return any(t.replace(" ", "").startswith(TOTAL_WORDS) for t in first if t)
+    first = [v.text(c).replace(" ", "") for c in cells[:4]]
+    return any(t.startswith(TOTAL_WORDS) or _FOOTER.match(t) for t in first if t)
 
 
 NAME_FIELDS = ("head_name", "member_name", "payee")

@@ -93,6 +93,31 @@ KEY_FIELDS = ("head_name", "member_name", "head_id", "member_id", "household_no"
               "amount", "change_kind", "change_date", "approved_on", "effective_month", "period", "paid_amount",
               "bank_account")
 
+# words that say whose a person column is: the household's head or a member (longest first)
+ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "head": ("户主", "申请人"),
+    "member": ("共同生活家庭成员", "共同生活成员", "家庭成员", "保障成员", "成员"),
+}
+_PERSON_FIELDS = {"name": ("head_name", "member_name"), "id": ("head_id", "member_id")}
+
+
+def role_of(label: str) -> str | None:
+    """'head' for a label (or group label) that starts with 户主/申请人, 'member' for 成员/家庭成员 …"""
+    key = normalise_header(label)
+    for role, words in ROLE_WORDS.items():
+        if any(key.startswith(w) for w in words):
+            return role
+    return None
+
+
+def with_role(field: str, role: str | None) -> str:
+    """A person's name or ID column read as the head's or a member's (户主信息/身份证号 is the head's ID)."""
+    for pair in _PERSON_FIELDS.values():
+        if field in pair and role is not None:
+            return pair[0] if role == "head" else pair[1]
+    return field
+
+
 _t2s = opencc.OpenCC("t2s")
 _STRIP = re.compile(r"[\s\u3000:：*＊]+")
 
@@ -142,6 +167,12 @@ class Names:
             if "户主" in key and found in ("member_id", "member_name"):  # 身份证号码(户主) is the head's
                 return "head_id" if found == "member_id" else "head_name"
             return found
+        role = role_of(bare)
+        if role is not None:  # 成员公民身份号码, 家庭成员身份证号, 户主证件号: a role word before a known name
+            rest = bare[len(next(w for w in ROLE_WORDS[role] if bare.startswith(w))):]
+            found = self.lookup.get(rest)
+            if found:
+                return with_role(found, role)
         return None
 
     def known_text(self, fields: Sequence[str] = KEY_FIELDS) -> str:
