@@ -297,6 +297,20 @@ def _no_id_reason(id_text: str, remark: str) -> str | None:
     return None
 
 
+def _disability(row: _Row) -> str:
+    """残疾类别 and 残疾等级 in one cell or two; a 残疾证号 alone says the person holds a certificate."""
+    cells = [row.raw("disability")] + [row.cells[c] for c in row.h.spare.get("disability", []) if c < len(row.cells)]
+    found = v.disability(*cells)
+    if not found and v.disability(row.raw("disability_cert")):
+        return "持残疾证"
+    return found
+
+
+def _cadre(row: _Row) -> bool:
+    """The 近亲属 flag: its own column (是/√/已备案, or the relation written out), or the 备注 saying so."""
+    return v.yes(row.raw("cadre")) or v.cadre_mark(row.raw("cadre")) or v.cadre_mark(row.raw("remark"))
+
+
 def _roster(row: _Row) -> RosterRow | None:
     cols = row.h.columns
     per_member = "member_name" in cols and ("head_name" in cols or "relation" in cols) and (
@@ -326,8 +340,8 @@ def _roster(row: _Row) -> RosterRow | None:
                 sex=v.sex(row.raw("sex")) or (info.sex if info else ""),
                 birth_date=(row.get("birth_date", v.date) if "birth_date" in cols else None)
                 or (info.birth_date.isoformat() if info else None),
-                disability=v.disability(row.raw("disability")), health=v.text(row.raw("health")),
-                identity=v.text(row.raw("identity")), cadre_relative=v.yes(row.raw("cadre")),
+                disability=_disability(row), health=v.text(row.raw("health")),
+                identity=v.text(row.raw("identity")), cadre_relative=_cadre(row),
                 id_original=info.original if info else None, no_id_reason=no_id)
     else:
         name_f, id_f = _head_columns(row)
@@ -336,8 +350,8 @@ def _roster(row: _Row) -> RosterRow | None:
         if info:
             head_id = info.number
             member = Member(head_name, head_id, "户主", v.sex(row.raw("sex")) or info.sex, info.birth_date.isoformat(),
-                            v.disability(row.raw("disability")), v.text(row.raw("health")),
-                            v.text(row.raw("identity")), v.yes(row.raw("cadre")), id_original=info.original)
+                            _disability(row), v.text(row.raw("health")),
+                            v.text(row.raw("identity")), _cadre(row), id_original=info.original)
     household_no = v.text(row.raw("household_no"))
     if not household_no and not head_id and per_member and not (member and member.relation):
         row.fail("household_no", "无法确定所属家庭：缺少户编号和户主身份证号 / cannot tell the household")
