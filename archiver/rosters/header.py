@@ -124,8 +124,17 @@ def _map(cells_up: list[object], cells_low: list[object] | None, names: Names) -
 
 
 def _settle_roles(columns: dict[str, int], labels: dict[int, str], spare: dict[str, list[int]]) -> None:
-    """Two ID columns, neither saying whose (户主 | 身份证号 | 成员姓名 | 关系 | 成员公民身份号码): the one read
-    after the head's name and before the member's name is the head's ID, as a person reads the layout."""
+    """Two name or ID columns, not both saying whose (姓名 | 身份证号 | 家庭成员姓名 | 关系 | 成员身份证号码): the
+    household's columns come first, so the first name column not marked as a member's is the head's, and the
+    ID column read after the head's name and before the member's name is the head's ID."""
+    names = sorted(([columns["member_name"]] if "member_name" in columns else []) + spare.get("member_name", []))
+    if "head_name" not in columns and len(names) >= 2:
+        head = next((c for c in names if role_of(labels.get(c, "")) != "member"), None)
+        if head is not None and head == names[0]:
+            columns["head_name"], columns["member_name"] = head, names[1]
+            spare["member_name"] = names[2:]
+            if not spare["member_name"]:
+                del spare["member_name"]
     if "head_id" in columns or not {"head_name", "member_name"} <= set(columns):
         return
     ids = sorted(([columns["member_id"]] if "member_id" in columns else []) + spare.get("member_id", []))
