@@ -258,6 +258,9 @@ def _member_from_id(name: str, id_number: str, relation: str) -> Member:
     return Member(name=name, id_number=id_number, relation=relation, sex=info.sex, birth_date=info.birth_date.isoformat())
 
 
+NOT_LISTED = "花名册按保障人数列出保障对象，未列入此人 / not listed among the covered persons"
+
+
 def _member_key(id_number: str | None, name: str) -> str:
     """Members are matched by ID number; one without (无户口) only by name, never by an empty ID."""
     return id_number or f"无身份证号:{places.fold_text(name)}"
@@ -363,9 +366,18 @@ def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_da
                   "cadre_relative": int(m.cadre_relative)} if newest else {}
         if newest and r.covered_stated:
             update.update(covered=int(m.covered), covered_reason=m.covered_reason or None)
+        elif newest and old["covered_reason"] == NOT_LISTED:  # listed again: covered again
+            update.update(covered=1, covered_reason=None)
         if old["removed_on"] and newest:
             update.update(removed_on=None, added_on=sheet_date)
         catalog.update_member(int(old["id"]), **update)
+    persons = rows[0].persons if rows else None
+    if per_member and newest and not later and persons == len(listed) and not any(r.covered_stated for r in rows):
+        # a roster listing exactly its 保障人数 persons lists the covered ones: a person on file it leaves out
+        # (a head known from a payment sheet whose household's benefit is for a child) is not covered
+        for key, old in existing.items():
+            if key not in listed and not old["removed_on"] and old["covered"]:
+                catalog.update_member(int(old["id"]), covered=0, covered_reason=NOT_LISTED)
     if per_member and newest and later and sheet_date:  # a newer per-member roster leaving someone out: they left
         for key, old in existing.items():
             if key not in listed and not old["removed_on"]:
