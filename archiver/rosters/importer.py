@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archiver import idcard
 from archiver.catalog import Catalog, registers
 from archiver.catalog.models import Event, Income, Member, Snapshot, today
 from archiver.errors import UserError
 
-from . import context, places
+from . import context, places, slips
 from . import kinds as k
 from .header import Header, candidates, settle_by_values
 from .reader import read_sheets
@@ -234,6 +235,9 @@ def _household_for(catalog: Catalog, row: k.ChangeRow | k.PaymentRow, result: Im
     if hid is None and row.head_id:
         ids = catalog.household_ids_by_head(row.head_id) or catalog.household_ids_by_member(row.head_id)
         hid = ids[0] if ids else None
+        if hid is None:
+            hid, row.head_id = _slipped_household(catalog, row.head_id, row.head_name, row.slips.get(row.head_id),
+                                                  result, sheet, row.row)
         if hid is not None and row.household_no:  # known so far by its head only: it now has its 户编号
             known = catalog.household_row(hid)
             if known is not None and not known["household_no"]:
@@ -256,6 +260,54 @@ def _member_from_id(name: str, id_number: str, relation: str) -> Member:
 
     info = idcard.parse(id_number)
     return Member(name=name, id_number=id_number, relation=relation, sex=info.sex, birth_date=info.birth_date.isoformat())
+
+
+def _slipped_household(catalog: Catalog, head_id: str, head_name: str, column: str | None, result: ImportResult,
+                       sheet: str, row: int) -> tuple[int | None, str]:
+    """(household, head's number) for a head no household is filed under: a slipped number (`column` says
+    where it was read) finds the head on file one digit away; a valid one finds a household filed under its
+    slip, which then takes the valid number."""
+    if column is not None:
+        found = slips.household_of_slip(catalog, head_id, head_name)
+        result.warnings.append(k.RowError(sheet, row, column, slips.SLIP_MATCHED if found else slips.SLIP_KEPT))
+        return (found[0], found[1]) if found else (None, head_id)
+    filed = slips.household_filed_under_slip(catalog, head_id, head_name)
+    if filed is None:
+        return None, head_id
+    hid, slipped = filed
+    catalog.update_household(hid, head_id_number=head_id)
+    for m in catalog.members_rows(hid):
+        if m["id_number"] == slipped:
+            catalog.update_member(int(m["id"]), id_number=head_id)
+    return hid, head_id
+
+
+def _settle_slip(catalog: Catalog, m: Member, r: k.RosterRow, rows: list[k.RosterRow], existing: dict,
+                 result: ImportResult, sheet: str) -> bool:
+    """A member's slipped number: the same name listed with a valid number one digit away on this sheet is a
+    duplicate row (False); on file, that person; else kept as written. A valid number finds its slip on
+    file and corrects it. `existing` is re-keyed when a number on file changes."""
+    on_file = {row["id_number"]: row["name"] for row in existing.values() if row["id_number"]}
+    column = r.slips.get(m.id_number)
+    if column is not None:
+        listed = {x.member.id_number: x.member.name for x in rows
+                  if x.member and x.member.id_number and x.member.id_number not in x.slips}
+        if slips.same_person(m.id_number, m.name, listed):
+            result.errors.append(k.RowError(sheet, r.row, column, slips.SLIP_DUPLICATE))
+            return False
+        twin = slips.same_person(m.id_number, m.name, {n: x for n, x in on_file.items() if idcard.is_valid(n)})
+        if r.head_id != m.id_number:  # the head's own row was reported with the household
+            result.warnings.append(k.RowError(sheet, r.row, column, slips.SLIP_MATCHED if twin else slips.SLIP_KEPT))
+        m.id_number = twin or m.id_number
+        return True
+    key = _member_key(m.id_number, m.name)
+    if m.id_number and key not in existing:
+        slipped = slips.same_person(m.id_number, m.name, {n: x for n, x in on_file.items() if not idcard.is_valid(n)})
+        if slipped:
+            old = existing.pop(slipped)
+            catalog.update_member(int(old["id"]), id_number=m.id_number)
+            existing[key] = {**dict(old), "id_number": m.id_number}
+    return True
 
 
 NOT_LISTED = "花名册按保障人数列出保障对象，未列入此人 / not listed among the covered persons"
@@ -281,14 +333,14 @@ def _group(rows: list[k.RosterRow]) -> list[list[k.RosterRow]]:
 def _apply_roster(catalog: Catalog, s: _ParsedSheet, file_id: int, result: ImportResult,
                   progress: Callable[[int], None] | None) -> None:
     for rows in _group(s.parsed.rows):
-        _apply_household(catalog, rows, s.sheet_date, s.parsed.per_member, file_id, result)
+        _apply_household(catalog, rows, s.sheet_date, s.parsed.per_member, file_id, result, s.name)
         result.rows += len(rows)
         if progress:
             progress(len(rows))
 
 
 def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str | None, per_member: bool,
-                     file_id: int, result: ImportResult) -> None:
+                     file_id: int, result: ImportResult, sheet: str = "") -> None:
     first = rows[0]
     heads = [r.member for r in rows if r.member and r.member.relation == "户主"]
     head_id = first.head_id or (heads[0].id_number if heads else "")
@@ -300,6 +352,9 @@ def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str 
             if row is not None and (not first.household_no or not row["household_no"]):
                 hid = candidate
                 break
+    if hid is None and head_id:
+        hid, head_id = _slipped_household(catalog, head_id, head_name, first.slips.get(head_id), result, sheet,
+                                          first.row)
     created = hid is None
     if hid is None:
         hid = catalog.create_household(household_no=first.household_no or None, head_name=head_name,
@@ -325,7 +380,7 @@ def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str 
     catalog.add_snapshot(hid, Snapshot(snap_date, persons, first.amount), file_id, first.row)
     _apply_basis(catalog, hid, first, snap_date, newest, file_id)
     _apply_members(catalog, hid, [r for r in rows if r.member], sheet_date, latest, newest,
-                   per_member and sheet_date is not None, file_id, result)
+                   per_member and sheet_date is not None, file_id, result, sheet)
 
 
 def _apply_basis(catalog: Catalog, hid: int, first: k.RosterRow, day: str, newest: bool, file_id: int) -> None:
@@ -341,13 +396,15 @@ def _apply_basis(catalog: Catalog, hid: int, first: k.RosterRow, day: str, newes
 
 
 def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_date: str | None, latest: str | None,
-                   newest: bool, per_member: bool, file_id: int, result: ImportResult) -> None:
+                   newest: bool, per_member: bool, file_id: int, result: ImportResult, sheet: str = "") -> None:
     existing = {_member_key(m["id_number"], m["name"]): m for m in catalog.members_rows(hid)}
     later = sheet_date is not None and latest is not None and latest < sheet_date
     listed = set()
     for r in rows:
         m = r.member
         assert m is not None
+        if not _settle_slip(catalog, m, r, rows, existing, result, sheet):
+            continue
         key = _member_key(m.id_number, m.name)
         listed.add(key)
         old = existing.get(key)

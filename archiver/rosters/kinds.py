@@ -65,6 +65,7 @@ class RosterRow:
     phone: str
     basis: RosterBasis | None = None
     covered_stated: bool = False  # the roster has a coverage column (是否纳入保障)
+    slips: dict[str, str] = field(default_factory=dict)  # ID numbers whose only fault is the check digit → column
 
 
 @dataclass
@@ -87,6 +88,7 @@ class ChangeRow:
     head_id: str
     event: Event
     household_no: str = ""
+    slips: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,6 +100,7 @@ class PaymentRow:
     head_id: str
     payments: list[Payment]
     household_no: str = ""
+    slips: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -154,6 +157,7 @@ class _Row:
         self.warnings = out.warnings
         self.ctx = ctx
         self.failed = False
+        self.slips: dict[str, str] = {}  # number → column label: a check-digit slip the import settles
 
     def raw(self, f: str) -> object:
         c = self.h.columns.get(f)
@@ -182,8 +186,12 @@ class _Row:
         try:
             info = idcard.parse(raw)
         except idcard.IDError as exc:
-            self.fail(f, exc.reason)
-            return None
+            slip = idcard.check_digit_slip(raw)
+            if slip is None:
+                self.fail(f, exc.reason)
+                return None
+            self.slips[slip.number] = self.label(f)  # the person on file, a duplicate, or kept as written
+            return slip
         if idcard.looks_truncated(info.number):
             self.warnings.append(RowError(self.sheet, self.index + 1, self.label(f), scrub(
                 f"身份证号{info.number}以000结尾，可能被Excel截断，已导入，请核对原件 / ID ends in 000: maybe truncated")))
@@ -274,6 +282,7 @@ def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, ctx: 
         row = _Row(sheet, index, cells, header, out, ctx)
         record = {ROSTER: _roster, CHANGE: _change, DISBURSEMENT: _payment}[kind](row)
         if record is not None and not row.failed:
+            record.slips = row.slips
             out.rows.append(record)
     return out
 
