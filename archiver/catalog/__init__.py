@@ -195,6 +195,11 @@ class Catalog(CorrectionsMixin, UploadsMixin):
         rows = self.db.execute("SELECT id FROM households WHERE head_id_number = ? ORDER BY id", (id_number,))
         return [int(r[0]) for r in rows]
 
+    def household_ids_by_account(self, account: str) -> list[int]:
+        """Households whose bank account on file is `account` (a bank's export names no person)."""
+        rows = self.db.execute("SELECT id FROM households WHERE bank_account = ? ORDER BY id", (account,))
+        return [int(r[0]) for r in rows]
+
     def household_ids_by_member(self, id_number: str, current_only: bool = True) -> list[int]:
         extra = " AND removed_on IS NULL" if current_only else ""
         rows = self.db.execute(

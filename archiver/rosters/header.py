@@ -203,7 +203,12 @@ def _above(rows: list[list[object]], r: int) -> list[str]:
 
 def settle_by_values(h: Header, rows: list[list[object]]) -> None:
     """类别 holding 城市低保/农村低保 is the programme type, holding A类/B类/一类 the class — whatever the
-    header says (and the same for 保障类别)."""
+    header says (and the same for 保障类别). A bare 金额 is money paid only beside an account number (a
+    bank's export: 账号, 户名, 金额, 摘要); elsewhere it says too little to be read."""
+    c = h.columns.pop("transfer_amount", None)
+    if c is not None and "bank_account" in h.columns and not {"paid_amount", "amount"} & set(h.columns):
+        h.columns["paid_amount"] = c
+        h.notes.append(f"列「{h.labels.get(c, '')}」在账号旁，读作发放金额（银行代发明细）")
     for f, other in (("category", "area_type"), ("area_type", "category")):
         c = h.columns.get(f)
         if c is None:

@@ -247,6 +247,8 @@ def _household_for(catalog: Catalog, row: k.ChangeRow | k.PaymentRow, result: Im
                                            village=row.village, head_name=row.head_name, head_id_number=row.head_id)
             catalog.add_member(hid, _member_from_id(row.head_name, row.head_id, "户主"))
             result.households_created += 1
+    if hid is None and not row.household_no and not row.head_id and isinstance(row, k.PaymentRow):
+        return _household_by_account(catalog, row, result, sheet)
     if hid is None:
         result.errors.append(k.RowError(sheet, row.row, "户编号", f"户编号{row.household_no}不在档案中，且没有户主身份证号 / "
                                                                   "unknown household number and no ID"))
@@ -260,6 +262,27 @@ def _member_from_id(name: str, id_number: str, relation: str) -> Member:
 
     info = idcard.parse(id_number)
     return Member(name=name, id_number=id_number, relation=relation, sex=info.sex, birth_date=info.birth_date.isoformat())
+
+
+def _household_by_account(catalog: Catalog, row: k.PaymentRow, result: ImportResult, sheet: str) -> int | None:
+    """A bank export's row (账号, 户名, 金额): the one household whose account on file it is. No household or
+    two are a row for review, never a guess; an account holder who is nobody of the household is a warning."""
+    account = next((p.bank_account for p in row.payments if p.bank_account), "")
+    ids = catalog.household_ids_by_account(account) if account else []
+    tail = f"尾号{account[-4:]}" if len(account) >= 4 else ""
+    if len(ids) != 1:
+        why = "档案中没有哪一户登记了此账号" if not ids else f"档案中有{len(ids)}户登记了同一账号"
+        result.errors.append(k.RowError(sheet, row.row, "账号", f"账号{tail}无法对应到家庭：{why}，请人工核对后补录 / "
+                                                               f"account matches {len(ids)} households: for review"))
+        return None
+    hid = ids[0]
+    holder = next((p.account_holder for p in row.payments if p.account_holder), "")
+    names = {m["name"] for m in catalog.members_rows(hid)} | {(catalog.household_row(hid) or {"head_name": ""})["head_name"]}
+    if holder and not any(places.same_person_name(holder, n or "") for n in names):
+        result.warnings.append(k.RowError(sheet, row.row, "户名", f"账号{tail}的户名不是该户成员，请核对 / "
+                                                                 "account holder is no member of the household"))
+    result.touched.add(hid)
+    return hid
 
 
 def _slipped_household(catalog: Catalog, head_id: str, head_name: str, column: str | None, result: ImportResult,
@@ -369,7 +392,7 @@ def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str 
         "household_no": first.household_no or None, "township": first.township, "village": first.village,
         "area_type": first.area_type, "category": first.category, "approved_on": first.approved_on,
         "address": next((r.address for r in rows if heads and r.member is heads[0]), "") or first.address,
-        "phone": first.phone, "head_name": head_name, "head_id_number": head_id,
+        "phone": first.phone, "head_name": head_name, "head_id_number": head_id, "bank_account": first.bank_account,
     }
     if not newest:  # an older or undated roster only fills what is still empty
         current = catalog.household_row(hid)

@@ -37,6 +37,9 @@ REASON_KINDS = {"死亡", "迁出", "就业", "收入超标", "自愿退出"}
 # what offices write in the ID column (or the remark) of a member who has none
 NO_ID_WORDS = ("无户口", "未落户", "未上户", "黑户", "无身份证", "暂无身份证", "未办理身份证", "无证件", "未登记户口")
 DATE_FIELDS = ("change_date", "approved_on", "effective_month")
+MISSING_ID = "身份证号未填"
+MISSING_ID_WARNING = ("成员身份证号为空，已按姓名和与户主关系归入上方家庭，请补录身份证号 / "
+                      "member ID empty: kept by name and relation in the household above")
 
 
 @dataclass
@@ -66,6 +69,7 @@ class RosterRow:
     basis: RosterBasis | None = None
     covered_stated: bool = False  # the roster has a coverage column (是否纳入保障)
     slips: dict[str, str] = field(default_factory=dict)  # ID numbers whose only fault is the check digit → column
+    bank_account: str = ""  # where the benefit is paid: a bank's export is placed by it
 
 
 @dataclass
@@ -125,8 +129,8 @@ def detect(columns: dict[str, int], months: dict[int, tuple[int | None, int]] | 
         return CHANGE, need
     if len(months or {}) >= 2 and (has_name or has_id):
         return DISBURSEMENT, [] if has_id else ["head_id"]
-    if f & {"period", "paid_amount"}:
-        need = ["paid_amount"] + ([] if has_id else ["head_id"])
+    if f & {"period", "paid_amount"}:  # a bank's export names the account instead of a person: placed by it
+        need = ["paid_amount"] + ([] if has_id or "bank_account" in f else ["head_id"])
         return DISBURSEMENT, [n for n in need if n not in f]
     if has_name and has_id and f & {"household_no", "persons", "amount", "relation", "category", "area_type", "approved_on"}:
         return ROSTER, []
@@ -221,7 +225,7 @@ class _Row:
         if self.ctx.area_type.conflict:
             self.fail("area_type", f"城乡类别无法确定：{self.ctx.area_type.conflict} / type unclear")
             return None
-        return self.ctx.area_type.value
+        return self.ctx.area_type.value or places.village_type(self.village())
 
     def period_conflict(self) -> bool:
         if self.ctx.period.conflict:
@@ -269,7 +273,7 @@ def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, ctx: 
             else:
                 carry = {f: cells[c] for f, c in header.columns.items() if f in household_fields and c < len(cells)}
         names = [v.name(cells[c]) for f, c in header.columns.items() if f in NAME_FIELDS and c < len(cells)]
-        ids = [texts[c] for f, c in header.columns.items() if f in ID_FIELDS and c < len(cells)]
+        ids = [texts[c] for f, c in header.columns.items() if f in ID_FIELDS + ("bank_account",) and c < len(cells)]
         if not any(names) and not any(ids):
             continue  # a note, a signature line, a blank row with a stray 序号
         key = tuple(texts)
@@ -336,6 +340,10 @@ def _roster(row: _Row) -> RosterRow | None:
         id_f = "member_id" if "member_id" in cols else "head_id"
         relation = v.text(row.raw("relation"))
         no_id = _no_id_reason(v.text(row.raw(id_f)), v.text(row.raw("remark")))
+        if not no_id and not v.text(row.raw(id_f)) and m_name and relation and relation != "户主":
+            # a member row with a name and a relation but no number belongs to the household above: kept
+            no_id = MISSING_ID
+            row.warnings.append(RowError(row.sheet, row.index + 1, row.label(id_f), MISSING_ID_WARNING))
         info = None if no_id else row.id_info(id_f)
         if "head_id" in cols and "member_id" in cols:
             head_id = row.id_number("head_id", required=not no_id or relation != "户主")
@@ -377,7 +385,8 @@ def _roster(row: _Row) -> RosterRow | None:
         head_name=head_name, head_id=head_id, member=member, area_type=row.area_type(), category=category,
         persons=row.get("persons", v.integer), amount=row.get("amount", v.number),
         approved_on=row.get("approved_on", v.date), address=v.text(row.raw("address")), phone=v.text(row.raw("phone")),
-        basis=_basis(row, tier), covered_stated="covered" in cols and bool(v.text(row.raw("covered"))))
+        basis=_basis(row, tier), covered_stated="covered" in cols and bool(v.text(row.raw("covered"))),
+        bank_account=v.text(row.raw("bank_account")).replace(" ", ""))
 
 
 def _tier(value: object) -> str | None:
@@ -442,10 +451,27 @@ def _holder(row: _Row) -> str:
     return v.name(row.raw("account_holder")) or v.name(row.raw("payee"))
 
 
+_FAILED = ("失败", "退回", "退票", "不成功", "未成功", "未入账", "错误", "冲正", "户名不符", "账号不存在", "销户", "挂失")
+
+
+def _transfer_failed(row: _Row) -> str:
+    """What a bank's status column says of a transfer that did not arrive (失败, 退回, 户名不符 …), or ""."""
+    t = v.text(row.raw("transfer_status"))
+    label = row.label("transfer_status")
+    if "原因" in label:  # a 失败原因 column: anything written there is a failure
+        return "" if t in v.NO_WORDS else t
+    return t if any(w in t for w in _FAILED) else ""
+
+
 def _payment(row: _Row) -> PaymentRow | None:
     name_f, id_f = _head_columns(row)
-    head_id = row.id_number(id_f, required=not v.text(row.raw("household_no")))
     account = v.text(row.raw("bank_account")).replace(" ", "")
+    head_id = row.id_number(id_f, required=not v.text(row.raw("household_no")) and not (
+        account and id_f not in row.h.columns))
+    failed = _transfer_failed(row)
+    if failed:
+        row.fail("transfer_status", f"转账未成功（{failed[:30]}），未计入已发放，请核实后补发 / transfer failed: not counted as paid")
+        return None
     persons = row.get("persons", v.integer)
     township, village, holder = row.township(), row.village(), _holder(row)
     if row.h.months:
@@ -456,7 +482,7 @@ def _payment(row: _Row) -> PaymentRow | None:
         amount = row.get("paid_amount", v.number)
         if amount is None and not row.failed:
             row.fail("paid_amount", "发放金额为空 / amount is empty")
-        span = v.period(row.raw("period"))
+        span = v.period(row.raw("period")) or v.period(row.raw("memo"))  # 摘要 "2025年3月低保金"
         for title in row.h.above:  # a sheet without a period column: its title names the period
             if span is None and "填报" not in title:
                 span = v.period(title)

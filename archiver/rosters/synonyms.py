@@ -63,7 +63,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                    "新享受金额"),
     "reason": ("变动原因", "原因", "停保原因", "调整原因"),
     "period": ("发放期间", "发放月份", "所属期", "发放时间", "发放年月", "所属期间"),
-    "paid_amount": ("发放金额", "实发金额", "应发金额", "发放合计", "实发"),
+    "paid_amount": ("发放金额", "实发金额", "应发金额", "发放合计", "实发", "代发金额"),
+    "transfer_amount": ("金额", "交易金额", "转账金额", "入账金额", "付款金额", "金额(元)"),  # paid only beside an account
+    # a bank's export of a payment run: the memo names the month, the status says whether the money arrived
+    "memo": ("摘要", "用途", "附言", "交易摘要", "款项用途", "资金用途", "备注摘要", "交易附言", "代发用途"),
+    "transfer_status": ("交易状态", "处理状态", "状态", "处理结果", "交易结果", "转账结果", "代发结果", "入账状态",
+                        "是否成功", "入账结果", "失败原因", "退回原因", "错误原因"),
     "row_total": ("小计", "合计", "总计", "合计金额", "小计金额", "合计(元)"),
     "payee": ("领款人", "领款人姓名", "收款人", "收款人姓名", "领取人"),
     "account_holder": ("户名", "开户人", "开户名", "账户名", "持卡人", "开户人姓名", "账户户名", "账户名称"),
@@ -177,9 +182,9 @@ class Names:
         role = role_of(bare)
         if role is not None:  # 成员公民身份号码, 家庭成员身份证号, 户主证件号: a role word before a known name
             rest = bare[len(next(w for w in ROLE_WORDS[role] if bare.startswith(w))):]
-            found = self.lookup.get(rest)
-            if found:
-                return with_role(found, role)
+            known = self.lookup.get(rest)
+            if known:
+                return with_role(known, role)
         return None
 
     def known_text(self, fields: Sequence[str] = KEY_FIELDS) -> str:
