@@ -13,7 +13,7 @@ from archiver import idcard
 from archiver.catalog.models import Event, Member, Payment
 from archiver.privacy import scrub
 
-from . import places
+from . import packed, places
 from . import values as v
 from .context import SheetContext
 from .header import Header
@@ -250,14 +250,19 @@ ID_FIELDS = ("head_id", "member_id")
 
 def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, ctx: SheetContext) -> Parsed:
     cols = header.columns
+    data, refused = packed.unpack(rows, header) if kind == ROSTER else (
+        [(i, list(rows[i])) for i in range(header.data_start, len(rows))], [])
     out = Parsed(kind, per_member=kind == ROSTER and "member_name" in cols and ("head_name" in cols or "relation" in cols))
+    for i, reason in refused:
+        out.errors.append(RowError(sheet, i + 1, header.labels.get(cols.get("member_id", cols.get("head_id", -1)), "身份证号"),
+                                   reason))
+        out.attempted += 1
     header_texts = [v.text(c) for c in rows[header.row]]
     carry: dict[str, object] = {}
     seen: dict[tuple, int] = {}
     household_fields = ("township", "village", "household_no", "head_name", "head_id", "area_type", "category",
                         "persons", "amount", "approved_on")
-    for index in range(header.data_start, len(rows)):
-        cells = list(rows[index])
+    for index, cells in data:
         texts = [v.text(c) for c in cells]
         if not any(texts) or is_total_or_note(cells) or texts[: len(header_texts)] == header_texts:
             continue
