@@ -76,7 +76,30 @@ def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAUL
             out.append(parsed)
     if not out:
         raise Unrecognised(reasons[0] if reasons else "表格为空 / the spreadsheet is empty")
+    return _without_summaries(out)
+
+
+def _people(s: _ParsedSheet) -> set[str]:
+    out = set()
+    for r in s.parsed.rows:
+        member = getattr(r, "member", None)
+        out |= {x for x in (r.head_id, r.household_no, member.id_number if member else "") if x}
     return out
+
+
+def _without_summaries(sheets: list[_ParsedSheet]) -> list[_ParsedSheet]:
+    """A workbook with a sheet per village and a summary sheet (汇总) listing them all again: the summary,
+    whose people all stand on the other sheets of its kind, is not counted a second time."""
+    if len(sheets) < 3:
+        return sheets
+    kept = list(sheets)
+    for s in sheets:
+        others = [o for o in kept if o is not s and o.parsed.kind == s.parsed.kind]
+        mine = _people(s)
+        if len(others) >= 2 and mine and mine <= set().union(*(_people(o) for o in others)):
+            kept.remove(s)
+            kept[0].notes.append(f"工作表「{s.name}」所列人员均已在其他工作表中，视为汇总表，未重复计入")
+    return kept
 
 
 def _ingested_folder(path: Path, source_name: str) -> list[str]:

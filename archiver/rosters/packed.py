@@ -15,7 +15,7 @@ from .header import Header
 from .values import text
 
 _ID = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_SPLIT = re.compile(r"[,;/、\n\r\t]+|\s{2,}")  # one space may sit inside a name (汪 淑珍)
+_SPLIT = re.compile(r"[,;/、\n\r\t]+|\s{2,}|(?<=\))\s+")  # one space may sit inside a name (汪 淑珍)
 _RELATION = re.compile(r"^(.+?)\(([^()]{1,8})\)$")
 
 
@@ -26,7 +26,7 @@ def ids_in(cell: object) -> list[str]:
 
 def names_in(cell: object) -> list[tuple[str, str]]:
     """(name, relation) pairs written in one cell: 张三(户主),李四(配偶) or 张三、李四."""
-    t = unicodedata.normalize("NFKC", text(cell))
+    t = unicodedata.normalize("NFKC", "" if cell is None else str(cell)).strip()  # line breaks kept: they separate
     t = re.sub(r"\s*\(\s*", "(", re.sub(r"\s*\)", ")", t))
     out = []
     for part in _SPLIT.split(t):
@@ -53,7 +53,7 @@ def unpack(rows: list[list[object]], header: Header) -> tuple[list[tuple[int, li
         cells = list(rows[i])
         ids = ids_in(cells[id_c]) if id_c < len(cells) else []
         names = names_in(cells[name_c]) if name_c < len(cells) else []
-        if len(ids) < 2 and len(names) < 2:
+        if len(ids) < 2 and (len(names) < 2 or not ids):
             out.append((i, cells))
             continue
         head = text(cells[cols["head_name"]]) if "head_name" in cols and cols["head_name"] < len(cells) else ""
