@@ -66,7 +66,7 @@ def unpack(rows: list[list[object]], header: Header) -> tuple[list[tuple[int, li
         if rel_c is None and any(r for _, r in names):
             rel_c = cols["relation"] = width  # relations given in brackets: a column of their own from here
             header.labels[width] = "与户主关系"
-        for (name, relation), number in zip(names, ids):
+        for (name, relation), number in zip(names, ids, strict=True):
             one = cells + [None] * (width + 1 - len(cells))
             one[name_c], one[id_c] = name, number
             if rel_c is not None and relation:
