@@ -101,7 +101,7 @@ def _map(cells_up: list[object], cells_low: list[object] | None, names: Names) -
         taken: tuple[str, str] | None = None
         for t in tries:
             f = names.field_for(t)
-            if f and role and t == low:
+            if f and role and t == low and role_of(low) is None:  # 户主姓名 under 家庭成员信息 stays the head's
                 f = with_role(f, role)
             if f and f not in columns:
                 columns[f] = c
