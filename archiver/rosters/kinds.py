@@ -491,6 +491,8 @@ def _payment(row: _Row) -> PaymentRow | None:
         for title in row.h.above:  # a sheet without a period column: its title names the period
             if span is None and "填报" not in title:
                 span = v.period(title)
+        if span is None and not row.ctx.sheet_date:  # the day the bank paid, when nothing names the month owed
+            span = v.period(row.raw("transfer_date"))
         if span is None and row.period_conflict():
             return None
         if span is None and row.ctx.sheet_date:
