@@ -79,6 +79,14 @@ def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAUL
     return _without_summaries(out)
 
 
+def placed_by_account(sheets: list[_ParsedSheet]) -> bool:
+    """A bank's payment export: rows that name an account but no person nor 户编号. It is imported after
+    every other sheet of a batch, so the accounts the rosters hold are on file when its rows are placed."""
+    rows = [r for s in sheets for r in s.parsed.rows]
+    return bool(rows) and all(s.parsed.kind == k.DISBURSEMENT for s in sheets) and not any(
+        r.head_id or r.household_no for r in rows)
+
+
 def _people(s: _ParsedSheet) -> set[str]:
     out = set()
     for r in s.parsed.rows:

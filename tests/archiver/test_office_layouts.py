@@ -181,19 +181,24 @@ def test_members_packed_in_one_cell_with_their_ids_in_another(dibao, tmp_path: P
 
 def test_a_bank_payment_export_is_placed_by_the_account_on_file(dibao, tmp_path: Path) -> None:
     a, b, c = person_id("19600101", seq=81), person_id("19610101", seq=82), person_id("19620101", seq=83)
-    _ingest(dibao, write_xlsx(tmp_path / "东山镇2025年12月农村低保花名册.xlsx", [
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_xlsx(inbox / "东山镇2025年12月农村低保花名册.xlsx", [
         ["村", "户主姓名", "身份证号", "保障人数", "月保障金额", "一卡通账号"],
         ["柳塘村", "甲", a, 1, 300, "6217000011112222"],
         ["柳塘村", "乙", b, 2, 500, "6217000033334444"],
-        ["柳塘村", "丙", c, 2, 500, "6217000033334444"]]))  # one account on two households: never a guess
-    report = _ingest(dibao, write_xlsx(tmp_path / "代发明细20250310.xlsx", [
+        ["柳塘村", "丙", c, 2, 500, "6217000033334444"]])  # one account on two households: never a guess
+    # the bank's file of March sorts before the December roster by period: it is still placed after it
+    write_xlsx(inbox / "代发明细20250310.xlsx", [
         ["样例县农商银行代发明细"],
         ["序号", "账号", "户名", "金额", "摘要", "交易状态"],
         [1, "6217000011112222", "甲", 300, "2025年3月低保金", "成功"],
         [2, "6217000033334444", "乙", 500, "2025年3月低保金", "成功"],
         [3, "6217000099990000", "丁", 400, "2025年3月低保金", "成功"],
-        [4, "6217 0000 1111 2222", "甲", 300, "2025年2月低保金", "失败：户名不符"]]))
-    f = report["files"][0]
+        [4, "6217 0000 1111 2222", "甲", 300, "2025年2月低保金", "失败：户名不符"]])
+    report = _ingest(dibao, inbox)
+    assert [f["source_name"] for f in report["files"]] == ["东山镇2025年12月农村低保花名册.xlsx", "代发明细20250310.xlsx"]
+    f = report["files"][1]
     assert (f["outcome"], f["kind"], f["detail"]["payments"]) == ("archived", "disbursement", 1)
     reasons = {e["row"]: e["reason"] for e in report["row_errors"]}
     assert set(reasons) == {4, 5, 6}
