@@ -355,8 +355,9 @@ def _settle_slip(catalog: Catalog, m: Member, r: k.RosterRow, rows: list[k.Roste
         m.id_number = twin or m.id_number
         return True
     key = _member_key(m.id_number, m.name)
-    if m.id_number and key not in existing:
-        slipped = slips.same_person(m.id_number, m.name, {n: x for n, x in on_file.items() if not idcard.is_valid(n)})
+    if m.id_number and key not in existing and on_file:
+        slipped = slips.same_person(m.id_number, m.name, {n: x for n, x in on_file.items() if slips.one_apart(n, m.id_number)
+                                                          and not idcard.is_valid(n)})
         if slipped:
             old = existing.pop(slipped)
             catalog.update_member(int(old["id"]), id_number=m.id_number)

@@ -22,32 +22,32 @@ SLIP_DUPLICATE = ("身份证号校验位错误（可能录入有误），同户�
                   "check digit wrong and the same person is listed with a valid number: row not imported")
 
 
-def _heads(catalog: Catalog, numbers: list[str], name: str) -> set[tuple[int, str]]:
-    hits = set()
-    for n in numbers:
-        for hid in catalog.household_ids_by_head(n):
-            row = catalog.household_row(hid)
-            if row is not None and same_person_name(row["head_name"] or "", name):
-                hits.add((hid, n))
-    return hits
+def _heads(catalog: Catalog, number: str, name: str, valid: bool) -> set[tuple[int, str]]:
+    """(household, head's number) for heads of `name` filed under a number one digit from `number` that is
+    itself valid (`valid`) or itself a slip."""
+    return {(int(r["id"]), r["head_id_number"]) for r in catalog.households_by_heads(idcard.one_slip_away(number))
+            if same_person_name(r["head_name"] or "", name) and idcard.is_valid(r["head_id_number"]) == valid}
 
 
 def household_of_slip(catalog: Catalog, slipped: str, name: str) -> tuple[int, str] | None:
     """(household, valid number) of the one household whose head has `name` and a valid number one digit
     from `slipped`; None when there is none or more than one."""
-    hits = _heads(catalog, [n for n in idcard.one_slip_away(slipped) if idcard.is_valid(n)], name)
+    hits = _heads(catalog, slipped, name, valid=True)
     return hits.pop() if len(hits) == 1 else None
 
 
 def household_filed_under_slip(catalog: Catalog, valid: str, name: str) -> tuple[int, str] | None:
     """(household, slipped number) of the one household filed under a slip of `valid` for a head of `name`."""
-    hits = _heads(catalog, [n for n in idcard.one_slip_away(valid) if not idcard.is_valid(n)], name)
+    hits = _heads(catalog, valid, name, valid=False)
     return hits.pop() if len(hits) == 1 else None
+
+
+def one_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def same_person(number: str, name: str, others: dict[str, str]) -> str | None:
     """Among `others` (number → name), the one number that is the same person as (number, name) with one
     digit slipped on either side; None when there is none or more than one."""
-    near = set(idcard.one_slip_away(number))
-    hits = [n for n, other in others.items() if n in near and same_person_name(other, name)]
+    hits = [n for n, other in others.items() if one_apart(n, number) and same_person_name(other, name)]
     return hits[0] if len(hits) == 1 else None
