@@ -321,6 +321,9 @@ def _disability(row: _Row) -> str:
     found = v.disability(*cells)
     if not found and v.disability(row.raw("disability_cert")):
         return "持残疾证"
+    health = v.text(row.raw("health")).replace(" ", "")
+    if not found and "disability" not in row.h.columns and "残" in health and not re.search(r"[无非未]残", health):
+        return health  # no disability column: 健康状况 "肢体残疾三级" says it
     return found
 
 

@@ -78,7 +78,8 @@ def test_disability_and_cadre_relatives_in_the_words_offices_use(dibao, tmp_path
     from archiver.rosters import values as v
 
     assert v.disability("肢体", "三级") == "肢体三级" and v.disability("无", "") == ""
-    for said in ("村干部近亲属", "户主与村委会委员金某系姑侄关系", "村主任之子", "系村支书王某的女婿", "干部亲属（已备案）"):
+    for said in ("村干部近亲属", "户主与村委会委员金某系姑侄关系", "村主任之子", "系村支书王某的女婿", "干部亲属（已备案）",
+                 "村干部家属"):
         assert v.cadre_mark(said), said
     for said in ("", "非村干部近亲属", "无", "外出务工", "户主长期患病"):
         assert not v.cadre_mark(said), said
@@ -96,6 +97,12 @@ def test_disability_and_cadre_relatives_in_the_words_offices_use(dibao, tmp_path
     assert (s["disabled_persons"], s["cadre_relatives"]) == (3, 2)
     shown = {dibao.json("household", "show", i)["members"][0]["disability"] for i in ids[:3]}
     assert shown == {"肢体三级", "一级残疾", "持残疾证"}
+    # a roster with no disability column says it in 健康状况
+    more = [person_id(f"197{i}0101", seq=60 + i) for i in range(3)]
+    _ingest(dibao, write_xlsx(tmp_path / "北山乡2025年12月农村低保花名册.xlsx", [
+        ["户主姓名", "身份证号", "保障人数", "月保障金额", "健康状况"],
+        ["庚", more[0], 1, 300, "肢体残疾三级"], ["辛", more[1], 1, 300, "健康"], ["壬", more[2], 1, 300, "无残疾"]]))
+    assert dibao.json("stats", "--year", "2025")["disabled_persons"] == 4
 
 
 def test_a_check_digit_slip_is_settled_by_the_archive_never_by_arithmetic(dibao, tmp_path: Path) -> None:
