@@ -236,9 +236,10 @@ def export_rejected(home: Home, cat: Catalog, file_id: int, out: Path) -> int:
             ws.append([" ".join(x for x in (row["folder"], Path(row["source_name"]).stem) if x) + "（退回修改的行）"])
         for i in range(last_header):  # titles (they carry the period, 乡镇 and type) and header rows as they were
             ws.append([_cell(c) for c in sheet.rows[i][:width]] + ([REASON_HEADER] if i + 1 == last_header else []))
+        filled = _households_filled(sheet.rows, rv, last_header)
         for n in sorted(reasons):
             if n - 1 < len(sheet.rows):
-                cells = [_cell(c) for c in sheet.rows[n - 1][:width]]
+                cells = [_cell(c) for c in filled.get(n - 1, sheet.rows[n - 1])[:width]]
                 ws.append(cells + [""] * (width - len(cells)) + ["；".join(dict.fromkeys(reasons[n]))])
                 written += 1
         for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
@@ -250,6 +251,25 @@ def export_rejected(home: Home, cat: Catalog, file_id: int, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return written
+
+
+def _households_filled(rows: list[list], rv: dict, start: int) -> dict[int, list]:
+    """Member rows that leave the household's cells to the head's row above (merged or blank) get them
+    written in: a rejected member row sent alone must still say whose household it is."""
+    cols = {f: mapping.column_of(label, rv["columns"]) for f, label in rv["mapping"].items()
+            if f in mapping.HOUSEHOLD_FIELDS}
+    ident = [c for f, c in cols.items() if f in ("household_no", "head_name", "head_id") and c is not None]
+    if not ident or "member_name" not in rv["mapping"]:
+        return {}
+    out: dict[int, list] = {}
+    carry: dict[int, object] = {}
+    for i in range(start, len(rows)):
+        r = rows[i]
+        if any(c < len(r) and text(r[c]) for c in ident):
+            carry = {c: r[c] for c in cols.values() if c is not None and c < len(r)}
+        elif carry and any(text(x) for x in r):
+            out[i] = [carry.get(c, x) if not text(x) else x for c, x in enumerate(r)]
+    return out
 
 
 def _cell(value: object) -> object:
