@@ -38,6 +38,10 @@ HOUSEHOLD_FIELDS = ("township", "village", "household_no", "head_name", "head_id
                     "amount", "approved_on")
 
 
+# fields as a person reads them on the review page: the member's ID and name said as such beside the head's
+SHOWN = {**FIELD_LABELS, "seq": "序号", "member_id": "成员身份证号", "member_name": "成员姓名"}
+
+
 def column_letter(c: int) -> str:
     out = ""
     c += 1

@@ -20,7 +20,8 @@ from archiver import sheet_review
 from archiver.catalog import imports as store
 from archiver.errors import UserError
 from archiver.privacy import scrub
-from archiver.rosters.synonyms import FIELD_LABELS, KEY_FIELDS
+from archiver.rosters.mapping import SHOWN
+from archiver.rosters.synonyms import KEY_FIELDS, SYNONYMS
 
 from .session import Reader, Refused, Viewer, Writer
 from .templating import page
@@ -45,7 +46,7 @@ def _fields(review: dict) -> list[tuple[str, str]]:
     """The fields the confirm form offers: those mapped, then the key ones a clerk may need to add."""
     mapped = [f for s in review["sheets"] for f in s["mapping"]]
     fields = list(dict.fromkeys([*mapped, *KEY_FIELDS]))
-    return [(f, FIELD_LABELS.get(f, f)) for f in fields]
+    return [(f, SHOWN.get(f, f)) for f in fields]
 
 
 @router.get("/imports", response_class=HTMLResponse)
@@ -65,7 +66,7 @@ def one(request: Request, v: Reader, file_id: int, error: str = "", confirmed: i
     sheets = []
     for s in review["sheets"]:
         by_col = {label: f for f, label in s["mapping"].items()}
-        sheets.append({**s, "heads": [(label, FIELD_LABELS.get(by_col.get(label, ""), by_col.get(label, "")),
+        sheets.append({**s, "heads": [(label, SHOWN.get(by_col.get(label, ""), by_col.get(label, "")),
                                        s["match"].get(by_col.get(label, "")) == "weak") for label in s["columns"]]})
     may_confirm = bool(row["held"]) and v.role in ("county", "township")
     return page(request, "import_file.html", v.user, f=dict(row), review=review, sheets=sheets,
@@ -85,7 +86,7 @@ async def confirm(request: Request, v: Writer, file_id: int) -> Response:
         if not key.startswith("map_"):
             continue
         f, col = key[4:], str(value)
-        if f not in FIELD_LABELS and f not in proposed and f not in KEY_FIELDS:
+        if f not in SYNONYMS:
             continue
         col = "" if col == SKIP else col
         if col != proposed.get(f, ""):
