@@ -172,7 +172,22 @@ def confirm(home: Home, cat: Catalog, file_id: int, changes: dict[str, str], use
         store.mark_confirmed(cat, file_id, user)
     return {"file_id": file_id, "outcome": outcome.outcome, "reason": outcome.reason,
             "rows": outcome.detail.get("rows"), "rejected": outcome.detail.get("rejected"),
-            "mapping": outcome.detail.get("mapping")}
+            "mapping": outcome.detail.get("mapping"), "also_imported": _same_layout(home, cat, user)}
+
+
+def _same_layout(home: Home, cat: Catalog, user: str) -> list[int]:
+    """Other held files whose every sheet now has a confirmed layout (last month's file of the same office
+    waiting beside this one) import as the next such file would."""
+    known = layouts_from(load_policy(home.root).raw)
+    done = []
+    for h in held(cat):
+        if all(s["signature"] in known for s in h.review["sheets"]):
+            row = store.get(cat, h.file_id)
+            if row is not None and _reimport(home, cat, row).outcome != HELD:
+                with cat.transaction():
+                    store.mark_confirmed(cat, h.file_id, user)
+                done.append(h.file_id)
+    return done
 
 
 def _reimport(home: Home, cat: Catalog, row: object):  # type: ignore[no-untyped-def]

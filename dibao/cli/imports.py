@@ -113,6 +113,8 @@ def cmd_confirm(args: argparse.Namespace) -> int:
         return 0
     print(f"已确认并导入文件{args.id}：{result['rows']}行，拒收{result['rejected']}行；同样表头的文件以后直接导入 / "
           f"confirmed and imported")
+    if result["also_imported"]:
+        print(f"同样表头的待确认文件也已导入：{'、'.join(map(str, result['also_imported']))} / same layout, imported too")
     return 0
 
 

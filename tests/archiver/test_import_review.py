@@ -16,9 +16,14 @@ from tests.import_review_corpus import KNOWN, OPAQUE, households, roster
 
 
 def tree(root: Path) -> dict[str, str]:
-    """Every file under the home with its content's checksum (the catalog included)."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file under the home with its content's checksum, and the catalog's content (as SQL: whether its
+    last writes still sit in the WAL depends on when an earlier connection was closed)."""
+    out = {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+           for p in sorted(root.rglob("*")) if p.is_file() and not p.name.startswith("catalog.sqlite")}
+    db = sqlite3.connect(f"file:{root / 'catalog.sqlite'}?mode=ro", uri=True)
+    out["catalog"] = hashlib.sha256("\n".join(db.iterdump()).encode()).hexdigest()
+    db.close()
+    return out
 
 
 def members(run: Runner, key: str) -> list[str]:
@@ -121,3 +126,33 @@ def test_rejected_rows_exported_corrected_and_reimported_once(dibao: Runner, tmp
     assert home_db.execute("SELECT COUNT(*) FROM members").fetchone()[0] == 18
     assert home_db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] == 6
     assert dibao("check").returncode == 0
+
+
+def test_confirming_one_file_imports_the_held_files_of_the_same_layout(dibao: Runner, tmp_path: Path) -> None:
+    a = roster(tmp_path / "测试镇2025年11月花名册.xlsx", households(), "测试镇2025年11月低保花名册", OPAQUE)
+    b = roster(tmp_path / "测试镇2025年12月花名册.xlsx", households(), "测试镇2025年12月低保花名册", OPAQUE)
+    out = dibao.json("ingest", str(a), str(b), "--quiet")
+    assert out["held"] == 2
+    first, second = sorted(f["file_id"] for f in out["files"])
+    done = dibao.json("import", "confirm", str(first), "--map", "member_id=I", "head_id=F")  # by column letter
+    assert done["also_imported"] == [second] and dibao.json("import", "list-held")["held"] == []
+    assert len(dibao.json("household", "list")["households"]) == 4
+
+
+def test_weak_matches_and_two_candidates_hold_a_sheet() -> None:
+    from archiver.rosters import kinds as k
+    from archiver.rosters.header import Header
+    from archiver.rosters.mapping import review
+    from archiver.rosters.synonyms import DEFAULT
+
+    rows: list[list[object]] = [["户主姓名", "证照", "身份证号", "成员身份证号", "保障人数"], ["张三", "x", "y", "z", 1]]
+    labels = dict(enumerate(rows[0]))
+    weak = Header(0, 1, {"head_name": 0, "member_id": 1, "persons": 4}, labels, [])  # 证照 names no ID field
+    r = review("Sheet1", rows, weak, k.Parsed(k.ROSTER, attempted=1), {}, [], DEFAULT)
+    assert r["held"] and "近似匹配" in r["reasons"][0] and r["match"]["member_id"] == "weak"
+    exact = Header(0, 1, {"head_name": 0, "member_id": 2, "persons": 4}, labels, [], spare={"member_id": [3]})
+    r = review("Sheet1", rows, exact, k.Parsed(k.ROSTER, attempted=1), {}, [], DEFAULT)
+    assert not r["held"] and r["candidates"] == {"member_id": ["成员身份证号"]}  # every row read: no question to ask
+    failing = k.Parsed(k.ROSTER, attempted=1, errors=[k.RowError("Sheet1", 2, "身份证号", "身份证号为空 / ID number is empty")])
+    r = review("Sheet1", rows, exact, failing, {}, [], DEFAULT)
+    assert r["held"] and "两个候选列" in r["reasons"][0]
