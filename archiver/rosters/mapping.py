@@ -233,7 +233,7 @@ def review(name: str, rows: list[list[object]], header: Header, parsed: k.Parsed
     sig = signature(rows, header)
     confirmed = bool(layouts) and sig in (layouts or {})
     mapping = {f: labels[c] for f, c in sorted(header.columns.items(), key=lambda x: x[1]) if c < len(labels)}
-    strength = {f: _strength(f, header.labels.get(c, labels[c] if c < len(labels) else ""), names)
+    strength = {f: "confirmed" if confirmed else _strength(f, header.labels.get(c, labels[c] if c < len(labels) else ""), names)
                 for f, c in header.columns.items()}
     counts, data_rows = _row_kinds(rows, header, hr)
     reasons: list[str] = []
