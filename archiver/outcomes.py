@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 ARCHIVED, UPDATED, DUPLICATE, QUARANTINED = "archived", "updated", "duplicate", "quarantined"
 SKIPPED = "skipped"  # refused with a message and left where it is: not a regular file, a link, unreadable
+HELD = "held"  # a spreadsheet whose reading is uncertain: kept, imported once a person confirms its mapping
 
 
 @dataclass
@@ -45,7 +46,7 @@ class BatchReport:
 
     def counts(self) -> dict[str, int]:
         c = Counter(o.outcome for o in self.outcomes)
-        return {k: c.get(k, 0) for k in (ARCHIVED, UPDATED, DUPLICATE, QUARANTINED, SKIPPED)}
+        return {k: c.get(k, 0) for k in (ARCHIVED, UPDATED, DUPLICATE, QUARANTINED, SKIPPED, HELD)}
 
 
 @dataclass

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
-from archiver import archives, rosters, status
+from archiver import archives, rosters, sheet_review, status
 from archiver.catalog import Catalog
 from archiver.filenames import shown
 from archiver.filing import STORAGE_ERRNOS, StorageError, quarantine_copy, sha256_of, store_source
@@ -24,6 +24,7 @@ from archiver.ocr_pool import Inline, PageReader
 from archiver.outcomes import (
     ARCHIVED,
     DUPLICATE,
+    HELD,
     QUARANTINED,
     SKIPPED,
     BatchReport,
@@ -159,6 +160,7 @@ class Ingestor:
         self.column_names: rosters.Names | None = None  # synonym table with policy.toml [columns], read once
         self._zip_budget = archives.Budget()
         self._zip_ignored: list[tuple[str, str]] = []
+        self.layouts: dict[str, dict[str, str]] = {}  # mappings people confirmed (policy.toml [layouts])
 
     def run(self, paths: Iterable[Path], source: str = "ingest") -> BatchReport:
         paths = list(paths)
@@ -295,8 +297,10 @@ class Ingestor:
         assert item.sniffed is not None
         try:
             if self.column_names is None:
-                self.column_names = rosters.from_policy(load_policy(self.home.root).raw)
-            item.parsed = rosters.parse_file(item.path, item.sniffed.kind, item.name, self.column_names)
+                raw = load_policy(self.home.root).raw
+                self.column_names = rosters.from_policy(raw)
+                self.layouts = sheet_review.layouts_from(raw)
+            item.parsed = rosters.parse_file(item.path, item.sniffed.kind, item.name, self.column_names, self.layouts)
             item.sheet_date = item.parsed[0].sheet_date
         except (rosters.Unrecognised, rosters.SheetReadError, ValueError) as exc:
             item.sniffed = Sniffed("", str(exc))
@@ -304,7 +308,7 @@ class Ingestor:
     def process(self, item: _Input) -> Outcome:
         assert item.sniffed is not None
         known = self.catalog.file_by_sha(item.sha256)
-        if known is not None and known["outcome"] != QUARANTINED:
+        if known is not None and known["outcome"] not in (QUARANTINED, HELD):
             with self.catalog.transaction():  # the same bytes under this name too: accounted for
                 self.catalog.add_file_name(int(known["id"]), item.stored_name, self.batch_id)
             return Outcome(item.name, DUPLICATE, known["kind"], f"与已归档文件内容相同：{scrub(known['source_name'])} / duplicate",
@@ -323,8 +327,16 @@ class Ingestor:
         assert item.sniffed is not None and item.parsed is not None
         stored = store_source(self.home.sources, item.sha256, SUFFIX[item.sniffed.kind], item.path)
         kind = item.parsed[0].parsed.kind
+        review = sheet_review.of_input(item)
+        if review["held"]:  # uncertain: kept whole until a person confirms the mapping, never half-imported
+            with self.catalog.transaction():
+                file_id = self.file_row(item, kind, HELD, review["reason"], self.home.relative(stored), item.sheet_date)
+                sheet_review.record(self.catalog, item, file_id, review)
+            log.info("held %s for confirmation: %s", scrub(item.name), scrub(review["reason"]))
+            return Outcome(item.name, HELD, kind, review["reason"], file_id, sheet_review.detail(review))
         with self.catalog.transaction():
             file_id = self.file_row(item, kind, ARCHIVED, "", self.home.relative(stored), item.sheet_date)
+            sheet_review.record(self.catalog, item, file_id, review)
             result = rosters.apply(self.catalog, item.parsed, file_id)
             for e in result.errors:
                 self.catalog.add_row_error(batch_id=self.batch_id, file_id=file_id, source_name=item.name,
@@ -336,7 +348,7 @@ class Ingestor:
         return Outcome(item.name, ARCHIVED, kind, "", file_id, {
             "rows": result.rows, "rejected": len(result.errors), "households_created": result.households_created,
             "events": result.events_added, "payments": result.payments_added, "sheet_date": result.sheet_date,
-            **rosters.report_detail(item.parsed, result)})
+            **rosters.report_detail(item.parsed, result), **sheet_review.detail(review)})
 
     def _unpack(self, item: _Input) -> list[_Input]:
         try:

@@ -7,7 +7,7 @@ rows changes nothing (events, snapshots and payments are unique by content).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from archiver.catalog import Catalog, registers
 from archiver.catalog.models import Event, Income, Member, Snapshot, today
 from archiver.errors import UserError
 
-from . import context, places, slips
+from . import context, mapping, places, slips
 from . import kinds as k
 from .header import Header, candidates, settle_by_values
 from .reader import read_sheets
@@ -50,6 +50,7 @@ class _ParsedSheet:
     sheet_date: str | None
     context: dict = field(default_factory=dict)  # where 乡镇, 城市/农村 and the period came from (import report)
     notes: list[str] = field(default_factory=list)  # decisions about columns, for the import report
+    review: dict = field(default_factory=dict)  # what was understood, and whether to hold it (mapping.py)
 
 
 # optional columns a re-read may leave out when every row fails on them; never names, IDs, amounts or dates
@@ -59,8 +60,10 @@ SYSTEMATIC_SHARE = 0.8  # "most rows": a sheet with a few bad IDs among good one
 SYSTEMATIC_MIN_ROWS = 5
 
 
-def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAULT) -> list[_ParsedSheet]:
-    """Read and parse every recognisable sheet; raise Unrecognised with the reason otherwise."""
+def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAULT,
+               layouts: Mapping[str, Mapping[str, str]] | None = None) -> list[_ParsedSheet]:
+    """Read and parse every recognisable sheet; raise Unrecognised with the reason otherwise. `layouts`:
+    the mappings people confirmed (policy.toml [layouts]), read as they said."""
     out: list[_ParsedSheet] = []
     reasons: list[str] = []
     folders = _ingested_folder(path, source_name)
@@ -71,7 +74,7 @@ def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAUL
                 unknown = [text(c) for r in sheet.rows[:3] for c in r if text(c)]
                 reasons.append(k.missing_reason(None, [], {}, unknown, names))
             continue
-        parsed = _parse_sheet(sheet.name, sheet.rows, headers, source_name, names, reasons, folders)
+        parsed = _parse_sheet(sheet.name, sheet.rows, headers, source_name, names, reasons, folders, layouts or {})
         if parsed is not None:
             out.append(parsed)
     if not out:
@@ -119,11 +122,12 @@ def _ingested_folder(path: Path, source_name: str) -> list[str]:
 
 
 def _parse_sheet(name: str, rows: list[list[object]], headers: list[Header], source_name: str, names: Names,
-                 reasons: list[str], folders: list[str]) -> _ParsedSheet | None:
+                 reasons: list[str], folders: list[str], layouts: Mapping[str, Mapping[str, str]]) -> _ParsedSheet | None:
     """The best mapping whose rows do not all fail the same way; the next-best when they do."""
     diagnosis = ""
-    for header in headers:
+    for header in mapping.known_first(rows, headers, layouts):
         settle_by_values(header, rows)
+        mapping.apply_layout(rows, header, layouts)
         kind, missing = k.detect(header.columns, header.months)
         if kind is None or missing:
             reasons.append(k.missing_reason(kind, missing, header.columns, header.unknown, names))
@@ -146,7 +150,9 @@ def _parse_sheet(name: str, rows: list[list[object]], headers: list[Header], sou
                 f"出现同样的错误（{bad[1]}）；已尝试其他表头读法仍不成立，整个文件不予导入，请核对表头后重新导出 / "
                 f"column mapping is wrong: {bad[2]} of {parsed.attempted} rows fail the same way")
             continue
-        return _ParsedSheet(name, parsed, ctx.sheet_date, _report_context(header, ctx, kind), header.notes)
+        found = _report_context(header, ctx, kind)
+        return _ParsedSheet(name, parsed, ctx.sheet_date, found, header.notes,
+                            mapping.review(name, rows, header, parsed, found, header.notes, names, layouts))
     if diagnosis:
         raise Unrecognised(diagnosis)
     return None

@@ -110,6 +110,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 print(f"  重复 {o.source_name}：{o.reason}")
             elif o.outcome == "skipped":
                 print(f"  跳过 {o.source_name}：{o.reason}")
+            elif o.outcome == "held":
+                print(f"  待确认 {o.source_name}：{o.reason}（确认：dibao import confirm {o.file_id}）")
         for name, key in report.refiled:
             print(f"  补归档 {scrub(name)} → {key}（此前在隔离区）/ filed from quarantine")
         for name, why in report.ignored:
@@ -122,7 +124,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if len(report.row_errors) > 200:
             print(f"  ……另有 {len(report.row_errors) - 200} 行被拒收，见 dibao batch report / more rejected rows")
     print(f"归档 archived {counts['archived']} · 更新 updated {counts['updated']} · 重复 duplicate {counts['duplicate']}"
-          f" · 隔离 quarantined {counts['quarantined']} · 跳过 skipped {counts['skipped']}"
+          f" · 隔离 quarantined {counts['quarantined']} · 跳过 skipped {counts['skipped']} · 待确认 held {counts['held']}"
           f" · 拒收行 rejected rows {len(report.row_errors)}")
     return 1 if report.stopped else 0
 

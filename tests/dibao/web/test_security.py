@@ -10,6 +10,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
+import sqlite3
 from pathlib import Path
 
 import pypdf
@@ -40,6 +41,7 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
     a plain request). (method, route path) → (url, form data)."""
     other, doc = site.other, site.docs(site.other)[0]["document_id"]
     q = site.quarantine_id()
+    sheet = sheet_file(site, "changes.xlsx")  # an imported sheet whose rows are all in 二村
     return {
         ("GET", "/"): ("/", {}),
         ("GET", "/search"): ("/search?q=" + other["members"][0][0], {}),
@@ -94,7 +96,17 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("POST", "/jobs"): ("/jobs", {"kind": "dossiers", "village": "二村"}),
         ("GET", "/jobs/{job_id}"): ("/jobs/0123456789abcdef", {}),  # another user's job: test_jobs.py
         ("GET", "/jobs/{job_id}/result"): ("/jobs/0123456789abcdef/result", {}),
+        # the import review (issue 23)
+        ("GET", "/imports"): ("/imports", {}),
+        ("GET", "/imports/{file_id}"): (f"/imports/{sheet}", {}),
+        ("GET", "/imports/{file_id}/rejected.xlsx"): (f"/imports/{sheet}/rejected.xlsx", {}),
+        ("POST", "/imports/{file_id}/confirm"): (f"/imports/{sheet}/confirm", {"map_member_id": "身份证号"}),
     }
+
+
+def sheet_file(site: Site, name: str) -> int:
+    with sqlite3.connect(site.dibao.home / "catalog.sqlite") as db:
+        return int(db.execute("SELECT id FROM files WHERE source_name = ?", (name,)).fetchone()[0])
 
 
 def routes(items) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -506,3 +518,15 @@ def test_no_full_id_in_upload_answers_or_refusals_naming_other_areas(towns: Town
 
 def client_of(towns: Towns, who: tuple[str, str]) -> TestClient:
     return web_client(towns.dibao.home, who)
+def test_imported_sheets_page_and_rejected_rows_are_audited(site: Site) -> None:
+    c = client(site, COUNTY)
+    sheet = sheet_file(site, "roster.xlsx")
+    start = len(site.audit(COUNTY[0]))
+    r = c.get(f"/imports/{sheet}")
+    assert r.status_code == 200 and "户主姓名" in r.text and not ID_RE.search(r.text)
+    assert "roster.xlsx" in c.get("/imports").text
+    got = [(e["action"], e["target"]) for e in site.audit(COUNTY[0])[start:]]
+    assert ("import.view", str(sheet)) in got
+    villager = client(site, VILLAGE)  # the roster names 一村 and 二村: not the village's alone
+    assert villager.get(f"/imports/{sheet}", follow_redirects=False).status_code == 404
+    assert "roster.xlsx" not in villager.get("/imports").text
