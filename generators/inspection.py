@@ -15,7 +15,7 @@ from archiver.months import iso_day, last_day
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import basis, completeness, id_checks, procedure, relatives, stats
+from . import basis, completeness, id_checks, objections, procedure, relatives, stats
 from .caserules import Payable
 from .caserules import rules as case_rules
 from .progress import Progress, Steps
@@ -32,6 +32,7 @@ TITLES = {
     "paid_after_death": "死亡后仍发放低保金",
     **procedure.TITLES,
     **id_checks.TITLES,
+    **objections.TITLES,
 }
 
 
@@ -66,6 +67,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
     out += _register(active, day, listed)
     out += procedure.run(cat, households, year, policy)
     out += [Finding(*f) for f in id_checks.findings(households, year)]
+    out += [Finding(*f) for f in objections.findings(cat, households, year, policy)]
     reference = dt.date.fromisoformat(day)
     for h in active:
         if stats.is_overdue(h, day, policy):
