@@ -172,6 +172,9 @@ def build(home: Home, h: Household, policy: Policy, out: Path, cat: Catalog | No
         from . import basis
 
         generated = generated_pages(h, cases.household_cases(cat, h, policy), basis.compute(h, today(), policy))
+        from . import objections
+
+        generated += objections.dossier_pages(cat, h)
     finally:
         if own:
             cat.close()

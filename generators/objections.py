@@ -102,3 +102,44 @@ def sentence(c: dict[str, Any]) -> str:
         out += f"，经核实属实{c['true']}件、部分属实{c['partly_true']}件、不属实{c['untrue']}件"
     out += f"；尚在办理{c['open']}件。" if c["open"] else "，全部办结。"
     return out
+
+
+def register_rows(cat: Catalog, scope: Scope, policy: Policy, open_only: bool = False,
+                  day: str | None = None) -> list[dict[str, Any]]:
+    """The register as staff keep it (the one place the complainant's name is shown in full), with each
+    entry's deadline: a 公示异议 is due by the decision on its case, the others `answer_working_days` after
+    they were received."""
+    day = day or today()
+    rows = register.listing(cat, scope, open_only=open_only)
+    if not rows:
+        return []
+    r = rules(policy)
+    households: dict[int, Household] = {}
+    for hid in sorted({o.household_id for o in rows}):
+        h = cat.household(hid)
+        if h is not None:
+            households[hid] = h
+    ctx = cases.Context.load(cat, list(households.values()), policy, day)
+    out = []
+    for o in rows:
+        h = households.get(o.household_id)
+        decided = decision_after(h, o, ctx) if h is not None and o.kind == OBJECTION else None
+        due = decided or due_on(o, ctx.calendar, r)
+        out.append({"id": str(o.id), "date": o.raised_on, "kind": o.kind, "household_id": o.household_key,
+                    "township": o.township, "village": o.village, "head": o.head, "by": o.raised_by,
+                    "text": o.allegation, "about": o.about, "checker": o.checker, "finding": o.finding,
+                    "result": o.result, "closed": o.closed_on, "open": o.open, "due": due,
+                    "overdue": (o.closed_on or day) > due})
+    return out
+
+
+def dossier_pages(cat: Catalog, h: Household) -> list[dict[str, Any]]:
+    """The dossier's page of the household's objections and complaints (complainant masked), when it has any."""
+    rows = register.for_household(cat, h.id)
+    if not rows:
+        return []
+    return [{"title": "异议、信访、举报登记", "note": "反映人姓名已隐去；详见登记簿。",
+             "headers": ["编号", "类型", "受理日期", "反映人", "反映问题", "核查情况", "结果", "办结日期"],
+             "rows": [[str(o.id), o.kind, o.raised_on, o.masked_by, o.allegation, o.finding or "—", o.result or "未办结",
+                       o.closed_on or "—"] for o in rows]}]
+

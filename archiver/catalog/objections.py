@@ -97,6 +97,14 @@ def listing(cat: Catalog, scope: Scope, open_only: bool = False, since: str | No
     return _select(cat, " AND ".join(clauses), args)
 
 
+def count_for(cat: Catalog, household_id: int) -> int:
+    return int(cat.db.execute("SELECT count(*) FROM objections WHERE household_id = ?", (household_id,)).fetchone()[0])
+
+
+def for_household(cat: Catalog, household_id: int) -> list[Objection]:
+    return _select(cat, "o.household_id = ?", [household_id])
+
+
 def _select(cat: Catalog, where: str, args: list) -> list[Objection]:
     rows = cat.db.execute(
         "SELECT o.*, h.household_no AS hkey, coalesce(h.head_name, '') AS head, coalesce(h.township, '') AS township, "
