@@ -331,6 +331,8 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
             "recover_text": (f"对实发超过应发的{len(recover_rows)}笔发放，共{recover_total:.2f}元（明细见表4），由所在乡镇（街道）"
                              f"于{cn_date((signed + dt.timedelta(days=30)).isoformat())}前追回，缴回财政专户。" if recover_rows
                              else "本次检查未发现实发超过应发的情况。"),
+            "objections_text": "异议、信访和举报办理情况：" + objections.sentence(objections.counts(
+                cat, stats.area(cat, scope), f"{reference.year}-01-01", day)).replace("全年", f"{reference.year}年", 1),
             "rectify_by": cn_date((signed + dt.timedelta(days=30)).isoformat()),
             "report_by": cn_date((signed + dt.timedelta(days=40)).isoformat()),
             "review_a": policy.review_months.get("A", 12),

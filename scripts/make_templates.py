@@ -158,6 +158,7 @@ def inspection(out: Path) -> None:
     body(doc, "{%p for f in finding_rows %}", indent=False)
     body(doc, "{{ loop.index }}. {{ f.title }}：{{ f.count }}处。{{ f.example }}")
     body(doc, "{%p endfor %}", indent=False)
+    body(doc, "{{ objections_text }}")
     caption(doc, "表3  问题较多的户")
     _table(doc, ["户编号", "村(社区)", "户主", "问题数", "主要问题"], "worst_rows",
            ["{{ r.household_id }}", "{{ r.village }}", "{{ r.head }}", "{{ r.count }}", "{{ r.problems }}"], size=10.5,

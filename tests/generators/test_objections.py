@@ -88,7 +88,9 @@ def test_summary_counts_the_register_and_no_name_leaves_it(dibao, packs, tmp_pat
     assert "【待填写：办理结果】" not in text and NAME not in text
     insp = tmp_path / "通报.docx"
     dibao("report", "inspection", "--year", "2025", "-o", str(insp))
-    assert NAME not in "\n".join(p.text for p in Document(str(insp)).paragraphs)
+    insp_text = "\n".join(p.text for p in Document(str(insp)).paragraphs)
+    assert "异议、信访和举报办理情况：2025年受理低保相关的公示异议、信访、举报和来电共2件" in insp_text
+    assert NAME not in insp_text
     dossier = tmp_path / "档案.pdf"
     dibao("dossier", keys["程清三"], "-o", str(dossier))
     from pypdf import PdfReader
