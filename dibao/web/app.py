@@ -35,6 +35,7 @@ from . import (
     browse,
     corrections,
     households,
+    objections,
     jobs,
     quarantine,
     reports,
@@ -196,7 +197,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         return response
 
     for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews,
-                   applicants):
+                   applicants, objections):
         app.include_router(module.router)
     return app
 
