@@ -340,6 +340,9 @@ def due_steps(cat: Catalog, households: list[Household], policy: Policy, day: st
                     rows.append({"household_id": h.key, "head_name": h.head_name, "township": h.township,
                                  "village": h.village, "kind": c.kind, "step": s.step, "due": due,
                                  "late": due < ctx.day, "applied": c.applied})
+    from . import stops
+
+    rows += stops.due_rows(cat, households, policy, ctx.day)  # stop notices not yet given, 渐退 run out
     rows.sort(key=lambda x: (x["due"], x["household_id"]))
     return {"day": ctx.day, "steps": rows, "calendar_unknown_years": sorted(ctx.calendar.unknown_years)}
 

@@ -15,7 +15,7 @@ from archiver.months import iso_day, last_day
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import basis, completeness, id_checks, objections, procedure, relatives, stats
+from . import basis, completeness, id_checks, objections, procedure, relatives, stats, stops
 from .caserules import Payable
 from .caserules import rules as case_rules
 from .progress import Progress, Steps
@@ -33,6 +33,7 @@ TITLES = {
     **procedure.TITLES,
     **id_checks.TITLES,
     **objections.TITLES,
+    **stops.TITLES,
 }
 
 
@@ -68,6 +69,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
     out += procedure.run(cat, households, year, policy)
     out += [Finding(*f) for f in id_checks.findings(households, year)]
     out += [Finding(*f) for f in objections.findings(cat, households, year, policy)]
+    out += [Finding(*f) for f in stops.findings(cat, households, year, policy)]
     reference = dt.date.fromisoformat(day)
     for h in active:
         if stats.is_overdue(h, day, policy):
