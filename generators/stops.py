@@ -155,7 +155,7 @@ def due_rows(cat: Catalog, households: list[Household], policy: Policy, day: str
         base = {"household_id": h.key, "head_name": h.head_name, "township": h.township, "village": h.village,
                 "applied": None}
         for s in stops_of(h, entries.get(h.id, []), calendar, r):
-            if s.notified is None and s.date <= day:
+            if (s.notified is None or s.notified > day) and s.date <= day:  # not yet told on `day`
                 rows.append({**base, "kind": "停保", "step": "告知", "due": s.due, "late": s.due < day})
         end = taper_end(h, day, policy, br)
         if end:
