@@ -34,6 +34,7 @@ from . import (
     applicants,
     browse,
     corrections,
+    edge,
     households,
     objections,
     jobs,
@@ -197,7 +198,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         return response
 
     for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews,
-                   applicants, objections):
+                   applicants, objections, edge):
         app.include_router(module.router)
     return app
 

@@ -56,3 +56,18 @@ def test_monthly_report_downloads_for_the_users_area(site: Site) -> None:
     assert total[2] == want["households_end"] and total[5] == want["persons_end"]
     q = c.post("/reports/monthly", data={"csrf": token, "quarter": "2025Q5"})
     assert q.status_code == 400 and "季度格式" in q.text
+
+
+def test_edge_list_shows_the_users_area_only(site: Site) -> None:
+    site.dibao("cases", "stop", site.mine["no"], "--date", "2025-08-01", "--reason", "收入超标")
+    site.dibao("cases", "stop", site.other["no"], "--date", "2025-08-01", "--reason", "迁出")
+    c = web_client(site.dibao.home, VILLAGE)
+    r = c.get("/edge?since=2025-01-01")
+    assert r.status_code == 200 and site.mine["members"][0][0] in r.text
+    assert site.other["members"][0][0] not in r.text and "收入超标" in r.text and "迁出" not in r.text
+    assert c.get("/edge?since=昨天").status_code == 400
+    x = c.post("/edge/export", data={"csrf": csrf(c), "since": "2025-01-01"})
+    ws = openpyxl.load_workbook(io.BytesIO(x.content)).active
+    keys = [row[3] for row in ws.iter_rows(min_row=3, values_only=True) if row[3]]
+    assert keys == [site.mine["no"]]
+    assert "export.edge" in {e["action"] for e in site.audit(VILLAGE[0])}

@@ -95,6 +95,8 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("GET", "/objections"): ("/objections", {}),
         ("POST", "/objections"): ("/objections", {"household": other["no"], "kind": "信访", "date": "2025-06-01",
                                                   "text": "反映问题"}),
+        ("GET", "/edge"): ("/edge?since=2025-01-01", {}),
+        ("POST", "/edge/export"): ("/edge/export", {"since": "2025-01-01"}),
         ("POST", "/objections/{oid}/close"): (f"/objections/{objection_of(site, other)}/close",
                                               {"date": "2025-06-09", "result": "不属实", "finding": "核查"}),
     }
