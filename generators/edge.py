@@ -38,6 +38,8 @@ def listing(cat: Catalog, scope: Scope, since: str, policy: Policy, until: str |
                 exits.append((h, kind, e.date, e.reason or ""))
     ctx = cases.Context.load(cat, households, policy, until)
     for h in households:
+        if not _may_be_refused(h, ctx):  # spare building the cases of a county's every household
+            continue
         for c in cases.for_household(h, ctx):
             if c.kind == "新增" and c.outcome == "不予批准" and c.decided and since <= c.decided <= until:
                 exits.append((h, "不予批准", c.decided, c.reason))
@@ -53,6 +55,12 @@ def listing(cat: Catalog, scope: Scope, since: str, policy: Policy, until: str |
                     "income_per_capita": ipc, "standard": standard, "edge_line": line,
                     "edge": bool(ipc is not None and line is not None and ipc < line), "returned": back})
     return out
+
+
+def _may_be_refused(h: Household, ctx: cases.Context) -> bool:
+    """Whether anything on file could make a 新增 case a refusal (cases._build's signs of one)."""
+    return any(e["step"] == "不予批准" for e in ctx.entries.get(h.id, [])) or any(
+        d.type == "不予批准告知书" or ctx.facts.get(d.document_id, {}).get("refused") for d in h.documents)
 
 
 def _came_back(h: Household, day: str, ctx: cases.Context) -> str | None:
