@@ -14,7 +14,7 @@ from archiver.catalog.models import START_KINDS, Household
 from archiver.months import last_day
 from archiver.policy import Policy, PolicyError
 
-STEPS = ("申请", "入户调查", "民主评议", "公示", "审批", "告知", "首次发放")
+STEPS = ("申请", "入户调查", "核对", "民主评议", "公示", "审批", "告知", "首次发放")
 DEFAULT_REQUIRED = ["申请", "入户调查", "公示", "审批"]
 
 

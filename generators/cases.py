@@ -24,8 +24,9 @@ from .workdays import Calendar
 
 # document type → the case step it evidences
 STEP_OF_TYPE = {"申请书": "申请", "入户调查表": "入户调查", "民主评议记录": "民主评议", "公示记录": "公示",
-                "审批表": "审批", "不予批准告知书": "告知"}
-ORDER = {s: i for i, s in enumerate(("申请", "入户调查", "民主评议", "公示", "审批", "告知", "首次发放"))}
+                "审批表": "审批", "不予批准告知书": "告知", "核对报告": "核对"}
+ORDER = {s: i for i, s in enumerate(("申请", "入户调查", "核对", "民主评议", "公示", "审批", "告知", "首次发放"))}
+CHECK_FINDS = ("存款", "车辆", "房产", "工商登记", "公积金")  # what a 家庭经济状况核对 reports on
 
 
 @dataclass
@@ -122,7 +123,7 @@ def _new_cases(h: Household, ctx: Context) -> list[Case]:
         if step in ORDER:
             papers.append((step, d))
     starts = [e.date for e in h.events if e.kind in START_KINDS]
-    entries = [e for e in ctx.entries.get(h.id, []) if e["step"] in ("不予批准", "告知", "延期")]
+    entries = [e for e in ctx.entries.get(h.id, []) if e["step"] in ("不予批准", "告知", "延期", "核对")]
     on_paper = {d.date for s, d in papers if s == "申请" and d.date}
     registered = {e["date"] for e in ctx.entries.get(h.id, []) if e["step"] == "申请" and not _near(e["date"], on_paper)}
     if not papers and not starts and not entries and not registered:
@@ -205,6 +206,9 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         if names:
             s.detail["investigators"] = names.split("、")
     steps.append(s)
+    check = _check_step(by.get("核对"), next((e for e in dr.entries if e["step"] == "核对"), None), facts, r)
+    if check:
+        steps.append(check)
     review = _first(by.get("民主评议"), facts)
     if review or r.democratic_review_required:
         steps.append(doc_step("民主评议", review))
@@ -274,6 +278,22 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
     return Case("新增", outcome, steps, extended, reason)
 
 
+def _check_step(docs: list[Document] | None, entry: dict[str, Any] | None, facts: dict[int, dict[str, str]],
+                r: CaseRules) -> Step | None:
+    """家庭经济状况核对: a filed 核对报告, or the result staff recorded (`dibao cases verify`: 符合/不符合 and
+    what was found); shown where policy requires the step or the file has it."""
+    paper = _first(docs, facts)
+    if paper is None and entry is None:
+        return Step("核对") if "核对" in r.required_steps else None
+    st = Step("核对", paper.date if paper else None, document_id=paper.document_id if paper else None,
+              source="档案" if paper else "")
+    if entry is not None:
+        st.date, st.source = st.date or entry["date"], st.source or "登记"
+        result, _, found = (entry.get("detail") or "").partition("；")
+        st.detail.update(result=result, found=[x for x in found.split("、") if x])
+    return st
+
+
 def _first(docs: list[Document] | None, facts: dict[int, dict[str, str]]) -> Document | None:
     """The paper that shows a step: one filed by its form's QR code first, then the earliest."""
     if not docs:
@@ -340,6 +360,9 @@ def due_steps(cat: Catalog, households: list[Household], policy: Policy, day: st
                     rows.append({"household_id": h.key, "head_name": h.head_name, "township": h.township,
                                  "village": h.village, "kind": c.kind, "step": s.step, "due": due,
                                  "late": due < ctx.day, "applied": c.applied})
+    from . import stops
+
+    rows += stops.due_rows(cat, households, policy, ctx.day)  # stop notices not yet given, 渐退 run out
     rows.sort(key=lambda x: (x["due"], x["household_id"]))
     return {"day": ctx.day, "steps": rows, "calendar_unknown_years": sorted(ctx.calendar.unknown_years)}
 

@@ -19,8 +19,8 @@ from archiver.privacy import mask_account, mask_id, scrub
 from . import completeness
 from .render import render_html
 
-ORDER = ["申请书", "承诺书", "户口簿", "身份证", "入户调查表", "收入证明", "民主评议记录", "公示记录", "审批表", "低保证",
-         "银行卡/存折", "复核记录", "其他"]
+ORDER = ["申请书", "承诺书", "授权书", "户口簿", "身份证", "入户调查表", "核对报告", "收入证明", "民主评议记录", "公示记录", "审批表",
+         "低保证", "银行卡/存折", "复核记录", "停保告知书", "其他"]
 
 
 @dataclass
@@ -50,7 +50,7 @@ def _page_count(home: Home, d: Document) -> int:
 
 
 # 责任者 of each document type: who made it, as a 卷内目录 names it
-AUTHORS = {"申请书": "申请人", "承诺书": "申请人", "户口簿": "公安机关", "身份证": "公安机关", "入户调查表": "{township}",
+AUTHORS = {"申请书": "申请人", "承诺书": "申请人", "授权书": "申请人及家庭成员", "核对报告": "{office}", "停保告知书": "{office}", "户口簿": "公安机关", "身份证": "公安机关", "入户调查表": "{township}",
            "收入证明": "出具单位", "民主评议记录": "{village}评议小组", "公示记录": "{township}", "审批表": "{office}",
            "低保证": "{office}", "银行卡/存折": "代发金融机构", "复核记录": "{township}"}
 
@@ -173,6 +173,9 @@ def build(home: Home, h: Household, policy: Policy, out: Path, cat: Catalog | No
         from . import basis
 
         generated = generated_pages(h, cases.household_cases(cat, h, policy), basis.compute(h, today(), policy))
+        from . import objections
+
+        generated += objections.dossier_pages(cat, h)
     finally:
         if own:
             cat.close()

@@ -7,6 +7,7 @@ LibreOffice, so an edited template prints the same either way. A whole village g
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import tempfile
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver import qr
-from archiver.catalog.models import Household, today
+from archiver.catalog.models import STOP_KINDS, Household, today
 from archiver.policy import Policy
 from archiver.privacy import mask_id
 
@@ -23,8 +24,11 @@ from .documents import TemplateProblem, cn_date
 from .render import template_path
 
 KINDS = {"申请书": "form_application.docx", "入户调查表": "form_investigation.docx", "审批表": "form_approval.docx",
-         "不予批准告知书": "form_refusal.docx", "复核表": "form_review.docx"}
-STEP_OF_FORM = {"申请书": "申请", "入户调查表": "入户调查", "审批表": "审批", "不予批准告知书": "告知", "复核表": "复核"}
+         "不予批准告知书": "form_refusal.docx", "复核表": "form_review.docx",
+         "授权书": "form_consent.docx", "停保告知书": "form_stop.docx"}
+STEP_OF_FORM = {"申请书": "申请", "入户调查表": "入户调查", "审批表": "审批", "不予批准告知书": "告知", "复核表": "复核",
+                "授权书": "核对", "停保告知书": "停保告知"}
+SIGNERS = ("form_consent.docx",)  # forms with a row per adult member to sign
 PLACEHOLDER = "【待填写：{}】"
 
 # Each form's title and its lines after the household table: the Word templates are built from these
@@ -63,6 +67,24 @@ FORM_TEXT: dict[str, tuple[str, list[str]]] = {
         "{{ f.office }}（盖章）",
         "告知日期：{{ f.notice_date_cn }}",
         "申请人签收：______________　　签收日期：______年____月____日",
+    ]),
+    "form_consent.docx": ("最低生活保障家庭经济状况核对授权书", [
+        "{{ f.office }}：",
+        "本人及共同生活的家庭成员申请（或正在享受）最低生活保障，同意并授权民政部门及其委托的核对机构，通过公安、"
+        "人力资源社会保障、自然资源、住房城乡建设、市场监管、税务、住房公积金管理以及银行、证券、保险等机构，"
+        "查询、核对本人及家庭成员的收入和财产状况，包括：存款及有价证券、车辆、房产、工商登记、住房公积金、"
+        "社会保险和纳税等信息。核对结果仅用于最低生活保障审核确认和复核，民政部门对所获信息依法保密。",
+        "本授权自签字之日起至本户退出最低生活保障之日止有效。以下年满{{ f.adult_age }}周岁的家庭成员须本人签字（或按手印）：",
+    ]),
+    "form_stop.docx": ("最低生活保障停止保障告知书", [
+        "{{ f.head_name }}：",
+        "经{{ f.stop_how }}，你户{{ f.stop_reason }}，根据《社会救助暂行办法》和最低生活保障审核确认的有关规定，"
+        "决定自{{ f.stop_date_cn }}起停止你户的最低生活保障待遇。",
+        "如对本决定有异议，可自收到本告知书之日起向{{ f.office }}申请复核，也可在60日内向上一级民政部门申请行政复议，"
+        "或在6个月内向人民法院提起行政诉讼。监督电话：{{ f.phone }}。",
+        "{{ f.office }}（盖章）",
+        "告知日期：{{ f.stop_notice_cn }}",
+        "被告知人签收：______________　　签收日期：______年____月____日",
     ]),
     "form_review.docx": ("最低生活保障对象定期复核表", [
         "分类：{{ f.category }}类　　现保障人数：{{ f.persons }} 人　　现月保障金额：{{ f.amount }} 元",
@@ -108,9 +130,29 @@ def context(h: Household, kind: str, policy: Policy, cases: list[Case], day: str
         "reason": (case.reason if case and case.reason else PLACEHOLDER.format("不予批准的理由")),
         "decided": decided or "", "decided_cn": cn_date(decided) if decided else PLACEHOLDER.format("决定日期"),
         "notice_date_cn": cn_date(notice.date) if notice and notice.date else cn_date(day),
-        "payload": qr.payload(h.key, kind, step, case_date if step != "复核" else None, secret),
-        "qr_args": (h.key, kind, step, case_date if step != "复核" else None, secret),
+        **_stop_and_consent(h, kind, policy, day),
+        "payload": qr.payload(h.key, kind, step, case_date if step not in ("复核", "停保告知") else None, secret),
+        "qr_args": (h.key, kind, step, case_date if step not in ("复核", "停保告知") else None, secret),
     }
+
+
+def _stop_and_consent(h: Household, kind: str, policy: Policy, day: str) -> dict[str, Any]:
+    """The 停保告知书's stop (the latest stop decision: its date and reason in the rules' words) and the
+    授权书's signers (every member of age present on the day)."""
+    from . import stats, stops
+
+    adults = []
+    for m in h.members_on(day):
+        band = stats.age_band(m, dt.date.fromisoformat(day), policy)
+        if band != "under_18":
+            adults.append({"name": m.name, "relation": m.relation, "id": mask_id(m.id_number)})
+    out: dict[str, Any] = {"adult_age": policy.adult_age, "signers": adults if KINDS.get(kind) in SIGNERS else []}
+    stop = max((e for e in h.events if e.kind in STOP_KINDS), key=lambda e: e.date, default=None)
+    reason = stops.rule_words(stop.reason) if stop and stop.reason else PLACEHOLDER.format("停保理由")
+    out.update(stop_date_cn=cn_date(stop.date) if stop else PLACEHOLDER.format("停保日期"), stop_reason=reason,
+               stop_how="复核" if stop and "复核" in stop.reason else "核查",
+               stop_notice_cn=cn_date(day))
+    return out
 
 
 def render(kind: str, items: list[dict[str, Any]], out: Path, home_templates: Path | None) -> Path:
@@ -150,7 +192,10 @@ def _html_pdf(kind: str, items: list[dict[str, Any]], out: Path) -> None:
 <tr><th>保障人数</th><td>{{ f.persons }}</td><th>月保障金额(元)</th><td>{{ f.amount }}</td></tr></table>
 <p>家庭成员：</p><table><tr><th>姓名</th><th>与户主关系</th><th>性别</th><th>身份证号</th></tr>
 {% for m in f.members %}<tr><td>{{ m.name }}</td><td>{{ m.relation }}</td><td>{{ m.sex }}</td><td>{{ m.id }}</td></tr>{% endfor %}</table>
-{% for line in f.lines %}<p>{{ line }}</p>{% endfor %}<p class="payload">{{ f.payload }}</p></section>{% endfor %}""")
+{% for line in f.lines %}<p>{{ line }}</p>{% endfor %}
+{% if f.signers %}<table><tr><th>姓名</th><th>与户主关系</th><th>身份证号</th><th>本人签字（手印）</th><th>日期</th></tr>
+{% for m in f.signers %}<tr><td>{{ m.name }}</td><td>{{ m.relation }}</td><td>{{ m.id }}</td><td></td><td></td></tr>{% endfor %}</table>{% endif %}
+<p class="payload">{{ f.payload }}</p></section>{% endfor %}""")
     forms = []
     for item in items:
         key, form_kind, step, case, secret = item["qr_args"]

@@ -15,7 +15,7 @@ from archiver.months import iso_day, last_day
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import basis, completeness, id_checks, procedure, relatives, stats
+from . import basis, completeness, id_checks, objections, procedure, relatives, stats, stops
 from .caserules import Payable
 from .caserules import rules as case_rules
 from .progress import Progress, Steps
@@ -32,6 +32,8 @@ TITLES = {
     "paid_after_death": "死亡后仍发放低保金",
     **procedure.TITLES,
     **id_checks.TITLES,
+    **objections.TITLES,
+    **stops.TITLES,
 }
 
 
@@ -66,6 +68,8 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
     out += _register(active, day, listed)
     out += procedure.run(cat, households, year, policy)
     out += [Finding(*f) for f in id_checks.findings(households, year)]
+    out += [Finding(*f) for f in objections.findings(cat, households, year, policy)]
+    out += [Finding(*f) for f in stops.findings(cat, households, year, policy)]
     reference = dt.date.fromisoformat(day)
     for h in active:
         if stats.is_overdue(h, day, policy):
@@ -329,6 +333,8 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
             "recover_text": (f"对实发超过应发的{len(recover_rows)}笔发放，共{recover_total:.2f}元（明细见表4），由所在乡镇（街道）"
                              f"于{cn_date((signed + dt.timedelta(days=30)).isoformat())}前追回，缴回财政专户。" if recover_rows
                              else "本次检查未发现实发超过应发的情况。"),
+            "objections_text": "异议、信访和举报办理情况：" + objections.sentence(objections.counts(
+                cat, stats.area(cat, scope), f"{reference.year}-01-01", day)).replace("全年", f"{reference.year}年", 1),
             "rectify_by": cn_date((signed + dt.timedelta(days=30)).isoformat()),
             "report_by": cn_date((signed + dt.timedelta(days=40)).isoformat()),
             "review_a": policy.review_months.get("A", 12),

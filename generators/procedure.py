@@ -107,8 +107,12 @@ def _case_problems(h: Household, c: cases.Case, ctx: cases.Context,
 def _missing(c: cases.Case, required: tuple[str, ...]) -> list[str]:
     if c.outcome == "不予批准":
         return []
-    have = {s.step for s in c.steps if s.document_id is not None}
     decision = c.step("审批")
+    # a 核对 result recorded by staff counts as done, but only when it came before the decision
+    have = {s.step for s in c.steps if s.document_id is not None or (s.step == "核对" and s.date)}
+    check = c.step("核对")
+    if check and check.date and decision and decision.date and check.date > decision.date:
+        have.discard("核对")
     if c.outcome == "批准" and not (decision and decision.date):
         return []  # in 保 long since, no dated decision: an old file, which incomplete_file covers
     if c.outcome == "批准":

@@ -153,17 +153,19 @@ def load(catalog: Catalog, year: int, scope: str | None) -> YearFacts:
 
 @gcpause.paused()
 def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
-            households: list[Household] | None = None, monthly_series: bool = True) -> dict:
+            households: list[Household] | None = None, monthly_series: bool = True,
+            period: tuple[str, str] | None = None) -> dict:
     """`households` lets a caller that needs several years load the archive once; `monthly_series`
-    (persons in 保 at each month's end, for the chart) can be skipped when only the totals are wanted."""
+    (persons in 保 at each month's end, for the chart) can be skipped when only the totals are wanted.
+    `period` (first day, last day, within `year`) narrows the figures to a month or quarter for the 月报:
+    the in-保 figures are then those of its last day, events and money those dated in it — the same code,
+    so twelve months add up to the year."""
+    first, last = period or (f"{year}-01-01", f"{year}-12-31")
     if households is None:
-        facts = load(catalog, year, scope)
-    else:
-        end = f"{year}-12-31"
-        facts = YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(end)])
-    day_s = f"{year}-12-31"
-    day = dt.date(year, 12, 31)
-    first, last = f"{year}-01-01", day_s
+        households = catalog.households(area(catalog, scope), full=True, payments=False)
+    facts = YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(last)])
+    day_s = last
+    day = dt.date.fromisoformat(last)
 
     rules = basis.rules(policy)
     # a cadre's relative is one whether the file carries the 备案 flag or only the county's register names them
@@ -178,6 +180,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     by_mode: dict[str, int] = defaultdict(int)
     disabled = cadre = overdue = 0
     type_unknown: list[str] = []  # households no sheet said 城市 or 农村 for: listed, never a silent third type
+    by_person_category = {c: 0 for c in basis.ADDON_CATEGORIES}  # 分类施保 categories of covered persons
     persons_end = 0
     amount_end = 0.0
     band_of = age_bands(day, policy)
@@ -199,6 +202,8 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
             if band:
                 bands[band] += 1
             disabled += bool(m.disability)
+            for c in basis.categories(m, day, rules):
+                by_person_category[c] += 1
             by_sex[m.sex or "未登记"] += 1
             by_identity[m.identity or "未登记"] += 1
         by_mode[basis.mode_on(h, day_s, policy, rules)] += 1
@@ -234,7 +239,9 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
             if y == year:
                 quarters[(mo - 1) // 3] += share
                 monthly[mo - 1] += share
-    total = round(sum(quarters), 2)
+    in_period = {f"{year}-{mo:02d}" for mo in range(1, 13) if first[:7] <= f"{year}-{mo:02d}" <= last[:7]}
+    total = round(sum(quarters) if period is None else
+                  sum(x for mo, x in enumerate(monthly, 1) if f"{year}-{mo:02d}" in in_period), 2)
     persons_by_month: list[int] = [0] * 12 if monthly_series else []
     ends = month_ends(year)
     steady = 0  # households whose facts do not change over the year count the same in every month
@@ -264,6 +271,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
         "by_type": by_type,
         "type_unknown": type_unknown,
         "by_age_band": bands,
+        "by_person_category": by_person_category,
         "disabled_persons": disabled,
         "overdue_reviews": overdue,
         "cadre_relatives": cadre,

@@ -20,7 +20,7 @@ from archiver.catalog.models import Household, Member, Payment, today
 from archiver.catalog.reporting import documents_of_type_between, payment_totals_by_type
 from archiver.policy import Policy
 
-from . import completeness, inspection, stats
+from . import completeness, inspection, objections, stats
 from .documents import cn_date, render_docx, wan
 from .fonts import cjk_font_path
 from .progress import Progress, Steps
@@ -335,7 +335,10 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
         practices.append(f"（{'五六七'[n - 5]}）落实分类施保。对{classified}名重点对象实施分类施保。")
         n += 1
     practices.append(TODO.format("政策宣传、业务培训、专项治理等其他做法及成效"))
-    if complaints:
+    register_counts = objections.counts(cat, area, first, day)  # the objections register, where kept
+    if register_counts["received"]:
+        problems.append(objections.sentence(register_counts))
+    elif complaints:
         problems.append(f"全年受理低保信访{complaints}件，" + TODO.format("办理结果") + "。")
     if not problems:
         problems.append("本年度档案检查未发现问题。" + TODO.format("工作中的其他不足"))
@@ -355,7 +358,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
         "class_rows": [{"category": f"{c}类", "households": v["households_end"], "persons": v["persons_end"],
                         "interval": f"{policy.review_months.get(c, '-')}个月"} for c, v in sorted(s["by_category"].items())],
         "reviews_done": reviews_done, "documents_filed": documents_filed, "gradual_exits": gradual,
-        "classified_persons": classified, "complaints": complaints,
+        "classified_persons": classified, "complaints": complaints, "objections": register_counts,
         "notice_days": policy.notice_days, "review_a": policy.review_months.get("A", 12),
         "review_b": policy.review_months.get("B", 6), "review_c": policy.review_months.get("C", 3),
         "practices": practices, "problems": problems, "plans": plans, "incomplete_households": len(incomplete),

@@ -158,6 +158,7 @@ def inspection(out: Path) -> None:
     body(doc, "{%p for f in finding_rows %}", indent=False)
     body(doc, "{{ loop.index }}. {{ f.title }}：{{ f.count }}处。{{ f.example }}")
     body(doc, "{%p endfor %}", indent=False)
+    body(doc, "{{ objections_text }}")
     caption(doc, "表3  问题较多的户")
     _table(doc, ["户编号", "村(社区)", "户主", "问题数", "主要问题"], "worst_rows",
            ["{{ r.household_id }}", "{{ r.village }}", "{{ r.head }}", "{{ r.count }}", "{{ r.problems }}"], size=10.5,
@@ -187,10 +188,11 @@ def inspection(out: Path) -> None:
 # ---- pre-filled forms (dibao form): one template per kind; `forms` holds one entry per household, so a
 # whole village prints into one file, a page break between households. Each form's QR code (f.qr) files
 # the signed scan back to the household and case step.
-from generators.forms import FORM_TEXT as FORMS  # noqa: E402  (the HTML/PDF layout uses the same wording)
+from generators.forms import FORM_TEXT as FORMS  # noqa: E402
+from generators.forms import SIGNERS  # noqa: E402  (the HTML/PDF layout uses the same wording)
 
 
-def form(out: Path, title_text: str, lines: list[str]) -> None:
+def form(out: Path, title_text: str, lines: list[str], signers: bool = False) -> None:
     from docx.enum.text import WD_BREAK
     from docx.shared import Mm
 
@@ -232,6 +234,21 @@ def form(out: Path, title_text: str, lines: list[str]) -> None:
             set_font(m.cell(i, j).paragraphs[0].add_run(v), BODY_FONT, 10)
     for line in lines:
         para(line)
+    if signers:  # one row per adult member to sign (授权书)
+        sg = doc.add_table(rows=4, cols=5)
+        sg.style = "Table Grid"
+        rows = [["姓名", "与户主关系", "身份证号", "本人签字（手印）", "日期"], ["{%tr for m in f.signers %}", "", "", "", ""],
+                ["{{ m.name }}", "{{ m.relation }}", "{{ m.id }}", "", ""], ["{%tr endfor %}", "", "", "", ""]]
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                set_font(sg.cell(i, j).paragraphs[0].add_run(v), BODY_FONT, 10)
+            if i == 2:
+                sg.rows[i].height = Mm(12)
+        sg.autofit = False
+        for j, width in enumerate((24, 22, 46, 46, 24)):
+            sg.columns[j].width = Mm(width)  # the grid LibreOffice and Word lay out by
+            for cell in sg.columns[j].cells:
+                cell.width = Mm(width)
     para("{{ f.payload }}", 6)
     para("{%p if not loop.last %}")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -247,5 +264,5 @@ if __name__ == "__main__":
     notice(target / "notice.docx")
     inspection(target / "inspection.docx")
     for name, (title_text, lines) in FORMS.items():
-        form(target / name, title_text, lines)
+        form(target / name, title_text, lines, signers=name in SIGNERS)
     print("templates written:", sorted(p.name for p in target.glob("*.docx")))

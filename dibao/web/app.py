@@ -34,9 +34,11 @@ from . import (
     applicants,
     browse,
     corrections,
+    edge,
     households,
     imports,
     jobs,
+    objections,
     quarantine,
     reports,
     reviews,
@@ -197,7 +199,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         return response
 
     for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews,
-                   applicants, imports):
+                   applicants, imports, objections, edge):
         app.include_router(module.router)
     return app
 

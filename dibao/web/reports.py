@@ -139,3 +139,20 @@ def review_plan(request: Request, v: Writer, month: str = Form(...), scope: str 
     policy = load_policy(v.home.root)
     return _send(request, v, "reviews", f"{month} {area or '全部'}", f"{month}{_part(area)}复核计划.xlsx",
                  lambda out: gen.write_xlsx(gen.due(v.cat, month, area, policy, include_done=True), month, area, out))
+
+
+@router.post("/reports/monthly")
+def monthly_report(request: Request, v: Writer, month: str = Form(""), quarter: str = Form(""),
+                   scope: str = Form("")) -> Response:
+    """The 低保月报 (or 季报) of the user's area: the same figures as `dibao report monthly`."""
+    from generators import monthly as gen
+
+    area = _scope(v, scope)
+    try:
+        period = gen.quarter(quarter) if quarter.strip() else gen.month(month)
+    except gen.BadPeriod as exc:
+        return _form(request, v, str(exc), 400)
+    policy = load_policy(v.home.root)
+    kind = "季报" if "Q" in period.key else "月报"
+    return _send(request, v, "monthly", f"{period.key} {area or '全部'}", f"{period.label}{_part(area)}低保{kind}.xlsx",
+                 lambda out: gen.write_xlsx(v.cat, gen.compute(v.cat, period, area, policy), policy, out))

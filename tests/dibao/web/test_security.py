@@ -101,12 +101,33 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("GET", "/imports/{file_id}"): (f"/imports/{sheet}", {}),
         ("GET", "/imports/{file_id}/rejected.xlsx"): (f"/imports/{sheet}/rejected.xlsx", {}),
         ("POST", "/imports/{file_id}/confirm"): (f"/imports/{sheet}/confirm", {"map_member_id": "身份证号"}),
+        # the 月报 and the objections register (issue 27)
+        ("POST", "/reports/monthly"): ("/reports/monthly", {"month": "2025-12", "scope": "二村"}),
+        ("GET", "/objections"): ("/objections", {}),
+        ("POST", "/objections"): ("/objections", {"household": other["no"], "kind": "信访", "date": "2025-06-01",
+                                                  "text": "反映问题"}),
+        ("GET", "/edge"): ("/edge?since=2025-01-01", {}),
+        ("POST", "/edge/export"): ("/edge/export", {"since": "2025-01-01"}),
+        ("POST", "/objections/{oid}/close"): (f"/objections/{objection_of(site, other)}/close",
+                                              {"date": "2025-06-09", "result": "不属实", "finding": "核查"}),
     }
 
 
 def sheet_file(site: Site, name: str) -> int:
     with sqlite3.connect(site.dibao.home / "catalog.sqlite") as db:
         return int(db.execute("SELECT id FROM files WHERE source_name = ?", (name,)).fetchone()[0])
+
+
+def objection_of(site: Site, h: dict) -> str:
+    """The id of an objection registered on household `h` (one, made on first use)."""
+    import json
+
+    listed = json.loads(site.dibao("objection", "list", "--json").stdout)["objections"]
+    mine = [o["id"] for o in listed if o["household_id"] == h["no"]]
+    if mine:
+        return mine[0]
+    return site.dibao("objection", "add", "--kind", "举报", "--date", "2025-06-01", "--household", h["no"],
+                      "--by", "举报人", "--text", "反映问题").stdout.strip()
 
 
 def routes(items) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -164,7 +185,7 @@ def test_no_cross_area_read_by_url_or_id(site: Site) -> None:
         assert site.other["no"] not in body or site.other["no"] in url, (url, "leaked a household number")
         assert not ID_RE.search(body), (url, "leaked an ID")
         if "{" in path or path.startswith(("/reports/", "/users", "/jobs")) or path == "/audit" or \
-                (method, path) == ("POST", "/applicants/new"):  # outside 一村, or county only
+                (method, path) in (("POST", "/applicants/new"), ("POST", "/objections")):  # outside 一村, or county only
             assert r.status_code == 404, (method, url, r.status_code)
             refused += 1
         elif path == "/account/password":

@@ -1,0 +1,40 @@
+"""`dibao cases stop KEY --date D --reason R [--notified D]`: a stop decision and the day it was notified."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..errors import UsageError
+
+
+def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
+             parser: argparse.ArgumentParser) -> None:
+    cases = sub.choices["cases"]
+    csub = next(a for a in cases._actions if isinstance(a, argparse._SubParsersAction))
+    sp = add("stop", cmd_cases_stop, "登记停保决定（日期、理由）及书面告知日期；再次运行可补登告知日期 / record a stop "
+             "decision and its notice", csub)
+    sp.add_argument("key", help="户编号或成员身份证号 / household number or member ID")
+    sp.add_argument("--date", required=True, help="停保决定日期 YYYY-MM-DD / decision date")
+    sp.add_argument("--reason", required=True, help="停保理由，如 收入超标、死亡、迁出、渐退期满 / reason")
+    sp.add_argument("--notified", help="书面告知日期 YYYY-MM-DD / date the household was notified")
+
+
+def cmd_cases_stop(args: argparse.Namespace) -> int:
+    from archiver.catalog import stops
+
+    from . import _open, _user, household_or_fail
+    from .cases import _date
+
+    if not args.reason.strip():
+        raise UsageError("请写明停保理由（--reason）/ a stop needs its reason")
+    day = _date(args.date, "--date")
+    notified = _date(args.notified, "--notified") if args.notified else None
+    if notified and notified < day:
+        raise UsageError(f"告知日期 {notified} 早于停保决定日期 {day} / notified before the decision")
+    home, cat = _open(args)
+    h = household_or_fail(cat, args.key)
+    stops.record(cat, h.id, day, args.reason.strip(), _user(), notified)
+    told = f"，{notified}书面告知" if notified else "；告知日期未登记（dibao cases stop … --notified 补登）"
+    print(f"已登记 {h.key} {day} 停保：{args.reason.strip()}{told} / recorded")
+    return 0
