@@ -8,9 +8,9 @@ from __future__ import annotations
 import io
 import json
 import re
+import sqlite3
 import zipfile
 from dataclasses import dataclass
-import sqlite3
 from pathlib import Path
 
 import pypdf
