@@ -314,6 +314,9 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
             log.info("search index being written by another process; its queue is drained there")
             return done
         except Exception as exc:
+            if _storage_error(exc):  # the catalog holds the truth: the queue waits for room, the batch says why
+                log.warning("search index not written, the disk is full or read-only (%s); updates stay queued", exc)
+                return done
             if not writer.busy_error(exc):
                 raise
             log.warning("search index held by another writer (%s); updates stay queued", exc)
@@ -324,6 +327,14 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
         if not cat.dirty_households():  # queued meanwhile by a process that found the lock held: ours now
             return done
     return done
+
+
+def _storage_error(exc: BaseException) -> bool:
+    """tantivy reports a full or read-only disk as a ValueError naming the OS error; Python as an OSError."""
+    if isinstance(exc, OSError):
+        return exc.errno in STORAGE_ERRNOS
+    text = str(exc)
+    return any(w in text for w in ("StorageFull", "No space left", "os error 28", "Read-only file system", "os error 30"))
 
 
 _ROUNDS = 5  # drains in a row when others keep queueing; what is left waits for the next sync
