@@ -151,12 +151,13 @@ def _settle_roles(columns: dict[str, int], labels: dict[int, str], spare: dict[s
         del spare["member_id"]
 
 
-def _is_group_row(cells: list[object]) -> bool:
+def _is_group_row(cells: list[object], below: list[object]) -> bool:
     """An upper header row of group labels (户主信息 | 家庭成员信息 | 保障信息), not a title: several labels, at
-    least one written over more than one column."""
+    least one written over more than one column (merged, or once with blank cells after it, as in a CSV)."""
     texts = [text(c) for c in cells]
+    low = [text(c) for c in below] + [""] * max(0, len(texts) - len(below))
     distinct = {t for t in texts if t}
-    spans = any(t and t == texts[i + 1] for i, t in enumerate(texts[:-1]))
+    spans = any(t and (texts[i + 1] == t or (not texts[i + 1] and low[i + 1])) for i, t in enumerate(texts[:-1]))
     return len(distinct) >= 2 and spans
 
 
@@ -172,7 +173,7 @@ def candidates(rows: list[list[object]], names: Names = DEFAULT) -> list[Header]
             # a two-row header only when the upper row adds names the lower one lacks (not a title above it)
             low_alone = _map(rows[r + 1], None, names)
             alone = len(low_alone[0]) + len(low_alone[2])
-            if len(cols2) + len(months2) > alone or (len(cols2) + len(months2) == alone and _is_group_row(rows[r])):
+            if len(cols2) + len(months2) > alone or (len(cols2) + len(months2) == alone and _is_group_row(rows[r], rows[r + 1])):
                 found.append(Header(r + 1, r + 2, cols2, labels2, above, months2, unknown2, spare2))
     good = [h for h in found if h.score >= MIN_FIELDS]
     good.sort(key=lambda h: (-h.score, h.row))

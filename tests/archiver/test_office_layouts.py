@@ -273,3 +273,18 @@ def test_legacy_xls_with_a_grouped_header_and_a_wps_file(dibao, tmp_path: Path) 
     out = _ingest(dibao, wps)["files"][0]
     assert (out["outcome"], out["kind"]) == ("archived", "roster")
     assert dibao.json("household", "show", other)["township"] == "南坪乡"
+
+
+def test_group_labels_written_once_in_a_csv_settle_whose_id_each_column_is(dibao, tmp_path: Path) -> None:
+    from tests.builders import write_csv
+
+    head, son = person_id("19600101", seq=98), person_id("20120101", seq=99)
+    write_csv(tmp_path / "南湖镇2025年12月农村低保花名册.csv", [
+        ["序号", "村", "户主信息", "", "家庭成员信息", "", "", "保障信息", ""],
+        ["", "", "户主姓名", "身份证号码", "家庭成员姓名", "关系", "成员公民身份号码", "保障人数", "月保障金额"],
+        [1, "一村", "甲", head, "甲", "户主", head, 2, 600],
+        ["", "", "", "", "乙", "子", son, "", ""],
+    ], encoding="gbk")
+    assert _ingest(dibao, tmp_path / "南湖镇2025年12月农村低保花名册.csv")["row_errors"] == []
+    show = dibao.json("household", "show", head)
+    assert sorted(m["id_number"] for m in show["members"]) == sorted([head, son]) and show["persons"] == 2
