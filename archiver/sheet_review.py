@@ -17,7 +17,7 @@ from archiver.catalog import Catalog
 from archiver.catalog import imports as store
 from archiver.errors import UserError, UserValueError
 from archiver.filenames import shown
-from archiver.filing import sha256_of
+from archiver.filing import inside, sha256_of
 from archiver.home import Home
 from archiver.outcomes import HELD, Input
 from archiver.policy import load as load_policy
@@ -197,7 +197,7 @@ def _reimport(home: Home, cat: Catalog, row: object):  # type: ignore[no-untyped
     from archiver.pipeline import Ingestor
 
     r = row  # sqlite3.Row
-    work = home.tmp / f"confirm-{r['file_id']}"  # type: ignore[index]
+    work = inside(home.tmp, f"confirm-{r['file_id']}")  # type: ignore[index]
     shutil.rmtree(work, ignore_errors=True)
     target = work / (r["folder"] or "_") / r["source_name"]  # type: ignore[index]
     target.parent.mkdir(parents=True, exist_ok=True)

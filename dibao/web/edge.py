@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 
+from archiver.filing import inside
 from archiver.policy import load as load_policy
 
 from .session import Reader, Viewer, Writer
@@ -57,7 +58,7 @@ def export(v: Writer, since: str = Form("")) -> Response:
     area = v.scope_name or ""
     folder = Path(tempfile.mkdtemp(prefix="web-", dir=_tmp(v)))
     out = edge.write_xlsx(_rows(v, day), day, area.replace("/", ""), load_policy(v.home.root),
-                          folder / f"{area.replace('/', '')}低保边缘家庭_{day}起.xlsx")
+                          inside(folder, f"{area.replace('/', '')}低保边缘家庭_{day}起.xlsx"))
     v.audit("export.edge", f"{area or '全部'} {day}", out.name)
     return FileResponse(out, filename=out.name, background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
 

@@ -184,7 +184,7 @@ def test_a_tiff_is_read_one_frame_at_a_time(dibao: Runner, tmp_path: Path) -> No
     report, peak = _ingest_measured(dibao.home, tif)
     got = _outcomes(report)["六十页.tif"]
     assert got["outcome"] == "quarantined" and "上限" not in got["reason"]  # blank: no household, but read
-    assert peak < 800, f"{peak} MB"
+    assert peak < 1200, f"{peak} MB"  # all frames decoded at once took 1.9 GB; OCR workers' share varies with the run
 
 
 def _zip(path: Path, members: dict[str, bytes], raw_names: dict[str, bytes] | None = None) -> Path:
