@@ -82,7 +82,7 @@ def _storage_failure(exc: BaseException) -> str | None:
 def ignored_reason(name: str) -> str | None:
     """Why a file is not an input at all — editor lock files, partial downloads, our own temp files, system
     clutter and hidden files — or None. A name that merely starts with `..` (a clerk's "..报告.pdf") is a file."""
-    if name.startswith(("~$", ".~lock")):
+    if is_lock_file(name):
         return "Office/WPS临时锁文件（表格正被打开时生成），不是数据，已忽略 / editor lock file, ignored"
     if name.lower() in {j.lower() for j in JUNK} or name.startswith("._"):
         return "系统生成的文件夹设置或缩略图文件，已忽略 / system folder file, ignored"
@@ -93,16 +93,26 @@ def ignored_reason(name: str) -> str | None:
     return None
 
 
+def is_lock_file(name: str) -> bool:
+    return name.startswith(("~$", ".~lock"))
+
+
+LOCK_FILE_REASON = ("Office/WPS临时锁文件（表格打开时自动生成，不是报表）；请将对应表格保存关闭后导入，此项可不予归档"
+                    " / editor lock file, not a spreadsheet")
+
+
 def ignored(name: str) -> bool:
     return ignored_reason(name) is not None
 
 
 def collect(paths: Iterable[Path], exclude: Path | None = None,
-            skipped: list[tuple[str, str]] | None = None) -> list[tuple[Path, str]]:
+            skipped: list[tuple[str, str]] | None = None, lock_files: bool = False) -> list[tuple[Path, str]]:
     """Every file under the given paths, skipping editor lock files, our own temp files and anything
     inside the archive home itself (ingesting a folder that holds the home must not eat it). Links and
     other non-regular entries are listed too: `Ingestor` refuses them with a message, never opens them.
-    The files skipped as lock, temp or desktop.ini-like go to `skipped` as (name, why): never dropped silently."""
+    The files skipped as lock, temp or desktop.ini-like go to `skipped` as (name, why): never dropped silently.
+    `lock_files`: a folder imported by hand keeps its lock files as inputs (quarantined with their reason, so
+    the clerk sees what was copied along); the watcher leaves them alone while the workbook may be open."""
     out: list[tuple[Path, str]] = []
     skip = exclude.resolve() if exclude else None
     for p in paths:
@@ -111,7 +121,7 @@ def collect(paths: Iterable[Path], exclude: Path | None = None,
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and (skip is None or (Path(root) / d).resolve() != skip))
                 for f in sorted(files):
-                    why = ignored_reason(f)
+                    why = None if lock_files and is_lock_file(f) else ignored_reason(f)
                     if why:
                         if skipped is not None:
                             skipped.append((scrub(shown(os.path.relpath(Path(root) / f, p))), why))
@@ -166,7 +176,8 @@ class Ingestor:
         paths = list(paths)
         explicit = {p for p in paths if not p.is_dir()}  # a file named on the command line may be a link
         skipped: list[tuple[str, str]] = []
-        report = self.run_items(collect(paths, exclude=self.home.root, skipped=skipped), source, explicit)
+        found = collect(paths, exclude=self.home.root, skipped=skipped, lock_files=source == "ingest")
+        report = self.run_items(found, source, explicit)
         report.ignored = skipped + report.ignored
         for name, why in skipped:
             log.info("ignored %s: %s", name, why)
@@ -313,6 +324,8 @@ class Ingestor:
                 self.catalog.add_file_name(int(known["id"]), item.stored_name, self.batch_id)
             return Outcome(item.name, DUPLICATE, known["kind"], f"与已归档文件内容相同：{scrub(known['source_name'])} / duplicate",
                            int(known["id"]), {"duplicate_of": scrub(known["source_name"])})
+        if is_lock_file(Path(item.name).name):
+            return self.quarantine(item, LOCK_FILE_REASON)
         if not item.sniffed.ok:
             return self.quarantine(item, item.sniffed.reason)
         if item.sniffed.kind in SPREADSHEET:

@@ -406,4 +406,4 @@ def _truth(homes: dict[str, list[Home]]) -> dict:
             "old_id": {"head_id": special.head.id_number, "id_original": special.members[-1].id_printed,
                        "id_number": special.members[-1].id_number},
             "proxy_account": {"head_id": homes["南岭街道"][1].head.id_number, "holder": "周代领"},
-            "refused": "补充名单.xlsx", "ignored": ["desktop.ini", f"~${YEAR}年12月城市低保花名册.xlsx"]}
+            "refused": "补充名单.xlsx", "ignored": ["desktop.ini"], "lock_file": f"~${YEAR}年12月城市低保花名册.xlsx"}
