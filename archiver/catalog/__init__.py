@@ -20,6 +20,7 @@ from . import models
 from .corrections import CorrectionsMixin
 from .models import Document, Event, Household, Income, Member, Payment, Snapshot, now
 from .schema import LATEST
+from .settings import SettingsMixin
 from .uploads import UploadsMixin
 
 __all__ = ["Catalog", "Scope", "models", "LATEST"]
@@ -50,7 +51,7 @@ class Scope:
         return (" AND ".join(parts) or "1=1"), args
 
 
-class Catalog(CorrectionsMixin, UploadsMixin):
+class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)

@@ -39,6 +39,7 @@ from . import (
     quarantine,
     reports,
     reviews,
+    settings,
     upload,
 )
 from .session import COOKIE, Refused, Writer, remote
@@ -196,7 +197,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         return response
 
     for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews,
-                   applicants):
+                   applicants, settings):
         app.include_router(module.router)
     return app
 

@@ -25,7 +25,16 @@ def page(request: Request, name: str, user: dict | None, status_code: int = 200,
     stopped or held-up watcher is seen at once rather than discovered weeks later."""
     supervisor = getattr(request.app.state, "watcher", None) if user else None
     watch = supervisor.state() if supervisor is not None else None
-    return TEMPLATES.TemplateResponse(request, name, {"user": user, "watch": watch, **ctx}, status_code=status_code)
+    unset = _unset(request) if user else []
+    return TEMPLATES.TemplateResponse(request, name, {"user": user, "watch": watch, "unset": unset, **ctx},
+                                      status_code=status_code)
+
+
+def _unset(request: Request) -> list:
+    """The settings still at their defaults: a banner on every page until the office sets them."""
+    from .settings import banner
+
+    return banner(request.app.state.home)
 
 
 def localtime(value: str | None) -> str:

@@ -94,3 +94,14 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
 })();
+
+// Buttons marked data-confirm ask first (停用, 删除): a slip of the finger changes nothing.
+(function () {
+  function setup() {
+    document.addEventListener("click", function (e) {
+      var b = e.target.closest ? e.target.closest("[data-confirm]") : null;
+      if (b && !window.confirm(b.dataset.confirm)) e.preventDefault();
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
+})();
