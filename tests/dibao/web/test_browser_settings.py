@@ -1,0 +1,196 @@
+"""The office runs its settings without IT (issue 25), in Debian's chromium against a real `dibao serve`:
+the county administrator changes the office name and adds the new year's 低保标准 on the settings page; the
+next 公示 carries the name, a 2026 basis uses the standard, and `dibao history --settings` shows both. A
+township administrator sees only their own township's issuer and phone; a village user is not let in.
+Every page these tests render speaks office words only (no command lines, config keys, English, ISO times).
+With DIBAO_SCREENS=docs/screens the settings page is written there at 1366 and 390 px."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dibao import samplecounty
+from tests.conftest import Runner
+from tests.dibao.web import server
+
+if server.CHROMIUM is None and not os.environ.get("CI"):
+    pytest.skip("chromium not installed (scripts/install-debian.sh installs it)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+COUNTY = ("县民政局管理员", "county-pass-1")
+TOWNSHIP = ("城关镇民政办", "township-pass-1")
+VILLAGE = ("红旗村文书", "village-pass-1")
+# words of Latin letters a page may show (units and names staff use themselves)
+ALLOWED_LATIN = {"PDF", "Word", "Excel", "xlsx", "docx", "pdf", "jpg", "png", "OCR"}
+RENDERED: list[tuple[str, str]] = []  # (url, visible text) of every page the tests below looked at
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    root = tmp_path_factory.mktemp("settings")
+    samplecounty.build(root / "sample", per_village=2, scans=False)
+    run = Runner(root / "home")
+    run("init")
+    run("ingest", str(root / "sample" / "inbox"), "--quiet")
+    run("user", "add", COUNTY[0], "--role", "county", "--password", COUNTY[1])
+    run("user", "add", TOWNSHIP[0], "--role", "township", "--area", "城关镇", "--password", TOWNSHIP[1])
+    run("user", "add", VILLAGE[0], "--role", "village", "--area", "城关镇/红旗村", "--password", VILLAGE[1])
+    with server.running(run.home) as url:
+        yield {"url": url, "run": run, "root": root}
+
+
+@pytest.fixture(scope="module")
+def browser(county: dict) -> Iterator:
+    with sync_api.sync_playwright() as p:
+        b = server.launch(p)
+        yield b
+        b.close()
+
+
+def open_page(browser, county: dict, who: tuple[str, str], width: int = 1366):  # type: ignore[no-untyped-def]
+    context = browser.new_context(base_url=county["url"], locale="zh-CN", viewport={"width": width, "height": 900},
+                                  accept_downloads=True)
+    p = context.new_page()
+    p.set_default_timeout(15000)
+    p.on("load", lambda pg: RENDERED.append((pg.url, pg.inner_text("body"))))
+    p.goto("/login")
+    p.fill("input[name=name]", who[0])
+    p.fill("input[name=password]", who[1])
+    p.click("button[type=submit]")
+    p.wait_for_url(re.compile(r"/$"))
+    return p
+
+
+def shot(p, name: str) -> None:  # type: ignore[no-untyped-def]
+    folder = os.environ.get("DIBAO_SCREENS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        p.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def no_wider_than_screen(p) -> None:  # type: ignore[no-untyped-def]
+    """Nothing on the page (a table above all) is wider than the window."""
+    width = p.evaluate("window.innerWidth")
+    wide = p.evaluate("""w => [...document.querySelectorAll('table, form, section, input, select')]
+        .filter(e => e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '#' + e.id)""", width)
+    assert not wide, wide
+    assert p.evaluate("document.documentElement.scrollWidth") <= width + 1
+
+
+def test_settings_reach_the_notice_the_basis_and_the_history(browser, county: dict) -> None:  # type: ignore[no-untyped-def]
+    run = county["run"]
+    p = open_page(browser, county, COUNTY)
+    banner = p.locator("#unset-banner")
+    assert "单位名称" in banner.inner_text() and "某某" not in p.inner_text("body")
+    banner.locator("a").click()
+    p.wait_for_url(re.compile(r"/settings"))
+    shot(p, "20-settings")
+    p.fill("#office-name", "城南县民政局")
+    p.locator("#office-name").press("Enter")
+    assert "单位名称" in p.locator("#done").inner_text()
+    p.fill("#office-phone", "0851-22345678")
+    p.locator("#office-phone").press("Enter")
+    # a bad amount is refused with the reason, and what was typed stays in the boxes
+    p.fill("#standard-start", "2026-01-01")
+    p.fill("#standard-city", "七百八")
+    p.fill("#standard-rural", "620")
+    p.click("#standard-add button")
+    assert "城市的标准应为金额" in p.locator("#error").inner_text()
+    assert p.input_value("#standard-start") == "2026-01-01" and p.input_value("#standard-rural") == "620"
+    p.fill("#standard-city", "780")
+    p.click("#standard-add button")
+    assert "低保标准" in p.locator("#done").inner_text()
+    rows = p.locator("#standard-table tr").all_inner_texts()
+    assert any("2026-01-01" in r and "780" in r and "620" in r for r in rows)
+    assert any("2025-01-01" in r and "已使用" in r for r in rows)
+    assert p.locator("#unset-banner").count() == 0  # name, phone and this year's standard are set
+    # a used standard cannot be changed
+    p.fill("#standard-start", "2025-01-01")
+    p.fill("#standard-city", "1")
+    p.fill("#standard-rural", "1")
+    p.click("#standard-add button")
+    assert "已经使用" in p.locator("#error").inner_text()
+    shot(p, "21-settings-saved")
+
+    # the next 公示 carries the name (the default issuer is the county office)
+    p.goto("/reports")
+    village = p.locator("#notice-form select[name=village] option").first.inner_text()
+    kinds = ("新增", "停保", "调整")
+    made = None
+    for kind in kinds:
+        p.select_option("#notice-form select[name=village]", label=village)
+        p.select_option("#notice-form select[name=kind]", kind)
+        p.fill("#notice-form input[name=start]", "2016-01-01")
+        p.fill("#notice-form input[name=end]", "2025-12-31")
+        try:
+            with p.expect_download(timeout=20000) as download:
+                p.click("#notice-form button[type=submit]")
+        except sync_api.TimeoutError:
+            p.goto("/reports")
+            continue
+        made = download.value.path()
+        break
+    assert made, "no notice could be made"
+    text = subprocess.run(["pdftotext", "-layout", made, "-"], capture_output=True, text=True).stdout
+    assert "城南县民政局" in text and "某某" not in text and "0851-22345678" in text
+
+    # a 2026 basis uses the new standard
+    key = run.json("household", "list", "--township", "城关镇")["households"][0]["household_id"]
+    shown = run.json("household", "show", key, "--on", "2026-06-01")
+    assert shown["basis"]["standard"] in (780, 620)
+    before = run.json("household", "show", key, "--on", "2025-06-01")
+    assert before["basis"]["standard"] in (720, 560)
+
+    # `dibao history --settings` shows both, with who made them
+    changes = run.json("history", "--settings")["changes"]
+    assert any(c["key"] == "office.name" and c["after"] == "城南县民政局" and c["user"] == COUNTY[0] for c in changes)
+    assert any(c["key"] == "standard.add" and "780" in c["after"] for c in changes)
+    policy = (run.home / "policy.toml").read_text(encoding="utf-8")
+    assert "# 复核周期" in policy and 'name = "城南县民政局"' in policy  # edited in place, the comments kept
+
+    p.goto("/settings")
+    trail = p.locator("#settings-trail").inner_text()
+    assert "城南县民政局" in trail and "780" in trail
+    p.set_viewport_size({"width": 390, "height": 800})
+    p.reload()
+    shot(p, "22-settings-390")
+    no_wider_than_screen(p)
+    p.context.close()
+
+
+def test_township_administrator_sets_only_their_issuer(browser, county: dict) -> None:  # type: ignore[no-untyped-def]
+    p = open_page(browser, county, TOWNSHIP)
+    p.goto("/settings")
+    text = p.inner_text("main")
+    assert "城关镇 公示落款" in text and "新街乡" not in text and "单位名称" not in text
+    form = p.locator("form.setting", has_text="城关镇 公示落款")
+    form.locator("input[name=value]").fill("城关镇人民政府")
+    form.locator("button").click()
+    assert "公示落款" in p.locator("#done").inner_text()
+    shown = {r["key"]: r["value"] for r in county["run"].json("settings", "show")["settings"]}
+    assert shown["issuer.城关镇"] == "城关镇人民政府"
+    p.context.close()
+    v = open_page(browser, county, VILLAGE)
+    assert v.locator("header a[href='/settings']").count() == 0
+    v.goto("/settings")
+    assert "找不到" in v.inner_text("main")
+    v.context.close()
+
+
+def test_pages_speak_office_words_only() -> None:
+    """Every page rendered above: no command line, config file or key, English, or ISO `T` timestamp."""
+    assert RENDERED, "run with the tests above"
+    found = {}
+    for url, text in RENDERED:
+        bad = [w for w in ("dibao ", "policy.toml", "--") if w in text]
+        bad += re.findall(r"\d{4}-\d{2}-\d{2}T\d{2}", text)
+        bad += sorted(set(re.findall(r"[A-Za-z]{3,}", text)) - ALLOWED_LATIN)
+        if bad:
+            found[url.split("?")[0]] = bad
+    assert not found, found
