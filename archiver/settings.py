@@ -192,8 +192,11 @@ def set_value(home: Home, cat: Catalog, key: str, value: str, user: str, remote:
     """Change one setting: edit policy.toml in place, validate the whole file, write it, record the change."""
     key, value = key.strip(), value.strip()
     text = _text(home)
+    try:
+        before_policy = parse(text)
+    except PolicyError as exc:  # a hand edit broke the file: say so, and leave it as the office wrote it
+        raise SettingRefused(f"政策文件格式错误，请先改正后再修改设置：{exc}") from exc
     doc = tomlkit.parse(text)
-    before_policy = parse(text)
     handler = _handler(key)
     label, before, after = handler(doc, before_policy, key, value)
     new_text = tomlkit.dumps(doc)

@@ -105,3 +105,23 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
 })();
+
+// Below 600 px every table reads as cards (dibao.css): each cell is labelled with its column's heading,
+// taken here from the table's first row so that no template has to repeat it.
+(function () {
+  function label(table) {
+    var head = table.rows.length ? table.rows[0] : null;
+    if (!head || !head.querySelector("th")) return;
+    table.classList.add("has-head");
+    var names = Array.prototype.map.call(head.cells, function (c) { return c.textContent.trim(); });
+    for (var i = 1; i < table.rows.length; i++) {
+      var cells = table.rows[i].cells;
+      for (var j = 0; j < cells.length; j++) {
+        if (!cells[j].dataset.label && names[j] && cells.length > 1) cells[j].dataset.label = names[j];
+      }
+    }
+  }
+  function setup(root) { (root || document).querySelectorAll("table").forEach(label); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { setup(); }); else setup();
+  document.addEventListener("htmx:afterSwap", function (e) { setup(e.target); });
+})();

@@ -90,6 +90,9 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("POST", "/jobs"): ("/jobs", {"kind": "dossiers", "village": "二村"}),
         ("GET", "/jobs/{job_id}"): ("/jobs/0123456789abcdef", {}),  # another user's job: test_jobs.py
         ("GET", "/jobs/{job_id}/result"): ("/jobs/0123456789abcdef/result", {}),
+        # settings (issue 25): administrators only
+        ("GET", "/settings"): ("/settings", {}),
+        ("POST", "/settings"): ("/settings", {"key": "office.name", "value": "外人改的名"}),
     }
 
 
@@ -147,7 +150,7 @@ def test_no_cross_area_read_by_url_or_id(site: Site) -> None:
         assert not any(n in body for n in other_names if n not in url), (url, "leaked a name")  # a query is echoed
         assert site.other["no"] not in body or site.other["no"] in url, (url, "leaked a household number")
         assert not ID_RE.search(body), (url, "leaked an ID")
-        if "{" in path or path.startswith(("/reports/", "/users", "/jobs")) or path == "/audit" or \
+        if "{" in path or path.startswith(("/reports/", "/users", "/jobs", "/settings")) or path == "/audit" or \
                 (method, path) == ("POST", "/applicants/new"):  # outside 一村, or county only
             assert r.status_code == 404, (method, url, r.status_code)
             refused += 1
