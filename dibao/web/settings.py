@@ -21,7 +21,7 @@ from archiver.home import Home
 from archiver.policy import PolicyError
 
 from .session import Reader, Refused, Viewer, Writer
-from .templating import page
+from .templating import chinese, page
 
 router = APIRouter()
 
@@ -72,7 +72,7 @@ def change(request: Request, v: Writer, key: str = Form(""), value: str = Form("
     try:
         c = settings.set_value(v.home, v.cat, key, value, v.name, v.remote)
     except (UserError, PolicyError, ValueError) as exc:
-        return _page(request, v, error=str(exc).split(" / ")[0], typed=typed, status_code=400)
+        return _page(request, v, error=chinese(str(exc)), typed=typed, status_code=400)
     return RedirectResponse(f"/settings?done={c.label}", status_code=303)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,7 @@ TEMPLATES.env.filters["operator"] = operator
 
 def chinese(text: str | None) -> str:
     """The Chinese half of a bilingual message ("中文 / English"): pages are for staff, logs keep both."""
-    return str(text or "").split(" / ", 1)[0]
+    return re.split(r"\s?/ (?=[A-Za-z])", str(text or ""), maxsplit=1)[0]
 
 
 TEMPLATES.env.filters["zh"] = chinese

@@ -192,6 +192,7 @@ def test_a_disabled_users_open_session_is_refused_at_the_next_click(browser, sit
         login(admin, COUNTY)
         admin.goto("/users")
         screens(admin, "13-users")
+        admin.once("dialog", lambda d: d.accept())  # 停用 asks to confirm first
         admin.locator(f"#users tr[data-user='{VILLAGER[0]}'] button.disable").click()
         admin.wait_for_selector("#done")
         assert "已停用" in admin.inner_text(f"#users tr[data-user='{VILLAGER[0]}']")

@@ -7,6 +7,7 @@ With DIBAO_SCREENS=docs/screens the settings page is written there at 1366 and 3
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from dibao import samplecounty
+from tests.builders import bad_check_digit, person_id
 from tests.conftest import Runner
 from tests.dibao.web import server
 
@@ -27,7 +29,7 @@ COUNTY = ("县民政局管理员", "county-pass-1")
 TOWNSHIP = ("城关镇民政办", "township-pass-1")
 VILLAGE = ("红旗村文书", "village-pass-1")
 # words of Latin letters a page may show (units and names staff use themselves)
-ALLOWED_LATIN = {"PDF", "Word", "Excel", "xlsx", "docx", "pdf", "jpg", "png", "OCR"}
+ALLOWED_LATIN = {"PDF", "Word", "Excel", "xlsx", "docx", "pdf", "jpg", "png", "OCR", getpass.getuser()}  # + who ran the CLI
 RENDERED: list[tuple[str, str]] = []  # (url, visible text) of every page the tests below looked at
 
 
@@ -181,6 +183,62 @@ def test_township_administrator_sets_only_their_issuer(browser, county: dict) ->
     v.goto("/settings")
     assert "找不到" in v.inner_text("main")
     v.context.close()
+
+
+def test_the_applicant_form_keeps_everything_typed(browser, county: dict) -> None:  # type: ignore[no-untyped-def]
+    """A bad ID number is refused with every field still filled; once put right, every member is saved."""
+    head = person_id("19700203", seq=41)
+    wife, son = person_id("19720405", seq=42, male=False), person_id("20010607", seq=43)
+    p = open_page(browser, county, TOWNSHIP)
+    p.goto("/applicants/new")
+    p.select_option("#applicant-form select[name=village]", label="红旗村")
+    p.fill("input[name=name]", "钱多福")
+    p.fill("input[name=id_number]", bad_check_digit(head))
+    members = f"孙小梅,{wife},妻\n钱小宝,{son},子"
+    p.fill("textarea[name=members]", members)
+    p.fill("input[name=address]", "红旗村三组12号")
+    p.fill("input[name=phone]", "13800001111")
+    p.click("#applicant-form button[type=submit]")
+    assert "校验" in p.inner_text("#error") or "身份证" in p.inner_text("#error")
+    assert p.input_value("input[name=name]") == "钱多福"
+    assert p.input_value("input[name=id_number]") == bad_check_digit(head)
+    assert p.input_value("textarea[name=members]") == members
+    assert p.input_value("input[name=address]") == "红旗村三组12号" and p.input_value("input[name=phone]") == "13800001111"
+    p.fill("input[name=id_number]", head)
+    p.click("#applicant-form button[type=submit]")
+    p.wait_for_url(re.compile(r"/households/"))
+    shown = county["run"].json("household", "show", head)
+    assert sorted(m["name"] for m in shown["members"]) == sorted(["钱多福", "孙小梅", "钱小宝"])
+    p.context.close()
+
+
+def test_a_user_area_is_chosen_from_the_catalogs_areas(browser, county: dict) -> None:  # type: ignore[no-untyped-def]
+    p = open_page(browser, county, COUNTY)
+    p.goto("/users")
+    assert p.locator("#new-role").input_value() == "村"  # the least role by default
+    options = p.locator("#new-area option").all_inner_texts()
+    assert "城关镇（全乡镇）" in options and "城关镇/红旗村" in options and not any("城关区" in o for o in options)
+    # a typo cannot be chosen; one posted anyway (an old form, a hand-made request) is refused, the form kept
+    p.evaluate("""() => { const o = document.createElement('option'); o.value = '城关区'; o.text = '城关区';
+                          document.querySelector('#new-area').append(o); }""")
+    p.fill("#new-name", "新来的文书")
+    p.select_option("#new-role", "乡镇")
+    p.select_option("#new-area", "城关区")
+    p.fill("#new-password", "new-user-pass-1")
+    p.click("#add-user button")
+    assert "请从列表中选择" in p.inner_text("#error") and p.input_value("#new-name") == "新来的文书"
+    assert "新来的文书" not in {u["name"] for u in county["run"].json("user", "list")["users"]}
+    p.select_option("#new-area", "城关镇")
+    p.fill("#new-password", "new-user-pass-1")
+    p.click("#add-user button")
+    assert p.locator("#done").count() == 1
+    users = {u["name"]: u for u in county["run"].json("user", "list")["users"]}
+    assert users["新来的文书"]["area"] == "城关镇" and users["新来的文书"]["role"] == "township"
+    # 停用 asks first: dismissed, nothing changes
+    p.once("dialog", lambda d: d.dismiss())
+    p.locator("#users tr[data-user='新来的文书'] button.disable").click()
+    assert not {u["name"]: u for u in county["run"].json("user", "list")["users"]}["新来的文书"]["disabled"]
+    p.context.close()
 
 
 def test_pages_speak_office_words_only() -> None:
