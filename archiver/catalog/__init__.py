@@ -21,6 +21,7 @@ from .corrections import CorrectionsMixin
 from .models import Document, Event, Household, Income, Member, Payment, Snapshot, now
 from .schema import LATEST
 from .settings import SettingsMixin
+from .tasks import TasksMixin
 from .uploads import UploadsMixin
 
 __all__ = ["Catalog", "Scope", "models", "LATEST"]
@@ -51,7 +52,7 @@ class Scope:
         return (" AND ".join(parts) or "1=1"), args
 
 
-class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin):
+class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)

@@ -61,6 +61,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for left in home.tmp.glob("web-*"):  # reports a killed server did not get to remove: personal data
             shutil.rmtree(left, ignore_errors=True)
+        jobs.recover(home)  # 我的任务: what the last server was running is marked interrupted
         app.state.watcher = _start_watcher(home, ocr) if watch else None
         try:
             yield

@@ -81,7 +81,8 @@ def summary(v: Writer, year: int = Form(...), scope: str = Form("")) -> Response
     def work(cat: Catalog, job: jobs.Job, folder: Path) -> Path:
         return gen.render(cat, year, area, policy, folder / name, v.home.templates, progress=job.progress)
 
-    return jobs.launch(v, "summary", f"{year} {area or '全部'}", work)
+    return jobs.launch(v, "summary", f"{year} {area or '全部'}", work,
+                       {"action": "/reports/summary", "fields": {"year": str(year), "scope": scope}})
 
 
 @router.post("/reports/notice")
@@ -118,7 +119,8 @@ def inspection(v: Writer, year: int = Form(...), scope: str = Form("")) -> Respo
     def work(cat: Catalog, job: jobs.Job, folder: Path) -> Path:
         return gen.render(cat, area, year, policy, folder / name, v.home.templates, progress=job.progress)[0]
 
-    return jobs.launch(v, "inspection", f"{year} {area or '全部'}", work)
+    return jobs.launch(v, "inspection", f"{year} {area or '全部'}", work,
+                       {"action": "/reports/inspection", "fields": {"year": str(year), "scope": scope}})
 
 
 @router.post("/reports/dossier")

@@ -241,6 +241,42 @@ def test_a_user_area_is_chosen_from_the_catalogs_areas(browser, county: dict) ->
     p.context.close()
 
 
+def test_a_summary_job_survives_a_server_restart(browser, county: dict) -> None:  # type: ignore[no-untyped-def]
+    """我的任务: a finished summary is still there (and downloadable) after a restart; a job the server was
+    running when it stopped says so and can be started again."""
+    p = open_page(browser, county, COUNTY)
+    p.goto("/reports")
+    p.locator("form[action='/reports/summary'] input[name=year]").fill("2025")
+    p.locator("form[action='/reports/summary'] button").click()
+    p.wait_for_selector("#job-result", timeout=120000)
+    p.context.close()
+    from archiver.catalog import Catalog
+
+    cat = Catalog(county["run"].home / "catalog.sqlite")  # a job cut off by a stop: still "running" in the catalog
+    with cat.transaction():
+        cut = cat.add_task(COUNTY[0], "inspection", "2025 全部",
+                           {"action": "/reports/inspection", "fields": {"year": "2025", "scope": ""}})
+    cat.close()
+    with server.running(county["run"].home) as url:  # a fresh server process: nothing of the old one in memory
+        q = open_page(browser, {**county, "url": url}, COUNTY)
+        q.goto("/tasks")
+        rows = q.locator("#tasks tr").all_inner_texts()
+        assert any("年度工作总结" in r and "已完成" in r and "低保工作总结.docx" in r for r in rows), rows
+        with q.expect_download() as download:
+            q.locator("#tasks a.task-result").first.click()
+        assert Path(download.value.path()).read_bytes()[:2] == b"PK"
+        cut_row = q.locator(f"#tasks tr[data-task='{cut}']")
+        assert "已中断" in cut_row.inner_text() and "服务器在任务进行中停止" in cut_row.inner_text()
+        shot(q, "23-tasks")
+        cut_row.locator("button.restart").click()
+        q.wait_for_selector("#job-result", timeout=120000)
+        q.goto("/tasks")
+        q.once("dialog", lambda d: d.accept())
+        q.locator(f"#tasks tr[data-task='{cut}'] button.remove").click()
+        assert q.locator(f"#tasks tr[data-task='{cut}']").count() == 0
+        q.context.close()
+
+
 def test_pages_speak_office_words_only() -> None:
     """Every page rendered above: no command line, config file or key, English, or ISO `T` timestamp."""
     assert RENDERED, "run with the tests above"

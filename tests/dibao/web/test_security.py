@@ -93,6 +93,9 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         # settings (issue 25): administrators only
         ("GET", "/settings"): ("/settings", {}),
         ("POST", "/settings"): ("/settings", {"key": "office.name", "value": "外人改的名"}),
+        # 我的任务 (issue 25): one's own tasks only
+        ("GET", "/tasks"): ("/tasks", {}),
+        ("POST", "/tasks/{task_id}/delete"): ("/tasks/999999/delete", {}),
     }
 
 
