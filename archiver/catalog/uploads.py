@@ -23,3 +23,15 @@ class UploadsMixin:
             "SELECT u.name, u.at, u.sha256, u.size, f.outcome, f.reason FROM uploads u "
             "LEFT JOIN files f ON f.sha256 = u.sha256 WHERE u.user = ? ORDER BY u.id DESC LIMIT ?",
             (user, limit)).fetchall()
+
+    def upload_destinations(self, sha256: str) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
+        """Where an uploaded file went (issue 25): the documents filed from it, each with its household, and
+        the quarantine items still open for it."""
+        docs = self.db.execute(
+            "SELECT d.id AS document_id, d.type, d.date, d.trashed_at, h.id AS household_id, h.household_no, h.head_name "
+            "FROM files f JOIN documents d ON d.file_id = f.id JOIN households h ON h.id = d.household_id "
+            "WHERE f.sha256 = ? ORDER BY d.id", (sha256,)).fetchall()
+        held = self.db.execute(
+            "SELECT q.id, q.reason FROM files f JOIN quarantine q ON q.file_id = f.id "
+            "WHERE f.sha256 = ? AND q.resolved_at IS NULL ORDER BY q.id", (sha256,)).fetchall()
+        return docs, held

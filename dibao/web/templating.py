@@ -45,6 +45,26 @@ def localtime(value: str | None) -> str:
     return str(value).replace("T", " ")[:16]
 
 
+def prose_date(value: str | None) -> str:
+    """A date as a sentence says it: 2025年5月6日."""
+    if not value:
+        return ""
+    text = str(value)
+    try:
+        y, m, d = int(text[:4]), int(text[5:7]), int(text[8:10])
+    except ValueError:
+        return text
+    return f"{y}年{m}月{d}日"
+
+
+def prose_time(value: str | None) -> str:
+    """A stored timestamp as a sentence says it: 2026年12月7日 09:25."""
+    if not value:
+        return ""
+    text = localtime(value)
+    return f"{prose_date(text[:10])} {text[11:16]}".strip()
+
+
 def hide_phone(value: str, what: str) -> str:
     """Phone numbers in the change history stay masked on pages (the CLI history keeps them for the record)."""
     from archiver.privacy import mask_phone
@@ -85,6 +105,8 @@ def operator(user: str | None) -> str:
 
 
 TEMPLATES.env.filters["localtime"] = localtime
+TEMPLATES.env.filters["prose_date"] = prose_date
+TEMPLATES.env.filters["prose_time"] = prose_time
 TEMPLATES.env.filters["hide_phone"] = hide_phone
 TEMPLATES.env.filters["action"] = action_label
 TEMPLATES.env.filters["operator"] = operator

@@ -167,8 +167,12 @@ def test_uploads_are_filed_or_quarantined_and_placed_by_hand(page, county: dict)
     page.dispatch_event("#drop", "drop", {"dataTransfer": dropped})  # dragged from the desktop
     page.set_input_files("#files", str(root / "SCAN_0002.jpg"))  # or chosen in the file dialog
     page.wait_for_selector("#sent li:nth-child(2) .ok")
-    page.wait_for_selector("#uploads td.ok:has-text('已归档')", timeout=120000)
-    page.wait_for_selector("#uploads td.ok:has-text('已隔离')", timeout=120000)
+    # each row says where its file went: the household and type it was filed as, or what waits for a person
+    filed = page.wait_for_selector(f"#uploads .filed:has-text('已归档到 {h['head_name']}户')", timeout=120000)
+    assert f"（{h['household_id']}） · 收入证明 · 2025年5月6日" in filed.inner_text()
+    assert filed.query_selector("a").get_attribute("href") == f"/households/{h['household_id']}"
+    held = page.wait_for_selector("#uploads .held:has-text('待人工处理')", timeout=120000)
+    assert held.query_selector("a").get_attribute("href").startswith("/quarantine/")
     shot(page, "05-upload")
     assert "收入证明" in [d["type"] for d in county["run"].json("household", "show", h["household_id"])["documents"]]
     assert not list((county["run"].home / "inbox").rglob("*.jpg"))  # taken out of the inbox once handled
