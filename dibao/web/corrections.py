@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import corrections as c
 from archiver import review
+from archiver.policy import load as load_policy
 from archiver.privacy import mask_account
 
 from .session import Reader, Refused, Writer
@@ -41,7 +42,7 @@ def edit_document(request: Request, v: Writer, doc_id: int, household: str = For
                 raise c.CorrectionRefused(f"找不到户“{household.strip()}”，或不在您的管辖范围内")
             target = hid
         c.set_document(v.home, v.cat, doc_id, v.name, household_id=target,
-                       doc_type=c.parse_type(doc_type) if doc_type else None,
+                       doc_type=c.parse_type(doc_type, load_policy(v.home.root)) if doc_type else None,
                        date=c.parse_date(date) if date.strip() else (None if d["date"] else c.UNSET),
                        note=note, scope=v.scope, remote=v.remote)
     except c.CorrectionRefused as exc:
@@ -70,13 +71,13 @@ def restore(request: Request, v: Writer, doc_id: int) -> Response:
 
 
 def _document_page(request: Request, v: Writer, doc_id: int, error: str = "", status_code: int = 200) -> Response:
-    from archiver.classify import ALL_TYPES
+    from archiver.doctypes import names
 
     from . import preview
 
     d, h = v.document(doc_id)
     return page(request, "viewer.html", v.user, d=d, h=h, pages=preview.page_count(v.home.root / d["path"]),
-                texts=v.cat.page_texts(doc_id), types=ALL_TYPES, error=error, done="",
+                texts=v.cat.page_texts(doc_id), types=names(load_policy(v.home.root)), error=error, done="",
                 history=c.history(v.cat, document_id=doc_id), status_code=status_code)
 
 

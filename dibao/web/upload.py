@@ -116,7 +116,7 @@ def _uploads(v: Viewer, limit: int = 30) -> list[dict]:
     for r in v.cat.uploads(v.name, limit):
         done = r["outcome"] is not None
         filed, held = _destinations(v, r["sha256"]) if done else ([], [])
-        out.append({"name": r["name"], "at": dt.datetime.fromisoformat(r["at"]).strftime("%m-%d %H:%M"),
+        out.append({"name": r["name"], "at": dt.datetime.fromisoformat(r["at"]).strftime("%Y-%m-%d %H:%M"),
                     "state": OUTCOMES.get(r["outcome"], r["outcome"]) if done else "等待处理",
                     "reason": (r["reason"] or "") if done else "", "done": done, "filed": filed, "held": held})
     return out

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from dibao import samplecounty
+from dibao.samplescans import render_form, to_jpeg
 from tests.builders import bad_check_digit, person_id
 from tests.conftest import Runner
 from tests.dibao.web import server
@@ -275,6 +276,28 @@ def test_a_summary_job_survives_a_server_restart(browser, county: dict) -> None:
         q.locator(f"#tasks tr[data-task='{cut}'] button.remove").click()
         assert q.locator(f"#tasks tr[data-task='{cut}']").count() == 0
         q.context.close()
+
+
+def test_a_quarantined_page_naming_a_unique_person_offers_that_household(browser, county: dict) -> None:  # type: ignore[no-untyped-def]
+    run = county["run"]
+    members: dict[str, set[str]] = {}
+    for h in run.json("household", "list")["households"]:
+        for m in run.json("household", "show", h["household_id"])["members"]:
+            members.setdefault(m["name"], set()).add(h["household_id"])
+    name, key = next((n, next(iter(ks))) for n, ks in sorted(members.items()) if len(ks) == 1 and len(n) == 3)
+    scan = county["root"] / "残疾证_无号码.jpg"
+    scan.write_bytes(to_jpeg(render_form(["中华人民共和国残疾人证", f"持证人：{name}", "残疾类别：肢体 等级：二级"])))
+    run("ingest", str(scan), "--quiet")
+    item = next(q for q in run.json("quarantine", "list")["items"] if q["source_name"] == scan.name)
+    assert not item["candidates"]  # the router found no ID: only the name points anywhere
+    p = open_page(browser, county, COUNTY)
+    p.goto(f"/quarantine/{item['item_id']}")
+    offered = p.locator("#candidates p", has_text=name)
+    assert offered.count() == 1 and key in offered.inner_text() and "本辖区只有这一户" in offered.inner_text()
+    assert not offered.locator("input").is_checked()  # offered, never chosen or filed by itself
+    assert not [d for d in run.json("household", "show", key)["documents"] if d["source_name"] == scan.name]
+    shot(p, "24-quarantine-by-name")
+    p.context.close()
 
 
 def test_pages_speak_office_words_only() -> None:
