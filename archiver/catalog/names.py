@@ -18,3 +18,13 @@ class NamesMixin:
             f"SELECT DISTINCT h.id, h.household_no, h.head_name, h.township, h.village FROM members m "
             f"JOIN households h ON h.id = m.household_id WHERE m.name = ? AND m.removed_on IS NULL AND {where} "
             f"ORDER BY h.id LIMIT ?", (name, *args, limit)).fetchall()
+
+    def suggest_households(self, typed: str, where: str = "1=1", args: Sequence[Any] = (),
+                           limit: int = 10) -> list[sqlite3.Row]:
+        """Households for an autocomplete box: a member's name starting with `typed`, or a 户编号 starting with it."""
+        like = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self.db.execute(
+            f"SELECT DISTINCT h.id, h.household_no, h.head_name, h.township, h.village, m.name AS member FROM households h "
+            f"JOIN members m ON m.household_id = h.id WHERE (m.name LIKE ? ESCAPE '\\' OR h.household_no LIKE ? ESCAPE '\\') "
+            f"AND m.removed_on IS NULL AND {where} ORDER BY h.household_no LIMIT ?",
+            (like, like, *args, limit)).fetchall()

@@ -36,6 +36,7 @@ from . import (
     corrections,
     households,
     jobs,
+    lookup,
     quarantine,
     reports,
     reviews,
@@ -198,7 +199,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         return response
 
     for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews,
-                   applicants, settings):
+                   applicants, settings, lookup):
         app.include_router(module.router)
     return app
 

@@ -37,16 +37,19 @@ def edit_document(request: Request, v: Writer, doc_id: int, household: str = For
     try:
         target = None
         if household.strip() and household.strip() != h.key:
-            hid = v.cat.resolve_key(household.strip())
-            if hid is None or v.cat.household_row(hid, v.scope) is None:
-                raise c.CorrectionRefused(f"找不到户“{household.strip()}”，或不在您的管辖范围内")
-            target = hid
+            from .lookup import NotFound, find_household
+
+            try:
+                target = find_household(v, household).id  # a name, 户编号 or ID number
+            except NotFound as exc:
+                raise c.CorrectionRefused(str(exc)) from exc
         c.set_document(v.home, v.cat, doc_id, v.name, household_id=target,
                        doc_type=c.parse_type(doc_type, load_policy(v.home.root)) if doc_type else None,
                        date=c.parse_date(date) if date.strip() else (None if d["date"] else c.UNSET),
                        note=note, scope=v.scope, remote=v.remote)
-    except c.CorrectionRefused as exc:
-        return _document_page(request, v, doc_id, error=_chinese(str(exc)), status_code=400)
+    except c.CorrectionRefused as exc:  # the form comes back as it was typed
+        return _document_page(request, v, doc_id, error=_chinese(str(exc)), status_code=400,
+                              typed={"household": household, "doc_type": doc_type, "date": date, "note": note})
     return _back_to_document(doc_id, "saved")
 
 
@@ -70,7 +73,8 @@ def restore(request: Request, v: Writer, doc_id: int) -> Response:
     return _back_to_document(doc_id, "restored")
 
 
-def _document_page(request: Request, v: Writer, doc_id: int, error: str = "", status_code: int = 200) -> Response:
+def _document_page(request: Request, v: Writer, doc_id: int, error: str = "", status_code: int = 200,
+                   typed: dict | None = None) -> Response:
     from archiver.doctypes import names
 
     from . import preview
@@ -78,7 +82,7 @@ def _document_page(request: Request, v: Writer, doc_id: int, error: str = "", st
     d, h = v.document(doc_id)
     return page(request, "viewer.html", v.user, d=d, h=h, pages=preview.page_count(v.home.root / d["path"]),
                 texts=v.cat.page_texts(doc_id), types=names(load_policy(v.home.root)), error=error, done="",
-                history=c.history(v.cat, document_id=doc_id), status_code=status_code)
+                history=c.history(v.cat, document_id=doc_id), status_code=status_code, typed=typed or {})
 
 
 @router.get("/trash", response_class=HTMLResponse)

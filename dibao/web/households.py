@@ -153,7 +153,7 @@ def view(request: Request, v: Reader, doc_id: int, done: str = "") -> Response:
     pages, _ = preview.safe_page_count(v.home.root / d["path"])
     texts = v.cat.page_texts(doc_id)
     name = "viewer_panel.html" if is_htmx(request) else "viewer.html"
-    return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts, types=names(load_policy(v.home.root)), error="",
+    return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts, types=names(load_policy(v.home.root)), typed={}, error="",
                 done=DONE.get(done, ""), history=history(v.cat, document_id=doc_id))
 
 

@@ -96,6 +96,7 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         # 我的任务 (issue 25): one's own tasks only
         ("GET", "/tasks"): ("/tasks", {}),
         ("POST", "/tasks/{task_id}/delete"): ("/tasks/999999/delete", {}),
+        ("GET", "/suggest/households"): ("/suggest/households?q=" + other["members"][0][0][:1], {}),
     }
 
 

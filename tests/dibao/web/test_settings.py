@@ -164,3 +164,24 @@ def test_a_hand_broken_file_is_named_not_overwritten(run: Runner, tmp_path: Path
         assert policy_file.read_text(encoding="utf-8").endswith("[notice\n")
     finally:
         policy_file.write_text(good, encoding="utf-8")
+
+
+def test_a_household_box_takes_a_name_and_a_failed_lookup_keeps_the_form(run: Runner) -> None:
+    """Names, not numbers (issue 25): the 一户一档 box takes a member's name; a name that finds nothing says so
+    and keeps what was typed; the box's suggestions stay inside the user's area."""
+    households = run.json("household", "list")["households"]
+    head = {"head_name": households[0]["head"]["name"]}
+    county = web_client(run.home, COUNTY)
+    token = csrf(county)
+    r = county.post("/reports/dossier", data={"csrf": token, "key": head["head_name"]})
+    assert r.status_code == 200 and r.content[:4] == b"%PDF"
+    miss = county.post("/reports/dossier", data={"csrf": token, "key": "查无此人"})
+    assert miss.status_code == 400 and "没有找到“查无此人”" in miss.text and 'value="查无此人"' in miss.text
+    options = county.get("/suggest/households", params={"q": head["head_name"][:1]}).text
+    assert households[0]["household_id"] in options and head["head_name"] in options
+    mine = {h["household_id"] for h in households if h["village"] == "一村"}
+    village = web_client(run.home, VILLAGE)
+    for h in households:
+        name = h["head"]["name"]
+        shown = village.get("/suggest/households", params={"q": name}).text
+        assert (h["household_id"] in shown) == (h["household_id"] in mine), name
