@@ -42,6 +42,7 @@ from . import (
     reviews,
     settings,
     upload,
+    warmup,
 )
 from .session import COOKIE, Refused, Writer, remote
 from .templating import is_htmx, page
@@ -63,6 +64,8 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         for left in home.tmp.glob("web-*"):  # reports a killed server did not get to remove: personal data
             shutil.rmtree(left, ignore_errors=True)
         jobs.recover(home)  # 我的任务: what the last server was running is marked interrupted
+        warmup.warm(home)  # the first search answers like the rest
+        await warmup.first_request(app)
         app.state.watcher = _start_watcher(home, ocr) if watch else None
         try:
             yield
