@@ -32,6 +32,7 @@ from . import (
     account,
     admin,
     applicants,
+    auditview,
     browse,
     corrections,
     households,
@@ -202,7 +203,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         return response
 
     for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews,
-                   applicants, settings, lookup):
+                   applicants, settings, lookup, auditview):
         app.include_router(module.router)
     return app
 

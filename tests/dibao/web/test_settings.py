@@ -7,6 +7,7 @@ everything, a township administrator only their own township's issuer and phone,
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from pathlib import Path
 
@@ -185,3 +186,35 @@ def test_a_household_box_takes_a_name_and_a_failed_lookup_keeps_the_form(run: Ru
         name = h["head"]["name"]
         shown = village.get("/suggest/households", params={"q": name}).text
         assert (h["household_id"] in shown) == (h["household_id"] in mine), name
+
+
+def test_the_audit_page_says_entries_in_chinese_pages_filters_and_exports(run: Runner) -> None:
+    import io
+
+    import openpyxl
+
+    county = web_client(run.home, COUNTY)
+    doc = next(d for h in run.json("household", "list")["households"]
+               for d in run.json("household", "show", h["household_id"])["documents"])
+    head = next(h["head"]["name"] for h in run.json("household", "list")["households"]
+                if any(d["document_id"] == doc["document_id"] for d in run.json("household", "show", h["household_id"])["documents"]))
+    assert county.get(f"/documents/{doc['document_id']}/view").status_code == 200
+    page = county.get("/audit", params={"action": "document.view"}).text
+    visible = re.sub(r"<[^>]+>", " ", page.split("<main>")[1])
+    assert f"查看了 {head}户 的 {doc['type']}" in visible and "document" not in visible
+    for _ in range(110):  # more than a page of entries
+        county.get("/search", params={"q": "陶"})
+    first = county.get("/audit", params={"action": "search"}).text
+    assert "检索“陶”，找到" in first and 'id="next"' in first and 'id="prev"' not in first
+    second = county.get("/audit", params={"action": "search", "offset": 100}).text
+    assert 'id="prev"' in second
+    assert "共 0 条" in county.get("/audit", params={"user": TOWNSHIP[0], "action": "search", "until": "2000-01-01"}).text
+    xlsx = county.get("/audit/export", params={"action": "search"})
+    assert xlsx.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("时间", "用户", "操作", "内容", "来源地址") and len(rows) - 1 >= 110
+    assert all("T" not in str(r[0]) for r in rows[1:])
+    assert any(e["action"] == "audit.export" for e in run.json("audit", "--user", COUNTY[0])["entries"])
+    town = web_client(run.home, TOWNSHIP)
+    assert town.get("/audit").status_code == 404 and town.get("/audit/export").status_code == 404
