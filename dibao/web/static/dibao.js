@@ -111,13 +111,15 @@
 (function () {
   function label(table) {
     var head = table.rows.length ? table.rows[0] : null;
-    if (!head || !head.querySelector("th")) return;
+    if (!head || !head.querySelector("th") || head.querySelector("td")) return;  // a heading row: th only
     table.classList.add("has-head");
     var names = Array.prototype.map.call(head.cells, function (c) { return c.textContent.trim(); });
     for (var i = 1; i < table.rows.length; i++) {
       var cells = table.rows[i].cells;
+      var skip = Math.max(0, names.length - cells.length);  // a row under a rowspan lacks its first cells
       for (var j = 0; j < cells.length; j++) {
-        if (!cells[j].dataset.label && names[j] && cells.length > 1) cells[j].dataset.label = names[j];
+        var name = names[j + (j === 0 && cells[0].rowSpan > 1 ? 0 : skip)];
+        if (!cells[j].dataset.label && name && cells.length > 1) cells[j].dataset.label = name;
       }
     }
   }

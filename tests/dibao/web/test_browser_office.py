@@ -300,6 +300,32 @@ def test_a_quarantined_page_naming_a_unique_person_offers_that_household(browser
     p.context.close()
 
 
+def test_household_page_and_search_on_a_phone(browser, county: dict) -> None:  # type: ignore[no-untyped-def]
+    """390 px, a home visit: no table wider than the screen (tables read as cards), the household page in the
+    order header → members → checklist → case → payments (collapsed), tap targets of 40 px."""
+    run = county["run"]
+    key = next(h["household_id"] for h in run.json("household", "list", "--township", "城关镇")["households"]
+               if run.json("household", "show", h["household_id"])["payments"])
+    p = open_page(browser, county, TOWNSHIP, width=390)
+    p.goto(f"/households/{key}")
+    no_wider_than_screen(p)
+    order = p.evaluate("""() => ['#members', '#checklist', '#payments-block', '#timeline']
+        .map(s => document.querySelector(s)).map(e => e ? e.getBoundingClientRect().top + window.scrollY : -1)""")
+    assert all(a < b for a, b in zip(order, order[1:], strict=False)) and -1 not in order, order
+    assert not p.locator("#payments-block").evaluate("e => e.open")  # payments collapsed
+    small = p.evaluate("""() => [...document.querySelectorAll('main button, main select, main input:not([type=hidden])')]
+        .map(e => ['radio', 'checkbox'].includes(e.type) ? (e.closest('label') || e) : e)
+        .filter(e => e.offsetParent && e.getBoundingClientRect().height < 40).map(e => e.outerHTML.slice(0, 60))""")
+    assert not small, small
+    shot(p, "25-household-390")
+    head = run.json("household", "show", key)["head"]["name"]
+    p.goto("/search?q=" + head[:1])
+    p.wait_for_selector("#results")
+    no_wider_than_screen(p)
+    shot(p, "26-search-390")
+    p.context.close()
+
+
 def test_pages_speak_office_words_only() -> None:
     """Every page rendered above: no command line, config file or key, English, or ISO `T` timestamp."""
     assert RENDERED, "run with the tests above"
