@@ -38,6 +38,7 @@ from . import (
     households,
     jobs,
     lookup,
+    photo,
     quarantine,
     reports,
     reviews,
@@ -65,7 +66,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         for left in home.tmp.glob("web-*"):  # reports a killed server did not get to remove: personal data
             shutil.rmtree(left, ignore_errors=True)
         jobs.recover(home)  # 我的任务: what the last server was running is marked interrupted
-        warmup.warm(home)  # the first search answers like the rest
+        warmup.start(home)  # the first search answers like the rest (waits a few seconds at most)
         await warmup.first_request(app)
         app.state.watcher = _start_watcher(home, ocr) if watch else None
         try:
@@ -203,7 +204,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         return response
 
     for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews,
-                   applicants, settings, lookup, auditview):
+                   applicants, settings, lookup, auditview, photo):
         app.include_router(module.router)
     return app
 
@@ -216,7 +217,8 @@ def _body_refused(request: Request) -> Response | None:
     (the server holds a client to it), and a body of unknown length is not taken at all."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return None
-    limit = upload.MAX_REQUEST_BYTES if request.url.path == "/upload" else MAX_FORM_BYTES
+    big = request.url.path == "/upload" or (request.url.path.startswith("/households/") and request.url.path.endswith("/photo"))
+    limit = upload.MAX_REQUEST_BYTES if big else MAX_FORM_BYTES
     declared = request.headers.get("content-length")
     if declared is None:
         if request.headers.get("transfer-encoding"):

@@ -21,7 +21,8 @@ from .session import Reader, Refused, Writer
 from .templating import page
 
 router = APIRouter()
-DONE = {"saved": "已保存更正（已留痕）。", "trashed": "已移入回收站，文件仍保留，可随时恢复。", "restored": "已从回收站恢复。",
+DONE = {"photo": "照片已归档到本户（见下方档案材料）。", "photo_duplicate": "这张照片以前已归档过，未重复保存。",
+        "saved": "已保存更正（已留痕）。", "trashed": "已移入回收站，文件仍保留，可随时恢复。", "restored": "已从回收站恢复。",
         "household": "户信息已更正（已留痕）。", "rejected": "已不予归档，原因已记录。",
         "registered": "已登记申请户。", "registered_filed": "已登记申请户；隔离区中属于本户的材料已归入本户（见下方档案材料）。"}
 
@@ -168,7 +169,7 @@ def reject(request: Request, v: Writer, item_id: int, reason: str = Form("")) ->
     return RedirectResponse("/quarantine?done=rejected", status_code=303)
 
 
-ERRORS = {"reason": "请写明原因。", "category": "分类应为 A、B 或 C。", "other": "未能保存，请检查输入。"}
+ERRORS = {"photo": "没有收到照片，或照片太大（不超过40MB），请重拍。", "reason": "请写明原因。", "category": "分类应为 A、B 或 C。", "other": "未能保存，请检查输入。"}
 
 
 def _code(message: str) -> str:

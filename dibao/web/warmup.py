@@ -38,6 +38,16 @@ def warm(home: Home) -> float:
     return took
 
 
+def start(home: Home, wait: float = 10.0) -> None:
+    """Warm up in a thread and wait for it up to `wait` seconds: normally the server answers only once the
+    index is open, but a machine busy with other work (OCR of a large batch) does not keep it from starting."""
+    import threading
+
+    t = threading.Thread(target=warm, args=(home,), name="dibao-warmup", daemon=True)
+    t.start()
+    t.join(wait)
+
+
 async def first_request(app, path: str = "/login") -> None:  # type: ignore[no-untyped-def]
     """One request through the whole stack (middleware, a sync route in the worker threads, a template) before
     the server takes real ones: the first real request then costs what the next ones do."""

@@ -326,6 +326,25 @@ def test_household_page_and_search_on_a_phone(browser, county: dict) -> None:  #
     p.context.close()
 
 
+def test_a_photo_taken_on_a_visit_is_filed_to_the_open_household(browser, county: dict) -> None:  # type: ignore[no-untyped-def]
+    run = county["run"]
+    key = run.json("household", "list", "--township", "城关镇")["households"][-1]["household_id"]
+    photo = county["root"] / "camera.jpg"
+    photo.write_bytes(to_jpeg(render_form(["收入情况说明", "家中养鸡二十只，年收入约三千元", "2026年12月1日"])))
+    p = open_page(browser, county, TOWNSHIP, width=390)
+    p.goto(f"/households/{key}")
+    p.click("#photo-block summary")
+    assert p.locator("#photo-file").get_attribute("capture") == "environment"
+    p.select_option("#photo-type", "收入证明")
+    p.set_input_files("#photo-file", str(photo))
+    with p.expect_navigation(timeout=180000):  # the photo is read (OCR) before the page comes back
+        p.click("#photo-send", no_wait_after=True)
+    assert "照片已归档到本户" in p.locator("#done").inner_text()
+    docs = run.json("household", "show", key)["documents"]
+    assert [d["type"] for d in docs if d["source_name"].startswith("拍照_")] == ["收入证明"]
+    p.context.close()
+
+
 def test_pages_speak_office_words_only() -> None:
     """Every page rendered above: no command line, config file or key, English, or ISO `T` timestamp."""
     assert RENDERED, "run with the tests above"

@@ -97,6 +97,7 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("GET", "/tasks"): ("/tasks", {}),
         ("POST", "/tasks/{task_id}/delete"): ("/tasks/999999/delete", {}),
         ("GET", "/audit/export"): ("/audit/export", {}),
+        ("POST", "/households/{key}/photo"): (f"/households/{other['no']}/photo", {"doc_type": "收入证明"}),
         ("GET", "/suggest/households"): ("/suggest/households?q=" + other["members"][0][0][:1], {}),
     }
 
