@@ -216,10 +216,8 @@ def set_value(home: Home, cat: Catalog, key: str, value: str, user: str, remote:
     with cat.transaction():
         cat.add_setting_change(user, key, f"设置：{label}", before, after)
         cat.audit(user, "settings.set", key, f"{label}：{before or '空'} → {after or '空'}", remote)
-    if key == "document_types.rename":
-        old, new = before, after
-        with cat.transaction():
-            cat.rename_document_type(old, new)
+        if key == "document_types.rename":  # the documents filed under the old name follow it
+            cat.rename_document_type(before, after)
     return Change(key, label, before, after)
 
 
@@ -238,7 +236,7 @@ def _handler(key: str) -> Handler:
         return _materials
     found = _NAMED.get(key)
     if found is None:
-        raise SettingRefused(f"没有这个设置项：{key}；可用的设置见 dibao settings show / unknown setting")
+        raise SettingRefused(f"没有这个设置项：{key}；可用：{'、'.join(KEYS)} / unknown setting")
     return found
 
 
@@ -530,7 +528,7 @@ _NAMED: dict[str, Handler] = {
     "document_types.retire": _doctype_retire,
     "document_types.rename": _doctype_rename,
 }
-KEYS = [*_SIMPLE, "issuer.乡镇名", "phone.乡镇名", "review.A", "review.B", "review.C", "materials.在保", *_NAMED]
+KEYS = [*_SIMPLE, "issuer.乡镇名", "phone.乡镇名", "review.A", "review.B", "review.C", "materials.状态", *_NAMED]
 
 
 def history(cat: Catalog) -> list[dict[str, Any]]:

@@ -19,5 +19,8 @@ class SettingsMixin:
         return self.db.execute("SELECT * FROM changes WHERE setting IS NOT NULL ORDER BY id").fetchall()
 
     def rename_document_type(self, old: str, new: str) -> int:
+        """Rename the type on every document; their households are queued for the search index (类型:新名)."""
+        self.db.execute("INSERT OR IGNORE INTO index_queue(household_id) SELECT DISTINCT household_id FROM documents "
+                        "WHERE type = ?", (old,))
         cur = self.db.execute("UPDATE documents SET type = ? WHERE type = ?", (new, old))
         return int(cur.rowcount or 0)

@@ -65,10 +65,11 @@ def describe(cat: Catalog, r: sqlite3.Row) -> str:
     if action == "upload":
         return f"上传了 {target}"
     if action.startswith("login") or action == "logout":
-        return action_label(action)
-    text = f"{action_label(action)} {target}".strip()
+        return "—"
+    # the action has its own column: the content says what it was done to, and the detail when it is words
     detail = re.sub(r"sha256=\w+", "", detail).strip()
-    return f"{text}：{detail}" if detail and re.search(r"[\u4e00-\u9fff\d]", detail) else text
+    detail = detail if re.search(r"[\u4e00-\u9fff]", detail) and not re.search(r"[A-Za-z]{3,}", detail) else ""
+    return "：".join(x for x in (_target(target), detail) if x) or "—"
 
 
 def _target(target: str) -> str:

@@ -31,7 +31,11 @@ def find_household(v: Viewer, typed: str) -> Household:
         h = v.cat.household(hid, v.scope)
         if h is not None:
             return h
-        raise NotFound(f"您的辖区内没有“{scrub(text)}”这一户")
+        # another area's household reads exactly as one that does not exist (numbers cannot be probed);
+        # only the audit log tells the two apart
+        with v.cat.transaction():
+            v.cat.audit(v.name, "denied", f"household {scrub(text)}", "scope household box", v.remote)
+        raise NotFound(f"您的辖区内没有找到“{scrub(text)}”：请检查姓名、户编号或身份证号是否输错")
     where, args = v.scope.sql("h")
     rows = v.cat.households_with_member_name(text, where, args, limit=6)
     if len(rows) == 1:
