@@ -58,6 +58,7 @@ def page(browser, county: dict):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=county["url"], locale="zh-CN", viewport={"width": 1280, "height": 900},
                                   accept_downloads=True)
     p = context.new_page()
+    server.record_pages(p, RENDERED)
     p.set_default_timeout(15000)
     yield p
     context.close()
@@ -201,3 +202,13 @@ def test_another_townships_household_is_not_found(page, county: dict) -> None:  
     assert response is not None and response.status == 404
     assert foreign["head_name"] not in page.content()
     assert any(e["action"] == "denied" for e in audit(county))
+
+
+RENDERED: list[tuple[str, str]] = []  # (url, visible text) of every page the tests above loaded
+
+
+def test_pages_speak_office_words_only() -> None:
+    """Issue 25: no command line, config file or key, English word or ISO `T` timestamp on any page above."""
+    assert RENDERED, "run with the tests above"
+    found = {url.split("?")[0]: bad for url, text in RENDERED if (bad := server.office_words_problems(text))}
+    assert not found, found

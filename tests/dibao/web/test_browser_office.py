@@ -7,7 +7,6 @@ With DIBAO_SCREENS=docs/screens the settings page is written there at 1366 and 3
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import subprocess
@@ -29,8 +28,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 COUNTY = ("县民政局管理员", "county-pass-1")
 TOWNSHIP = ("城关镇民政办", "township-pass-1")
 VILLAGE = ("红旗村文书", "village-pass-1")
-# words of Latin letters a page may show (units and names staff use themselves)
-ALLOWED_LATIN = {"PDF", "Word", "Excel", "xlsx", "docx", "pdf", "jpg", "png", "OCR", getpass.getuser()}  # + who ran the CLI
 RENDERED: list[tuple[str, str]] = []  # (url, visible text) of every page the tests below looked at
 
 
@@ -61,7 +58,7 @@ def open_page(browser, county: dict, who: tuple[str, str], width: int = 1366):  
                                   accept_downloads=True)
     p = context.new_page()
     p.set_default_timeout(15000)
-    p.on("load", lambda pg: RENDERED.append((pg.url, pg.inner_text("body"))))
+    server.record_pages(p, RENDERED)
     p.goto("/login")
     p.fill("input[name=name]", who[0])
     p.fill("input[name=password]", who[1])
@@ -348,11 +345,5 @@ def test_a_photo_taken_on_a_visit_is_filed_to_the_open_household(browser, county
 def test_pages_speak_office_words_only() -> None:
     """Every page rendered above: no command line, config file or key, English, or ISO `T` timestamp."""
     assert RENDERED, "run with the tests above"
-    found = {}
-    for url, text in RENDERED:
-        bad = [w for w in ("dibao ", "policy.toml", "--") if w in text]
-        bad += re.findall(r"\d{4}-\d{2}-\d{2}T\d{2}", text)
-        bad += sorted(set(re.findall(r"[A-Za-z]{3,}", text)) - ALLOWED_LATIN)
-        if bad:
-            found[url.split("?")[0]] = bad
+    found = {url.split("?")[0]: bad for url, text in RENDERED if (bad := server.office_words_problems(text))}
     assert not found, found
