@@ -257,8 +257,10 @@ def tasks(request: Request, v: Reader, done: str = "") -> Response:
     """我的任务: the user's own jobs, newest first, with progress, result, when; results kept keep_days."""
     from archiver.settings import keep_days
 
+    keep = keep_days(load_policy(v.home.root))
+    _prune(v.home, v.cat, keep)  # a server that runs for weeks still lets results go after keep_days
     rows = [(_jobs.get(str(r["id"])) or from_row(v.home, r), r) for r in v.cat.tasks_of(v.name)]
-    return page(request, "tasks.html", v.user, rows=rows, kinds=KINDS, keep=keep_days(load_policy(v.home.root)),
+    return page(request, "tasks.html", v.user, rows=rows, kinds=KINDS, keep=keep,
                 done="已删除。" if done == "removed" else "")
 
 

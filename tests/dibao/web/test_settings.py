@@ -218,3 +218,24 @@ def test_the_audit_page_says_entries_in_chinese_pages_filters_and_exports(run: R
     assert any(e["action"] == "audit.export" for e in run.json("audit", "--user", COUNTY[0])["entries"])
     town = web_client(run.home, TOWNSHIP)
     assert town.get("/audit").status_code == 404 and town.get("/audit/export").status_code == 404
+
+
+def test_task_results_go_after_the_days_the_settings_keep_them(run: Runner) -> None:
+    from archiver.catalog import Catalog
+
+    run("settings", "set", "tasks.keep_days", "3")
+    cat = Catalog(run.home / "catalog.sqlite")
+    with cat.transaction():
+        old = cat.add_task(COUNTY[0], "summary", "2024 全部", {})
+        cat.finish_task(old, "done", 6, 6, "步", "已完成", f"tasks/{old}/总结.docx", None)
+        fresh = cat.add_task(COUNTY[0], "summary", "2025 全部", {})
+        cat.finish_task(fresh, "done", 6, 6, "步", "已完成", f"tasks/{fresh}/总结.docx", None)
+        cat.db.execute("UPDATE tasks SET finished_at = ? WHERE id = ?",
+                       ((dt.datetime.now() - dt.timedelta(days=4)).isoformat(timespec="seconds"), old))
+    cat.close()
+    for t in (old, fresh):
+        (run.home / "tasks" / str(t)).mkdir(parents=True, exist_ok=True)
+        (run.home / "tasks" / str(t) / "总结.docx").write_bytes(b"PK")
+    page = web_client(run.home, COUNTY).get("/tasks").text
+    assert f'data-task="{fresh}"' in page and f'data-task="{old}"' not in page and "保留 3 天" in page
+    assert not (run.home / "tasks" / str(old)).exists() and (run.home / "tasks" / str(fresh) / "总结.docx").exists()
