@@ -19,6 +19,7 @@ from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Event, provisional_key
 from archiver.filing import inside, sha256_of, write_atomic
 from archiver.home import Home
+from archiver.policy import Policy
 from archiver.privacy import mask_phone, scrub
 
 UNSET: Any = object()
@@ -60,10 +61,17 @@ def parse_date(value: str | None) -> str | None:
         raise CorrectionRefused(f"日期格式应为 YYYY-MM-DD（或 none 表示清除）：{value} / bad date") from exc
 
 
-def parse_type(value: str) -> str:
-    t = classify.normalise_type(value)
+def parse_type(value: str, policy: Policy | None = None) -> str:
+    """A type as typed → the office's name for it (its settings' additions and renames included)."""
+    from archiver import doctypes
+
+    if policy is None:
+        t = classify.normalise_type(value)
+        offered = classify.ALL_TYPES
+    else:
+        t, offered = doctypes.normalise(policy, value), doctypes.names(policy)
     if t is None:
-        raise CorrectionRefused(f"未知的档案类型：{value}；可用：{'、'.join(classify.ALL_TYPES)} / unknown type")
+        raise CorrectionRefused(f"未知的档案类型：{value}；可用：{'、'.join(offered)} / unknown type")
     return t
 
 

@@ -21,6 +21,14 @@ def issuer(policy: Policy, township: str | None) -> str:
     return policy.office_name
 
 
+def phone(policy: Policy, township: str | None) -> str:
+    """The 监督电话 a notice prints: the township's own (`[phones]`, set by its administrator), else the office's."""
+    names = policy.raw.get("phones", {})
+    if township and isinstance(names, dict) and names.get(township):
+        return str(names[township])
+    return policy.supervision_phone
+
+
 def population(policy: Policy, scope: str | None) -> int | None:
     """户籍人口 of the scope (`[population]`: "全县" or an area name = persons), None when not stated."""
     table = policy.raw.get("population", {})

@@ -178,7 +178,7 @@ def context(cat: Catalog, village: str | None, kind: str, start: dt.date, days: 
             "show_category": localrules.notice_category_column(policy), "show_reason": kind == "停保",
             "selected_from": cn_date(since), "selected_to": cn_date(to),
             "period_from": cn_date(start.isoformat()), "period_to": cn_date(end.isoformat()), "days": days,
-            "phone": policy.supervision_phone or "（请在policy.toml填写）", "date_signed": cn_date(start.isoformat())}
+            "phone": localrules.phone(policy, str(first["township"])) or "【待填写：监督电话】", "date_signed": cn_date(start.isoformat())}
 
 
 def render(cat: Catalog, village: str | None, kind: str, start: dt.date, days: int, policy: Policy, out: Path,

@@ -19,7 +19,10 @@ from ..privacy import scrub
 from . import models
 from .corrections import CorrectionsMixin
 from .models import Document, Event, Household, Income, Member, Payment, Snapshot, now
+from .names import NamesMixin
 from .schema import LATEST
+from .settings import SettingsMixin
+from .tasks import TasksMixin
 from .uploads import UploadsMixin
 
 __all__ = ["Catalog", "Scope", "models", "LATEST"]
@@ -50,7 +53,7 @@ class Scope:
         return (" AND ".join(parts) or "1=1"), args
 
 
-class Catalog(CorrectionsMixin, UploadsMixin):
+class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin, NamesMixin):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)

@@ -30,3 +30,14 @@ class UploadsMixin:
         return self.db.execute(
             "SELECT DISTINCT u.user, s.role, s.area FROM uploads u LEFT JOIN users s ON s.name = u.user "
             "WHERE u.sha256 = ?", (sha256,)).fetchall()
+    def upload_destinations(self, sha256: str) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
+        """Where an uploaded file went (issue 25): the documents filed from it, each with its household, and
+        the quarantine items still open for it."""
+        docs = self.db.execute(
+            "SELECT d.id AS document_id, d.type, d.date, d.trashed_at, h.id AS household_id, h.household_no, h.head_name "
+            "FROM files f JOIN documents d ON d.file_id = f.id JOIN households h ON h.id = d.household_id "
+            "WHERE f.sha256 = ? ORDER BY d.id", (sha256,)).fetchall()
+        held = self.db.execute(
+            "SELECT q.id, q.reason FROM files f JOIN quarantine q ON q.file_id = f.id "
+            "WHERE f.sha256 = ? AND q.resolved_at IS NULL ORDER BY q.id", (sha256,)).fetchall()
+        return docs, held

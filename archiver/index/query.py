@@ -31,9 +31,15 @@ class Query:
         return self.words + self.phrases + self.digits
 
 
+_SURNAME = re.compile(r"[\u4e00-\u9fff]")
+
+
 def parse(text: str) -> Query:
     q = Query()
-    for m in _TOKEN.finditer(analysis.normalise(text)):
+    text = analysis.normalise(text)
+    if re.fullmatch(r"[a-z]+(?: +[a-z]+)+", text.strip()):  # a name in pinyin as people type it: li jin zhong
+        text = text.replace(" ", "")
+    for m in _TOKEN.finditer(text):
         phrase = m.group(1) or m.group(2)
         if phrase:
             q.phrases.append(phrase.strip())
@@ -85,6 +91,10 @@ def to_whoosh(q: Query, scope: Scope):  # type: ignore[no-untyped-def]
             options.append(Phrase("grams", grams) if len(grams) > 1 else Term("grams", grams[0]))
         if re.fullmatch(r"[a-z]+", w):
             options.append(Term("words", w))
+        if _SURNAME.fullmatch(w):  # a surname alone (陶): every household with a member of that name
+            from whoosh.query import Prefix
+
+            options.append(Prefix("names", w))
         sound = homophone(w)
         if sound:  # 孟玉真 finds 孟玉珍 (same pinyin), weighted well below the name itself
             options.append(Term("names", sound, boost=0.2))
@@ -128,6 +138,8 @@ def to_tantivy(q: Query, scope: Scope, schema):  # type: ignore[no-untyped-def]
         sound = homophone(w)
         if sound:
             options.append(T.boost_query(term("names", sound), 0.2))
+        if _SURNAME.fullmatch(w):  # a surname alone (陶): every household with a member of that name
+            options.append(T.regex_query(schema, "names", re.escape(w) + ".+"))
         clauses.append(T.boolean_query([(Occur.Should, o) for o in options]))
     for p in q.phrases:
         grams = analysis.bigrams(p)

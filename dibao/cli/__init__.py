@@ -400,8 +400,10 @@ def _help(p: argparse.ArgumentParser, name: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .argdates import iso_dates
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(iso_dates(sys.argv[1:] if argv is None else list(argv)))
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

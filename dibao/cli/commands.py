@@ -512,7 +512,15 @@ def _password(given: str | None) -> str:
     import getpass
     import os
 
-    return given or os.environ.get("DIBAO_PASSWORD") or getpass.getpass("密码 / password: ")
+    from ..errors import UsageError
+
+    found = given or os.environ.get("DIBAO_PASSWORD")
+    if found:
+        return found
+    if not sys.stdin.isatty():  # a script or a pipe: getpass would wait on nothing or read the wrong line
+        raise UsageError("没有终端可以输入密码：请加 --password 密码，或设置环境变量 DIBAO_PASSWORD / "
+                         "no terminal to type a password: give --password or set DIBAO_PASSWORD")
+    return getpass.getpass("密码 / password: ")
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:

@@ -6,17 +6,14 @@ stays on the command line (`dibao user passwd`), where the administrator of the 
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from .. import users
-from .session import COOKIE, Reader, Refused, Writer
+from .session import COOKIE, Reader, Writer
 from .templating import page
 
 router = APIRouter()
-AUDIT_ROWS = 500
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -35,16 +32,3 @@ def change_password(request: Request, v: Writer, current: str = Form(...), new: 
     except users.LoginRefused as exc:
         return page(request, "account.html", v.user, status_code=400, message="", error=str(exc))
     return page(request, "account.html", v.user, message="密码已修改。", error="")
-
-
-@router.get("/audit", response_class=HTMLResponse)
-def audit(request: Request, v: Reader, user: str = "", since: str = "") -> Response:
-    """County users only: who viewed, revealed, uploaded or exported what."""
-    if v.role != "county":
-        raise Refused("scope", "audit log", v.name)
-    if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-        since = ""
-    rows = v.cat.audit_rows(user or None, since or None)
-    v.audit("audit.view", user or "全部", since)
-    return page(request, "audit.html", v.user, rows=list(reversed(rows))[:AUDIT_ROWS], total=len(rows),
-                who=user, since=since)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from archiver.catalog import areas as catalog_areas
 from archiver.corrections import history
 from archiver.errors import UserError, UserValueError
 
@@ -24,10 +25,24 @@ def _county(v: Viewer) -> None:
         raise Refused("scope", "users", v.name)
 
 
-def _page(request: Request, v: Viewer, done: str = "", error: str = "", status_code: int = 200) -> Response:
+def _page(request: Request, v: Viewer, done: str = "", error: str = "", status_code: int = 200,
+          typed: dict | None = None) -> Response:
     trail = history(v.cat, account="")[-50:][::-1]  # the latest first
     return page(request, "users.html", v.user, rows=useradmin.listing(v.cat), done=DONE.get(done, ""), error=error,
-                roles=useradmin.ROLE_NAMES, areas=v.cat.area_names(), trail=trail, status_code=status_code)
+                roles=useradmin.ROLE_NAMES, areas=v.cat.area_names(), trail=trail, status_code=status_code,
+                typed=typed or {})
+
+
+def _known_area(v: Viewer, role: str, area: str) -> None:
+    """On the web an area is chosen from those the catalog knows (a typo such as 城关区 for 城关镇 would give a
+    user who sees an empty county): a township for a township user, 乡镇/村 for a village user."""
+    if role == "county":
+        return
+    known = catalog_areas.choices(v.cat)
+    fits = [a for a in known if (catalog_areas.SEP in a) == (role == "village")]
+    if area.strip() not in fits:
+        raise UserValueError(f"请从列表中选择{'村（社区）' if role == 'village' else '乡镇'}：{area or '未选择'}"
+                             " / choose an area from the list")
 
 
 @router.get("/users", response_class=HTMLResponse)
@@ -43,9 +58,11 @@ def add(request: Request, v: Writer, name: str = Form(""), role: str = Form(""),
     _county(v)
     try:
         r = useradmin.normalise_role(role)
+        _known_area(v, r, area)
         users.add(v.cat, name.strip(), password, r, area, v.name, v.remote)
     except (UserError, ValueError) as exc:
-        return _page(request, v, error=str(exc).split(" / ")[0], status_code=400)
+        return _page(request, v, error=str(exc).split(" / ")[0], status_code=400,
+                     typed={"name": name, "role": role, "area": area})
     return RedirectResponse("/users?done=added", status_code=303)
 
 
@@ -61,6 +78,8 @@ def _user_action(request: Request, v: Viewer, name: str, action: str, **kw: str)
         elif action == "password":
             users.set_password(v.cat, name, kw["password"], v.name, v.remote)
         else:
+            if kw.get("role"):
+                _known_area(v, useradmin.normalise_role(kw["role"]), kw.get("area", ""))
             useradmin.update(v.cat, name, v.name, kw.get("role") or None, kw.get("area"), v.remote)
     except (UserError, ValueError) as exc:
         return _page(request, v, error=str(exc).split(" / ")[0], status_code=400)

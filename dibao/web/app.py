@@ -32,17 +32,22 @@ from . import (
     account,
     admin,
     applicants,
+    auditview,
     browse,
     corrections,
     edge,
     households,
     imports,
     jobs,
+    lookup,
     objections,
+    photo,
     quarantine,
     reports,
     reviews,
+    settings,
     upload,
+    warmup,
 )
 from .session import COOKIE, Refused, Writer, remote
 from .templating import is_htmx, page
@@ -63,6 +68,9 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for left in home.tmp.glob("web-*"):  # reports a killed server did not get to remove: personal data
             shutil.rmtree(left, ignore_errors=True)
+        jobs.recover(home)  # 我的任务: what the last server was running is marked interrupted
+        warmup.start(home)  # the first search answers like the rest (waits a few seconds at most)
+        await warmup.first_request(app)
         app.state.watcher = _start_watcher(home, ocr) if watch else None
         try:
             yield
@@ -199,7 +207,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         return response
 
     for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews,
-                   applicants, imports, objections, edge):
+                   applicants, imports, objections, edge, settings, lookup, auditview, photo):
         app.include_router(module.router)
     return app
 
@@ -212,7 +220,8 @@ def _body_refused(request: Request) -> Response | None:
     (the server holds a client to it), and a body of unknown length is not taken at all."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return None
-    limit = upload.MAX_REQUEST_BYTES if request.url.path == "/upload" else MAX_FORM_BYTES
+    big = request.url.path == "/upload" or (request.url.path.startswith("/households/") and request.url.path.endswith("/photo"))
+    limit = upload.MAX_REQUEST_BYTES if big else MAX_FORM_BYTES
     declared = request.headers.get("content-length")
     if declared is None:
         if request.headers.get("transfer-encoding"):

@@ -12,7 +12,7 @@ from archiver import applicants
 from archiver.errors import UserError
 
 from .session import Reader, Refused, Viewer, Writer
-from .templating import page
+from .templating import chinese, page
 
 router = APIRouter()
 
@@ -34,14 +34,15 @@ def add(request: Request, v: Writer, village: str = Form(""), name: str = Form("
     area = v.area_named(village) or ""
     if area not in v.villages():
         raise Refused("scope", f"applicant village {village}", v.name)
-    given = {"village": area, "name": name, "members": members, "applied": applied, "area_type": area_type,
-             "address": address, "phone": phone}  # the ID numbers are typed again, never echoed into the page
+    # after an error the form comes back with everything typed (ID numbers and members too: the same person's
+    # own input, over the same connection); a form that lost its members would save a one-person household
+    given = {"village": area, "name": name, "id_number": id_number, "members": members, "applied": applied,
+             "area_type": area_type, "address": address, "phone": phone}
     try:
         people = [applicants.parse_member(line) for line in members.splitlines() if line.strip()]
         res = applicants.register(v.home, v.cat, v.name, area, applicants.Person(name.strip(), id_number.strip()), people,
                                   applied or None, area_type, address, phone, scope=v.scope, remote=v.remote)
     except UserError as exc:
-        given["members"] = ""
-        return _form(request, v, str(exc).split(" / ")[0], 400, **given)
+        return _form(request, v, chinese(str(exc)), 400, **given)
     return RedirectResponse(f"/households/{res.key}?done={'registered_filed' if res.filed else 'registered'}",
                             status_code=303)

@@ -14,13 +14,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import corrections as c
 from archiver import review
+from archiver.policy import load as load_policy
 from archiver.privacy import mask_account
 
 from .session import Reader, Refused, Writer
 from .templating import page
 
 router = APIRouter()
-DONE = {"saved": "已保存更正（已留痕）。", "trashed": "已移入回收站，文件仍保留，可随时恢复。", "restored": "已从回收站恢复。",
+DONE = {"photo": "照片已归档到本户（见下方档案材料）。", "photo_duplicate": "这张照片以前已归档过，未重复保存。",
+        "saved": "已保存更正（已留痕）。", "trashed": "已移入回收站，文件仍保留，可随时恢复。", "restored": "已从回收站恢复。",
         "household": "户信息已更正（已留痕）。", "rejected": "已不予归档，原因已记录。",
         "registered": "已登记申请户。", "registered_filed": "已登记申请户；隔离区中属于本户的材料已归入本户（见下方档案材料）。"}
 
@@ -36,16 +38,19 @@ def edit_document(request: Request, v: Writer, doc_id: int, household: str = For
     try:
         target = None
         if household.strip() and household.strip() != h.key:
-            hid = v.cat.resolve_key(household.strip())
-            if hid is None or v.cat.household_row(hid, v.scope) is None:
-                raise c.CorrectionRefused(f"找不到户“{household.strip()}”，或不在您的管辖范围内")
-            target = hid
+            from .lookup import NotFound, find_household
+
+            try:
+                target = find_household(v, household).id  # a name, 户编号 or ID number
+            except NotFound as exc:
+                raise c.CorrectionRefused(str(exc)) from exc
         c.set_document(v.home, v.cat, doc_id, v.name, household_id=target,
-                       doc_type=c.parse_type(doc_type) if doc_type else None,
+                       doc_type=c.parse_type(doc_type, load_policy(v.home.root)) if doc_type else None,
                        date=c.parse_date(date) if date.strip() else (None if d["date"] else c.UNSET),
                        note=note, scope=v.scope, remote=v.remote)
-    except c.CorrectionRefused as exc:
-        return _document_page(request, v, doc_id, error=_chinese(str(exc)), status_code=400)
+    except c.CorrectionRefused as exc:  # the form comes back as it was typed
+        return _document_page(request, v, doc_id, error=_chinese(str(exc)), status_code=400,
+                              typed={"household": household, "doc_type": doc_type, "date": date, "note": note})
     return _back_to_document(doc_id, "saved")
 
 
@@ -69,15 +74,16 @@ def restore(request: Request, v: Writer, doc_id: int) -> Response:
     return _back_to_document(doc_id, "restored")
 
 
-def _document_page(request: Request, v: Writer, doc_id: int, error: str = "", status_code: int = 200) -> Response:
-    from archiver.classify import ALL_TYPES
+def _document_page(request: Request, v: Writer, doc_id: int, error: str = "", status_code: int = 200,
+                   typed: dict | None = None) -> Response:
+    from archiver.doctypes import names
 
     from . import preview
 
     d, h = v.document(doc_id)
     return page(request, "viewer.html", v.user, d=d, h=h, pages=preview.page_count(v.home.root / d["path"]),
-                texts=v.cat.page_texts(doc_id), types=ALL_TYPES, error=error, done="",
-                history=c.history(v.cat, document_id=doc_id), status_code=status_code)
+                texts=v.cat.page_texts(doc_id), types=names(load_policy(v.home.root)), error=error, done="",
+                history=c.history(v.cat, document_id=doc_id), status_code=status_code, typed=typed or {})
 
 
 @router.get("/trash", response_class=HTMLResponse)
@@ -166,7 +172,7 @@ def reject(request: Request, v: Writer, item_id: int, reason: str = Form("")) ->
     return RedirectResponse("/quarantine?done=rejected", status_code=303)
 
 
-ERRORS = {"reason": "请写明原因。", "category": "分类应为 A、B 或 C。", "other": "未能保存，请检查输入。"}
+ERRORS = {"photo": "没有收到照片，或照片太大（不超过40MB），请重拍。", "reason": "请写明原因。", "category": "分类应为 A、B 或 C。", "other": "未能保存，请检查输入。"}
 
 
 def _code(message: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
+from archiver import doctypes
 from archiver.catalog.models import Household, today
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_account, mask_id, mask_phone, scrub
@@ -92,7 +93,7 @@ def household(request: Request, v: Reader, key: str, done: str = "", error: str 
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist,
                 phone=mask_phone(h.phone), account=mask_account(account), next_review=_next_review(h, policy),
                 months=_by_month(h), conflicts=v.cat.import_conflicts(h.id), changes=history(v.cat, household_id=h.id),
-                done=DONE.get(done, ""), error=ERRORS.get(error, ""),
+                done=DONE.get(done, ""), error=ERRORS.get(error, ""), types=doctypes.names(policy),
                 coverage=[(bool(r["covered"]), r["covered_reason"] or "") for r in v.cat.members_rows(h.id)],
                 cases=household_cases(v.cat, h, policy), basis=basis.compute(h, today(), policy))
 
@@ -143,8 +144,9 @@ def download(v: Reader, doc_id: int) -> Response:
 
 @router.get("/documents/{doc_id}/view", response_class=HTMLResponse)
 def view(request: Request, v: Reader, doc_id: int, done: str = "") -> Response:
-    from archiver.classify import ALL_TYPES
     from archiver.corrections import history
+    from archiver.doctypes import names
+    from archiver.policy import load as load_policy
 
     from .corrections import DONE
 
@@ -152,7 +154,7 @@ def view(request: Request, v: Reader, doc_id: int, done: str = "") -> Response:
     pages, _ = preview.safe_page_count(v.home.root / d["path"])
     texts = v.cat.page_texts(doc_id)
     name = "viewer_panel.html" if is_htmx(request) else "viewer.html"
-    return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts, types=ALL_TYPES, error="",
+    return page(request, name, v.user, d=d, h=h, pages=pages, texts=texts, types=names(load_policy(v.home.root)), typed={}, error="",
                 done=DONE.get(done, ""), history=history(v.cat, document_id=doc_id))
 
 

@@ -56,7 +56,7 @@ def _why(exc: Exception) -> str:
     if isinstance(exc, Image.DecompressionBombError):
         return "图像尺寸异常巨大（疑似压缩炸弹），不予显示 / image too large to show"
     if isinstance(exc, FileNotFoundError):
-        return "文件在磁盘上缺失，请运行 dibao check / file missing on disk"
+        return "文件在磁盘上缺失，请联系管理员检查档案库 / file missing on disk"
     return f"文件损坏或不完整，无法预览 / damaged or truncated file: {plain(str(exc))[:80]}"
 
 

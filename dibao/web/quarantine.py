@@ -14,8 +14,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from archiver import classify
+from archiver import classify, doctypes
 from archiver.filing import StorageError
+from archiver.policy import load as load_policy
 from archiver.privacy import plain, scrub
 
 from .. import users
@@ -61,6 +62,23 @@ def _candidates(v: Viewer, q: sqlite3.Row) -> list[dict]:
     return candidates(v.cat, int(q["id"]), v.scope)
 
 
+def _named(v: Viewer, q: sqlite3.Row, known: list[dict]) -> list[dict]:
+    """Households the page names a person of, where the name is unique in the user's area: offered, never filed."""
+    from archiver.catalog.models import provisional_key
+    from archiver.namehints import unique_households
+
+    have = {c["id"] for c in known}
+    out = []
+    for hint in unique_households(v.cat, q["text"] or "", v.scope):
+        h = v.cat.household_row(hint.household_id)
+        if h is None or hint.household_id in have:
+            continue
+        out.append({"household_id": h["household_no"] or provisional_key(int(h["id"])), "village": h["village"] or "",
+                    "head_name": h["head_name"] or "", "township": h["township"] or "", "id": int(h["id"]),
+                    "by_name": hint.name})
+    return out
+
+
 def _item(v: Viewer, item_id: int) -> sqlite3.Row:
     """One open item the user may see (checked for that item alone, as every page image asks)."""
     q = v.cat.quarantine_item(item_id)
@@ -92,8 +110,10 @@ def listing(request: Request, v: Reader, filed: str = "", done: str = "") -> Res
 def item(request: Request, v: Reader, item_id: int, error: str = "") -> Response:
     q = _item(v, item_id)
     v.audit("quarantine.view", str(item_id), q["source_name"])
+    policy = load_policy(v.home.root)
     return page(request, "quarantine_item.html", v.user, q=dict(q), pages=_pages(v, q), text=scrub(q["text"] or ""),
-                candidates=_candidates(v, q), types=classify.ALL_TYPES, guess=classify.doc_type(q["text"] or ""),
+                candidates=_candidates(v, q) + _named(v, q, _candidates(v, q)), types=doctypes.names(policy),
+                guess=doctypes.canonical(policy, classify.doc_type(q["text"] or "")),
                 error="请写明不予归档的原因。" if error == "reason" else ("" if not error else "未能归档，请检查所选页和户。"))
 
 
@@ -132,7 +152,7 @@ async def assign(request: Request, v: Writer, item_id: int, household: str = For
 
     q = _item(v, item_id)
     h = v.household(household)
-    chosen = classify.normalise_type(doc_type) if doc_type else None
+    chosen = doctypes.normalise(load_policy(v.home.root), doc_type) if doc_type else None
     if doc_type and chosen is None:
         raise Refused("scope", f"type {doc_type}", v.name)
     form = await request.form()

@@ -31,9 +31,9 @@ def form(request: Request, v: Reader) -> Response:
     return _form(request, v)
 
 
-def _form(request: Request, v: Viewer, error: str = "", status_code: int = 200) -> Response:
+def _form(request: Request, v: Viewer, error: str = "", status_code: int = 200, typed_key: str = "") -> Response:
     today = dt.date.today()
-    return page(request, "reports.html", v.user, status_code=status_code, error=error, areas=v.areas(),
+    return page(request, "reports.html", v.user, status_code=status_code, error=error, typed_key=typed_key, areas=v.areas(),
                 villages=v.villages(), county=v.role == "county", year=today.year, today=today.isoformat(),
                 month=today.strftime("%Y-%m"), notice_days=load_policy(v.home.root).notice_days)
 
@@ -81,7 +81,8 @@ def summary(v: Writer, year: int = Form(...), scope: str = Form("")) -> Response
     def work(cat: Catalog, job: jobs.Job, folder: Path) -> Path:
         return gen.render(cat, year, area, policy, folder / name, v.home.templates, progress=job.progress)
 
-    return jobs.launch(v, "summary", f"{year} {area or '全部'}", work)
+    return jobs.launch(v, "summary", f"{year} {area or '全部'}", work,
+                       {"action": "/reports/summary", "fields": {"year": str(year), "scope": scope}})
 
 
 @router.post("/reports/notice")
@@ -118,14 +119,20 @@ def inspection(v: Writer, year: int = Form(...), scope: str = Form("")) -> Respo
     def work(cat: Catalog, job: jobs.Job, folder: Path) -> Path:
         return gen.render(cat, area, year, policy, folder / name, v.home.templates, progress=job.progress)[0]
 
-    return jobs.launch(v, "inspection", f"{year} {area or '全部'}", work)
+    return jobs.launch(v, "inspection", f"{year} {area or '全部'}", work,
+                       {"action": "/reports/inspection", "fields": {"year": str(year), "scope": scope}})
 
 
 @router.post("/reports/dossier")
 def dossier(request: Request, v: Writer, key: str = Form(...)) -> Response:
     from generators import dossier as gen
 
-    h = v.household(key.strip())
+    from .lookup import NotFound, find_household
+
+    try:
+        h = find_household(v, key)
+    except NotFound as exc:  # a name or number that finds nothing: said, and the form keeps what was typed
+        return _form(request, v, str(exc), 400, typed_key=key)
     policy = load_policy(v.home.root)
     return _send(request, v, "dossier", h.key, safe_part(f"{h.key}_{h.head_name}_档案.pdf", 120),
                  lambda out: gen.build(v.home, h, policy, out))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,16 @@ def page(request: Request, name: str, user: dict | None, status_code: int = 200,
     stopped or held-up watcher is seen at once rather than discovered weeks later."""
     supervisor = getattr(request.app.state, "watcher", None) if user else None
     watch = supervisor.state() if supervisor is not None else None
-    return TEMPLATES.TemplateResponse(request, name, {"user": user, "watch": watch, **ctx}, status_code=status_code)
+    unset = _unset(request) if user else []
+    return TEMPLATES.TemplateResponse(request, name, {"user": user, "watch": watch, "unset": unset, **ctx},
+                                      status_code=status_code)
+
+
+def _unset(request: Request) -> list:
+    """The settings still at their defaults: a banner on every page until the office sets them."""
+    from .settings import banner
+
+    return banner(request.app.state.home)
 
 
 def localtime(value: str | None) -> str:
@@ -33,6 +43,26 @@ def localtime(value: str | None) -> str:
     if not value:
         return ""
     return str(value).replace("T", " ")[:16]
+
+
+def prose_date(value: str | None) -> str:
+    """A date as a sentence says it: 2025年5月6日."""
+    if not value:
+        return ""
+    text = str(value)
+    try:
+        y, m, d = int(text[:4]), int(text[5:7]), int(text[8:10])
+    except ValueError:
+        return text
+    return f"{y}年{m}月{d}日"
+
+
+def prose_time(value: str | None) -> str:
+    """A stored timestamp as a sentence says it: 2026年12月7日 09:25."""
+    if not value:
+        return ""
+    text = localtime(value)
+    return f"{prose_date(text[:10])} {text[11:16]}".strip()
 
 
 def hide_phone(value: str, what: str) -> str:
@@ -75,6 +105,8 @@ def operator(user: str | None) -> str:
 
 
 TEMPLATES.env.filters["localtime"] = localtime
+TEMPLATES.env.filters["prose_date"] = prose_date
+TEMPLATES.env.filters["prose_time"] = prose_time
 TEMPLATES.env.filters["hide_phone"] = hide_phone
 TEMPLATES.env.filters["action"] = action_label
 TEMPLATES.env.filters["operator"] = operator
@@ -82,7 +114,7 @@ TEMPLATES.env.filters["operator"] = operator
 
 def chinese(text: str | None) -> str:
     """The Chinese half of a bilingual message ("中文 / English"): pages are for staff, logs keep both."""
-    return str(text or "").split(" / ", 1)[0]
+    return re.split(r"\s?/ (?=[A-Za-z])", str(text or ""), maxsplit=1)[0]
 
 
 TEMPLATES.env.filters["zh"] = chinese

@@ -113,11 +113,34 @@ async def receive(request: Request, v: Writer) -> Response:
 
 
 def _uploads(v: Viewer, limit: int = 30) -> list[dict]:
-    """This user's recent uploads with what the pipeline made of each."""
+    """This user's recent uploads with what the pipeline made of each: the household and type each page was
+    filed as (a link), or the quarantine item waiting for a person (a link, with the reason)."""
     out = []
     for r in v.cat.uploads(v.name, limit):
         done = r["outcome"] is not None
-        out.append({"name": scrub(r["name"]), "at": dt.datetime.fromisoformat(r["at"]).strftime("%m-%d %H:%M"),
+        filed, held = _destinations(v, r["sha256"]) if done else ([], [])
+        out.append({"name": scrub(r["name"]), "at": dt.datetime.fromisoformat(r["at"]).strftime("%Y-%m-%d %H:%M"),
                     "state": OUTCOMES.get(r["outcome"], r["outcome"]) if done else "等待处理",
-                    "reason": (r["reason"] or "") if done else "", "done": done})
+                    "reason": (r["reason"] or "") if done else "", "done": done, "filed": filed, "held": held})
     return out
+
+
+def _destinations(v: Viewer, sha256: str) -> tuple[list[dict], list[dict]]:
+    from urllib.parse import quote
+
+    from archiver.catalog.models import provisional_key
+
+    from .templating import prose_date
+
+    docs, items = v.cat.upload_destinations(sha256)
+    filed = []
+    for d in docs:
+        key = d["household_no"] or provisional_key(int(d["household_id"]))
+        if v.cat.household(int(d["household_id"]), v.scope) is None:  # filed outside the uploader's area
+            filed.append({"text": "已归档（所属户不在您的辖区）", "url": ""})
+            continue
+        parts = [f"{d['head_name']}户（{key}）", d["type"], prose_date(d["date"]) if d["date"] else "日期不详"]
+        filed.append({"text": "已归档到 " + " · ".join(parts) + ("（已移入回收站）" if d["trashed_at"] else ""),
+                      "url": f"/households/{quote(key, safe='')}"})
+    held = [{"text": f"待人工处理（{str(q['reason'] or '').split(' / ')[0]}）", "url": f"/quarantine/{q['id']}"} for q in items]
+    return filed, held

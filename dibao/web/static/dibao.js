@@ -94,3 +94,36 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
 })();
+
+// Buttons marked data-confirm ask first (停用, 删除): a slip of the finger changes nothing.
+(function () {
+  function setup() {
+    document.addEventListener("click", function (e) {
+      var b = e.target.closest ? e.target.closest("[data-confirm]") : null;
+      if (b && !window.confirm(b.dataset.confirm)) e.preventDefault();
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
+})();
+
+// Below 600 px every table reads as cards (dibao.css): each cell is labelled with its column's heading,
+// taken here from the table's first row so that no template has to repeat it.
+(function () {
+  function label(table) {
+    var head = table.rows.length ? table.rows[0] : null;
+    if (!head || !head.querySelector("th") || head.querySelector("td")) return;  // a heading row: th only
+    table.classList.add("has-head");
+    var names = Array.prototype.map.call(head.cells, function (c) { return c.textContent.trim(); });
+    for (var i = 1; i < table.rows.length; i++) {
+      var cells = table.rows[i].cells;
+      var skip = Math.max(0, names.length - cells.length);  // a row under a rowspan lacks its first cells
+      for (var j = 0; j < cells.length; j++) {
+        var name = names[j + (j === 0 && cells[0].rowSpan > 1 ? 0 : skip)];
+        if (!cells[j].dataset.label && name && cells.length > 1) cells[j].dataset.label = name;
+      }
+    }
+  }
+  function setup(root) { (root || document).querySelectorAll("table").forEach(label); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { setup(); }); else setup();
+  document.addEventListener("htmx:afterSwap", function (e) { setup(e.target); });
+})();

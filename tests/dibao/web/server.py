@@ -4,6 +4,7 @@ browser tests and bench/web_search.py so both drive the app the same way."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -50,3 +51,25 @@ def running(home: Path, *options: str) -> Iterator[str]:
 def launch(playwright):  # type: ignore[no-untyped-def]
     """Debian's chromium (never a browser Playwright downloads)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+# Staff see office words only (issue 25): what a rendered page may not show. Latin words of three letters or
+# more are allowed only from this list (file formats staff name themselves), plus the OS user a CLI change names.
+OFFICE_LATIN = {"PDF", "Word", "Excel", "xlsx", "xls", "csv", "docx", "pdf", "jpg", "JPG", "png", "PNG", "TIFF", "OCR"}
+_FILE_NAME = re.compile(r"[\w\-.（）()]+\.(?:jpe?g|png|pdf|tiff?|xlsx?|csv|docx?|heic|zip)\b", re.I)  # data, not words
+
+
+def office_words_problems(text: str, allowed: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """Command lines, config file or keys, English words, ISO `T` timestamps found in a page's visible text."""
+    import getpass
+
+    text = _FILE_NAME.sub(" ", text)
+    bad = [w for w in ("dibao ", "policy.toml", "--") if w in text]
+    bad += re.findall(r"\d{4}-\d{2}-\d{2}T\d{2}", text)
+    bad += sorted(set(re.findall(r"[A-Za-z]{3,}", text)) - OFFICE_LATIN - {getpass.getuser()} - set(allowed))
+    return bad
+
+
+def record_pages(page, into: list) -> None:  # type: ignore[no-untyped-def]
+    """Keep (url, visible text) of every page `page` loads, for office_words_problems."""
+    page.on("load", lambda p: into.append((p.url, p.inner_text("body"))))

@@ -58,6 +58,7 @@ def page(browser, county: dict):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=county["url"], locale="zh-CN", viewport={"width": 1280, "height": 900},
                                   accept_downloads=True)
     p = context.new_page()
+    server.record_pages(p, RENDERED)
     p.set_default_timeout(15000)
     yield p
     context.close()
@@ -167,8 +168,12 @@ def test_uploads_are_filed_or_quarantined_and_placed_by_hand(page, county: dict)
     page.dispatch_event("#drop", "drop", {"dataTransfer": dropped})  # dragged from the desktop
     page.set_input_files("#files", str(root / "SCAN_0002.jpg"))  # or chosen in the file dialog
     page.wait_for_selector("#sent li:nth-child(2) .ok")
-    page.wait_for_selector("#uploads td.ok:has-text('已归档')", timeout=120000)
-    page.wait_for_selector("#uploads td.ok:has-text('已隔离')", timeout=120000)
+    # each row says where its file went: the household and type it was filed as, or what waits for a person
+    filed = page.wait_for_selector(f"#uploads .filed:has-text('已归档到 {h['head_name']}户')", timeout=120000)
+    assert f"（{h['household_id']}） · 收入证明 · 2025年5月6日" in filed.inner_text()
+    assert filed.query_selector("a").get_attribute("href") == f"/households/{h['household_id']}"
+    held = page.wait_for_selector("#uploads .held:has-text('待人工处理')", timeout=120000)
+    assert held.query_selector("a").get_attribute("href").startswith("/quarantine/")
     shot(page, "05-upload")
     assert "收入证明" in [d["type"] for d in county["run"].json("household", "show", h["household_id"])["documents"]]
     assert not list((county["run"].home / "inbox").rglob("*.jpg"))  # taken out of the inbox once handled
@@ -197,3 +202,13 @@ def test_another_townships_household_is_not_found(page, county: dict) -> None:  
     assert response is not None and response.status == 404
     assert foreign["head_name"] not in page.content()
     assert any(e["action"] == "denied" for e in audit(county))
+
+
+RENDERED: list[tuple[str, str]] = []  # (url, visible text) of every page the tests above loaded
+
+
+def test_pages_speak_office_words_only() -> None:
+    """Issue 25: no command line, config file or key, English word or ISO `T` timestamp on any page above."""
+    assert RENDERED, "run with the tests above"
+    found = {url.split("?")[0]: bad for url, text in RENDERED if (bad := server.office_words_problems(text))}
+    assert not found, found

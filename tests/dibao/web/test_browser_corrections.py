@@ -50,6 +50,7 @@ def new_page(browser, site: dict, width: int = 1280, height: int = 900):  # type
     context = browser.new_context(base_url=site["url"], locale="zh-CN", viewport={"width": width, "height": height},
                                   accept_downloads=True)
     p = context.new_page()
+    server.record_pages(p, RENDERED)
     p.set_default_timeout(15000)
     return p
 
@@ -192,6 +193,7 @@ def test_a_disabled_users_open_session_is_refused_at_the_next_click(browser, sit
         login(admin, COUNTY)
         admin.goto("/users")
         screens(admin, "13-users")
+        admin.once("dialog", lambda d: d.accept())  # 停用 asks to confirm first
         admin.locator(f"#users tr[data-user='{VILLAGER[0]}'] button.disable").click()
         admin.wait_for_selector("#done")
         assert "已停用" in admin.inner_text(f"#users tr[data-user='{VILLAGER[0]}']")
@@ -311,3 +313,13 @@ def test_the_county_summary_runs_as_a_job_with_progress_then_a_link(page, site: 
     started = [e for e in site["run"].json("audit", "--user", COUNTY[0])["entries"] if e["action"] == "job.start"
                and e["detail"] == "年度工作总结"]
     assert len(started) == 1
+
+
+RENDERED: list[tuple[str, str]] = []  # (url, visible text) of every page the tests above loaded
+
+
+def test_pages_speak_office_words_only() -> None:
+    """Issue 25: no command line, config file or key, English word or ISO `T` timestamp on any page above."""
+    assert RENDERED, "run with the tests above"
+    found = {url.split("?")[0]: bad for url, text in RENDERED if (bad := server.office_words_problems(text))}
+    assert not found, found
