@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 
 from archiver import doctypes
 from archiver.catalog.models import Household
+from archiver.filing import inside
 from archiver.policy import load as load_policy
 
 from .session import Refused, Viewer, Writer
@@ -44,7 +45,7 @@ async def photo(request: Request, v: Writer, key: str) -> Response:
     v.home.tmp.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="web-photo-", dir=v.home.tmp))
     try:
-        path = folder / f"拍照_{h.key}_{dt.datetime.now().strftime('%Y%m%d%H%M%S')}{suffix}"
+        path = inside(folder, f"拍照_{h.key}_{dt.datetime.now().strftime('%Y%m%d%H%M%S')}{suffix}")
         size = 0
         with open(path, "wb") as out:
             while chunk := await f.read(1 << 20):
