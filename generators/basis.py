@@ -254,19 +254,39 @@ def compute(h: Household, day: str, policy: Policy, r: BasisRules | None = None,
     return basis
 
 
+def taper_start(h: Household, day: str, policy: Policy) -> str | None:
+    """The date of the income statement that put the household at or above the line, where it still is on
+    `day` and was below it before (the first month of 渐退); None otherwise."""
+    stated = [i for i in h.incomes if i.date <= day]
+    if not stated or not _above_line(h, stated[-1], policy):
+        return None
+    k = len(stated) - 1
+    while k > 0 and _above_line(h, stated[k - 1], policy):
+        k -= 1
+    return None if k == 0 else stated[k].date  # above the line since the first statement: nothing to taper from
+
+
+def taper_ended_on(h: Household, day: str, policy: Policy, r: BasisRules | None = None) -> str | None:
+    """The first day after a household's 渐退 ran out, when it has by `day` (it is then due for 停保, not
+    left 在保 at 0 元); None otherwise."""
+    r = r or rules(policy)
+    if r.taper_months <= 0 or not h.in_care_on(day):
+        return None
+    crossed = taper_start(h, day, policy)
+    if crossed is None or _months_between(crossed, day) < r.taper_months:
+        return None
+    from archiver.months import add_months
+
+    return add_months(dt.date.fromisoformat(crossed).replace(day=1), r.taper_months).isoformat()
+
+
 def _taper(h: Household, day: str, policy: Policy, r: BasisRules, dead: dict[str, str | None] | None,
            basis: Basis) -> None:
     """渐退: the income statement that first put the household at or above the line starts the taper in its
     month; for `taper_months` months the household gets a share of what was due the day before, then nothing."""
-    stated = [i for i in h.incomes if i.date <= day]
-    if not stated or not _above_line(h, stated[-1], policy):
+    crossed = taper_start(h, day, policy)
+    if crossed is None:
         return
-    k = len(stated) - 1
-    while k > 0 and _above_line(h, stated[k - 1], policy):
-        k -= 1
-    if k == 0:
-        return  # above the line since the first statement on file: nothing to taper from
-    crossed = stated[k].date
     month = _months_between(crossed, day)
     basis.taper_months = r.taper_months
     if month >= r.taper_months:

@@ -221,6 +221,9 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         steps.append(Step("公示"))
     # 审批: the 审批表, else the change list's 新增 date, else a refusal recorded by hand
     approval = _first(approval_docs, facts)
+    if (approval is not None and approval.date and application is None and not dr.registered and not refused
+            and _in_care_before(h, approval.date)):
+        approval = None  # a 审批表 re-filed (or a review's) for a household in 保 long before: no new application
     decision = doc_step("审批", approval)
     if approval is None and dr.events and not refused:
         decision = Step("审批", min(dr.events), source="变动名册")
@@ -272,6 +275,12 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         decision.detail["note"] = "已在保，审批日期不详"
     steps.sort(key=lambda st: ORDER[st.step])
     return Case("新增", outcome, steps, extended, reason)
+
+
+def _in_care_before(h: Household, day: str) -> bool:
+    """In 保 on the day before `day` by an earlier approval (a roster's 纳入日期, a change list's 新增)."""
+    before = (dt.date.fromisoformat(day[:10]) - dt.timedelta(days=1)).isoformat()
+    return bool(h.approved_on and h.approved_on < day[:10]) and h.in_care_on(before)
 
 
 def _first(docs: list[Document] | None, facts: dict[int, dict[str, str]]) -> Document | None:
@@ -340,6 +349,15 @@ def due_steps(cat: Catalog, households: list[Household], policy: Policy, day: st
                     rows.append({"household_id": h.key, "head_name": h.head_name, "township": h.township,
                                  "village": h.village, "kind": c.kind, "step": s.step, "due": due,
                                  "late": due < ctx.day, "applied": c.applied})
+    from . import basis
+
+    r = basis.rules(policy)
+    for h in households if r.taper_months > 0 else []:
+        ended = basis.taper_ended_on(h, ctx.day, policy, r)
+        if ended:  # 渐退期满: still 在保 at 0 元 until someone decides the 停保
+            rows.append({"household_id": h.key, "head_name": h.head_name, "township": h.township,
+                         "village": h.village, "kind": "停保", "step": "渐退期满停保", "due": ended,
+                         "late": ended < ctx.day, "applied": None})
     rows.sort(key=lambda x: (x["due"], x["household_id"]))
     return {"day": ctx.day, "steps": rows, "calendar_unknown_years": sorted(ctx.calendar.unknown_years)}
 

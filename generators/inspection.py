@@ -30,9 +30,15 @@ TITLES = {
     "unregistered_cadre_relative": "村干部近亲属未备案",
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
     "paid_after_death": "死亡后仍发放低保金",
+    "payment_precision": "发放金额取整方式与政策不同",
     **procedure.TITLES,
     **id_checks.TITLES,
 }
+
+
+ROUNDING_STEP = {"元": 1.0, "角": 0.1, "分": 0.01}  # policy [basis] rounding → the smallest amount it distinguishes
+# codes that are county notes, not problems of a household (no household named, not counted as problems)
+NOTES = {"payment_precision", "calendar_year_unknown"}
 
 
 @dataclass
@@ -70,8 +76,9 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
-            out.append(Finding("overdue_review", [h.key], f"{h.village}{h.head_name}户（{h.category}类）上次复核或审批为{since}，"
-                                                          f"已超过{policy.review_months.get(h.category or '', 0)}个月未复核。"))
+            klass = f"{h.category}类" if policy.review_months.get(h.category or "") else f"{stats.UNCLASSIFIED}，请确定分类"
+            out.append(Finding("overdue_review", [h.key], f"{h.village}{h.head_name}户（{klass}）上次复核或审批为{since}，"
+                                                          f"已超过{stats.review_interval(h, policy)}个月未复核。"))
         lacking = completeness.missing(h, policy)
         if lacking:
             out.append(Finding("incomplete_file", [h.key], f"{h.village}{h.head_name}户档案缺少：{'、'.join(lacking)}。",
@@ -88,6 +95,47 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
             if age > 100 or (m.health or "").startswith(("死亡", "已故")):
                 out.append(Finding("over_age_or_deceased", [h.key], f"{h.village}{h.head_name}户成员{m.name}"
                                    f"{'年龄' + str(age) + '岁' if age > 100 else '已故'}，仍计入保障，请核实。"))
+    return merge_overpaid(out)
+
+
+# what explains an overpayment, most specific first: a household-period of money overpaid is one finding
+OVERPAID_BY = ("paid_after_death", "paid_after_stop", "paid_before_start")
+
+
+def merge_overpaid(findings: list[Finding]) -> list[Finding]:
+    """One finding per household-period of overpaid money, whichever checks saw it: an amount_mismatch on
+    the same household and months as a paid_before_start / paid_after_death (the cause) is folded into it
+    (`detail.also` names the check), so the report and the summary count and recover it once."""
+    months_of: dict[str, list[tuple[set[str], Finding]]] = defaultdict(list)
+    for f in findings:
+        if f.code in OVERPAID_BY and f.households:
+            months = set(f.detail.get("months") or [])
+            for row in f.detail.get("rows") or []:
+                months |= _period_months(str(row.get("period", "")))
+            months |= _period_months(str(f.detail.get("period", "")))
+            months_of[f.households[0]].append((months, f))
+    out = []
+    for f in findings:
+        if f.code == "amount_mismatch" and f.households and float(f.detail.get("difference", 0)) > 0:
+            mine = set(f.detail.get("months") or []) | _period_months(str(f.detail.get("period", "")))
+            cause = next((c for months, c in months_of.get(f.households[0], []) if months & mine), None)
+            if cause is not None:
+                cause.detail.setdefault("also", []).append({"code": f.code, "period": f.detail.get("period"),
+                                                            "difference": f.detail.get("difference")})
+                continue
+        out.append(f)
+    return out
+
+
+def _period_months(period: str) -> set[str]:
+    """'2025-01~2025-03' (or with days) → the months it spans."""
+    if "~" not in period:
+        return set()
+    a, b = (x.strip()[:7] for x in period.split("~", 1))
+    out, (y, m) = set(), (int(a[:4]), int(a[5:7]))
+    while f"{y:04d}-{m:02d}" <= b and len(out) < 240:
+        out.add(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
 
 
@@ -135,6 +183,8 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
     r = basis.rules(policy)
     cr = case_rules(policy)
     ys = str(year)
+    step = ROUNDING_STEP.get(r.rounding, 0.01)
+    finer: set[str] = set()  # households paid to a finer step than the policy rounds to (one note, not a finding each)
     for h in households:
         rows = [(p, p.months()) for p in h.payments if year is None or p.period_start[:4] == ys]
         if not rows:
@@ -171,16 +221,25 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
             if unknown:
                 continue  # no roster or change tells what was due then: nothing to compare against
             excess = p.amount - due
+            # less than one rounding step a month apart: the office paid to the fen what policy rounds to
+            # the yuan (1,677.33 against 1,677), no money wrongly paid
+            within = abs(excess) < max(step * max(len(p.months()), 1), 0.5)
+            if within and abs(excess) >= 0.005 and not after_stop:
+                finer.add(h.key)
             if after_stop and excess > 0.5:
                 out.append(Finding("paid_after_stop", [h.key], f"{h.village}{h.head_name}户已于{max(stops)}停保，"
                                    f"但{p.period_start}至{p.period_end}仍发放{p.amount:.2f}元（停保后月份应发0元）。",
                                    {"period": f"{p.period_start}~{p.period_end}", "amount": p.amount, "excess": round(excess, 2)}))
-            elif abs(excess) > 0.5 and (due > 0 or ineligible):
+            elif not within and (due > 0 or ineligible):
                 word = "多发" if excess > 0 else "少发"
                 out.append(Finding("amount_mismatch", [h.key], f"{h.village}{h.head_name}户{p.period_start}至{p.period_end}"
                                    f"实发{p.amount:.2f}元，按核定金额应发{due:.2f}元，{word}{abs(excess):.2f}元。",
                                    {"period": f"{p.period_start}~{p.period_end}", "months": p.months(), "paid": p.amount,
                                     "due": round(due, 2), "difference": round(excess, 2), "excess": round(excess, 2)}))
+    if finer:
+        out.append(Finding("payment_precision", [], f"发放金额精确到分，与政策取整方式（按{r.rounding}取整）不同："
+                           f"{len(finer)}户的发放额与核定金额相差不足每月一个取整单位，不作为多发少发，请统一取整方式。",
+                           {"households": len(finer), "rounding": r.rounding}))
     return out
 
 

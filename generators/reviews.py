@@ -38,9 +38,11 @@ def due(cat: Catalog, month: str, scope: str | None, policy: Policy, include_don
         if due_on is None or due_on > last:
             continue
         since = stats.last_review_or_start(h, clock_day.isoformat())
-        months = policy.review_months.get(h.category or "")
-        row = {"village": h.village, "household_id": h.key, "head": h.head_name,
-               "head_id": mask_id(h.head_id_number), "category": h.category, "interval": months,
+        months = stats.review_interval(h, policy)
+        row = {"township": h.township, "village": h.village, "household_id": h.key, "head": h.head_name,
+               "head_id": mask_id(h.head_id_number),
+               "category": h.category if policy.review_months.get(h.category or "") else stats.UNCLASSIFIED,
+               "interval": months,
                "last_review": since, "due": due_on.isoformat(), "overdue": due_on < first,
                "persons": h.persons or len(h.members_on(last.isoformat())),
                "done": False, "review_date": "", "result": "", "reviewer": ""}
