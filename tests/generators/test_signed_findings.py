@@ -200,3 +200,36 @@ def test_a_stop_notice_shorter_than_the_period_is_found_where_local_rules_requir
     _set_policy(dibao, "change_notice_required = []", 'change_notice_required = ["停保", "调整"]')
     short = [f for f in _findings(dibao) if f["code"] == "notice_period_short" and key in f["households"]]
     assert len(short) == 1 and short[0]["detail"]["days"] == 3 and short[0]["detail"]["kind"] == "停保"
+
+
+def test_per_capita_income_is_over_the_members_living_together_as_policy_chooses() -> None:
+    from archiver.catalog.models import Household, Income, Member
+    from generators import basis
+
+    h = Household(1, "H1", "测试镇", "一村", "农村", "A", "在保", 500.0, 3, "2024-01-01", members=[
+        Member("户主甲", person_id("19700101", seq=1), "户主"),
+        Member("配偶乙", person_id("19720101", seq=2, male=False), "配偶"),
+        Member("儿子丙", person_id("19950101", seq=3), "子", covered=False, covered_reason="服刑")],
+        incomes=[Income("2025-01-01", 900.0, None)])
+    default = parse(DEFAULT_TEXT)
+    b = basis.compute(h, "2025-06-30", default)
+    assert b.income_per_capita == 450.0 and b.income_denominator == "共同生活家庭成员2人"
+    every = parse(DEFAULT_TEXT.replace('income_denominator = "共同生活家庭成员"', 'income_denominator = "全部成员"'))
+    b = basis.compute(h, "2025-06-30", every)
+    assert b.income_per_capita == 300.0 and b.income_denominator == "全部成员3人"
+
+
+def test_a_household_whose_taper_ran_out_is_due_for_its_stop(dibao, tmp_path: Path) -> None:
+    import shutil
+
+    from tests import basis_county
+
+    data = basis_county.build(tmp_path / "county", "差额")
+    shutil.copy(tmp_path / "county" / "policy.toml", dibao.home / "policy.toml")
+    dibao("ingest", str(tmp_path / "county" / "inbox"), "--quiet")
+    taper = data["households"][2]
+    steps = dibao.json("cases", "due", "--on", "2026-02-15")["steps"]
+    ended = [s for s in steps if s["step"] == "渐退期满停保"]
+    assert [s["head_name"] for s in ended] == [taper["members"][0]["name"]] and ended[0]["kind"] == "停保"
+    assert ended[0]["late"] is True
+    assert not [s for s in dibao.json("cases", "due", "--on", "2025-10-15")["steps"] if s["step"] == "渐退期满停保"]
