@@ -294,11 +294,13 @@ def _register(active: list[Household], day: str, listed: dict) -> list[Finding]:
 
 
 def render(cat: Catalog, scope: str | None, year: int | None, policy: Policy, out: Path, home_templates: Path | None,
-           checked: tuple[dt.date, dt.date] | None = None, progress: Progress | None = None) -> tuple[Path, dict]:
-    """The 检查通报 .docx and the figures it was made from; `progress` hears its three steps."""
+           checked: tuple[dt.date, dt.date] | None = None, progress: Progress | None = None,
+           signed: dt.date | None = None) -> tuple[Path, dict]:
+    """The 检查通报 .docx and the figures it was made from; `progress` hears its three steps. `signed` is its
+    成文日期 (default: today)."""
     from .documents import render_docx
 
-    ctx = report_context(cat, scope, year, policy, checked, progress, steps=3)
+    ctx = report_context(cat, scope, year, policy, checked, progress, steps=3, signed=signed)
     if progress is not None:
         progress("生成Word文档", 2, 3)
     return render_docx("inspection.docx", home_templates, ctx, out), ctx
@@ -306,15 +308,17 @@ def render(cat: Catalog, scope: str | None, year: int | None, policy: Policy, ou
 
 def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
                    checked: tuple[dt.date, dt.date] | None = None, progress: Progress | None = None,
-                   steps: int = 2) -> dict:
+                   steps: int = 2, signed: dt.date | None = None) -> dict:
     """Figures for the inspection report (检查通报), per township and village. `checked` is when the inspection
     took place (distinct from the reference day the figures are taken on); unknown, it is a 【待填写】 prompt.
     `progress` hears its steps (checking, then the tables; of `steps`: render adds its own)."""
     from .documents import cn_date
+    from .gongwen import frame, money, prose
 
     step = Steps(progress, steps)
     step("逐户检查档案和发放")
-    findings = run(cat, scope, year, policy)
+    # a note on the calendar is for the command line (it names settings), not for the 通报
+    findings = [f for f in run(cat, scope, year, policy) if f.code != "calendar_year_unknown"]
     step("按乡镇、村汇总排名")
     day = f"{year}-12-31" if year else today()
     active = [h for h in cat.households(stats.area(cat, scope), full=True) if h.in_care_on(day)]
@@ -333,7 +337,8 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
     counts: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         counts[f.code].append(f)
-    finding_rows = [{"title": TITLES.get(c, c), "count": len(fs), "example": "例如：" + fs[0].message}
+    finding_rows = [{"title": TITLES.get(c, c), "count": len(fs),
+                     "example": ("例如：" if len(fs) > 1 else "") + prose(fs[0].message)}
                     for c, fs in sorted(counts.items(), key=lambda x: -len(x[1]))]
     if not finding_rows:
         finding_rows = [{"title": "未发现问题", "count": 0, "example": ""}]
@@ -356,36 +361,42 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
         town["rate"] = f"{town['complete'] / max(town['checked'], 1) * 100:.1f}%"
     recover_rows = []
     for f in findings:
-        if f.code not in ("paid_after_stop", "amount_mismatch"):
+        if f.code not in ("paid_after_stop", "amount_mismatch", "paid_before_start"):
             continue
-        paid = float(f.detail.get("paid", f.detail.get("amount", 0)) or 0)
-        excess = float(f.detail.get("excess", paid - float(f.detail.get("due", paid))) or 0)
-        if excess <= 0.5:
-            continue
-        k = f.households[0]
-        recover_rows.append({"household_id": k, "village": heads[k].village if k in heads else "",
-                             "head": heads[k].head_name if k in heads else "", "period": f.detail.get("period", ""),
-                             "paid": f"{paid:.2f}", "due": f"{paid - excess:.2f}", "excess": f"{excess:.2f}"})
-    recover_total = sum(float(r["excess"]) for r in recover_rows)
-    signed = dt.date.fromisoformat(today())
+        rows = f.detail.get("rows") or [f.detail]  # paid_before_start names each row it found
+        for row in rows:
+            paid = float(row.get("paid", row.get("amount", 0)) or 0)
+            excess = float(row.get("excess", paid - float(row.get("due", paid))) or 0)
+            if excess <= 0.5:
+                continue
+            k = f.households[0]
+            recover_rows.append({"household_id": k, "village": heads[k].village if k in heads else "",
+                                 "head": heads[k].head_name if k in heads else "", "period": prose(str(row.get("period", ""))),
+                                 "paid": money(paid), "due": money(paid - excess), "excess": money(excess), "amount": excess})
+    recover_total = sum(float(r["amount"]) for r in recover_rows)
+    signed = signed or dt.date.today()
     reference = dt.date.fromisoformat(day)
     register_rows = [{"cadre": f"{r['cadre_name']}（{r['post'] or '干部'}）", "village": r["village"], "name": r["name"],
                       "relation": r["relation"], "households": "、".join(r["households"]),
-                      "declared": r["declared_on"] or "未备案", "checked": r["checked_on"] or "未核查",
+                      "declared": prose(r["declared_on"]) if r["declared_on"] else "未备案",
+                      "checked": prose(r["checked_on"]) if r["checked_on"] else "未核查",
                       "flag": "已标记" if r["flagged"] else "未标记"}
                      for r in relatives.register_households(cat, day, stats.area(cat, scope)) if r["households"]]
-    return {"office": policy.office_name, "scope_label": scope or "全县", "year": year or dt.date.today().year,
-            "doc_number": "【待填写：文号，如×民发〔" + str(signed.year) + "〕×号】",
+    doc = frame(policy, signed, year)
+    return {"office": doc["issuer"], "frame": doc, "scope_label": scope or "全县", "year": year or dt.date.today().year,
+            "doc_number": doc["doc_number"],
             "addressee": "各乡镇人民政府、街道办事处：" if not scope else "【待填写：主送机关】：",
+            "township_intro": "各乡镇（街道）情况及排名如下：" if len(township_rows) > 1 else "各村（社区）情况如下：",
+            "village_table_no": 2 if len(township_rows) > 1 else 1,
             "period_text": (f"{cn_date(checked[0].isoformat())}至{cn_date(checked[1].isoformat())}" if checked
                             else "【待填写：检查起止日期】"), "date_reference": cn_date(day),
             "method_text": (f"本次检查以{cn_date(day)}在保的{len(active)}户为范围，逐户查阅全部档案（全面检查，共{len(active)}户，占在保户数100%），"
                             f"并将{reference.year}年全部发放记录与核定金额逐月比对，同时核查重复享受、共用账户、逾期复核和近亲属备案情况。"),
-            "date_checked": cn_date(day), "date_signed": cn_date(today()), "checked": len(active), "complete": complete_all,
+            "date_checked": cn_date(day), "date_signed": doc["signed"], "checked": len(active), "complete": complete_all,
             "rate": f"{complete_all / max(len(active), 1) * 100:.1f}%", "area_rows": area_rows, "finding_rows": finding_rows,
             "findings_total": len(findings), "problem_households": len(per_household), "township_rows": township_rows,
-            "worst_rows": worst_rows, "register_rows": register_rows, "recover_rows": recover_rows, "recover_total": f"{recover_total:.2f}",
-            "recover_text": (f"对实发超过应发的{len(recover_rows)}笔发放，共{recover_total:.2f}元（明细见表4），由所在乡镇（街道）"
+            "worst_rows": worst_rows, "register_rows": register_rows, "recover_rows": recover_rows, "recover_total": money(recover_total),
+            "recover_text": (f"对实发超过应发的{len(recover_rows)}笔发放，共{money(recover_total)}元（明细见附件2），由所在乡镇（街道）"
                              f"于{cn_date((signed + dt.timedelta(days=30)).isoformat())}前追回，缴回财政专户。" if recover_rows
                              else "本次检查未发现实发超过应发的情况。"),
             "rectify_by": cn_date((signed + dt.timedelta(days=30)).isoformat()),

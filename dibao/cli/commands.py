@@ -44,6 +44,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--year", type=int, required=True, help="年份 / calendar year")
     sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
     sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
+    sp.add_argument("--date", help="成文日期 YYYY-MM-DD，默认生成当天 / date signed (default: today)")
     sp = add("notice", cmd_report_notice, "村级公示名单（PDF或Word）/ public notice (.pdf or .docx)", rsub)
     sp.add_argument("--village", help="村(社区) / village")
     sp.add_argument("--township", help="乡镇(街道)：每村一页，合成一个文件 / every village of a township, one per page")
@@ -78,6 +79,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--checked-from", help="检查开始日期 YYYY-MM-DD（不给则留待填写）/ first day of the inspection")
     sp.add_argument("--checked-to", help="检查结束日期 YYYY-MM-DD / last day of the inspection")
     sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
+    sp.add_argument("--date", help="成文日期 YYYY-MM-DD，默认生成当天 / date signed (default: today)")
 
     sp = add("serve", cmd_serve, "启动网页界面（需登录，按属地管理）/ start the web interface")
     sp.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on")
@@ -277,6 +279,26 @@ def _step_on_stderr(what: str, done: int, total: int) -> None:
     print(f"[{done + 1}/{total}] {what}…", file=sys.stderr, flush=True)
 
 
+def _signed(value: str | None):  # type: ignore[no-untyped-def]
+    """--date: the 成文日期 staff give, else the day the document is generated."""
+    import datetime as dt
+
+    from ..errors import UsageError
+
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError as exc:
+        raise UsageError(f"日期格式应为 YYYY-MM-DD：--date {value} / bad --date") from exc
+
+
+def _warn_placeholders(policy, year: int | None) -> None:  # type: ignore[no-untyped-def]
+    """Settings still at the init defaults are said before generating: the document prints 【待填写】 there."""
+    from generators.gongwen import warnings
+
+    for line in warnings(policy, year):
+        print(line, file=sys.stderr, flush=True)
+
+
 def cmd_report_summary(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import stats, summary
@@ -288,9 +310,12 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
     home, cat = _open(args)
     if not args.output.lower().endswith(".docx"):
         raise UsageError("工作总结输出应为 .docx 文件 / the summary is a .docx file")
+    policy = load(home.root)
+    signed = _signed(args.date)
+    _warn_placeholders(policy, args.year)
     try:
-        out = summary.render(cat, args.year, args.scope, load(home.root), Path(args.output), home.templates,
-                             progress=_step_on_stderr)
+        out = summary.render(cat, args.year, args.scope, policy, Path(args.output), home.templates,
+                             progress=_step_on_stderr, signed=signed)
     except (stats.UnknownScope, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc
     _generated(cat, "summary", f"{args.year} {args.scope or '全部'}", out)
@@ -310,6 +335,7 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
 
     home, cat = _open(args)
     policy = load(home.root)
+    _warn_placeholders(policy, None)
     if not args.village and not args.township:
         raise UsageError("请给出 --village 或 --township / give --village or --township")
     dates = []
@@ -458,9 +484,12 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
             raise UsageError("检查日期格式应为 YYYY-MM-DD / bad --checked-from/--checked-to") from exc
         if checked[1] < checked[0]:
             raise UsageError("--checked-to 早于 --checked-from / --checked-to is before --checked-from")
+    policy = load(home.root)
+    signed = _signed(args.date)
+    _warn_placeholders(policy, args.year)
     try:
-        out, ctx = inspection.render(cat, args.scope, args.year, load(home.root), Path(args.output), home.templates,
-                                     checked, _step_on_stderr)
+        out, ctx = inspection.render(cat, args.scope, args.year, policy, Path(args.output), home.templates,
+                                     checked, _step_on_stderr, signed)
     except (stats.UnknownScope, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc
     _generated(cat, "inspection", args.scope or "全部", out)
