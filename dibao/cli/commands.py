@@ -359,6 +359,11 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     target = " ".join(x for x in (args.township, args.village, args.kind) if x)
     _generated(cat, "notice", target, out)
+    since, to, end = notice.period(start, until, days)
+    said = "" if until else (f"（未给 --to：--from {start.isoformat()} 所在月份，及公示期跨入的下月日期）" if args.start
+                             else "（未给 --from：从今天起公示，列入本月）")
+    print(f"公示期 {start.isoformat()} 至 {end.isoformat()}（{days}天）；列入 {since} 至 {to} 期间已审批的{args.kind}变动"
+          f"和待审批对象{said} / notice period {start}..{end}; cases dated {since}..{to}")
     print(f"已生成公示：{out} / notice written")
     return 0
 
