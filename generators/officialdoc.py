@@ -205,8 +205,12 @@ def masthead(doc: DocxDocument, mark: str, number: str) -> None:
 
 
 def colophon(doc: DocxDocument, cc: str, printer: str, printed: str) -> None:
-    """版记 (GB/T 9704 §7.4): 抄送 and 印发机关/印发日期 in 4号 between black rules, after the 落款."""
-    doc.add_paragraph()
+    """版记 (GB/T 9704 §7.4): 抄送 and 印发机关/印发日期 in 4号 between black rules, after the 落款 (and kept
+    on its page where it follows the 落款 directly: no page of a 版记 alone)."""
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    gap = doc.add_paragraph()
+    gap.paragraph_format.keep_with_next = True
     top = doc.add_paragraph()
     top.paragraph_format.keep_with_next = True
     _rule(top, "000000", 8)

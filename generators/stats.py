@@ -124,9 +124,10 @@ def review_interval(h: Household, policy: Policy) -> int | None:
     """Months between reviews: the class's ([review_months]); a household without a known class is
     reviewed at `[review_months] 未分类` where set, else the longest interval (every household in 保 is
     reviewed at least that often) — and is shown as 未分类 so staff classify it."""
-    months = policy.review_months.get(h.category or "")
-    if months:
-        return months
+    return policy.review_months.get(h.category or "") or unclassified_interval(policy)
+
+
+def unclassified_interval(policy: Policy) -> int | None:
     return policy.review_months.get(UNCLASSIFIED) or max(policy.review_months.values(), default=None)
 
 

@@ -388,8 +388,10 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
         "exit_reasons_text": f"（{exits}）" if exits else "", "quarter_rows": quarter_rows(s, quarter_ends),
         "person_times_total": sum(s["persons_by_month"]),
         "age_rows": age_rows, "identity_rows": identity_rows,
-        "class_rows": [{"category": f"{c}类", "households": v["households_end"], "persons": v["persons_end"],
-                        "interval": f"{policy.review_months.get(c, '-')}个月"} for c, v in sorted(s["by_category"].items())],
+        "class_rows": [{"category": f"{c}类" if policy.review_months.get(c) else stats.UNCLASSIFIED,
+                        "households": v["households_end"], "persons": v["persons_end"],
+                        "interval": f"{policy.review_months.get(c) or stats.unclassified_interval(policy)}个月"}
+                       for c, v in sorted(s["by_category"].items())],
         "reviews_done": reviews_done, "documents_filed": documents_filed, "gradual_exits": gradual,
         "classified_persons": classified, "complaints": complaints,
         "notice_days": policy.notice_days, "review_a": policy.review_months.get("A", 12),
