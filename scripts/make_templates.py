@@ -174,15 +174,15 @@ def inspection(out: Path) -> None:
     body(doc, "（二）追回资金。{{ recover_text }}")
     body(doc, "（三）按期复核。严格按照A类{{ review_a }}个月、B类{{ review_b }}个月、C类{{ review_c }}个月开展定期复核，"
               "做到应查尽查。")
-    body(doc, "（四）规范管理。严格执行村干部近亲属备案制度，落实“一户一档”，确保档案完整、规范、可查。")
-    # 附件说明 (GB/T 9704 §7.3.4): under the body, before the 落款
-    body(doc, "")
+    body(doc, "（四）规范管理。严格执行村干部近亲属备案制度，落实“一户一档”，确保档案完整、规范、可查。", keep_next=True)
+    # 附件说明 (GB/T 9704 §7.3.4): under the body, before the 落款 — all kept with the last lines of the body
+    body(doc, "", keep_next=True)
     body(doc, "附件：1．问题较多的户", keep_next=True)
     body(doc, "　　　2．应追回资金明细", keep_next=True)
     body(doc, "　　　3．干部及近亲属名册在列人员享受低保情况", keep_next=True)
     signature(doc, "{{ frame.issuer }}", "{{ frame.signed }}")
     page_break(doc)
-    body(doc, "附件1", indent=False)
+    body(doc, "附件1", indent=False, keep_next=True)
     caption(doc, "问题较多的户")
     body(doc, "{%p if worst_rows %}", indent=False)
     _table(doc, ["户编号", "村(社区)", "户主", "问题数", "主要问题"], "worst_rows",
@@ -191,7 +191,7 @@ def inspection(out: Path) -> None:
     body(doc, "{%p else %}", indent=False)
     body(doc, "无")
     body(doc, "{%p endif %}", indent=False)
-    body(doc, "附件2", indent=False)
+    body(doc, "附件2", indent=False, keep_next=True)
     caption(doc, "应追回资金明细（实发超过应发）")
     body(doc, "{%p if recover_rows %}", indent=False)
     _table(doc, ["户编号", "村(社区)", "户主", "发放期间", "实发(元)", "应发(元)", "应追回(元)"], "recover_rows",
@@ -201,7 +201,7 @@ def inspection(out: Path) -> None:
     body(doc, "{%p else %}", indent=False)
     body(doc, "无")
     body(doc, "{%p endif %}", indent=False)
-    body(doc, "附件3", indent=False)
+    body(doc, "附件3", indent=False, keep_next=True)
     caption(doc, "干部及近亲属名册在列人员享受低保情况")
     body(doc, "{%p if register_rows %}", indent=False)
     _table(doc, ["干部（职务）", "村(社区)", "在保人员", "关系", "所在户", "备案日期", "县级核查", "档案标记"], "register_rows",

@@ -335,7 +335,6 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
 
     home, cat = _open(args)
     policy = load(home.root)
-    _warn_placeholders(policy, None)
     if not args.village and not args.township:
         raise UsageError("请给出 --village 或 --township / give --village or --township")
     dates = []
@@ -345,6 +344,7 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"日期格式应为 YYYY-MM-DD：{flag} {value} / bad {flag} date") from exc
     start, until = dates[0] or dt.date.today(), dates[1]
+    _warn_placeholders(policy, start.year)
     days = args.days or policy.notice_days
     if days < 1:
         raise UsageError("公示天数至少为1天 / --days must be at least 1")
