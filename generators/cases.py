@@ -222,7 +222,7 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
     # 审批: the 审批表, else the change list's 新增 date, else a refusal recorded by hand
     approval = _first(approval_docs, facts)
     if (approval is not None and approval.date and application is None and not dr.registered and not refused
-            and _in_care_before(h, approval.date)):
+            and "step" not in facts.get(approval.document_id, {}) and _in_care_before(h, approval.date)):
         approval = None  # a 审批表 re-filed (or a review's) for a household in 保 long before: no new application
     decision = doc_step("审批", approval)
     if approval is None and dr.events and not refused:
