@@ -458,10 +458,13 @@ def cmd_reviews_due(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise UsageError(f"月份格式应为 YYYY-MM：{month} / bad --month")
     try:
-        rows = reviews.due(cat, month, args.scope, load(home.root), include_done=True)
+        policy = load(home.root)
+        rows = reviews.due(cat, month, args.scope, policy, include_done=True)
     except stats.UnknownScope as exc:
         raise UsageError(str(exc)) from exc
-    out = reviews.write_xlsx(rows, month, args.scope, Path(args.output))
+    from generators.gongwen import office_name
+
+    out = reviews.write_xlsx(rows, month, args.scope, Path(args.output), office_name(policy))
     _generated(cat, "reviews", f"{month} {args.scope or '全部'}", out)
     overdue = sum(r["overdue"] and not r["done"] for r in rows)
     done = sum(r["done"] for r in rows)
