@@ -132,7 +132,8 @@ def _period_months(period: str) -> set[str]:
     if "~" not in period:
         return set()
     a, b = (x.strip()[:7] for x in period.split("~", 1))
-    out, (y, m) = set(), (int(a[:4]), int(a[5:7]))
+    out: set[str] = set()
+    y, m = int(a[:4]), int(a[5:7])
     while f"{y:04d}-{m:02d}" <= b and len(out) < 240:
         out.add(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
@@ -359,7 +360,7 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
     for rank, town in enumerate(township_rows, 1):
         town["rank"] = rank
         town["rate"] = f"{town['complete'] / max(town['checked'], 1) * 100:.1f}%"
-    recover_rows = []
+    recover_rows: list[dict] = []
     for f in findings:
         if f.code not in ("paid_after_stop", "amount_mismatch", "paid_before_start"):
             continue

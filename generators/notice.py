@@ -20,12 +20,11 @@ from archiver import localrules
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
 from archiver.errors import UserError
+from archiver.placeholders import text_or_prompt
 from archiver.policy import Policy
 from archiver.privacy import mask_name, public_reason
 
 from . import pending
-from archiver.placeholders import text_or_prompt
-
 from .documents import cn_date, render_docx
 from .gongwen import office_name
 from .render import html_to_pdf, render_html

@@ -300,8 +300,6 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     reviews_done = sum(1 for h in facts.households for e in h.events if e.kind == "复核" and first <= e.date <= day)
     documents_filed = sum(1 for h in facts.households for d in h.documents if first <= (d.date or "") <= day)
     incomplete = completeness.incomplete(facts.in_care, policy)
-    new_cases = [h for h in facts.households for e in h.events if e.kind in ("新增", "恢复") and first <= e.date <= day]
-    new_with_notice = sum(1 for h in new_cases if any(d.type == "公示记录" for d in h.documents))
     gradual = sum(1 for h in facts.households for e in h.events if "渐退" in (e.reason or "") and first <= e.date <= day)
     classified = sum(1 for h in facts.in_care for m in h.members_on(day) if "分类施保" in (m.identity or ""))
     complaints = documents_of_type_between(cat, area, COMPLAINT_TYPES, first, day)
@@ -348,7 +346,6 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
         fund = f"做好资金发放。全年发放低保金{wan(s['disbursed_total'])}万元，月人均补差{s['avg_monthly_per_person']:.2f}元"
         practices.append(fund + ("，经逐月核对，发放金额与核定金额一致。" if money_ok else "，按月足额发放到户。"
                                  if not any(findings.get(c) for c in inspection.OVERPAID_BY) else "。"))
-    complete = len(facts.in_care) - len(incomplete)
     archive = f"推进档案规范化。落实“一户一档”，全年归档各类档案材料{documents_filed}份" if documents_filed else ""
     if facts.in_care and not incomplete:
         archive = (archive + "，" if archive else "推进档案规范化。") + f"年末在保{len(facts.in_care)}户档案材料全部齐全"
