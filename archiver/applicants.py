@@ -87,7 +87,7 @@ def register(home: Home, cat: Catalog, user: str, village: str, head: Person, me
                                    head_id_number=parsed[0][1].number, status="申请中")
         for p, info in parsed:
             cat.add_member(hid, Member(p.name.strip(), info.number, p.relation or ("户主" if p is people[0] else ""),
-                                       info.sex, info.birth_date.isoformat()))
+                                       info.sex, info.birth_date.isoformat(), id_original=info.original))
         add_case_entry(cat, hid, "申请", applied, "登记申请", user)
         key = provisional_key(hid)
         cat.add_change(user, "新建申请户", None, f"{place.township}/{place.village} {head.name} {len(parsed)}人 申请{applied}",

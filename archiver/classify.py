@@ -19,9 +19,10 @@ _t2s = opencc.OpenCC("t2s")
 TYPES: list[tuple[str, tuple[str, ...]]] = [
     ("不予批准告知书", ("不予批准告知书", "不予批准通知书", "不予批准决定书", "不予保障告知", "不符合条件告知")),
     ("停保告知书", ("停止保障告知书", "停保告知书", "停止低保告知", "减保告知书", "减发告知书")),
+    # before 入户调查表: "家庭经济状况核对授权书" names the 核对 it authorises
+    ("授权书", ("核对授权书", "授权书")),
     ("复核记录", ("复核记录", "定期复核", "复核表", "复查记录")),
     ("核对报告", ("核对报告", "核对结果报告", "核对情况报告", "信息核对结果")),
-    ("授权书", ("核对授权书", "授权书")),
     ("入户调查表", ("入户调查", "家庭经济状况调查", "经济状况核对", "调查表")),
     ("民主评议记录", ("民主评议", "评议记录")),
     ("公示记录", ("公示记录", "公示情况", "张榜公示")),
@@ -32,7 +33,16 @@ TYPES: list[tuple[str, tuple[str, ...]]] = [
     ("低保证", ("低保证", "救助证", "保障金领取证")),
     ("银行卡/存折", ("存折", "银行卡", "开户行", "储蓄卡")),
     ("户口簿", ("户口簿", "常住人口登记卡", "户籍证明")),
-    ("身份证", ("身份证复印件", "居民身份证", "身份证正反面", "公民身份证")),
+    ("身份证", ("身份证复印件", "居民身份证", "身份证正反面", "公民身份证", "公民身份号码")),
+    # the certificates every office files with an application or a review (checked after the forms above,
+    # whose bodies may mention them: an 入户调查表 that lists a member's 残疾证 is still the 调查表)
+    ("残疾证", ("残疾人证", "残疾证")),
+    ("死亡/火化证明", ("死亡医学证明", "死亡证明", "火化证明", "遗体火化", "注销户口证明")),
+    ("医疗票据/病历", ("住院病历", "门诊病历", "出院记录", "出院小结", "诊断证明", "医疗收费票据", "住院收费票据",
+                    "医疗费用", "医疗票据", "病历")),
+    ("房产/车辆", ("不动产权证", "房屋所有权证", "房产证", "机动车登记证书", "机动车行驶证", "车辆登记")),
+    ("婚姻证明", ("结婚证", "离婚证", "婚姻状况证明", "离婚协议", "婚姻登记")),
+    ("学籍/在校证明", ("在校证明", "学籍证明", "在读证明", "就读证明", "学生证")),
 ]
 ALL_TYPES = [t for t, _ in TYPES] + ["其他"]
 DATE_LABELS = ("告知日期", "复核日期", "审批日期", "调查日期", "评议时间", "评议日期", "申请日期", "公示日期", "签发日期",
@@ -40,9 +50,25 @@ DATE_LABELS = ("告知日期", "复核日期", "审批日期", "调查日期", "
 _FILENAME_DATE = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
 
 
+def _heading(line: str) -> str | None:
+    """The type a short heading line names: a heading that says 公示 is a 公示 whatever the notice's body
+    says next ("经本人申请、入户调查和审核" in dibao's own 拟纳入…公示 is no 入户调查表)."""
+    if len(line) > 40 or line.startswith(("公示期", "公示时间", "公示日期", "公示情况：", "公示期限")):
+        return None
+    if "公示" in line and not any(w in line for w in ("公示期：", "公示期:")):
+        return "公示记录"
+    return None
+
+
 def doc_type(text: str) -> str:
     simple = _t2s.convert(text).replace(" ", "")
     lines = [ln for ln in simple.splitlines() if ln.strip()]
+    for line in lines[:3]:
+        named = _heading(line.strip())
+        if named:
+            return named
+        if len(line) <= 40 and any(w in line for _, words in TYPES for w in words):
+            break  # a heading naming another type: the usual reading below
     title = "".join(lines[:2])
     for scope in (title, simple[:120], simple):
         for name, words in TYPES:

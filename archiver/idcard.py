@@ -147,6 +147,8 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 
 
 ID_PATTERN = re.compile(r"(?<![0-9０-９])[1-9１-９](?:[0-9０-９]\s?){16}[0-9０-９Xx×ｘＸ](?![0-9０-９])")
+# a first-generation 15-digit number (an old 户口簿 or 身份证 scanned): found as its 18-digit form
+ID15_PATTERN = re.compile(r"(?<![0-9０-９])[1-9１-９](?:[0-9０-９]\s?){13}[0-9０-９](?![0-9０-９Xx×ｘＸ])")
 
 
 _OCR_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9OoIl|]{17}[0-9OoIl|Xx×](?![0-9A-Za-z])")
@@ -160,8 +162,12 @@ def find_all(text: str) -> list[str]:
     text = _OCR_RUN.sub(lambda m: m.group(0).translate(_OCR_FIX) if sum(c.isdigit() for c in m.group(0)) >= 14
                         else m.group(0), text)
     found: list[str] = []
-    for m in ID_PATTERN.finditer(text):
-        candidate = normalise(m.group(0).replace("×", "X"))
-        if is_valid(candidate) and candidate not in found:
+    hits = sorted([*ID_PATTERN.finditer(text), *ID15_PATTERN.finditer(text)], key=lambda m: m.start())
+    for m in hits:
+        try:
+            candidate = parse(normalise(m.group(0).replace("×", "X"))).number
+        except IDError:
+            continue
+        if candidate not in found:
             found.append(candidate)
     return found

@@ -18,7 +18,15 @@ def issuer(policy: Policy, township: str | None) -> str:
     names = policy.raw.get("issuers", {})
     if township and isinstance(names, dict) and names.get(township):
         return str(names[township])
-    return policy.office_name
+    from archiver.placeholders import text_or_prompt  # a default name is never printed as the office's own
+
+    return text_or_prompt(policy.office_name, policy, "office.name")
+
+
+def has_own_phone(policy: Policy, township: str | None) -> bool:
+    """Whether the township's administrator set its own 监督电话 (`[phones]`)."""
+    names = policy.raw.get("phones", {})
+    return bool(township and isinstance(names, dict) and names.get(township))
 
 
 def phone(policy: Policy, township: str | None) -> str:

@@ -14,7 +14,10 @@ from pathlib import Path
 
 from archiver.errors import UserError
 
-DEFAULT_REQUIRED = {"在保": ["申请书", "入户调查表", "民主评议记录", "审批表", "身份证|户口簿"]}
+DEFAULT_REQUIRED = {"在保": ["申请书", "入户调查表", "民主评议记录", "公示记录", "审批表", "授权书|承诺书", "身份证|户口簿"]}
+# the lists dibao has shipped: a home whose [completeness] is still one of them gets the default, read
+# against its own [cases] (a list the office wrote itself is used as written)
+_SHIPPED_LISTS = ([*DEFAULT_REQUIRED["在保"]], ["申请书", "入户调查表", "民主评议记录", "审批表", "身份证|户口簿"])
 DEFAULT_TEXT = resources.files("archiver").joinpath("policy_default.toml").read_text(encoding="utf-8")
 
 
@@ -258,10 +261,31 @@ def parse(text: str) -> Policy:
         male_retire=int(age.get("male_retire", 60)),
         female_retire=int(age.get("female_retire", 55)),
         search_backend=str(data.get("search", {}).get("backend", "tantivy")),
-        required_documents={str(k): [str(x) for x in v] for k, v in data.get("completeness", DEFAULT_REQUIRED).items()},
+        required_documents=_required_documents(data),
         raw=data,
         dated_standards=_dated_standards(data.get("standard", [])),
     )
+
+
+def _required_documents(data: dict) -> dict[str, list[str]]:
+    """[completeness] by status. The shipped default follows the [cases] rules beside it: 民主评议记录 only
+    where `democratic_review_required`, 公示记录 where 公示 is a required step, a separate 授权书/承诺书 (核对
+    授权) where `authorization_required` (dibao's own 申请书 carries the 授权 sentence, so off by default)."""
+    cases = data.get("cases", {}) if isinstance(data.get("cases"), dict) else {}
+    out = {}
+    for status, items in data.get("completeness", DEFAULT_REQUIRED).items():
+        names = [str(x) for x in items]
+        if names in _SHIPPED_LISTS:
+            drop = set()
+            if not cases.get("democratic_review_required", False):
+                drop.add("民主评议记录")
+            if "公示" not in cases.get("required_steps", ["公示"]):
+                drop.add("公示记录")
+            if not cases.get("authorization_required", False):
+                drop.add("授权书|承诺书")
+            names = [n for n in DEFAULT_REQUIRED["在保"] if n not in drop]
+        out[str(status)] = names
+    return out
 
 
 def _dated_standards(entries: object) -> list[tuple[str, dict[str, float]]]:

@@ -39,6 +39,7 @@ class BasisRules:
     elderly_age: int = 60
     taper_months: int = 0
     taper_shares: list[float] = field(default_factory=lambda: [1.0])
+    income_denominator: str = "共同生活家庭成员"  # or 全部成员: whom per-capita income is divided by
 
 
 def _share_or_amount(where: str, value: object) -> tuple[str, float]:
@@ -65,6 +66,10 @@ def rules(policy: Policy) -> BasisRules:
     if str(raw.get("round_method", "四舍五入")) not in ("四舍五入", "进位", "舍去"):
         raise ValueError(f"policy.toml [basis] round_method 应为 四舍五入、进位 或 舍去：{raw.get('round_method')!r} / "
                          "round_method must be 四舍五入, 进位 or 舍去")
+    denominator = str(raw.get("income_denominator", LIVING_TOGETHER))
+    if denominator not in (LIVING_TOGETHER, ALL_MEMBERS):
+        raise ValueError(f"policy.toml [basis] income_denominator 应为 {LIVING_TOGETHER} 或 {ALL_MEMBERS}：{denominator!r} / "
+                         "bad income_denominator")
     if not isinstance(shares, list) or not all(isinstance(x, (int, float)) for x in shares):
         raise ValueError(f"policy.toml [basis.taper] shares 应为比例列表，如 [1.0, 0.5]：{shares!r} / shares must be a list")
     return BasisRules(
@@ -72,7 +77,8 @@ def rules(policy: Policy) -> BasisRules:
         tiers={str(k): _share_or_amount(f"[basis.tiers] {k}", v) for k, v in (raw.get("tiers", {}) or {}).items()},
         addons={str(k): _share_or_amount(f"[basis.addons] {k}", v) for k, v in (raw.get("addons", {}) or {}).items()},
         addons_stack=bool(raw.get("addons_stack", False)), elderly_age=int(raw.get("elderly_age", 60)),
-        taper_months=int(taper.get("months", 0)), taper_shares=[float(x) for x in shares] or [1.0])
+        taper_months=int(taper.get("months", 0)), taper_shares=[float(x) for x in shares] or [1.0],
+        income_denominator=denominator)
 
 
 @dataclass
@@ -92,6 +98,7 @@ class Basis:
     taper_month: int | None = None  # 1-based month of 渐退
     taper_months: int | None = None
     stated_categories: str = ""  # what a roster's 分类施保 column says (shown; add-ons follow the members' facts)
+    income_denominator: str = ""  # whom income_per_capita was divided by ("共同生活家庭成员3人"), as policy chose
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -112,16 +119,32 @@ def income_on(h: Household, day: str) -> Income | None:
     return h.incomes[0] if h.incomes else None
 
 
-def per_capita(h: Household, income: Income | None, day: str) -> float | None:
-    """人均月收入: as stated, else the household's monthly income over its members then (all members:
-    per-capita income is over the family living together, not only the covered)."""
+# 共同生活的家庭成员 (民发〔2021〕57号 第六、七条) leaves out those who do not live with the family: a member
+# whose record says one of these is not in the per-capita income's denominator
+NOT_LIVING_TOGETHER = ("服刑", "强制隔离戒毒", "宣告失踪")
+LIVING_TOGETHER, ALL_MEMBERS = "共同生活家庭成员", "全部成员"
+
+
+def income_members(h: Household, day: str, r: BasisRules | None = None) -> list[Member]:
+    """The members per-capita income is divided by: the 共同生活家庭成员 (57号's reading, the default), or
+    every member on file where policy says `[basis] income_denominator = "全部成员"`."""
+    present = h.members_on(day)
+    if r is not None and r.income_denominator == ALL_MEMBERS:
+        return present
+    return [m for m in present
+            if not any(w in f"{m.covered_reason}{m.identity}{m.health}" for w in NOT_LIVING_TOGETHER)]
+
+
+def per_capita(h: Household, income: Income | None, day: str, r: BasisRules | None = None) -> float | None:
+    """人均月收入: as stated, else the household's monthly income over the members policy counts then (all
+    who live together, not only the covered: income_members)."""
     if income is None:
         return None
     if income.per_capita is not None:
         return income.per_capita
     if income.monthly_total is None:
         return None
-    people = income.persons or len(h.members_on(day)) or h.persons or 1
+    people = income.persons or len(income_members(h, day, r)) or h.persons or 1
     return income.monthly_total / people  # unrounded: (标准 − 总收入/n) × n stays exact; shown to the 分
 
 
@@ -182,11 +205,14 @@ def _value(kind_value: tuple[str, float], standard: float) -> float:
 def _raw(h: Household, day: str, policy: Policy, r: BasisRules, dead: dict[str, str | None] | None) -> Basis:
     """The amount without 渐退 (and without asking whether the household is in 保)."""
     standard = policy.standard_on(day, h.area_type)
-    ipc = per_capita(h, income_on(h, day), day)
+    income = income_on(h, day)
+    ipc = per_capita(h, income, day, r)
     members, persons = covered(h, day, dead)
     stated = h.figures_on(day)[1]
     basis = Basis(day, standard, None if ipc is None else round(ipc, 2), persons, 0.0, STATED,
-                  tier=h.benefit_tier, stated_categories=h.aid_categories)
+                  tier=h.benefit_tier, stated_categories=h.aid_categories,
+                  income_denominator=(f"申报人数{income.persons}人" if income and income.persons else
+                                      f"{r.income_denominator}{len(income_members(h, day, r))}人"))
     if standard is None:
         basis.due_monthly = stated or 0.0
         return basis
@@ -233,7 +259,7 @@ def proposed(h: Household, day: str, policy: Policy, since: str, dead: dict[str,
 
 def _above_line(h: Household, income: Income, policy: Policy) -> bool:
     standard = policy.standard_on(income.date, h.area_type)
-    ipc = per_capita(h, income, income.date)
+    ipc = per_capita(h, income, income.date, rules(policy))
     return standard is not None and ipc is not None and ipc >= standard
 
 
@@ -254,19 +280,39 @@ def compute(h: Household, day: str, policy: Policy, r: BasisRules | None = None,
     return basis
 
 
+def taper_start(h: Household, day: str, policy: Policy) -> str | None:
+    """The date of the income statement that put the household at or above the line, where it still is on
+    `day` and was below it before (the first month of 渐退); None otherwise."""
+    stated = [i for i in h.incomes if i.date <= day]
+    if not stated or not _above_line(h, stated[-1], policy):
+        return None
+    k = len(stated) - 1
+    while k > 0 and _above_line(h, stated[k - 1], policy):
+        k -= 1
+    return None if k == 0 else stated[k].date  # above the line since the first statement: nothing to taper from
+
+
+def taper_ended_on(h: Household, day: str, policy: Policy, r: BasisRules | None = None) -> str | None:
+    """The first day after a household's 渐退 ran out, when it has by `day` (it is then due for 停保, not
+    left 在保 at 0 元); None otherwise."""
+    r = r or rules(policy)
+    if r.taper_months <= 0 or not h.in_care_on(day):
+        return None
+    crossed = taper_start(h, day, policy)
+    if crossed is None or _months_between(crossed, day) < r.taper_months:
+        return None
+    from archiver.months import add_months
+
+    return add_months(dt.date.fromisoformat(crossed).replace(day=1), r.taper_months).isoformat()
+
+
 def _taper(h: Household, day: str, policy: Policy, r: BasisRules, dead: dict[str, str | None] | None,
            basis: Basis) -> None:
     """渐退: the income statement that first put the household at or above the line starts the taper in its
     month; for `taper_months` months the household gets a share of what was due the day before, then nothing."""
-    stated = [i for i in h.incomes if i.date <= day]
-    if not stated or not _above_line(h, stated[-1], policy):
+    crossed = taper_start(h, day, policy)
+    if crossed is None:
         return
-    k = len(stated) - 1
-    while k > 0 and _above_line(h, stated[k - 1], policy):
-        k -= 1
-    if k == 0:
-        return  # above the line since the first statement on file: nothing to taper from
-    crossed = stated[k].date
     month = _months_between(crossed, day)
     basis.taper_months = r.taper_months
     if month >= r.taper_months:

@@ -27,6 +27,7 @@ class CaseRules:
     payment_start: str = "next_month"         # next_month: 自批准次月起发放；same_month: 批准当月起
     democratic_review_required: bool = False  # 民主评议按本地规定
     required_steps: tuple[str, ...] = field(default_factory=lambda: tuple(DEFAULT_REQUIRED))
+    change_notice: tuple[str, ...] = ()  # 停保 / 调整 decisions local rules post for notice_days first
 
 
 def rules(policy: Policy) -> CaseRules:
@@ -42,7 +43,11 @@ def rules(policy: Policy) -> CaseRules:
     start = str(raw.get("payment_start", "next_month"))
     if start not in ("next_month", "same_month"):
         raise PolicyError(f"policy.toml [cases] payment_start 应为 next_month 或 same_month：{start} / bad value")
+    change = tuple(str(k) for k in raw.get("change_notice_required", []))
+    if set(change) - {"停保", "调整"}:
+        raise PolicyError(f"policy.toml [cases] change_notice_required 只能含 停保、调整：{'、'.join(change)} / bad value")
     return CaseRules(
+        change_notice=change,
         decision_working_days=int(raw.get("decision_working_days", 30)),
         decision_working_days_extended=int(raw.get("decision_working_days_extended", 45)),
         notice_days=int(raw.get("notice_days", policy.notice_days)),

@@ -225,6 +225,9 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         steps.append(Step("公示"))
     # 审批: the 审批表, else the change list's 新增 date, else a refusal recorded by hand
     approval = _first(approval_docs, facts)
+    if (approval is not None and approval.date and application is None and not dr.registered and not refused
+            and "step" not in facts.get(approval.document_id, {}) and _in_care_before(h, approval.date)):
+        approval = None  # a 审批表 re-filed (or a review's) for a household in 保 long before: no new application
     decision = doc_step("审批", approval)
     if approval is None and dr.events and not refused:
         decision = Step("审批", min(dr.events), source="变动名册")
@@ -292,6 +295,12 @@ def _check_step(docs: list[Document] | None, entry: dict[str, Any] | None, facts
         result, _, found = (entry.get("detail") or "").partition("；")
         st.detail.update(result=result, found=[x for x in found.split("、") if x])
     return st
+
+
+def _in_care_before(h: Household, day: str) -> bool:
+    """In 保 on the day before `day` by an earlier approval (a roster's 纳入日期, a change list's 新增)."""
+    before = (dt.date.fromisoformat(day[:10]) - dt.timedelta(days=1)).isoformat()
+    return bool(h.approved_on and h.approved_on < day[:10]) and h.in_care_on(before)
 
 
 def _first(docs: list[Document] | None, facts: dict[int, dict[str, str]]) -> Document | None:

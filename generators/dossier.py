@@ -14,7 +14,7 @@ from archiver.catalog import Catalog
 from archiver.catalog.models import STOP_KINDS, Document, Household, today
 from archiver.home import Home
 from archiver.policy import Policy
-from archiver.privacy import mask_account, mask_id, scrub
+from archiver.privacy import mask_account, mask_id
 
 from . import completeness
 from .render import render_html
@@ -136,7 +136,8 @@ def _context(h: Household, entries: list[Entry], policy: Policy, front_pages: in
         first = e.start + front_pages
         rows.append({"number": "—", "author": _author(e.doc.type, h, policy), "title": e.doc.type,
                      "date": e.doc.date or "日期不详", "pages": str(first) if last == first else f"{first}-{last}",
-                     "note": scrub(e.doc.source_name)})
+                     # 备注 is for the archivist (a date not on the paper), never a scanner's file name or upload path
+                     "note": "" if e.doc.date else "日期待核"})
     return {
         "office": policy.office_name, "qr_png": base64.b64encode(qr.png(h.key, scale=6, secret=secret)).decode(),
         "household": {"key": h.key, "township": h.township, "village": h.village, "head_name": h.head_name,

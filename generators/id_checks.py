@@ -9,7 +9,7 @@ from archiver.privacy import mask_account, mask_id
 from archiver.rosters.places import same_person_name
 
 TITLES = {
-    "suspect_truncated_id": "身份证号疑似被Excel截断",
+    "suspect_truncated_id": "身份证号疑似被电子表格截断",
     "account_holder_not_member": "发放账户户名不是本户成员",
 }
 

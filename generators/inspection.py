@@ -30,11 +30,17 @@ TITLES = {
     "unregistered_cadre_relative": "村干部近亲属未备案",
     "over_age_or_deceased": "超龄或已故人员仍计入保障",
     "paid_after_death": "死亡后仍发放低保金",
+    "payment_precision": "发放金额取整方式与政策不同",
     **procedure.TITLES,
     **id_checks.TITLES,
     **objections.TITLES,
     **stops.TITLES,
 }
+
+
+ROUNDING_STEP = {"元": 1.0, "角": 0.1, "分": 0.01}  # policy [basis] rounding → the smallest amount it distinguishes
+# codes that are county notes, not problems of a household (no household named, not counted as problems)
+NOTES = {"payment_precision", "calendar_year_unknown"}
 
 
 @dataclass
@@ -74,8 +80,9 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
     for h in active:
         if stats.is_overdue(h, day, policy):
             since = stats.last_review_or_start(h, day)
-            out.append(Finding("overdue_review", [h.key], f"{h.village}{h.head_name}户（{h.category}类）上次复核或审批为{since}，"
-                                                          f"已超过{policy.review_months.get(h.category or '', 0)}个月未复核。"))
+            klass = f"{h.category}类" if policy.review_months.get(h.category or "") else f"{stats.UNCLASSIFIED}，请确定分类"
+            out.append(Finding("overdue_review", [h.key], f"{h.village}{h.head_name}户（{klass}）上次复核或审批为{since}，"
+                                                          f"已超过{stats.review_interval(h, policy)}个月未复核。"))
         lacking = completeness.missing(h, policy)
         if lacking:
             out.append(Finding("incomplete_file", [h.key], f"{h.village}{h.head_name}户档案缺少：{'、'.join(lacking)}。",
@@ -92,6 +99,48 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
             if age > 100 or (m.health or "").startswith(("死亡", "已故")):
                 out.append(Finding("over_age_or_deceased", [h.key], f"{h.village}{h.head_name}户成员{m.name}"
                                    f"{'年龄' + str(age) + '岁' if age > 100 else '已故'}，仍计入保障，请核实。"))
+    return merge_overpaid(out)
+
+
+# what explains an overpayment, most specific first: a household-period of money overpaid is one finding
+OVERPAID_BY = ("paid_after_death", "paid_after_stop", "paid_before_start")
+
+
+def merge_overpaid(findings: list[Finding]) -> list[Finding]:
+    """One finding per household-period of overpaid money, whichever checks saw it: an amount_mismatch on
+    the same household and months as a paid_before_start / paid_after_death (the cause) is folded into it
+    (`detail.also` names the check), so the report and the summary count and recover it once."""
+    months_of: dict[str, list[tuple[set[str], Finding]]] = defaultdict(list)
+    for f in findings:
+        if f.code in OVERPAID_BY and f.households:
+            months = set(f.detail.get("months") or [])
+            for row in f.detail.get("rows") or []:
+                months |= _period_months(str(row.get("period", "")))
+            months |= _period_months(str(f.detail.get("period", "")))
+            months_of[f.households[0]].append((months, f))
+    out = []
+    for f in findings:
+        if f.code == "amount_mismatch" and f.households and float(f.detail.get("difference", 0)) > 0:
+            mine = set(f.detail.get("months") or []) | _period_months(str(f.detail.get("period", "")))
+            cause = next((c for months, c in months_of.get(f.households[0], []) if months & mine), None)
+            if cause is not None:
+                cause.detail.setdefault("also", []).append({"code": f.code, "period": f.detail.get("period"),
+                                                            "difference": f.detail.get("difference")})
+                continue
+        out.append(f)
+    return out
+
+
+def _period_months(period: str) -> set[str]:
+    """'2025-01~2025-03' (or with days) → the months it spans."""
+    if "~" not in period:
+        return set()
+    a, b = (x.strip()[:7] for x in period.split("~", 1))
+    out: set[str] = set()
+    y, m = int(a[:4]), int(a[5:7])
+    while f"{y:04d}-{m:02d}" <= b and len(out) < 240:
+        out.add(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
 
 
@@ -139,6 +188,8 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
     r = basis.rules(policy)
     cr = case_rules(policy)
     ys = str(year)
+    step = ROUNDING_STEP.get(r.rounding, 0.01)
+    finer: set[str] = set()  # households paid to a finer step than the policy rounds to (one note, not a finding each)
     for h in households:
         rows = [(p, p.months()) for p in h.payments if year is None or p.period_start[:4] == ys]
         if not rows:
@@ -175,16 +226,25 @@ def _payments(households: list[Household], year: int | None, policy: Policy,
             if unknown:
                 continue  # no roster or change tells what was due then: nothing to compare against
             excess = p.amount - due
+            # less than one rounding step a month apart: the office paid to the fen what policy rounds to
+            # the yuan (1,677.33 against 1,677), no money wrongly paid
+            within = abs(excess) < max(step * max(len(p.months()), 1), 0.5)
+            if within and abs(excess) >= 0.005 and not after_stop:
+                finer.add(h.key)
             if after_stop and excess > 0.5:
                 out.append(Finding("paid_after_stop", [h.key], f"{h.village}{h.head_name}户已于{max(stops)}停保，"
                                    f"但{p.period_start}至{p.period_end}仍发放{p.amount:.2f}元（停保后月份应发0元）。",
                                    {"period": f"{p.period_start}~{p.period_end}", "amount": p.amount, "excess": round(excess, 2)}))
-            elif abs(excess) > 0.5 and (due > 0 or ineligible):
+            elif not within and (due > 0 or ineligible):
                 word = "多发" if excess > 0 else "少发"
                 out.append(Finding("amount_mismatch", [h.key], f"{h.village}{h.head_name}户{p.period_start}至{p.period_end}"
                                    f"实发{p.amount:.2f}元，按核定金额应发{due:.2f}元，{word}{abs(excess):.2f}元。",
                                    {"period": f"{p.period_start}~{p.period_end}", "months": p.months(), "paid": p.amount,
                                     "due": round(due, 2), "difference": round(excess, 2), "excess": round(excess, 2)}))
+    if finer:
+        out.append(Finding("payment_precision", [], f"发放金额精确到分，与政策取整方式（按{r.rounding}取整）不同："
+                           f"{len(finer)}户的发放额与核定金额相差不足每月一个取整单位，不作为多发少发，请统一取整方式。",
+                           {"households": len(finer), "rounding": r.rounding}))
     return out
 
 
@@ -239,11 +299,13 @@ def _register(active: list[Household], day: str, listed: dict) -> list[Finding]:
 
 
 def render(cat: Catalog, scope: str | None, year: int | None, policy: Policy, out: Path, home_templates: Path | None,
-           checked: tuple[dt.date, dt.date] | None = None, progress: Progress | None = None) -> tuple[Path, dict]:
-    """The 检查通报 .docx and the figures it was made from; `progress` hears its three steps."""
+           checked: tuple[dt.date, dt.date] | None = None, progress: Progress | None = None,
+           signed: dt.date | None = None) -> tuple[Path, dict]:
+    """The 检查通报 .docx and the figures it was made from; `progress` hears its three steps. `signed` is its
+    成文日期 (default: today)."""
     from .documents import render_docx
 
-    ctx = report_context(cat, scope, year, policy, checked, progress, steps=3)
+    ctx = report_context(cat, scope, year, policy, checked, progress, steps=3, signed=signed)
     if progress is not None:
         progress("生成Word文档", 2, 3)
     return render_docx("inspection.docx", home_templates, ctx, out), ctx
@@ -251,15 +313,17 @@ def render(cat: Catalog, scope: str | None, year: int | None, policy: Policy, ou
 
 def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
                    checked: tuple[dt.date, dt.date] | None = None, progress: Progress | None = None,
-                   steps: int = 2) -> dict:
+                   steps: int = 2, signed: dt.date | None = None) -> dict:
     """Figures for the inspection report (检查通报), per township and village. `checked` is when the inspection
     took place (distinct from the reference day the figures are taken on); unknown, it is a 【待填写】 prompt.
     `progress` hears its steps (checking, then the tables; of `steps`: render adds its own)."""
     from .documents import cn_date
+    from .gongwen import frame, money, prose
 
     step = Steps(progress, steps)
     step("逐户检查档案和发放")
-    findings = run(cat, scope, year, policy)
+    # a note on the calendar is for the command line (it names settings), not for the 通报
+    findings = [f for f in run(cat, scope, year, policy) if f.code != "calendar_year_unknown"]
     step("按乡镇、村汇总排名")
     day = f"{year}-12-31" if year else today()
     active = [h for h in cat.households(stats.area(cat, scope), full=True) if h.in_care_on(day)]
@@ -278,7 +342,8 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
     counts: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         counts[f.code].append(f)
-    finding_rows = [{"title": TITLES.get(c, c), "count": len(fs), "example": "例如：" + fs[0].message}
+    finding_rows = [{"title": TITLES.get(c, c), "count": len(fs),
+                     "example": ("例如：" if len(fs) > 1 else "") + prose(fs[0].message)}
                     for c, fs in sorted(counts.items(), key=lambda x: -len(x[1]))]
     if not finding_rows:
         finding_rows = [{"title": "未发现问题", "count": 0, "example": ""}]
@@ -299,38 +364,44 @@ def report_context(cat: Catalog, scope: str | None, year: int | None, policy: Po
     for rank, town in enumerate(township_rows, 1):
         town["rank"] = rank
         town["rate"] = f"{town['complete'] / max(town['checked'], 1) * 100:.1f}%"
-    recover_rows = []
+    recover_rows: list[dict] = []
     for f in findings:
-        if f.code not in ("paid_after_stop", "amount_mismatch"):
+        if f.code not in ("paid_after_stop", "amount_mismatch", "paid_before_start"):
             continue
-        paid = float(f.detail.get("paid", f.detail.get("amount", 0)) or 0)
-        excess = float(f.detail.get("excess", paid - float(f.detail.get("due", paid))) or 0)
-        if excess <= 0.5:
-            continue
-        k = f.households[0]
-        recover_rows.append({"household_id": k, "village": heads[k].village if k in heads else "",
-                             "head": heads[k].head_name if k in heads else "", "period": f.detail.get("period", ""),
-                             "paid": f"{paid:.2f}", "due": f"{paid - excess:.2f}", "excess": f"{excess:.2f}"})
-    recover_total = sum(float(r["excess"]) for r in recover_rows)
-    signed = dt.date.fromisoformat(today())
+        rows = f.detail.get("rows") or [f.detail]  # paid_before_start names each row it found
+        for row in rows:
+            paid = float(row.get("paid", row.get("amount", 0)) or 0)
+            excess = float(row.get("excess", paid - float(row.get("due", paid))) or 0)
+            if excess <= 0.5:
+                continue
+            k = f.households[0]
+            recover_rows.append({"household_id": k, "village": heads[k].village if k in heads else "",
+                                 "head": heads[k].head_name if k in heads else "", "period": prose(str(row.get("period", ""))),
+                                 "paid": money(paid), "due": money(paid - excess), "excess": money(excess), "amount": excess})
+    recover_total = sum(float(r["amount"]) for r in recover_rows)
+    signed = signed or dt.date.today()
     reference = dt.date.fromisoformat(day)
     register_rows = [{"cadre": f"{r['cadre_name']}（{r['post'] or '干部'}）", "village": r["village"], "name": r["name"],
                       "relation": r["relation"], "households": "、".join(r["households"]),
-                      "declared": r["declared_on"] or "未备案", "checked": r["checked_on"] or "未核查",
+                      "declared": prose(r["declared_on"]) if r["declared_on"] else "未备案",
+                      "checked": prose(r["checked_on"]) if r["checked_on"] else "未核查",
                       "flag": "已标记" if r["flagged"] else "未标记"}
                      for r in relatives.register_households(cat, day, stats.area(cat, scope)) if r["households"]]
-    return {"office": policy.office_name, "scope_label": scope or "全县", "year": year or dt.date.today().year,
-            "doc_number": "【待填写：文号，如×民发〔" + str(signed.year) + "〕×号】",
+    doc = frame(policy, signed, year)
+    return {"office": doc["issuer"], "frame": doc, "scope_label": scope or "全县", "year": year or dt.date.today().year,
+            "doc_number": doc["doc_number"],
             "addressee": "各乡镇人民政府、街道办事处：" if not scope else "【待填写：主送机关】：",
+            "township_intro": "各乡镇（街道）情况及排名如下：" if len(township_rows) > 1 else "各村（社区）情况如下：",
+            "village_table_no": 2 if len(township_rows) > 1 else 1,
             "period_text": (f"{cn_date(checked[0].isoformat())}至{cn_date(checked[1].isoformat())}" if checked
                             else "【待填写：检查起止日期】"), "date_reference": cn_date(day),
             "method_text": (f"本次检查以{cn_date(day)}在保的{len(active)}户为范围，逐户查阅全部档案（全面检查，共{len(active)}户，占在保户数100%），"
                             f"并将{reference.year}年全部发放记录与核定金额逐月比对，同时核查重复享受、共用账户、逾期复核和近亲属备案情况。"),
-            "date_checked": cn_date(day), "date_signed": cn_date(today()), "checked": len(active), "complete": complete_all,
+            "date_checked": cn_date(day), "date_signed": doc["signed"], "checked": len(active), "complete": complete_all,
             "rate": f"{complete_all / max(len(active), 1) * 100:.1f}%", "area_rows": area_rows, "finding_rows": finding_rows,
             "findings_total": len(findings), "problem_households": len(per_household), "township_rows": township_rows,
-            "worst_rows": worst_rows, "register_rows": register_rows, "recover_rows": recover_rows, "recover_total": f"{recover_total:.2f}",
-            "recover_text": (f"对实发超过应发的{len(recover_rows)}笔发放，共{recover_total:.2f}元（明细见表4），由所在乡镇（街道）"
+            "worst_rows": worst_rows, "register_rows": register_rows, "recover_rows": recover_rows, "recover_total": money(recover_total),
+            "recover_text": (f"对实发超过应发的{len(recover_rows)}笔发放，共{money(recover_total)}元（明细见附件2），由所在乡镇（街道）"
                              f"于{cn_date((signed + dt.timedelta(days=30)).isoformat())}前追回，缴回财政专户。" if recover_rows
                              else "本次检查未发现实发超过应发的情况。"),
             "objections_text": "异议、信访和举报办理情况：" + objections.sentence(objections.counts(

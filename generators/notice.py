@@ -20,11 +20,13 @@ from archiver import localrules
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
 from archiver.errors import UserError
+from archiver.placeholders import text_or_prompt
 from archiver.policy import Policy
 from archiver.privacy import mask_name, public_reason
 
 from . import pending
 from .documents import cn_date, render_docx
+from .gongwen import office_name
 from .render import html_to_pdf, render_html
 
 KINDS = {"新增": ("新增", "恢复"), "停保": ("停保", "退出", "注销"), "调整": ("调增", "调减")}
@@ -69,7 +71,7 @@ def rows_for(cat: Catalog, scope: Scope, kind: str, since: str, until: str, poli
         persons = e.new_persons if kind != "停保" else e.old_persons
         amount = e.new_amount if kind != "停保" else e.old_amount
         if kind == "调整" and e.old_amount is not None and e.new_amount is not None:
-            amount_text = f"{e.old_amount:.0f}→{e.new_amount:.0f}"
+            amount_text = f"由{e.old_amount:g}元调整为{e.new_amount:g}元"
         else:
             amount_text = _amount(amount)
         out.append(_row(h, policy, persons if persons is not None else (h.persons or None), amount_text, e.date,
@@ -100,8 +102,12 @@ def _place(h: Household) -> str:
     return h.village + (m.group(1) if m else "")
 
 
-def wording(kind: str, village: str, households: int, persons: int, issuer: str, county: str) -> dict[str, str]:
-    """Every sentence of a notice, once, for both formats."""
+def wording(kind: str, village: str, households: int, persons: int, issuer: str, county: str,
+            decided: bool = False) -> dict[str, str]:
+    """Every sentence of a notice, once, for both formats. `decided`: every 停保 / 调整 listed is already
+    approved (a 公示 of the decision: 停发, not 拟停发)."""
+    if decided and kind != "新增":
+        return _decided_wording(kind, village, households, issuer, county)
     title = {"新增": f"{village}拟纳入最低生活保障对象公示", "停保": f"{village}拟停发最低生活保障金对象公示",
              "调整": f"{village}拟调整最低生活保障金额对象公示"}[kind]
     basis = "根据《社会救助暂行办法》和最低生活保障有关规定，"
@@ -114,6 +120,22 @@ def wording(kind: str, village: str, households: int, persons: int, issuer: str,
     objection = (f"公示期内，任何单位和个人如有异议，可向{issuer}反映" + (f"，或向{county}反映" if county != issuer else "")
                  + "。反映情况应实事求是，我们将依法保护反映人的信息。")
     return {"title": title, "intro": intro, "objection": objection}
+
+
+def _objection(issuer: str, county: str) -> str:
+    return (f"公示期内，任何单位和个人如有异议，可向{issuer}反映" + (f"，或向{county}反映" if county != issuer else "")
+            + "。反映情况应实事求是，我们将依法保护反映人的信息。")
+
+
+def _decided_wording(kind: str, village: str, households: int, issuer: str, county: str) -> dict[str, str]:
+    basis = "根据《社会救助暂行办法》和最低生活保障有关规定，"
+    if kind == "停保":
+        return {"title": f"{village}停发最低生活保障金对象公示",
+                "intro": f"{basis}经核查，{village}以下家庭已不再符合最低生活保障条件，经审核确认，决定停发最低生活保障金，"
+                         f"现公示如下（共{households}户）：", "objection": _objection(issuer, county)}
+    return {"title": f"{village}调整最低生活保障金额对象公示",
+            "intro": f"{basis}经复核，{village}以下家庭的收入或人口发生变化，经审核确认，调整最低生活保障金额，现公示如下"
+                     f"（共{households}户）：", "objection": _objection(issuer, county)}
 
 
 def _villages(cat: Catalog, village: str | None, township: str | None) -> list[tuple[str, str]]:
@@ -165,20 +187,23 @@ def context(cat: Catalog, village: str | None, kind: str, start: dt.date, days: 
         issuer = localrules.issuer(policy, t)
         persons = sum(int(r.persons) for r in rows if r.persons.isdigit())
         notices.append({"township": t, "village": v, "issuer": issuer, "rows": [r.__dict__ for r in rows],
-                        **wording(kind, v, len(rows), persons, issuer, policy.office_name)})
+                        **wording(kind, v, len(rows), persons, issuer, office_name(policy),
+                                  decided=not any(r.pending for r in rows))})
     if not notices:
         where = township + (f"{village}" if village else "各村") if township else str(village)
         raise NothingToNotice(f"{where}在{cn_date(since)}至{cn_date(to)}没有{kind}对象，未生成公示"
                               f"（可用 --from/--to 指定其他期间）/ "
                               f"no {kind} cases in the selection; no file written")
     first = notices[0]
-    return {"office": policy.office_name, "kind": kind, "kind_verb": VERB[kind], "notices": notices,
+    return {"office": office_name(policy), "kind": kind, "kind_verb": VERB[kind], "notices": notices,
             "village": first["village"], "issuer": first["issuer"], "rows": first["rows"],
             "title": first["title"], "intro": first["intro"], "objection": first["objection"],
             "show_category": localrules.notice_category_column(policy), "show_reason": kind == "停保",
             "selected_from": cn_date(since), "selected_to": cn_date(to),
             "period_from": cn_date(start.isoformat()), "period_to": cn_date(end.isoformat()), "days": days,
-            "phone": localrules.phone(policy, str(first["township"])) or "【待填写：监督电话】", "date_signed": cn_date(start.isoformat())}
+            "phone": localrules.phone(policy, str(first["township"])) if localrules.has_own_phone(policy, str(first["township"]))
+            else text_or_prompt(policy.supervision_phone, policy, "office.phone"),
+            "date_signed": cn_date(start.isoformat())}
 
 
 def render(cat: Catalog, village: str | None, kind: str, start: dt.date, days: int, policy: Policy, out: Path,
@@ -190,4 +215,27 @@ def render(cat: Catalog, village: str | None, kind: str, start: dt.date, days: i
     ctx = context(cat, village, kind, start, days, policy, until, township, keys)
     if suffix == ".docx":
         return render_docx("notice.docx", home_templates, ctx, out)
-    return html_to_pdf(render_html("notice.html", home_templates, ctx), out)
+    if len(ctx["notices"]) == 1:
+        return html_to_pdf(render_html("notice.html", home_templates, ctx), out)
+    return _one_pdf_per_notice(ctx, out, home_templates)
+
+
+def _one_pdf_per_notice(ctx: dict, out: Path, home_templates: Path | None) -> Path:
+    """A township's notices, each numbered from its own first page ("第1页/共2页" is that village's, as it
+    is posted on that village's board), in one file."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    from .render import TEMPLATES
+
+    writer = PdfWriter()
+    for n in ctx["notices"]:
+        markup = render_html("notice.html", home_templates, {**ctx, "notices": [n]})
+        for page in PdfReader(io.BytesIO(HTML(string=markup, base_url=str(TEMPLATES)).write_pdf())).pages:
+            writer.add_page(page)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("wb") as f:
+        writer.write(f)
+    return out

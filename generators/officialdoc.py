@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -168,3 +168,59 @@ def signature(doc: DocxDocument, office: str, date: str) -> None:
     body(doc, "", indent=False, keep_next=True)
     body(doc, office, indent=False, align_right=True, keep_next=True)
     body(doc, date, indent=False, align_right=True)
+
+
+RED = "C00000"
+
+
+def _rule(p, color: str = RED, size: int = 12) -> None:  # type: ignore[no-untyped-def]
+    """A full-width rule under the paragraph (the 版头's red line, the 版记's black ones)."""
+    ppr = p._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", color)):
+        bottom.set(qn(k), v)
+    border.append(bottom)
+    ppr.append(border)
+
+
+def masthead(doc: DocxDocument, mark: str, number: str) -> None:
+    """版头 (GB/T 9704 §7.2): the 发文机关标志 in red 小标宋, centred; the 发文字号 centred under it; a red
+    rule across the text width."""
+    from docx.shared import RGBColor
+
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    p.paragraph_format.space_before = Pt(12)
+    p.paragraph_format.space_after = Pt(18)
+    run = p.add_run(mark)
+    set_font(run, TITLE_FONT, 36)
+    run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    n = body(doc, number, indent=False)
+    n.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    n.paragraph_format.space_after = Pt(4)
+    _rule(n, RED, 18)
+    doc.add_paragraph()
+
+
+def colophon(doc: DocxDocument, cc: str, printer: str, printed: str) -> None:
+    """版记 (GB/T 9704 §7.4): 抄送 and 印发机关/印发日期 in 4号 between black rules, after the 落款 (and kept
+    on its page where it follows the 落款 directly: no page of a 版记 alone)."""
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    gap = doc.add_paragraph()
+    gap.paragraph_format.keep_with_next = True
+    top = doc.add_paragraph()
+    top.paragraph_format.keep_with_next = True
+    _rule(top, "000000", 8)
+    line = doc.add_paragraph()
+    line.paragraph_format.keep_with_next = True
+    line.paragraph_format.left_indent = Pt(14)
+    set_font(line.add_run(f"抄送：{cc}。"), BODY_FONT, PAGE_NO_PT)
+    _rule(line, "000000", 4)
+    last = doc.add_paragraph()
+    last.paragraph_format.left_indent = Pt(14)
+    last.paragraph_format.tab_stops.add_tab_stop(Mm(150), WD_TAB_ALIGNMENT.RIGHT)
+    set_font(last.add_run(f"{printer}\t{printed}印发"), BODY_FONT, PAGE_NO_PT)
+    _rule(last, "000000", 8)

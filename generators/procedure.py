@@ -38,6 +38,9 @@ def run(cat: Catalog, households: list[Household], year: int | None, policy: Pol
     out: list[Finding] = []
     for h in households:
         for c in cases.for_household(h, ctx):
+            if c.kind in ctx.rules.change_notice and _in_year(c, year):
+                out += [Finding(code, [h.key], f"{h.village}{h.head_name}户：{msg}", detail) for code, msg, detail in
+                        _change_notice(c, ctx)]
             if c.kind != "新增" or not _in_year(c, year):
                 continue
             out += [Finding(code, [h.key], f"{h.village}{h.head_name}户：{msg}", detail) for code, msg, detail in
@@ -50,11 +53,33 @@ def run(cat: Catalog, households: list[Household], year: int | None, policy: Pol
     return out
 
 
+def _change_notice(c: cases.Case, ctx: cases.Context) -> list[tuple[str, str, dict]]:
+    """A 停保 / 调整 that local rules post first: its 公示 ran the full period, or it is missing."""
+    decision = c.step("审批")
+    when = decision.date if decision else ""
+    notices = c.all("公示")
+    if not notices:
+        return [("missing_step", f"{when}{c.kind}，按本地规定应先公示{ctx.rules.notice_days}天，未见{c.kind}公示记录。",
+                 {"steps": ["公示"], "kind": c.kind})]
+    out = []
+    for n in notices:
+        if n.date and n.end and n.end >= n.date:
+            days = (dt.date.fromisoformat(n.end) - dt.date.fromisoformat(n.date)).days + 1
+            if days < ctx.rules.notice_days:
+                out.append(("notice_period_short", f"{when}{c.kind}的公示期{n.date}至{n.end}共{days}天，"
+                            f"少于规定的{ctx.rules.notice_days}天。",
+                            {"start": n.date, "end": n.end, "days": days, "kind": c.kind}))
+    return out
+
+
 def _in_year(c: cases.Case, year: int | None) -> bool:
+    """An application of the year: applied for or decided in it (or its decision falling due in it).
+    A household approved before the year is no new application because a paper of the year (a re-filed
+    审批表, a 复核's 入户调查) turns up."""
     if year is None:
         return True
     y = str(year)
-    return any((s.date or "").startswith(y) or (s.due or "").startswith(y) for s in c.steps)
+    return any((s.date or "").startswith(y) or (s.due or "").startswith(y) for s in c.steps if s.step in ("申请", "审批"))
 
 
 def _case_problems(h: Household, c: cases.Case, ctx: cases.Context,

@@ -17,9 +17,9 @@ from archiver.privacy import mask_id
 from . import stats
 from .cells import append_row
 
-HEADER = ["序号", "村(社区)", "户编号", "户主", "身份证号", "分类", "复核周期(月)", "上次复核/审批", "应复核日期", "状态", "人数",
-          "复核结果", "复核人", "复核日期"]
-WIDTHS = (6, 12, 16, 10, 22, 6, 8, 14, 14, 10, 6, 22, 10, 12)
+HEADER = ["序号", "乡镇(街道)", "村(社区)", "户编号", "户主", "身份证号", "分类", "复核周期\n(月)", "上次复核\n/审批", "应复核\n日期",
+          "状态", "人数", "复核结果", "复核人", "复核日期"]
+WIDTHS = (6, 12, 12, 16, 10, 22, 8, 9, 13, 13, 10, 6, 22, 10, 12)
 
 
 def due(cat: Catalog, month: str, scope: str | None, policy: Policy, include_done: bool = False) -> list[dict]:
@@ -38,9 +38,11 @@ def due(cat: Catalog, month: str, scope: str | None, policy: Policy, include_don
         if due_on is None or due_on > last:
             continue
         since = stats.last_review_or_start(h, clock_day.isoformat())
-        months = policy.review_months.get(h.category or "")
-        row = {"village": h.village, "household_id": h.key, "head": h.head_name,
-               "head_id": mask_id(h.head_id_number), "category": h.category, "interval": months,
+        months = stats.review_interval(h, policy)
+        row = {"township": h.township, "village": h.village, "household_id": h.key, "head": h.head_name,
+               "head_id": mask_id(h.head_id_number),
+               "category": h.category if policy.review_months.get(h.category or "") else stats.UNCLASSIFIED,
+               "interval": months,
                "last_review": since, "due": due_on.isoformat(), "overdue": due_on < first,
                "persons": h.persons or len(h.members_on(last.isoformat())),
                "done": False, "review_date": "", "result": "", "reviewer": ""}
@@ -57,7 +59,8 @@ def due(cat: Catalog, month: str, scope: str | None, policy: Policy, include_don
     return sorted(out, key=lambda r: (r["village"], r["due"], r["household_id"]))
 
 
-def write_xlsx(rows: list[dict], month: str, scope: str | None, out: Path) -> Path:
+def write_xlsx(rows: list[dict], month: str, scope: str | None, out: Path, office: str = "【待填写：制表单位】",
+               made: str | None = None) -> Path:
     """One sheet, printable as handed out: A4 landscape, fit to one page wide, header row repeated."""
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -70,39 +73,47 @@ def write_xlsx(rows: list[dict], month: str, scope: str | None, out: Path) -> Pa
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
     ws["A1"].font = Font(size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
+    from .documents import cn_date
+
+    append_row(ws, [f"制表单位：{office}", *[""] * 9, f"制表日期：{cn_date(made or dt.date.today().isoformat())}"])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=10)
+    ws.merge_cells(start_row=2, start_column=11, end_row=2, end_column=len(HEADER))
     append_row(ws, HEADER)
     thin = Side(style="thin")
     red = PatternFill("solid", fgColor="FFD7D7")
     green = PatternFill("solid", fgColor="E2F0D9")
     for i, r in enumerate(rows, 1):
         status = "已复核" if r.get("done") else ("逾期" if r["overdue"] else "本月到期")
-        append_row(ws, [i, r["village"], r["household_id"], r["head"], r["head_id"], r["category"], r["interval"],
+        append_row(ws, [i, r.get("township", ""), r["village"], r["household_id"], r["head"], r["head_id"], r["category"],
+                   r["interval"],
                    r["last_review"], r["due"], status, r["persons"], r.get("result", ""), r.get("reviewer", ""),
                    r.get("review_date", "")])
         fill = green if r.get("done") else (red if r["overdue"] else None)
         if fill:
             for cell in ws[ws.max_row]:
                 cell.fill = fill
-    for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
+    for row in ws.iter_rows(min_row=3, max_row=ws.max_row):
         for cell in row:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.alignment = Alignment(vertical="center", wrap_text=cell.column > 11)
-    for cell in ws[2]:
+            cell.alignment = Alignment(vertical="center", wrap_text=cell.column > 12 or cell.row == 3,
+                                       horizontal="center" if cell.row == 3 else None)
+    for cell in ws[3]:
         cell.font = Font(bold=True)
+    ws.row_dimensions[3].height = 32  # two-line headers fit their columns
     for j, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = width
-    for line in range(3, ws.max_row + 1):
+    for line in range(4, ws.max_row + 1):
         ws.row_dimensions[line].height = 24  # room to write the result by hand
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "2:2"
+    ws.print_title_rows = "3:3"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.freeze_panes = "A3"
+    ws.freeze_panes = "A4"
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out

@@ -110,14 +110,28 @@ def last_review_or_start(h: Household, day: str) -> str | None:
 def review_due_on(h: Household, day: str, policy: Policy) -> dt.date | None:
     """The one rule for when a household's periodic review falls due, as known on `day`: its class's interval
     (policy.toml [review_months]) after its last review, or after its approval when never reviewed.
-    None: no class or no start on file."""
-    months = policy.review_months.get(h.category or "")
+    None: no start on file. A household without a class (未分类) is planned at the default interval."""
+    months = review_interval(h, policy)
     if not months:
         return None
     since = last_review_or_start(h, day)
     if not since:
         return None
     return _months_after(since, months)
+
+
+UNCLASSIFIED = "未分类"
+
+
+def review_interval(h: Household, policy: Policy) -> int | None:
+    """Months between reviews: the class's ([review_months]); a household without a known class is
+    reviewed at `[review_months] 未分类` where set, else the longest interval (every household in 保 is
+    reviewed at least that often) — and is shown as 未分类 so staff classify it."""
+    return policy.review_months.get(h.category or "") or unclassified_interval(policy)
+
+
+def unclassified_interval(policy: Policy) -> int | None:
+    return policy.review_months.get(UNCLASSIFIED) or max(policy.review_months.values(), default=None)
 
 
 @functools.lru_cache(maxsize=1 << 14)

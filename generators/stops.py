@@ -88,18 +88,8 @@ def stops_of(h: Household, entries: list[dict[str, Any]], calendar: Calendar, r:
 
 
 def taper_end(h: Household, day: str, policy: Policy, br: basis.BasisRules) -> str | None:
-    """The first day after a 渐退 ran out, when the household is still in 保 on `day` with no stop since."""
-    if not h.incomes or br.taper_months <= 0 or not h.in_care_on(day):
-        return None
-    if basis.compute(h, day, policy, br).mode != basis.ENDED:
-        return None
-    stated = [i for i in h.incomes if i.date <= day]
-    k = len(stated) - 1
-    while k > 0 and basis._above_line(h, stated[k - 1], policy):
-        k -= 1
-    crossed = dt.date.fromisoformat(stated[k].date)
-    y, m = divmod(crossed.month - 1 + br.taper_months, 12)
-    return dt.date(crossed.year + y, m + 1, 1).isoformat()
+    """The first day after a 渐退 ran out, when the household is still in 保 on `day` (the rule: basis)."""
+    return basis.taper_ended_on(h, day, policy, br)
 
 
 def findings(cat: Catalog, households: list[Household], year: int | None,

@@ -14,18 +14,19 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from archiver import gcpause, idcard, localrules
+from archiver import gcpause, idcard, localrules, placeholders
 from archiver.catalog import Catalog
-from archiver.catalog.models import Household, Member, Payment, today
+from archiver.catalog.models import Household, Member, Payment
 from archiver.catalog.reporting import documents_of_type_between, payment_totals_by_type
 from archiver.policy import Policy
 
-from . import completeness, inspection, objections, stats
+from . import completeness, gongwen, inspection, objections, stats
 from .documents import cn_date, render_docx, wan
 from .fonts import cjk_font_path
 from .progress import Progress, Steps
 
 TODO = "【待填写：{}】"
+NUMERALS = "一二三四五六七八九十"
 BANDS = {"under_18": "未成年人（18岁以下）", "working_age": "劳动年龄段", "elderly": "老年人"}
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
 COMPLAINT_TYPES = ("信访", "信访记录", "投诉")
@@ -43,8 +44,14 @@ ANSWERS = {
     "approved_before_notice_end": "杜绝公示期未满即审批，对涉及的{n}户补正程序",
     "case_overdue": "按时限办结审核审批，对超期办理的{n}户查明原因",
     "missing_step": "补齐缺少程序材料的{n}户",
-    "paid_before_start": "核实审批当月及以前即发放的{n}户，依规处理",
+    "paid_before_start": "核实审批当月及以前即发放的{n}户，多发的限期追回",
+    "paid_after_death": "对死亡后仍发放的{n}户立即停发，追回多发资金",
+    "payment_precision": "统一发放金额的取整方式，与政策规定一致",
+    "too_few_investigators": "入户调查严格落实2人以上共同调查，对涉及的{n}户补正",
+    "refusal_notice_late": "不予批准的在3个工作日内书面告知并说明理由",
 }
+# notes for staff at the command line, never a 公文's sentence (they name settings)
+NOT_IN_DOCUMENTS = {"calendar_year_unknown"}
 
 
 def level(cat: Catalog, scope: str | None) -> tuple[str, str | None, str | None]:
@@ -205,18 +212,24 @@ def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, p
     problems, plans = [], []
     month = f"{year + 1}年3月"
     for code, items in sorted(findings.items(), key=lambda x: -len(x[1])):
+        if code in NOT_IN_DOCUMENTS or not items:
+            continue
         n = len({k for f in items for k in f.households})
         title = inspection.TITLES.get(code, code)
+        if not n:  # a county note (payment_precision): its own sentence, once
+            problems.append(items[0].message)
+            plans.append(ANSWERS.get(code, "对“{title}”逐项核实整改").format(title=title) + "。")
+            continue
         text = f"{title}{len(items)}处，涉及{n}户"
         money = sum(float(f.detail.get("excess", 0) or 0) for f in items)
         if code == "amount_mismatch":
             over = sum(max(float(f.detail.get("paid", 0)) - float(f.detail.get("due", 0)), 0) for f in items)
-            text += f"（多发合计{over:.2f}元）" if over else ""
+            text += f"（多发合计{gongwen.money(over)}元）" if over else ""
         if code == "paid_after_stop":
-            text += f"（停保后发放{money:.2f}元）"
+            text += f"（停保后发放{gongwen.money(money)}元）"
         problems.append(text + "。")
         plan = ANSWERS.get(code, "对“{title}”逐户核实整改，涉及{n}户").format(
-            n=n, month=month, money=f"{money:.2f}", days=policy.notice_days, title=title)
+            n=n, month=month, money=gongwen.money(money), days=policy.notice_days, title=title)
         plans.append(plan + "。")
     persons = max(sum(s["by_age_band"].values()), 1)
     working = s["by_age_band"].get("working_age", 0) / persons * 100
@@ -228,8 +241,9 @@ def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, p
 
 @gcpause.paused()
 def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress: Progress | None = None,
-            steps: int = 5) -> dict:
-    """Everything the summary template says; `progress` hears each step (of `steps`: render adds its own)."""
+            steps: int = 5, signed: dt.date | None = None) -> dict:
+    """Everything the summary template says; `progress` hears each step (of `steps`: render adds its own).
+    `signed`: the 成文日期 (default: the day it is generated)."""
     step = Steps(progress, steps)
     area = stats.area(cat, scope)  # a township, 乡镇/村, or a village name one township has (UnknownScope else)
     # loaded once, with payments, for the figures and for the checks behind 存在问题
@@ -241,13 +255,19 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     prev = stats.compute(cat, year - 1, scope, policy, facts.households, monthly_series=False)
     kind, township, village = level(cat, scope)
     word = area_word(kind, village or township)
-    office = policy.office_name if kind == "县" else localrules.issuer(policy, township)
+    office = gongwen.office_name(policy, year) if kind == "县" else localrules.issuer(policy, township)
+    own = kind == "乡镇" and office not in (policy.office_name, gongwen.office_name(policy, year))
     # the title names whose summary it is: the county office, the township's own office, or the area itself
-    title_owner = office if kind == "县" or (kind == "乡镇" and office != policy.office_name) else str(village or township)
+    title_owner = office if kind == "县" or own else str(village or township)
+    if "【待填写" in title_owner:
+        title_owner = ""  # the title then reads "2025年度最低生活保障工作总结"; the 版头 carries the prompt
     first, day = f"{year}-01-01", f"{year}-12-31"
 
     in_force, rises = localrules.standards_of_year(policy, year)
-    if in_force:
+    standard_unset = next((p for p in placeholders.unset(policy, year) if p.key == "standard.add"), None)
+    if standard_unset is not None:
+        standard_text = f"{year}年末，城乡低保标准为{standard_unset.prompt}。"
+    elif in_force:
         parts = [f"{t}低保标准为每人每月{in_force[t]:.0f}元" for t in ("城市", "农村") if t in in_force]
         standard_text = f"{year}年末，{'、'.join(parts)}"
         if rises:
@@ -255,7 +275,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
                                              f"{'提高' if r.new > r.old else '调整'}到{r.new:.0f}元" for r in rises)
         standard_text += "。"
     else:
-        standard_text = TODO.format("本年度城乡低保标准及调整情况（policy.toml 未设置低保标准）")
+        standard_text = TODO.format("本年度城乡低保标准及调整情况")
 
     step("城乡分类、季度和人员构成")
     types, quarter_ends = by_type_figures(cat, year, scope, facts.households)
@@ -282,8 +302,6 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     reviews_done = sum(1 for h in facts.households for e in h.events if e.kind == "复核" and first <= e.date <= day)
     documents_filed = sum(1 for h in facts.households for d in h.documents if first <= (d.date or "") <= day)
     incomplete = completeness.incomplete(facts.in_care, policy)
-    new_cases = [h for h in facts.households for e in h.events if e.kind in ("新增", "恢复") and first <= e.date <= day]
-    new_with_notice = sum(1 for h in new_cases if any(d.type == "公示记录" for d in h.documents))
     gradual = sum(1 for h in facts.households for e in h.events if "渐退" in (e.reason or "") and first <= e.date <= day)
     classified = sum(1 for h in facts.in_care for m in h.members_on(day) if "分类施保" in (m.identity or ""))
     complaints = documents_of_type_between(cat, area, COMPLAINT_TYPES, first, day)
@@ -291,49 +309,58 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     step("逐户检查（存在问题）")
     findings = _findings(cat, year, scope, policy, facts.households)
     problems, plans = problems_and_plans(findings, s, policy, year)
-    money_ok = not findings.get("amount_mismatch") and not findings.get("paid_after_stop")
+    money_ok = not any(findings.get(c) for c in ("amount_mismatch", *inspection.OVERPAID_BY))
 
-    practices = []
-    approve = f"（一）规范审核审批。全年新纳入低保对象{s['new_households']}户{s['new_persons']}人"
+    practices: list[str] = []
     step("新纳入对象的公示和办理过程")
     periods = notice_periods(cat, facts.households, year, policy)
-    if s["new_households"] and periods and periods[0] and not periods[1]:
-        approve += f"，{periods[0]}户均按规定公示{policy.notice_days}天。"  # every case's timeline shows it
-    elif s["new_households"]:
-        approve += (f"，其中{new_with_notice}户档案中存有公示记录" if new_with_notice else "") + "。"
-        if periods and periods[1]:
-            approve += f"其中{periods[1]}户公示期不足{policy.notice_days}天或未见公示记录。"
-            if not findings.get("notice_period_short"):
+    # 主要做法 claims only what the record shows; a shortfall is said once, under 存在问题
+    if s["new_households"]:
+        approve = f"规范审核审批。全年新纳入低保对象{s['new_households']}户{s['new_persons']}人"
+        if periods and periods[0] and not periods[1]:
+            approve += f"，{periods[0]}户均按规定公示{policy.notice_days}天。"  # every case's timeline shows it
+        elif periods and periods[1]:
+            approve += "，均经入户调查、审核确认后纳入。" if not findings.get("missing_step") else "。"
+            covered = findings.get("notice_period_short") or any(
+                "公示" in (f.detail.get("steps") or []) for f in findings.get("missing_step", []))
+            if not covered:
                 problems.append(f"新纳入对象中有{periods[1]}户公示期不足{policy.notice_days}天或未见公示记录。")
                 plans.append(f"严格执行公示{policy.notice_days}天的规定，对涉及的{periods[1]}户补正程序。")
         else:
-            approve += TODO.format(f"新纳入对象的入户调查、民主评议和公示情况（公示天数以{policy.notice_days}天为准，如实填写）")
-    else:
-        approve += "。"
-    practices.append(approve)
-    dyn = (f"（二）强化动态管理。按照A类{policy.review_months.get('A', 12)}个月、B类{policy.review_months.get('B', 6)}个月、"
-           f"C类{policy.review_months.get('C', 3)}个月的周期开展定期复核，全年记录复核{reviews_done}户次；"
-           f"调增保障金{s['increased']}户次、调减{s['decreased']}户次；停保{s['exited_households']}户{s['exited_persons']}人")
-    dyn += f"（{exits}）。" if exits else "。"
+            approve += "。" + TODO.format(f"新纳入对象的入户调查、民主评议和公示情况（公示天数以{policy.notice_days}天为准，如实填写）")
+        practices.append(approve)
+    dyn = []
+    if s["overdue_reviews"] == 0 and facts.in_care:
+        dyn.append(f"按照A类{policy.review_months.get('A', 12)}个月、B类{policy.review_months.get('B', 6)}个月、"
+                   f"C类{policy.review_months.get('C', 3)}个月的周期开展定期复核，年末无逾期未复核对象")
+    if reviews_done:
+        dyn.append(f"全年完成复核{reviews_done}户次")
+    changes = [f"调增保障金{s['increased']}户次" if s["increased"] else "", f"调减{s['decreased']}户次" if s["decreased"] else "",
+               f"停保{s['exited_households']}户{s['exited_persons']}人" + (f"（{exits}）" if exits else "")
+               if s["exited_households"] else ""]
+    if any(changes):
+        dyn.append("根据家庭收入和人口变化" + "、".join(c for c in changes if c))
     if gradual:
-        dyn += f"对就业增收的家庭落实低保渐退{gradual}户。"
-    practices.append(dyn)
-    fund = f"（三）做好资金发放。全年发放低保金{wan(s['disbursed_total'])}万元，月人均补差{s['avg_monthly_per_person']:.2f}元"
-    money_issues = len(findings.get("amount_mismatch", [])) + len(findings.get("paid_after_stop", []))
-    fund += "，发放金额与核定金额一致。" if money_ok and s["disbursed_total"] else (
-        "。" + (f"核对中发现发放问题{money_issues}处，见“存在问题”。" if not money_ok else ""))
-    practices.append(fund)
-    complete = len(facts.in_care) - len(incomplete)
-    rate = f"{complete / len(facts.in_care) * 100:.1f}%" if facts.in_care else "-"
-    practices.append(f"（四）推进档案规范化。落实“一户一档”，全年归档各类档案材料{documents_filed}份；年末在保{len(facts.in_care)}户中"
-                     f"档案材料齐全{complete}户，齐全率{rate}。")
-    n = 5
-    if s["cadre_relatives"]:
-        practices.append(f"（{'五六七'[n - 5]}）落实近亲属备案。已备案的村干部近亲属享受低保{s['cadre_relatives']}户。")
-        n += 1
+        dyn.append(f"对就业增收的家庭落实低保渐退{gradual}户")
+    if dyn:
+        practices.append("强化动态管理。" + "；".join(dyn) + "。")
+    if s["disbursed_total"]:
+        fund = f"做好资金发放。全年发放低保金{wan(s['disbursed_total'])}万元，月人均补差{s['avg_monthly_per_person']:.2f}元"
+        practices.append(fund + ("，经逐月核对，发放金额与核定金额一致。" if money_ok else "，按月足额发放到户。"
+                                 if not any(findings.get(c) for c in inspection.OVERPAID_BY) else "。"))
+    archive = f"推进档案规范化。落实“一户一档”，全年归档各类档案材料{documents_filed}份" if documents_filed else ""
+    if facts.in_care and not incomplete:
+        archive = (archive + "，" if archive else "推进档案规范化。") + f"年末在保{len(facts.in_care)}户档案材料全部齐全"
+    if archive:
+        practices.append(archive + "。")
+    unregistered = {k for f in findings.get("unregistered_cadre_relative", []) for k in f.households}
+    registered = s["cadre_relatives"] - len(unregistered) if s["cadre_relatives"] else 0
+    if registered > 0:
+        practices.append(f"落实近亲属备案。对已备案的{registered}户村干部近亲属低保户实行重点管理"
+                         + ("，名册在列人员均已备案。" if not unregistered else "。"))
     if classified:
-        practices.append(f"（{'五六七'[n - 5]}）落实分类施保。对{classified}名重点对象实施分类施保。")
-        n += 1
+        practices.append(f"落实分类施保。对{classified}名重点对象实施分类施保。")
+    practices = [f"（{NUMERALS[i]}）{p}" for i, p in enumerate(practices)]
     practices.append(TODO.format("政策宣传、业务培训、专项治理等其他做法及成效"))
     register_counts = objections.counts(cat, area, first, day)  # the objections register, where kept
     if register_counts["received"]:
@@ -344,19 +371,29 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
         problems.append("本年度档案检查未发现问题。" + TODO.format("工作中的其他不足"))
     if not plans:
         plans.append(TODO.format("下一步工作打算"))
+    problems = [gongwen.prose(p) for p in problems]
+    if len(identity_rows) == 1 and identity_rows[0]["identity"] == "未登记":
+        identity_rows = []  # one "未登记" row is no table: the office fills it in
+    signed_on = signed or dt.date.today()
+    doc = gongwen.frame(policy, signed_on, year, office)
 
     return {
-        "office": office, "title_owner": title_owner, "year": year, "scope_label": f"{township or ''}{village or ''}" or "全县", "area_word": word, "level": kind,
+        "office": doc["issuer"], "frame": doc, "title_owner": title_owner,
+        "addressee": (gongwen.addressee(policy) if kind == "县" else
+                      f"{localrules.issuer(policy, township) if kind == '村' else gongwen.office_name(policy, year)}："),
+        "identity_prompt": TODO.format("年末保障对象身份类别（老年人、残疾人、未成年人、在校学生等）及人数"), "year": year, "scope_label": f"{township or ''}{village or ''}" or "全县", "area_word": word, "level": kind,
         "s": s, "prev": prev, "city": city, "rural": rural,
-        "date_end": cn_date(day), "date_signed": cn_date(min(today(), f"{year + 1}-01-15")),
+        "date_end": cn_date(day), "date_signed": doc["signed"],
         "total_wan": wan(s["disbursed_total"]), "q_wan": [wan(q) for q in s["disbursed_by_quarter"]],
         "avg_benefit": f"{s['avg_monthly_per_person']:.2f}", "compare_text": compare,
         "standard_text": standard_text, "coverage_text": coverage_text, "other_money_text": other_money_text,
         "exit_reasons_text": f"（{exits}）" if exits else "", "quarter_rows": quarter_rows(s, quarter_ends),
         "person_times_total": sum(s["persons_by_month"]),
         "age_rows": age_rows, "identity_rows": identity_rows,
-        "class_rows": [{"category": f"{c}类", "households": v["households_end"], "persons": v["persons_end"],
-                        "interval": f"{policy.review_months.get(c, '-')}个月"} for c, v in sorted(s["by_category"].items())],
+        "class_rows": [{"category": f"{c}类" if policy.review_months.get(c) else stats.UNCLASSIFIED,
+                        "households": v["households_end"], "persons": v["persons_end"],
+                        "interval": f"{policy.review_months.get(c) or stats.unclassified_interval(policy)}个月"}
+                       for c, v in sorted(s["by_category"].items())],
         "reviews_done": reviews_done, "documents_filed": documents_filed, "gradual_exits": gradual,
         "classified_persons": classified, "complaints": complaints, "objections": register_counts,
         "notice_days": policy.notice_days, "review_a": policy.review_months.get("A", 12),
@@ -380,6 +417,7 @@ def charts(ctx: dict, folder: Path) -> dict[str, Path]:
     ax.plot(months, s["persons_by_month"], marker="o", color="#b22222")
     ax.set_title(f"{ctx['year']}年逐月在保人数", fontproperties=font)
     ax.set_ylabel("人", fontproperties=font)
+    ax.set_ylim(bottom=0, top=max(max(s["persons_by_month"], default=0) * 1.15, 1))  # from zero: no false swings
     for label in ax.get_xticklabels():
         label.set_fontproperties(font)
     ax.grid(alpha=0.3)
@@ -390,6 +428,7 @@ def charts(ctx: dict, folder: Path) -> dict[str, Path]:
     fig, ax = plt.subplots(figsize=(7, 3.2), dpi=150)
     values = [q / 10000 for q in s["disbursed_by_quarter"]]
     bars = ax.bar(QUARTERS, values, color="#1f4e79")
+    ax.set_ylim(bottom=0, top=max(max(values, default=0) * 1.15, 0.01))
     for b, v in zip(bars, values, strict=True):
         ax.text(b.get_x() + b.get_width() / 2, v, f"{v:.2f}", ha="center", va="bottom", fontsize=8)
     ax.set_title(f"{ctx['year']}年分季度低保金发放（万元）", fontproperties=font)
@@ -403,8 +442,8 @@ def charts(ctx: dict, folder: Path) -> dict[str, Path]:
 
 
 def render(cat: Catalog, year: int, scope: str | None, policy: Policy, out: Path, home_templates: Path | None,
-           progress: Progress | None = None) -> Path:
-    ctx = context(cat, year, scope, policy, progress, steps=6)
+           progress: Progress | None = None, signed: dt.date | None = None) -> Path:
+    ctx = context(cat, year, scope, policy, progress, steps=6, signed=signed)
     if progress is not None:
         progress("绘制图表，生成Word文档", 5, 6)
     return write(ctx, out, home_templates)

@@ -19,7 +19,9 @@ from generators.officialdoc import (  # noqa: E402
     apply_page_setup,
     body,
     caption,
+    colophon,
     heading,
+    masthead,
     page_break,
     picture,
     rows_never_split,
@@ -60,7 +62,9 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], size: float = 1
 def summary(out: Path) -> None:
     doc = Document()
     apply_page_setup(doc)
+    masthead(doc, "{{ frame.issuer_mark }}", "{{ frame.doc_number }}")
     title(doc, "{{ title_owner }}{{ year }}年度\n最低生活保障工作总结")
+    body(doc, "{{ addressee }}", indent=False)
     body(doc, "现将{{ scope_label }}{{ year }}年度最低生活保障工作情况总结如下：")
     heading(doc, "一、基本情况")
     body(doc, "{{ standard_text }}")
@@ -82,7 +86,11 @@ def summary(out: Path) -> None:
     caption(doc, "图2  分季度低保金发放金额")
     doc.paragraphs[-1].paragraph_format.keep_with_next = False
     caption(doc, "表2  年末保障对象身份类别")
+    body(doc, "{%p if identity_rows %}", indent=False)
     _table(doc, ["身份类别", "人数", "占比"], "identity_rows", ["{{ r.identity }}", "{{ r.count }}", "{{ r.share }}"], keep=True)
+    body(doc, "{%p else %}", indent=False)
+    body(doc, "{{ identity_prompt }}")
+    body(doc, "{%p endif %}", indent=False)
     caption(doc, "表3  年末保障对象年龄及性别结构")
     _table(doc, ["年龄段", "男", "女", "合计", "占比"], "age_rows",
            ["{{ r.band }}", "{{ r.male }}", "{{ r.female }}", "{{ r.count }}", "{{ r.share }}"], keep=True)
@@ -101,7 +109,8 @@ def summary(out: Path) -> None:
     body(doc, "{%p for p in plans %}", indent=False)
     body(doc, "{{ loop.index }}. {{ p }}", keep_next=True)
     body(doc, "{%p endfor %}", indent=False)
-    signature(doc, "{{ office }}", "{{ date_signed }}")
+    signature(doc, "{{ frame.issuer }}", "{{ frame.signed }}")
+    colophon(doc, "{{ frame.cc }}", "{{ frame.printer }}", "{{ frame.printed }}")
     doc.save(out)
 
 
@@ -135,53 +144,75 @@ def notice(out: Path) -> None:
 def inspection(out: Path) -> None:
     doc = Document()
     apply_page_setup(doc)
-    p = body(doc, "{{ doc_number }}", indent=False)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    masthead(doc, "{{ frame.issuer_mark }}", "{{ frame.doc_number }}")
     title(doc, "关于{{ scope_label }}{{ year }}年度最低生活保障\n档案检查情况的通报")
     body(doc, "{{ addressee }}", indent=False)
-    body(doc, "为规范最低生活保障管理，{{ office }}于{{ period_text }}对{{ scope_label }}最低生活保障档案和资金发放情况进行了检查，"
+    body(doc, "为规范最低生活保障管理，{{ frame.issuer }}于{{ period_text }}对{{ scope_label }}最低生活保障档案和资金发放情况进行了检查，"
               "检查基准日为{{ date_reference }}。现将有关情况通报如下：")
     heading(doc, "一、检查方式和范围")
     body(doc, "{{ method_text }}")
     heading(doc, "二、检查情况")
     body(doc, "共检查{{ checked }}户，档案齐全{{ complete }}户，完整率{{ rate }}；发现问题{{ findings_total }}处，涉及{{ problem_households }}户。"
-              "各乡镇（街道）情况及排名如下：")
+              "{{ township_intro }}")
+    body(doc, "{%p if township_rows|length > 1 %}", indent=False)
     caption(doc, "表1  各乡镇（街道）档案检查情况及排名")
     _table(doc, ["排名", "乡镇（街道）", "检查户数", "档案齐全", "完整率", "问题数", "问题户"], "township_rows",
            ["{{ r.rank }}", "{{ r.township }}", "{{ r.checked }}", "{{ r.complete }}", "{{ r.rate }}", "{{ r.findings }}",
-            "{{ r.problem_households }}"], size=11)
-    caption(doc, "表2  各村（社区）档案检查情况")
+            "{{ r.problem_households }}"], size=11, widths=[14, 36, 20, 20, 22, 18, 20], nowrap=[0, 2, 3, 4, 5, 6])
+    body(doc, "{%p endif %}", indent=False)
+    caption(doc, "表{{ village_table_no }}  各村（社区）档案检查情况")
     _table(doc, ["乡镇", "村(社区)", "检查户数", "档案齐全", "完整率", "发现问题"], "area_rows",
            ["{{ r.township }}", "{{ r.village }}", "{{ r.checked }}", "{{ r.complete }}", "{{ r.rate }}", "{{ r.findings }}"],
-           size=11)
+           size=11, widths=[30, 34, 22, 22, 24, 22], nowrap=[2, 3, 4, 5])
     heading(doc, "三、存在不足")
     body(doc, "{%p for f in finding_rows %}", indent=False)
     body(doc, "{{ loop.index }}. {{ f.title }}：{{ f.count }}处。{{ f.example }}")
     body(doc, "{%p endfor %}", indent=False)
     body(doc, "{{ objections_text }}")
-    caption(doc, "表3  问题较多的户")
-    _table(doc, ["户编号", "村(社区)", "户主", "问题数", "主要问题"], "worst_rows",
-           ["{{ r.household_id }}", "{{ r.village }}", "{{ r.head }}", "{{ r.count }}", "{{ r.problems }}"], size=10.5,
-           widths=[38, 24, 18, 16, 60], nowrap=[0])
-    body(doc, "{%p if recover_rows %}", indent=False)
-    caption(doc, "表4  应追回资金（实发超过应发）")
-    _table(doc, ["户编号", "村(社区)", "户主", "发放期间", "实发(元)", "应发(元)", "应追回(元)"], "recover_rows",
-           ["{{ r.household_id }}", "{{ r.village }}", "{{ r.head }}", "{{ r.period }}", "{{ r.paid }}", "{{ r.due }}",
-            "{{ r.excess }}"], size=10.5, widths=[36, 22, 16, 26, 18, 18, 20], nowrap=[0],
-           totals=["合计", "", "", "", "", "", "{{ recover_total }}"])
-    body(doc, "{%p endif %}", indent=False)
-    body(doc, "干部及近亲属名册在列人员享受低保情况（共{{ register_rows|length }}人）：", indent=False)
-    _table(doc, ["干部（职务）", "村(社区)", "在保人员", "关系", "所在户", "备案日期", "县级核查", "档案标记"], "register_rows",
-           ["{{ r.cadre }}", "{{ r.village }}", "{{ r.name }}", "{{ r.relation }}", "{{ r.households }}",
-            "{{ r.declared }}", "{{ r.checked }}", "{{ r.flag }}"], size=10.5)
     heading(doc, "四、工作要求")
     body(doc, "（一）限期整改。各乡镇（街道）要对照本通报列出的问题逐户核实，于{{ rectify_by }}前完成整改，"
-              "并于{{ report_by }}前将整改情况书面报送{{ office }}。")
+              "并于{{ report_by }}前将整改情况书面报送{{ frame.issuer }}。")
     body(doc, "（二）追回资金。{{ recover_text }}")
     body(doc, "（三）按期复核。严格按照A类{{ review_a }}个月、B类{{ review_b }}个月、C类{{ review_c }}个月开展定期复核，"
               "做到应查尽查。")
-    body(doc, "（四）规范管理。严格执行村干部近亲属备案制度，落实“一户一档”，确保档案完整、规范、可查。")
-    signature(doc, "{{ office }}", "{{ date_signed }}")
+    body(doc, "（四）规范管理。严格执行村干部近亲属备案制度，落实“一户一档”，确保档案完整、规范、可查。", keep_next=True)
+    # 附件说明 (GB/T 9704 §7.3.4): under the body, before the 落款 — all kept with the last lines of the body
+    body(doc, "", keep_next=True)
+    body(doc, "附件：1．问题较多的户", keep_next=True)
+    body(doc, "　　　2．应追回资金明细", keep_next=True)
+    body(doc, "　　　3．干部及近亲属名册在列人员享受低保情况", keep_next=True)
+    signature(doc, "{{ frame.issuer }}", "{{ frame.signed }}")
+    page_break(doc)
+    body(doc, "附件1", indent=False, keep_next=True)
+    caption(doc, "问题较多的户")
+    body(doc, "{%p if worst_rows %}", indent=False)
+    _table(doc, ["户编号", "村(社区)", "户主", "问题数", "主要问题"], "worst_rows",
+           ["{{ r.household_id }}", "{{ r.village }}", "{{ r.head }}", "{{ r.count }}", "{{ r.problems }}"], size=10.5,
+           widths=[38, 24, 18, 16, 60], nowrap=[0, 3])
+    body(doc, "{%p else %}", indent=False)
+    body(doc, "无")
+    body(doc, "{%p endif %}", indent=False)
+    body(doc, "附件2", indent=False, keep_next=True)
+    caption(doc, "应追回资金明细（实发超过应发）")
+    body(doc, "{%p if recover_rows %}", indent=False)
+    _table(doc, ["户编号", "村(社区)", "户主", "发放期间", "实发(元)", "应发(元)", "应追回(元)"], "recover_rows",
+           ["{{ r.household_id }}", "{{ r.village }}", "{{ r.head }}", "{{ r.period }}", "{{ r.paid }}", "{{ r.due }}",
+            "{{ r.excess }}"], size=10, widths=[34, 18, 14, 30, 20, 20, 20], nowrap=[0, 3, 4, 5, 6],
+           totals=["合计", "", "", "", "", "", "{{ recover_total }}"])
+    body(doc, "{%p else %}", indent=False)
+    body(doc, "无")
+    body(doc, "{%p endif %}", indent=False)
+    body(doc, "附件3", indent=False, keep_next=True)
+    caption(doc, "干部及近亲属名册在列人员享受低保情况")
+    body(doc, "{%p if register_rows %}", indent=False)
+    _table(doc, ["干部（职务）", "村(社区)", "在保人员", "关系", "所在户", "备案日期", "县级核查", "档案标记"], "register_rows",
+           ["{{ r.cadre }}", "{{ r.village }}", "{{ r.name }}", "{{ r.relation }}", "{{ r.households }}",
+            "{{ r.declared }}", "{{ r.checked }}", "{{ r.flag }}"], size=10, widths=[26, 18, 16, 12, 28, 20, 18, 18],
+           nowrap=[5, 6])
+    body(doc, "{%p else %}", indent=False)
+    body(doc, "无")
+    body(doc, "{%p endif %}", indent=False)
+    colophon(doc, "{{ frame.cc }}", "{{ frame.printer }}", "{{ frame.printed }}")
     doc.save(out)
 
 

@@ -45,6 +45,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--year", type=int, required=True, help="年份 / calendar year")
     sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
     sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
+    sp.add_argument("--date", help="成文日期 YYYY-MM-DD，默认生成当天 / date signed (default: today)")
     sp = add("notice", cmd_report_notice, "村级公示名单（PDF或Word）/ public notice (.pdf or .docx)", rsub)
     sp.add_argument("--village", help="村(社区) / village")
     sp.add_argument("--township", help="乡镇(街道)：每村一页，合成一个文件 / every village of a township, one per page")
@@ -79,6 +80,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--checked-from", help="检查开始日期 YYYY-MM-DD（不给则留待填写）/ first day of the inspection")
     sp.add_argument("--checked-to", help="检查结束日期 YYYY-MM-DD / last day of the inspection")
     sp.add_argument("-o", "--output", required=True, help="输出 .docx 文件 / output .docx")
+    sp.add_argument("--date", help="成文日期 YYYY-MM-DD，默认生成当天 / date signed (default: today)")
 
     sp = add("serve", cmd_serve, "启动网页界面（需登录，按属地管理）/ start the web interface")
     sp.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on")
@@ -279,6 +281,26 @@ def _step_on_stderr(what: str, done: int, total: int) -> None:
     print(f"[{done + 1}/{total}] {what}…", file=sys.stderr, flush=True)
 
 
+def _signed(value: str | None):  # type: ignore[no-untyped-def]
+    """--date: the 成文日期 staff give, else the day the document is generated."""
+    import datetime as dt
+
+    from ..errors import UsageError
+
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError as exc:
+        raise UsageError(f"日期格式应为 YYYY-MM-DD：--date {value} / bad --date") from exc
+
+
+def _warn_placeholders(policy, year: int | None) -> None:  # type: ignore[no-untyped-def]
+    """Settings still at the init defaults are said before generating: the document prints 【待填写】 there."""
+    from generators.gongwen import warnings
+
+    for line in warnings(policy, year):
+        print(line, file=sys.stderr, flush=True)
+
+
 def cmd_report_summary(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import stats, summary
@@ -290,9 +312,12 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
     home, cat = _open(args)
     if not args.output.lower().endswith(".docx"):
         raise UsageError("工作总结输出应为 .docx 文件 / the summary is a .docx file")
+    policy = load(home.root)
+    signed = _signed(args.date)
+    _warn_placeholders(policy, args.year)
     try:
-        out = summary.render(cat, args.year, args.scope, load(home.root), Path(args.output), home.templates,
-                             progress=_step_on_stderr)
+        out = summary.render(cat, args.year, args.scope, policy, Path(args.output), home.templates,
+                             progress=_step_on_stderr, signed=signed)
     except (stats.UnknownScope, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc
     _generated(cat, "summary", f"{args.year} {args.scope or '全部'}", out)
@@ -321,6 +346,7 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"日期格式应为 YYYY-MM-DD：{flag} {value} / bad {flag} date") from exc
     start, until = dates[0] or dt.date.today(), dates[1]
+    _warn_placeholders(policy, start.year)
     days = args.days or policy.notice_days
     if days < 1:
         raise UsageError("公示天数至少为1天 / --days must be at least 1")
@@ -335,6 +361,11 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     target = " ".join(x for x in (args.township, args.village, args.kind) if x)
     _generated(cat, "notice", target, out)
+    since, to, end = notice.period(start, until, days)
+    said = "" if until else (f"（未给 --to：--from {start.isoformat()} 所在月份，及公示期跨入的下月日期）" if args.start
+                             else "（未给 --from：从今天起公示，列入本月）")
+    print(f"公示期 {start.isoformat()} 至 {end.isoformat()}（{days}天）；列入 {since} 至 {to} 期间已审批的{args.kind}变动"
+          f"和待审批对象{said} / notice period {start}..{end}; cases dated {since}..{to}")
     print(f"已生成公示：{out} / notice written")
     return 0
 
@@ -429,10 +460,13 @@ def cmd_reviews_due(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise UsageError(f"月份格式应为 YYYY-MM：{month} / bad --month")
     try:
-        rows = reviews.due(cat, month, args.scope, load(home.root), include_done=True)
+        policy = load(home.root)
+        rows = reviews.due(cat, month, args.scope, policy, include_done=True)
     except stats.UnknownScope as exc:
         raise UsageError(str(exc)) from exc
-    out = reviews.write_xlsx(rows, month, args.scope, Path(args.output))
+    from generators.gongwen import office_name
+
+    out = reviews.write_xlsx(rows, month, args.scope, Path(args.output), office_name(policy))
     _generated(cat, "reviews", f"{month} {args.scope or '全部'}", out)
     overdue = sum(r["overdue"] and not r["done"] for r in rows)
     done = sum(r["done"] for r in rows)
@@ -460,9 +494,12 @@ def cmd_report_inspection(args: argparse.Namespace) -> int:
             raise UsageError("检查日期格式应为 YYYY-MM-DD / bad --checked-from/--checked-to") from exc
         if checked[1] < checked[0]:
             raise UsageError("--checked-to 早于 --checked-from / --checked-to is before --checked-from")
+    policy = load(home.root)
+    signed = _signed(args.date)
+    _warn_placeholders(policy, args.year)
     try:
-        out, ctx = inspection.render(cat, args.scope, args.year, load(home.root), Path(args.output), home.templates,
-                                     checked, _step_on_stderr)
+        out, ctx = inspection.render(cat, args.scope, args.year, policy, Path(args.output), home.templates,
+                                     checked, _step_on_stderr, signed)
     except (stats.UnknownScope, TemplateProblem) as exc:
         raise UsageError(str(exc)) from exc
     _generated(cat, "inspection", args.scope or "全部", out)

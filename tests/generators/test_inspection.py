@@ -118,8 +118,8 @@ def test_village_dossiers_with_index_and_review_plan(dibao, planted, tmp_path: P
     plan = tmp_path / "复核计划.xlsx"
     dibao("reviews", "due", "--month", "2025-06", "-o", str(plan))
     rows = list(openpyxl.load_workbook(plan).active.iter_rows(values_only=True))
-    assert rows[1][0] == "序号"
-    listed = {r[2] for r in rows[2:]}
+    assert rows[2][0] == "序号" and str(rows[1][0]).startswith("制表单位：")
+    listed = {r[3] for r in rows[3:]}
     # every household approved 2020-01-01 and never reviewed is overdue by mid-2025 (A/B/C all ≤ 12 months)
     active = {h["no"] for h in planted if h is not planted[4]}
     assert listed == active

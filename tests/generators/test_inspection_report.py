@@ -21,7 +21,7 @@ def test_inspection_report_content_and_layout(planted, tmp_path: Path) -> None:
     assert "[1/3] 逐户检查档案和发放" in said and "[3/3] 生成Word文档" in said
     d = Document(str(out))
     text = "\n".join(p.text for p in d.paragraphs)
-    assert "【待填写：文号" in text and "各乡镇人民政府、街道办事处：" in text
+    assert "【待填写：发文字号" in text and "各乡镇人民政府、街道办事处：" in text
     assert "【待填写：检查起止日期】" in text and "检查基准日为2025年12月31日" in text
     findings = run.json("inspect", "--year", "2025")["findings"]
     active = run.json("stats", "--year", "2025")["households_end"]
@@ -39,9 +39,9 @@ def test_inspection_report_content_and_layout(planted, tmp_path: Path) -> None:
     recover = next(t for t in d.tables if [c.text for c in t.rows[0].cells][-1] == "应追回(元)")
     lines = [[c.text for c in r.cells] for r in recover.rows[1:]]
     planted_row = next(r for r in lines if r[0] == stay["household_id"])
-    assert planted_row[-1] == f"{over[0]['detail']['paid'] - over[0]['detail']['due']:.2f}"
+    assert planted_row[-1] == f"{over[0]['detail']['paid'] - over[0]['detail']['due']:,.2f}"
     assert lines[-1][0] == "合计"
-    assert "缴回" in text and "明细见表4" in text
+    assert "缴回" in text and "明细见附件2" in text
     dated = tmp_path / "检查通报2.docx"
     run("report", "inspection", "--year", "2025", "--checked-from", "2026-01-06", "--checked-to", "2026-01-15", "-o", str(dated))
     first = "\n".join(p.text for p in Document(str(dated)).paragraphs)

@@ -30,6 +30,8 @@ def test_issuer_population_retention() -> None:
     p = parse(DEFAULT_TEXT.replace("[issuers]\n", '[issuers]\n"南街街道" = "南街街道办事处"\n')
               .replace("[population]\n", '[population]\n"全县" = 350000\n'))
     assert localrules.issuer(p, "南街街道") == "南街街道办事处"
-    assert localrules.issuer(p, "城关镇") == p.office_name
+    assert localrules.issuer(p, "城关镇") == "【待填写：单位名称】"  # the county office's name is still the default
+    named = parse(DEFAULT_TEXT.replace('name = "某某县民政局"', 'name = "样例县民政局"'))
+    assert localrules.issuer(named, "城关镇") == "样例县民政局"
     assert localrules.population(p, None) == 350000 and localrules.population(p, "城关镇") is None
     assert localrules.retention_years(p) == (3, 5)

@@ -127,7 +127,9 @@ def test_county_is_the_fallback_issuer_and_category_column(county, tmp_path: Pat
         out = tmp_path / "停保.pdf"
         run("report", "notice", "--village", h["village"], "--kind", "停保", "--from", date[:8] + "01", "-o", str(out))
         flat = pdf_text(out).replace(" ", "")
-        assert "某某县民政局（盖章）" in flat and "分类" in flat and "拟停发" in flat
+        # the county office is the fallback issuer; its name still the init default, the notice asks for it
+        assert "【待填写：单位名称】（盖章）" in flat and "分类" in flat and "某某" not in flat
+        assert "停发最低生活保障金对象公示" in flat and "拟停发" not in flat  # an approved stop is 停发
         docx = tmp_path / "停保.docx"
         run("report", "notice", "--village", h["village"], "--kind", "停保", "--from", date[:8] + "01", "-o", str(docx))
         table = Document(str(docx)).tables[0]
@@ -163,13 +165,18 @@ def test_review_record_and_plan_columns(county, tmp_path: Path) -> None:
     plan = tmp_path / "plan.xlsx"
     run("reviews", "due", "--month", "2025-12", "-o", str(plan))
     ws = openpyxl.load_workbook(plan).active
-    header = [c.value for c in ws[2]]
-    assert header[-3:] == ["复核结果", "复核人", "复核日期"]
-    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
+    made = [c.value for c in ws[2] if c.value]
+    assert made[0] == "制表单位：【待填写：单位名称】" and made[1].startswith("制表日期：") and "年" in made[1]
+    header = [c.value for c in ws[3]]
+    assert header[:3] == ["序号", "乡镇(街道)", "村(社区)"] and header[-3:] == ["复核结果", "复核人", "复核日期"]
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$3:$3"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-    due = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
-    assert len(due) >= 2
-    first, second = due[0][2], due[1][2]
+    widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width for j in range(1, len(header) + 1)]
+    for h, w in zip(header, widths, strict=True):  # every header line fits its column (a CJK character ≈ 2 units)
+        assert max(len(x) for x in h.split("\n")) * 2 <= w + 1, (h, w)
+    due = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
+    assert len(due) >= 2 and all(row[1] for row in due)  # the 乡镇 of every row
+    first, second = due[0][3], due[1][3]
     r = run("review", "record", first, "--date", "2025-12-05", "--result", "维持原保障", "--reviewer", "李四")
     assert "已记录复核" in r.stdout
     # a scanned 复核记录 (text layer) for the second household counts too
@@ -179,12 +186,12 @@ def test_review_record_and_plan_columns(county, tmp_path: Path) -> None:
     text_pdf(["低保对象定期复核记录表", f"户主身份证号：{head_id}", "复核日期：2025年12月9日"], scans / "复核记录.pdf")
     run("ingest", str(scans), "--quiet")
     run("reviews", "due", "--month", "2025-12", "-o", str(plan))
-    rows = {row[2]: row for row in ([c.value for c in r] for r in openpyxl.load_workbook(plan).active.iter_rows(min_row=3))}
-    assert rows[first][9] == "已复核" and rows[first][-3:] == ["维持原保障", "李四", "2025-12-05"]
-    assert rows[second][9] == "已复核" and rows[second][-1] == "2025-12-09"
+    rows = {row[3]: row for row in ([c.value for c in r] for r in openpyxl.load_workbook(plan).active.iter_rows(min_row=4))}
+    assert rows[first][10] == "已复核" and rows[first][-3:] == ["维持原保障", "李四", "2025-12-05"]
+    assert rows[second][10] == "已复核" and rows[second][-1] == "2025-12-09"
     # the review restarts the clock: the next month's plan no longer lists it
     run("reviews", "due", "--month", "2026-01", "-o", str(plan))
-    later = [row[2] for row in ([c.value for c in r] for r in openpyxl.load_workbook(plan).active.iter_rows(min_row=3))]
+    later = [row[3] for row in ([c.value for c in r] for r in openpyxl.load_workbook(plan).active.iter_rows(min_row=4))]
     assert first not in later
     audit = run("audit").stdout
     assert "review.record" in audit
