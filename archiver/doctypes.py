@@ -70,3 +70,13 @@ def normalise(policy: Policy, value: str) -> str | None:
         return v
     built = classify.normalise_type(v)
     return canonical(policy, built) if built else None
+
+
+def of_text(policy: Policy, text: str) -> str:
+    """The type of a page's text as the office names it: a type the office added is recognised by its name in
+    the first lines (its heading); otherwise the built-in classifier, followed through the office's renames."""
+    head = "".join(line.strip() for line in text.splitlines()[:3] if line.strip()).replace(" ", "")
+    for extra in sorted(added(policy), key=len, reverse=True):  # the longest name first: 残疾证明 before 残疾证
+        if extra and extra in head:
+            return canonical(policy, extra)
+    return canonical(policy, classify.doc_type(text))

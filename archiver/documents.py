@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from archiver import classify, formfacts, pages
+from archiver import classify, doctypes, formfacts, pages
 from archiver.catalog import Catalog
 from archiver.catalog.casefacts import add_document_facts
 from archiver.catalog.models import Event
@@ -20,6 +20,7 @@ from archiver.errors import UserLookupError, UserValueError
 from archiver.filing import STORAGE_ERRNOS, inside, quarantine_copy, safe_part, write_atomic
 from archiver.home import Home
 from archiver.outcomes import ARCHIVED, DUPLICATE, FilingContext, Input, Outcome
+from archiver.policy import load as load_policy
 from archiver.privacy import scrub
 from archiver.route import Decision, Router
 from archiver.trust import ADDRESS, OUTSIDE, UNSIGNED, Area, Trust, uploader_area
@@ -199,7 +200,7 @@ def _write(home: Home, cat: Catalog, part: Part, data: bytes, kind: str, source_
     sha = hashlib.sha256(data).hexdigest()
     text = "\n".join(p.text for p in part.pages)
     form = part.pages[0].form
-    doc_type = FORM_TYPES.get(form.form, form.form) if form and form.form else classify.doc_type(text)
+    doc_type = FORM_TYPES.get(form.form, form.form) if form and form.form else doctypes.of_text(load_policy(home.root), text)
     date = classify.doc_date(text, source_name)
     period = formfacts.notice_period(text) if doc_type in ("公示记录", "其他") else None
     if period:  # a 公示's date is the first day it was posted

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from archiver import classify, doctypes
+from archiver import doctypes
 from archiver.filing import StorageError
 from archiver.policy import load as load_policy
 from archiver.privacy import plain, scrub
@@ -113,7 +113,7 @@ def item(request: Request, v: Reader, item_id: int, error: str = "") -> Response
     policy = load_policy(v.home.root)
     return page(request, "quarantine_item.html", v.user, q=dict(q), pages=_pages(v, q), text=scrub(q["text"] or ""),
                 candidates=_candidates(v, q) + _named(v, q, _candidates(v, q)), types=doctypes.names(policy),
-                guess=doctypes.canonical(policy, classify.doc_type(q["text"] or "")),
+                guess=doctypes.of_text(policy, q["text"] or ""),
                 error="请写明不予归档的原因。" if error == "reason" else ("" if not error else "未能归档，请检查所选页和户。"))
 
 
