@@ -45,7 +45,7 @@ def test_dry_run_maps_every_sheet_and_writes_nothing(dibao: Runner, tmp_path: Pa
     assert good["held"] is False and good["reason"] == ""
     assert good["mapping"]["member_id"] == "成员身份证号" and good["mapping"]["head_id"] == "户主身份证号"
     assert good["rows"] == {"header": 2, "data": 12, "total": 0, "footer": 0, "other": 0}
-    assert odd["held"] is True and "9行中有6行无法导入" in odd["reason"] and odd["outcome"] == "held"
+    assert odd["held"] is True and "列「CYZJHM」有6行是身份证号" in odd["reason"] and odd["outcome"] == "held"
     assert odd["mapping"]["member_id"] == "身份证号"  # what it would have read: the head's ID on the head's row only
     assert good["context"]["period"]["value"].startswith("2025-12")
     text = dibao("ingest", str(src), "--dry-run").stdout
