@@ -110,12 +110,12 @@ def test_rejected_rows_download_from_the_file_page(browser, site: dict) -> None:
     file_id = out["files"][0]["file_id"]
     page = open_as(browser, site, VILLAGER)  # the village sees its own file and takes its rows back to correct
     page.goto(f"/imports/{file_id}")
-    assert "校验位" in page.inner_text("#rejected")
+    assert "18位" in page.inner_text("#rejected")
     with page.expect_download() as dl:
         page.click("#rejected-download")
     path = site["root"] / "rejected.xlsx"
     dl.value.save_as(path)
     rows = [list(r) for r in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
-    assert rows[1][-1] == REASON_HEADER and len(rows) == 3 and "校验位" in rows[2][-1]
+    assert rows[1][-1] == REASON_HEADER and len(rows) == 3 and "18位" in rows[2][-1]
     assert any(e["action"] == "import.rejected.export" for e in run.json("audit")["entries"])
     page.context.close()
