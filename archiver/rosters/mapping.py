@@ -179,8 +179,10 @@ def remember(policy_path: Path, sig: str, columns: Mapping[str, str], file_label
 
 # ---------------------------------------------------------------------- the review of one sheet
 def _strength(f: str, label: str, names: Names) -> str:
-    """"exact" when the header names the field (or contains a name of its family), "weak" otherwise."""
-    if names.field_for(label) == f:
+    """"exact" when the header is a name dibao knows (the field's own, or one the reader re-read by the layout or
+    the values: 类别 holding 城市/农村, a bare 金额 beside an account) or contains a name of the field's family;
+    "weak" when it names nothing dibao knows."""
+    if names.field_for(label) is not None:
         return "exact"
     key = normalise_header(label)
     family = next((fam for fam in FAMILIES if f in fam), (f,))
