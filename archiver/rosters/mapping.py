@@ -179,8 +179,10 @@ def remember(policy_path: Path, sig: str, columns: Mapping[str, str], file_label
 
 # ---------------------------------------------------------------------- the review of one sheet
 def _strength(f: str, label: str, names: Names) -> str:
-    """"exact" when the header names the field (or contains a name of its family), "weak" otherwise."""
-    if names.field_for(label) == f:
+    """"exact" when the header is a name dibao knows (the field's own, or one the reader re-read by the layout or
+    the values: 类别 holding 城市/农村, a bare 金额 beside an account) or contains a name of the field's family;
+    "weak" when it names nothing dibao knows."""
+    if names.field_for(label) is not None:
         return "exact"
     key = normalise_header(label)
     family = next((fam for fam in FAMILIES if f in fam), (f,))
@@ -225,6 +227,38 @@ def _rejected_for_mapping(parsed: k.Parsed) -> tuple[int, str]:
     return len(rows), (why.most_common(1)[0][0] if why else "")
 
 
+_ID_LIKE = re.compile(r"\d{17}[\dXx]")
+SCAN_ID_ROWS = 2000
+
+
+def _ids_not_read(rows: list[list[object]], header: Header, data_rows: list[int]) -> dict[int, int]:
+    """Columns no field reads (nor has as a second candidate) whose cells are ID numbers the read columns do
+    not hold (a member's ID under a name dibao cannot know): column → rows. Such IDs would be lost, or members kept without them."""
+    from archiver import idcard
+
+    read = set(header.columns.values()) | set(header.months) | {c for more in header.spare.values() for c in more}
+    id_cols = [c for f, c in header.columns.items() if f in k.ID_FIELDS]
+    width = max((len(rows[i]) for i in data_rows), default=0)
+    out = {}
+    for c in range(width):
+        if c in read:
+            continue
+        n = 0
+        for i in data_rows[:SCAN_ID_ROWS]:
+            r = rows[i]
+            t = text(r[c]) if c < len(r) else ""
+            if not _ID_LIKE.fullmatch(t) or any(x < len(r) and text(r[x]).upper() == t.upper() for x in id_cols):
+                continue
+            try:
+                idcard.parse(t)
+            except idcard.IDError:
+                continue
+            n += 1
+        if n >= HOLD_REJECTED_MIN and n > HOLD_REJECTED_SHARE * min(len(data_rows), SCAN_ID_ROWS):
+            out[c] = n
+    return out
+
+
 def review(name: str, rows: list[list[object]], header: Header, parsed: k.Parsed, context: dict, notes: list[str],
            names: Names, layouts: Mapping[str, Mapping[str, str]] | None = None) -> dict:
     """What was understood of one sheet, and whether it is held (with the reasons, in Chinese first)."""
@@ -242,6 +276,9 @@ def review(name: str, rows: list[list[object]], header: Header, parsed: k.Parsed
             if f in header.columns and strength.get(f) == "weak":
                 reasons.append(f"必需的列「{FIELD_LABELS.get(f, f)}」只是近似匹配到「{mapping.get(f, '')}」，请确认 / "
                                f"required field {f} found by a weak match")
+        for c, n in _ids_not_read(rows, header, data_rows).items():
+            reasons.append(f"列「{labels[c]}」有{n}行是身份证号，却没有读作任何字段（可能是成员身份证号），请确认 / "
+                           f"column {labels[c]} holds ID numbers no field reads")
         bad, why = _rejected_for_mapping(parsed)
         for f, more in header.spare.items():  # two columns for one field matter only where rows then fail
             if f in CORE and f in header.columns and more and bad:

@@ -45,7 +45,7 @@ def test_dry_run_maps_every_sheet_and_writes_nothing(dibao: Runner, tmp_path: Pa
     assert good["held"] is False and good["reason"] == ""
     assert good["mapping"]["member_id"] == "成员身份证号" and good["mapping"]["head_id"] == "户主身份证号"
     assert good["rows"] == {"header": 2, "data": 12, "total": 0, "footer": 0, "other": 0}
-    assert odd["held"] is True and "9行中有6行无法导入" in odd["reason"] and odd["outcome"] == "held"
+    assert odd["held"] is True and "列「CYZJHM」有6行是身份证号" in odd["reason"] and odd["outcome"] == "held"
     assert odd["mapping"]["member_id"] == "身份证号"  # what it would have read: the head's ID on the head's row only
     assert good["context"]["period"]["value"].startswith("2025-12")
     text = dibao("ingest", str(src), "--dry-run").stdout
@@ -100,14 +100,14 @@ def test_rejected_rows_exported_corrected_and_reimported_once(dibao: Runner, tmp
     file_id = out["files"][0]["file_id"]
     assert out["held"] == 0 and len(out["row_errors"]) == 2
     listed = dibao.json("import", "rejected", str(file_id))["rejected"]
-    assert [r["row"] for r in listed] == [7, 17] and all("校验位" in r["reason"] for r in listed)
+    assert [r["row"] for r in listed] == [7, 17] and all("18位" in r["reason"] for r in listed)
     rows_xlsx = tmp_path / "退回" / "rows.xlsx"
     dibao("import", "rejected", str(file_id), "-o", str(rows_xlsx))
     ws = openpyxl.load_workbook(rows_xlsx).active
     cells = [list(r) for r in ws.iter_rows(values_only=True)]
     assert cells[0][0] == "测试镇2025年12月低保花名册" and cells[1][:len(KNOWN)] == KNOWN
     assert cells[1][len(KNOWN)] == REASON_HEADER and len(cells) == 4
-    assert all("校验位" in r[len(KNOWN)] for r in cells[2:])
+    assert all("18位" in r[len(KNOWN)] for r in cells[2:])
     assert cells[2][3] == hs[1]["no"] and cells[2][6] == hs[1]["members"][1][0]  # the household filled in
     # the village corrects the two IDs and sends the file back
     wb = openpyxl.load_workbook(rows_xlsx)

@@ -72,8 +72,7 @@ def test_held_sheet_confirmed_in_the_browser_then_its_layout_imports_unasked(bro
     page = open_as(browser, site, TOWNSHIP)
     page.click("a[href='/imports']")
     page.click(f"#held a[href='/imports/{site['held']}']")
-    assert "无法导入" in page.inner_text("#held")
-    assert "身份证号为空" in page.inner_text("#held")
+    assert "列「CYZJHM」有8行是身份证号" in page.inner_text("#held")  # the members' IDs under a name nobody reads
     preview = page.inner_text("#preview-1")
     assert "张0" in preview and "李0" in preview and "CYZJHM" in preview  # the first rows, as the sheet has them
     assert "身份证号" in page.inner_text("#mapping-1")
@@ -111,12 +110,12 @@ def test_rejected_rows_download_from_the_file_page(browser, site: dict) -> None:
     file_id = out["files"][0]["file_id"]
     page = open_as(browser, site, VILLAGER)  # the village sees its own file and takes its rows back to correct
     page.goto(f"/imports/{file_id}")
-    assert "校验位" in page.inner_text("#rejected")
+    assert "18位" in page.inner_text("#rejected")
     with page.expect_download() as dl:
         page.click("#rejected-download")
     path = site["root"] / "rejected.xlsx"
     dl.value.save_as(path)
     rows = [list(r) for r in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
-    assert rows[1][-1] == REASON_HEADER and len(rows) == 3 and "校验位" in rows[2][-1]
+    assert rows[1][-1] == REASON_HEADER and len(rows) == 3 and "18位" in rows[2][-1]
     assert any(e["action"] == "import.rejected.export" for e in run.json("audit")["entries"])
     page.context.close()
