@@ -44,10 +44,11 @@ FORM_TEXT: dict[str, tuple[str, list[str]]] = {
         "受理人（签字）：______________　　受理日期：______年____月____日",
     ]),
     "form_investigation.docx": ("最低生活保障家庭经济状况入户调查表", [
+        "{{ f.income_known }}",
         "家庭收入（元/年）：工资性______ 经营性______ 财产性______ 转移性______",
         "家庭财产：住房______ 车辆______ 存款______ 其他______",
         "生活状况及调查意见：________________________________________",
-        "调查人：______________、______________（不少于2人，均须签字）",
+        "调查人：______________、______________（不少于2人，均须本人签字）",
         "调查日期：______年____月____日",
         "被调查人（签字）：______________",
     ]),
@@ -96,6 +97,70 @@ FORM_TEXT: dict[str, tuple[str, list[str]]] = {
 }
 
 
+# The 入户调查表's own sections, filled in by hand on the visit: the household table's members are replaced by
+# SURVEY_HEAD (one row per member, what the archive knows pre-filled, tick boxes where it does not), then these
+# tables with empty rows to write in. (heading, column headers, rows, column widths in mm: 170 in all)
+SURVEY = "form_investigation.docx"
+SURVEY_HEAD = ("一、家庭成员状况（档案已有的已预填，空白处入户时填写）",
+               ["姓名", "与户主关系", "身份证号", "年龄", "健康状况", "劳动能力", "就业情况", "月收入(元)"],
+               [16.0, 15.0, 33.0, 10.0, 26.0, 26.0, 26.0, 18.0])
+SURVEY_TABLES: list[tuple[str, list[str], list[list[str]], list[float]]] = [
+    ("二、赡养、抚养、扶养义务人（法定义务人，不与本户共同生活）",
+     ["姓名", "与本户关系", "住址或工作单位", "月收入(元)", "赡养（抚养、扶养）能力", "实际给付(元/月)"],
+     [["", "", "", "", "□有　□部分　□无", ""]] * 3, [20.0, 22.0, 44.0, 22.0, 38.0, 24.0]),
+    ("三、支出型困难（近12个月，凭票据）",
+     ["类别", "具体情况", "金额(元)", "票据（张）"],
+     [["医疗（自付部分）", "", "", ""], ["教育（在校学生）", "", "", ""], ["其他（残疾康复、灾害、意外等）", "", "", ""],
+      ["合计", "", "", ""]], [46.0, 76.0, 26.0, 22.0]),
+    ("四、邻里走访（走访邻居、村（居）民委员会成员，不少于2人）",
+     ["被走访人姓名", "与本户关系", "反映情况", "被走访人签字"],
+     [["", "□邻居　□村(居)干部", "", ""]] * 3, [24.0, 34.0, 80.0, 32.0]),
+]
+TICK = {"health": "□健康　□患病　□残疾", "labor": "□有　□部分丧失　□丧失",
+        "work": "□务工　□务农　□灵活就业　□无业　□在校"}
+WORK_WORDS = ("学生", "在校", "务工", "务农", "就业", "失业", "无业", "退休", "个体")
+
+
+def _survey(h: Household, policy: Policy, day: str) -> list[dict[str, str]]:
+    """One row per member present on the day: what the archive records (health, disability, an identity that
+    names work, the age band a rule reads) pre-filled; the rest tick boxes or a blank for the visitor."""
+    from archiver import idcard
+
+    from . import stats
+
+    rows = []
+    when = dt.date.fromisoformat(day)
+    for m in h.members_on(day):
+        band = stats.age_band(m, when, policy)
+        born = m.birth_date
+        if not born:
+            try:
+                born = idcard.parse(m.id_number).birth_date.isoformat()
+            except idcard.IDError:
+                born = None
+        age = str(idcard.age_on(dt.date.fromisoformat(born), when)) if born else ""
+        health = "、".join(x for x in (m.health, f"残疾（{m.disability}）" if m.disability else "") if x)
+        labor = {"under_18": "未成年（非劳动年龄）", "elderly": "老年（非劳动年龄）"}.get(band or "", TICK["labor"])
+        work = m.identity if m.identity and any(w in m.identity for w in WORK_WORDS) else TICK["work"]
+        rows.append({"name": m.name, "relation": m.relation, "id": mask_id(m.id_number), "age": age,
+                     "health": health or TICK["health"], "labor": labor, "work": work, "income": ""})
+    return rows
+
+
+def _income_known(h: Household) -> str:
+    """The household income the archive holds, so the visitor checks it rather than starts from nothing."""
+    known = [i for i in h.incomes if i.monthly_total is not None or i.per_capita is not None]
+    if not known:
+        return "档案记载家庭月收入：无记录，入户核实后填写下栏。"
+    last = max(known, key=lambda i: i.date)
+    parts = []
+    if last.monthly_total is not None:
+        parts.append(f"家庭月收入{last.monthly_total:,.2f}元")
+    if last.per_capita is not None:
+        parts.append(f"月人均{last.per_capita:,.2f}元")
+    return f"档案记载（{cn_date(last.date)}起）：" + "，".join(parts) + "；入户核实有变化的，填写下栏。"
+
+
 class FormProblem(ValueError):
     pass
 
@@ -131,6 +196,8 @@ def context(h: Household, kind: str, policy: Policy, cases: list[Case], day: str
         "decided": decided or "", "decided_cn": cn_date(decided) if decided else PLACEHOLDER.format("决定日期"),
         "notice_date_cn": cn_date(notice.date) if notice and notice.date else cn_date(day),
         **_stop_and_consent(h, kind, policy, day),
+        "survey": _survey(h, policy, day) if KINDS.get(kind) == SURVEY else [],
+        "income_known": _income_known(h),
         "payload": qr.payload(h.key, kind, step, case_date if step not in ("复核", "停保告知") else None, secret),
         "qr_args": (h.key, kind, step, case_date if step not in ("复核", "停保告知") else None, secret),
     }
@@ -182,6 +249,7 @@ def _html_pdf(kind: str, items: list[dict[str, Any]], out: Path) -> None:
     from .render import CJK_FONTS, html_to_pdf
 
     title, lines = FORM_TEXT[KINDS[kind]]
+    survey, tables = (SURVEY_HEAD, SURVEY_TABLES) if KINDS[kind] == SURVEY else (None, [])
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     tpl = env.from_string("""{% for f in forms %}<section>
 <img class="qr" src="data:image/png;base64,{{ f.qr_b64 }}" alt="QR"><h1>{{ title }}</h1>
@@ -190,8 +258,12 @@ def _html_pdf(kind: str, items: list[dict[str, Any]], out: Path) -> None:
 <tr><th>家庭住址</th><td>{{ f.address }}</td><th>联系电话</th><td>{{ f.phone_household }}</td></tr>
 <tr><th>城乡类别</th><td>{{ f.area_type }}</td><th>分类</th><td>{{ f.category }}</td></tr>
 <tr><th>保障人数</th><td>{{ f.persons }}</td><th>月保障金额(元)</th><td>{{ f.amount }}</td></tr></table>
-<p>家庭成员：</p><table><tr><th>姓名</th><th>与户主关系</th><th>性别</th><th>身份证号</th></tr>
-{% for m in f.members %}<tr><td>{{ m.name }}</td><td>{{ m.relation }}</td><td>{{ m.sex }}</td><td>{{ m.id }}</td></tr>{% endfor %}</table>
+{% if survey %}<h2>{{ survey[0] }}</h2><table class="fill"><tr>{% for c in survey[1] %}<th style="width:{{ survey[2][loop.index0] }}mm">{{ c }}</th>{% endfor %}</tr>
+{% for m in f.survey %}<tr><td>{{ m.name }}</td><td>{{ m.relation }}</td><td>{{ m.id }}</td><td>{{ m.age }}</td><td>{{ m.health }}</td><td>{{ m.labor }}</td><td>{{ m.work }}</td><td>{{ m.income }}</td></tr>{% endfor %}</table>
+{% for head, cols, rows, widths in tables %}<h2>{{ head }}</h2><table class="fill"><tr>{% for c in cols %}<th style="width:{{ widths[loop.index0] }}mm">{{ c }}</th>{% endfor %}</tr>
+{% for r in rows %}<tr>{% for c in r %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endfor %}
+{% else %}<p>家庭成员：</p><table><tr><th>姓名</th><th>与户主关系</th><th>性别</th><th>身份证号</th></tr>
+{% for m in f.members %}<tr><td>{{ m.name }}</td><td>{{ m.relation }}</td><td>{{ m.sex }}</td><td>{{ m.id }}</td></tr>{% endfor %}</table>{% endif %}
 {% for line in f.lines %}<p>{{ line }}</p>{% endfor %}
 {% if f.signers %}<table><tr><th>姓名</th><th>与户主关系</th><th>身份证号</th><th>本人签字（手印）</th><th>日期</th></tr>
 {% for m in f.signers %}<tr><td>{{ m.name }}</td><td>{{ m.relation }}</td><td>{{ m.id }}</td><td></td><td></td></tr>{% endfor %}</table>{% endif %}
@@ -206,9 +278,11 @@ def _html_pdf(kind: str, items: list[dict[str, Any]], out: Path) -> None:
 section {{ page-break-after: always; }} section:last-child {{ page-break-after: auto; }}
 .qr {{ float: right; width: 32mm; height: 32mm; }} h1 {{ clear: both; text-align: center; font-size: 18pt; }}
 table {{ width: 100%; border-collapse: collapse; font-size: 10pt; }} td, th {{ border: 1px solid #333; padding: 1mm 2mm; }}
-.meta {{ font-size: 10pt; }} .payload {{ font-size: 6pt; color: #555; }}"""
+.meta {{ font-size: 10pt; }} h2 {{ font-size: 11pt; margin: 3mm 0 1mm; }}
+table.fill {{ table-layout: fixed; font-size: 9pt; }} table.fill td {{ height: 8mm; }} tr {{ page-break-inside: avoid; }}
+.payload {{ font-size: 6pt; color: #555; }}"""
     markup = (f'<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head><body>'
-              f'{tpl.render(forms=forms, title=title)}</body></html>')
+              f'{tpl.render(forms=forms, title=title, survey=survey, tables=tables)}</body></html>')
     html_to_pdf(markup, out)
 
 

@@ -220,10 +220,31 @@ def inspection(out: Path) -> None:
 # whole village prints into one file, a page break between households. Each form's QR code (f.qr) files
 # the signed scan back to the household and case step.
 from generators.forms import FORM_TEXT as FORMS  # noqa: E402
-from generators.forms import SIGNERS  # noqa: E402  (the HTML/PDF layout uses the same wording)
+from generators.forms import SIGNERS, SURVEY, SURVEY_HEAD, SURVEY_TABLES  # noqa: E402  (the HTML/PDF layout uses the same wording)
 
 
-def form(out: Path, title_text: str, lines: list[str], signers: bool = False) -> None:
+def _fill_table(doc, heading_text: str, rows: list[list[str]], widths: list[float], tall: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """A table to fill in by hand: bold header row, fixed column widths, rows `tall` high enough to write in."""
+    p = doc.add_paragraph()
+    p.paragraph_format.space_before, p.paragraph_format.space_after = Pt(4), Pt(2)
+    p.paragraph_format.keep_with_next = True
+    set_font(p.add_run(heading_text), BODY_FONT, 11, True)
+    t = doc.add_table(rows=len(rows), cols=len(widths))
+    t.style = "Table Grid"
+    t.autofit = False
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            cell = t.cell(i, j)
+            cell.width = Mm(widths[j])
+            set_font(cell.paragraphs[0].add_run(v), BODY_FONT, 9, True if i == 0 else None)
+        if i in tall:
+            t.rows[i].height = Mm(9)
+    for j, w in enumerate(widths):
+        t.columns[j].width = Mm(w)
+    rows_never_split(t)
+
+
+def form(out: Path, title_text: str, lines: list[str], signers: bool = False, survey: bool = False) -> None:
     from docx.enum.text import WD_BREAK
     from docx.shared import Mm
 
@@ -255,14 +276,25 @@ def form(out: Path, title_text: str, lines: list[str], signers: bool = False) ->
     for i, row in enumerate(cells):
         for j, v in enumerate(row):
             set_font(t.cell(i, j).paragraphs[0].add_run(v), BODY_FONT, 10)
-    para("家庭成员：", 10)
-    m = doc.add_table(rows=4, cols=4)
-    m.style = "Table Grid"
-    rows = [["姓名", "与户主关系", "性别", "身份证号"], ["{%tr for m in f.members %}", "", "", ""],
-            ["{{ m.name }}", "{{ m.relation }}", "{{ m.sex }}", "{{ m.id }}"], ["{%tr endfor %}", "", "", ""]]
-    for i, row in enumerate(rows):
-        for j, v in enumerate(row):
-            set_font(m.cell(i, j).paragraphs[0].add_run(v), BODY_FONT, 10)
+    if survey:  # 入户调查表: a row per member with what the archive knows, then the sections to fill in
+        head, cols, widths = SURVEY_HEAD
+        n = len(cols)
+        _fill_table(doc, head, [cols, ["{%tr for m in f.survey %}"] + [""] * (n - 1),
+                                ["{{ m.name }}", "{{ m.relation }}", "{{ m.id }}", "{{ m.age }}", "{{ m.health }}",
+                                 "{{ m.labor }}", "{{ m.work }}", "{{ m.income }}"], ["{%tr endfor %}"] + [""] * (n - 1)],
+                    widths, tall=[2])
+        for head, cols, rows, widths in SURVEY_TABLES:
+            _fill_table(doc, head, [cols, *rows], widths, tall=list(range(1, len(rows) + 1)))
+        para("")
+    else:
+        para("家庭成员：", 10)
+        m = doc.add_table(rows=4, cols=4)
+        m.style = "Table Grid"
+        rows = [["姓名", "与户主关系", "性别", "身份证号"], ["{%tr for m in f.members %}", "", "", ""],
+                ["{{ m.name }}", "{{ m.relation }}", "{{ m.sex }}", "{{ m.id }}"], ["{%tr endfor %}", "", "", ""]]
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                set_font(m.cell(i, j).paragraphs[0].add_run(v), BODY_FONT, 10)
     for line in lines:
         para(line)
     if signers:  # one row per adult member to sign (授权书)
@@ -295,5 +327,5 @@ if __name__ == "__main__":
     notice(target / "notice.docx")
     inspection(target / "inspection.docx")
     for name, (title_text, lines) in FORMS.items():
-        form(target / name, title_text, lines, signers=name in SIGNERS)
+        form(target / name, title_text, lines, signers=name in SIGNERS, survey=name == SURVEY)
     print("templates written:", sorted(p.name for p in target.glob("*.docx")))
