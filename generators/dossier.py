@@ -97,11 +97,11 @@ def generated_pages(h: Household, case_list: list[Any] | None = None, basis: Any
     """Pages the dossier makes from the catalog: the payment history always; the case timeline (办理过程) when
     the household has cases; the basis of the amount (generators/basis.py) when it is given."""
     pays: list[list[Any]] = [[p.period_start if p.period_start == p.period_end else f"{p.period_start}至{p.period_end}",
-             f"{p.amount:.2f}", p.persons if p.persons is not None else "", mask_account(p.bank_account) or "—"]
+             f"{p.amount:,.2f}元", p.persons if p.persons is not None else "", mask_account(p.bank_account) or "—"]
             for p in sorted(h.payments, key=lambda p: (p.period_start, p.period_end))]
     total = sum(p.amount for p in h.payments)
-    pages: list[dict[str, Any]] = [{"title": "低保金发放记录", "headers": ["发放期间", "金额(元)", "保障人数", "账号"], "rows": pays,
-              "note": f"共{len(pays)}笔，合计{total:.2f}元（据发放表）。" if pays else ""}]
+    pages: list[dict[str, Any]] = [{"title": "低保金发放记录", "headers": ["发放期间", "金额", "保障人数", "账号"], "rows": pays,
+              "note": f"共{len(pays)}笔，合计{total:,.2f}元（据发放表）。" if pays else ""}]
     cases = case_list if case_list is not None else getattr(h, "cases", None)  # generators/cases.py
     if cases:
         rows: list[list[Any]] = []
@@ -112,12 +112,24 @@ def generated_pages(h: Household, case_list: list[Any] | None = None, basis: Any
                              end or "", _get(st, "due") or "", "逾期" if _get(st, "late") else ""])
         pages.append({"title": "办理过程", "headers": ["事项", "环节", "日期", "截止", "时限", "备注"], "rows": rows, "note": ""})
     if basis is not None:
-        labels = {"standard": "低保标准(元/人/月)", "income_per_capita": "家庭月人均收入(元)",
-                  "covered_persons": "保障人数", "due_monthly": "核定月保障金(元)", "mode": "计算方式"}
+        labels = {"standard": "低保标准（每人每月）", "income_per_capita": "家庭月人均收入",
+                  "covered_persons": "保障人数", "due_monthly": "核定月保障金", "mode": "计算方式"}
         pages.append({"title": "待遇核定依据", "headers": ["项目", "内容"],
-                      "rows": [[label, _get(basis, k) if _get(basis, k) is not None else "—"] for k, label in labels.items()],
+                      "rows": [[label, _basis_value(k, _get(basis, k))] for k, label in labels.items()],
                       "note": ""})
     return pages
+
+
+MONEY_KEYS = ("standard", "income_per_capita", "due_monthly")
+
+
+def _basis_value(key: str, value: Any) -> Any:
+    """Money as 1,677.00元; a count or a word as it is."""
+    if value is None:
+        return "—"
+    if key in MONEY_KEYS and isinstance(value, (int, float)):
+        return f"{value:,.2f}元"
+    return value
 
 
 def _context(h: Household, entries: list[Entry], policy: Policy, front_pages: int, generated: list[dict],
@@ -130,7 +142,7 @@ def _context(h: Household, entries: list[Entry], policy: Policy, front_pages: in
     last_review = max((d.date or "" for d in reviews), default="")
     checklist.append({"label": f"复核记录（{h.category or '-'}类，每{policy.review_months.get(h.category or '', '-')}个月）",
                       "present": bool(reviews), "dates": last_review or "无"})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for e in entries:
         last = e.start + front_pages + e.pages - 1
         first = e.start + front_pages
@@ -142,14 +154,33 @@ def _context(h: Household, entries: list[Entry], policy: Policy, front_pages: in
         "office": policy.office_name, "qr_png": base64.b64encode(qr.png(h.key, scale=6, secret=secret)).decode(),
         "household": {"key": h.key, "township": h.township, "village": h.village, "head_name": h.head_name,
                       "head_id": mask_id(h.head_id_number), "area_type": h.area_type, "category": h.category or "-",
-                      "status": h.status, "amount": f"{h.monthly_amount or 0:.2f}", "approved_on": h.approved_on or "",
+                      "status": h.status, "amount": f"{h.monthly_amount or 0:,.2f}", "approved_on": h.approved_on or "",
                       "persons": h.persons or "", "stopped_on": stopped_on(h)},
         "members": [{"name": m.name, "relation": m.relation, "id": mask_id(m.id_number),
                      "note": "已减少" if m.removed_on else ""} for m in h.members],
         "checklist": checklist, "missing": completeness.missing(h, policy), "entries": rows,
         "document_pages": sum(e.pages for e in entries), "generated": generated, "retention": retention(h, policy),
         "today": today(), "today_cn": cn_date(today()),
+        "toc": toc(h, policy, rows, generated, front_pages + sum(e.pages for e in entries) + 1),
     }
+
+
+def _span(first: int | None, last: int | None) -> str:
+    if not first:
+        return ""
+    return str(first) if not last or last <= first else f"{first}-{last}"
+
+
+def toc(h: Household, policy: Policy, rows: list[dict[str, Any]], generated: list[dict], back_page: int) -> list[dict]:
+    """The 卷内目录 in page order: the pages dibao makes (right after the 目录), the filed documents, then the
+    卷内备考表; each row with the pages it starts (and ends) on in the bound volume."""
+    out = []
+    for g in generated:
+        out.append({"number": "—", "author": policy.office_name, "title": f"{g['title']}（系统生成）", "date": today(),
+                    "pages": _span(g.get("page"), g.get("last")), "note": ""})
+    out += rows
+    out.append({"number": "—", "author": "立卷人", "title": "卷内备考表", "date": today(), "pages": str(back_page), "note": ""})
+    return out
 
 
 def back_context(ctx: dict, entries: list[Entry], front_pages: int, total_pages: int) -> dict:
@@ -193,6 +224,8 @@ def build(home: Home, h: Household, policy: Policy, out: Path, cat: Catalog | No
         changed = len(rendered.pages) != front_pages or any(g.get("page") != starts.get(f"g{k}") for k, g in enumerate(generated))
         for k, g in enumerate(generated):
             g["page"] = starts.get(f"g{k}")
+            nxt = starts.get(f"g{k + 1}") if k + 1 < len(generated) else len(rendered.pages) + 1
+            g["last"] = nxt - 1 if g["page"] and nxt else None
         front_pages = len(rendered.pages)
         if not changed:
             break
