@@ -103,7 +103,7 @@ FORM_TEXT: dict[str, tuple[str, list[str]]] = {
 SURVEY = "form_investigation.docx"
 SURVEY_HEAD = ("一、家庭成员状况（档案已有的已预填，空白处入户时填写）",
                ["姓名", "与户主关系", "身份证号", "年龄", "健康状况", "劳动能力", "就业情况", "月收入(元)"],
-               [16.0, 15.0, 33.0, 10.0, 26.0, 26.0, 26.0, 18.0])
+               [14.0, 13.0, 38.0, 10.0, 25.0, 27.0, 25.0, 18.0])
 SURVEY_TABLES: list[tuple[str, list[str], list[list[str]], list[float]]] = [
     ("二、赡养、抚养、扶养义务人（法定义务人，不与本户共同生活）",
      ["姓名", "与本户关系", "住址或工作单位", "月收入(元)", "赡养（抚养、扶养）能力", "实际给付(元/月)"],
@@ -114,10 +114,10 @@ SURVEY_TABLES: list[tuple[str, list[str], list[list[str]], list[float]]] = [
       ["合计", "", "", ""]], [46.0, 76.0, 26.0, 22.0]),
     ("四、邻里走访（走访邻居、村（居）民委员会成员，不少于2人）",
      ["被走访人姓名", "与本户关系", "反映情况", "被走访人签字"],
-     [["", "□邻居　□村(居)干部", "", ""]] * 3, [24.0, 34.0, 80.0, 32.0]),
+     [["", "□邻居\n□村(居)干部", "", ""]] * 3, [24.0, 34.0, 80.0, 32.0]),
 ]
-TICK = {"health": "□健康　□患病　□残疾", "labor": "□有　□部分丧失　□丧失",
-        "work": "□务工　□务农　□灵活就业　□无业　□在校"}
+TICK = {"health": "□健康 □患病\n□残疾", "labor": "□有 □部分丧失\n□完全丧失",
+        "work": "□务工 □务农\n□灵活就业\n□无业 □在校"}
 WORK_WORDS = ("学生", "在校", "务工", "务农", "就业", "失业", "无业", "退休", "个体")
 
 
@@ -139,8 +139,8 @@ def _survey(h: Household, policy: Policy, day: str) -> list[dict[str, str]]:
             except idcard.IDError:
                 born = None
         age = str(idcard.age_on(dt.date.fromisoformat(born), when)) if born else ""
-        health = "、".join(x for x in (m.health, f"残疾（{m.disability}）" if m.disability else "") if x)
-        labor = {"under_18": "未成年（非劳动年龄）", "elderly": "老年（非劳动年龄）"}.get(band or "", TICK["labor"])
+        health = f"残疾（{m.disability}）" if m.disability else m.health  # a roster's "健康" beside a 残疾 says no more
+        labor = {"under_18": "未成年\n（非劳动年龄）", "elderly": "老年\n（非劳动年龄）"}.get(band or "", TICK["labor"])
         work = m.identity if m.identity and any(w in m.identity for w in WORK_WORDS) else TICK["work"]
         rows.append({"name": m.name, "relation": m.relation, "id": mask_id(m.id_number), "age": age,
                      "health": health or TICK["health"], "labor": labor, "work": work, "income": ""})
@@ -279,7 +279,7 @@ section {{ page-break-after: always; }} section:last-child {{ page-break-after: 
 .qr {{ float: right; width: 32mm; height: 32mm; }} h1 {{ clear: both; text-align: center; font-size: 18pt; }}
 table {{ width: 100%; border-collapse: collapse; font-size: 10pt; }} td, th {{ border: 1px solid #333; padding: 1mm 2mm; }}
 .meta {{ font-size: 10pt; }} h2 {{ font-size: 11pt; margin: 3mm 0 1mm; }}
-table.fill {{ table-layout: fixed; font-size: 9pt; }} table.fill td {{ height: 8mm; }} tr {{ page-break-inside: avoid; }}
+table.fill {{ table-layout: fixed; font-size: 9pt; }} table.fill td {{ height: 8mm; white-space: pre-line; }} tr {{ page-break-inside: avoid; }}
 .payload {{ font-size: 6pt; color: #555; }}"""
     markup = (f'<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head><body>'
               f'{tpl.render(forms=forms, title=title, survey=survey, tables=tables)}</body></html>')
