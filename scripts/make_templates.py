@@ -238,7 +238,7 @@ def _fill_table(doc, heading_text: str, rows: list[list[str]], widths: list[floa
             cell.width = Mm(widths[j])
             set_font(cell.paragraphs[0].add_run(v), BODY_FONT, 9, True if i == 0 else None)
         if i in tall:
-            t.rows[i].height = Mm(9)
+            t.rows[i].height = Mm(8)
     for j, w in enumerate(widths):
         t.columns[j].width = Mm(w)
     rows_never_split(t)
@@ -285,7 +285,6 @@ def form(out: Path, title_text: str, lines: list[str], signers: bool = False, su
                     widths, tall=[2])
         for head, cols, rows, widths in SURVEY_TABLES:
             _fill_table(doc, head, [cols, *rows], widths, tall=list(range(1, len(rows) + 1)))
-        para("")
     else:
         para("家庭成员：", 10)
         m = doc.add_table(rows=4, cols=4)
