@@ -257,9 +257,9 @@ def _html_pdf(kind: str, items: list[dict[str, Any]], out: Path) -> None:
 <tr><th>家庭住址</th><td>{{ f.address }}</td><th>联系电话</th><td>{{ f.phone_household }}</td></tr>
 <tr><th>城乡类别</th><td>{{ f.area_type }}</td><th>分类</th><td>{{ f.category }}</td></tr>
 <tr><th>保障人数</th><td>{{ f.persons }}</td><th>月保障金额(元)</th><td>{{ f.amount }}</td></tr></table>
-{% if survey %}<h2>{{ survey[0] }}</h2><table class="fill"><tr>{% for c in survey[1] %}<th style="width:{{ survey[2][loop.index0] }}mm">{{ c }}</th>{% endfor %}</tr>
+{% if survey %}<h2>{{ survey[0] }}</h2><table class="fill"><tr>{% for c in survey[1] %}<th style="width:{{ '%.1f' % (survey[2][loop.index0] / 1.7) }}%">{{ c }}</th>{% endfor %}</tr>
 {% for m in f.survey %}<tr><td>{{ m.name }}</td><td>{{ m.relation }}</td><td>{{ m.id }}</td><td>{{ m.age }}</td><td>{{ m.health }}</td><td>{{ m.labor }}</td><td>{{ m.work }}</td><td>{{ m.income }}</td></tr>{% endfor %}</table>
-{% for head, cols, rows, widths in tables %}<h2>{{ head }}</h2><table class="fill"><tr>{% for c in cols %}<th style="width:{{ widths[loop.index0] }}mm">{{ c }}</th>{% endfor %}</tr>
+{% for head, cols, rows, widths in tables %}<h2>{{ head }}</h2><table class="fill"><tr>{% for c in cols %}<th style="width:{{ '%.1f' % (widths[loop.index0] / 1.7) }}%">{{ c }}</th>{% endfor %}</tr>
 {% for r in rows %}<tr>{% for c in r %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>{% endfor %}
 {% else %}<p>家庭成员：</p><table><tr><th>姓名</th><th>与户主关系</th><th>性别</th><th>身份证号</th></tr>
 {% for m in f.members %}<tr><td>{{ m.name }}</td><td>{{ m.relation }}</td><td>{{ m.sex }}</td><td>{{ m.id }}</td></tr>{% endfor %}</table>{% endif %}
@@ -278,7 +278,8 @@ section {{ page-break-after: always; }} section:last-child {{ page-break-after: 
 .qr {{ float: right; width: 32mm; height: 32mm; }} h1 {{ clear: both; text-align: center; font-size: 18pt; }}
 table {{ width: 100%; border-collapse: collapse; font-size: 10pt; }} td, th {{ border: 1px solid #333; padding: 1mm 2mm; }}
 .meta {{ font-size: 10pt; }} h2 {{ font-size: 11pt; margin: 3mm 0 1mm; }}
-table.fill {{ table-layout: fixed; font-size: 9pt; }} table.fill td {{ height: 8mm; white-space: pre-line; }} tr {{ page-break-inside: avoid; }}
+p {{ margin: 1.5mm 0; }} table.fill {{ table-layout: fixed; font-size: 9pt; }} table.fill td, table.fill th {{ padding: 0.5mm 1mm; }}
+table.fill td {{ height: 7mm; white-space: pre-line; }} tr {{ page-break-inside: avoid; }}
 .payload {{ font-size: 6pt; color: #555; }}"""
     markup = (f'<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head><body>'
               f'{tpl.render(forms=forms, title=title, survey=survey, tables=tables)}</body></html>')
