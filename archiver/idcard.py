@@ -98,6 +98,35 @@ def _from_15(text: str) -> IDInfo:
     return IDInfo(info.number, info.birth_date, info.sex, original=text)
 
 
+def check_digit_slip(value: object) -> IDInfo | None:
+    """The number as written when its only fault is the check digit (region and birth date real): a typo in
+    one digit that still names a real person's birth date and sex. None for any other fault or none."""
+    try:
+        parse(value)
+        return None
+    except IDError:
+        pass
+    text = normalise(value) if value is not None and not isinstance(value, (bool, int, float)) else ""
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        return None
+    try:
+        info = parse(text[:17] + ric.calc_check_digit(text[:17] + "0"))
+    except IDError:
+        return None
+    return IDInfo(text, info.birth_date, info.sex)
+
+
+def one_slip_away(number: str) -> list[str]:
+    """Every 18-character number that differs from `number` in exactly one character: where a typo could
+    have come from (or gone to). Lookups use it to tie a check-digit slip to the person on file."""
+    out = []
+    for i in range(18):
+        for ch in "0123456789X" if i == 17 else "0123456789":
+            if ch != number[i]:
+                out.append(number[:i] + ch + number[i + 1:])
+    return out
+
+
 def looks_truncated(number: str) -> bool:
     """An 18-digit number ending in 000 from a spreadsheet: Excel keeps 15 significant digits of a number
     cell and fills the rest with zeros; a real number ends in 000 about once in ten thousand."""

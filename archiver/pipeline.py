@@ -200,9 +200,10 @@ class Ingestor:
                 except OSError as exc:  # locked by the scanner, vanished, a share hiccup: leave it, try later
                     item.problem, item.retry = f"文件暂时无法读取，稍后重试 / unreadable now: {exc.strerror}", True
             self.reporter.advance()
-        # spreadsheets first, oldest period first: later rosters then see earlier ones as history
+        # spreadsheets first, oldest period first: later rosters then see earlier ones as history; a bank's
+        # export (accounts, no persons) last, when the accounts the rosters hold are on file
         sheets = sorted((i for i in inputs if i.sniffed and i.sniffed.kind in SPREADSHEET),
-                        key=lambda i: (i.sheet_date or "9999", i.name))
+                        key=lambda i: (rosters.placed_by_account(i.parsed or []), i.sheet_date or "9999", i.name))
         others = [i for i in inputs if not (i.sniffed and i.sniffed.kind in SPREADSHEET)]
         self.reporter.start(len(inputs), "归档 / filing")
         if self.document_handler is not None:  # pages are read ahead (in parallel); filed below in this order

@@ -30,6 +30,9 @@ class UnknownScope(UserError, ValueError):
     pass
 
 
+UNKNOWN_TYPE = "城乡未明"  # a household no sheet, title, file name or village says 城市 or 农村 for
+
+
 def area(catalog: Catalog, scope: str | None, village_only: bool = False) -> Scope:
     """The Scope a `--scope` names: a township, `乡镇/村`, or a village name only one township has."""
     from archiver.catalog import areas
@@ -174,6 +177,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     by_identity: dict[str, int] = defaultdict(int)
     by_mode: dict[str, int] = defaultdict(int)
     disabled = cadre = overdue = 0
+    type_unknown: list[str] = []  # households no sheet said 城市 or 农村 for: listed, never a silent third type
     persons_end = 0
     amount_end = 0.0
     band_of = age_bands(day, policy)
@@ -181,7 +185,9 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
         counted, p = basis.covered(h, day_s)  # counted_members and covered_persons, read once
         persons_end += p
         amount_end += h.figures_on(day_s)[1] or 0.0
-        for table, key in ((by_type, h.area_type or "未知"), (by_category, h.category or "未分类")):
+        if not h.area_type:
+            type_unknown.append(h.key)
+        for table, key in ((by_type, h.area_type or UNKNOWN_TYPE), (by_category, h.category or "未分类")):
             row = table.get(key)
             if row is None:
                 row = table[key] = {"households_end": 0, "persons_end": 0}
@@ -256,6 +262,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
         "disbursed_by_quarter": [round(q, 2) for q in quarters],
         "disbursed_total": total,
         "by_type": by_type,
+        "type_unknown": type_unknown,
         "by_age_band": bands,
         "disabled_persons": disabled,
         "overdue_reviews": overdue,

@@ -100,7 +100,7 @@ def by_type_figures(cat: Catalog, year: int, scope: str | None,
         share = amount / len(months)
         for ym in months:
             if ym[:4] == str(year):
-                out.setdefault(kind or "未知", {"money": 0.0, "person_months": 0})["money"] += share
+                out.setdefault(kind or stats.UNKNOWN_TYPE, {"money": 0.0, "person_months": 0})["money"] += share
     ends = stats.month_ends(year)
     quarters = [0] * 4
     steady_in_care = 0  # in 保 at every month's end, facts unchanged all year
@@ -110,13 +110,13 @@ def by_type_figures(cat: Catalog, year: int, scope: str | None,
         if h.same_between(ends[0], ends[-1]):  # the same every month of the year
             n = persons(ends[0])
             if n is not None:
-                out.setdefault(h.area_type or "未知", {"money": 0.0, "person_months": 0})["person_months"] += 12 * n
+                out.setdefault(h.area_type or stats.UNKNOWN_TYPE, {"money": 0.0, "person_months": 0})["person_months"] += 12 * n
                 steady_in_care += 1
             continue
         by_month = stats.by_month(h, ends, persons)
         held = [n for n in by_month if n is not None]
         if held:
-            out.setdefault(h.area_type or "未知", {"money": 0.0, "person_months": 0})["person_months"] += sum(held)
+            out.setdefault(h.area_type or stats.UNKNOWN_TYPE, {"money": 0.0, "person_months": 0})["person_months"] += sum(held)
             for q in range(4):
                 quarters[q] += by_month[3 * q + 2] is not None
     quarters = [q + steady_in_care for q in quarters]
@@ -262,7 +262,9 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     city = {**s["by_type"].get("城市", {"households_end": 0, "persons_end": 0}), **types["城市"]}
     rural = {**s["by_type"].get("农村", {"households_end": 0, "persons_end": 0}), **types["农村"]}
     other = sum(v["money"] for k, v in types.items() if k not in ("城市", "农村"))
-    other_money_text = f"、未登记城乡类别的{wan(other)}万元" if round(other, 2) else ""
+    unknown_n = len(s["type_unknown"])  # 城乡未明: said, never folded into 城市 or 农村
+    other_money_text = (f"、{stats.UNKNOWN_TYPE}的{wan(other)}万元" if round(other, 2) else "") + (
+        f"（另有{unknown_n}户{stats.UNKNOWN_TYPE}，待核实城乡类别）" if unknown_n else "")
     pop = localrules.population(policy, scope)
     coverage_text = (f"保障面为{s['persons_end'] / pop * 100:.2f}%（按户籍人口{pop}人计）。" if pop else "")
 

@@ -195,6 +195,19 @@ class Catalog(CorrectionsMixin, UploadsMixin):
         rows = self.db.execute("SELECT id FROM households WHERE head_id_number = ? ORDER BY id", (id_number,))
         return [int(r[0]) for r in rows]
 
+    def households_by_heads(self, numbers: list[str]) -> list[sqlite3.Row]:
+        """(id, head_id_number, head_name) of the households filed under any of `numbers`, in one query."""
+        if not numbers:
+            return []
+        marks = ",".join("?" * len(numbers))
+        return self.db.execute(f"SELECT id, head_id_number, head_name FROM households WHERE head_id_number IN ({marks}) "
+                               "ORDER BY id", numbers).fetchall()
+
+    def household_ids_by_account(self, account: str) -> list[int]:
+        """Households whose bank account on file is `account` (a bank's export names no person)."""
+        rows = self.db.execute("SELECT id FROM households WHERE bank_account = ? ORDER BY id", (account,))
+        return [int(r[0]) for r in rows]
+
     def household_ids_by_member(self, id_number: str, current_only: bool = True) -> list[int]:
         extra = " AND removed_on IS NULL" if current_only else ""
         rows = self.db.execute(

@@ -1,8 +1,8 @@
 """Spreadsheet import: rosters (花名册), change lists (变动名册) and disbursement sheets (发放表)."""
 
-from .importer import ImportResult, Unrecognised, apply, parse_file, report_detail
+from .importer import ImportResult, Unrecognised, apply, parse_file, placed_by_account, report_detail
 from .reader import SheetReadError
 from .synonyms import Names, from_policy
 
 __all__ = ["ImportResult", "Names", "SheetReadError", "Unrecognised", "apply", "from_policy", "parse_file",
-           "report_detail"]
+           "placed_by_account", "report_detail"]

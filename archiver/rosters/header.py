@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import values as v
-from .synonyms import DEFAULT, Names, normalise_header
+from .synonyms import DEFAULT, Names, normalise_header, role_of, with_role
 from .values import text
 
 MIN_FIELDS = 3
@@ -97,12 +97,15 @@ def _map(cells_up: list[object], cells_low: list[object] | None, names: Names) -
         tries = [up] if not low else [up + low, group + low, low + up, low]
         if not low and cells_low is not None:
             tries = [up]
+        role = role_of(up) if low else None  # 户主信息 over 身份证号: the head's ID; 家庭成员信息 over it: a member's
         taken: tuple[str, str] | None = None
         for t in tries:
             f = names.field_for(t)
+            if f and role and t == low and role_of(low) is None:  # 户主姓名 under 家庭成员信息 stays the head's
+                f = with_role(f, role)
             if f and f not in columns:
                 columns[f] = c
-                labels[c] = t
+                labels[c] = low if low and t != low and role_of(low) else t  # 家庭成员姓名, not 家庭成员家庭成员姓名
                 break
             taken = taken or ((f, t) if f else None)
         else:
@@ -116,7 +119,46 @@ def _map(cells_up: list[object], cells_low: list[object] | None, names: Names) -
                 labels[c] = low or up
             elif (low or up) and not names.field_for(low or up):
                 unknown.append(low or up)
+    _settle_roles(columns, labels, spare)
     return columns, labels, months, unknown, spare
+
+
+def _settle_roles(columns: dict[str, int], labels: dict[int, str], spare: dict[str, list[int]]) -> None:
+    """Two name or ID columns, not both saying whose (姓名 | 身份证号 | 家庭成员姓名 | 关系 | 成员身份证号码): the
+    household's columns come first, so the first name column not marked as a member's is the head's, and the
+    ID column read after the head's name and before the member's name is the head's ID."""
+    names = sorted(([columns["member_name"]] if "member_name" in columns else []) + spare.get("member_name", []))
+    if "head_name" not in columns and len(names) >= 2:
+        head = next((c for c in names if role_of(labels.get(c, "")) != "member"), None)
+        if head is not None and head == names[0]:
+            columns["head_name"], columns["member_name"] = head, names[1]
+            spare["member_name"] = names[2:]
+            if not spare["member_name"]:
+                del spare["member_name"]
+    if "head_id" in columns or not {"head_name", "member_name"} <= set(columns):
+        return
+    ids = sorted(([columns["member_id"]] if "member_id" in columns else []) + spare.get("member_id", []))
+    hn, mn = columns["head_name"], columns["member_name"]
+    lo, hi = min(hn, mn), max(hn, mn)
+    between = [c for c in ids if lo < c < hi and role_of(labels.get(c, "")) != "member"]
+    if len(ids) < 2 or len(between) != 1:
+        return
+    head = between[0]
+    rest = [c for c in ids if c != head]
+    columns["head_id"], columns["member_id"] = (head, rest[0]) if hn < mn else (head, rest[-1])
+    spare["member_id"] = [c for c in rest if c != columns["member_id"]]
+    if not spare["member_id"]:
+        del spare["member_id"]
+
+
+def _is_group_row(cells: list[object], below: list[object]) -> bool:
+    """An upper header row of group labels (户主信息 | 家庭成员信息 | 保障信息), not a title: several labels, at
+    least one written over more than one column (merged, or once with blank cells after it, as in a CSV)."""
+    texts = [text(c) for c in cells]
+    low = [text(c) for c in below] + [""] * max(0, len(texts) - len(below))
+    distinct = {t for t in texts if t}
+    spans = any(t and (texts[i + 1] == t or (not texts[i + 1] and low[i + 1])) for i, t in enumerate(texts[:-1]))
+    return len(distinct) >= 2 and spans
 
 
 def candidates(rows: list[list[object]], names: Names = DEFAULT) -> list[Header]:
@@ -130,7 +172,8 @@ def candidates(rows: list[list[object]], names: Names = DEFAULT) -> list[Header]
             cols2, labels2, months2, unknown2, spare2 = _map(rows[r], rows[r + 1], names)
             # a two-row header only when the upper row adds names the lower one lacks (not a title above it)
             low_alone = _map(rows[r + 1], None, names)
-            if len(cols2) + len(months2) > len(low_alone[0]) + len(low_alone[2]):
+            alone = len(low_alone[0]) + len(low_alone[2])
+            if len(cols2) + len(months2) > alone or (len(cols2) + len(months2) == alone and _is_group_row(rows[r], rows[r + 1])):
                 found.append(Header(r + 1, r + 2, cols2, labels2, above, months2, unknown2, spare2))
     good = [h for h in found if h.score >= MIN_FIELDS]
     good.sort(key=lambda h: (-h.score, h.row))
@@ -161,7 +204,12 @@ def _above(rows: list[list[object]], r: int) -> list[str]:
 
 def settle_by_values(h: Header, rows: list[list[object]]) -> None:
     """类别 holding 城市低保/农村低保 is the programme type, holding A类/B类/一类 the class — whatever the
-    header says (and the same for 保障类别)."""
+    header says (and the same for 保障类别). A bare 金额 is money paid only beside an account number (a
+    bank's export: 账号, 户名, 金额, 摘要); elsewhere it says too little to be read."""
+    c = h.columns.pop("transfer_amount", None)
+    if c is not None and "bank_account" in h.columns and not {"paid_amount", "amount"} & set(h.columns):
+        h.columns["paid_amount"] = c
+        h.notes.append(f"列「{h.labels.get(c, '')}」在账号旁，读作发放金额（银行代发明细）")
     for f, other in (("category", "area_type"), ("area_type", "category")):
         c = h.columns.get(f)
         if c is None:

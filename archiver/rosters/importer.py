@@ -11,11 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archiver import idcard
 from archiver.catalog import Catalog, registers
 from archiver.catalog.models import Event, Income, Member, Snapshot, today
 from archiver.errors import UserError
 
-from . import context, mapping, places
+from . import context, mapping, places, slips
 from . import kinds as k
 from .header import Header, candidates, settle_by_values
 from .reader import read_sheets
@@ -78,7 +79,38 @@ def parse_file(path: Path, sniffed: str, source_name: str, names: Names = DEFAUL
             out.append(parsed)
     if not out:
         raise Unrecognised(reasons[0] if reasons else "表格为空 / the spreadsheet is empty")
+    return _without_summaries(out)
+
+
+def placed_by_account(sheets: list[_ParsedSheet]) -> bool:
+    """A bank's payment export: rows that name an account but no person nor 户编号. It is imported after
+    every other sheet of a batch, so the accounts the rosters hold are on file when its rows are placed."""
+    rows = [r for s in sheets for r in s.parsed.rows]
+    return bool(rows) and all(s.parsed.kind == k.DISBURSEMENT for s in sheets) and not any(
+        r.head_id or r.household_no for r in rows)
+
+
+def _people(s: _ParsedSheet) -> set[str]:
+    out = set()
+    for r in s.parsed.rows:
+        member = getattr(r, "member", None)
+        out |= {x for x in (r.head_id, r.household_no, member.id_number if member else "") if x}
     return out
+
+
+def _without_summaries(sheets: list[_ParsedSheet]) -> list[_ParsedSheet]:
+    """A workbook with a sheet per village and a summary sheet (汇总) listing them all again: the summary,
+    whose people all stand on the other sheets of its kind, is not counted a second time."""
+    if len(sheets) < 3:
+        return sheets
+    kept = list(sheets)
+    for s in sheets:
+        others = [o for o in kept if o is not s and o.parsed.kind == s.parsed.kind]
+        mine = _people(s)
+        if len(others) >= 2 and mine and mine <= set().union(*(_people(o) for o in others)):
+            kept.remove(s)
+            kept[0].notes.append(f"工作表「{s.name}」所列人员均已在其他工作表中，视为汇总表，未重复计入")
+    return kept
 
 
 def _ingested_folder(path: Path, source_name: str) -> list[str]:
@@ -240,6 +272,9 @@ def _household_for(catalog: Catalog, row: k.ChangeRow | k.PaymentRow, result: Im
     if hid is None and row.head_id:
         ids = catalog.household_ids_by_head(row.head_id) or catalog.household_ids_by_member(row.head_id)
         hid = ids[0] if ids else None
+        if hid is None:
+            hid, row.head_id = _slipped_household(catalog, row.head_id, row.head_name, row.slips.get(row.head_id),
+                                                  result, sheet, row.row)
         if hid is not None and row.household_no:  # known so far by its head only: it now has its 户编号
             known = catalog.household_row(hid)
             if known is not None and not known["household_no"]:
@@ -249,6 +284,8 @@ def _household_for(catalog: Catalog, row: k.ChangeRow | k.PaymentRow, result: Im
                                            village=row.village, head_name=row.head_name, head_id_number=row.head_id)
             catalog.add_member(hid, _member_from_id(row.head_name, row.head_id, "户主"))
             result.households_created += 1
+    if hid is None and not row.household_no and not row.head_id and isinstance(row, k.PaymentRow):
+        return _household_by_account(catalog, row, result, sheet)
     if hid is None:
         result.errors.append(k.RowError(sheet, row.row, "户编号", f"户编号{row.household_no}不在档案中，且没有户主身份证号 / "
                                                                   "unknown household number and no ID"))
@@ -262,6 +299,79 @@ def _member_from_id(name: str, id_number: str, relation: str) -> Member:
 
     info = idcard.parse(id_number)
     return Member(name=name, id_number=id_number, relation=relation, sex=info.sex, birth_date=info.birth_date.isoformat())
+
+
+def _household_by_account(catalog: Catalog, row: k.PaymentRow, result: ImportResult, sheet: str) -> int | None:
+    """A bank export's row (账号, 户名, 金额): the one household whose account on file it is. No household or
+    two are a row for review, never a guess; an account holder who is nobody of the household is a warning."""
+    account = next((p.bank_account for p in row.payments if p.bank_account), "")
+    ids = catalog.household_ids_by_account(account) if account else []
+    tail = f"尾号{account[-4:]}" if len(account) >= 4 else ""
+    if len(ids) != 1:
+        why = "档案中没有哪一户登记了此账号" if not ids else f"档案中有{len(ids)}户登记了同一账号"
+        result.errors.append(k.RowError(sheet, row.row, "账号", f"账号{tail}无法对应到家庭：{why}，请人工核对后补录 / "
+                                                               f"account matches {len(ids)} households: for review"))
+        return None
+    hid = ids[0]
+    holder = next((p.account_holder for p in row.payments if p.account_holder), "")
+    names = {m["name"] for m in catalog.members_rows(hid)} | {(catalog.household_row(hid) or {"head_name": ""})["head_name"]}
+    if holder and not any(places.same_person_name(holder, n or "") for n in names):
+        result.warnings.append(k.RowError(sheet, row.row, "户名", f"账号{tail}的户名不是该户成员，请核对 / "
+                                                                 "account holder is no member of the household"))
+    result.touched.add(hid)
+    return hid
+
+
+def _slipped_household(catalog: Catalog, head_id: str, head_name: str, column: str | None, result: ImportResult,
+                       sheet: str, row: int) -> tuple[int | None, str]:
+    """(household, head's number) for a head no household is filed under: a slipped number (`column` says
+    where it was read) finds the head on file one digit away; a valid one finds a household filed under its
+    slip, which then takes the valid number."""
+    if column is not None:
+        found = slips.household_of_slip(catalog, head_id, head_name)
+        result.warnings.append(k.RowError(sheet, row, column, slips.SLIP_MATCHED if found else slips.SLIP_KEPT))
+        return (found[0], found[1]) if found else (None, head_id)
+    filed = slips.household_filed_under_slip(catalog, head_id, head_name)
+    if filed is None:
+        return None, head_id
+    hid, slipped = filed
+    catalog.update_household(hid, head_id_number=head_id)
+    for m in catalog.members_rows(hid):
+        if m["id_number"] == slipped:
+            catalog.update_member(int(m["id"]), id_number=head_id)
+    return hid, head_id
+
+
+def _settle_slip(catalog: Catalog, m: Member, r: k.RosterRow, rows: list[k.RosterRow], existing: dict,
+                 result: ImportResult, sheet: str) -> bool:
+    """A member's slipped number: the same name listed with a valid number one digit away on this sheet is a
+    duplicate row (False); on file, that person; else kept as written. A valid number finds its slip on
+    file and corrects it. `existing` is re-keyed when a number on file changes."""
+    on_file = {row["id_number"]: row["name"] for row in existing.values() if row["id_number"]}
+    column = r.slips.get(m.id_number)
+    if column is not None:
+        listed = {x.member.id_number: x.member.name for x in rows
+                  if x.member and x.member.id_number and x.member.id_number not in x.slips}
+        if slips.same_person(m.id_number, m.name, listed):
+            result.errors.append(k.RowError(sheet, r.row, column, slips.SLIP_DUPLICATE))
+            return False
+        twin = slips.same_person(m.id_number, m.name, {n: x for n, x in on_file.items() if idcard.is_valid(n)})
+        if r.head_id != m.id_number:  # the head's own row was reported with the household
+            result.warnings.append(k.RowError(sheet, r.row, column, slips.SLIP_MATCHED if twin else slips.SLIP_KEPT))
+        m.id_number = twin or m.id_number
+        return True
+    key = _member_key(m.id_number, m.name)
+    if m.id_number and key not in existing and on_file:
+        slipped = slips.same_person(m.id_number, m.name, {n: x for n, x in on_file.items() if slips.one_apart(n, m.id_number)
+                                                          and not idcard.is_valid(n)})
+        if slipped:
+            old = existing.pop(slipped)
+            catalog.update_member(int(old["id"]), id_number=m.id_number)
+            existing[key] = {**dict(old), "id_number": m.id_number}
+    return True
+
+
+NOT_LISTED = "花名册按保障人数列出保障对象，未列入此人 / not listed among the covered persons"
 
 
 def _member_key(id_number: str | None, name: str) -> str:
@@ -284,14 +394,14 @@ def _group(rows: list[k.RosterRow]) -> list[list[k.RosterRow]]:
 def _apply_roster(catalog: Catalog, s: _ParsedSheet, file_id: int, result: ImportResult,
                   progress: Callable[[int], None] | None) -> None:
     for rows in _group(s.parsed.rows):
-        _apply_household(catalog, rows, s.sheet_date, s.parsed.per_member, file_id, result)
+        _apply_household(catalog, rows, s.sheet_date, s.parsed.per_member, file_id, result, s.name)
         result.rows += len(rows)
         if progress:
             progress(len(rows))
 
 
 def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str | None, per_member: bool,
-                     file_id: int, result: ImportResult) -> None:
+                     file_id: int, result: ImportResult, sheet: str = "") -> None:
     first = rows[0]
     heads = [r.member for r in rows if r.member and r.member.relation == "户主"]
     head_id = first.head_id or (heads[0].id_number if heads else "")
@@ -303,6 +413,9 @@ def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str 
             if row is not None and (not first.household_no or not row["household_no"]):
                 hid = candidate
                 break
+    if hid is None and head_id:
+        hid, head_id = _slipped_household(catalog, head_id, head_name, first.slips.get(head_id), result, sheet,
+                                          first.row)
     created = hid is None
     if hid is None:
         hid = catalog.create_household(household_no=first.household_no or None, head_name=head_name,
@@ -317,7 +430,7 @@ def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str 
         "household_no": first.household_no or None, "township": first.township, "village": first.village,
         "area_type": first.area_type, "category": first.category, "approved_on": first.approved_on,
         "address": next((r.address for r in rows if heads and r.member is heads[0]), "") or first.address,
-        "phone": first.phone, "head_name": head_name, "head_id_number": head_id,
+        "phone": first.phone, "head_name": head_name, "head_id_number": head_id, "bank_account": first.bank_account,
     }
     if not newest:  # an older or undated roster only fills what is still empty
         current = catalog.household_row(hid)
@@ -328,7 +441,7 @@ def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str 
     catalog.add_snapshot(hid, Snapshot(snap_date, persons, first.amount), file_id, first.row)
     _apply_basis(catalog, hid, first, snap_date, newest, file_id)
     _apply_members(catalog, hid, [r for r in rows if r.member], sheet_date, latest, newest,
-                   per_member and sheet_date is not None, file_id, result)
+                   per_member and sheet_date is not None, file_id, result, sheet)
 
 
 def _apply_basis(catalog: Catalog, hid: int, first: k.RosterRow, day: str, newest: bool, file_id: int) -> None:
@@ -344,13 +457,15 @@ def _apply_basis(catalog: Catalog, hid: int, first: k.RosterRow, day: str, newes
 
 
 def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_date: str | None, latest: str | None,
-                   newest: bool, per_member: bool, file_id: int, result: ImportResult) -> None:
+                   newest: bool, per_member: bool, file_id: int, result: ImportResult, sheet: str = "") -> None:
     existing = {_member_key(m["id_number"], m["name"]): m for m in catalog.members_rows(hid)}
     later = sheet_date is not None and latest is not None and latest < sheet_date
     listed = set()
     for r in rows:
         m = r.member
         assert m is not None
+        if not _settle_slip(catalog, m, r, rows, existing, result, sheet):
+            continue
         key = _member_key(m.id_number, m.name)
         listed.add(key)
         old = existing.get(key)
@@ -369,9 +484,18 @@ def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_da
                   "cadre_relative": int(m.cadre_relative)} if newest else {}
         if newest and r.covered_stated:
             update.update(covered=int(m.covered), covered_reason=m.covered_reason or None)
+        elif newest and old["covered_reason"] == NOT_LISTED:  # listed again: covered again
+            update.update(covered=1, covered_reason=None)
         if old["removed_on"] and newest:
             update.update(removed_on=None, added_on=sheet_date)
         catalog.update_member(int(old["id"]), **update)
+    persons = rows[0].persons if rows else None
+    if per_member and newest and not later and persons == len(listed) and not any(r.covered_stated for r in rows):
+        # a roster listing exactly its 保障人数 persons lists the covered ones: a person on file it leaves out
+        # (a head known from a payment sheet whose household's benefit is for a child) is not covered
+        for key, old in existing.items():
+            if key not in listed and not old["removed_on"] and old["covered"]:
+                catalog.update_member(int(old["id"]), covered=0, covered_reason=NOT_LISTED)
     if per_member and newest and later and sheet_date:  # a newer per-member roster leaving someone out: they left
         for key, old in existing.items():
             if key not in listed and not old["removed_on"]:

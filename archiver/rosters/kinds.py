@@ -6,13 +6,14 @@ reason; good rows are returned whatever happens to their neighbours.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from archiver import idcard
 from archiver.catalog.models import Event, Member, Payment
 from archiver.privacy import scrub
 
-from . import places
+from . import packed, places
 from . import values as v
 from .context import SheetContext
 from .header import Header
@@ -36,6 +37,9 @@ REASON_KINDS = {"死亡", "迁出", "就业", "收入超标", "自愿退出"}
 # what offices write in the ID column (or the remark) of a member who has none
 NO_ID_WORDS = ("无户口", "未落户", "未上户", "黑户", "无身份证", "暂无身份证", "未办理身份证", "无证件", "未登记户口")
 DATE_FIELDS = ("change_date", "approved_on", "effective_month")
+MISSING_ID = "身份证号未填"
+MISSING_ID_WARNING = ("成员身份证号为空，已按姓名和与户主关系归入上方家庭，请补录身份证号 / "
+                      "member ID empty: kept by name and relation in the household above")
 
 
 @dataclass
@@ -64,6 +68,8 @@ class RosterRow:
     phone: str
     basis: RosterBasis | None = None
     covered_stated: bool = False  # the roster has a coverage column (是否纳入保障)
+    slips: dict[str, str] = field(default_factory=dict)  # ID numbers whose only fault is the check digit → column
+    bank_account: str = ""  # where the benefit is paid: a bank's export is placed by it
 
 
 @dataclass
@@ -86,6 +92,7 @@ class ChangeRow:
     head_id: str
     event: Event
     household_no: str = ""
+    slips: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,6 +104,7 @@ class PaymentRow:
     head_id: str
     payments: list[Payment]
     household_no: str = ""
+    slips: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,8 +129,8 @@ def detect(columns: dict[str, int], months: dict[int, tuple[int | None, int]] | 
         return CHANGE, need
     if len(months or {}) >= 2 and (has_name or has_id):
         return DISBURSEMENT, [] if has_id else ["head_id"]
-    if f & {"period", "paid_amount"}:
-        need = ["paid_amount"] + ([] if has_id else ["head_id"])
+    if f & {"period", "paid_amount"}:  # a bank's export names the account instead of a person: placed by it
+        need = ["paid_amount"] + ([] if has_id or "bank_account" in f else ["head_id"])
         return DISBURSEMENT, [n for n in need if n not in f]
     if has_name and has_id and f & {"household_no", "persons", "amount", "relation", "category", "area_type", "approved_on"}:
         return ROSTER, []
@@ -153,6 +161,7 @@ class _Row:
         self.warnings = out.warnings
         self.ctx = ctx
         self.failed = False
+        self.slips: dict[str, str] = {}  # number → column label: a check-digit slip the import settles
 
     def raw(self, f: str) -> object:
         c = self.h.columns.get(f)
@@ -181,8 +190,12 @@ class _Row:
         try:
             info = idcard.parse(raw)
         except idcard.IDError as exc:
-            self.fail(f, exc.reason)
-            return None
+            slip = idcard.check_digit_slip(raw)
+            if slip is None:
+                self.fail(f, exc.reason)
+                return None
+            self.slips[slip.number] = self.label(f)  # the person on file, a duplicate, or kept as written
+            return slip
         if idcard.looks_truncated(info.number):
             self.warnings.append(RowError(self.sheet, self.index + 1, self.label(f), scrub(
                 f"身份证号{info.number}以000结尾，可能被Excel截断，已导入，请核对原件 / ID ends in 000: maybe truncated")))
@@ -212,7 +225,7 @@ class _Row:
         if self.ctx.area_type.conflict:
             self.fail("area_type", f"城乡类别无法确定：{self.ctx.area_type.conflict} / type unclear")
             return None
-        return self.ctx.area_type.value
+        return self.ctx.area_type.value or places.village_type(self.village())
 
     def period_conflict(self) -> bool:
         if self.ctx.period.conflict:
@@ -221,9 +234,14 @@ class _Row:
         return False
 
 
+# a signature or note line under the table: 制表人：… 审核：… 分管领导：…, 注：…, 说明：…
+_FOOTER = re.compile(r"^(?:制表|填表|填报|审核|审批|负责|分管|主管|经办|复核|监督|统计|领导|注|说明|附注)"
+                     r"[\u4e00-\u9fff]{0,4}[:：]")
+
+
 def is_total_or_note(cells: list[object]) -> bool:
-    first = [v.text(c) for c in cells[:4]]
-    return any(t.replace(" ", "").startswith(TOTAL_WORDS) for t in first if t)
+    first = [v.text(c).replace(" ", "") for c in cells[:4]]
+    return any(t.startswith(TOTAL_WORDS) or _FOOTER.match(t) for t in first if t)
 
 
 NAME_FIELDS = ("head_name", "member_name", "payee")
@@ -232,14 +250,19 @@ ID_FIELDS = ("head_id", "member_id")
 
 def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, ctx: SheetContext) -> Parsed:
     cols = header.columns
+    data, refused = packed.unpack(rows, header) if kind == ROSTER else (
+        [(i, list(rows[i])) for i in range(header.data_start, len(rows))], [])
     out = Parsed(kind, per_member=kind == ROSTER and "member_name" in cols and ("head_name" in cols or "relation" in cols))
+    for i, reason in refused:
+        out.errors.append(RowError(sheet, i + 1, header.labels.get(cols.get("member_id", cols.get("head_id", -1)), "身份证号"),
+                                   reason))
+        out.attempted += 1
     header_texts = [v.text(c) for c in rows[header.row]]
     carry: dict[str, object] = {}
     seen: dict[tuple, int] = {}
     household_fields = ("township", "village", "household_no", "head_name", "head_id", "area_type", "category",
                         "persons", "amount", "approved_on")
-    for index in range(header.data_start, len(rows)):
-        cells = list(rows[index])
+    for index, cells in data:
         texts = [v.text(c) for c in cells]
         if not any(texts) or is_total_or_note(cells) or texts[: len(header_texts)] == header_texts:
             continue
@@ -255,7 +278,7 @@ def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, ctx: 
             else:
                 carry = {f: cells[c] for f, c in header.columns.items() if f in household_fields and c < len(cells)}
         names = [v.name(cells[c]) for f, c in header.columns.items() if f in NAME_FIELDS and c < len(cells)]
-        ids = [texts[c] for f, c in header.columns.items() if f in ID_FIELDS and c < len(cells)]
+        ids = [texts[c] for f, c in header.columns.items() if f in ID_FIELDS + ("bank_account",) and c < len(cells)]
         if not any(names) and not any(ids):
             continue  # a note, a signature line, a blank row with a stray 序号
         key = tuple(texts)
@@ -268,6 +291,7 @@ def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, ctx: 
         row = _Row(sheet, index, cells, header, out, ctx)
         record = {ROSTER: _roster, CHANGE: _change, DISBURSEMENT: _payment}[kind](row)
         if record is not None and not row.failed:
+            record.slips = row.slips
             out.rows.append(record)
     return out
 
@@ -291,6 +315,23 @@ def _no_id_reason(id_text: str, remark: str) -> str | None:
     return None
 
 
+def _disability(row: _Row) -> str:
+    """残疾类别 and 残疾等级 in one cell or two; a 残疾证号 alone says the person holds a certificate."""
+    cells = [row.raw("disability")] + [row.cells[c] for c in row.h.spare.get("disability", []) if c < len(row.cells)]
+    found = v.disability(*cells)
+    if not found and v.disability(row.raw("disability_cert")):
+        return "持残疾证"
+    health = v.text(row.raw("health")).replace(" ", "")
+    if not found and "disability" not in row.h.columns and "残" in health and not re.search(r"[无非未]残", health):
+        return health  # no disability column: 健康状况 "肢体残疾三级" says it
+    return found
+
+
+def _cadre(row: _Row) -> bool:
+    """The 近亲属 flag: its own column (是/√/已备案, or the relation written out), or the 备注 saying so."""
+    return v.yes(row.raw("cadre")) or v.cadre_mark(row.raw("cadre")) or v.cadre_mark(row.raw("remark"))
+
+
 def _roster(row: _Row) -> RosterRow | None:
     cols = row.h.columns
     per_member = "member_name" in cols and ("head_name" in cols or "relation" in cols) and (
@@ -307,6 +348,10 @@ def _roster(row: _Row) -> RosterRow | None:
         id_f = "member_id" if "member_id" in cols else "head_id"
         relation = v.text(row.raw("relation"))
         no_id = _no_id_reason(v.text(row.raw(id_f)), v.text(row.raw("remark")))
+        if not no_id and not v.text(row.raw(id_f)) and m_name and relation and relation != "户主":
+            # a member row with a name and a relation but no number belongs to the household above: kept
+            no_id = MISSING_ID
+            row.warnings.append(RowError(row.sheet, row.index + 1, row.label(id_f), MISSING_ID_WARNING))
         info = None if no_id else row.id_info(id_f)
         if "head_id" in cols and "member_id" in cols:
             head_id = row.id_number("head_id", required=not no_id or relation != "户主")
@@ -320,8 +365,8 @@ def _roster(row: _Row) -> RosterRow | None:
                 sex=v.sex(row.raw("sex")) or (info.sex if info else ""),
                 birth_date=(row.get("birth_date", v.date) if "birth_date" in cols else None)
                 or (info.birth_date.isoformat() if info else None),
-                disability=v.disability(row.raw("disability")), health=v.text(row.raw("health")),
-                identity=v.text(row.raw("identity")), cadre_relative=v.yes(row.raw("cadre")),
+                disability=_disability(row), health=v.text(row.raw("health")),
+                identity=v.text(row.raw("identity")), cadre_relative=_cadre(row),
                 id_original=info.original if info else None, no_id_reason=no_id)
     else:
         name_f, id_f = _head_columns(row)
@@ -330,8 +375,8 @@ def _roster(row: _Row) -> RosterRow | None:
         if info:
             head_id = info.number
             member = Member(head_name, head_id, "户主", v.sex(row.raw("sex")) or info.sex, info.birth_date.isoformat(),
-                            v.disability(row.raw("disability")), v.text(row.raw("health")),
-                            v.text(row.raw("identity")), v.yes(row.raw("cadre")), id_original=info.original)
+                            _disability(row), v.text(row.raw("health")),
+                            v.text(row.raw("identity")), _cadre(row), id_original=info.original)
     household_no = v.text(row.raw("household_no"))
     if not household_no and not head_id and per_member and not (member and member.relation):
         row.fail("household_no", "无法确定所属家庭：缺少户编号和户主身份证号 / cannot tell the household")
@@ -348,7 +393,8 @@ def _roster(row: _Row) -> RosterRow | None:
         head_name=head_name, head_id=head_id, member=member, area_type=row.area_type(), category=category,
         persons=row.get("persons", v.integer), amount=row.get("amount", v.number),
         approved_on=row.get("approved_on", v.date), address=v.text(row.raw("address")), phone=v.text(row.raw("phone")),
-        basis=_basis(row, tier), covered_stated="covered" in cols and bool(v.text(row.raw("covered"))))
+        basis=_basis(row, tier), covered_stated="covered" in cols and bool(v.text(row.raw("covered"))),
+        bank_account=v.text(row.raw("bank_account")).replace(" ", ""))
 
 
 def _tier(value: object) -> str | None:
@@ -413,10 +459,27 @@ def _holder(row: _Row) -> str:
     return v.name(row.raw("account_holder")) or v.name(row.raw("payee"))
 
 
+_FAILED = ("失败", "退回", "退票", "不成功", "未成功", "未入账", "错误", "冲正", "户名不符", "账号不存在", "销户", "挂失")
+
+
+def _transfer_failed(row: _Row) -> str:
+    """What a bank's status column says of a transfer that did not arrive (失败, 退回, 户名不符 …), or ""."""
+    t = v.text(row.raw("transfer_status"))
+    label = row.label("transfer_status")
+    if "原因" in label:  # a 失败原因 column: anything written there is a failure
+        return "" if t in v.NO_WORDS else t
+    return t if any(w in t for w in _FAILED) else ""
+
+
 def _payment(row: _Row) -> PaymentRow | None:
     name_f, id_f = _head_columns(row)
-    head_id = row.id_number(id_f, required=not v.text(row.raw("household_no")))
     account = v.text(row.raw("bank_account")).replace(" ", "")
+    head_id = row.id_number(id_f, required=not v.text(row.raw("household_no")) and not (
+        account and id_f not in row.h.columns))
+    failed = _transfer_failed(row)
+    if failed:
+        row.fail("transfer_status", f"转账未成功（{failed[:30]}），未计入已发放，请核实后补发 / transfer failed: not counted as paid")
+        return None
     persons = row.get("persons", v.integer)
     township, village, holder = row.township(), row.village(), _holder(row)
     if row.h.months:
@@ -427,10 +490,12 @@ def _payment(row: _Row) -> PaymentRow | None:
         amount = row.get("paid_amount", v.number)
         if amount is None and not row.failed:
             row.fail("paid_amount", "发放金额为空 / amount is empty")
-        span = v.period(row.raw("period"))
+        span = v.period(row.raw("period")) or v.period(row.raw("memo"))  # 摘要 "2025年3月低保金"
         for title in row.h.above:  # a sheet without a period column: its title names the period
             if span is None and "填报" not in title:
                 span = v.period(title)
+        if span is None and not row.ctx.sheet_date:  # the day the bank paid, when nothing names the month owed
+            span = v.period(row.raw("transfer_date"))
         if span is None and row.period_conflict():
             return None
         if span is None and row.ctx.sheet_date:

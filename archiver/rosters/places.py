@@ -50,3 +50,13 @@ def township(value: str) -> str:
 def same_person_name(a: str, b: str) -> bool:
     """张秀英 and 張秀英 (or '张 秀英') are one name."""
     return bool(a) and fold_text(a) == fold_text(b)
+
+
+def village_type(village_name: str) -> str | None:
+    """城市 for a 社区 (居委会), 农村 for a 村: what a village's name says when no sheet says the type."""
+    t = village(village_name)
+    if t.endswith("社区") and len(t) > 2:
+        return "城市"
+    if t.endswith("村") and len(t) > 1:
+        return "农村"
+    return None

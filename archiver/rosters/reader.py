@@ -140,9 +140,13 @@ def check_extent(path: Path) -> None:
 
 
 def _fill_merged(rows: list[list], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
-    """A merged header cell (户主信息 over two columns) stands for every cell it covers."""
+    """A merged header cell (户主信息 over two columns) stands for every cell it covers. A line merged across
+    the whole table (a title, 制表人：… 审核：… under a short table) names no column and stays in its first cell."""
+    width = max((len(r) for r in rows[:HEADER_FILL_ROWS]), default=0)
     for (r0, c0), (r1, c1) in merged:
         if r0 >= HEADER_FILL_ROWS or r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        if r0 == r1 and c1 - c0 + 1 >= max(4, width - 1):
             continue
         value = rows[r0][c0]
         for r in range(r0, min(r1, HEADER_FILL_ROWS - 1, len(rows) - 1) + 1):

@@ -36,10 +36,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "approved_on": ("纳入日期", "批准时间", "批准日期", "审批日期", "纳入时间", "审批时间", "享受起始时间"),
     "effective_month": ("执行月份", "起始月份", "执行时间", "生效月份", "执行日期", "起始时间", "开始执行月份",
                         "变动执行月份", "执行年月"),
-    "disability": ("残疾等级", "残疾情况", "残疾类别", "残疾级别"),
+    "disability": ("残疾等级", "残疾情况", "残疾类别", "残疾级别", "残疾类别等级", "残疾类别及等级", "残疾类别和等级",
+                   "残疾类别/等级", "残疾类型", "残疾类型及等级", "残疾类型等级", "残疾程度", "残疾人类别", "残疾人等级",
+                   "残疾状况", "是否残疾", "残疾人", "残疾等级类别"),
+    "disability_cert": ("残疾证号", "残疾证号码", "残疾人证号", "残疾人证号码", "残疾证编号", "残疾证"),
     "health": ("健康状况", "健康情况"),
-    "cadre": ("近亲属备案", "村干部近亲属", "是否村干部近亲属", "干部近亲属", "近亲属"),
-    "identity": ("人员类别", "身份类别", "就业状况", "身份", "就业情况", "人员身份", "职业", "从业状况", "职业状况"),
+    "cadre": ("近亲属备案", "村干部近亲属", "是否村干部近亲属", "干部近亲属", "近亲属", "是否干部近亲属", "干部亲属",
+              "是否干部亲属", "村干部亲属", "是否村干部亲属", "近亲属备案情况", "是否近亲属", "村(社区)干部近亲属",
+              "是否村(社区)干部近亲属", "经办人员近亲属", "是否为村干部近亲属", "干部职工近亲属", "近亲属关系"),
+    "identity": ("人员类别", "身份类别", "就业状况", "身份", "就业情况", "人员身份", "职业", "从业状况", "职业状况",
+                 "人员类型", "身份类型", "成员类别", "人员属性"),
     "sex": ("性别",),
     "birth_date": ("出生日期", "出生年月"),
     "address": ("家庭住址", "住址", "地址", "家庭地址", "居住地址"),
@@ -49,19 +55,28 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "old_persons": ("原保障人数", "变动前人数", "原人数", "原保障人口", "变动前保障人数", "调整前人数", "原享受人数",
                     "变更前人数", "变动前保障人口"),
     "new_persons": ("现保障人数", "变动后人数", "现人数", "现保障人口", "变动后保障人数", "调整后人数", "现享受人数",
-                    "变更后人数", "变动后保障人口"),
+                    "变更后人数", "变动后保障人口", "新保障人数", "新人数", "新保障人口", "新享受人数"),
     "old_amount": ("原金额", "原保障金额", "变动前金额", "原保障金", "原月保障金额", "变动前保障金额", "调整前金额",
                    "变动前月保障金额", "原享受金额", "变更前金额"),
     "new_amount": ("现金额", "现保障金额", "变动后金额", "现保障金", "现月保障金额", "变动后保障金额", "调整后金额",
-                   "变动后月保障金额", "现享受金额", "变更后金额"),
+                   "变动后月保障金额", "现享受金额", "变更后金额", "新金额", "新保障金额", "新保障金", "新月保障金额",
+                   "新享受金额"),
     "reason": ("变动原因", "原因", "停保原因", "调整原因"),
     "period": ("发放期间", "发放月份", "所属期", "发放时间", "发放年月", "所属期间"),
-    "paid_amount": ("发放金额", "实发金额", "应发金额", "发放合计", "实发"),
+    "paid_amount": ("发放金额", "实发金额", "应发金额", "发放合计", "实发", "代发金额"),
+    "transfer_amount": ("金额", "交易金额", "转账金额", "入账金额", "付款金额", "金额(元)"),  # paid only beside an account
+    # a bank's export of a payment run: the memo names the month, the status says whether the money arrived
+    "memo": ("摘要", "用途", "附言", "交易摘要", "款项用途", "资金用途", "备注摘要", "交易附言", "代发用途"),
+    "transfer_status": ("交易状态", "处理状态", "状态", "处理结果", "交易结果", "转账结果", "代发结果", "入账状态",
+                        "是否成功", "入账结果", "失败原因", "退回原因", "错误原因"),
     "row_total": ("小计", "合计", "总计", "合计金额", "小计金额", "合计(元)"),
     "payee": ("领款人", "领款人姓名", "收款人", "收款人姓名", "领取人"),
-    "account_holder": ("户名", "开户人", "开户名", "账户名", "持卡人", "开户人姓名", "账户户名", "账户名称"),
+    "account_holder": ("户名", "开户人", "开户名", "账户名", "持卡人", "开户人姓名", "账户户名", "账户名称", "收款人户名",
+                       "收款户名", "收款账户名", "对方户名"),
+    "transfer_date": ("交易日期", "交易时间", "转账日期", "入账日期", "代发日期", "记账日期"),  # when the bank paid
     "bank_account": ("银行账号", "银行卡号", "账号", "存折号", "银行帐号", "卡号", "社保卡号", "一卡通账号",
-                     "一卡通帐号", "惠民一卡通账号", "社保卡账号", "银行卡账号", "一卡通卡号", "存折账号"),
+                     "一卡通帐号", "惠民一卡通账号", "社保卡账号", "银行卡账号", "一卡通卡号", "存折账号", "收款账号",
+                     "收款人账号", "收款账户", "入账账号", "卡号/账号", "账号/卡号", "对方账号"),
     "remark": ("备注",),
     # benefit basis (issue 15): incomes, 分档 tier, 分类施保 (not the A/B/C class), coverage per member
     "income_monthly": ("家庭月收入", "家庭月总收入", "家庭月均收入", "月收入", "家庭收入(月)"),
@@ -92,6 +107,31 @@ FIELD_LABELS: dict[str, str] = {
 KEY_FIELDS = ("head_name", "member_name", "head_id", "member_id", "household_no", "township", "village", "persons",
               "amount", "change_kind", "change_date", "approved_on", "effective_month", "period", "paid_amount",
               "bank_account")
+
+# words that say whose a person column is: the household's head or a member (longest first)
+ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "head": ("户主", "申请人"),
+    "member": ("共同生活家庭成员", "共同生活成员", "家庭成员", "保障成员", "成员"),
+}
+_PERSON_FIELDS = {"name": ("head_name", "member_name"), "id": ("head_id", "member_id")}
+
+
+def role_of(label: str) -> str | None:
+    """'head' for a label (or group label) that starts with 户主/申请人, 'member' for 成员/家庭成员 …"""
+    key = normalise_header(label)
+    for role, words in ROLE_WORDS.items():
+        if any(key.startswith(w) for w in words):
+            return role
+    return None
+
+
+def with_role(field: str, role: str | None) -> str:
+    """A person's name or ID column read as the head's or a member's (户主信息/身份证号 is the head's ID)."""
+    for pair in _PERSON_FIELDS.values():
+        if field in pair and role is not None:
+            return pair[0] if role == "head" else pair[1]
+    return field
+
 
 _t2s = opencc.OpenCC("t2s")
 _STRIP = re.compile(r"[\s\u3000:：*＊]+")
@@ -142,6 +182,12 @@ class Names:
             if "户主" in key and found in ("member_id", "member_name"):  # 身份证号码(户主) is the head's
                 return "head_id" if found == "member_id" else "head_name"
             return found
+        role = role_of(bare)
+        if role is not None:  # 成员公民身份号码, 家庭成员身份证号, 户主证件号: a role word before a known name
+            rest = bare[len(next(w for w in ROLE_WORDS[role] if bare.startswith(w))):]
+            known = self.lookup.get(rest)
+            if known:
+                return with_role(known, role)
         return None
 
     def known_text(self, fields: Sequence[str] = KEY_FIELDS) -> str:

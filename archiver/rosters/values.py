@@ -147,9 +147,29 @@ def yes(value: object) -> bool:
     return text(value).upper() in {"是", "有", "√", "Y", "YES", "1", "已备案", "备案", "TRUE"}
 
 
-def disability(value: object) -> str:
-    t = text(value)
-    return "" if t in ("", "无", "否", "-", "/", "0") else t
+NO_WORDS = ("", "无", "否", "-", "—", "/", "0", "没有", "不是", "非", "正常", "健全", "健康", "无残疾", "非残疾", "未残疾")
+
+
+def disability(*values: object) -> str:
+    """残疾类别 and 等级 as one text ("肢体 三级" → "肢体三级"), from one cell or several; "" for none."""
+    parts = [text(x).replace(" ", "") for x in values]
+    parts = [p for p in parts if p not in NO_WORDS]
+    return "".join(dict.fromkeys(parts))
+
+
+_CADRE_POST = re.compile(r"干部|书记|支书|主任|委员|村委|居委|村长|会计|文书|组长|经办|工作人员|村官|两委")
+_KIN = re.compile(r"近亲属|亲属|关系|[之的](?:子|女|妻|夫|父|母|兄|弟|姐|妹|侄|孙)|父子|父女|母子|母女|兄弟|姐妹|兄妹|姐弟|"
+                  r"姑侄|叔侄|舅甥|夫妻|配偶|儿子|女儿|妻子|丈夫|岳父|岳母|女婿|儿媳|侄|甥|亲戚|家属")
+_NOT = re.compile(r"^(?:非|不是|无|否|未)|(?:非|不是|无)(?:村)?干部")
+
+
+def cadre_mark(value: object) -> bool:
+    """A 备注 or column that says the household is a cadre's close relative, in the words offices use:
+    "村干部近亲属", "户主与村委会委员某某系姑侄关系", "村主任之子", "已备案（干部亲属）" — not "非干部近亲属"."""
+    t = text(value).replace(" ", "")
+    if not t or _NOT.search(t):
+        return False
+    return bool(_CADRE_POST.search(t) and _KIN.search(t)) or "近亲属备案" in t
 
 
 def month(value: object) -> str | None:

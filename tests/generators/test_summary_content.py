@@ -87,7 +87,7 @@ def test_sample_summary_numbers_equal_stats(sample, year: int) -> None:
     if s["overdue_reviews"]:
         assert f"逾期未复核{s['overdue_reviews']}处" in text
     # money by 城市/农村 adds up to the total
-    m = re.search(r"城市低保金([\d.]+)万元、农村低保金([\d.]+)万元(?:、未登记城乡类别的([\d.]+)万元)?", text)
+    m = re.search(r"城市低保金([\d.]+)万元、农村低保金([\d.]+)万元(?:、城乡未明的([\d.]+)万元)?", text)
     assert m and abs(sum(float(g or 0) for g in m.groups()) - s["disbursed_total"] / 10000) < 0.011
     # exit reasons are the recorded ones
     for reason, n in s["exits_by_reason"].items():
