@@ -30,8 +30,8 @@ CORE = (*k.NAME_FIELDS, *k.ID_FIELDS, "household_no", "persons", "amount", "paid
 FAMILIES = (k.NAME_FIELDS, k.ID_FIELDS, ("amount", "paid_amount", "old_amount", "new_amount"))
 HOLD_REJECTED_SHARE = 0.05  # more than 5% of a sheet's rows rejected for reasons that point at the mapping …
 HOLD_REJECTED_MIN = 3  # … and at least this many rows (one bad row of a village's ten is the row's fault)
-# reasons that are a row's own data, never the mapping: a mistyped check digit, a repeated row
-ROW_FAULTS = ("校验位", "重复行", "出生日期", "地区码")
+# reasons that are a row's own data, never the mapping: a mistyped check digit, a repeated row, a failed transfer
+ROW_FAULTS = ("校验位", "重复行", "出生日期", "地区码", k.TRANSFER_FAILED)
 PREVIEW_ROWS = 8
 # a household's cells, written on the head's row only in many rosters (as kinds.parse carries them down)
 HOUSEHOLD_FIELDS = ("township", "village", "household_no", "head_name", "head_id", "area_type", "category", "persons",
