@@ -21,7 +21,7 @@ from archiver.privacy import scrub
 
 from . import kinds as k
 from .header import Header
-from .synonyms import FIELD_LABELS, SYNONYMS, Names, normalise_header
+from .synonyms import FIELD_LABELS, SYNONYMS, Names, names_someone_else, normalise_header
 from .values import text
 
 # fields whose column must be right for the figures: a weak match or two candidates for one of these holds a sheet
@@ -277,6 +277,8 @@ def review(name: str, rows: list[list[object]], header: Header, parsed: k.Parsed
                 reasons.append(f"必需的列「{FIELD_LABELS.get(f, f)}」只是近似匹配到「{mapping.get(f, '')}」，请确认 / "
                                f"required field {f} found by a weak match")
         for c, n in _ids_not_read(rows, header, data_rows).items():
+            if names_someone_else(labels[c]):  # 监护人身份证号: an ID the sheet says is not a member's, rightly not read
+                continue
             reasons.append(f"列「{labels[c]}」有{n}行是身份证号，却没有读作任何字段（可能是成员身份证号），请确认 / "
                            f"column {labels[c]} holds ID numbers no field reads")
         bad, why = _rejected_for_mapping(parsed)

@@ -175,3 +175,18 @@ def test_a_bank_export_with_failed_transfers_is_imported_not_held(dibao: Runner,
     assert out["archived"] == 1 and out["held"] == 0
     assert out["files"][0]["detail"]["held"] is False and out["files"][0]["detail"]["payments"] == 5
     assert len(out["row_errors"]) == 3 and all("转账未成功" in e["reason"] for e in out["row_errors"])
+
+
+def test_an_id_column_that_names_someone_outside_the_household_does_not_hold_the_sheet(dibao: Runner, tmp_path: Path
+                                                                                        ) -> None:
+    """A guardian's or collecting agent's ID beside the head's is read rightly by not being read: the sheet is not
+    held for it. An ID column whose name says nothing of whose it is still is (CYZJHM, above)."""
+    heads = [person_id(f"1960011{i}", seq=81 + i) for i in range(6)]
+    others = [person_id(f"1980021{i}", seq=21 + i) for i in range(6)]
+    f = write_xlsx(tmp_path / "东山镇2025年12月农村低保花名册.xlsx", [
+        ["村", "户主姓名", "户主身份证号", "保障人数", "月保障金额", "代领人", "代领人身份证号", "监护人公民身份号码"],
+        *[["柳塘村", f"甲{i}", heads[i], 1, 300, f"乙{i}", others[i], others[i]] for i in range(6)]])
+    out = dibao.json("ingest", str(f), "--quiet")
+    assert out["archived"] == 1 and out["held"] == 0 and out["row_errors"] == []
+    assert not {"代领人身份证号", "监护人公民身份号码"} & set(out["files"][0]["detail"]["mapping"].values())
+    assert len(dibao.json("household", "list")["households"]) == 6
