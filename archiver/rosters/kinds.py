@@ -459,6 +459,7 @@ def _holder(row: _Row) -> str:
     return v.name(row.raw("account_holder")) or v.name(row.raw("payee"))
 
 
+TRANSFER_FAILED = "转账未成功"  # a failed transfer the bank reports: the row's own fact, never a sign of a wrong mapping
 _FAILED = ("失败", "退回", "退票", "不成功", "未成功", "未入账", "错误", "冲正", "户名不符", "账号不存在", "销户", "挂失")
 
 
@@ -478,7 +479,7 @@ def _payment(row: _Row) -> PaymentRow | None:
         account and id_f not in row.h.columns))
     failed = _transfer_failed(row)
     if failed:
-        row.fail("transfer_status", f"转账未成功（{failed[:30]}），未计入已发放，请核实后补发 / transfer failed: not counted as paid")
+        row.fail("transfer_status", f"{TRANSFER_FAILED}（{failed[:30]}），未计入已发放，请核实后补发 / transfer failed: not counted as paid")
         return None
     persons = row.get("persons", v.integer)
     township, village, holder = row.township(), row.village(), _holder(row)

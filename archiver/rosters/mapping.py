@@ -21,7 +21,7 @@ from archiver.privacy import scrub
 
 from . import kinds as k
 from .header import Header
-from .synonyms import FIELD_LABELS, SYNONYMS, Names, normalise_header
+from .synonyms import FIELD_LABELS, SYNONYMS, Names, names_someone_else, normalise_header
 from .values import text
 
 # fields whose column must be right for the figures: a weak match or two candidates for one of these holds a sheet
@@ -30,8 +30,8 @@ CORE = (*k.NAME_FIELDS, *k.ID_FIELDS, "household_no", "persons", "amount", "paid
 FAMILIES = (k.NAME_FIELDS, k.ID_FIELDS, ("amount", "paid_amount", "old_amount", "new_amount"))
 HOLD_REJECTED_SHARE = 0.05  # more than 5% of a sheet's rows rejected for reasons that point at the mapping …
 HOLD_REJECTED_MIN = 3  # … and at least this many rows (one bad row of a village's ten is the row's fault)
-# reasons that are a row's own data, never the mapping: a mistyped check digit, a repeated row
-ROW_FAULTS = ("校验位", "重复行", "出生日期", "地区码")
+# reasons that are a row's own data, never the mapping: a mistyped check digit, a repeated row, a failed transfer
+ROW_FAULTS = ("校验位", "重复行", "出生日期", "地区码", k.TRANSFER_FAILED)
 PREVIEW_ROWS = 8
 # a household's cells, written on the head's row only in many rosters (as kinds.parse carries them down)
 HOUSEHOLD_FIELDS = ("township", "village", "household_no", "head_name", "head_id", "area_type", "category", "persons",
@@ -277,6 +277,8 @@ def review(name: str, rows: list[list[object]], header: Header, parsed: k.Parsed
                 reasons.append(f"必需的列「{FIELD_LABELS.get(f, f)}」只是近似匹配到「{mapping.get(f, '')}」，请确认 / "
                                f"required field {f} found by a weak match")
         for c, n in _ids_not_read(rows, header, data_rows).items():
+            if names_someone_else(labels[c]):  # 监护人身份证号: an ID the sheet says is not a member's, rightly not read
+                continue
             reasons.append(f"列「{labels[c]}」有{n}行是身份证号，却没有读作任何字段（可能是成员身份证号），请确认 / "
                            f"column {labels[c]} holds ID numbers no field reads")
         bad, why = _rejected_for_mapping(parsed)

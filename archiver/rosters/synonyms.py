@@ -114,6 +114,15 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "member": ("共同生活家庭成员", "共同生活成员", "家庭成员", "保障成员", "成员"),
 }
 _PERSON_FIELDS = {"name": ("head_name", "member_name"), "id": ("head_id", "member_id")}
+# people a roster may name beside the household who are not its covered members: their ID columns are theirs
+OUTSIDE_PERSONS = ("代领人", "领款人", "领取人", "收款人", "代理人", "委托人", "受托人", "监护人", "赡养人", "抚养人",
+                   "扶养人", "经办人", "担保人", "联系人", "持卡人", "开户人", "调查人", "审核人")
+
+
+def names_someone_else(label: str) -> bool:
+    """A column (代领人身份证号, 监护人证件号码) that says it is about someone other than the head or a member."""
+    key = normalise_header(label)
+    return any(w in key for w in OUTSIDE_PERSONS)
 
 
 def role_of(label: str) -> str | None:

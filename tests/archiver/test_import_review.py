@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 
 from archiver.sheet_review import REASON_HEADER
+from tests.builders import person_id, write_xlsx
 from tests.conftest import Runner
 from tests.import_review_corpus import KNOWN, OPAQUE, households, roster
 
@@ -156,3 +157,36 @@ def test_weak_matches_and_two_candidates_hold_a_sheet() -> None:
     failing = k.Parsed(k.ROSTER, attempted=1, errors=[k.RowError("Sheet1", 2, "身份证号", "身份证号为空 / ID number is empty")])
     r = review("Sheet1", rows, exact, failing, {}, [], DEFAULT)
     assert r["held"] and "两个候选列" in r["reasons"][0]
+
+
+def test_a_bank_export_with_failed_transfers_is_imported_not_held(dibao: Runner, tmp_path: Path) -> None:
+    """Failed transfers are the bank's facts about those rows, not a sign that the columns were misread: however
+    many there are, the export is imported, its successful rows paid and each failed one listed for review."""
+    ids = [person_id(f"1960011{i}", seq=81 + i) for i in range(8)]
+    roster_file = write_xlsx(tmp_path / "东山镇2025年12月农村低保花名册.xlsx", [
+        ["村", "户主姓名", "身份证号", "保障人数", "月保障金额", "一卡通账号"],
+        *[["柳塘村", f"甲{i}", ids[i], 1, 300, f"62170000111122{i:02d}"] for i in range(8)]])
+    bank = write_xlsx(tmp_path / "代发明细20250310.xlsx", [
+        ["样例县农商银行代发明细"], ["序号", "账号", "户名", "金额", "摘要", "交易状态"],
+        *[[i + 1, f"62170000111122{i:02d}", f"甲{i}", 300, "2025年3月低保金", "失败：户名不符" if i < 3 else "成功"]
+          for i in range(8)]])
+    dibao("ingest", str(roster_file), "--quiet")
+    out = dibao.json("ingest", str(bank), "--quiet")
+    assert out["archived"] == 1 and out["held"] == 0
+    assert out["files"][0]["detail"]["held"] is False and out["files"][0]["detail"]["payments"] == 5
+    assert len(out["row_errors"]) == 3 and all("转账未成功" in e["reason"] for e in out["row_errors"])
+
+
+def test_an_id_column_that_names_someone_outside_the_household_does_not_hold_the_sheet(dibao: Runner, tmp_path: Path
+                                                                                        ) -> None:
+    """A guardian's or collecting agent's ID beside the head's is read rightly by not being read: the sheet is not
+    held for it. An ID column whose name says nothing of whose it is still is (CYZJHM, above)."""
+    heads = [person_id(f"1960011{i}", seq=81 + i) for i in range(6)]
+    others = [person_id(f"1980021{i}", seq=21 + i) for i in range(6)]
+    f = write_xlsx(tmp_path / "东山镇2025年12月农村低保花名册.xlsx", [
+        ["村", "户主姓名", "户主身份证号", "保障人数", "月保障金额", "代领人", "代领人身份证号", "监护人公民身份号码"],
+        *[["柳塘村", f"甲{i}", heads[i], 1, 300, f"乙{i}", others[i], others[i]] for i in range(6)]])
+    out = dibao.json("ingest", str(f), "--quiet")
+    assert out["archived"] == 1 and out["held"] == 0 and out["row_errors"] == []
+    assert not {"代领人身份证号", "监护人公民身份号码"} & set(out["files"][0]["detail"]["mapping"].values())
+    assert len(dibao.json("household", "list")["households"]) == 6
