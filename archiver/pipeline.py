@@ -171,6 +171,7 @@ class Ingestor:
         self._zip_budget = archives.Budget()
         self._zip_ignored: list[tuple[str, str]] = []
         self.layouts: dict[str, dict[str, str]] = {}  # mappings people confirmed (policy.toml [layouts])
+        self._policy_stamp = -1
 
     def run(self, paths: Iterable[Path], source: str = "ingest") -> BatchReport:
         paths = list(paths)
@@ -188,8 +189,7 @@ class Ingestor:
         """Ingest (path, name shown to people) pairs as one batch. Names are shown escaped (non-UTF-8
         bytes, newlines); the file is still read by its raw name. A policy.toml with a bad value is refused
         here (PolicyError names key and line), before any file is touched."""
-        if self.column_names is None:
-            self.column_names = rosters.from_policy(load_policy(self.home.root).raw)
+        self._read_policy()
         try:
             self.batch_id = self.catalog.start_batch(source)
         except Exception as exc:
@@ -303,14 +303,26 @@ class Ingestor:
             return Outcome(item.name, SKIPPED, "", f"无法处理，文件留在原处 / could not be processed: {plain(str(exc))[:200]}",
                            None, {"retry": True})
 
+    def _read_policy(self) -> None:
+        """policy.toml before a batch touches any file (a bad value stops it, exit 2): the office's column names
+        and the layouts people confirmed — read again when the file changed (a layout confirmed in the web
+        while the watcher runs applies to the next file)."""
+        path = self.home.root / "policy.toml"
+        stamp = path.stat().st_mtime_ns if path.exists() else 0
+        if self.column_names is not None and stamp == self._policy_stamp:
+            return
+        self._policy_stamp = stamp
+        raw = load_policy(self.home.root).raw
+        self.column_names = rosters.from_policy(raw)
+        self.layouts = sheet_review.layouts_from(raw)
+
     # ------------------------------------------------------------------ steps
     def _parse_sheet(self, item: _Input) -> None:
         assert item.sniffed is not None
         try:
             if self.column_names is None:
-                raw = load_policy(self.home.root).raw
-                self.column_names = rosters.from_policy(raw)
-                self.layouts = sheet_review.layouts_from(raw)
+                self._read_policy()
+            assert self.column_names is not None
             item.parsed = rosters.parse_file(item.path, item.sniffed.kind, item.name, self.column_names, self.layouts)
             item.sheet_date = item.parsed[0].sheet_date
         except (rosters.Unrecognised, rosters.SheetReadError, ValueError) as exc:
