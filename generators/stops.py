@@ -1,7 +1,7 @@
 """Stops by the rules (停保): a written notice with the reason in the rules' words and the right to 申请复核,
-given within the policy's working days (policy.toml [stops] notice_working_days); a 停保 公示 as long as
-the policy's; a 渐退 that ran out ends in a stop decision. `inspect` reports `stop_notice_missing`,
-`stop_notice_late`, `notice_period_short` (a 停保 公示) and `taper_ended_no_decision`; `cases due` lists
+given within the policy's working days (policy.toml [stops] notice_working_days); a 渐退 that ran out ends in a stop
+decision. `inspect` reports `stop_notice_missing`, `stop_notice_late` and `taper_ended_no_decision` (a 停保 公示
+too short is procedure's `notice_period_short`, where [cases] change_notice_required asks for one); `cases due` lists
 the notices and the ended 渐退 still waiting for a decision.
 
 Which stops must have a notice on file: those recorded with `dibao cases stop`, and with [stops]
@@ -94,14 +94,10 @@ def taper_end(h: Household, day: str, policy: Policy, br: basis.BasisRules) -> s
 
 def findings(cat: Catalog, households: list[Household], year: int | None,
              policy: Policy) -> list[tuple[str, list[str], str, dict[str, Any]]]:
-    from . import cases
-
     day = min(today(), f"{year}-12-31") if year else today()
     r, br = rules(policy), basis.rules(policy)
     calendar = Calendar.from_policy(policy)
-    ctx = cases.Context.load(cat, households, policy, day)
-    entries, facts = ctx.entries, ctx.facts
-    notice_days = ctx.rules.notice_days
+    entries = case_entries(cat, [h.id for h in households])
     out: list[tuple[str, list[str], str, dict[str, Any]]] = []
     for h in households:
         who = f"{h.village}{h.head_name}户"
@@ -116,17 +112,6 @@ def findings(cat: Catalog, households: list[Household], year: int | None,
             elif s.notified > s.due:
                 out.append(("stop_notice_late", [h.key], f"{who}于{s.date}停保，应在{s.due}前书面告知，"
                             f"{s.notified}才告知。", {"stopped": s.date, "due": s.due, "notified": s.notified}))
-        posted = any(facts.get(d.document_id, {}).get("notice_kind") == "停保" for d in h.documents)
-        for c in cases.for_household(h, ctx) if posted else []:  # most households have no 停保 公示
-            if c.kind != "停保":
-                continue
-            for n in c.all("公示"):
-                if n.date and n.end and (not year or n.date.startswith(str(year))):
-                    days = (dt.date.fromisoformat(n.end) - dt.date.fromisoformat(n.date)).days + 1
-                    if 0 < days < notice_days:
-                        out.append(("notice_period_short", [h.key], f"{who}停保公示期{n.date}至{n.end}共{days}天，"
-                                    f"少于规定的{notice_days}天。", {"start": n.date, "end": n.end, "days": days,
-                                                               "kind": "停保"}))
         end = taper_end(h, day, policy, br)
         if end and end <= day:
             out.append(("taper_ended_no_decision", [h.key], f"{who}渐退期已于{end}届满，仍在保，未见停保决定。",

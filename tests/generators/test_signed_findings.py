@@ -229,7 +229,7 @@ def test_a_household_whose_taper_ran_out_is_due_for_its_stop(dibao, tmp_path: Pa
     dibao("ingest", str(tmp_path / "county" / "inbox"), "--quiet")
     taper = data["households"][2]
     steps = dibao.json("cases", "due", "--on", "2026-02-15")["steps"]
-    ended = [s for s in steps if s["step"] == "渐退期满停保"]
+    ended = [s for s in steps if s["step"] == "渐退期满"]
     assert [s["head_name"] for s in ended] == [taper["members"][0]["name"]] and ended[0]["kind"] == "停保"
     assert ended[0]["late"] is True
-    assert not [s for s in dibao.json("cases", "due", "--on", "2025-10-15")["steps"] if s["step"] == "渐退期满停保"]
+    assert not [s for s in dibao.json("cases", "due", "--on", "2025-10-15")["steps"] if s["step"] == "渐退期满"]

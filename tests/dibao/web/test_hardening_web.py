@@ -101,7 +101,11 @@ def test_two_villages_of_one_name_are_two_areas(twin: Twin) -> None:
     import openpyxl
 
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
-    keys = {row[2] for row in ws.iter_rows(min_row=3, values_only=True)}
+    rows = list(ws.iter_rows(values_only=True))
+    top = next(i for i, row in enumerate(rows) if "户编号" in row)  # the header, whatever title rows stand above it
+    col = rows[top].index("户编号")
+    keys = {row[col] for row in rows[top + 1:] if row[col] and row[col] not in ("户编号", "")}
+    keys = {k for k in keys if not str(k).startswith(("制表", "合计"))}
     assert keys and keys <= {h["no"] for h in twin.east}
     county = client(twin, COUNTY)
     assert "西镇/红旗村" in county.get("/reports").text

@@ -254,7 +254,7 @@ def test_county_views_and_exports_are_all_audited(site: Site) -> None:
     town = c.post("/reports/notice", data={"csrf": token, "village": "测试镇", "kind": "调整", "start": "2025-12-01"})
     assert town.status_code == 200 and town.content[:4] == b"%PDF"  # every village of the township, one a page
     texts = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(town.content)).pages]
-    titled = [t for t in texts if "拟调整最低生活保障金额对象公示" in t]
+    titled = [t for t in texts if "调整最低生活保障金额对象公示" in t]  # approved in a change list: 调整, not 拟调整
     assert len(titled) == len(texts) and any("二村" in t for t in titled)  # a page per village with a change
     villager = client(site, VILLAGE)  # a village user may not post the township's notice
     assert villager.post("/reports/notice", data={"csrf": csrf(villager), "village": "测试镇", "kind": "调整"}).status_code == 404
