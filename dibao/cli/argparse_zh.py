@@ -57,6 +57,11 @@ argparse._ = gettext  # type: ignore[attr-defined]
 argparse.ngettext = ngettext  # type: ignore[attr-defined]
 
 
+def subcommands(sub: argparse._SubParsersAction, group: str) -> argparse._SubParsersAction:
+    """The subcommands of an existing command group (`cases`, `report`), for a module that adds one to it."""
+    return next(a for a in sub.choices[group]._actions if isinstance(a, argparse._SubParsersAction))
+
+
 def _retitle(parser: argparse.ArgumentParser) -> None:
     """Parsers built before this module was imported keep English titles and -h help: put them right."""
     for group in parser._action_groups:

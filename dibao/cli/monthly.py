@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from .argparse_zh import subcommands
 
 
 def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
              parser: argparse.ArgumentParser) -> None:
-    report = sub.choices["report"]
-    rsub = next(a for a in report._actions if isinstance(a, argparse._SubParsersAction))
+    rsub = subcommands(sub, "report")
     sp = add("monthly", cmd_report_monthly, "低保月报/季报（Excel）：期末在保户数人数（城乡）、新增停保调整、发放金额、"
              "人员类别、分类 / monthly or quarterly figures", rsub)
     when = sp.add_mutually_exclusive_group(required=True)

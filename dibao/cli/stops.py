@@ -6,12 +6,12 @@ import argparse
 from typing import Any
 
 from ..errors import UsageError
+from .argparse_zh import subcommands
 
 
 def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
              parser: argparse.ArgumentParser) -> None:
-    cases = sub.choices["cases"]
-    csub = next(a for a in cases._actions if isinstance(a, argparse._SubParsersAction))
+    csub = subcommands(sub, "cases")
     sp = add("stop", cmd_cases_stop, "登记停保决定（日期、理由）及书面告知日期；再次运行可补登告知日期 / record a stop "
              "decision and its notice", csub)
     sp.add_argument("key", help="户编号或成员身份证号 / household number or member ID")

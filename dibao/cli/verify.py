@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .argparse_zh import subcommands
+
 RESULTS = ("符合", "不符合")
 
 
@@ -12,8 +14,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
              parser: argparse.ArgumentParser) -> None:
     from generators.cases import CHECK_FINDS
 
-    cases = sub.choices["cases"]
-    csub = next(a for a in cases._actions if isinstance(a, argparse._SubParsersAction))
+    csub = subcommands(sub, "cases")
     sp = add("verify", cmd_cases_verify, "登记家庭经济状况核对结果（日期、符合/不符合、查到的存款车辆房产等）/ record the "
              "economic check", csub)
     sp.add_argument("key", help="户编号或成员身份证号 / household number or member ID")
