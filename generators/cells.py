@@ -28,3 +28,16 @@ def append_row(ws: Any, values: list[Any]) -> None:
 def csv_text(value: Any) -> Any:
     """A CSV field that a spreadsheet will not run: risky text gets a leading apostrophe (OWASP)."""
     return "'" + value if risky(value) else value
+
+
+def print_landscape(ws: Any, title_rows: str, pages_high: int = 0) -> None:
+    """A4 landscape, one page wide (`pages_high` pages tall, 0 = as many as needed), `title_rows` repeated on
+    every page: how an office prints a list it hands out."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = pages_high
+    ws.print_title_rows = title_rows

@@ -15,7 +15,7 @@ from archiver.policy import Policy
 from archiver.privacy import mask_id
 
 from . import basis, cases
-from .cells import append_row
+from .cells import append_row, print_landscape
 
 HEADER = ["序号", "乡镇", "村(社区)", "户编号", "户主", "身份证号", "情形", "日期", "原因", "人均月收入(元)", "低保标准(元)",
           "边缘线(元)", "是否低保边缘", "再次申请"]
@@ -73,7 +73,6 @@ def _came_back(h: Household, day: str, ctx: cases.Context) -> str | None:
 def write_xlsx(rows: list[dict[str, Any]], since: str, area: str, policy: Policy, out: Path) -> Path:
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -99,12 +98,7 @@ def write_xlsx(rows: list[dict[str, Any]], since: str, area: str, policy: Policy
         cell.font = Font(bold=True)
     for j, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "2:2"
+    print_landscape(ws, "2:2")
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out

@@ -19,7 +19,7 @@ from archiver.months import last_day
 from archiver.policy import Policy
 
 from . import basis, stats
-from .cells import append_row
+from .cells import append_row, print_landscape
 
 CLASSES = ("A", "B", "C")
 QUARTER_NAMES = "一二三四"
@@ -149,7 +149,6 @@ def write_xlsx(cat: Catalog, data: dict[str, Any], policy: Policy, out: Path) ->
 def _sheet(ws: Any, data: dict[str, Any], rows: list[dict[str, Any]], area: str, unit: str, name: str) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     ws.title = name[:31]
     width = 2 + len(COLUMNS)
@@ -209,12 +208,7 @@ def _sheet(ws: Any, data: dict[str, Any], rows: list[dict[str, Any]], area: str,
     ws.column_dimensions["B"].width = 14
     for j in range(3, width + 1):
         ws.column_dimensions[get_column_letter(j)].width = 11 if j == money else 7.5
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
+    print_landscape(ws, "3:4", pages_high=1)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.print_title_rows = "3:4"
 

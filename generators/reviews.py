@@ -15,7 +15,7 @@ from archiver.policy import Policy
 from archiver.privacy import mask_id
 
 from . import stats
-from .cells import append_row
+from .cells import append_row, print_landscape
 
 HEADER = ["序号", "乡镇(街道)", "村(社区)", "户编号", "户主", "身份证号", "分类", "复核周期\n(月)", "上次复核\n/审批", "应复核\n日期",
           "状态", "人数", "复核结果", "复核人", "复核日期"]
@@ -64,7 +64,6 @@ def write_xlsx(rows: list[dict], month: str, scope: str | None, out: Path, offic
     """One sheet, printable as handed out: A4 landscape, fit to one page wide, header row repeated."""
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -104,12 +103,7 @@ def write_xlsx(rows: list[dict], month: str, scope: str | None, out: Path, offic
         ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = width
     for line in range(4, ws.max_row + 1):
         ws.row_dimensions[line].height = 24  # room to write the result by hand
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "3:3"
+    print_landscape(ws, "3:3")
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
