@@ -27,7 +27,7 @@ from archiver.trust import ADDRESS, OUTSIDE, UNSIGNED, Area, Trust, uploader_are
 
 log = logging.getLogger("dibao.documents")
 SUFFIX = {"jpeg": ".jpg", "png": ".png", "tiff": ".tif", "heic": ".heic", "pdf": ".pdf", "docx": ".docx"}
-FORM_TYPES = {"复核表": "复核记录"}  # a dibao form kind → the document type it files as (others: the same name)
+FORM_TYPES = {"复核表": "复核记录", "减保告知书": "停保告知书"}  # a dibao form kind → the document type it files as (others: the same name)
 
 
 @dataclass

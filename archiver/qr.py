@@ -22,8 +22,9 @@ from PIL import Image
 
 PREFIX = "DIBAO-HH:"
 FORMS = {"SQ": "申请书", "DC": "入户调查表", "SP": "审批表", "BY": "不予批准告知书", "FH": "复核表", "SQS": "授权书",
-         "TB": "停保告知书"}
-STEPS = {"SQ": "申请", "DC": "入户调查", "SP": "审批", "GZ": "告知", "FH": "复核", "HD": "核对", "TG": "停保告知"}
+         "TB": "停保告知书", "JB": "减保告知书"}
+STEPS = {"SQ": "申请", "DC": "入户调查", "SP": "审批", "GZ": "告知", "FH": "复核", "HD": "核对", "TG": "停保告知",
+         "TZ": "调整告知"}
 _PAYLOAD = re.compile(re.escape(PREFIX) + r"([0-9A-Za-z\-]{4,32})((?:;[FSCM]=[0-9A-Za-z]{1,16})*)")
 SIG_CHARS = 16  # hex digits of the HMAC kept: 64 bits, too many to guess by uploading
 

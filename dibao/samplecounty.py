@@ -200,7 +200,8 @@ def build(out: Path, seed: int = 7, per_village: int = 6, scans: bool = True) ->
     expected = {str(y): expected_figures(hh, y) for y in (2024, 2025)}
     households = [{"household_id": h.no, "township": h.township, "village": h.village, "head_name": h.members[0].name,
                    "head_id": h.members[0].id_number, "members": [m.__dict__ for m in h.members],
-                   "in_care_2025": h.in_care(dt.date(2025, 12, 31)), "category": h.category} for h in hh]
+                   "in_care_2025": h.in_care(dt.date(2025, 12, 31)), "category": h.category,
+                   "changes": [(d.isoformat(), kind, old, new) for d, kind, old, new in h.changes]} for h in hh]
     if scans:
         from .samplescans import write_scans
 

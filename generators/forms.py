@@ -25,9 +25,10 @@ from .render import template_path
 
 KINDS = {"申请书": "form_application.docx", "入户调查表": "form_investigation.docx", "审批表": "form_approval.docx",
          "不予批准告知书": "form_refusal.docx", "复核表": "form_review.docx",
-         "授权书": "form_consent.docx", "停保告知书": "form_stop.docx"}
+         "授权书": "form_consent.docx", "停保告知书": "form_stop.docx", "减保告知书": "form_reduce.docx"}
 STEP_OF_FORM = {"申请书": "申请", "入户调查表": "入户调查", "审批表": "审批", "不予批准告知书": "告知", "复核表": "复核",
-                "授权书": "核对", "停保告知书": "停保告知"}
+                "授权书": "核对", "停保告知书": "停保告知", "减保告知书": "调整告知"}
+NOT_OF_A_CASE = ("复核", "停保告知", "调整告知")  # steps whose form belongs to no 新增 case (no case date in its code)
 SIGNERS = ("form_consent.docx",)  # forms with a row per adult member to sign
 PLACEHOLDER = "【待填写：{}】"
 
@@ -80,6 +81,17 @@ FORM_TEXT: dict[str, tuple[str, list[str]]] = {
         "{{ f.head_name }}：",
         "经{{ f.stop_how }}，你户{{ f.stop_reason }}，根据《社会救助暂行办法》和最低生活保障审核确认的有关规定，"
         "决定自{{ f.stop_date_cn }}起停止你户的最低生活保障待遇。",
+        "如对本决定有异议，可自收到本告知书之日起向{{ f.office }}申请复核，也可在60日内向上一级民政部门申请行政复议，"
+        "或在6个月内向人民法院提起行政诉讼。监督电话：{{ f.phone }}。",
+        "{{ f.office }}（盖章）",
+        "告知日期：{{ f.stop_notice_cn }}",
+        "被告知人签收：______________　　签收日期：______年____月____日",
+    ]),
+    "form_reduce.docx": ("最低生活保障金减发告知书", [
+        "{{ f.head_name }}：",
+        "经{{ f.reduce_how }}，你户{{ f.reduce_reason }}，根据《社会救助暂行办法》和最低生活保障审核确认的有关规定，"
+        "决定自{{ f.reduce_date_cn }}起将你户的月最低生活保障金由{{ f.reduce_old }}元调整为{{ f.reduce_new }}元"
+        "{{ f.reduce_persons }}。",
         "如对本决定有异议，可自收到本告知书之日起向{{ f.office }}申请复核，也可在60日内向上一级民政部门申请行政复议，"
         "或在6个月内向人民法院提起行政诉讼。监督电话：{{ f.phone }}。",
         "{{ f.office }}（盖章）",
@@ -195,10 +207,11 @@ def context(h: Household, kind: str, policy: Policy, cases: list[Case], day: str
         "decided": decided or "", "decided_cn": cn_date(decided) if decided else PLACEHOLDER.format("决定日期"),
         "notice_date_cn": cn_date(notice.date) if notice and notice.date else cn_date(day),
         **_stop_and_consent(h, kind, policy, day),
+        **_reduction(h),
         "survey": _survey(h, policy, day) if KINDS.get(kind) == SURVEY else [],
         "income_known": _income_known(h),
-        "payload": qr.payload(h.key, kind, step, case_date if step not in ("复核", "停保告知") else None, secret),
-        "qr_args": (h.key, kind, step, case_date if step not in ("复核", "停保告知") else None, secret),
+        "payload": qr.payload(h.key, kind, step, case_date if step not in NOT_OF_A_CASE else None, secret),
+        "qr_args": (h.key, kind, step, case_date if step not in NOT_OF_A_CASE else None, secret),
     }
 
 
@@ -219,6 +232,36 @@ def _stop_and_consent(h: Household, kind: str, policy: Policy, day: str) -> dict
                stop_how="复核" if stop and "复核" in stop.reason else "核查",
                stop_notice_cn=cn_date(day))
     return out
+
+
+# a reduction's reason as staff write it → as the rules word it; persons fewer than before say it by themselves
+REDUCE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("渐退",), "家庭人均收入已高于当地最低生活保障标准，按规定实行渐退"),
+    (("收入", "就业", "务工", "工资"), "家庭人均收入增加"),
+    (("死亡", "去世", "病故", "迁出", "婚", "成员", "人口", "服刑", "入伍"), "家庭保障人口减少"),
+    (("标准",), "当地最低生活保障标准或分类施保政策调整"),
+)
+
+
+def _reduction(h: Household) -> dict[str, Any]:
+    """The 减保告知书's facts from the latest 调减 event: the date, the amount before and after, fewer persons
+    when the roster says so; a marked prompt for whatever the archive does not hold."""
+    cut = max((e for e in h.events if e.kind == "调减"), key=lambda e: e.date, default=None)
+    if cut is None:
+        return {"reduce_how": "复核", "reduce_reason": PLACEHOLDER.format("减发理由"),
+                "reduce_date_cn": PLACEHOLDER.format("减发执行日期"), "reduce_old": PLACEHOLDER.format("原金额"),
+                "reduce_new": PLACEHOLDER.format("调整后金额"), "reduce_persons": ""}
+    fewer = cut.old_persons is not None and cut.new_persons is not None and cut.new_persons < cut.old_persons
+    reason = next((text for words, text in REDUCE_WORDS if any(w in cut.reason for w in words)), "")
+    reason = reason or ("家庭保障人口减少" if fewer else PLACEHOLDER.format("减发理由"))
+    start = f"{cut.effective_month}-01" if cut.effective_month else cut.date
+    return {
+        "reduce_how": "复核" if "复核" in cut.reason else "核查", "reduce_reason": reason,
+        "reduce_date_cn": cn_date(start),
+        "reduce_old": f"{cut.old_amount:,.2f}" if cut.old_amount is not None else PLACEHOLDER.format("原金额"),
+        "reduce_new": f"{cut.new_amount:,.2f}" if cut.new_amount is not None else PLACEHOLDER.format("调整后金额"),
+        "reduce_persons": f"，保障人数由{cut.old_persons}人调整为{cut.new_persons}人" if fewer else "",
+    }
 
 
 def render(kind: str, items: list[dict[str, Any]], out: Path, home_templates: Path | None) -> Path:

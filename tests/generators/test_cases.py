@@ -343,7 +343,7 @@ def test_form_templates_are_exported_and_an_edited_one_is_used(dibao, tmp_path: 
     dibao("templates", "export", str(out))
     names = {p.name for p in out.glob("form_*.docx")}
     assert names == {"form_application.docx", "form_investigation.docx", "form_approval.docx", "form_refusal.docx",
-                     "form_review.docx", "form_consent.docx", "form_stop.docx"}
+                     "form_review.docx", "form_consent.docx", "form_stop.docx", "form_reduce.docx"}
     idn = person_id("19720202", seq=81)
     folder = tmp_path / "in"
     folder.mkdir()

@@ -101,3 +101,28 @@ def test_stop_notice_and_consent_forms_as_printed(dibao, tmp_path: Path) -> None
         (img,) = page_images(pdf, tmp_path)
         w, h = img.size
         assert h > w  # A4 portrait, one page
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed (scripts/install-debian.sh)")
+def test_reduction_notice_as_printed(dibao, tmp_path: Path) -> None:
+    """The 减保告知书 states the latest 调减 from the change list (date, amount before and after) and the right to
+    申请复核; a household with no reduction gets marked prompts, never invented figures."""
+    from tests.generators.pages import page_images, page_texts
+
+    data = samplecounty.build(tmp_path / "county", seed=11, per_village=5, scans=False)
+    dibao("ingest", str(tmp_path / "county" / "inbox"), "--quiet")
+    cut = next(h for h in data["households"] if any(c[1] == "调减" for c in h["changes"]))
+    day, _, old, new = max(c for c in cut["changes"] if c[1] == "调减")
+    out = tmp_path / "减保告知书.pdf"
+    dibao("form", "减保告知书", cut["household_id"], "-o", str(out))
+    text = page_texts(out)[0].replace(" ", "").replace("\n", "")
+    assert "最低生活保障金减发告知书" in text and cut["head_name"] in text
+    assert f"由{old:,.2f}元调整为{new:,.2f}元" in text, text
+    assert "申请复核" in text and "行政复议" in text and "【待填写" not in text.split("决定自")[1].split("元调整")[0]
+    (img,) = page_images(out, tmp_path)
+    assert img.size[1] > img.size[0]  # A4 portrait, one page
+    none = next(h for h in data["households"] if not any(c[1] == "调减" for c in h["changes"]))
+    plain = tmp_path / "无减发.pdf"
+    dibao("form", "减保告知书", none["household_id"], "-o", str(plain))
+    text = page_texts(plain)[0].replace(" ", "").replace("\n", "")
+    assert "【待填写：原金额】" in text and "【待填写：调整后金额】" in text
