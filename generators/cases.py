@@ -26,7 +26,6 @@ from .workdays import Calendar
 STEP_OF_TYPE = {"申请书": "申请", "入户调查表": "入户调查", "民主评议记录": "民主评议", "公示记录": "公示",
                 "审批表": "审批", "不予批准告知书": "告知", "核对报告": "核对"}
 ORDER = {s: i for i, s in enumerate(("申请", "入户调查", "核对", "民主评议", "公示", "审批", "告知", "首次发放"))}
-CHECK_FINDS = ("存款", "车辆", "房产", "工商登记", "公积金")  # what a 家庭经济状况核对 reports on
 
 
 @dataclass

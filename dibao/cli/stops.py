@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..errors import UsageError
 from .argparse_zh import subcommands
 
 
@@ -21,20 +20,13 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
 
 
 def cmd_cases_stop(args: argparse.Namespace) -> int:
-    from archiver.catalog import stops
+    from archiver.casesteps import record_stop
 
     from . import _open, _user, household_or_fail
-    from .cases import _date
 
-    if not args.reason.strip():
-        raise UsageError("请写明停保理由（--reason）/ a stop needs its reason")
-    day = _date(args.date, "--date")
-    notified = _date(args.notified, "--notified") if args.notified else None
-    if notified and notified < day:
-        raise UsageError(f"告知日期 {notified} 早于停保决定日期 {day} / notified before the decision")
     home, cat = _open(args)
     h = household_or_fail(cat, args.key)
-    stops.record(cat, h.id, day, args.reason.strip(), _user(), notified)
+    day, notified, reason = record_stop(cat, h.id, args.date, args.reason, _user(), args.notified)
     told = f"，{notified}书面告知" if notified else "；告知日期未登记（dibao cases stop … --notified 补登）"
-    print(f"已登记 {h.key} {day} 停保：{args.reason.strip()}{told} / recorded")
+    print(f"已登记 {h.key} {day} 停保：{reason}{told} / recorded")
     return 0

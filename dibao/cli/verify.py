@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .argparse_zh import subcommands
+from archiver.casesteps import CHECK_FINDS, RESULTS
 
-RESULTS = ("符合", "不符合")
+from .argparse_zh import subcommands
 
 
 def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
              parser: argparse.ArgumentParser) -> None:
-    from generators.cases import CHECK_FINDS
-
     csub = subcommands(sub, "cases")
     sp = add("verify", cmd_cases_verify, "登记家庭经济状况核对结果（日期、符合/不符合、查到的存款车辆房产等）/ record the "
              "economic check", csub)
@@ -25,15 +23,12 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
 
 
 def cmd_cases_verify(args: argparse.Namespace) -> int:
-    from archiver.catalog.casefacts import add_case_entry
+    from archiver.casesteps import record_check
 
     from . import _open, _user, household_or_fail
-    from .cases import _date
 
-    day = _date(args.date, "--date")
     home, cat = _open(args)
     h = household_or_fail(cat, args.key)
-    detail = args.result + ("；" + "、".join(dict.fromkeys(args.found)) if args.found else "")
-    add_case_entry(cat, h.id, "核对", day, detail, _user())
-    print(f"已登记 {h.key} 核对 {day} {detail} / recorded")
+    detail = record_check(cat, h.id, args.date, args.result, args.found, _user())
+    print(f"已登记 {h.key} 核对 {args.date.strip()} {detail} / recorded")
     return 0

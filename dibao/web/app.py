@@ -34,6 +34,7 @@ from . import (
     applicants,
     auditview,
     browse,
+    casesteps,
     corrections,
     edge,
     households,
@@ -207,7 +208,7 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         return response
 
     for module in (households, browse, corrections, admin, quarantine, upload, reports, jobs, account, reviews,
-                   applicants, imports, objections, edge, settings, lookup, auditview, photo):
+                   applicants, imports, objections, edge, settings, lookup, auditview, photo, casesteps):
         app.include_router(module.router)
     return app
 

@@ -24,7 +24,9 @@ router = APIRouter()
 DONE = {"photo": "照片已归档到本户（见下方档案材料）。", "photo_duplicate": "这张照片以前已归档过，未重复保存。",
         "saved": "已保存更正（已留痕）。", "trashed": "已移入回收站，文件仍保留，可随时恢复。", "restored": "已从回收站恢复。",
         "household": "户信息已更正（已留痕）。", "rejected": "已不予归档，原因已记录。",
-        "registered": "已登记申请户。", "registered_filed": "已登记申请户；隔离区中属于本户的材料已归入本户（见下方档案材料）。"}
+        "registered": "已登记申请户。", "stopped": "已登记停保决定和书面告知日期（已留痕）。",
+        "stopped_untold": "已登记停保决定；书面告知日期未登记，告知后请在“停保决定”中补登。",
+        "checked": "已登记家庭经济状况核对结果（已留痕）。", "registered_filed": "已登记申请户；隔离区中属于本户的材料已归入本户（见下方档案材料）。"}
 
 
 def _back_to_document(doc_id: int, done: str) -> Response:

@@ -79,6 +79,13 @@ def search(request: Request, v: Reader, q: str = "", offset: int = 0) -> Respons
 @router.get("/households/{key:path}", response_class=HTMLResponse)
 @router.get("/household/{key:path}", response_class=HTMLResponse)
 def household(request: Request, v: Reader, key: str, done: str = "", error: str = "") -> Response:
+    return household_page(request, v, key, done, error)
+
+
+def household_page(request: Request, v: Viewer, key: str, done: str = "", error: str = "", step_error: str = "",
+                   typed: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    """The household file; a refused case-step form comes back here with its message and what was typed."""
+    from archiver.casesteps import CHECK_FINDS, RESULTS
     from archiver.corrections import history
 
     from .corrections import DONE, ERRORS
@@ -95,7 +102,9 @@ def household(request: Request, v: Reader, key: str, done: str = "", error: str 
                 months=_by_month(h), conflicts=v.cat.import_conflicts(h.id), changes=history(v.cat, household_id=h.id),
                 done=DONE.get(done, ""), error=ERRORS.get(error, ""), types=doctypes.names(policy),
                 coverage=[(bool(r["covered"]), r["covered_reason"] or "") for r in v.cat.members_rows(h.id)],
-                cases=household_cases(v.cat, h, policy), basis=basis.compute(h, today(), policy))
+                cases=household_cases(v.cat, h, policy), basis=basis.compute(h, today(), policy),
+                may_decide=v.role in ("county", "township"), check_finds=CHECK_FINDS, check_results=RESULTS,
+                step_error=step_error, typed=typed or {}, status_code=status_code)
 
 
 def _next_review(h: Household, policy: Any) -> dict | None:

@@ -118,6 +118,11 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
         ("POST", "/tasks/{task_id}/delete"): ("/tasks/999999/delete", {}),
         ("GET", "/audit/export"): ("/audit/export", {}),
         ("POST", "/households/{key}/photo"): (f"/households/{other['no']}/photo", {"doc_type": "收入证明"}),
+        # a stop decision and a 核对 from the household page (issue 27): township and county only
+        ("POST", "/households/{key:path}/stop"): (f"/households/{other['no']}/stop", {"date": "2025-06-01",
+                                                                                      "reason": "迁出"}),
+        ("POST", "/households/{key:path}/verify"): (f"/households/{other['no']}/verify", {"date": "2025-06-01",
+                                                                                          "result": "符合"}),
         ("GET", "/suggest/households"): ("/suggest/households?q=" + other["members"][0][0][:1], {}),
     }
 
@@ -569,3 +574,43 @@ def test_imported_sheets_page_and_rejected_rows_are_audited(site: Site) -> None:
     villager = client(site, VILLAGE)  # the roster names 一村 and 二村: not the village's alone
     assert villager.get(f"/imports/{sheet}", follow_redirects=False).status_code == 404
     assert "roster.xlsx" not in villager.get("/imports").text
+
+
+def test_a_stop_and_a_check_recorded_on_the_household_page(site: Site) -> None:
+    """Township/county work: a village user sees neither form and is refused on posting; a refused entry comes
+    back with what was typed; a saved one is on the case, in the audit and in `inspect`'s view of the stop."""
+    third = next(h for h in site.county if h["no"] not in (site.mine["no"], site.other["no"]))
+    village = client(site, VILLAGE)
+    assert "登记停保决定" not in village.get(f"/households/{site.mine['no']}").text
+    r = village.post(f"/households/{site.mine['no']}/stop", data={"csrf": csrf(village), "date": "2025-06-01",
+                                                                   "reason": "迁出"}, follow_redirects=False)
+    assert r.status_code == 404
+    c = client(site, COUNTY)
+    token = csrf(c)
+    url = f"/households/{third['no']}"
+    assert "登记停保决定" in c.get(url).text and "登记家庭经济状况核对结果" in c.get(url).text
+    bad = c.post(url + "/stop", data={"csrf": token, "date": "2025-06-10", "notified": "2025-06-01",
+                                      "reason": "家庭收入超标"})
+    assert bad.status_code == 400 and "早于停保决定日期" in bad.text
+    assert 'value="2025-06-10"' in bad.text and 'value="家庭收入超标"' in bad.text  # nothing typed is lost
+    bad = c.post(url + "/verify", data={"csrf": token, "date": "2025-05-02", "found": ["存款", "车辆"]})
+    assert bad.status_code == 400 and "核对结论" in bad.text
+    assert bad.text.count("checked") >= 2  # the two ticked items come back ticked
+    r = c.post(url + "/verify", data={"csrf": token, "date": "2025-05-02", "result": "不符合", "found": ["存款"]},
+               follow_redirects=False)
+    assert r.status_code == 303 and "done=checked" in r.headers["location"]
+    r = c.post(url + "/stop", data={"csrf": token, "date": "2025-06-10", "reason": "家庭收入超标"},
+               follow_redirects=False)
+    assert r.status_code == 303
+    assert "书面告知日期未登记" in c.get(r.headers["location"]).text
+    shown = site.dibao.json("household", "show", third["no"])
+    assert shown["status"] == "停保"
+    found = [f for f in site.dibao.json("inspect", "--year", "2025")["findings"] if f["code"] == "stop_notice_missing"]
+    assert [f["households"] for f in found] == [[third["no"]]]
+    r = c.post(url + "/stop", data={"csrf": token, "date": "2025-06-10", "reason": "家庭收入超标",
+                                    "notified": "2025-06-11"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert not [f for f in site.dibao.json("inspect", "--year", "2025")["findings"] if f["code"] == "stop_notice_missing"]
+    actions = [(e["action"], e["detail"] or "") for e in site.audit(COUNTY[0])]
+    assert any(a == "case.stop" and "家庭收入超标" in d for a, d in actions)
+    assert any(a == "case.record" and "核对" in d and "不符合；存款" in d for a, d in actions)
