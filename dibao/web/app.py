@@ -70,7 +70,8 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfi
         for left in home.tmp.glob("web-*"):  # reports a killed server did not get to remove: personal data
             shutil.rmtree(left, ignore_errors=True)
         jobs.recover(home)  # 我的任务: what the last server was running is marked interrupted
-        warmup.start(home)  # the first search answers like the rest (waits a few seconds at most)
+        warmup.start(home)  # the first search answers like the rest (the server listens once search is warm)
+        warmup.build_routes(app)
         await warmup.first_request(app)
         app.state.watcher = _start_watcher(home, ocr) if watch else None
         try:

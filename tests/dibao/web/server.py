@@ -33,7 +33,8 @@ def running(home: Path, *options: str) -> Iterator[str]:
                                *options], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 180  # the server listens once search is warm: longer on a loaded machine
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 urllib.request.urlopen(url + "/login", timeout=1)
                 break
