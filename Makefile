@@ -47,9 +47,10 @@ demo: $(RUNTIME_STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
-# the fast tier (< 3 min): no sample corpus, no browser, no kill loops; `make test` is the full suite CI runs
+# the fast tier (< 3 min on 2 cores): unit and cli tests; no OCR, sample corpus, browser or kill loops.
+# `make test` is the full suite CI runs
 check: $(STAMP)
-	$(BIN)/python -m pytest -m "not acceptance and not browser and not slow"
+	$(BIN)/python -m pytest -m "not ocr and not acceptance and not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check archiver generators dibao tests bench scripts

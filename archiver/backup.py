@@ -50,6 +50,11 @@ DB_SIDES = ("-wal", "-shm", "-journal")
 ROUNDS = 5
 
 Say = Callable[[str], None]
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class BackupError(Exception):
@@ -221,9 +226,10 @@ def rotate(found: list[Path], keep: int, keep_monthly: int = 0) -> list[Path]:
 
 
 def backup(home: Home, dest: Path, keep: int | None = None, verify_all: bool = False,
-           say: Say = _quiet, keep_monthly: int = 0) -> BackupResult:
+           say: Say = _quiet, keep_monthly: int = 0, clock: Clock = utc_now) -> BackupResult:
     """A new verified snapshot of `home` in `dest`; `keep` rotates away all but the newest `keep` snapshots
-    (and, with `keep_monthly`, the first of each of that many months)."""
+    (and, with `keep_monthly`, the first of each of that many months). `clock` (UTC) names the snapshot and
+    dates its manifest: a test takes snapshots days apart without waiting for the second to turn."""
     home.require()
     dest = dest.absolute()
     _refuse_nesting(home.root, dest, "备份目录")
@@ -241,7 +247,7 @@ def backup(home: Home, dest: Path, keep: int | None = None, verify_all: bool = F
         before = prev[-1] if prev else None
         before_files = {k: Entry(int(v["size"]), str(v["sha256"]), int(v["mtime_ns"]))
                         for k, v in (read_manifest(before) or {}).get("files", {}).items()} if before else {}
-        name = PREFIX + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        name = PREFIX + clock().strftime("%Y%m%dT%H%M%SZ")
         n = 1
         while (dest / name).exists() or (dest / (name + PARTIAL)).exists():
             n += 1
@@ -250,7 +256,7 @@ def backup(home: Home, dest: Path, keep: int | None = None, verify_all: bool = F
         work.mkdir()
         result = BackupResult(dest / name)
         entries, fresh = _fill(home, work, before, before_files, result, say)
-        manifest = _prove(home, work, entries, fresh, verify_all, result, before)
+        manifest = _prove(home, work, entries, fresh, verify_all, result, before, clock)
         manifest["signature"] = sign_manifest(home.root, manifest)
         tmp = work / (MANIFEST + ".tmp")
         with tmp.open("w", encoding="utf-8") as f:
@@ -342,7 +348,7 @@ def _fill(home: Home, work: Path, before: Path | None, before_files: dict[str, E
 
 
 def _prove(home: Home, work: Path, entries: dict[str, Entry], fresh: set[str], verify_all: bool,
-           result: BackupResult, before: Path | None) -> dict:
+           result: BackupResult, before: Path | None, clock: Clock) -> dict:
     """Read back what was written and build the manifest; any doubt raises and the snapshot stays .partial."""
     from archiver.catalog import LATEST
 
@@ -378,7 +384,7 @@ def _prove(home: Home, work: Path, entries: dict[str, Entry], fresh: set[str], v
     result.files = len(entries)
     return {
         "format": FORMAT, "complete": True, "dibao_version": version(), "schema_version": schema,
-        "code_schema_version": LATEST, "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "code_schema_version": LATEST, "created_at": clock().isoformat(timespec="seconds"),
         "home": str(home.root), "previous": before.name if before else None, "rounds": result.rounds,
         "copied": result.copied, "linked": result.linked, "bytes_copied": result.bytes_copied,
         "source_problems": result.source_problems, "catalog": catalog, "probes": probes,

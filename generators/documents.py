@@ -7,13 +7,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from archiver.errors import UserError
+from .render import TemplateProblem, template_path
 
-from .render import template_path
-
-
-class TemplateProblem(UserError, ValueError):
-    pass
+__all__ = ["TemplateProblem", "cn_date", "render_docx", "wan"]  # TemplateProblem: callers catch it from here
 
 
 def render_docx(name: str, home_templates: Path | None, context: dict[str, Any], out: Path,

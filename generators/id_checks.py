@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from archiver import idcard
 from archiver.catalog.models import Household
+from archiver.places import same_person_name
 from archiver.privacy import mask_account, mask_id
-from archiver.rosters.places import same_person_name
 
 TITLES = {
     "suspect_truncated_id": "身份证号疑似被电子表格截断",

@@ -8,10 +8,16 @@ import html
 from pathlib import Path
 from typing import Any
 
+from archiver.errors import UserError
+
 # installed: inside the package (pyproject maps templates/ there); in a checkout: the top-level templates/
 _PACKAGED = Path(__file__).resolve().parent / "templates"
 TEMPLATES = _PACKAGED if (_PACKAGED / "summary.docx").exists() else Path(__file__).resolve().parents[1] / "templates"
 CJK_FONTS = "'Noto Serif CJK SC', 'Noto Sans CJK SC', 'Source Han Serif SC', 'SimSun', 'FangSong', serif"
+
+
+class TemplateProblem(UserError, ValueError):
+    """A template staff edited that cannot be opened or filled: named with the file and the variable."""
 
 
 def template_path(name: str, home_templates: Path | None) -> Path:
@@ -29,8 +35,6 @@ def render_html(name: str, home_templates: Path | None, context: dict[str, Any])
     """A templates/*.html page with strict variables (an unknown one is named) and HTML escaping on."""
     import jinja2
     from markupsafe import Markup
-
-    from .documents import TemplateProblem
 
     path = template_path(name, home_templates)
     loader = jinja2.FileSystemLoader([str(path.parent), str(TEMPLATES)])

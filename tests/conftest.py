@@ -6,9 +6,11 @@
 serve) start one themselves or use `Runner(home, subprocess=True)`; DIBAO_TEST_SUBPROCESS=1 sends every
 call through a fresh interpreter, as a fidelity check.
 
-Tiers (markers, assigned here so that new tests get one without being edited): acceptance (the sample
-corpus), browser (Playwright), ocr (renders scans and reads them back), cli (drives the command line),
-unit (everything else); slow is marked by hand. `make check` runs the fast tier, `make test` everything.
+Tiers are pytest markers each test module declares (`pytestmark`), a test adding `ocr` or `slow` where it
+differs from its module: unit (library), cli (drives the command line), ocr (reads scans back through
+OCR), browser (Playwright), acceptance (the sample corpus), slow (minutes, kill loops). Nothing is guessed
+at collection; tests/test_tiers.py fails for a module that declares none. `make check` runs unit and cli
+without ocr, browser, acceptance or slow; `make test` runs everything.
 """
 
 from __future__ import annotations
@@ -98,52 +100,3 @@ def dibao(tmp_path: Path) -> Runner:
     run = Runner(tmp_path / "home")
     run("init")
     return run
-
-
-# ---------------------------------------------------------------------- tiers
-TIERS = ("unit", "cli", "ocr", "browser", "acceptance")
-SCAN_MAKERS = ("render_form", "to_jpeg", "to_pdf")  # a module that builds scans sends them through OCR
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if any(item.get_closest_marker(t) for t in TIERS):
-            continue
-        path = Path(str(item.fspath))
-        fixtures = set(getattr(item, "fixturenames", ()))
-        if "acceptance" in path.name:
-            tier = "acceptance"
-        elif "browser" in path.name or {"page", "browser"} & fixtures:
-            tier = "browser"
-        elif _calls(item, SCAN_MAKERS):
-            tier = "ocr"
-        elif "dibao" in fixtures or _calls(item, ("Runner",)):
-            tier = "cli"
-        else:
-            tier = "unit"
-        item.add_marker(getattr(pytest.mark, tier))
-
-
-def _calls(item: pytest.Item, names: tuple[str, ...]) -> bool:
-    """The test, one of its fixtures, or a test helper they call (one level down) calls one of `names`."""
-    import inspect
-
-    funcs = [getattr(item, "function", None)]
-    info = getattr(item, "_fixtureinfo", None)
-    for defs in (info.name2fixturedefs.values() if info is not None else ()):
-        funcs += [d.func for d in defs]
-    sources, modules = [], set()
-    for f in funcs:
-        if f is None:
-            continue
-        with contextlib.suppress(OSError, TypeError):
-            sources.append(inspect.getsource(f))
-            modules.add(inspect.getmodule(f))
-    wanted = list(names)
-    for mod in modules:
-        for name, obj in vars(mod or object).items():
-            if inspect.isfunction(obj) and obj.__module__.startswith("tests"):
-                with contextlib.suppress(OSError, TypeError):
-                    if any(n + "(" in inspect.getsource(obj) for n in names):
-                        wanted.append(name)
-    return any(n + "(" in s for s in sources for n in wanted)

@@ -17,8 +17,8 @@ SHEET_KEYS = ["households_end", "persons_end", "new_households", "new_persons", 
               "increased", "decreased", "disbursed_by_quarter", "disbursed_total", "by_type", "by_age_band",
               "disabled_persons", "cadre_relatives"]
 
-pytestmark = pytest.mark.skipif(not (CORPUS / "truth.json").exists(),
-                                reason=f"外部样例语料不存在：{CORPUS} / external sample corpus not found, acceptance skipped")
+pytestmark = [pytest.mark.acceptance, pytest.mark.skipif(not (CORPUS / "truth.json").exists(),
+                                                         reason=f"外部样例语料不存在：{CORPUS} / external sample corpus not found, acceptance skipped")]
 
 
 @pytest.fixture(scope="module")

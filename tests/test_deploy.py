@@ -21,6 +21,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.unit
+
 UNITS = ["dibao.service", "dibao-watch.service", "dibao-backup.service", "dibao-backup.timer"]
 ANALYZE = shutil.which("systemd-analyze")
 SYSTEMD_RUNNING = Path("/run/systemd/system").is_dir()

@@ -3,8 +3,12 @@ there fails here, so the page offices follow never lags behind the importer."""
 
 from __future__ import annotations
 
+import pytest
+
 from archiver.rosters.synonyms import SYNONYMS
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.unit
 
 
 def test_import_doc_names_every_field_and_its_headers() -> None:

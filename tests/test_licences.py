@@ -7,7 +7,10 @@ from __future__ import annotations
 import re
 from importlib import metadata
 
+import pytest
 from packaging.markers import Marker
+
+pytestmark = pytest.mark.unit
 
 # SPDX ids that allow use, modification and redistribution inside closed or government systems
 PERMISSIVE = {"MIT", "MIT-0", "MIT-CMU", "BSD-2-CLAUSE", "BSD-3-CLAUSE", "0BSD", "APACHE-2.0", "PSF-2.0", "PYTHON-2.0",

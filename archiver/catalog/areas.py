@@ -68,8 +68,8 @@ def resolve(cat: Catalog, text: str, village_only: bool = False, must_exist: boo
 
 def _as_stored(text: str, names: dict[str, list[str]]) -> str:
     """A name typed as people write it (繁体, full-width, 红旗村委会, 东山镇人民政府) in the form the catalog
-    stores it, folded as imports fold it (archiver/rosters/places.py); a name on file as typed is kept."""
-    from archiver.rosters import places
+    stores it, folded as imports fold it (archiver/places.py); a name on file as typed is kept."""
+    from archiver import places
 
     if SEP in text:
         township, village = split(text)

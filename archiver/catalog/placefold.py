@@ -16,7 +16,7 @@ def after_migration(db: sqlite3.Connection, version: int) -> None:
 
 
 def fold_existing(db: sqlite3.Connection) -> None:
-    from archiver.rosters import places  # pure functions; imported late to keep the catalog import light
+    from archiver import places  # pure functions; imported late to keep the catalog import light
 
     for table in ("households", "payments"):
         rows = db.execute(f"SELECT id, township, village FROM {table}").fetchall()

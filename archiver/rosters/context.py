@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from . import places
+from archiver import places
+
 from .values import title_month
 
 SOURCE_LABELS = {"column": "列", "title": "标题", "unit": "填报单位", "sheet": "工作表名", "filename": "文件名",

@@ -11,12 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver import idcard
+from archiver import idcard, places
 from archiver.catalog import Catalog, registers
 from archiver.catalog.models import Event, Income, Member, Snapshot, today
 from archiver.errors import UserError
 
-from . import context, mapping, places, slips
+from . import context, mapping, slips
 from . import kinds as k
 from .header import Header, candidates, settle_by_values
 from .reader import read_sheets

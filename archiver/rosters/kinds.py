@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archiver import idcard
+from archiver import idcard, places
 from archiver.catalog.models import Event, Member, Payment
 from archiver.privacy import scrub
 
-from . import packed, places
+from . import packed
 from . import values as v
 from .context import SheetContext
 from .header import Header

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from archiver import idcard
 from archiver.catalog import Catalog
-
-from .places import same_person_name
+from archiver.places import same_person_name
 
 SLIP_KEPT = ("身份证号校验位错误（可能录入有误），档案中没有同名且仅差一位的号码，已按所写导入，请核对原件后更正 / "
              "check digit wrong: kept as written, please verify")

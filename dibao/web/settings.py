@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import doctypes, placeholders, settings
 from archiver.errors import UserError
-from archiver.home import Home
 from archiver.policy import PolicyError
 
 from .session import Reader, Refused, Viewer, Writer
@@ -76,9 +75,3 @@ def change(request: Request, v: Writer, key: str = Form(""), value: str = Form("
     return RedirectResponse(f"/settings?done={c.label}", status_code=303)
 
 
-def banner(home: Home) -> list[placeholders.Placeholder]:
-    """The settings still at their defaults (every page shows them until they are set)."""
-    try:
-        return placeholders.unset(settings.current(home))
-    except (PolicyError, ValueError):
-        return []

@@ -10,6 +10,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from archiver import placeholders, settings
+from archiver.policy import PolicyError
 from archiver.privacy import mask_id, scrub
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -31,11 +33,12 @@ def page(request: Request, name: str, user: dict | None, status_code: int = 200,
                                       status_code=status_code)
 
 
-def _unset(request: Request) -> list:
+def _unset(request: Request) -> list[placeholders.Placeholder]:
     """The settings still at their defaults: a banner on every page until the office sets them."""
-    from .settings import banner
-
-    return banner(request.app.state.home)
+    try:
+        return placeholders.unset(settings.current(request.app.state.home))
+    except (PolicyError, ValueError):
+        return []
 
 
 def localtime(value: str | None) -> str:

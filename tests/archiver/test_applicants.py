@@ -7,9 +7,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from dibao.samplescans import render_form, to_jpeg
 from tests.builders import person_id, roster_rows, small_county, write_xlsx
 from tests.casepacks import CHANGE_HEADER
+
+pytestmark = pytest.mark.ocr
 
 HEAD = ("申新民", person_id("19780405", seq=31))
 WIFE = ("申妻子", person_id("19800611", seq=32, male=False))

@@ -5,6 +5,8 @@ import pytest
 from archiver import classify
 from archiver.chinese_dates import find_dates
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("text, iso", [
     ("2025年3月12日", "2025-03-12"), ("二〇二五年三月十二日", "2025-03-12"), ("2025.3.12", "2025-03-12"),

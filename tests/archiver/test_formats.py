@@ -14,6 +14,8 @@ from dibao.samplescans import render_form
 from tests.builders import roster_rows, small_county, write_xlsx
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.cli
+
 HEIC = ROOT / "tests" / "data" / "入户调查_手机拍照.heic"  # render_form of small_county(seed=5)[0], saved as HEIC
 
 
@@ -25,6 +27,7 @@ def county(dibao, tmp_path: Path):
     return c
 
 
+@pytest.mark.ocr
 def test_heic_photo_is_filed_and_previewable(dibao, county, tmp_path: Path) -> None:
     assert render_form  # the photo was made with it (see HEIC)
     inbox = tmp_path / "inbox"
@@ -52,6 +55,7 @@ def test_ofd_is_quarantined_with_what_to_do(dibao, tmp_path: Path) -> None:
     assert "OFD" in reason and "PDF" in reason
 
 
+@pytest.mark.ocr
 def test_zip_of_scans_files_each_member(dibao, county, tmp_path: Path) -> None:
     from dibao.samplescans import to_jpeg
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 import gc
 import threading
 
+import pytest
+
 from archiver import gcpause
+
+pytestmark = pytest.mark.unit
 
 
 def test_pause_nests_and_restores() -> None:

@@ -20,6 +20,8 @@ from dibao.samplescans import render_form, to_jpeg, to_pdf
 from tests.builders import person_id, roster_rows, small_county, write_xlsx
 from tests.conftest import Runner
 
+pytestmark = pytest.mark.cli
+
 ID = person_id("19700203", seq=41)
 
 
@@ -88,6 +90,7 @@ def hostile_folder(folder: Path, outside: Path) -> dict[str, str]:
     return expect
 
 
+@pytest.mark.ocr
 def test_every_hostile_entry_is_accounted_for_and_the_batch_goes_on(dibao: Runner, tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     expect = hostile_folder(inbox, tmp_path / "outside")
@@ -182,6 +185,7 @@ def test_a_read_only_files_folder_is_retried_not_a_permanent_error(dibao: Runner
     assert dibao("check").returncode == 0
 
 
+@pytest.mark.ocr
 def test_a_scan_filed_by_a_re_ingest_closes_its_quarantine_item(dibao: Runner, tmp_path: Path) -> None:
     county = small_county(seed=8, n=2)
     name, idn, _ = county[0]["members"][0]

@@ -20,6 +20,8 @@ from dibao.samplescans import render_form, to_jpeg, to_pdf
 from tests.builders import person_id, roster_rows, write_xlsx
 from tests.conftest import ROOT, Runner
 
+pytestmark = pytest.mark.cli
+
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 STRANGER = person_id("19810304", seq=71)
 
@@ -112,6 +114,7 @@ def test_no_path_is_built_from_catalog_values_outside_inside() -> None:
 
 
 # ------------------------------------------------------------------ 2. address
+@pytest.mark.ocr
 def test_a_page_naming_another_township_stays_in_quarantine(county, tmp_path: Path) -> None:
     run, c = county
     mine, other = c
@@ -132,6 +135,7 @@ def test_a_page_naming_another_township_stays_in_quarantine(county, tmp_path: Pa
     assert [d["source_name"] for d in docs(run, mine["no"])] == ["SCAN_0002.jpg"]
 
 
+@pytest.mark.ocr
 def test_a_quarantined_scan_of_another_township_is_not_filed_by_a_registration(county, tmp_path: Path) -> None:
     """A 申请书 quarantined for want of a household, its text saying 新街乡石桥村: registering an applicant with
     its ID in 城关镇/红旗村 files nothing — the page speaks of somewhere else (地址不符)."""
@@ -149,6 +153,7 @@ def test_a_quarantined_scan_of_another_township_is_not_filed_by_a_registration(c
 
 
 # ------------------------------------------------------------------ 3. codes
+@pytest.mark.ocr
 def test_codes_route_only_when_signed_or_during_the_transition(county, tmp_path: Path) -> None:
     run, c = county
     mine = c[0]
@@ -191,6 +196,7 @@ def test_codes_route_only_when_signed_or_during_the_transition(county, tmp_path:
         "signed-before-rotate.pdf", "signed.pdf", "unsigned-old.pdf"]
 
 
+@pytest.mark.ocr
 def test_a_cover_sheet_dibao_prints_routes_after_a_rotation(county, tmp_path: Path) -> None:
     """dibao's own cover sheet, printed, scanned back and ingested, still routes (signed with the current key)."""
     run, c = county

@@ -20,6 +20,8 @@ import pytest
 from tests.builders import roster_rows, small_county, write_xlsx
 from tests.conftest import DIBAO, ROOT, Runner
 
+pytestmark = pytest.mark.cli
+
 
 def _county(seed: int, n: int, township: str) -> list[dict]:
     out = small_county(seed=seed, n=n)
@@ -48,6 +50,7 @@ time.sleep(float(sys.argv[2]))
 """
 
 
+@pytest.mark.slow
 def test_two_concurrent_ingests_both_finish_and_search_finds_everything(dibao: Runner, tmp_path: Path) -> None:
     home = dibao.home
     seed = tmp_path / "seed"

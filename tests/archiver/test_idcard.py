@@ -10,6 +10,8 @@ from stdnum.cn import ric
 from archiver import idcard
 from archiver.privacy import mask_id, scrub
 
+pytestmark = pytest.mark.unit
+
 births = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 12, 31))
 regions = st.sampled_from(["110101", "520102", "440304", "520199", "650102"])
 

@@ -9,11 +9,14 @@ import sqlite3
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from archiver.sheet_review import REASON_HEADER
 from tests.builders import person_id, write_xlsx
 from tests.conftest import Runner
 from tests.import_review_corpus import KNOWN, OPAQUE, households, roster
+
+pytestmark = pytest.mark.cli
 
 
 def tree(root: Path) -> dict[str, str]:

@@ -9,6 +9,8 @@ import pytest
 
 from tests.corpora import neighbour_county
 
+pytestmark = pytest.mark.cli
+
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]

@@ -8,8 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.builders import bad_check_digit, person_id, write_xlsx
+
+pytestmark = pytest.mark.cli
 
 
 def _ingest(dibao, path: Path) -> dict:  # type: ignore[no-untyped-def]

@@ -18,6 +18,8 @@ from dibao.samplescans import render_form, to_jpeg, to_pdf
 from tests.builders import roster_rows, small_county, write_xlsx
 from tests.conftest import ROOT, Runner
 
+pytestmark = pytest.mark.ocr
+
 KILLS = 20
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.builders import (
     ROSTER_HEADER,
     bad_check_digit,
@@ -14,6 +16,8 @@ from tests.builders import (
     write_xls,
     write_xlsx,
 )
+
+pytestmark = pytest.mark.cli
 
 
 def ids_in(dibao, key: str) -> list[str]:

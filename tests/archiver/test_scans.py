@@ -10,6 +10,8 @@ import pytest
 from dibao.samplescans import render_form, to_jpeg, to_pdf
 from tests.builders import person_id, roster_rows, small_county, write_xlsx
 
+pytestmark = pytest.mark.cli
+
 
 @pytest.fixture
 def county(dibao, tmp_path: Path):
@@ -25,6 +27,7 @@ def docs_of(dibao, key: str) -> list[dict]:
     return dibao.json("household", "show", key)["documents"]
 
 
+@pytest.mark.ocr
 def test_noisy_rotated_scan_is_filed_by_id_with_type_and_date(dibao, county, tmp_path: Path) -> None:
     h = county[0]
     head = h["members"][0]
@@ -47,6 +50,7 @@ def test_noisy_rotated_scan_is_filed_by_id_with_type_and_date(dibao, county, tmp
     assert dibao("check").returncode == 0
 
 
+@pytest.mark.ocr
 def test_multi_household_image_pdf_is_split_page_by_page(dibao, county, tmp_path: Path) -> None:
     a, b = county[0], county[2]
     pages = [render_form(["最低生活保障申请书", f"申请人：{a['members'][0][0]} 身份证号：{a['members'][0][1]}", "2025年1月5日"]),
@@ -60,6 +64,7 @@ def test_multi_household_image_pdf_is_split_page_by_page(dibao, county, tmp_path
     assert [(d["type"], d["date"]) for d in db] == [("收入证明", "2025-02-03")]
 
 
+@pytest.mark.ocr
 def test_name_and_village_route_a_form_without_id(dibao, county, tmp_path: Path) -> None:
     h = county[1]  # 李秀英 in 一村
     img = render_form(["低保民主评议记录", f"评议时间：2025年4月1日  地点：{h['village']}村委会",
@@ -70,6 +75,7 @@ def test_name_and_village_route_a_form_without_id(dibao, county, tmp_path: Path)
     assert [d["type"] for d in docs_of(dibao, h["no"])] == ["民主评议记录"]
 
 
+@pytest.mark.ocr
 def test_unknown_and_ambiguous_scans_go_to_quarantine_never_a_guess(dibao, county, tmp_path: Path) -> None:
     stranger = person_id("19900101", seq=77)
     a, b = county[0], county[2]
@@ -91,6 +97,7 @@ def test_unknown_and_ambiguous_scans_go_to_quarantine_never_a_guess(dibao, count
     assert dibao("check").returncode == 0
 
 
+@pytest.mark.ocr
 def test_cover_sheet_routes_following_pages(dibao, county, tmp_path: Path) -> None:
     import subprocess
 
@@ -115,6 +122,7 @@ def test_cover_sheet_routes_following_pages(dibao, county, tmp_path: Path) -> No
     ("录音.mp3", b"ID3\x03\x00\x00\x00" + b"\x00" * 200, "不支持"),
     ("照片.jpg", b"this is not an image at all", "不支持"),
 ])
+@pytest.mark.ocr
 def test_bad_files_are_quarantined_with_a_reason(dibao, tmp_path: Path, name: str, data: bytes | None, fragment: str) -> None:
     if data is None:
         data = to_jpeg(render_form(["申请书", "x"]))[:3000]
@@ -137,6 +145,7 @@ def test_encrypted_pdf_is_quarantined(dibao, tmp_path: Path) -> None:
     assert "密码" in dibao.json("quarantine", "list")["items"][0]["reason"]
 
 
+@pytest.mark.ocr
 def test_multi_page_tiff_and_word_file(dibao, county, tmp_path: Path) -> None:
     import docx
 
@@ -156,6 +165,7 @@ def test_multi_page_tiff_and_word_file(dibao, county, tmp_path: Path) -> None:
     assert dibao("check").returncode == 0
 
 
+@pytest.mark.ocr
 def test_a_scan_that_came_before_its_roster_is_filed_when_the_roster_arrives(dibao, tmp_path: Path) -> None:
     c = small_county(seed=30, n=2)
     head = c[1]["members"][0]
@@ -171,6 +181,7 @@ def test_a_scan_that_came_before_its_roster_is_filed_when_the_roster_arrives(dib
     assert dibao("check").returncode == 0
 
 
+@pytest.mark.ocr
 def test_a_long_running_ingestor_sees_households_added_after_its_first_scan(tmp_path: Path) -> None:
     """The watcher keeps one Ingestor: a roster it imports must reach its name+village routing."""
     from archiver.catalog import Catalog

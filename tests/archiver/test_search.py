@@ -11,6 +11,8 @@ import pytest
 from dibao.samplescans import render_form, to_jpeg
 from tests.builders import roster_rows, small_county, write_xlsx
 
+pytestmark = pytest.mark.ocr
+
 
 @pytest.fixture
 def archive(dibao, tmp_path: Path):

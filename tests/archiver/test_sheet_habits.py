@@ -9,10 +9,13 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from stdnum.cn import ric
 
 from tests.builders import person_id, write_xlsx
 from tests.conftest import DIBAO, ROOT
+
+pytestmark = pytest.mark.cli
 
 
 def _id_ending_000() -> str:

@@ -3,6 +3,7 @@ rotated, refused when incomplete or damaged, and a restore that is the same arch
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -11,14 +12,23 @@ import sqlite3
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pytest
 
-from archiver.backup import MANIFEST, PARTIAL, snapshots
+from archiver.backup import MANIFEST, PARTIAL, backup, snapshots
+from archiver.home import Home
 from tests.builders import roster_rows, small_county, write_xlsx
 from tests.conftest import DIBAO, ROOT, Runner
+
+pytestmark = pytest.mark.cli
+
+
+def _at(iso: str) -> Callable[[], dt.datetime]:
+    """A clock stopped at `iso` (UTC)."""
+    return lambda: dt.datetime.fromisoformat(iso).replace(tzinfo=dt.UTC)
 
 
 def _docx(path: Path, name: str, id_number: str, title: str = "收入证明") -> Path:
@@ -71,13 +81,13 @@ def test_backup_while_serve_files_then_restore_is_the_same_archive(dibao: Runner
         while feeder.is_alive():
             results.append(dibao("backup", str(bk), "--quiet", check=False))
         feeder.join()
-        for _ in range(240):  # the watcher settles each file for a second, then files it
-            if not any(p.is_file() for p in inbox.rglob("*")):
+        expected, filed = sum(len(h["members"][:2]) for h in county), -1
+        for _ in range(240):  # the watcher settles each file for a second, then files it: poll until it has
+            filed = sum(len(dibao.json("household", "show", h["no"])["documents"]) for h in county)
+            if filed == expected and not any(p.is_file() for p in inbox.rglob("*")):
                 break
             time.sleep(0.25)
-        time.sleep(1.0)
-        filed = sum(len(dibao.json("household", "show", h["no"])["documents"]) for h in county)
-        assert filed == sum(len(h["members"][:2]) for h in county)
+        assert filed == expected
         assert dibao.json("quarantine", "list")["items"] == []
         final = dibao("backup", str(bk), check=False)
         results.append(final)
@@ -115,17 +125,18 @@ def test_incremental_backup_links_unchanged_files_rotates_and_backs_up_unknown_f
     extra.parent.mkdir()
     extra.write_bytes(os.urandom(5000))
     bk = tmp_path / "bk"
-    dibao("backup", str(bk))
-    first = snapshots(bk)[-1]
+    home = Home(dibao.home)
+    first = backup(home, bk, clock=_at("2025-03-01T02:30:00")).path  # dated by the clock it is given
+    assert first.name == "dibao-20250301T023000Z" and snapshots(bk) == [first]
     m1 = json.loads((first / MANIFEST).read_text())
+    assert m1["created_at"] == "2025-03-01T02:30:00+00:00"
     assert "新功能/数据.bin" in m1["files"] and "catalog.sqlite" in m1["files"]
     assert not any(k.startswith(("tmp/", "inbox/")) or k.endswith(("-wal", "-shm")) for k in m1["files"])
 
     h2 = county[1]
     dibao("ingest", str(_docx(tmp_path / "b.docx", h2["members"][0][0], h2["members"][0][1])), "--quiet")
-    time.sleep(1.1)  # snapshot names carry the second
-    dibao("backup", str(bk))
-    second = snapshots(bk)[-1]
+    second = backup(home, bk, clock=_at("2025-03-02T02:30:00")).path
+    assert snapshots(bk) == [first, second]
     m2 = json.loads((second / MANIFEST).read_text())
     new_doc = [d["path"] for d in dibao.json("household", "show", h2["no"])["documents"]][0]
     assert new_doc in m2["files"] and new_doc not in m1["files"]
@@ -136,8 +147,7 @@ def test_incremental_backup_links_unchanged_files_rotates_and_backs_up_unknown_f
     old_doc = [d["path"] for d in dibao.json("household", "show", h["no"])["documents"]][0]
     assert (second / old_doc).stat().st_ino == (first / old_doc).stat().st_ino
 
-    time.sleep(1.1)
-    r = dibao("backup", str(bk), "--keep", "2")
+    r = dibao("backup", str(bk), "--keep", "2")  # today, by the real clock: the newest of three
     assert first.name in r.stdout and not first.exists()
     assert len(snapshots(bk)) == 2
     rest = Runner(tmp_path / "r")
@@ -157,6 +167,7 @@ def _only_whole_snapshots_claim_completeness(bk: Path) -> None:
                 assert (d / rel).stat().st_size == e["size"], rel
 
 
+@pytest.mark.slow
 def test_kill_9_during_backup_leaves_nothing_that_claims_to_be_complete(dibao: Runner, county: list[dict],
                                                                        tmp_path: Path) -> None:
     bulk = dibao.home / "附件"

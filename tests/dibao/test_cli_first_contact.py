@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dibao.cli.argdates import iso_dates
 from tests.builders import roster_rows, small_county, write_xlsx
 from tests.conftest import ROOT, Runner
+
+pytestmark = pytest.mark.cli
 
 
 def test_dates_as_staff_write_them() -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+import pytest
+
 from dibao.cli import build_parser
+
+pytestmark = pytest.mark.unit
 
 
 def walk(parser: argparse.ArgumentParser, path: list[str]):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dibao.cli import reference
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.unit
 
 
 def test_cli_reference_is_current() -> None:

@@ -12,6 +12,8 @@ import pytest
 from tests.builders import roster_rows, write_xlsx
 from tests.corrections_corpus import build
 
+pytestmark = pytest.mark.cli
+
 
 @pytest.fixture
 def county(dibao, tmp_path: Path) -> list[dict]:

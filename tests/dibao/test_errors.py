@@ -10,6 +10,8 @@ import pytest
 from archiver.errors import UserError
 from archiver.policy import PolicyError, parse
 
+pytestmark = pytest.mark.cli
+
 
 def set_policy(dibao, old: str, new: str) -> None:
     p: Path = dibao.home / "policy.toml"

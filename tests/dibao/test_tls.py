@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import ROOT, Runner
 
+pytestmark = pytest.mark.cli
+
 
 def _port() -> int:
     with socket.socket() as s:

@@ -19,6 +19,8 @@ from generators import basis
 from tests import basis_county as county
 from tests.conftest import Runner
 
+pytestmark = pytest.mark.cli
+
 
 def _home(tmp_path: Path, mode: str) -> tuple[Runner, dict]:
     data = county.build(tmp_path / "county", mode)

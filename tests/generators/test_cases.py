@@ -15,6 +15,8 @@ from generators.workdays import Calendar
 from tests.builders import person_id, write_xlsx
 from tests.casepacks import CHANGE_HEADER, PAY_HEADER, build, former_recipients
 
+pytestmark = pytest.mark.cli
+
 PROCEDURE = {"notice_period_short", "approved_before_notice_end", "case_overdue", "refusal_notice_late",
              "paid_before_start", "missing_step", "too_few_investigators"}
 
@@ -257,6 +259,7 @@ def _fill_and_scan(form_docx: Path, fills: dict[str, str], work: Path, seed: int
     return to_jpeg(img, 75)
 
 
+@pytest.mark.ocr
 @pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice not installed (scripts/install-debian.sh)")
 def test_a_scanned_prefilled_form_files_itself_to_the_household_and_case_step(dibao, tmp_path: Path) -> None:
     import subprocess

@@ -13,6 +13,8 @@ from docx import Document
 
 from dibao import samplecounty
 
+pytestmark = pytest.mark.cli
+
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 

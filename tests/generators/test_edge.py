@@ -8,11 +8,14 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests import basis_county
 from tests.builders import write_xlsx
 from tests.casepacks import CHANGE_HEADER, build
 from tests.conftest import Runner
+
+pytestmark = pytest.mark.cli
 
 
 def test_refusals_are_listed_with_their_reason(dibao, tmp_path: Path) -> None:

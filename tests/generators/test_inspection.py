@@ -13,6 +13,8 @@ from archiver import pdf
 from dibao.samplescans import render_form, to_jpeg, to_pdf
 from tests.builders import roster_rows, small_county, write_xlsx
 
+pytestmark = pytest.mark.cli
+
 PAY_HEADER = ["序号", "乡镇", "村", "户主姓名", "身份证号", "保障人数", "发放期间", "发放金额", "银行账号"]
 CHANGE_HEADER = ["序号", "乡镇", "村", "户主姓名", "户主身份证号", "变动类型", "变动日期", "原保障人数", "现保障人数", "原金额",
                  "现金额", "变动原因"]
@@ -68,6 +70,7 @@ def test_inspection_report_docx(dibao, planted, tmp_path: Path) -> None:
     assert "测试镇" in cells
 
 
+@pytest.mark.ocr
 def test_dossier_has_cover_checklist_toc_bookmarks_and_every_page(dibao, planted, tmp_path: Path) -> None:
     h = planted[0]
     head = h["members"][0]

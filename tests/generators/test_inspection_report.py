@@ -13,6 +13,8 @@ from docx import Document
 
 from tests.generators.pages import page_texts, to_pdf
 
+pytestmark = pytest.mark.cli
+
 
 def test_inspection_report_content_and_layout(planted, tmp_path: Path) -> None:
     run, base, summary_docx, stay = planted

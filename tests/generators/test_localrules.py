@@ -3,8 +3,12 @@ issuers per township with the county as fallback, population, retention."""
 
 from __future__ import annotations
 
+import pytest
+
 from archiver import localrules
 from archiver.policy import DEFAULT_TEXT, parse
+
+pytestmark = pytest.mark.unit
 
 
 def test_standards_from_yearly_tables() -> None:

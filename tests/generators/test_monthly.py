@@ -10,6 +10,8 @@ import pytest
 
 from dibao import samplecounty
 
+pytestmark = pytest.mark.cli
+
 ADDS = (("new_households", "new_households"), ("stopped_households", "exited_households"),
         ("new_persons", "new_persons"), ("stopped_persons", "exited_persons"))
 

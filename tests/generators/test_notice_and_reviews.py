@@ -16,6 +16,8 @@ from dibao import samplecounty
 from tests.conftest import Runner
 from tests.generators.pages import page_images
 
+pytestmark = pytest.mark.cli
+
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 

@@ -16,6 +16,8 @@ from archiver.privacy import mask_name
 from tests.casepacks import PENDING_VILLAGE, Waiting, pending_corpus
 from tests.conftest import Runner
 
+pytestmark = pytest.mark.cli
+
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from tests.casepacks import build
 
+pytestmark = pytest.mark.cli
+
 NAME = "赵铁柱"
 
 

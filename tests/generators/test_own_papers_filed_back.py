@@ -14,8 +14,8 @@ import pytest
 from tests.builders import person_id, write_xlsx
 from tests.casepacks import CHANGE_HEADER
 
-pytestmark = pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftoppm"),
-                                reason="LibreOffice and poppler-utils are test packages (scripts/install-debian.sh --test)")
+pytestmark = [pytest.mark.ocr, pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftoppm"),
+                                                  reason="LibreOffice and poppler-utils are test packages (scripts/install-debian.sh --test)")]
 
 
 def _page_image(pdf: Path, out: Path) -> None:

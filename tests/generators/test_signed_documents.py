@@ -17,6 +17,8 @@ from generators.documents import cn_date
 from tests.generators.pages import page_texts, to_pdf
 from tests.generators.test_signed_findings import _county_with_payments
 
+pytestmark = pytest.mark.cli
+
 FAILURE_WORDS = ("不足", "未见", "逾期", "不符", "多发", "少发", "问题", "缺少", "不全", "未备案", "超过")
 
 

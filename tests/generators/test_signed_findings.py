@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from archiver import classify, idcard
 from archiver.policy import DEFAULT_TEXT, parse
 from tests.builders import person_id, roster_rows, write_xlsx
 from tests.casepacks import CHANGE_HEADER, PAY_HEADER, _pdf
+
+pytestmark = pytest.mark.cli
 
 
 def _findings(dibao, year: str = "2025") -> list[dict]:

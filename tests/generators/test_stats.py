@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dibao import samplecounty
+
+pytestmark = pytest.mark.cli
 
 
 def test_stats_match_the_builders_truth(dibao, tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from dibao import samplecounty
 from tests import basis_county
 from tests.conftest import Runner
 
+pytestmark = pytest.mark.cli
+
 CODES = {"stop_notice_missing", "stop_notice_late", "taper_ended_no_decision"}
 
 

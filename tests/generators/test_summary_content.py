@@ -14,6 +14,8 @@ from docx import Document
 
 from tests.conftest import Runner
 
+pytestmark = pytest.mark.cli
+
 SAMPLE = Path(os.environ.get("DIBAO_SAMPLE_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "samples" / "county-a"))
 needs_soffice = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed (scripts/install-debian.sh)")
 

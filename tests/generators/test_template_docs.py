@@ -7,10 +7,14 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
+
 from archiver.catalog import Catalog, Scope
 from archiver.home import Home
 from archiver.policy import load
 from generators import dossier, inspection, notice, summary
+
+pytestmark = pytest.mark.cli
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "templates.md"
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.casepacks import _pdf, build
+
+pytestmark = pytest.mark.cli
 
 
 def _missing(dibao) -> dict[str, list[str]]:

@@ -7,11 +7,14 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from docx import Document
 
 from archiver import pdf
 from dibao.samplescans import render_form, to_jpeg, to_pdf
 from tests.builders import person_id, roster_rows, write_xlsx
+
+pytestmark = pytest.mark.cli
 
 PAY_HEADER = ["序号", "乡镇", "村", "户主姓名", "身份证号", "保障人数", "发放期间", "发放金额", "银行账号"]
 
@@ -70,6 +73,7 @@ def test_visit_form_has_member_rows_supporters_expenses_neighbours_and_signature
         assert dark > gray.size[0] * gray.size[1] * 0.01  # tables ruled and filled, not a blank page
 
 
+@pytest.mark.ocr
 def test_dossier_contents_are_in_page_order_with_the_pages_they_start_on(dibao, tmp_path: Path) -> None:
     h = _household()
     src = tmp_path / "in"

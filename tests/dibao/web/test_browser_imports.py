@@ -17,6 +17,8 @@ from tests.conftest import Runner
 from tests.dibao.web import server
 from tests.import_review_corpus import OPAQUE, households, roster
 
+pytestmark = pytest.mark.browser
+
 if server.CHROMIUM is None and not os.environ.get("CI"):
     pytest.skip("chromium not installed (scripts/install-debian.sh installs it)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")

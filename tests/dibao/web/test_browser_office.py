@@ -21,6 +21,8 @@ from tests.builders import bad_check_digit, person_id
 from tests.conftest import Runner
 from tests.dibao.web import server
 
+pytestmark = pytest.mark.browser
+
 if server.CHROMIUM is None and not os.environ.get("CI"):
     pytest.skip("chromium not installed (scripts/install-debian.sh installs it)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")

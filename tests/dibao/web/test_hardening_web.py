@@ -30,6 +30,8 @@ from tests.conftest import Runner
 from tests.dibao.web.conftest import csrf, login, web_client
 from tests.dibao.web.server import running
 
+pytestmark = pytest.mark.ocr
+
 COUNTY = ("县局", "county-pass-1")
 EAST = ("东红旗", "village-pass-1")  # 东镇/红旗村
 SLASH_KEY = "东/001#?"

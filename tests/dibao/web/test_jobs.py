@@ -16,6 +16,8 @@ from tests.conftest import Runner
 from tests.corrections_corpus import build
 from tests.dibao.web.conftest import csrf, finish_job, web_client
 
+pytestmark = pytest.mark.cli
+
 COUNTY = ("县局", "county-pass-1")
 OTHER = ("二村村委", "village-pass-2")
 

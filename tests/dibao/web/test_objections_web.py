@@ -10,6 +10,8 @@ import pytest
 
 from tests.dibao.web.conftest import COUNTY, VILLAGE, Site, build_site, csrf, web_client
 
+pytestmark = pytest.mark.ocr
+
 NAME = "钱多多"
 
 

@@ -23,6 +23,8 @@ from dibao.web.app import create_app
 from tests.conftest import Runner
 from tests.dibao.web.conftest import COUNTY, VILLAGE, Site, build_site, csrf, finish_job, login, web_client
 
+pytestmark = pytest.mark.cli
+
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
 
@@ -166,11 +168,13 @@ def denied_count(site: Site, user: str | None = None) -> int:
     return sum(e["action"] == "denied" for e in site.audit(user))
 
 
+@pytest.mark.ocr
 def test_every_route_has_a_security_case(site: Site) -> None:
     app = create_app(Home(site.dibao.home))
     assert routes(app.routes) - PUBLIC == set(foreign_requests(site)), "add the new route to foreign_requests()"
 
 
+@pytest.mark.ocr
 def test_without_login_every_route_is_refused_audited_and_leaks_nothing(site: Site) -> None:
     c = client(site)
     secret_names = {m[0] for h in site.county for m in h["members"]}
@@ -183,6 +187,7 @@ def test_without_login_every_route_is_refused_audited_and_leaks_nothing(site: Si
     assert denied_count(site) - before == len(cases)
 
 
+@pytest.mark.ocr
 def test_no_cross_area_read_by_url_or_id(site: Site) -> None:
     """As the 一村 user, every object of 二村 (and the county's quarantine) answers 404, audited."""
     c = client(site, VILLAGE)
@@ -216,6 +221,7 @@ def test_no_cross_area_read_by_url_or_id(site: Site) -> None:
     assert "隔离区是空的" in c.get("/quarantine").text  # the unplaced scan stays with the county
 
 
+@pytest.mark.ocr
 def test_every_form_refuses_a_missing_or_forged_csrf_token(site: Site) -> None:
     c = client(site, COUNTY)
     before = denied_count(site, COUNTY[0])
@@ -227,6 +233,7 @@ def test_every_form_refuses_a_missing_or_forged_csrf_token(site: Site) -> None:
     assert c.get("/", follow_redirects=False).status_code == 200  # still logged in: logout needed the token
 
 
+@pytest.mark.ocr
 def test_a_login_posted_from_elsewhere_is_refused(site: Site) -> None:
     """Before a session exists, the login form's own token (double submit with a cookie) stands in."""
     c = client(site)
@@ -239,6 +246,7 @@ def test_a_login_posted_from_elsewhere_is_refused(site: Site) -> None:
     assert denied_count(site, COUNTY[0]) - before == 2
 
 
+@pytest.mark.ocr
 def test_county_views_and_exports_are_all_audited(site: Site) -> None:
     c = client(site, COUNTY)
     token = csrf(c)
@@ -280,12 +288,14 @@ def test_county_views_and_exports_are_all_audited(site: Site) -> None:
     assert not any(ID_RE.search(e["target"] + e["detail"]) for e in site.audit())  # the audit log holds no full ID
 
 
+@pytest.mark.ocr
 def test_a_refused_report_explains_itself(site: Site) -> None:
     c = client(site, COUNTY)
     r = c.post("/reports/notice", data={"csrf": csrf(c), "village": "二村", "kind": "新增", "start": "2025-13-01"})
     assert r.status_code == 400 and "日期格式" in r.text
 
 
+@pytest.mark.ocr
 def test_upload_lands_in_the_inbox_and_is_audited(site: Site, tmp_path: Path) -> None:
     c = client(site, VILLAGE)
     r = c.post("/upload", data={"csrf": csrf(c)}, headers={"Accept": "application/json"},
@@ -308,6 +318,7 @@ def test_upload_lands_in_the_inbox_and_is_audited(site: Site, tmp_path: Path) ->
     assert re.search(r"SCAN 1\.jpg</td><td[^>]*>(<[^>]+>)*等待处理", status)
 
 
+@pytest.mark.ocr
 def test_lockout_after_repeated_failures(site: Site) -> None:
     site.dibao("user", "add", "二村", "--role", "village", "--area", "二村", "--password", "village-pass-2")
     fresh = client(site)
@@ -322,6 +333,7 @@ def test_lockout_after_repeated_failures(site: Site) -> None:
     assert sum(e["action"] == "login.failed" for e in site.audit("二村")) == 5
 
 
+@pytest.mark.ocr
 def test_dashboard_counts_only_the_users_area(site: Site) -> None:
     mine = [h for h in site.county if h["village"] == "一村"]
     page = client(site, VILLAGE).get("/").text
@@ -332,6 +344,7 @@ def test_dashboard_counts_only_the_users_area(site: Site) -> None:
     assert '<b id="quarantine">1</b>' in everyone and '<b id="quarantine">0</b>' in page
 
 
+@pytest.mark.ocr
 def test_a_user_changes_their_own_password(site: Site) -> None:
     site.dibao("user", "add", "三村", "--role", "village", "--area", "测试镇/三村", "--password",
                 "old-password-3")  # a village not on file yet: by its whole path
@@ -349,6 +362,7 @@ def test_a_user_changes_their_own_password(site: Site) -> None:
     assert trail.count("修改本人密码") == 1  # actions in Chinese
 
 
+@pytest.mark.ocr
 def test_report_files_a_killed_server_left_are_removed_at_start(site: Site) -> None:
     left = site.dibao.home / "tmp" / "web-killed"
     left.mkdir(parents=True)
@@ -358,6 +372,7 @@ def test_report_files_a_killed_server_left_are_removed_at_start(site: Site) -> N
     assert not left.exists()
 
 
+@pytest.mark.ocr
 def test_a_review_recorded_on_the_household_page(site: Site) -> None:
     c = client(site, VILLAGE)
     token = csrf(c)
@@ -373,6 +388,7 @@ def test_a_review_recorded_on_the_household_page(site: Site) -> None:
     assert any(e["action"] == "review.record" and "维持原保障" in (e["detail"] or "") for e in site.audit(VILLAGE[0]))
 
 
+@pytest.mark.ocr
 def test_registering_a_first_time_applicant_from_the_web(site: Site) -> None:
     from tests.builders import person_id
 
@@ -481,6 +497,7 @@ def test_an_applicant_named_with_dots_and_slashes_stays_inside_the_dossier_job(t
     assert all("web-job-" in str(p) for p in escaped), escaped  # only inside the job's own folder
 
 
+@pytest.mark.ocr
 def test_a_village_users_registration_files_nothing_of_another_area(towns: Towns) -> None:
     """A scan quarantined for want of a household (from the scanner share, not the user's) is not pulled into
     the household a 红旗村 user registers with the ID read from it; the user's own upload is."""
@@ -507,6 +524,7 @@ def test_a_village_users_registration_files_nothing_of_another_area(towns: Towns
     assert "SCAN_7001.jpg" in {i["source_name"] for i in towns.open_items()}
 
 
+@pytest.mark.ocr
 def test_forged_codes_uploaded_by_a_village_user_file_nothing_elsewhere(towns: Towns) -> None:
     """A cover-sheet QR, a form code (;F=SP;S=SP) and `DIBAO-HH:` text in a PDF's text layer, naming a household of
     another township: unsigned or signed, none files a page there from a 红旗村 user's upload."""
@@ -562,6 +580,7 @@ def test_no_full_id_in_upload_answers_or_refusals_naming_other_areas(towns: Town
 
 def client_of(towns: Towns, who: tuple[str, str]) -> TestClient:
     return web_client(towns.dibao.home, who)
+@pytest.mark.ocr
 def test_imported_sheets_page_and_rejected_rows_are_audited(site: Site) -> None:
     c = client(site, COUNTY)
     sheet = sheet_file(site, "roster.xlsx")

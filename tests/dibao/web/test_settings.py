@@ -20,6 +20,8 @@ from tests.builders import roster_rows, small_county, write_xlsx
 from tests.conftest import Runner
 from tests.dibao.web.conftest import csrf, web_client
 
+pytestmark = pytest.mark.ocr
+
 COUNTY = ("县局", "county-pass-1")
 TOWNSHIP = ("镇办", "township-pass-1")
 VILLAGE = ("村文书", "village-pass-1")

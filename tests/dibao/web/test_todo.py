@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from archiver.home import Home
@@ -13,6 +14,8 @@ from dibao.web.app import create_app
 from tests.builders import person_id
 from tests.casepacks import _pdf, former_recipients
 from tests.conftest import Runner
+
+pytestmark = pytest.mark.cli
 
 
 def _login(home: Path, name: str, password: str) -> TestClient:
