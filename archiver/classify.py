@@ -60,6 +60,11 @@ def _heading(line: str) -> str | None:
     return None
 
 
+def simplified(text: str) -> str:
+    """Traditional characters (a scan of an older form, an OCR slip) read as simplified."""
+    return str(_t2s.convert(text))
+
+
 def doc_type(text: str) -> str:
     simple = _t2s.convert(text).replace(" ", "")
     lines = [ln for ln in simple.splitlines() if ln.strip()]

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from archiver import classify, doctypes, formfacts, pages
+from archiver import applications, classify, doctypes, formfacts, pages
 from archiver.catalog import Catalog
 from archiver.catalog.casefacts import add_document_facts
 from archiver.catalog.models import Event
@@ -48,6 +48,7 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
     if ingestor.router is None:
         ingestor.router = Router(ingestor.catalog)
     router = ingestor.router
+    registered = len(router.registered)
     # codes are checked against the home's key, and a web upload files only inside its uploader's area
     trust = Trust.of(ingestor.home, ingestor.catalog).within(uploader_area(ingestor.catalog, item.sha256))
     decided = decide_pages(router, read, item.route_name or item.name, trust)
@@ -100,7 +101,8 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
     return Outcome(item.name, ARCHIVED, "scan", "", file_id,
                    {"documents": [{"household": part.household_id, "type": t, "date": d, "path": rel}
                                   for part, (rel, _, t, d) in filed],
-                    "unplaced_pages": [p.number for p, _ in unplaced]})
+                    "unplaced_pages": [p.number for p, _ in unplaced],
+                    "applicants": router.registered[registered:]})
 
 
 def record_document(cat: Catalog, part: Part, file_id: int, doc_type: str, date: str | None, source_name: str,
@@ -139,8 +141,23 @@ def decide_pages(router: Router, read: list[pages.Page], filename: str,
             if p.form:  # a forged or unsigned form code: neither its household nor its form kind and step count
                 p.form, p.untrusted_code = None, True
             d = router.decide(p.text, cover, filename if use_name else "")
+            if d.household_id is None and not d.candidates and not trust.limits and not forged_cover \
+                    and not p.untrusted_code and _applicant(router, p.text, filename):
+                d = router.decide(p.text, cover, filename if use_name else "")
         decided.append((p, _held(router.catalog, trust, p, d, forged_cover or p.untrusted_code)))
     return decided
+
+
+def _applicant(router: Router, text: str, filename: str) -> bool:
+    """A first-time applicant's own 申请书 (county-wide filing only: inbox, command line, watcher) makes their
+    household, so it and the papers that follow it are filed instead of waiting for staff to register it."""
+    hid = applications.from_application(router.catalog, text, filename, applications.BY_APPLICATION)
+    if hid is None:
+        return False
+    router.registered.append(hid)
+    router.invalidate()
+    log.info("registered first-time applicant household %s from its application", hid)
+    return True
 
 
 def _held(cat: Catalog, trust: Trust, page: pages.Page, d: Decision, untrusted: bool) -> Decision:
@@ -257,7 +274,14 @@ def retry_quarantined(home: Home, cat: Catalog, user: str = "dibao:重试", area
     (by `user`, for the trail). A retry a township or village user triggers (`area`) takes only the items
     that user uploaded or whose candidates lie in that area, and files only inside it; an item uploaded
     through the web stays inside its uploader's area whoever retries. Returns (file name, household) pairs."""
-    router: Router | None = None
+    router = Router(cat)
+    done = _retry_pass(home, cat, user, area, router)
+    if router.registered:  # an applicant's 申请书 made their household: papers listed before it may file now
+        done += _retry_pass(home, cat, user, area, router)
+    return done
+
+
+def _retry_pass(home: Home, cat: Catalog, user: str, area: Area | None, router: Router) -> list[tuple[str, str]]:
     trust: Trust | None = None
     done = []
     for q in cat.quarantine_items():
@@ -269,7 +293,6 @@ def retry_quarantined(home: Home, cat: Catalog, user: str = "dibao:重试", area
         if area is not None and not (any(r["user"] == user for r in cat.uploaders(sha))
                                      or any(cat.quarantine_candidates(int(q["id"]), *s.sql("h")) for s in area)):
             continue  # neither theirs nor of their area: left for whoever it belongs to
-        router = router or Router(cat)
         trust = trust or Trust.of(home, cat)
         numbers = [int(q["pages"])] if q["pages"] and q["pages"].isdigit() else list(range(1, len(texts) + 1))
         decided = decide_pages(router, [pages.Page(n, t) for n, t in zip(numbers, texts, strict=False)], q["source_name"],

@@ -252,8 +252,9 @@ class Ingestor:
             self.reporter.advance()
         self.reader.close()
         archives.cleanup(self.home.tmp, zips)
-        imported_sheets = any(o.outcome == ARCHIVED and o.kind in ("roster", "change", "disbursement")
-                              for o in report.outcomes)
+        # new people (a sheet's, or an applicant's made from their 申请书): quarantined scans may place now
+        imported_sheets = any(o.outcome == ARCHIVED and (o.kind in ("roster", "change", "disbursement")
+                                                         or o.detail.get("applicants")) for o in report.outcomes)
         try:
             if self.document_handler is not None and imported_sheets and not report.stopped:
                 from archiver.documents import (

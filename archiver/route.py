@@ -39,6 +39,7 @@ class Router:
         self.catalog = catalog
         self._names: dict[str, set[int]] | None = None
         self._villages: dict[str, dict[str, set[int]]] = {}  # village → member name → households
+        self.registered: list[int] = []  # first-time applicants' households made from their 申请书 this run
 
     def _load(self) -> None:
         names: dict[str, set[int]] = {}

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.catalog import Catalog, areas
+from archiver.catalog.models import Household
 from archiver.errors import UserError
 from archiver.months import last_day
 from archiver.policy import Policy
@@ -59,9 +60,11 @@ def quarter(text: str) -> Period:
                   last_day(f"{y}-{3 * q:02d}"))
 
 
-def figures(cat: Catalog, period: Period, scope: str | None, policy: Policy) -> dict[str, Any]:
+def figures(cat: Catalog, period: Period, scope: str | None, policy: Policy,
+            households: list[Household] | None = None) -> dict[str, Any]:
     """The 月报's keys (CONTRACT.md) from `stats.compute` over the period — never derived a second way."""
-    s = stats.compute(cat, period.year, scope, policy, monthly_series=False, period=(period.first, period.last))
+    s = stats.compute(cat, period.year, scope, policy, households=households, monthly_series=False,
+                      period=(period.first, period.last))
     by_type = {t: dict(s["by_type"].get(t) or {"households_end": 0, "persons_end": 0}) for t in ("城市", "农村")}
     by_type.update({t: v for t, v in s["by_type"].items() if t not in by_type})
     by_class = {c: dict(s["by_category"].get(c) or {"households_end": 0, "persons_end": 0}) for c in CLASSES}
@@ -81,17 +84,27 @@ def figures(cat: Catalog, period: Period, scope: str | None, policy: Policy) -> 
     }
 
 
-def compute(cat: Catalog, period: Period, scope: str | None, policy: Policy) -> dict[str, Any]:
-    """The scope's figures and one row per township (per village when the scope is a township)."""
+def compute(cat: Catalog, period: Period, scope: str | None, policy: Policy,
+            households: list[Household] | None = None) -> dict[str, Any]:
+    """The scope's figures and one row per township (per village when the scope is a township), from one read
+    of the scope's households (`households`: already read by the caller)."""
     where = stats.area(cat, scope)
-    top = figures(cat, period, scope, policy)
+    if households is None:
+        households = cat.households(where, full=True, payments=False)
+    top = figures(cat, period, scope, policy, households)
     if where.village:
         parts: list[str] = []
     else:
         parts = [a for a in areas.choices(cat, where.township or None) if ("/" in a) == bool(where.township)]
-    rows = [{"area": a, **figures(cat, period, a, policy)} for a in parts]
+    rows = [{"area": a, **figures(cat, period, a, policy, within(households, a))} for a in parts]
     return {"period": period.key, "label": period.label, "first": period.first, "last": period.last,
             "scope": areas.label(where), **top, "rows": rows}
+
+
+def within(households: list[Household], area: str) -> list[Household]:
+    """The households of an area label (乡镇 or 乡镇/村), as the catalog's scope selects them."""
+    township, _, village = area.partition(areas.SEP)
+    return [h for h in households if h.township == township and (not village or h.village == village)]
 
 
 # ---------------------------------------------------------------------- the sheet
@@ -138,8 +151,9 @@ def write_xlsx(cat: Catalog, data: dict[str, Any], policy: Policy, out: Path) ->
     _sheet(wb.active, data, data["rows"], area, office if whole else f"{data['scope'].split('/')[0]}民政办", "汇总")
     if whole:  # the county's sheet, then each township's own page with its villages
         period = Period(data["period"], data["label"], data["first"], data["last"])
+        everyone = cat.households(stats.area(cat, None), full=True, payments=False)
         for row in data["rows"]:
-            town = compute(cat, period, row["area"], policy)
+            town = compute(cat, period, row["area"], policy, within(everyone, row["area"]))
             _sheet(wb.create_sheet(), town, town["rows"], row["area"], f"{row['area']}民政办", row["area"])
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)

@@ -314,7 +314,7 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
             log.info("search index being written by another process; its queue is drained there")
             return done
         except Exception as exc:
-            if _storage_error(exc):  # the catalog holds the truth: the queue waits for room, the batch says why
+            if _storage_error(exc, home.index):  # the catalog holds the truth: the queue waits for room, the batch says why
                 log.warning("search index not written, the disk is full or read-only (%s); updates stay queued", exc)
                 return done
             if not writer.busy_error(exc):
@@ -329,12 +329,22 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
     return done
 
 
-def _storage_error(exc: BaseException) -> bool:
-    """tantivy reports a full or read-only disk as a ValueError naming the OS error; Python as an OSError."""
+def _storage_error(exc: BaseException, folder: Path) -> bool:
+    """tantivy reports a full or read-only disk as a ValueError naming the OS error — or, when a writer thread
+    hit it first, only as a killed writer thread, told from a bug by the disk it writes to being full."""
     if isinstance(exc, OSError):
         return exc.errno in STORAGE_ERRNOS
     text = str(exc)
-    return any(w in text for w in ("StorageFull", "No space left", "os error 28", "Read-only file system", "os error 30"))
+    if any(w in text for w in ("StorageFull", "No space left", "os error 28", "Read-only file system", "os error 30")):
+        return True
+    return "writer was killed" in text and _nearly_full(folder)
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder if folder.exists() else folder.parent).free < 64 << 20
+    except OSError:
+        return False
 
 
 _ROUNDS = 5  # drains in a row when others keep queueing; what is left waits for the next sync

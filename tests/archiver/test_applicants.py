@@ -1,6 +1,7 @@
 """A first-time applicant, through the real CLI on real files: the family's 申请书 and 入户调查表 arrive before
 any roster names them and wait in quarantine; registering the household files them, the case timeline shows
-the application, the 拟纳入 notice posts it, and the change list that approves it numbers the same household."""
+the application, the 拟纳入 notice posts it, and the change list that approves it numbers the same household.
+A 申请书 that says plainly who applies and in which village on file makes the household by itself."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _inbox(folder: Path) -> None:
     folder.mkdir(parents=True)
     write_xlsx(folder / "花名册.xlsx", roster_rows(small_county(seed=60, n=2)))
     (folder / "SCAN_0101.jpg").write_bytes(to_jpeg(render_form(
-        ["最低生活保障申请书", f"申请人：{HEAD[0]}  身份证号：{HEAD[1]}", "家庭住址：测试镇一村", "家庭人口：2人",
+        ["最低生活保障申请书", f"申请人：{HEAD[0]}  身份证号：{HEAD[1]}", "家庭人口：2人",  # no address: staff register
          "本人家庭生活困难，特申请最低生活保障。", "2025年6月2日"])))
     (folder / "SCAN_0102.jpg").write_bytes(to_jpeg(render_form(
         ["最低生活保障家庭经济状况入户调查表", "乡镇：测试镇  村（社区）：一村", f"户主：{HEAD[0]}  身份证号：{HEAD[1]}",
@@ -89,3 +90,35 @@ def test_register_a_first_time_applicant_then_the_approval_numbers_it(dibao, tmp
     case = next(c for c in numbered["cases"] if c["kind"] == "新增")
     assert case["outcome"] == "批准" and {s["step"]: s for s in case["steps"]}["申请"]["date"] == "2025-06-02"
     assert dibao("check").returncode == 0
+
+
+def test_an_application_that_names_its_applicant_and_village_makes_the_household(dibao, tmp_path: Path) -> None:
+    """The family's papers arrive before any roster: its own 申请书 (a name, an ID no household holds, a village on
+    file) makes the applicant's household, and the 收入证明 that arrived before it is filed there too; a stranger's
+    收入证明 with no application, and an application from a village not on file, wait for staff."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_xlsx(folder / "花名册.xlsx", roster_rows(small_county(seed=61, n=2)))
+    name, idn = "闻新芳", person_id("19770815", seq=41, male=False)
+    stranger, far = ("路人乙", person_id("19810203", seq=42)), ("远方丙", person_id("19830304", seq=43))
+    (folder / "SCAN_0201.jpg").write_bytes(to_jpeg(render_form(
+        ["收入证明", f"兹证明{name}（身份证号：{idn}）系我村村民，家庭人口3人。", "一村村民委员会（盖章）", "2025年5月28日"])))
+    (folder / "SCAN_0202.jpg").write_bytes(to_jpeg(render_form(
+        ["最低生活保障申请书", "测试镇人民政府：", f"本人{name}，女，47岁，身份证号码：{idn}，", "家住测试镇一村3组。",
+         "家庭生活困难，特申请最低生活保障。", f"申请人：{name}", "2025年6月2日"])))
+    (folder / "SCAN_0203.jpg").write_bytes(to_jpeg(render_form(
+        ["收入证明", f"兹证明{stranger[0]}（身份证号：{stranger[1]}）系我村村民。", "2025年5月28日"])))
+    (folder / "SCAN_0204.jpg").write_bytes(to_jpeg(render_form(
+        ["最低生活保障申请书", f"本人{far[0]}，男，42岁，身份证号码：{far[1]}，", "家住外县九村1组。",
+         f"申请人：{far[0]}", "2025年6月3日"])))
+    dibao("ingest", str(folder), "--quiet")
+    show = dibao.json("household", "show", idn)
+    assert show["household_id"].startswith("D") and show["status"] == "申请中"
+    assert (show["township"], show["village"], show["head"]["name"]) == ("测试镇", "一村", name)
+    assert sorted(d["type"] for d in show["documents"]) == ["收入证明", "申请书"]
+    case = next(c for c in show["cases"] if c["kind"] == "新增")
+    assert {s["step"]: s["date"] for s in case["steps"]}["申请"] == "2025-06-02"
+    waiting = dibao.json("quarantine", "list")["items"]
+    assert sorted(i["source_name"] for i in waiting) == ["SCAN_0203.jpg", "SCAN_0204.jpg"]
+    assert dibao.json("stats", "--year", "2025")["households_end"] == 2  # an applicant is not in 保
+    assert [c["what"] for c in dibao.json("history", show["household_id"])["changes"]][0] == "新建申请户"

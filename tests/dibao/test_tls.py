@@ -53,7 +53,8 @@ def test_internal_ca_issues_a_certificate_browsers_accept_and_its_name_constrain
                                str(tls / "server.key")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 180  # serve listens once search is warm: longer when busy
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 assert _get(f"https://localhost:{port}/login", ca / "ca.crt", "localhost") == 200
                 break
