@@ -29,7 +29,6 @@ from archiver.rosters.synonyms import FIELD_LABELS, SYNONYMS, normalise_header
 from archiver.rosters.values import text
 from archiver.sniff import SPREADSHEET, sniff
 
-layouts_from = mapping.layouts_from
 REASON_HEADER = "退回原因（改正后可保留或删除此列）"
 
 
@@ -76,8 +75,8 @@ def dry_run(home: Home, paths: list[Path]) -> list[dict]:
     row, no stored file, no index entry, no temp file in the home."""
     from archiver.pipeline import collect
 
-    raw = load_policy(home.root).raw
-    names, layouts = rosters.from_policy(raw), layouts_from(raw)
+    policy = load_policy(home.root)
+    names, layouts = rosters.from_policy(policy.columns), policy.layouts
     out = []
     for path, name in collect(paths, exclude=home.root):
         shown_name = scrub(shown(name))
@@ -178,7 +177,7 @@ def confirm(home: Home, cat: Catalog, file_id: int, changes: dict[str, str], use
 def _same_layout(home: Home, cat: Catalog, user: str) -> list[int]:
     """Other held files whose every sheet now has a confirmed layout (last month's file of the same office
     waiting beside this one) import as the next such file would."""
-    known = layouts_from(load_policy(home.root).raw)
+    known = load_policy(home.root).layouts
     done = []
     for h in held(cat):
         if all(s["signature"] in known for s in h.review["sheets"]):

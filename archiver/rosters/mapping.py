@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
-from archiver.errors import UserValueError
 from archiver.privacy import scrub
 
 from . import kinds as k
@@ -105,19 +104,6 @@ def column_of(label: str, labels: list[str]) -> int | None:
 
 
 # ---------------------------------------------------------------------- remembered layouts
-def layouts_from(raw: Mapping[str, object]) -> dict[str, dict[str, str]]:
-    """policy.toml `[layouts]`: signature → {field: column label}."""
-    table = raw.get("layouts") or {}
-    if not isinstance(table, Mapping):
-        raise UserValueError("policy.toml 的 [layouts] 应为表 / [layouts] must be a table")
-    out: dict[str, dict[str, str]] = {}
-    for sig, entry in table.items():
-        cols = entry.get("columns") if isinstance(entry, Mapping) else None
-        if isinstance(cols, Mapping):
-            out[str(sig)] = {str(f): str(c) for f, c in cols.items()}
-    return out
-
-
 def known_first(rows: list[list[object]], headers: list[Header], layouts: Mapping[str, Mapping[str, str]]) -> list[Header]:
     """The candidate whose layout a person confirmed goes first."""
     if not layouts:
