@@ -89,22 +89,15 @@ def parse(text: str) -> Policy:
         raise PolicyError(f"不是有效的TOML：{exc} / not valid TOML: {exc}") from exc
     validate(text, data)
     alias, notes = _notice_alias(text, data)
+    cases = s.cases(data)
     return Policy(
-        office=s.office(data),
-        standards={int(y): {k: float(v) for k, v in row.items()} for y, row in data.get("standards", {}).items()},
-        dated_standards=_dated_standards(data.get("standard", [])),
-        review_months={k: int(v) for k, v in data.get("review_months", {"A": 12, "B": 6, "C": 3}).items()},
-        notice=s.notice(data, alias), age=s.age(data), search=s.Search(str(data.get("search", {}).get("backend", "tantivy"))),
-        required_documents=_required_documents(data), cases=s.cases(data), calendar=s.calendar(data),
+        office=s.office(data), standards=s.yearly_standards(data), dated_standards=s.dated_standards(data),
+        review_months=s.review_months(data), notice=s.notice(data, alias), age=s.age(data), search=s.search(data),
+        required_documents=_required_documents(data, cases), cases=cases, calendar=s.calendar(data),
         issuers=s.names(data, "issuers"), phones=s.names(data, "phones"), population=s.population(data),
-        documents=s.Documents(bool(data.get("documents", {}).get("notice_category", False))),
-        retention=s.retention(data), columns=s.columns(data), layouts=s.layouts(data), basis=s.basis(data),
-        codes=s.codes(data), objections=s.Objections(int(data.get("objections", {}).get("answer_working_days", 15))),
-        stops=s.Stops(int(data.get("stops", {}).get("notice_working_days", 3)),
-                      bool(data.get("stops", {}).get("check_change_lists", False))),
-        edge=s.Edge(float(data.get("edge", {}).get("multiple", 1.5))),
-        tasks=s.Tasks(int(data.get("tasks", {}).get("keep_days", s.KEEP_DAYS_DEFAULT))),
-        document_types=s.document_types(data),
+        documents=s.documents(data), retention=s.retention(data), columns=s.columns(data), layouts=s.layouts(data),
+        basis=s.basis(data), codes=s.codes(data), objections=s.objections(data), stops=s.stops(data),
+        edge=s.edge(data), tasks=s.tasks(data), document_types=s.document_types(data),
         given=frozenset([(t,) for t in data] + [(t, str(k)) for t, v in data.items() if isinstance(v, dict) for k in v]),
         notes=notes,
     )
@@ -129,11 +122,10 @@ def _notice_alias(text: str, data: dict) -> tuple[int | None, tuple[str, ...]]:
     return None, ()
 
 
-def _required_documents(data: dict) -> dict[str, list[str]]:
+def _required_documents(data: dict, cases: s.Cases) -> dict[str, list[str]]:
     """[completeness] by status. The shipped default follows the [cases] rules beside it: 民主评议记录 only
     where `democratic_review_required`, 公示记录 where 公示 is a required step, a separate 授权书/承诺书 (核对
     授权) where `authorization_required` (dibao's own 申请书 carries the 授权 sentence, so off by default)."""
-    cases = s.cases(data)
     out = {}
     for status, items in data.get("completeness", DEFAULT_REQUIRED).items():
         names = [str(x) for x in items]
@@ -148,13 +140,6 @@ def _required_documents(data: dict) -> dict[str, list[str]]:
             names = [n for n in DEFAULT_REQUIRED["在保"] if n not in drop]
         out[str(status)] = names
     return out
-
-
-def _dated_standards(entries: list[dict]) -> list[tuple[str, dict[str, float]]]:
-    """`[[standard]] from = "2025-07-01"  "城市" = 760 …`: several a year where a county raises mid-year
-    (validate has checked every from date and amount)."""
-    out = [(str(e["from"]), {str(k): float(v) for k, v in e.items() if k != "from"}) for e in entries]
-    return sorted(out, key=lambda x: x[0])
 
 
 _warned: set[tuple[str, str]] = set()

@@ -148,6 +148,22 @@ def share_or_amount(value: object) -> tuple[str, float]:
     return ("share", number) if number <= 1 else ("amount", number)
 
 
+def yearly_standards(data: dict) -> dict[int, dict[str, float]]:
+    """`[standards.YEAR]`: the older form, read as from 1 January of the year."""
+    return {int(y): {str(k): float(v) for k, v in row.items()} for y, row in table(data, "standards").items()}
+
+
+def dated_standards(data: dict) -> list[tuple[str, dict[str, float]]]:
+    """`[[standard]] from = "2025-07-01"  "城市" = 760 …`: several a year where a county raises mid-year."""
+    entries = data.get("standard", [])
+    out = [(str(e["from"]), {str(k): float(v) for k, v in e.items() if k != "from"}) for e in entries]
+    return sorted(out, key=lambda x: x[0])
+
+
+def review_months(data: dict) -> dict[str, int]:
+    return {str(k): int(v) for k, v in data.get("review_months", {"A": 12, "B": 6, "C": 3}).items()}
+
+
 def office(data: dict) -> Office:
     t = table(data, "office")
     return Office(str(t.get("name", Office.name)), str(t.get("supervision_phone", "")), str(t.get("superior", "")).strip(),
@@ -175,6 +191,31 @@ def cases(data: dict) -> Cases:
                  bool(t.get("authorization_required", False)),
                  tuple(str(s) for s in t.get("required_steps", DEFAULT_STEPS)),
                  tuple(str(s) for s in t.get("change_notice_required", ())))
+
+
+def search(data: dict) -> Search:
+    return Search(str(table(data, "search").get("backend", Search.backend)))
+
+
+def documents(data: dict) -> Documents:
+    return Documents(bool(table(data, "documents").get("notice_category", False)))
+
+
+def objections(data: dict) -> Objections:
+    return Objections(int(table(data, "objections").get("answer_working_days", 15)))
+
+
+def stops(data: dict) -> Stops:
+    t = table(data, "stops")
+    return Stops(int(t.get("notice_working_days", 3)), bool(t.get("check_change_lists", False)))
+
+
+def edge(data: dict) -> Edge:
+    return Edge(float(table(data, "edge").get("multiple", 1.5)))
+
+
+def tasks(data: dict) -> Tasks:
+    return Tasks(int(table(data, "tasks").get("keep_days", KEEP_DAYS_DEFAULT)))
 
 
 def calendar(data: dict) -> CalendarDays:
