@@ -25,11 +25,9 @@ from archiver.chinese_dates import parse_date
 from archiver.errors import UserValueError
 from archiver.home import Home
 from archiver.policy import DEFAULT_TEXT, Policy, PolicyError, notice_length, parse
+from archiver.policy.sections import MODES, ROUND_METHODS, ROUNDINGS
 
 AREA_TYPES = ("城市", "农村")
-MODES = ("差额", "分档")
-ROUNDINGS = ("元", "角", "分")
-ROUND_METHODS = ("四舍五入", "进位", "舍去")
 
 
 class SettingRefused(UserValueError):
