@@ -106,7 +106,9 @@ def rows(home: Home, cat: Catalog | None = None) -> list[Row]:
                    src("calendar", "workdays"), False, "日历"))
     for cls, months in policy.review_months.items():
         out.append(Row(f"review.{cls}", f"{cls}类复核周期（月）", str(months), src("review_months", cls), False, "复核与公示"))
-    out.append(Row("notice.days", "公示天数", str(notice_length(policy)), src("notice", "days"), False, "复核与公示"))
+    out.append(Row("notice.days", "公示天数", str(notice_length(policy)),
+                   src("notice", "days") if policy.sets("notice", "days") else src("cases", "notice_days"), False,
+                   "复核与公示"))  # the deprecated [cases] notice_days, where it alone is set, is the file's own too
     out.append(Row("document_types", "档案类型", "、".join(doctypes.names(policy)), src("document_types"), False,
                    "档案类型"))
     if doctypes.retired(policy):

@@ -129,8 +129,8 @@ def test_cases_notice_days_is_read_as_notice_days_and_warns_once(dibao) -> None:
     assert r.stderr.count("[cases] notice_days 已停用") == 1  # not repeated however often a command loads it
     c = dibao("check")
     assert "policy_deprecated" in c.stdout and "第" in c.stdout
-    shown = {row["key"]: row["value"] for row in dibao.json("settings", "show")["settings"]}
-    assert shown["notice.days"] == "10"
+    shown = {row["key"]: row for row in dibao.json("settings", "show")["settings"]}
+    assert shown["notice.days"]["value"] == "10" and shown["notice.days"]["source"] == "policy.toml"
 
 
 def test_where_both_keys_differ_notice_days_counts_and_says_so() -> None:
