@@ -65,14 +65,15 @@ def _check_file(p: Path, sha: str | None, verify: bool, what: str) -> list[Findi
 
 
 def _policy(home: Home) -> list[Finding]:
-    """policy.toml as every command reads it: a wrong value is an error here too, named by table, key and line."""
+    """policy.toml as every command reads it: a wrong value is an error here too, named by table, key and line;
+    a deprecated key (read as its successor) is a warning."""
     from archiver.policy import PolicyError, load
 
     try:
-        load(home.root)
+        policy = load(home.root)
     except PolicyError as exc:
         return [Finding(ERROR, "policy_invalid", str(exc), "policy.toml")]
-    return []
+    return [Finding(WARNING, "policy_deprecated", note, "policy.toml") for note in policy.notes]
 
 
 def repair(home: Home, findings: list[Finding]) -> list[str]:

@@ -125,17 +125,3 @@ def rotate(root: Path, revoke: bool = False) -> tuple[str, int]:
     data["current"] = k["id"]
     _write(root, data, replace=True)
     return k["id"], revoked
-
-
-def unsigned_until(raw_policy: dict) -> dt.date | None:
-    """The last day old, unsigned codes are still trusted (policy `[codes] unsigned_until`), or None."""
-    value = (raw_policy.get("codes") or {}).get("unsigned_until") if isinstance(raw_policy.get("codes"), dict) else None
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise KeyProblem(f"policy.toml [codes] unsigned_until 应为日期 YYYY-MM-DD：{value!r} / "
-                         "[codes] unsigned_until must be a date") from None

@@ -14,15 +14,9 @@ from archiver.policy import Policy
 OTHER = "其他"
 
 
-def _section(policy: Policy) -> dict:
-    raw = policy.raw.get("document_types", {})
-    return raw if isinstance(raw, dict) else {}
-
-
 def renamed(policy: Policy) -> dict[str, str]:
     """old name → new name, as the office renamed them."""
-    table = _section(policy).get("renamed", {})
-    return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
+    return dict(policy.document_types.renamed)
 
 
 def canonical(policy: Policy, name: str) -> str:
@@ -36,11 +30,11 @@ def canonical(policy: Policy, name: str) -> str:
 
 
 def added(policy: Policy) -> list[str]:
-    return [str(x) for x in _section(policy).get("added", []) or []]
+    return list(policy.document_types.added)
 
 
 def retired(policy: Policy) -> list[str]:
-    return [str(x) for x in _section(policy).get("retired", []) or []]
+    return list(policy.document_types.retired)
 
 
 def builtin() -> list[str]:

@@ -1,7 +1,7 @@
 """Local rules the documents read from HOME/policy.toml: who signs a village's notice, the population a
 coverage rate is taken over, optional notice columns, and the 低保标准 in force with its rises.
 
-Kept apart from policy.py's dataclass so each rule has one reading here, whatever the toml's shape.
+Each reads the typed Policy (archiver/policy); the rule that combines a value with its fallback lives here.
 """
 
 from __future__ import annotations
@@ -15,43 +15,33 @@ AREA_TYPES = ("城市", "农村")
 
 def issuer(policy: Policy, township: str | None) -> str:
     """The office that posts a notice: `[issuers]` by township (乡镇人民政府 / 街道办事处), else the county office."""
-    names = policy.raw.get("issuers", {})
-    if township and isinstance(names, dict) and names.get(township):
-        return str(names[township])
+    if township and policy.issuers.get(township):
+        return policy.issuers[township]
     from archiver.placeholders import text_or_prompt  # a default name is never printed as the office's own
 
-    return text_or_prompt(policy.office_name, policy, "office.name")
+    return text_or_prompt(policy.office.name, policy, "office.name")
 
 
 def has_own_phone(policy: Policy, township: str | None) -> bool:
     """Whether the township's administrator set its own 监督电话 (`[phones]`)."""
-    names = policy.raw.get("phones", {})
-    return bool(township and isinstance(names, dict) and names.get(township))
+    return bool(township and policy.phones.get(township))
 
 
 def phone(policy: Policy, township: str | None) -> str:
     """The 监督电话 a notice prints: the township's own (`[phones]`, set by its administrator), else the office's."""
-    names = policy.raw.get("phones", {})
-    if township and isinstance(names, dict) and names.get(township):
-        return str(names[township])
-    return policy.supervision_phone
+    if township and policy.phones.get(township):
+        return policy.phones[township]
+    return policy.office.supervision_phone
 
 
 def population(policy: Policy, scope: str | None) -> int | None:
     """户籍人口 of the scope (`[population]`: "全县" or an area name = persons), None when not stated."""
-    table = policy.raw.get("population", {})
-    if not isinstance(table, dict):
-        return None
-    value = table.get(scope or "全县")
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
+    return policy.population.get(scope or "全县")
 
 
 def notice_category_column(policy: Policy) -> bool:
     """Whether the local rule puts the household's 分类 (A/B/C) on notices."""
-    return bool(policy.raw.get("documents", {}).get("notice_category", False))
+    return policy.documents.notice_category
 
 
 @dataclass(frozen=True)
@@ -94,5 +84,4 @@ def standards_of_year(policy: Policy, year: int) -> tuple[dict[str, float], list
 
 def retention_years(policy: Policy) -> tuple[int, int]:
     """(approval files: years after benefits stop, routine files: years) — `[retention]`, default 3 and 5."""
-    table = policy.raw.get("retention", {})
-    return int(table.get("approval_years_after_stop", 3)), int(table.get("routine_years", 5))
+    return policy.retention.approval_years_after_stop, policy.retention.routine_years

@@ -313,9 +313,9 @@ class Ingestor:
         if self.column_names is not None and stamp == self._policy_stamp:
             return
         self._policy_stamp = stamp
-        raw = load_policy(self.home.root).raw
-        self.column_names = rosters.from_policy(raw)
-        self.layouts = sheet_review.layouts_from(raw)
+        policy = load_policy(self.home.root)
+        self.column_names = rosters.from_policy(policy.columns)
+        self.layouts = policy.layouts
 
     # ------------------------------------------------------------------ steps
     def _parse_sheet(self, item: _Input) -> None:

@@ -37,9 +37,9 @@ def unset(policy: Policy, year: int | None = None) -> list[Placeholder]:
     before `year`'s own year while later years have passed (a new year's standard not yet entered)."""
     year = year or dt.date.today().year
     out: list[Placeholder] = []
-    if policy.office_name.strip() in DEFAULT_OFFICE_NAMES or "某某" in policy.office_name:
+    if policy.office.name.strip() in DEFAULT_OFFICE_NAMES or "某某" in policy.office.name:
         out.append(Placeholder("office.name", "单位名称"))
-    if policy.supervision_phone.strip() in DEFAULT_PHONES:
+    if policy.office.supervision_phone.strip() in DEFAULT_PHONES:
         out.append(Placeholder("office.phone", "监督电话"))
     table = policy.standard_table()
     starts = [int(start[:4]) for start, _ in table]

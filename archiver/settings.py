@@ -24,13 +24,10 @@ from archiver.catalog import Catalog
 from archiver.chinese_dates import parse_date
 from archiver.errors import UserValueError
 from archiver.home import Home
-from archiver.policy import DEFAULT_TEXT, Policy, PolicyError, parse
+from archiver.policy import DEFAULT_TEXT, Policy, PolicyError, notice_length, parse
+from archiver.policy.sections import MODES, ROUND_METHODS, ROUNDINGS
 
 AREA_TYPES = ("城市", "农村")
-MODES = ("差额", "分档")
-ROUNDINGS = ("元", "角", "分")
-ROUND_METHODS = ("四舍五入", "进位", "舍去")
-KEEP_DAYS_DEFAULT = 7
 
 
 class SettingRefused(UserValueError):
@@ -67,15 +64,6 @@ def current(home: Home) -> Policy:
 
 
 # ---------------------------------------------------------------------------------------------- show
-def _has(data: dict, *path: str) -> bool:
-    node: Any = data
-    for p in path:
-        if not isinstance(node, dict) or p not in node:
-            return False
-        node = node[p]
-    return True
-
-
 def standards_text(policy: Policy) -> list[tuple[str, str]]:
     """(from, "城市 780 元，农村 620 元") per standard, in date order."""
     return [(start, "，".join(f"{k} {v:g} 元" for k, v in row.items())) for start, row in policy.standard_table()]
@@ -90,14 +78,14 @@ def rows(home: Home, cat: Catalog | None = None) -> list[Row]:
     """Every setting with its value and where it comes from; placeholders (archiver/placeholders.py) marked."""
     text = _text(home)
     policy = parse(text)
-    data = policy.raw if policy_path(home).exists() else {}
+    own = policy_path(home).exists()
     holes = {p.key for p in placeholders.unset(policy)}
 
     def src(*path: str) -> str:
-        return "policy.toml" if _has(data, *path) else "默认"
+        return "policy.toml" if own and policy.sets(*path) else "默认"
 
-    out = [Row("office.name", "单位名称", policy.office_name, src("office", "name"), "office.name" in holes, "单位"),
-           Row("office.phone", "监督电话", policy.supervision_phone, src("office", "supervision_phone"),
+    out = [Row("office.name", "单位名称", policy.office.name, src("office", "name"), "office.name" in holes, "单位"),
+           Row("office.phone", "监督电话", policy.office.supervision_phone, src("office", "supervision_phone"),
                "office.phone" in holes, "单位")]
     for township in _townships(cat, policy):
         out.append(Row(f"issuer.{township}", f"{township} 公示落款", _issuer(policy, township),
@@ -107,17 +95,20 @@ def rows(home: Home, cat: Catalog | None = None) -> list[Row]:
     table = standards_text(policy)
     for start, amounts in table:
         out.append(Row(f"standard.{start}", f"低保标准（自{start}起）", amounts,
-                       "policy.toml" if _has(data, "standard") or _has(data, "standards") else "默认", False, "低保标准"))
+                       "policy.toml" if own and (policy.sets("standard") or policy.sets("standards")) else "默认", False,
+                       "低保标准"))
     if "standard.add" in holes:
         out.append(Row("standard.add", f"{dt.date.today().year}年低保标准", "", "默认", True, "低保标准"))
-    cal = policy.raw.get("calendar", {}) or {}
-    out.append(Row("calendar.holiday", "自定节假日", "、".join(str(x) for x in cal.get("holidays", [])),
+    cal = policy.calendar
+    out.append(Row("calendar.holiday", "自定节假日", "、".join(str(x) for x in cal.holidays),
                    src("calendar", "holidays"), False, "日历"))
-    out.append(Row("calendar.workday", "调休上班日", "、".join(str(x) for x in cal.get("workdays", [])),
+    out.append(Row("calendar.workday", "调休上班日", "、".join(str(x) for x in cal.workdays),
                    src("calendar", "workdays"), False, "日历"))
     for cls, months in policy.review_months.items():
         out.append(Row(f"review.{cls}", f"{cls}类复核周期（月）", str(months), src("review_months", cls), False, "复核与公示"))
-    out.append(Row("notice.days", "公示天数", str(policy.notice_days), src("notice", "days"), False, "复核与公示"))
+    out.append(Row("notice.days", "公示天数", str(notice_length(policy)),
+                   src("notice", "days") if policy.sets("notice", "days") else src("cases", "notice_days"), False,
+                   "复核与公示"))  # the deprecated [cases] notice_days, where it alone is set, is the file's own too
     out.append(Row("document_types", "档案类型", "、".join(doctypes.names(policy)), src("document_types"), False,
                    "档案类型"))
     if doctypes.retired(policy):
@@ -126,10 +117,10 @@ def rows(home: Home, cat: Catalog | None = None) -> list[Row]:
     for status, docs in policy.required_documents.items():
         out.append(Row(f"materials.{status}", f"{status} 必备材料", "、".join(docs), src("completeness", status), False,
                        "必备材料"))
-    basis = policy.raw.get("basis", {}) or {}
-    out.append(Row("basis.mode", "核算方式", str(basis.get("mode", "差额")), src("basis", "mode"), False, "核算"))
-    out.append(Row("basis.rounding", "保障金取整到", str(basis.get("rounding", "元")), src("basis", "rounding"), False, "核算"))
-    out.append(Row("basis.round_method", "取整方法", str(basis.get("round_method", "四舍五入")),
+    basis = policy.basis
+    out.append(Row("basis.mode", "核算方式", basis.mode, src("basis", "mode"), False, "核算"))
+    out.append(Row("basis.rounding", "保障金取整到", basis.rounding, src("basis", "rounding"), False, "核算"))
+    out.append(Row("basis.round_method", "取整方法", basis.round_method,
                    src("basis", "round_method"), False, "核算"))
     out.append(Row("tasks.keep_days", "任务结果保留天数", str(keep_days(policy)), src("tasks", "keep_days"), False, "任务"))
     return out
@@ -137,29 +128,22 @@ def rows(home: Home, cat: Catalog | None = None) -> list[Row]:
 
 def keep_days(policy: Policy) -> int:
     """How long 我的任务 keeps a finished task's result file."""
-    try:
-        return max(1, int((policy.raw.get("tasks", {}) or {}).get("keep_days", KEEP_DAYS_DEFAULT)))
-    except (TypeError, ValueError):
-        return KEEP_DAYS_DEFAULT
+    return policy.tasks.keep_days
 
 
 def _townships(cat: Catalog | None, policy: Policy) -> list[str]:
     found = list(cat.area_names()) if cat is not None else []
-    for table in ("issuers", "phones"):
-        t = policy.raw.get(table, {})
-        if isinstance(t, dict):
-            found += [str(k) for k in t if str(k) not in found]
+    for table in (policy.issuers, policy.phones):
+        found += [k for k in table if k not in found]
     return found
 
 
 def _issuer(policy: Policy, township: str) -> str:
-    t = policy.raw.get("issuers", {})
-    return str(t.get(township, "")) if isinstance(t, dict) else ""
+    return policy.issuers.get(township, "")
 
 
 def _phone(policy: Policy, township: str) -> str:
-    t = policy.raw.get("phones", {})
-    return str(t.get(township, "")) if isinstance(t, dict) else ""
+    return policy.phones.get(township, "")
 
 
 # ---------------------------------------------------------------------------------------------- set

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from archiver.filenames import shown
 from archiver.filing import inside, sha256_of
 from archiver.home import Home
 from archiver.outcomes import HELD, Input
+from archiver.policy import DEFAULT_TEXT, parse
 from archiver.policy import load as load_policy
 from archiver.privacy import scrub
 from archiver.rosters import mapping
@@ -29,7 +31,6 @@ from archiver.rosters.synonyms import FIELD_LABELS, SYNONYMS, normalise_header
 from archiver.rosters.values import text
 from archiver.sniff import SPREADSHEET, sniff
 
-layouts_from = mapping.layouts_from
 REASON_HEADER = "退回原因（改正后可保留或删除此列）"
 
 
@@ -76,8 +77,8 @@ def dry_run(home: Home, paths: list[Path]) -> list[dict]:
     row, no stored file, no index entry, no temp file in the home."""
     from archiver.pipeline import collect
 
-    raw = load_policy(home.root).raw
-    names, layouts = rosters.from_policy(raw), layouts_from(raw)
+    policy = load_policy(home.root)
+    names, layouts = rosters.from_policy(policy.columns), policy.layouts
     out = []
     for path, name in collect(paths, exclude=home.root):
         shown_name = scrub(shown(name))
@@ -162,7 +163,7 @@ def confirm(home: Home, cat: Catalog, file_id: int, changes: dict[str, str], use
                                      f"no such column {col!r}")
             columns[f] = sheet["columns"][c]
         before_after.append(f"{sheet['sheet']}: {sheet['mapping']} → {columns}")
-        mapping.remember(home.policy_path, sheet["signature"], columns, f"{row['source_name']}：{sheet['sheet']}", user, on)
+        _remember(home.policy_path, sheet["signature"], columns, f"{row['source_name']}：{sheet['sheet']}", user, on)
     with cat.transaction():
         cat.audit(user, "import.confirm", row["source_name"], "；".join(before_after))
     outcome = _reimport(home, cat, row)
@@ -175,10 +176,40 @@ def confirm(home: Home, cat: Catalog, file_id: int, changes: dict[str, str], use
             "mapping": outcome.detail.get("mapping"), "also_imported": _same_layout(home, cat, user)}
 
 
+def _remember(policy_path: Path, sig: str, columns: Mapping[str, str], file_label: str, by: str, on: str) -> None:
+    """Write the confirmed mapping into policy.toml `[layouts]`, keeping every comment and setting of the file."""
+    import tomlkit
+
+    text_now = policy_path.read_text(encoding="utf-8") if policy_path.exists() else DEFAULT_TEXT
+    doc = tomlkit.parse(text_now)
+    if "layouts" not in doc:
+        table = tomlkit.table(is_super_table=True)
+        doc.add(tomlkit.nl())
+        doc.add(tomlkit.comment("已确认的表头对应（导入时“待确认”的表格经人工确认后写入；同样表头的文件以后直接按此导入）"))
+        doc.add(tomlkit.comment("confirmed column mappings: header signature → columns (dibao import confirm)"))
+        doc.add("layouts", table)
+    entry = tomlkit.table()
+    entry.add("file", file_label)
+    entry.add("confirmed", f"{by} {on}")
+    cols = tomlkit.inline_table()
+    cols.update(dict(columns))
+    entry.add("columns", cols)
+    layouts = doc["layouts"]
+    assert isinstance(layouts, dict)
+    if sig in layouts:
+        del layouts[sig]
+    layouts[sig] = entry
+    new_text = tomlkit.dumps(doc)
+    parse(new_text)  # never write a policy.toml that dibao would then refuse
+    tmp = policy_path.with_suffix(".toml.tmp")
+    tmp.write_text(new_text, encoding="utf-8")
+    tmp.replace(policy_path)
+
+
 def _same_layout(home: Home, cat: Catalog, user: str) -> list[int]:
     """Other held files whose every sheet now has a confirmed layout (last month's file of the same office
     waiting beside this one) import as the next such file would."""
-    known = layouts_from(load_policy(home.root).raw)
+    known = load_policy(home.root).layouts
     done = []
     for h in held(cat):
         if all(s["signature"] in known for s in h.review["sheets"]):

@@ -36,7 +36,7 @@ class Trust:
     @classmethod
     def of(cls, home: Home, cat: Catalog, today: dt.date | None = None) -> Trust:
         """County-wide trust for this home: its keys, and unsigned codes while the policy allows them."""
-        until = codekeys.unsigned_until(load_policy(home.root).raw)
+        until = load_policy(home.root).codes.unsigned_until
         return cls(codekeys.load(home.root), until is not None and (today or dt.date.today()) <= until)
 
     def within(self, area: Area | None) -> Trust:

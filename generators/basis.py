@@ -18,6 +18,7 @@ from archiver import idcard
 from archiver.catalog.models import Household, Income, Member, _effective_day
 from archiver.months import last_day
 from archiver.policy import Policy
+from archiver.policy.sections import ALL_MEMBERS
 
 from .caserules import month_payable
 
@@ -42,43 +43,11 @@ class BasisRules:
     income_denominator: str = "共同生活家庭成员"  # or 全部成员: whom per-capita income is divided by
 
 
-def _share_or_amount(where: str, value: object) -> tuple[str, float]:
-    """`"80%"` or a number ≤ 1 is a share of the standard; a number above 1 is 元 per person per month."""
-    text = str(value).strip()
-    try:
-        if text.endswith("%"):
-            return "share", float(text[:-1]) / 100
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"policy.toml {where} 应为金额或比例（如 120 或 \"80%\"）：{value!r} / must be an amount or a share") from None
-    return ("share", number) if number <= 1 else ("amount", number)
-
-
 def rules(policy: Policy) -> BasisRules:
-    raw = policy.raw.get("basis", {}) or {}
-    taper = raw.get("taper", {}) or {}
-    mode = str(raw.get("mode", DIFFERENCE))
-    if mode not in (DIFFERENCE, TIERED):
-        raise ValueError(f"policy.toml [basis] mode 应为 差额 或 分档：{mode!r} / mode must be 差额 or 分档")
-    shares = taper.get("shares", [1.0])
-    if str(raw.get("rounding", "元")) not in ("元", "角", "分"):
-        raise ValueError(f"policy.toml [basis] rounding 应为 元、角 或 分：{raw.get('rounding')!r} / rounding must be 元, 角 or 分")
-    if str(raw.get("round_method", "四舍五入")) not in ("四舍五入", "进位", "舍去"):
-        raise ValueError(f"policy.toml [basis] round_method 应为 四舍五入、进位 或 舍去：{raw.get('round_method')!r} / "
-                         "round_method must be 四舍五入, 进位 or 舍去")
-    denominator = str(raw.get("income_denominator", LIVING_TOGETHER))
-    if denominator not in (LIVING_TOGETHER, ALL_MEMBERS):
-        raise ValueError(f"policy.toml [basis] income_denominator 应为 {LIVING_TOGETHER} 或 {ALL_MEMBERS}：{denominator!r} / "
-                         "bad income_denominator")
-    if not isinstance(shares, list) or not all(isinstance(x, (int, float)) for x in shares):
-        raise ValueError(f"policy.toml [basis.taper] shares 应为比例列表，如 [1.0, 0.5]：{shares!r} / shares must be a list")
-    return BasisRules(
-        mode=mode, rounding=str(raw.get("rounding", "元")), round_method=str(raw.get("round_method", "四舍五入")),
-        tiers={str(k): _share_or_amount(f"[basis.tiers] {k}", v) for k, v in (raw.get("tiers", {}) or {}).items()},
-        addons={str(k): _share_or_amount(f"[basis.addons] {k}", v) for k, v in (raw.get("addons", {}) or {}).items()},
-        addons_stack=bool(raw.get("addons_stack", False)), elderly_age=int(raw.get("elderly_age", 60)),
-        taper_months=int(taper.get("months", 0)), taper_shares=[float(x) for x in shares] or [1.0],
-        income_denominator=denominator)
+    b = policy.basis  # checked at load (archiver/policy): every value here has its kind and range
+    return BasisRules(mode=b.mode, rounding=b.rounding, round_method=b.round_method, tiers=dict(b.tiers),
+                      addons=dict(b.addons), addons_stack=b.addons_stack, elderly_age=b.elderly_age,
+                      taper_months=b.taper_months, taper_shares=list(b.taper_shares), income_denominator=b.income_denominator)
 
 
 @dataclass
@@ -122,7 +91,6 @@ def income_on(h: Household, day: str) -> Income | None:
 # 共同生活的家庭成员 (民发〔2021〕57号 第六、七条) leaves out those who do not live with the family: a member
 # whose record says one of these is not in the per-capita income's denominator
 NOT_LIVING_TOGETHER = ("服刑", "强制隔离戒毒", "宣告失踪")
-LIVING_TOGETHER, ALL_MEMBERS = "共同生活家庭成员", "全部成员"
 
 
 def income_members(h: Household, day: str, r: BasisRules | None = None) -> list[Member]:

@@ -8,51 +8,40 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from archiver.catalog.models import START_KINDS, Household
 from archiver.months import last_day
-from archiver.policy import Policy, PolicyError
-
-STEPS = ("申请", "入户调查", "核对", "民主评议", "公示", "审批", "告知", "首次发放")
-DEFAULT_REQUIRED = ["申请", "入户调查", "公示", "审批"]
+from archiver.policy import Policy, notice_length
+from archiver.policy.sections import DEFAULT_STEPS
 
 
 @dataclass(frozen=True)
 class CaseRules:
     decision_working_days: int = 30           # 审核确认办法：自受理之日起30个工作日内作出决定
     decision_working_days_extended: int = 45  # 特殊情况记录延期的，可延长至45个工作日
-    notice_days: int = 7                      # 公示期7天
+    notice_days: int = 7                      # 公示期7天: notice_length(policy), the one `[notice] days`
     refusal_notice_working_days: int = 3      # 不予批准：作出决定后3个工作日内书面告知并说明理由
     payment_start: str = "next_month"         # next_month: 自批准次月起发放；same_month: 批准当月起
     democratic_review_required: bool = False  # 民主评议按本地规定
-    required_steps: tuple[str, ...] = field(default_factory=lambda: tuple(DEFAULT_REQUIRED))
+    required_steps: tuple[str, ...] = DEFAULT_STEPS
     change_notice: tuple[str, ...] = ()  # 停保 / 调整 decisions local rules post for notice_days first
 
 
 def rules(policy: Policy) -> CaseRules:
-    raw = policy.raw.get("cases", {})
-    review = bool(raw.get("democratic_review_required", False))
-    required = [str(s) for s in raw.get("required_steps", DEFAULT_REQUIRED)]
-    unknown = [s for s in required if s not in STEPS]
-    if unknown:
-        raise PolicyError(f"policy.toml [cases] required_steps 含未知环节：{'、'.join(unknown)}（可用：{'、'.join(STEPS)}）"
-                         " / unknown step")
-    if review and "民主评议" not in required:
+    """[cases] as the case timeline reads it (checked at load); 民主评议 becomes a required step where required."""
+    c = policy.cases
+    required = list(c.required_steps)
+    if c.democratic_review_required and "民主评议" not in required:
         required.insert(2, "民主评议")
-    start = str(raw.get("payment_start", "next_month"))
-    if start not in ("next_month", "same_month"):
-        raise PolicyError(f"policy.toml [cases] payment_start 应为 next_month 或 same_month：{start} / bad value")
-    change = tuple(str(k) for k in raw.get("change_notice_required", []))
-    if set(change) - {"停保", "调整"}:
-        raise PolicyError(f"policy.toml [cases] change_notice_required 只能含 停保、调整：{'、'.join(change)} / bad value")
     return CaseRules(
-        change_notice=change,
-        decision_working_days=int(raw.get("decision_working_days", 30)),
-        decision_working_days_extended=int(raw.get("decision_working_days_extended", 45)),
-        notice_days=int(raw.get("notice_days", policy.notice_days)),
-        refusal_notice_working_days=int(raw.get("refusal_notice_working_days", 3)),
-        payment_start=start, democratic_review_required=review, required_steps=tuple(required))
+        change_notice=c.change_notice_required,
+        decision_working_days=c.decision_working_days,
+        decision_working_days_extended=c.decision_working_days_extended,
+        notice_days=notice_length(policy),
+        refusal_notice_working_days=c.refusal_notice_working_days,
+        payment_start=c.payment_start, democratic_review_required=c.democratic_review_required,
+        required_steps=tuple(required))
 
 
 def first_payable_month(approval_date: str, policy: Policy | CaseRules) -> str:

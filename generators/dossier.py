@@ -59,8 +59,8 @@ def _author(doc_type: str, h: Household, policy: Policy) -> str:
     from archiver import localrules
 
     who = AUTHORS.get(doc_type, "")
-    return who.format(township=localrules.issuer(policy, h.township) if policy.raw.get("issuers", {}).get(h.township)
-                      else f"{h.township}人民政府", village=h.village, office=policy.office_name) or "—"
+    return who.format(township=localrules.issuer(policy, h.township) if policy.issuers.get(h.township)
+                      else f"{h.township}人民政府", village=h.village, office=policy.office.name) or "—"
 
 
 def stopped_on(h: Household) -> str | None:
@@ -151,7 +151,7 @@ def _context(h: Household, entries: list[Entry], policy: Policy, front_pages: in
                      # 备注 is for the archivist (a date not on the paper), never a scanner's file name or upload path
                      "note": "" if e.doc.date else "日期待核"})
     return {
-        "office": policy.office_name, "qr_png": base64.b64encode(qr.png(h.key, scale=6, secret=secret)).decode(),
+        "office": policy.office.name, "qr_png": base64.b64encode(qr.png(h.key, scale=6, secret=secret)).decode(),
         "household": {"key": h.key, "township": h.township, "village": h.village, "head_name": h.head_name,
                       "head_id": mask_id(h.head_id_number), "area_type": h.area_type, "category": h.category or "-",
                       "status": h.status, "amount": f"{h.monthly_amount or 0:,.2f}", "approved_on": h.approved_on or "",
@@ -176,7 +176,7 @@ def toc(h: Household, policy: Policy, rows: list[dict[str, Any]], generated: lis
     卷内备考表; each row with the pages it starts (and ends) on in the bound volume."""
     out = []
     for g in generated:
-        out.append({"number": "—", "author": policy.office_name, "title": f"{g['title']}（系统生成）", "date": today(),
+        out.append({"number": "—", "author": policy.office.name, "title": f"{g['title']}（系统生成）", "date": today(),
                     "pages": _span(g.get("page"), g.get("last")), "note": ""})
     out += rows
     out.append({"number": "—", "author": "立卷人", "title": "卷内备考表", "date": today(), "pages": str(back_page), "note": ""})
@@ -276,7 +276,7 @@ def index_context(rows: list[tuple[Household, Path]], policy: Policy, village: s
     data = [[h.key, h.head_name, h.status, h.category or "", len(h.documents), "、".join(completeness.missing(h, policy)),
              (lambda r: f"至{r['approval_until']}" if r["approval_until"] else "在保")(retention(h, policy)), p.name]
             for h, p in rows]
-    return {"village": village, "header": header, "rows": data, "office": policy.office_name, "today_cn": cn_date(today())}
+    return {"village": village, "header": header, "rows": data, "office": policy.office.name, "today_cn": cn_date(today())}
 
 
 def write_index(rows: list[tuple[Household, Path]], policy: Policy, folder: Path, village: str,

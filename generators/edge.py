@@ -24,7 +24,7 @@ WIDTHS = (6, 10, 12, 16, 8, 20, 8, 11, 26, 10, 9, 9, 9, 11)
 
 
 def multiple(policy: Policy) -> float:
-    return float(policy.raw.get("edge", {}).get("multiple", 1.5))
+    return policy.edge.multiple
 
 
 def listing(cat: Catalog, scope: Scope, since: str, policy: Policy, until: str | None = None) -> list[dict[str, Any]]:

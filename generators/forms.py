@@ -195,7 +195,7 @@ def context(h: Household, kind: str, policy: Policy, cases: list[Case], day: str
     decided = case.decided if case else None
     notice = case.step("告知") if case else None
     return {
-        "kind": kind, "office": policy.office_name, "phone": policy.supervision_phone, "key": h.key,
+        "kind": kind, "office": policy.office.name, "phone": policy.office.supervision_phone, "key": h.key,
         "township": h.township, "village": h.village, "address": h.address or PLACEHOLDER.format("家庭住址"),
         "phone_household": h.phone, "head_name": h.head_name, "head_id": mask_id(h.head_id_number),
         "area_type": h.area_type, "category": h.category or "", "persons": h.persons or len(members),
@@ -225,7 +225,7 @@ def _stop_and_consent(h: Household, kind: str, policy: Policy, day: str) -> dict
         band = stats.age_band(m, dt.date.fromisoformat(day), policy)
         if band != "under_18":
             adults.append({"name": m.name, "relation": m.relation, "id": mask_id(m.id_number)})
-    out: dict[str, Any] = {"adult_age": policy.adult_age, "signers": adults if KINDS.get(kind) in SIGNERS else []}
+    out: dict[str, Any] = {"adult_age": policy.age.adult, "signers": adults if KINDS.get(kind) in SIGNERS else []}
     stop = max((e for e in h.events if e.kind in STOP_KINDS), key=lambda e: e.date, default=None)
     reason = stops.rule_words(stop.reason) if stop and stop.reason else PLACEHOLDER.format("停保理由")
     out.update(stop_date_cn=cn_date(stop.date) if stop else PLACEHOLDER.format("停保日期"), stop_reason=reason,

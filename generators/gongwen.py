@@ -47,16 +47,13 @@ def money(amount: float) -> str:
 
 def office_name(policy: Policy, year: int | None = None) -> str:
     """The county office's name, or 【待填写：单位名称】 while it is the init default."""
-    return placeholders.text_or_prompt(policy.office_name, policy, "office.name", year)
+    return placeholders.text_or_prompt(policy.office.name, policy, "office.name", year)
 
 
 def frame(policy: Policy, signed: dt.date, year: int | None = None, issuer: str | None = None) -> dict[str, str]:
     """版头, 落款 and 版记 of a 公文 signed on `signed` by `issuer` (default: the county office)."""
-    office = issuer if issuer and issuer != policy.office_name else office_name(policy, year)
-    raw = policy.raw.get("office", {}) if isinstance(policy.raw.get("office"), dict) else {}
-    prefix = str(raw.get("doc_prefix", "")).strip()
-    cc = str(raw.get("cc", "")).strip()
-    printer = str(raw.get("printer", "")).strip()
+    office = issuer if issuer and issuer != policy.office.name else office_name(policy, year)
+    prefix, cc, printer = policy.office.doc_prefix, policy.office.cc, policy.office.printer
     unset = "【待填写" in office
     return {
         "issuer": office,
@@ -72,8 +69,7 @@ def frame(policy: Policy, signed: dt.date, year: int | None = None, issuer: str 
 
 def addressee(policy: Policy) -> str:
     """主送 of a county office's report: `[office] superior` (the 市民政局 it reports to), else a prompt."""
-    raw = policy.raw.get("office", {}) if isinstance(policy.raw.get("office"), dict) else {}
-    return f"{str(raw.get('superior', '')).strip() or '【待填写：主送机关】'}："
+    return f"{policy.office.superior or '【待填写：主送机关】'}："
 
 
 def signing_day(date: str | None = None) -> dt.date:

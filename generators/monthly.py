@@ -145,7 +145,7 @@ def write_xlsx(cat: Catalog, data: dict[str, Any], policy: Policy, out: Path) ->
     from archiver.placeholders import text_or_prompt
 
     wb = openpyxl.Workbook()
-    office = text_or_prompt(policy.office_name, policy, "office.name", int(data["first"][:4]))
+    office = text_or_prompt(policy.office.name, policy, "office.name", int(data["first"][:4]))
     whole = data["scope"] == "全部"
     area = ("" if office.startswith("【") else office) if whole else data["scope"]
     _sheet(wb.active, data, data["rows"], area, office if whole else f"{data['scope'].split('/')[0]}民政办", "汇总")

@@ -92,7 +92,7 @@ def _amount(amount: float | None) -> str:
 
 def _row(h: Household, policy: Policy, persons: int | None, amount: str, date: str, reason: str,
          pending: bool = False) -> Row:
-    return Row(mask_name(h.head_name) if policy.mask_names else h.head_name, _place(h),
+    return Row(mask_name(h.head_name) if policy.notice.mask_names else h.head_name, _place(h),
                str(persons) if persons is not None else "-", amount, f"{h.category}类" if h.category else "-", date,
                reason, pending)
 
@@ -202,7 +202,7 @@ def context(cat: Catalog, village: str | None, kind: str, start: dt.date, days: 
             "selected_from": cn_date(since), "selected_to": cn_date(to),
             "period_from": cn_date(start.isoformat()), "period_to": cn_date(end.isoformat()), "days": days,
             "phone": localrules.phone(policy, str(first["township"])) if localrules.has_own_phone(policy, str(first["township"]))
-            else text_or_prompt(policy.supervision_phone, policy, "office.phone"),
+            else text_or_prompt(policy.office.supervision_phone, policy, "office.phone"),
             "date_signed": cn_date(start.isoformat())}
 
 

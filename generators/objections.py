@@ -31,8 +31,7 @@ class Rules:
 
 
 def rules(policy: Policy) -> Rules:
-    raw = policy.raw.get("objections", {})
-    return Rules(int(raw.get("answer_working_days", 15)))
+    return Rules(policy.objections.answer_working_days)
 
 
 def due_on(o: register.Objection, calendar: Calendar, r: Rules) -> str:

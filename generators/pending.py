@@ -12,7 +12,7 @@ The period rule, for a notice selecting [since, until]:
     停保/停发/停止保障/取消/退出/终止, or a filed 复核记录 whose 复核结论 says so — or every covered member
     of the household has died (`dibao deaths import`); the review's or the death's date is the case's date;
 - it is left out when it was posted already: a 公示 on file for it that started before `since` and ran
-  the full period (`[cases] notice_days`) — as many as `[notice] rounds` (1; 2 where local rules post
+  the full period (`[notice] days`) — as many as `[notice] rounds` (1; 2 where local rules post
   两榜); after a shorter one it is posted again (a new round);
 - a 新增 case is also left out when its investigation finished before `since` and its decision was due
   before `since` as well: an application not decided in time is reported by `cases due` and `inspect`
@@ -30,10 +30,9 @@ from archiver.catalog import Catalog, Scope, registers
 from archiver.catalog import reviews as recorded
 from archiver.catalog.casefacts import document_facts
 from archiver.catalog.models import START_KINDS, Household
-from archiver.policy import Policy
+from archiver.policy import Policy, notice_length
 
 from . import basis
-from .caserules import rules
 from .cases import Case, Context, for_household
 
 _STOP = re.compile(r"停保|停发|停止(?:保障|低保|发放|救助)|取消|退出|终止|注销|不再符合|拟停")
@@ -111,14 +110,14 @@ def _posted(c: Case, since: str, notice_days: int) -> int:
 
 def notice_rounds(policy: Policy) -> int:
     """`[notice] rounds`: how many full 公示 a case gets before its decision (1; 2 where local rules post 两榜)."""
-    return max(1, int(policy.raw.get("notice", {}).get("rounds", 1)))
+    return policy.notice.rounds
 
 
 def stops(cat: Catalog, scope: Scope, households: list[Household], policy: Policy, since: str,
           until: str) -> dict[int, Pending]:
     """Pending 停保 cases for the notice of [since, until], by household id (the rule in the module's doc):
     persons and amount are those in force on `until`, the amount that would stop."""
-    notice_days = rules(policy).notice_days
+    notice_days = notice_length(policy)
     entered = recorded.between(cat, scope, "0000-01-01", until)
     dead = _dead(cat)
     facts = document_facts(cat, [d.document_id for h in households for d in h.documents])

@@ -63,9 +63,9 @@ def age_band(m: Member, day: dt.date, policy: Policy) -> str | None:
             return None
         birth, sex = info.birth_date, info.sex
     age = idcard.age_on(birth, day)
-    if age < policy.adult_age:
+    if age < policy.age.adult:
         return "under_18"
-    retire = policy.male_retire if sex == "男" else policy.female_retire
+    retire = policy.age.male_retire if sex == "男" else policy.age.female_retire
     return "working_age" if age < retire else "elderly"
 
 

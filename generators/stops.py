@@ -57,8 +57,7 @@ class Rules:
 
 
 def rules(policy: Policy) -> Rules:
-    raw = policy.raw.get("stops", {})
-    return Rules(int(raw.get("notice_working_days", 3)), bool(raw.get("check_change_lists", False)))
+    return Rules(policy.stops.notice_working_days, policy.stops.check_change_lists)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from archiver.policy import Policy, PolicyError
+from archiver.policy import Policy
 
 
 @dataclass
@@ -23,19 +23,9 @@ class Calendar:
 
     @classmethod
     def from_policy(cls, policy: Policy) -> Calendar:
-        raw = policy.raw.get("calendar", {})
-
-        def days(key: str) -> set[dt.date]:
-            out = set()
-            for v in raw.get(key, []):
-                try:
-                    out.add(dt.date.fromisoformat(str(v)))
-                except ValueError as exc:
-                    raise PolicyError(f"policy.toml [calendar] {key} 中的日期无效：{v} / bad date") from exc
-            return out
-
-        hol, work = days("holidays"), days("workdays")
-        years = {int(y) for y in raw.get("years", [])} | {d.year for d in hol | work}
+        cal = policy.calendar
+        hol, work = set(cal.holidays), set(cal.workdays)
+        years = set(cal.years) | {d.year for d in hol | work}
         return cls(hol, work, years)
 
     def is_workday(self, day: dt.date) -> bool:

@@ -266,16 +266,17 @@ BACKENDS: dict[str, type[SearchIndex]] = {"whoosh": SearchIndex, "tantivy": Tant
 
 def open_index(home: Home, folder: Path | None = None) -> SearchIndex:
     """The backend the office chose in policy.toml ([search] backend = "tantivy" | "whoosh")."""
-    from archiver.policy import Policy, load
+    from archiver.policy import load
+    from archiver.policy.sections import Search
 
     try:
-        name = load(home.root).search_backend
+        name = load(home.root).search.backend
     except UserError as exc:  # `check` and the commands report a bad policy.toml; search still works
-        name = Policy.search_backend
+        name = Search.backend
         log.warning("policy.toml unreadable (%s); searching with the default backend %s", exc, name)
     if name not in BACKENDS:
-        log.warning("unknown search backend %r in policy.toml; using %s", name, Policy.search_backend)
-        name = Policy.search_backend
+        log.warning("unknown search backend %r in policy.toml; using %s", name, Search.backend)
+        name = Search.backend
     return BACKENDS[name](home, folder)
 
 

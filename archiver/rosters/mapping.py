@@ -14,9 +14,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Mapping
-from pathlib import Path
 
-from archiver.errors import UserValueError
 from archiver.privacy import scrub
 
 from . import kinds as k
@@ -105,19 +103,6 @@ def column_of(label: str, labels: list[str]) -> int | None:
 
 
 # ---------------------------------------------------------------------- remembered layouts
-def layouts_from(raw: Mapping[str, object]) -> dict[str, dict[str, str]]:
-    """policy.toml `[layouts]`: signature → {field: column label}."""
-    table = raw.get("layouts") or {}
-    if not isinstance(table, Mapping):
-        raise UserValueError("policy.toml 的 [layouts] 应为表 / [layouts] must be a table")
-    out: dict[str, dict[str, str]] = {}
-    for sig, entry in table.items():
-        cols = entry.get("columns") if isinstance(entry, Mapping) else None
-        if isinstance(cols, Mapping):
-            out[str(sig)] = {str(f): str(c) for f, c in cols.items()}
-    return out
-
-
 def known_first(rows: list[list[object]], headers: list[Header], layouts: Mapping[str, Mapping[str, str]]) -> list[Header]:
     """The candidate whose layout a person confirmed goes first."""
     if not layouts:
@@ -143,38 +128,6 @@ def apply_layout(rows: list[list[object]], header: Header, layouts: Mapping[str,
     header.spare = {}
     header.notes.append("按已确认的表头对应读取 / read with the confirmed mapping")
     return True
-
-
-def remember(policy_path: Path, sig: str, columns: Mapping[str, str], file_label: str, by: str, on: str) -> None:
-    """Write the confirmed mapping into policy.toml `[layouts]`, keeping every comment and setting of the file."""
-    import tomlkit
-
-    from archiver.policy import DEFAULT_TEXT, parse
-
-    text_now = policy_path.read_text(encoding="utf-8") if policy_path.exists() else DEFAULT_TEXT
-    doc = tomlkit.parse(text_now)
-    if "layouts" not in doc:
-        table = tomlkit.table(is_super_table=True)
-        doc.add(tomlkit.nl())
-        doc.add(tomlkit.comment("已确认的表头对应（导入时“待确认”的表格经人工确认后写入；同样表头的文件以后直接按此导入）"))
-        doc.add(tomlkit.comment("confirmed column mappings: header signature → columns (dibao import confirm)"))
-        doc.add("layouts", table)
-    entry = tomlkit.table()
-    entry.add("file", file_label)
-    entry.add("confirmed", f"{by} {on}")
-    cols = tomlkit.inline_table()
-    cols.update(dict(columns))
-    entry.add("columns", cols)
-    layouts = doc["layouts"]
-    assert isinstance(layouts, dict)
-    if sig in layouts:
-        del layouts[sig]
-    layouts[sig] = entry
-    new_text = tomlkit.dumps(doc)
-    parse(new_text)  # never write a policy.toml that dibao would then refuse
-    tmp = policy_path.with_suffix(".toml.tmp")
-    tmp.write_text(new_text, encoding="utf-8")
-    tmp.replace(policy_path)
 
 
 # ---------------------------------------------------------------------- the review of one sheet

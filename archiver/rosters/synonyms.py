@@ -211,9 +211,6 @@ def field_for(header: object) -> str | None:
     return DEFAULT.field_for(header)
 
 
-def from_policy(raw: Mapping[str, object]) -> Names:
-    """The table for a home: built-in names plus its policy.toml `[columns]`."""
-    extra = raw.get("columns") or {}
-    if not isinstance(extra, Mapping):
-        raise UserValueError("policy.toml 的 [columns] 应为“字段 = [列名, …]” / [columns] must map fields to names")
-    return Names(extra) if extra else DEFAULT
+def from_policy(columns: Mapping[str, Sequence[str]]) -> Names:
+    """The table for a home: built-in names plus its policy.toml `[columns]` (Policy.columns, checked at load)."""
+    return Names(columns) if columns else DEFAULT

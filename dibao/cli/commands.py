@@ -228,7 +228,7 @@ def cmd_coversheet(args: argparse.Namespace) -> int:
 
     home, cat = _open(args)
     households = key_or_village(cat, args.key, args.village)
-    out = coversheet.render(households, load(home.root).office_name, Path(args.output), codekeys.secret(home.root))
+    out = coversheet.render(households, load(home.root).office.name, Path(args.output), codekeys.secret(home.root))
     with cat.transaction():
         cat.audit(_user(), "export.coversheet", args.key or args.village, str(out))
     print(f"已生成 {len(households)} 张封面：{out} / {len(households)} cover sheets")
@@ -347,7 +347,7 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
             raise UsageError(f"日期格式应为 YYYY-MM-DD：{flag} {value} / bad {flag} date") from exc
     start, until = dates[0] or dt.date.today(), dates[1]
     _warn_placeholders(policy, start.year)
-    days = args.days or policy.notice_days
+    days = args.days or policy.notice.days
     if days < 1:
         raise UsageError("公示天数至少为1天 / --days must be at least 1")
     try:

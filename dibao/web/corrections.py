@@ -153,7 +153,7 @@ def coversheet(v: Writer, key: str) -> Response:
 
     h = v.household(key)
     folder = Path(tempfile.mkdtemp(prefix="web-", dir=v.home.tmp))
-    out = sheets.render([h], load(v.home.root).office_name, inside(folder, f"封面_{h.key}.pdf"),
+    out = sheets.render([h], load(v.home.root).office.name, inside(folder, f"封面_{h.key}.pdf"),
                         codekeys.secret(v.home.root))
     v.audit("export.coversheet", h.key, "网页")
     import shutil

@@ -188,7 +188,7 @@ def _village_work(kind: str, scope: Scope, name: str, home: Home) -> Work:
         if kind == "coversheets":
             from generators import coversheet
 
-            out = coversheet.render(households, policy.office_name, inside(folder, f"{name}_扫描封面.pdf"),
+            out = coversheet.render(households, policy.office.name, inside(folder, f"{name}_扫描封面.pdf"),
                                      codekeys.secret(home.root))
             job.done = len(households)
             return out

@@ -38,11 +38,10 @@ def _page(request: Request, v: Viewer, done: str = "", error: str = "", typed: d
         rows = [r for r in rows if settings.township_key(r.key) == v.area.split("/")[0]]
     today = dt.date.today().isoformat()
     standards = [{"start": s, "amounts": a, "used": settings.used(s)} for s, a in settings.standards_text(policy)]
-    cal = policy.raw.get("calendar", {}) or {}
     trail = settings.history(v.cat)[-50:][::-1] if v.role == "county" else []
     return page(request, "settings.html", v.user, status_code=status_code, rows={r.key: r for r in rows},
                 township_rows=[r for r in rows if r.group == "乡镇"], standards=standards, today=today,
-                holidays=[str(x) for x in cal.get("holidays", [])], workdays=[str(x) for x in cal.get("workdays", [])],
+                holidays=[str(x) for x in policy.calendar.holidays], workdays=[str(x) for x in policy.calendar.workdays],
                 types=doctypes.names(policy), retired=doctypes.retired(policy), builtin=doctypes.builtin(),
                 materials=policy.required_documents, holes=placeholders.unset(policy), trail=trail,
                 modes=settings.MODES, roundings=settings.ROUNDINGS, methods=settings.ROUND_METHODS,

@@ -94,8 +94,8 @@ def test_calendar_days_for_a_year_the_bundled_calendar_lacks(run: Runner) -> Non
     run("settings", "set", "calendar.workday", "2030-02-09")  # a Saturday worked
     bad = run("settings", "set", "calendar.workday", "2030-02-11", check=False)  # a Monday
     assert bad.returncode == 2 and "不是周末" in bad.stderr
-    cal = load(run.home).raw["calendar"]
-    assert cal["years"] == [2030] and cal["holidays"] == ["2030-02-04"] and cal["workdays"] == ["2030-02-09"]
+    cal = load(run.home).calendar
+    assert cal.years == (2030,) and cal.holidays == (dt.date(2030, 2, 4),) and cal.workdays == (dt.date(2030, 2, 9),)
     from generators.workdays import Calendar
 
     c = Calendar.from_policy(load(run.home))

@@ -1,72 +1,37 @@
-"""Local policy (HOME/policy.toml): standards, review intervals, notice days, office name.
+"""What each policy.toml value must be, checked at load: a wrong kind or an out-of-range value is refused
+with the line, table and key (Chinese first), so no command meets it later as an internal error.
 
-Offices differ, so every rule that varies by county is read from here rather than coded.
+Every table the sections read has its rules here (RULES, plus the shaped tables: [[standard]], [layouts]).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
+from dataclasses import dataclass
 
 from archiver.errors import UserError
 
-DEFAULT_REQUIRED = {"在保": ["申请书", "入户调查表", "民主评议记录", "公示记录", "审批表", "授权书|承诺书", "身份证|户口簿"]}
-# the lists dibao has shipped: a home whose [completeness] is still one of them gets the default, read
-# against its own [cases] (a list the office wrote itself is used as written)
-_SHIPPED_LISTS = ([*DEFAULT_REQUIRED["在保"]], ["申请书", "入户调查表", "民主评议记录", "审批表", "身份证|户口簿"])
-DEFAULT_TEXT = resources.files("archiver").joinpath("policy_default.toml").read_text(encoding="utf-8")
-
-
-@dataclass
-class Policy:
-    office_name: str = "某某县民政局"
-    supervision_phone: str = ""
-    standards: dict[int, dict[str, float]] = field(default_factory=dict)
-    review_months: dict[str, int] = field(default_factory=lambda: {"A": 12, "B": 6, "C": 3})
-    notice_days: int = 7
-    mask_names: bool = False
-    adult_age: int = 18
-    male_retire: int = 60
-    female_retire: int = 55
-    search_backend: str = "tantivy"
-    required_documents: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_REQUIRED))
-    raw: dict = field(default_factory=dict)
-    # [[standard]] entries: (from YYYY-MM-DD, {城市/农村: 元}), sorted; empty → the [standards.YEAR] tables
-    dated_standards: list[tuple[str, dict[str, float]]] = field(default_factory=list)
-
-    def standard(self, year: int, area_type: str) -> float | None:
-        """The standard in force at the end of `year` (the figure a year's documents quote)."""
-        return self.standard_on(f"{year}-12-31", area_type)
-
-    def standard_table(self) -> list[tuple[str, dict[str, float]]]:
-        """Every standard as (from YYYY-MM-DD, {城市/农村: 元}) in date order: the `[[standard]]` entries when
-        there are any, else the older `[standards.YEAR]` tables read as from 1 January (CONTRACT.md)."""
-        return self.dated_standards or sorted((f"{y:04d}-01-01", row) for y, row in self.standards.items())
-
-    def standard_on(self, day: str, area_type: str) -> float | None:
-        """The 低保标准 (元/人/月) in force on `day`: the latest entry from on or before it, else the earliest."""
-        table = self.standard_table()
-        if not table:
-            return None
-        before = [row for start, row in table if start <= day]
-        return (before[-1] if before else table[0][1]).get(area_type)
+from .sections import (
+    BACKENDS,
+    CHANGE_KINDS,
+    DENOMINATORS,
+    MODES,
+    PAYMENT_STARTS,
+    ROUND_METHODS,
+    ROUNDINGS,
+    STEPS,
+)
 
 
 class PolicyError(UserError, ValueError):
     """policy.toml is not valid TOML, or a known key has a value of the wrong kind (names key and line)."""
 
 
-BACKENDS = ("tantivy", "whoosh")
-
-
 @dataclass(frozen=True)
 class Rule:
-    """What one policy value must be: its kind (int, num, str, bool, choice, date, strs, dates, ints, share,
-    nums) and, for numbers, the sane range (a value outside it is a typo or an attack: `days = 99999999`)."""
+    """What one policy value must be: its kind (int, num, str, bool, choice, date, optdate, strs, dates, ints,
+    share, nums, picks: a list of choices) and, for numbers, the sane range (a value outside it is a typo or an attack: `days = 99999999`)."""
 
     kind: str
     low: float | None = None
@@ -92,7 +57,9 @@ class Rule:
             return None if isinstance(value, bool) else "应为 true 或 false / must be true or false"
         if k == "choice":
             return None if value in self.choices else f"应为 {' 或 '.join(self.choices)} / must be {' or '.join(self.choices)}"
-        if k == "date":
+        if k == "optdate" and value == "":  # empty: not set
+            return None
+        if k in ("date", "optdate"):
             return None if _is_date(value) else "应为日期 YYYY-MM-DD（加英文双引号） / must be a date YYYY-MM-DD"
         if k == "share":  # an amount in 元, or a share of the standard: "80%" or a number ≤ 1
             text = str(value).strip()
@@ -109,7 +76,7 @@ class Rule:
         if not isinstance(value, list) or len(value) > 1000:  # strs, names, dates, ints, nums
             return "应为列表，如 [\"…\", \"…\"] / must be a list"
         item = {"strs": Rule("str"), "names": Rule("str"), "dates": Rule("date"), "ints": Rule("int", self.low, self.high),
-                "nums": Rule("num", self.low, self.high)}[k]
+                "nums": Rule("num", self.low, self.high), "picks": Rule("choice", choices=self.choices)}[k]
         for x in value:
             why = item.problem(x)
             if why:
@@ -134,7 +101,8 @@ DAYS = Rule("int", 1, 365)
 YUAN = Rule("num", 0, 100_000)  # 元/人/月: a standard, an add-on
 # (table, key) → its rule; key "*" is every key of the table (a table of names, years, categories…).
 RULES: dict[tuple[str, str], Rule] = {
-    ("office", "name"): Rule("str"), ("office", "supervision_phone"): Rule("str"),
+    ("office", "name"): Rule("str"), ("office", "supervision_phone"): Rule("str"), ("office", "superior"): Rule("str"),
+    ("office", "doc_prefix"): Rule("str"), ("office", "cc"): Rule("str"), ("office", "printer"): Rule("str"),
     ("standards.*", "*"): YUAN,
     ("review_months", "*"): Rule("int", 1, 60),
     ("notice", "days"): DAYS, ("notice", "mask_names"): Rule("bool"), ("notice", "rounds"): Rule("int", 1, 10),
@@ -144,24 +112,33 @@ RULES: dict[tuple[str, str], Rule] = {
     ("search", "backend"): Rule("choice", choices=BACKENDS),
     ("cases", "decision_working_days"): DAYS, ("cases", "decision_working_days_extended"): DAYS,
     ("cases", "notice_days"): DAYS, ("cases", "refusal_notice_working_days"): DAYS,
-    ("cases", "payment_start"): Rule("choice", choices=("next_month", "same_month")),
-    ("cases", "democratic_review_required"): Rule("bool"), ("cases", "required_steps"): Rule("strs"),
+    ("cases", "payment_start"): Rule("choice", choices=PAYMENT_STARTS),
+    ("cases", "democratic_review_required"): Rule("bool"), ("cases", "authorization_required"): Rule("bool"),
+    ("cases", "required_steps"): Rule("picks", choices=STEPS),
+    ("cases", "change_notice_required"): Rule("picks", choices=CHANGE_KINDS),
     ("calendar", "years"): Rule("ints", 1990, 2100), ("calendar", "holidays"): Rule("dates"),
     ("calendar", "workdays"): Rule("dates"),
-    ("issuers", "*"): Rule("str"),
+    ("issuers", "*"): Rule("str"), ("phones", "*"): Rule("str"),
     ("population", "*"): Rule("int", 1, 2_000_000_000),
     ("documents", "notice_category"): Rule("bool"),
     ("retention", "approval_years_after_stop"): Rule("int", 1, 100), ("retention", "routine_years"): Rule("int", 1, 100),
     ("columns", "*"): Rule("names"),
     ("standard", "from"): Rule("date"), ("standard", "*"): YUAN,
-    ("basis", "mode"): Rule("choice", choices=("差额", "分档")),
-    ("basis", "rounding"): Rule("choice", choices=("元", "角", "分")),
-    ("basis", "round_method"): Rule("choice", choices=("四舍五入", "进位", "舍去")),
+    ("basis", "mode"): Rule("choice", choices=MODES), ("basis", "rounding"): Rule("choice", choices=ROUNDINGS),
+    ("basis", "round_method"): Rule("choice", choices=ROUND_METHODS),
+    ("basis", "income_denominator"): Rule("choice", choices=DENOMINATORS),
     ("basis", "elderly_age"): Rule("int", 40, 100), ("basis", "addons_stack"): Rule("bool"),
     ("basis.tiers", "*"): Rule("share"), ("basis.addons", "*"): Rule("share"),
     ("basis.taper", "months"): Rule("int", 0, 60), ("basis.taper", "shares"): Rule("nums", 0, 1),
+    ("codes", "unsigned_until"): Rule("optdate"),
+    ("objections", "answer_working_days"): DAYS,
+    ("stops", "notice_working_days"): DAYS, ("stops", "check_change_lists"): Rule("bool"),
+    ("edge", "multiple"): Rule("num", 1, 10),
+    ("tasks", "keep_days"): Rule("int", 1, 3650),
+    ("document_types", "added"): Rule("strs"), ("document_types", "retired"): Rule("strs"),
+    ("document_types.renamed", "*"): Rule("str"),
 }
-SUBTABLES = {"basis": ("tiers", "addons", "taper")}  # tables inside a table, checked as tables of their own
+SUBTABLES = {"basis": ("tiers", "addons", "taper"), "document_types": ("renamed",)}  # tables inside a table, checked as tables of their own
 
 
 def line_of(text: str, table: str, key: str, occurrence: int = 1) -> int | None:
@@ -223,6 +200,8 @@ def validate(text: str, data: dict) -> None:
                 check(table, table, entry, i)
                 if isinstance(entry, dict) and "from" not in entry:
                     bad(table, "from", f"第{i}条缺少 from（起始日期 YYYY-MM-DD） / entry {i} has no from date", None, i)
+        elif table == "layouts":
+            _check_layouts(section, bad)
         elif any(t == table for t, _ in RULES):
             check(table, table, section)
             if table == "columns" and isinstance(section, dict):
@@ -241,81 +220,14 @@ def _check_columns(section: dict, bad: Callable[[str, str, str, object], None]) 
             bad("columns", key, f"字段「{key}」不存在，可用字段见 docs/import.md / unknown field", value)
 
 
-def parse(text: str) -> Policy:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"不是有效的TOML：{exc} / not valid TOML: {exc}") from exc
-    validate(text, data)
-    office = data.get("office", {})
-    age = data.get("age", {})
-    notice = data.get("notice", {})
-    return Policy(
-        office_name=str(office.get("name", "某某县民政局")),
-        supervision_phone=str(office.get("supervision_phone", "")),
-        standards={int(y): {k: float(v) for k, v in row.items()} for y, row in data.get("standards", {}).items()},
-        review_months={k: int(v) for k, v in data.get("review_months", {"A": 12, "B": 6, "C": 3}).items()},
-        notice_days=int(notice.get("days", 7)),
-        mask_names=bool(notice.get("mask_names", False)),
-        adult_age=int(age.get("adult", 18)),
-        male_retire=int(age.get("male_retire", 60)),
-        female_retire=int(age.get("female_retire", 55)),
-        search_backend=str(data.get("search", {}).get("backend", "tantivy")),
-        required_documents=_required_documents(data),
-        raw=data,
-        dated_standards=_dated_standards(data.get("standard", [])),
-    )
 
 
-def _required_documents(data: dict) -> dict[str, list[str]]:
-    """[completeness] by status. The shipped default follows the [cases] rules beside it: 民主评议记录 only
-    where `democratic_review_required`, 公示记录 where 公示 is a required step, a separate 授权书/承诺书 (核对
-    授权) where `authorization_required` (dibao's own 申请书 carries the 授权 sentence, so off by default)."""
-    cases = data.get("cases", {}) if isinstance(data.get("cases"), dict) else {}
-    out = {}
-    for status, items in data.get("completeness", DEFAULT_REQUIRED).items():
-        names = [str(x) for x in items]
-        if names in _SHIPPED_LISTS:
-            drop = set()
-            if not cases.get("democratic_review_required", False):
-                drop.add("民主评议记录")
-            if "公示" not in cases.get("required_steps", ["公示"]):
-                drop.add("公示记录")
-            if not cases.get("authorization_required", False):
-                drop.add("授权书|承诺书")
-            names = [n for n in DEFAULT_REQUIRED["在保"] if n not in drop]
-        out[str(status)] = names
-    return out
-
-
-def _dated_standards(entries: object) -> list[tuple[str, dict[str, float]]]:
-    """`[[standard]] from = "2025-07-01"  "城市" = 760 …`: several a year where a county raises mid-year."""
-    if not isinstance(entries, list):
-        raise ValueError("[[standard]] 应为数组表（每条有 from 和 城市/农村）/ [[standard]] must be an array of tables")
-    out = []
-    for i, e in enumerate(entries, 1):
-        start = str(e.get("from", "")) if isinstance(e, dict) else ""
-        try:
-            dt.date.fromisoformat(start)
-        except ValueError:
-            raise ValueError(f"第{i}条 [[standard]] 的 from 应为 YYYY-MM-DD：{start!r} / standard #{i}: bad from") from None
-        row: dict[str, float] = {}
-        for k, v in e.items():
-            if k == "from":
-                continue
-            try:
-                row[str(k)] = float(v)
-            except (TypeError, ValueError):
-                raise ValueError(f"第{i}条 [[standard]] 的“{k}”应为数字（元/人/月）：{v!r} / standard #{i}: {k} must be a number") from None
-        out.append((start, row))
-    return sorted(out, key=lambda x: x[0])
-
-
-def load(home: Path) -> Policy:
-    """The home's policy, or the defaults when the office has not written one."""
-    path = home / "policy.toml"
-    text = path.read_text(encoding="utf-8") if path.exists() else DEFAULT_TEXT
-    try:
-        return parse(text)
-    except PolicyError as exc:
-        raise PolicyError(f"政策文件 {path} 格式错误：{exc} / policy.toml is invalid") from exc
+def _check_layouts(section: object, bad: Callable[..., None]) -> None:
+    """`[layouts."signature"] columns = {field = "column label", …}`: confirmed header mappings."""
+    if not isinstance(section, dict):
+        bad("layouts", "", "应为表 / must be a table", section)
+        return
+    for sig, entry in section.items():
+        cols = entry.get("columns") if isinstance(entry, dict) else None
+        if not isinstance(cols, dict) or not all(isinstance(c, str) for c in cols.values()):
+            bad(f"layouts.{sig}", "columns", "应为“字段 = 列名”的表 / must map fields to column labels", cols)
