@@ -23,10 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("archiver", "generators", "dibao")
 
 KNOWN: dict[frozenset[str], str] = {
-    # policy validates [columns] against rosters.synonyms (which runs rosters/__init__ → importer → mapping),
-    # and mapping writes learned layouts back through policy.parse: the typed policy package (#26 item 2)
-    frozenset({"archiver.policy", "archiver.rosters", "archiver.rosters.importer", "archiver.rosters.mapping"}):
-        "policy ↔ rosters",
     # archives and sheet_review call back into the pipeline: the ingest stage list (#26 item 4)
     frozenset({"archiver.archives", "archiver.pipeline", "archiver.sheet_review"}): "pipeline ↔ archives",
     # procedure builds inspection's Finding: the rules floor and its check registry (#26 item 1)

@@ -338,12 +338,8 @@ def _storage_error(exc: BaseException, folder: Path) -> bool:
     text = str(exc)
     if any(w in text for w in ("StorageFull", "No space left", "os error 28", "Read-only file system", "os error 30")):
         return True
-    return "writer was killed" in text and _nearly_full(folder)
-
-
-def _nearly_full(folder: Path) -> bool:
     try:
-        return shutil.disk_usage(folder if folder.exists() else folder.parent).free < 64 << 20
+        return "writer was killed" in text and shutil.disk_usage(folder.parent).free < 64 << 20
     except OSError:
         return False
 

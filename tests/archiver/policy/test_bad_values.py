@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import Runner
 
+pytestmark = pytest.mark.cli
+
 # (table, key, the shipped line or the table header to add under, the bad line; "+" appends a table)
 CASES = [
     ("office", "name", 'name = "某某县民政局"', "name = 12"),

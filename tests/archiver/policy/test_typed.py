@@ -13,6 +13,8 @@ import pytest
 from archiver.policy import DEFAULT_TEXT, Policy, load, notice_length, parse
 from generators import caserules
 
+pytestmark = pytest.mark.cli
+
 ROOT = Path(__file__).resolve().parents[3]
 
 HAND_EDITED = """\
