@@ -1,5 +1,5 @@
 """Corrections on the command line: document show/set/trash/restore, trash list, household set, member set,
-history, quarantine reject (and `quarantine list --all`). Thin over archiver/corrections.py and review.py."""
+history, quarantine reject (and `quarantine list --all`). Thin over archiver/corrections.py and quarantine.py."""
 
 from __future__ import annotations
 
@@ -287,13 +287,13 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine_list(args: argparse.Namespace) -> int:
-    from archiver import review
+    from archiver import quarantine
 
     from . import _open, _print_json
 
     home, cat = _open(args)
-    rows = review.items(cat, include_closed=getattr(args, "all", False))
-    data = [review.item_json(cat, q) for q in rows]
+    rows = quarantine.items(cat, include_closed=getattr(args, "all", False))
+    data = [quarantine.item_json(cat, q) for q in rows]
     for q in data:  # a listing: an ID number in a file name is masked (the catalog keeps the original)
         q["source_name"] = scrub(q["source_name"])
         q["source_names"] = [scrub(n) for n in q["source_names"]]
@@ -312,7 +312,7 @@ def cmd_quarantine_list(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine_assign(args: argparse.Namespace) -> int:
-    from archiver import classify, review
+    from archiver import classify, quarantine
 
     from ..errors import UsageError
     from . import _open, _user
@@ -334,7 +334,7 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"页码应为逗号分隔的数字，如 1,3：{args.pages} / bad --pages") from exc
     try:
-        doc_id = review.assign(home, cat, int(args.file_id), hid, doc_type, _user(), pages)
+        doc_id = quarantine.assign(home, cat, int(args.file_id), hid, doc_type, _user(), pages)
     except (LookupError, ValueError) as exc:
         raise UsageError(str(exc)) from exc
     _reindex(home, cat)
@@ -343,7 +343,7 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine_reject(args: argparse.Namespace) -> int:
-    from archiver import review
+    from archiver import quarantine
 
     from ..errors import UsageError
     from . import _open, _user
@@ -352,8 +352,8 @@ def cmd_quarantine_reject(args: argparse.Namespace) -> int:
     if not args.item_id.isdigit():
         raise UsageError(f"隔离编号应为数字：{args.item_id} / quarantine id must be a number")
     try:
-        review.reject(cat, int(args.item_id), args.reason, _user())
-    except review.ReviewRefused as exc:
+        quarantine.reject(cat, int(args.item_id), args.reason, _user())
+    except quarantine.QuarantineRefused as exc:
         raise _refused(exc) from exc
     print(f"隔离文件 {args.item_id} 不予归档（原因已记录，文件保留）/ rejected")
     return 0

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import corrections as c
-from archiver import review
+from archiver import quarantine
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_account
 
@@ -166,8 +166,8 @@ def reject(request: Request, v: Writer, item_id: int, reason: str = Form("")) ->
 
     _item(v, item_id)
     try:
-        review.reject(v.cat, item_id, reason, v.name, v.remote)
-    except review.ReviewRefused:
+        quarantine.reject(v.cat, item_id, reason, v.name, v.remote)
+    except quarantine.QuarantineRefused:
         return RedirectResponse(f"/quarantine/{item_id}?error=reason", status_code=303)
     return RedirectResponse("/quarantine?done=rejected", status_code=303)
 
