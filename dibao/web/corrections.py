@@ -34,21 +34,18 @@ def _back_to_document(doc_id: int, done: str) -> Response:
 @router.post("/documents/{doc_id}/edit", response_class=HTMLResponse)
 def edit_document(request: Request, v: Writer, doc_id: int, household: str = Form(""), doc_type: str = Form(""),
                   date: str = Form(""), note: str = Form("")) -> Response:
+    from .lookup import NotFound, find_household
+
     d, h = v.document(doc_id)
     try:
         target = None
         if household.strip() and household.strip() != h.key:
-            from .lookup import NotFound, find_household
-
-            try:
-                target = find_household(v, household).id  # a name, 户编号 or ID number
-            except NotFound as exc:
-                raise c.CorrectionRefused(str(exc)) from exc
+            target = find_household(v, household).id  # a name, 户编号 or ID number
         c.set_document(v.home, v.cat, doc_id, v.name, household_id=target,
                        doc_type=c.parse_type(doc_type, load_policy(v.home.root)) if doc_type else None,
                        date=c.parse_date(date) if date.strip() else (None if d["date"] else c.UNSET),
                        note=note, scope=v.scope, remote=v.remote)
-    except c.CorrectionRefused as exc:  # the form comes back as it was typed
+    except (c.CorrectionRefused, NotFound) as exc:  # the form comes back as it was typed
         return _document_page(request, v, doc_id, error=_chinese(str(exc)), status_code=400,
                               typed={"household": household, "doc_type": doc_type, "date": date, "note": note})
     return _back_to_document(doc_id, "saved")
