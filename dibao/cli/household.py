@@ -197,7 +197,7 @@ def cmd_household_set(args: argparse.Namespace) -> int:
     changes = c.set_household(home, cat, hid, cli_user(), **values)
     if args.json:
         print_json({"household_id": args.key, "changes": [{"what": c.LABELS[k], "field": k, "before": b, "after": a}
-                                                           for k, b, a in changes]})
+                                                          for k, b, a in changes]})
         return 0
     for k, b, a in changes:
         if k == "phone":

@@ -64,9 +64,9 @@ def cmd_list_held(args: argparse.Namespace) -> int:
     items = held(cat)
     if args.json:
         print_json({"held": [{"id": h.file_id, "source_name": h.source_name, "reason": h.reason,
-                        "sheets": [{"sheet": s["sheet"], "mapping": s["mapping"], "columns": s["columns"],
-                                    "rows": s["rows"], "reasons": s["reasons"], "candidates": s["candidates"]}
-                                   for s in h.review["sheets"]]} for h in items]})
+                              "sheets": [{"sheet": s["sheet"], "mapping": s["mapping"], "columns": s["columns"],
+                                          "rows": s["rows"], "reasons": s["reasons"], "candidates": s["candidates"]}
+                                         for s in h.review["sheets"]]} for h in items]})
         return 0
     if not items:
         print("没有待确认的表格 / nothing held")

@@ -16,7 +16,7 @@ from .context import Subcommands, cli_user, command, group, household_or_fail, o
 def build(sub: Subcommands) -> None:
     csub = group(sub, "cadres", "村干部和经办人员及其近亲属备案名册 / cadre and staff register")
     sp = command(csub, "import", cmd_cadres_import, "导入干部及近亲属名册（列：干部姓名、干部身份证号、职务、村、亲属姓名、"
-             "亲属身份证号、关系；本人填“本人”）/ import the cadre register")
+                 "亲属身份证号、关系；本人填“本人”）/ import the cadre register")
     sp.add_argument("file", help="xlsx/xls/csv 文件 / spreadsheet")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
     sp = command(csub, "list", cmd_cadres_list, "列出名册及其在保家庭 / list the register and its households in 保")

@@ -78,7 +78,7 @@ def cmd_review_record(args: argparse.Namespace) -> int:
     r = reviews.record(cat, h.id, day.isoformat(), result, args.reviewer.strip(), cli_user())
     if args.json:
         print_json({"household_id": h.key, "date": r.date, "result": r.result, "reviewer": r.reviewer,
-                     "recorded_by": r.recorded_by, "recorded_at": r.recorded_at})
+                    "recorded_by": r.recorded_by, "recorded_at": r.recorded_at})
         return 0
     print(f"已记录复核：{h.key} {h.village}{h.head_name}户 {r.date} {r.result}"
           f"{'（复核人 ' + r.reviewer + '）' if r.reviewer else ''} / review recorded")
