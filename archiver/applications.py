@@ -123,10 +123,7 @@ def _named_village(cat: Catalog, text: str, filename: str) -> str | None:
 def _village(cat: Catalog, village: str, scope: Scope) -> Scope:
     """The applicant's village: `乡镇/村` (a village not on file yet is accepted by its whole path) or a name
     one township has; inside the registering user's area."""
-    try:
-        place = areas.resolve(cat, village, village_only=True, must_exist=False)
-    except areas.AreaProblem as exc:
-        raise UserValueError(str(exc)) from exc
+    place = areas.resolve(cat, village, village_only=True, must_exist=False)  # AreaProblem: a UserError too
     if not place.village:
         raise UserValueError(f"请写明村（社区）：{village} / give the village")
     if (scope.township and scope.township != place.township) or (scope.village and scope.village != place.village):

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archiver.errors import UserError
 from archiver.filing import inside, safe_part
 
 log = logging.getLogger("dibao.ingest")
@@ -25,7 +26,7 @@ RATIO = 100  # unpacked bytes per byte of the zip that was uploaded (nested zips
 FLOOR = 64 * 1024**2  # what any zip may unpack to, whatever its ratio: a small zip of a few plain files
 
 
-class ZipRefused(Exception):
+class ZipRefused(UserError):
     """The archive cannot be unpacked safely or at all; the reason is for the clerk."""
 
 

@@ -61,8 +61,9 @@ class BackupError(Exception):
     """A backup or restore that cannot be trusted; the message says what and where (Chinese first)."""
 
 
-class BackupRefused(BackupError, UserError):
-    """Nothing was done: the request itself is wrong (target not empty, no complete backup, nesting …)."""
+class BackupRefused(UserError):
+    """Nothing was done: the request itself is wrong (target not empty, no complete backup, nesting …). Not a
+    BackupError: the user's mistake (exit 2), where a BackupError is a backup that cannot be trusted (exit 1)."""
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Any
 from archiver import classify
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Event, provisional_key
+from archiver.errors import UserValueError
 from archiver.filing import inside, sha256_of, write_atomic
 from archiver.home import Home
 from archiver.policy import Policy
@@ -30,7 +31,7 @@ LABELS = {"household": "所属户", "type": "档案类型", "date": "档案日�
           "covered": "纳入保障", "covered_reason": "未纳入原因"}
 
 
-class CorrectionRefused(ValueError):
+class CorrectionRefused(UserValueError):
     """A correction that cannot be made (unknown id, out of area, bad value); the message is for staff."""
 
 

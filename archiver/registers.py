@@ -8,6 +8,7 @@ from pathlib import Path
 
 from archiver import idcard
 from archiver.catalog import Catalog, registers
+from archiver.errors import UserValueError
 from archiver.privacy import scrub
 from archiver.rosters import values as v
 from archiver.rosters.reader import SheetReadError, read_sheets
@@ -36,7 +37,7 @@ LABELS = {"cadre_name": "干部姓名", "cadre_id": "干部身份证号", "name"
           "relation": "关系", "declared_on": "备案日期", "checked_on": "县级核查日期", "died_on": "死亡日期"}
 
 
-class RegisterError(ValueError):
+class RegisterError(UserValueError):
     """The file cannot be read as the list asked for (Chinese first)."""
 
 

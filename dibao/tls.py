@@ -14,10 +14,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from archiver.errors import UserValueError
+from archiver.errors import UserError, UserValueError
 
 CA_YEARS = 10
 SERVER_DAYS = 825  # the longest validity Apple's platforms accept for a certificate from a private CA
+
+
+class CaExists(UserError, FileExistsError):
+    """The folder already holds a CA: never overwritten (every computer would have to import it again)."""
 
 
 @dataclass
@@ -64,7 +68,7 @@ def make_ca(folder: Path, organisation: str, names: list[str]) -> Path:
     from cryptography.x509.oid import NameOID
 
     if (folder / "ca.key").exists():
-        raise FileExistsError(f"证书颁发机构已存在：{folder / 'ca.key'}（不要覆盖，否则各电脑需重新导入）/ CA exists")
+        raise CaExists(f"证书颁发机构已存在：{folder / 'ca.key'}（不要覆盖，否则各电脑需重新导入）/ CA exists")
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
                          x509.NameAttribute(NameOID.COMMON_NAME, f"{organisation} 低保档案内部根证书")])

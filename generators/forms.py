@@ -16,6 +16,7 @@ from typing import Any
 
 from archiver import qr
 from archiver.catalog.models import STOP_KINDS, Household, today
+from archiver.errors import UserValueError
 from archiver.policy import Policy
 from archiver.privacy import mask_id
 
@@ -172,8 +173,8 @@ def _income_known(h: Household) -> str:
     return f"档案记载（{cn_date(last.date)}起）：" + "，".join(parts) + "；入户核实有变化的，填写下栏。"
 
 
-class FormProblem(ValueError):
-    pass
+class FormProblem(UserValueError):
+    """The form cannot be printed for this household or step (Chinese first)."""
 
 
 def _open_case(cases: list[Case]) -> Case | None:

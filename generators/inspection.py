@@ -61,7 +61,7 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
     """`households` (the scope's, loaded with payments) lets a caller that already holds them, such as the
     year-end summary, spare loading the archive again."""
     if households is None:
-        households = cat.households(stats.area(cat, scope), full=True)  # UnknownScope with a clear message
+        households = cat.households(stats.area(cat, scope), full=True)  # AreaProblem with a clear message
     day = f"{year}-12-31" if year else today()
     active = [h for h in households if h.in_care_on(day)]
     out: list[Finding] = []

@@ -149,10 +149,8 @@ def _villages(cat: Catalog, village: str | None, township: str | None) -> list[t
         village = areas.split(village)[1] or village if village and areas.SEP in village else village
         pairs = [(township, v) for v in names[township] if not village or v == village]
     else:
-        try:  # 乡镇/村, or a bare name only one township has (two 红旗村 are two villages)
-            scope = areas.resolve(cat, str(village), village_only=True)
-        except areas.AreaProblem as exc:
-            raise NoticeProblem(str(exc)) from exc
+        # 乡镇/村, or a bare name only one township has (two 红旗村 are two villages); AreaProblem is a UserError
+        scope = areas.resolve(cat, str(village), village_only=True)
         pairs = [(str(scope.township), str(scope.village))]
     if not pairs:
         raise NoticeProblem(f"该村没有低保户记录：{village} / no households in village")

@@ -17,7 +17,6 @@ from typing import TypeVar
 from archiver import gcpause, idcard
 from archiver.catalog import Catalog, Scope, registers
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
-from archiver.errors import UserError
 from archiver.months import add_months, last_day
 from archiver.policy import Policy
 
@@ -26,21 +25,15 @@ from . import basis
 T = TypeVar("T")
 
 
-class UnknownScope(UserError, ValueError):
-    pass
-
-
 UNKNOWN_TYPE = "城乡未明"  # a household no sheet, title, file name or village says 城市 or 农村 for
 
 
 def area(catalog: Catalog, scope: str | None, village_only: bool = False) -> Scope:
-    """The Scope a `--scope` names: a township, `乡镇/村`, or a village name only one township has."""
+    """The Scope a `--scope` names: a township, `乡镇/村`, or a village name only one township has (else
+    areas.AreaProblem, a UserError naming the scope and the matches)."""
     from archiver.catalog import areas
 
-    try:
-        return areas.resolve(catalog, scope or "", village_only=village_only)
-    except areas.AreaProblem as exc:
-        raise UnknownScope(str(exc)) from exc
+    return areas.resolve(catalog, scope or "", village_only=village_only)
 
 
 @dataclass

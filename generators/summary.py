@@ -245,7 +245,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     """Everything the summary template says; `progress` hears each step (of `steps`: render adds its own).
     `signed`: the 成文日期 (default: the day it is generated)."""
     step = Steps(progress, steps)
-    area = stats.area(cat, scope)  # a township, 乡镇/村, or a village name one township has (UnknownScope else)
+    area = stats.area(cat, scope)  # a township, 乡镇/村, or a village name one township has (AreaProblem else)
     # loaded once, with payments, for the figures and for the checks behind 存在问题
     step("读取档案")
     households = cat.households(area, full=True)

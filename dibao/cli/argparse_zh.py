@@ -2,7 +2,7 @@
 help message and exit", "usage:"): staff read every message of the command line in Chinese.
 
 argparse looks its messages up through gettext at the moment it needs them; this module answers those
-look-ups (imported before the other command modules register) and retitles the parsers built earlier."""
+look-ups; dibao/cli/__init__.py imports it before any parser is built."""
 
 from __future__ import annotations
 
@@ -55,26 +55,3 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 argparse._ = gettext  # type: ignore[attr-defined]
 argparse.ngettext = ngettext  # type: ignore[attr-defined]
-
-
-def subcommands(sub: argparse._SubParsersAction, group: str) -> argparse._SubParsersAction:
-    """The subcommands of an existing command group (`cases`, `report`), for a module that adds one to it."""
-    return next(a for a in sub.choices[group]._actions if isinstance(a, argparse._SubParsersAction))
-
-
-def _retitle(parser: argparse.ArgumentParser) -> None:
-    """Parsers built before this module was imported keep English titles and -h help: put them right."""
-    for group in parser._action_groups:
-        if group.title in MESSAGES:
-            group.title = MESSAGES[group.title]
-    for action in parser._actions:
-        if isinstance(action, argparse._HelpAction):
-            action.help = MESSAGES["show this help message and exit"]
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in action.choices.values():
-                _retitle(sub)
-
-
-def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
-             parser: argparse.ArgumentParser) -> None:
-    _retitle(parser)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+
+from ..errors import UsageError
+from .context import Subcommands, command, group
 
 
-def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
-             parser: argparse.ArgumentParser) -> None:
-    from . import commands
-
-    cp = add("cert", lambda a: commands._missing_sub("cert"), "局域网HTTPS证书：内部证书颁发机构 / HTTPS certificates for the LAN")
-    csub = cp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
-    sp = add("ca", cmd_cert_ca, "创建本单位的内部根证书（只做一次；ca.crt 装到各电脑）/ create the internal CA once", csub)
+def build(sub: Subcommands) -> None:
+    csub = group(sub, "cert", "局域网HTTPS证书：内部证书颁发机构 / HTTPS certificates for the LAN")
+    sp = command(csub, "ca", cmd_cert_ca, "创建本单位的内部根证书（只做一次；ca.crt 装到各电脑）/ create the internal CA once")
     sp.add_argument("dir", help="存放 ca.crt 与 ca.key 的目录（如 /etc/dibao/ca）/ folder for ca.crt and ca.key")
     sp.add_argument("--org", default="某某县民政局", help="单位名称 / organisation name")
     sp.add_argument("--permit", action="append", default=[],
                     help="只允许为这些域名/IP/网段签发（可多次，如 lan、192.168.1.0/24）/ names the CA may sign for")
-    sp = add("issue", cmd_cert_issue, "为服务器签发HTTPS证书（到期前重新运行即可）/ issue the server certificate", csub)
+    sp = command(csub, "issue", cmd_cert_issue, "为服务器签发HTTPS证书（到期前重新运行即可）/ issue the server certificate")
     sp.add_argument("--ca", required=True, help="内部根证书目录 / CA folder")
     sp.add_argument("--name", action="append", required=True,
                     help="服务器的主机名或IP地址（可多次，如 dibao.lan、192.168.1.10）/ server host name or address")
@@ -28,12 +26,8 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
 
 def cmd_cert_ca(args: argparse.Namespace) -> int:
     from .. import tls
-    from ..errors import UsageError
 
-    try:
-        crt = tls.make_ca(Path(args.dir), args.org, args.permit)
-    except FileExistsError as exc:
-        raise UsageError(str(exc)) from exc
+    crt = tls.make_ca(Path(args.dir), args.org, args.permit)
     scope = "、".join(args.permit) if args.permit else "不限（建议用 --permit 限定）"
     print(f"已创建内部根证书：{crt}（可签发范围：{scope}）。请把 ca.crt 安装到各工作人员电脑的“受信任的根证书颁发机构”"
           f"（docs/deploy.md）；ca.key 须妥善保管 / internal CA created")
@@ -42,7 +36,6 @@ def cmd_cert_ca(args: argparse.Namespace) -> int:
 
 def cmd_cert_issue(args: argparse.Namespace) -> int:
     from .. import tls
-    from ..errors import UsageError
 
     if not (Path(args.ca) / "ca.key").exists():
         raise UsageError(f"找不到内部根证书：{args.ca}（先运行 dibao cert ca）/ no CA there; run `dibao cert ca` first")

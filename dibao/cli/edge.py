@@ -5,24 +5,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from ..errors import UsageError
+from .context import Subcommands, cli_user, command, group, iso_day, open_home, print_json
 
 
-def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
-             parser: argparse.ArgumentParser) -> None:
-    ep = add("edge", _missing, "低保边缘家庭：不予批准、停保、渐退期满的家庭（动态监测）/ households at the edge")
-    esub = ep.add_subparsers(dest="sub", metavar="SUBCOMMAND")
-    sp = add("list", cmd_edge_list, "列出某日以来不予批准、停保、渐退期满的家庭及人均收入与边缘线 / list them", esub)
+def build(sub: Subcommands) -> None:
+    esub = group(sub, "edge", "低保边缘家庭：不予批准、停保、渐退期满的家庭（动态监测）/ households at the edge")
+    sp = command(esub, "list", cmd_edge_list, "列出某日以来不予批准、停保、渐退期满的家庭及人均收入与边缘线 / list them")
     sp.add_argument("--since", required=True, help="起始日期 YYYY-MM-DD / from this day")
     sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
     sp.add_argument("-o", "--output", help="输出 .xlsx 文件 / output .xlsx")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
-
-
-def _missing(args: argparse.Namespace) -> int:
-    raise UsageError("缺少子命令，请运行 dibao edge --help / missing subcommand")
 
 
 def cmd_edge_list(args: argparse.Namespace) -> int:
@@ -30,27 +24,21 @@ def cmd_edge_list(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import edge, stats
 
-    from . import _open, _print_json, _user
-    from .cases import _date
-
-    since = _date(args.since, "--since")
+    since = iso_day(args.since, "--since")
     if args.output and Path(args.output).suffix.lower() != ".xlsx":
         raise UsageError(f"输出文件应为 .xlsx：{args.output} / output must be .xlsx")
-    home, cat = _open(args)
-    try:
-        scope = stats.area(cat, args.scope)
-    except stats.UnknownScope as exc:
-        raise UsageError(str(exc)) from exc
+    home, cat = open_home(args)
+    scope = stats.area(cat, args.scope)
     policy = load(home.root)
     rows = edge.listing(cat, scope, since, policy)
     label = areas.label(scope)
-    cat.audit(_user(), "export.edge" if args.output else "edge.list", f"{label} {since}", f"{len(rows)}户")
+    cat.audit(cli_user(), "export.edge" if args.output else "edge.list", f"{label} {since}", f"{len(rows)}户")
     if args.output:
         out = edge.write_xlsx(rows, since, "" if label == "全部" else label, policy, Path(args.output))
         if not args.json:
             print(f"已导出 {len(rows)} 户：{out} / written")
     if args.json:
-        _print_json({"since": since, "scope": label, "multiple": edge.multiple(policy), "households": rows})
+        print_json({"since": since, "scope": label, "multiple": edge.multiple(policy), "households": rows})
     elif not args.output:
         for r in rows:
             ipc = f"{r['income_per_capita']:g}" if r["income_per_capita"] is not None else "未登记"

@@ -1,52 +1,28 @@
-"""`dibao import …` (sheets held for confirmation, rejected rows as work) and `dibao ingest --dry-run`
-(what would be understood of each spreadsheet, nothing written). The workflow is archiver/sheet_review.py."""
+"""`dibao import …` (sheets held for confirmation, rejected rows as work) and what `dibao ingest --dry-run`
+runs (what would be understood of each spreadsheet, nothing written; archive.py builds that command). The workflow is archiver/sheet_review.py."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
-from typing import Any
 
 from ..errors import UsageError
+from .context import Subcommands, cli_user, command, group, open_home, print_json
 
 
-def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
-             parser: argparse.ArgumentParser) -> None:
-    ingest = sub.choices["ingest"]  # `ingest --dry-run` is the same command, reading only
-    ingest.add_argument("--dry-run", action="store_true",
-                        help="试运行：只读表格、显示列对应与行分类，不写入任何内容 / read and map the sheets, write nothing")
-    real = ingest.get_default("func")
-    ingest.set_defaults(func=lambda a: cmd_dry_run(a) if a.dry_run else real(a))
-
-    ip = add("import", _missing, "表格导入复核：待确认的表格、拒收的行 / import review: held sheets, rejected rows")
-    isub = ip.add_subparsers(dest="sub", metavar="SUBCOMMAND")
-    sp = add("list-held", cmd_list_held, "列出待确认列对应的表格（原因、拟定的列对应）/ sheets held for confirmation", isub)
+def build(sub: Subcommands) -> None:
+    isub = group(sub, "import", "表格导入复核：待确认的表格、拒收的行 / import review: held sheets, rejected rows")
+    sp = command(isub, "list-held", cmd_list_held, "列出待确认列对应的表格（原因、拟定的列对应）/ sheets held for confirmation")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
-    sp = add("confirm", cmd_confirm, "确认（或修改）列对应并导入；同样表头的文件以后直接导入 / confirm a held sheet's mapping", isub)
+    sp = command(isub, "confirm", cmd_confirm, "确认（或修改）列对应并导入；同样表头的文件以后直接导入 / confirm a held sheet's mapping")
     sp.add_argument("id", type=int, help="文件编号（list-held 所列）/ file id")
     sp.add_argument("--map", nargs="*", default=[], metavar="FIELD=COLUMN",
                     help="修改列对应，如 head_id=户主身份证号 或 member_id=E；列名为空表示不读该字段 / change the mapping")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
-    sp = add("rejected", cmd_rejected, "列出或导出一个文件拒收的行（每行旁注明原因，供村里改正后重新导入）/ a file's rejected rows", isub)
+    sp = command(isub, "rejected", cmd_rejected, "列出或导出一个文件拒收的行（每行旁注明原因，供村里改正后重新导入）/ a file's rejected rows")
     sp.add_argument("file_id", type=int, help="文件编号 / file id")
     sp.add_argument("-o", "--output", help="导出为 .xlsx / export to xlsx")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
-
-
-def _missing(args: argparse.Namespace) -> int:
-    raise UsageError("缺少子命令，请运行 dibao import --help / missing subcommand")
-
-
-def _out(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-
-
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from . import _open as open_home
-
-    return open_home(args)
 
 
 def cmd_dry_run(args: argparse.Namespace) -> int:
@@ -61,7 +37,7 @@ def cmd_dry_run(args: argparse.Namespace) -> int:
             raise UsageError(f"路径不存在：{p} / no such file or folder")
     files = dry_run(home, paths)
     if args.json:
-        _out({"dry_run": True, "files": files})
+        print_json({"dry_run": True, "files": files})
         return 0
     for f in files:
         print(f"{f['source_name']}：{_outcome(f['outcome'])}{('（' + f['reason'] + '）') if f.get('reason') else ''}")
@@ -84,13 +60,13 @@ def _outcome(o: str) -> str:
 def cmd_list_held(args: argparse.Namespace) -> int:
     from archiver.sheet_review import held
 
-    _, cat = _open(args)
+    _, cat = open_home(args)
     items = held(cat)
     if args.json:
-        _out({"held": [{"id": h.file_id, "source_name": h.source_name, "reason": h.reason,
-                        "sheets": [{"sheet": s["sheet"], "mapping": s["mapping"], "columns": s["columns"],
-                                    "rows": s["rows"], "reasons": s["reasons"], "candidates": s["candidates"]}
-                                   for s in h.review["sheets"]]} for h in items]})
+        print_json({"held": [{"id": h.file_id, "source_name": h.source_name, "reason": h.reason,
+                              "sheets": [{"sheet": s["sheet"], "mapping": s["mapping"], "columns": s["columns"],
+                                          "rows": s["rows"], "reasons": s["reasons"], "candidates": s["candidates"]}
+                                         for s in h.review["sheets"]]} for h in items]})
         return 0
     if not items:
         print("没有待确认的表格 / nothing held")
@@ -104,12 +80,10 @@ def cmd_list_held(args: argparse.Namespace) -> int:
 def cmd_confirm(args: argparse.Namespace) -> int:
     from archiver.sheet_review import confirm, parse_changes
 
-    from . import _user
-
-    home, cat = _open(args)
-    result = confirm(home, cat, args.id, parse_changes(args.map), _user())
+    home, cat = open_home(args)
+    result = confirm(home, cat, args.id, parse_changes(args.map), cli_user())
     if args.json:
-        _out(result)
+        print_json(result)
         return 0
     print(f"已确认并导入文件{args.id}：{result['rows']}行，拒收{result['rejected']}行；同样表头的文件以后直接导入 / "
           f"confirmed and imported")
@@ -121,20 +95,18 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 def cmd_rejected(args: argparse.Namespace) -> int:
     from archiver.sheet_review import export_rejected, rejected
 
-    from . import _user
-
-    home, cat = _open(args)
+    home, cat = open_home(args)
     if cat.file(args.file_id) is None:
         raise UsageError(f"没有文件{args.file_id} / no such file")
     if args.output:
         n = export_rejected(home, cat, args.file_id, Path(args.output))
         with cat.transaction():
-            cat.audit(_user(), "import.rejected.export", str(args.file_id), args.output)
+            cat.audit(cli_user(), "import.rejected.export", str(args.file_id), args.output)
         print(f"已导出{n}行拒收行到 {args.output}（每行旁注明原因）/ exported {n} rejected rows")
         return 0
     rows = rejected(cat, args.file_id)
     if args.json:
-        _out({"file_id": args.file_id, "rejected": rows})
+        print_json({"file_id": args.file_id, "rejected": rows})
         return 0
     for r in rows:
         print(f"[{r['sheet']}] 第{r['row']}行 「{r['column']}」：{r['reason']}")

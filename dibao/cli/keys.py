@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+
+from .context import Subcommands, cli_user, command, group, setup_logging
 
 
-def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
-             parser: argparse.ArgumentParser) -> None:
-    from . import commands
-
-    kp = add("keys", lambda a: commands._missing_sub("keys"), "签名密钥：二维码与备份的防伪签名 / the home's signing key")
-    ksub = kp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
-    sp = add("rotate", cmd_keys_rotate, "换用新密钥：此后打印的封面、表单和备份用新密钥签名 / start signing with a new key",
-             ksub)
+def build(sub: Subcommands) -> None:
+    ksub = group(sub, "keys", "签名密钥：二维码与备份的防伪签名 / the home's signing key")
+    sp = command(ksub, "rotate", cmd_keys_rotate, "换用新密钥：此后打印的封面、表单和备份用新密钥签名 / start signing with a new key")
     sp.add_argument("--revoke", action="store_true",
                     help="同时作废旧密钥（密钥泄露时用）：旧密钥打印的封面和表单不再据二维码归档，须重新打印 / "
                          "also stop accepting codes signed with the earlier keys")
@@ -23,18 +19,16 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     from archiver import codekeys
     from archiver.home import resolve
 
-    from . import _setup_logging, _user
-
     home = resolve(args.home)
     home.require()
-    _setup_logging(home)
+    setup_logging(home)
     new_id, revoked = codekeys.rotate(home.root, revoke=args.revoke)
     from archiver.catalog import Catalog
 
     cat = Catalog(home.catalog_path)
     try:
         with cat.transaction():
-            cat.audit(_user(), "keys.rotate", new_id, f"revoked={revoked}")
+            cat.audit(cli_user(), "keys.rotate", new_id, f"revoked={revoked}")
     finally:
         cat.close()
     if revoked:

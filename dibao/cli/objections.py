@@ -5,19 +5,16 @@ complainant's name; the audit log and every other output get it masked."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-from typing import Any
 
 from ..errors import UsageError
+from .context import Subcommands, cli_user, command, group, household_or_fail, iso_day, open_home, print_json
 
 
-def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
-             parser: argparse.ArgumentParser) -> None:
+def build(sub: Subcommands) -> None:
     from archiver.catalog.objections import KINDS, RESULTS
 
-    op = add("objection", _missing, "公示异议、信访、举报、来电登记（核查、结果、办结）/ objections and complaints register")
-    osub = op.add_subparsers(dest="sub", metavar="SUBCOMMAND")
-    sp = add("add", cmd_objection_add, "登记一件异议、信访、举报或来电，输出编号 / register one, prints its id", osub)
+    osub = group(sub, "objection", "公示异议、信访、举报、来电登记（核查、结果、办结）/ objections and complaints register")
+    sp = command(osub, "add", cmd_objection_add, "登记一件异议、信访、举报或来电，输出编号 / register one, prints its id")
     sp.add_argument("--kind", required=True, choices=list(KINDS), help="类型 / kind")
     sp.add_argument("--date", required=True, help="受理日期 YYYY-MM-DD / date received")
     sp.add_argument("--household", required=True, metavar="KEY", help="所涉户：户编号或成员身份证号 / household")
@@ -26,43 +23,30 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--about", default="", help="所涉公示或案件，如 2025-06-01公示 / the 公示 or case concerned")
     sp.add_argument("--checker", default="", help="核查人 / who checks it")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
-    sp = add("close", cmd_objection_close, "登记核查结果并办结 / record the finding and close", osub)
+    sp = command(osub, "close", cmd_objection_close, "登记核查结果并办结 / record the finding and close")
     sp.add_argument("id", help="登记编号 / register id")
     sp.add_argument("--date", required=True, help="办结日期 YYYY-MM-DD / date closed")
     sp.add_argument("--result", required=True, choices=list(RESULTS), help="核查结果 / result")
     sp.add_argument("--finding", required=True, help="核查情况 / what the check found")
     sp.add_argument("--checker", default="", help="核查人 / who checked it")
-    sp = add("list", cmd_objection_list, "列出登记（含期限）/ list the register with deadlines", osub)
+    sp = command(osub, "list", cmd_objection_list, "列出登记（含期限）/ list the register with deadlines")
     sp.add_argument("--open", action="store_true", help="只列未办结的 / open ones only")
     sp.add_argument("--scope", help="乡镇或村名，默认全部 / township or village")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
 
 
-def _missing(args: argparse.Namespace) -> int:
-    raise UsageError("缺少子命令，请运行 dibao objection --help / missing subcommand")
-
-
-def _date(value: str, flag: str) -> str:
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise UsageError(f"{flag} 日期格式应为 YYYY-MM-DD：{value} / bad date") from exc
-
-
 def cmd_objection_add(args: argparse.Namespace) -> int:
     from archiver.catalog import objections
 
-    from . import _open, _print_json, _user, household_or_fail
-
     if not args.text.strip():
         raise UsageError("请写明反映的问题（--text）/ the allegation is empty")
-    day = _date(args.date, "--date")
-    home, cat = _open(args)
+    day = iso_day(args.date, "--date")
+    home, cat = open_home(args)
     h = household_or_fail(cat, args.household)
-    oid = objections.add(cat, h.id, args.kind, day, args.by, args.text.strip(), _user(), args.about.strip(),
+    oid = objections.add(cat, h.id, args.kind, day, args.by, args.text.strip(), cli_user(), args.about.strip(),
                          args.checker.strip())
     if args.json:
-        _print_json({"id": str(oid), "household_id": h.key, "kind": args.kind, "date": day})
+        print_json({"id": str(oid), "household_id": h.key, "kind": args.kind, "date": day})
     else:
         print(oid)
     return 0
@@ -71,20 +55,18 @@ def cmd_objection_add(args: argparse.Namespace) -> int:
 def cmd_objection_close(args: argparse.Namespace) -> int:
     from archiver.catalog import objections
 
-    from . import _open, _user
-
     if not args.id.isdigit():
         raise UsageError(f"登记编号应为数字：{args.id} / id must be a number")
-    day = _date(args.date, "--date")
+    day = iso_day(args.date, "--date")
     if not args.finding.strip():
         raise UsageError("请写明核查情况（--finding）/ the finding is empty")
-    home, cat = _open(args)
+    home, cat = open_home(args)
     o = objections.get(cat, int(args.id))
     if o is None:
         raise UsageError(f"没有第{args.id}号登记 / no such entry")
     if day < o.raised_on:
         raise UsageError(f"办结日期 {day} 早于受理日期 {o.raised_on} / closed before it was received")
-    objections.close(cat, o.id, day, args.result, args.finding.strip(), _user(), args.checker.strip())
+    objections.close(cat, o.id, day, args.result, args.finding.strip(), cli_user(), args.checker.strip())
     print(f"第{o.id}号已办结：{args.result} / closed")
     return 0
 
@@ -93,17 +75,12 @@ def cmd_objection_list(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import objections, stats
 
-    from . import _open, _print_json, _user
-
-    home, cat = _open(args)
-    try:
-        scope = stats.area(cat, args.scope)
-    except stats.UnknownScope as exc:
-        raise UsageError(str(exc)) from exc
+    home, cat = open_home(args)
+    scope = stats.area(cat, args.scope)
     rows = objections.register_rows(cat, scope, load(home.root), open_only=args.open)
-    cat.audit(_user(), "objection.list", args.scope or "全部", f"{len(rows)}条")
+    cat.audit(cli_user(), "objection.list", args.scope or "全部", f"{len(rows)}条")
     if args.json:
-        _print_json({"objections": rows})
+        print_json({"objections": rows})
         return 0
     for r in rows:
         state = f"{r['closed']} {r['result']}" if r["closed"] else ("已逾期" if r["overdue"] else f"期限{r['due']}")

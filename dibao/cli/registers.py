@@ -10,22 +10,26 @@ from typing import Any
 from archiver.privacy import mask_id
 
 from ..errors import UsageError
+from .context import Subcommands, cli_user, command, group, household_or_fail, open_home, print_json
 
 
-def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
-             parser: argparse.ArgumentParser) -> None:
-    cp = add("cadres", lambda a: _missing("cadres"), "村干部和经办人员及其近亲属备案名册 / cadre and staff register")
-    csub = cp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
-    sp = add("import", cmd_cadres_import, "导入干部及近亲属名册（列：干部姓名、干部身份证号、职务、村、亲属姓名、"
-             "亲属身份证号、关系；本人填“本人”）/ import the cadre register", csub)
+def build(sub: Subcommands) -> None:
+    csub = group(sub, "cadres", "村干部和经办人员及其近亲属备案名册 / cadre and staff register")
+    sp = command(csub, "import", cmd_cadres_import, "导入干部及近亲属名册（列：干部姓名、干部身份证号、职务、村、亲属姓名、"
+                 "亲属身份证号、关系；本人填“本人”）/ import the cadre register")
     sp.add_argument("file", help="xlsx/xls/csv 文件 / spreadsheet")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
-    sp = add("list", cmd_cadres_list, "列出名册及其在保家庭 / list the register and its households in 保", csub)
+    sp = command(csub, "list", cmd_cadres_list, "列出名册及其在保家庭 / list the register and its households in 保")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
 
-    dp = add("deaths", lambda a: _missing("deaths"), "死亡（火化）人员名单 / death and cremation lists")
-    dsub = dp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
-    sp = add("income", cmd_income, "登记或更正家庭收入（核算保障金的依据）/ record or correct a household's income")
+    dsub = group(sub, "deaths", "死亡（火化）人员名单 / death and cremation lists")
+    sp = command(dsub, "import", cmd_deaths_import, "导入死亡或火化名单（列：姓名、身份证号、死亡日期）/ import a death list")
+    sp.add_argument("file", help="xlsx/xls/csv 文件 / spreadsheet")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+    sp = command(dsub, "list", cmd_deaths_list, "列出已导入的死亡名单及所在户 / list recorded deaths and their households")
+    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
+
+    sp = command(sub, "income", cmd_income, "登记或更正家庭收入（核算保障金的依据）/ record or correct a household's income")
     sp.add_argument("key", help="户编号或成员身份证号 / household number or member ID")
     sp.add_argument("--monthly", type=float, help="家庭月收入（元）/ household monthly income")
     sp.add_argument("--per-capita", dest="per_capita", type=float, help="人均月收入（元）/ per-capita monthly income")
@@ -33,32 +37,17 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--from", dest="start", help="自何日起 YYYY-MM-DD，默认今天 / in force from (default today)")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
 
-    sp = add("import", cmd_deaths_import, "导入死亡或火化名单（列：姓名、身份证号、死亡日期）/ import a death list", dsub)
-    sp.add_argument("file", help="xlsx/xls/csv 文件 / spreadsheet")
-    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
-    sp = add("list", cmd_deaths_list, "列出已导入的死亡名单及所在户 / list recorded deaths and their households", dsub)
-    sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
-
-
-def _missing(name: str) -> int:
-    raise UsageError(f"缺少子命令，请运行 dibao {name} --help / missing subcommand")
-
 
 def _load(args: argparse.Namespace, what: str) -> int:
     from archiver import registers
 
-    from . import _open, _print_json
-
-    home, cat = _open(args)
+    home, cat = open_home(args)
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"文件不存在：{path} / no such file")
-    try:
-        result = registers.import_cadres(cat, path) if what == "cadres" else registers.import_deaths(cat, path)
-    except registers.RegisterError as exc:
-        raise UsageError(str(exc)) from exc
+    result = registers.import_cadres(cat, path) if what == "cadres" else registers.import_deaths(cat, path)
     if args.json:
-        _print_json({"rows": result.rows, "written": list(result.written), "errors": result.errors})
+        print_json({"rows": result.rows, "written": list(result.written), "errors": result.errors})
         return 0
     for e in result.errors:
         print(f"  拒收行 {e}")
@@ -86,9 +75,7 @@ def cmd_income(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import basis
 
-    from . import _open, _print_json, _user, household_or_fail
-
-    home, cat = _open(args)
+    home, cat = open_home(args)
     if args.monthly is None and args.per_capita is None:
         raise UsageError("需要 --monthly 或 --per-capita / give --monthly or --per-capita")
     for value in (args.monthly, args.per_capita):
@@ -102,7 +89,7 @@ def cmd_income(args: argparse.Namespace) -> int:
     h = household_or_fail(cat, args.key)
     policy = load(home.root)
     before = basis.compute(h, day, policy)
-    user = _user()
+    user = cli_user()
     with cat.transaction():
         registers.add_income(cat, h.id, Income(day, args.monthly, args.per_capita, args.persons, "人工更正"), user=user)
         after_h = cat.household(h.id)
@@ -112,7 +99,7 @@ def cmd_income(args: argparse.Namespace) -> int:
             "from": day, "before": {"income_per_capita": before.income_per_capita, "due_monthly": before.due_monthly},
             "after": {"income_per_capita": after.income_per_capita, "due_monthly": after.due_monthly}}, ensure_ascii=False))
     if args.json:
-        _print_json({"household_id": h.key, "from": day, "before": before.as_json(), "basis": after.as_json()})
+        print_json({"household_id": h.key, "from": day, "before": before.as_json(), "basis": after.as_json()})
         return 0
     print(f"已登记 {h.key} 自{day}起收入：人均月收入 {after.income_per_capita}元；应发 {before.due_monthly:.2f} → "
           f"{after.due_monthly:.2f}元/月（{after.mode}）/ income recorded")
@@ -123,9 +110,7 @@ def cmd_deaths_list(args: argparse.Namespace) -> int:
     from archiver.catalog import registers
     from archiver.catalog.models import provisional_key
 
-    from . import _open, _print_json
-
-    home, cat = _open(args)
+    home, cat = open_home(args)
     rows: list[dict[str, Any]] = []
     for d in registers.deaths(cat).values():
         keys: list[str] = []
@@ -136,7 +121,7 @@ def cmd_deaths_list(args: argparse.Namespace) -> int:
         rows.append({"name": d.name, "id_number": mask_id(d.id_number), "died_on": d.died_on, "source": d.source_file,
                      "households": keys})
     if args.json:
-        _print_json({"deaths": rows})
+        print_json({"deaths": rows})
         return 0
     for r in rows:
         print(f"{r['name']}\t{r['id_number']}\t{r['died_on'] or '日期不详'}\t{'、'.join(r['households']) or '-'}\t{r['source']}")
@@ -147,12 +132,10 @@ def cmd_deaths_list(args: argparse.Namespace) -> int:
 def cmd_cadres_list(args: argparse.Namespace) -> int:
     from generators import relatives
 
-    from . import _open, _print_json
-
-    home, cat = _open(args)
+    home, cat = open_home(args)
     rows = relatives.register_households(cat)
     if args.json:
-        _print_json({"people": [{**r, "id_number": mask_id(r["id_number"])} for r in rows]})
+        print_json({"people": [{**r, "id_number": mask_id(r["id_number"])} for r in rows]})
         return 0
     for r in rows:
         where = "、".join(r["households"]) or "-"

@@ -1,48 +1,37 @@
-"""`dibao settings show [--json]` and `dibao settings set KEY VALUE` (CONTRACT.md, Additions third round), and
-`dibao history --settings`. Thin over archiver/settings.py, which the web settings page uses too."""
+"""`dibao settings show [--json]` and `dibao settings set KEY VALUE`, and the trail `dibao history --settings`
+shows (corrections.py builds that command). Thin over archiver/settings.py, which the web settings page uses too."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+
+from .context import Subcommands, cli_user, command, group, open_home, print_json
 
 
-def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
-             parser: argparse.ArgumentParser) -> None:
-    from . import commands
-
-    sp = add("settings", lambda a: commands._missing_sub("settings"),
-             "本单位设置：单位名称、监督电话、低保标准、节假日、档案类型等 / the office's settings")
-    ssub = sp.add_subparsers(dest="sub", metavar="SUBCOMMAND")
-    p = add("show", cmd_show, "列出全部设置、取值和来源，标出待填写项 / every setting, its value and source", ssub)
+def build(sub: Subcommands) -> None:
+    ssub = group(sub, "settings", "本单位设置：单位名称、监督电话、低保标准、节假日、档案类型等 / the office's settings")
+    p = command(ssub, "show", cmd_show, "列出全部设置、取值和来源，标出待填写项 / every setting, its value and source")
     p.add_argument("--json", action="store_true", help="JSON输出 / JSON")
-    p = add("set", cmd_set, "修改一项设置（校验后写入 policy.toml，留痕）/ change one setting (validated, audited)", ssub)
+    p = command(ssub, "set", cmd_set, "修改一项设置（校验后写入 policy.toml，留痕）/ change one setting (validated, audited)")
     p.add_argument("key", help="设置项，如 office.name、office.phone、issuer.城关镇、standard.add、calendar.holiday、"
                                "document_types.add / the setting's key")
     p.add_argument("value", help='取值，如 "2026-01-01 城市=780 农村=620" / the value')
     p.add_argument("--json", action="store_true", help="JSON输出 / JSON")
-    hist = sub.choices.get("history")
-    if hist is not None:
-        hist.add_argument("--settings", action="store_true", help="设置的变更记录 / the settings' trail")
-        before = hist.get_default("func")
-        hist.set_defaults(func=lambda a: cmd_history(a) if a.settings else before(a))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     from archiver import settings
 
-    from . import _open, _print_json
-
-    home, cat = _open(args)
+    home, cat = open_home(args)
     rows = settings.rows(home, cat)
     if args.json:
-        _print_json({"settings": [r.as_json() for r in rows]})
+        print_json({"settings": [r.as_json() for r in rows]})
         return 0
-    group = None
+    heading = None
     for r in rows:
-        if r.group != group:
-            group = r.group
-            print(f"【{group}】")
+        if r.group != heading:
+            heading = r.group
+            print(f"【{heading}】")
         mark = "  【待填写】" if r.placeholder else ""
         print(f"  {r.key}\t{r.label}：{r.value or '（未填写）'}\t（{r.source}）{mark}")
     holes = [r for r in rows if r.placeholder]
@@ -54,26 +43,22 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_set(args: argparse.Namespace) -> int:
     from archiver import settings
 
-    from . import _open, _print_json, _user
-
-    home, cat = _open(args)
-    change = settings.set_value(home, cat, args.key, args.value, _user())
+    home, cat = open_home(args)
+    change = settings.set_value(home, cat, args.key, args.value, cli_user())
     if args.json:
-        _print_json(change.as_json())
+        print_json(change.as_json())
         return 0
     print(f"已修改 {change.label}：{change.before or '空'} → {change.after or '空'} / setting changed")
     return 0
 
 
-def cmd_history(args: argparse.Namespace) -> int:
+def cmd_settings_history(args: argparse.Namespace) -> int:
     from archiver import settings
 
-    from . import _open, _print_json
-
-    home, cat = _open(args)
+    home, cat = open_home(args)
     changes = settings.history(cat)
     if args.json:
-        _print_json({"changes": changes})
+        print_json({"changes": changes})
         return 0
     for ch in changes:
         print(f"{ch['at'][:19].replace('T', ' ')}\t{ch['user']}\t{ch['what']}：{ch['before'] or '空'} → "

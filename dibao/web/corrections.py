@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import corrections as c
-from archiver import review
+from archiver import quarantine
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_account
 
@@ -36,21 +36,18 @@ def _back_to_document(doc_id: int, done: str) -> Response:
 @router.post("/documents/{doc_id}/edit", response_class=HTMLResponse)
 def edit_document(request: Request, v: Writer, doc_id: int, household: str = Form(""), doc_type: str = Form(""),
                   date: str = Form(""), note: str = Form("")) -> Response:
+    from .lookup import NotFound, find_household
+
     d, h = v.document(doc_id)
     try:
         target = None
         if household.strip() and household.strip() != h.key:
-            from .lookup import NotFound, find_household
-
-            try:
-                target = find_household(v, household).id  # a name, 户编号 or ID number
-            except NotFound as exc:
-                raise c.CorrectionRefused(str(exc)) from exc
+            target = find_household(v, household).id  # a name, 户编号 or ID number
         c.set_document(v.home, v.cat, doc_id, v.name, household_id=target,
                        doc_type=c.parse_type(doc_type, load_policy(v.home.root)) if doc_type else None,
                        date=c.parse_date(date) if date.strip() else (None if d["date"] else c.UNSET),
                        note=note, scope=v.scope, remote=v.remote)
-    except c.CorrectionRefused as exc:  # the form comes back as it was typed
+    except (c.CorrectionRefused, NotFound) as exc:  # the form comes back as it was typed
         return _document_page(request, v, doc_id, error=_chinese(str(exc)), status_code=400,
                               typed={"household": household, "doc_type": doc_type, "date": date, "note": note})
     return _back_to_document(doc_id, "saved")
@@ -168,8 +165,8 @@ def reject(request: Request, v: Writer, item_id: int, reason: str = Form("")) ->
 
     _item(v, item_id)
     try:
-        review.reject(v.cat, item_id, reason, v.name, v.remote)
-    except review.ReviewRefused:
+        quarantine.reject(v.cat, item_id, reason, v.name, v.remote)
+    except quarantine.QuarantineRefused:
         return RedirectResponse(f"/quarantine/{item_id}?error=reason", status_code=303)
     return RedirectResponse("/quarantine?done=rejected", status_code=303)
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from archiver import doctypes
+from archiver.catalog import areas
 from archiver.catalog.models import Household, today
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_account, mask_id, mask_phone, scrub
@@ -37,7 +38,7 @@ def _reviews_due(v: Viewer, month: str) -> list[dict]:
     if cached is None or cached[0] != mark:
         try:
             rows = reviews.due(v.cat, month, v.scope_name, load_policy(v.home.root))
-        except stats.UnknownScope:  # a user whose area has no household on file yet
+        except areas.AreaProblem:  # a user whose area has no household on file yet
             rows = []
         _due_cache[key] = (mark, rows)
     return _due_cache[key][1]

@@ -61,7 +61,7 @@ async def photo(request: Request, v: Writer, key: str) -> Response:
 
 def file_photo(v: Viewer, h: Household, path: Path, doc_type: str) -> str:
     """Ingest the photo, then make sure it is filed to `h` as `doc_type`; returns the page's done-code."""
-    from archiver import corrections, review
+    from archiver import corrections, quarantine
     from archiver.documents import handle
     from archiver.filing import sha256_of
     from archiver.index import sync_if_possible
@@ -71,7 +71,7 @@ def file_photo(v: Viewer, h: Household, path: Path, doc_type: str) -> str:
     Ingestor(v.home, v.cat, document_handler=handle).run([path], source="web-photo")
     docs, held = v.cat.upload_destinations(digest)
     if held:
-        review.assign(v.home, v.cat, int(held[0]["id"]), h.id, doc_type, v.name)
+        quarantine.assign(v.home, v.cat, int(held[0]["id"]), h.id, doc_type, v.name)
     for d in docs:
         if int(d["household_id"]) != h.id or d["type"] != doc_type:
             corrections.set_document(v.home, v.cat, int(d["document_id"]), v.name,

@@ -57,7 +57,7 @@ def visible_items(v: Viewer) -> list[sqlite3.Row]:
 
 def _candidates(v: Viewer, q: sqlite3.Row) -> list[dict]:
     """The item's candidate households (stored as household keys) that lie in the user's area."""
-    from archiver.review import candidates
+    from archiver.quarantine import candidates
 
     return candidates(v.cat, int(q["id"]), v.scope)
 
@@ -147,7 +147,7 @@ def pick(request: Request, v: Reader, item_id: int, q: str = "") -> Response:
 @router.post("/quarantine/{item_id}/assign")
 async def assign(request: Request, v: Writer, item_id: int, household: str = Form(...), doc_type: str = Form("")) -> Response:
     """File the item, or only the ticked pages of it (the rest stays here for another household)."""
-    from archiver import review
+    from archiver import quarantine
     from archiver.index import sync_if_possible
 
     q = _item(v, item_id)
@@ -158,7 +158,7 @@ async def assign(request: Request, v: Writer, item_id: int, household: str = For
     form = await request.form()
     ticked = [int(str(x)) for x in form.getlist("pages") if str(x).isdigit()]
     try:
-        doc_id = review.assign(v.home, v.cat, item_id, h.id, chosen, v.name, ticked or None)
+        doc_id = quarantine.assign(v.home, v.cat, item_id, h.id, chosen, v.name, ticked or None)
     except StorageError as exc:  # nothing was filed; the item stays open for a later try
         return HTMLResponse(f"<h1>未能归档：{html.escape(plain(str(exc)))}</h1>", status_code=507)
     except (LookupError, ValueError):

@@ -52,7 +52,7 @@ def _send(request: Request, v: Viewer, what: str, target: str, filename: str,
     folder = Path(tempfile.mkdtemp(prefix="web-", dir=_tmp(v)))
     try:
         out = make(folder / filename)
-    except UserError as exc:  # TemplateProblem, NoticeProblem, NothingToNotice, UnknownScope, …: the staff's to fix
+    except UserError as exc:  # TemplateProblem, NoticeProblem, NothingToNotice, AreaProblem, …: the staff's to fix
         shutil.rmtree(folder, ignore_errors=True)
         return _form(request, v, str(exc), 400)
     v.audit(f"export.{what}", target, out.name)

@@ -1,20 +1,18 @@
-"""Operations: `dibao backup`, `dibao restore` and `dibao --version` (docs/deploy.md)."""
+"""`dibao backup` and `dibao restore` (docs/deploy.md): a refused request exits 2, a backup that fails its
+verification 1."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+
+from ..errors import UsageError
+from .context import Subcommands, cli_user, command, print_json, setup_logging
 
 
-def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParsersAction,
-             parser: argparse.ArgumentParser) -> None:
-    from archiver.backup import version
-
-    parser.add_argument("--version", action="version", version=f"dibao {version()}",
-                        help="显示版本号 / show the version")
-    sp = add("backup", cmd_backup, "备份整个档案库（运行中也可备份，增量，带校验清单）/ back up the whole home, safely while serve/watch run")
+def build(sub: Subcommands) -> None:
+    sp = command(sub, "backup", cmd_backup, "备份整个档案库（运行中也可备份，增量，带校验清单）/ back up the whole home, safely while serve/watch run")
     sp.add_argument("dest", help="备份目录，每次在其中新建一个带日期的完整备份 / folder that receives dated snapshots")
     sp.add_argument("--keep", type=int, help="只保留最新的 N 份备份（轮换）/ keep only the newest N snapshots")
     sp.add_argument("--keep-monthly", type=int, default=0,
@@ -23,7 +21,7 @@ def register(add: Any, sub: argparse._SubParsersAction, qsub: argparse._SubParse
     sp.add_argument("--verify-all", action="store_true",
                     help="读回校验所有文件，而不只是本次新复制的 / re-read every file, not only the newly copied ones")
     sp.add_argument("--quiet", action="store_true", help="只输出结果 / only the result")
-    sp = add("restore", cmd_restore, "从备份恢复到 --home 指定的新目录（须为空或不存在）并校验 / restore a backup into an empty --home")
+    sp = command(sub, "restore", cmd_restore, "从备份恢复到 --home 指定的新目录（须为空或不存在）并校验 / restore a backup into an empty --home")
     sp.add_argument("src", help="备份目录（取其中最新的完整备份）或某一份备份 / backup folder (newest snapshot) or one snapshot")
     sp.add_argument("--key-home", help="用另存的密钥验证备份签名：含 keys/codes.json 的目录（默认用备份中的密钥）/ "
                                        "verify the signature with the keys/ kept in this folder")
@@ -38,27 +36,22 @@ def _say(quiet: bool):  # type: ignore[no-untyped-def]
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from archiver.backup import BackupError, BackupRefused, backup
+    from archiver.backup import BackupError, backup
     from archiver.home import resolve
-
-    from ..errors import UsageError
-    from . import _print_json, _setup_logging
 
     home = resolve(args.home)
     home.require()
-    _setup_logging(home)
+    setup_logging(home)
     try:
         if args.keep_monthly and not args.keep:
             raise UsageError("--keep-monthly 需与 --keep 一起使用 / --keep-monthly needs --keep")
         r = backup(home, Path(args.dest), keep=args.keep, verify_all=args.verify_all,
                    say=_say(args.quiet or args.json), keep_monthly=args.keep_monthly)
-    except BackupRefused as exc:
-        raise UsageError(str(exc)) from exc
     except BackupError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     if args.json:
-        _print_json({"backup": str(r.path), "verified": True, "files": r.files, "copied": r.copied,
+        print_json({"backup": str(r.path), "verified": True, "files": r.files, "copied": r.copied,
                      "linked": r.linked, "bytes_copied": r.bytes_copied, "rotated": r.removed,
                      "source_problems": r.source_problems})
         return 1 if r.source_problems else 0
@@ -76,23 +69,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from archiver.backup import BackupError, BackupRefused, restore
+    from archiver.backup import BackupError, restore
     from archiver.home import resolve
-
-    from ..errors import UsageError
-    from . import _print_json, _user
 
     home = resolve(args.home)
     try:
-        r = restore(Path(args.src), home, say=_say(args.quiet or args.json), user=_user(),
+        r = restore(Path(args.src), home, say=_say(args.quiet or args.json), user=cli_user(),
                     key_home=Path(args.key_home) if args.key_home else None, accept_unsigned=args.accept_unsigned)
-    except BackupRefused as exc:
-        raise UsageError(str(exc)) from exc
     except BackupError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     if args.json:
-        _print_json({"snapshot": str(r.snapshot), "home": str(r.home), "files": r.files, "index": r.index,
+        print_json({"snapshot": str(r.snapshot), "home": str(r.home), "files": r.files, "index": r.index,
                      "verified": not r.problems, "problems": r.problems, "warnings": r.warnings})
         return 1 if r.problems else 0
     index = "沿用备份中的索引" if r.index == "copied" else "已重建"

@@ -9,14 +9,15 @@ from typing import Any
 
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import provisional_key
+from archiver.errors import UserValueError
 from archiver.home import Home
 from archiver.privacy import scrub
 
 EVERYWHERE = Scope()
 
 
-class ReviewRefused(ValueError):
-    pass
+class QuarantineRefused(UserValueError):
+    """No such open item, no reason given, or a page it does not have (Chinese first)."""
 
 
 def candidates(cat: Catalog, item_id: int, scope: Scope = EVERYWHERE) -> list[dict[str, Any]]:
@@ -51,7 +52,7 @@ def items(cat: Catalog, include_closed: bool = False) -> list[sqlite3.Row]:
 def open_item(cat: Catalog, item_id: int) -> sqlite3.Row:
     q = cat.quarantine_item(item_id)
     if q is None or q["resolved_at"]:
-        raise ReviewRefused(f"隔离区没有编号为 {item_id} 的待处理文件 / no open quarantine item {item_id}")
+        raise QuarantineRefused(f"隔离区没有编号为 {item_id} 的待处理文件 / no open quarantine item {item_id}")
     return q
 
 
@@ -59,7 +60,7 @@ def reject(cat: Catalog, item_id: int, reason: str, user: str, remote: str = "")
     """不予归档: closed with its reason; the file stays in quarantine/ (evidence is never deleted)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ReviewRefused("不予归档须写明原因（--reason）/ a reason is required")
+        raise QuarantineRefused("不予归档须写明原因（--reason）/ a reason is required")
     q = open_item(cat, item_id)
     with cat.transaction():
         cat.reject_quarantine(item_id, reason, user)
@@ -95,7 +96,7 @@ def assign(home: Home, cat: Catalog, item_id: int, household_id: int, doc_type: 
     if pages:
         wrong = [p for p in pages if p not in numbers]
         if wrong:
-            raise ReviewRefused(f"该隔离文件没有第 {'、'.join(map(str, wrong))} 页（共有 {numbers}）/ no such page")
+            raise QuarantineRefused(f"该隔离文件没有第 {'、'.join(map(str, wrong))} 页（共有 {numbers}）/ no such page")
         if sorted(set(pages)) != numbers:
             by_no = page_texts(q)
             rest = [n for n in numbers if n not in pages]
