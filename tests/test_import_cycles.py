@@ -27,8 +27,6 @@ KNOWN: dict[frozenset[str], str] = {
     frozenset({"archiver.archives", "archiver.pipeline", "archiver.sheet_review"}): "pipeline ↔ archives",
     # procedure builds inspection's Finding: the rules floor and its check registry (#26 item 1)
     frozenset({"generators.inspection", "generators.procedure"}): "inspection ↔ procedure",
-    # commands and corrections import from the package that registers them: one module per group (#26 item 6)
-    frozenset({"dibao.cli", "dibao.cli.commands", "dibao.cli.corrections"}): "cli ↔ commands ↔ corrections",
 }
 
 
