@@ -314,7 +314,7 @@ class Ingestor:
             return
         self._policy_stamp = stamp
         policy = load_policy(self.home.root)
-        self.column_names = rosters.from_policy(policy.columns)
+        self.column_names = rosters.from_policy(policy.columns, policy.basis.mode == "分档")
         self.layouts = policy.layouts
 
     # ------------------------------------------------------------------ steps

@@ -78,7 +78,7 @@ def dry_run(home: Home, paths: list[Path]) -> list[dict]:
     from archiver.pipeline import collect
 
     policy = load_policy(home.root)
-    names, layouts = rosters.from_policy(policy.columns), policy.layouts
+    names, layouts = rosters.from_policy(policy.columns, policy.basis.mode == "分档"), policy.layouts
     out = []
     for path, name in collect(paths, exclude=home.root):
         shown_name = scrub(shown(name))

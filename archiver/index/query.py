@@ -32,6 +32,7 @@ class Query:
 
 
 _SURNAME = re.compile(r"[\u4e00-\u9fff]")
+_CLASS = re.compile(r"[abcABC]类")
 
 
 def parse(text: str) -> Query:
@@ -53,6 +54,8 @@ def parse(text: str) -> Query:
 
                 value = (normalise_type(value) or value).replace("/", "")
             q.filters[field_name] = value.upper() if field_name == "category" else value
+        elif _CLASS.fullmatch(tok):  # A类 / B类 / C类: the 分类管理 class, as staff say it
+            q.filters["category"] = tok[0].upper()
         elif re.fullmatch(r"\d{3,17}[\dx]", tok):
             q.digits.append(tok.upper())
         else:

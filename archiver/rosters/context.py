@@ -45,6 +45,7 @@ class SheetContext:
     area_type: Found = field(default_factory=Found)
     period: Found = field(default_factory=Found)  # value: 'YYYY-MM-DD', the last day of the month reported on
     year_only: Found = field(default_factory=Found)  # '2025' where a title names a year but no month
+    tiered: bool = False  # the home pays by 分档 tiers: 一类/二类/三类 in a class column name the tier
 
     @property
     def sheet_date(self) -> str | None:

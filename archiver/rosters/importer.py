@@ -134,6 +134,7 @@ def _parse_sheet(name: str, rows: list[list[object]], headers: list[Header], sou
             continue
         _refuse_numeric_ids(name, rows, header)
         ctx = context.read(header.above, name, source_name, folders)
+        ctx.tiered = names.tiered
         parsed = k.parse(kind, name, rows, header, ctx)
         bad = _systematic(parsed)
         while bad is not None:  # an optional column every row fails on: read the sheet without it
@@ -439,6 +440,8 @@ def _apply_household(catalog: Catalog, rows: list[k.RosterRow], sheet_date: str 
     members_listed = sum(1 for r in rows if r.member)
     persons = first.persons if first.persons is not None else members_listed or None
     catalog.add_snapshot(hid, Snapshot(snap_date, persons, first.amount), file_id, first.row)
+    if first.last_review and first.last_review <= snap_date:  # the review the roster records, as if filed
+        catalog.add_event(hid, Event(first.last_review, "复核", reason="花名册记载的最近复核"), file_id, first.row)
     _apply_basis(catalog, hid, first, snap_date, newest, file_id)
     _apply_members(catalog, hid, [r for r in rows if r.member], sheet_date, latest, newest,
                    per_member and sheet_date is not None, file_id, result, sheet)

@@ -36,7 +36,7 @@ CHANGE_KINDS = {
 REASON_KINDS = {"死亡", "迁出", "就业", "收入超标", "自愿退出"}
 # what offices write in the ID column (or the remark) of a member who has none
 NO_ID_WORDS = ("无户口", "未落户", "未上户", "黑户", "无身份证", "暂无身份证", "未办理身份证", "无证件", "未登记户口")
-DATE_FIELDS = ("change_date", "approved_on", "effective_month")
+DATE_FIELDS = ("change_date", "approved_on", "effective_month", "last_review")
 MISSING_ID = "身份证号未填"
 MISSING_ID_WARNING = ("成员身份证号为空，已按姓名和与户主关系归入上方家庭，请补录身份证号 / "
                       "member ID empty: kept by name and relation in the household above")
@@ -70,6 +70,7 @@ class RosterRow:
     covered_stated: bool = False  # the roster has a coverage column (是否纳入保障)
     slips: dict[str, str] = field(default_factory=dict)  # ID numbers whose only fault is the check digit → column
     bank_account: str = ""  # where the benefit is paid: a bank's export is placed by it
+    last_review: str | None = None  # 最近复核时间: the latest periodic review the roster records
 
 
 @dataclass
@@ -261,7 +262,7 @@ def parse(kind: str, sheet: str, rows: list[list[object]], header: Header, ctx: 
     carry: dict[str, object] = {}
     seen: dict[tuple, int] = {}
     household_fields = ("township", "village", "household_no", "head_name", "head_id", "area_type", "category",
-                        "persons", "amount", "approved_on")
+                        "persons", "amount", "approved_on", "last_review")
     for index, cells in data:
         texts = [v.text(c) for c in cells]
         if not any(texts) or is_total_or_note(cells) or texts[: len(header_texts)] == header_texts:
@@ -381,8 +382,10 @@ def _roster(row: _Row) -> RosterRow | None:
     if not household_no and not head_id and per_member and not (member and member.relation):
         row.fail("household_no", "无法确定所属家庭：缺少户编号和户主身份证号 / cannot tell the household")
     cat_raw = row.raw("category")
-    tier = _tier(cat_raw)  # 一/二/三类 are benefit tiers, not the A/B/C review class
-    category = None if tier else v.category(cat_raw)
+    # 一档/二档 are benefit tiers; 一类/二类/三类 are the tier in a 分档 county and the A/B/C review class elsewhere
+    # (still kept as the tier the basis shows)
+    tier = _tier(cat_raw)
+    category = None if tier and (row.ctx.tiered or "档" in v.text(cat_raw)) else v.category(cat_raw)
     if v.text(cat_raw) and category is None and tier is None:
         row.fail("category", f"分类应为A/B/C：{v.text(cat_raw)} / category must be A, B or C")
     if member is not None and "covered" in cols and v.text(row.raw("covered")):
@@ -392,7 +395,8 @@ def _roster(row: _Row) -> RosterRow | None:
         row=row.index + 1, household_no=household_no, township=row.township(), village=row.village(),
         head_name=head_name, head_id=head_id, member=member, area_type=row.area_type(), category=category,
         persons=row.get("persons", v.integer), amount=row.get("amount", v.number),
-        approved_on=row.get("approved_on", v.date), address=v.text(row.raw("address")), phone=v.text(row.raw("phone")),
+        approved_on=row.get("approved_on", v.date), last_review=row.get("last_review", v.date),
+        address=v.text(row.raw("address")), phone=v.text(row.raw("phone")),
         basis=_basis(row, tier), covered_stated="covered" in cols and bool(v.text(row.raw("covered"))),
         bank_account=v.text(row.raw("bank_account")).replace(" ", ""))
 

@@ -33,7 +33,7 @@ ROW_FAULTS = ("校验位", "重复行", "出生日期", "地区码", k.TRANSFER_
 PREVIEW_ROWS = 8
 # a household's cells, written on the head's row only in many rosters (as kinds.parse carries them down)
 HOUSEHOLD_FIELDS = ("township", "village", "household_no", "head_name", "head_id", "area_type", "category", "persons",
-                    "amount", "approved_on")
+                    "amount", "approved_on", "last_review")
 
 
 # fields as a person reads them on the review page: the member's ID and name said as such beside the head's

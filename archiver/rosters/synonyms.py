@@ -34,6 +34,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "persons": ("保障人数", "保障人口", "享受人数", "保障人口数", "享受人口", "在保人数"),
     "amount": ("月保障金额", "保障金", "补差金额", "月补助金额", "保障金额", "月发放金额", "月保障金", "月补差金额"),
     "approved_on": ("纳入日期", "批准时间", "批准日期", "审批日期", "纳入时间", "审批时间", "享受起始时间"),
+    "last_review": ("最近复核时间", "最近复核日期", "上次复核时间", "上次复核日期", "最后复核时间", "最后复核日期",
+                    "末次复核时间", "复核时间", "复核日期"),
     "effective_month": ("执行月份", "起始月份", "执行时间", "生效月份", "执行日期", "起始时间", "开始执行月份",
                         "变动执行月份", "执行年月"),
     "disability": ("残疾等级", "残疾情况", "残疾类别", "残疾级别", "残疾类别等级", "残疾类别及等级", "残疾类别和等级",
@@ -96,7 +98,7 @@ FIELD_LABELS: dict[str, str] = {
     "township": "乡镇", "village": "村(社区)", "household_no": "户编号", "head_name": "户主姓名",
     "head_id": "户主身份证号", "member_name": "成员姓名", "relation": "与户主关系", "member_id": "身份证号",
     "area_type": "保障类别(城市/农村)", "category": "分类(A/B/C)", "persons": "保障人数", "amount": "月保障金额",
-    "approved_on": "纳入日期/审批日期", "change_kind": "变动类型", "change_date": "变动日期", "period": "发放期间",
+    "approved_on": "纳入日期/审批日期", "last_review": "最近复核日期", "change_kind": "变动类型", "change_date": "变动日期", "period": "发放期间",
     "paid_amount": "发放金额", "new_amount": "现金额", "old_amount": "原金额", "bank_account": "银行账号",
     "effective_month": "执行月份", "row_total": "小计/合计", "payee": "领款人", "account_holder": "户名(开户人)",
     "old_persons": "原保障人数", "new_persons": "现保障人数", "reason": "变动原因", "sex": "性别",
@@ -157,7 +159,8 @@ def normalise_header(text: str) -> str:
 class Names:
     """The synonym table plus an office's own names (policy.toml `[columns]`)."""
 
-    def __init__(self, extra: Mapping[str, Sequence[str]] | None = None) -> None:
+    def __init__(self, extra: Mapping[str, Sequence[str]] | None = None, tiered: bool = False) -> None:
+        self.tiered = tiered  # policy.toml [basis] mode = "分档": 一类/二类/三类 in a class column are tiers
         self.names: dict[str, list[str]] = {f: list(n) for f, n in SYNONYMS.items()}
         self.lookup: dict[str, str] = {}
         by_label = {normalise_header(label): f for f, label in FIELD_LABELS.items()}
@@ -211,6 +214,7 @@ def field_for(header: object) -> str | None:
     return DEFAULT.field_for(header)
 
 
-def from_policy(columns: Mapping[str, Sequence[str]]) -> Names:
-    """The table for a home: built-in names plus its policy.toml `[columns]` (Policy.columns, checked at load)."""
-    return Names(columns) if columns else DEFAULT
+def from_policy(columns: Mapping[str, Sequence[str]], tiered: bool = False) -> Names:
+    """The table for a home: built-in names plus its policy.toml `[columns]` (Policy.columns, checked at load);
+    `tiered` where the home pays by 分档 tiers."""
+    return Names(columns, tiered) if columns or tiered else DEFAULT

@@ -129,7 +129,7 @@ def title_month(texts: list[str]) -> str | None:
 
 def category(value: object) -> str | None:
     t = text(value).upper().replace("类", "")
-    return {"A": "A", "B": "B", "C": "C", "一": "A", "二": "B", "三": "C"}.get(t) if t else None
+    return {"A": "A", "B": "B", "C": "C", "一": "A", "二": "B", "三": "C", "1": "A", "2": "B", "3": "C"}.get(t) if t else None
 
 
 def area_type(value: object) -> str | None:

@@ -291,3 +291,24 @@ def test_group_labels_written_once_in_a_csv_settle_whose_id_each_column_is(dibao
     assert _ingest(dibao, tmp_path / "南湖镇2025年12月农村低保花名册.csv")["row_errors"] == []
     show = dibao.json("household", "show", head)
     assert sorted(m["id_number"] for m in show["members"]) == sorted([head, son]) and show["persons"] == 2
+
+
+def test_class_in_chinese_numerals_and_the_last_review_a_roster_records(dibao, tmp_path: Path) -> None:
+    """一类/二类/三类 in a 分类 column are the A/B/C review class in a 差额 county; a 最近复核时间 column is the
+    household's latest review (a 复核 on its timeline), so the review clock runs from it; staff find a class in a
+    village by typing 村名 B类."""
+    a, b, c = person_id("19400101", seq=21), person_id("19700303", seq=22), person_id("19800505", seq=23)
+    path = write_xlsx(tmp_path / "柳河镇2025年12月农村低保花名册.xlsx", [
+        ["柳河镇2025年12月农村低保花名册"],
+        ["序号", "村(社区)", "户主姓名", "公民身份号码", "保障人数", "分类", "月保障金额", "纳入时间", "最近复核时间"],
+        [1, "高山村", "甲一", a, 1, "一类", 380, "2017年4月18日", "2025年7月8日"],
+        [2, "高山村", "乙二", b, 1, "二类", 300, "2020年1月2日", "2025年9月1日"],
+        [3, "李家村", "丙三", c, 1, "三类", 200, "2021年3月4日", "2025年3月1日"]])
+    _ingest(dibao, path)
+    shown = {k: dibao.json("household", "show", k) for k in (a, b, c)}
+    assert [shown[k]["category"] for k in (a, b, c)] == ["A", "B", "C"]
+    assert [e["date"] for e in shown[a]["events"] if e["kind"] == "复核"] == ["2025-07-08"]
+    # A yearly, B half-yearly, C quarterly: on 31 Dec only the C household (reviewed 1 March) is overdue
+    assert dibao.json("stats", "--year", "2025")["overdue_reviews"] == 1
+    found = dibao.json("search", "高山村 B类")["results"]
+    assert [r["household_id"] for r in found] == [shown[b]["household_id"]]

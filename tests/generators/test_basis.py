@@ -265,7 +265,7 @@ def test_export_columns_income_coverage_and_tier_are_read(dibao, tmp_path: Path)
         ["X1", "钱一", head, "钱二", "女", child, "农村", "2类", "", "重残", 2400, 2, "否", "户籍迁出"]])
     dibao("ingest", str(path), "--quiet")
     h = dibao.json("household", "show", "X1", "--on", "2025-06-30")
-    assert h["category"] is None  # 2类 is a tier, never class B
+    assert h["category"] == "B"  # a 差额 county: 2类 is the review class, kept as the tier too (分档: tier only)
     b = h["basis"]
     assert (b["income_per_capita"], b["covered_persons"], b["tier"], b["stated_categories"]) == (200.0, 1, "二类", "重残")
     assert b["due_monthly"] == 560 - 200  # default policy: 差额, 农村 560 (the yearly table read as from 1 January)
