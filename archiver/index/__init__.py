@@ -296,7 +296,8 @@ class SearchResult:
 
 
 def _texts(cat: Catalog, h: Household) -> list[str]:
-    return [t for d in h.documents for t in cat.page_texts(d.document_id)]
+    pages = [t for d in h.documents for t in cat.page_texts(d.document_id)]
+    return pages + [u for t in pages if (u := analysis.unwrapped(t)) != t]
 
 
 def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-untyped-def]

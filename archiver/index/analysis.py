@@ -37,6 +37,15 @@ def normalise(text: str) -> str:
     return _t2s.convert(unicodedata.normalize("NFKC", text)).lower()
 
 
+_WRAP = re.compile(r"(?<=[\u4e00-\u9fff\d，、])[ \t]*\n[ \t]*(?=[\u4e00-\u9fff\d])")
+
+
+def unwrapped(text: str) -> str:
+    """A scanned page's sentences as written: OCR ends a line where the paper did (承\n包耕地, 月租金38\n0元), so a
+    phrase staff type across the break would never match; indexed beside the text as read."""
+    return _WRAP.sub("", text)
+
+
 def add_words(words: Iterable[str]) -> None:
     """Teach jieba the archive's names and places so 张秀英 stays one word."""
     for w in words:

@@ -159,7 +159,7 @@ def matched_documents(cat: Catalog, h: Household, q: Query) -> tuple[list[str], 
     docs: list[str] = []
     snippet = ""
     for d in h.documents:
-        text = analysis.normalise("\n".join(cat.page_texts(d.document_id)))
+        text = analysis.normalise(analysis.unwrapped("\n".join(cat.page_texts(d.document_id))))
         hits = [n for n in needles if n in text or n in analysis.normalise(d.type)]
         type_hit = q.filters.get("doctypes") and d.type.replace("/", "") == q.filters["doctypes"]
         if hits or type_hit or (q.digits and any(x in text for x in q.digits)):

@@ -23,7 +23,8 @@ def archive(dibao, tmp_path: Path):
     write_xlsx(tmp_path / "roster.xlsx", roster_rows(c))
     head = c[1]["members"][0]
     (tmp_path / "SCAN_1.jpg").write_bytes(to_jpeg(render_form(
-        ["最低生活保障申请书", f"申请人：{head[0]} 身份证号：{head[1]}", "家中养黑山羊14只、种茶叶18亩", "2025年3月1日"])))
+        ["最低生活保障申请书", f"申请人：{head[0]} 身份证号：{head[1]}", "家中养黑山羊14只、种茶叶18亩",
+         "租住新华街公租房59平方米，月租金38", "0元，承包耕地2.2亩", "2025年3月1日"])))  # a sentence the paper wraps
     dibao("ingest", str(tmp_path), "--quiet")
     return c
 
@@ -55,6 +56,11 @@ def test_phrase_from_ocr_text_with_snippet_and_matched_document(dibao, archive) 
     assert res["results"][0]["matched_documents"]
     assert "【" in res["results"][0]["snippet"]
     assert first(dibao, '"黑山羊15只"') == []
+
+
+def test_a_phrase_the_page_wraps_over_two_lines_is_found(dibao, archive) -> None:
+    assert first(dibao, "租住新华街公租房59平方米，月租金380元")[0] == archive[1]["no"]
+    assert first(dibao, "月租金380元，承包耕地2.2亩") == [archive[1]["no"]]
 
 
 def test_filters_and_all_words_must_match(dibao, archive) -> None:
