@@ -32,3 +32,13 @@ def _gbk(raw: bytes) -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
         return ""
+
+
+_COPY = re.compile(r"(?:[ _-]*(?:副本|复件|拷贝|的副本|copy)(?:\s*[(（]?\d*[)）]?)?|\s*[(（]\d+[)）])$", re.I)
+
+
+def looks_like_a_copy(name: str) -> bool:
+    """`报告 - 副本.pdf`, `报告(1).jpg`, `Copy`: what Windows and phones call a second copy. When the same bytes
+    arrive under two names the file is filed under the other one, as the office named it."""
+    stem = os.path.splitext(os.path.basename(name))[0]
+    return bool(_COPY.search(stem))

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from archiver import archives, rosters, sheet_review, status
 from archiver.catalog import Catalog
-from archiver.filenames import shown
+from archiver.filenames import looks_like_a_copy, shown
 from archiver.filing import STORAGE_ERRNOS, StorageError, quarantine_copy, sha256_of, store_source
 from archiver.home import Home
 from archiver.ocr_pool import Inline, PageReader
@@ -229,7 +229,9 @@ class Ingestor:
         # export (accounts, no persons) last, when the accounts the rosters hold are on file
         sheets = sorted((i for i in inputs if i.sniffed and i.sniffed.kind in SPREADSHEET),
                         key=lambda i: (rosters.placed_by_account(i.parsed or []), i.sheet_date or "9999", i.name))
-        others = [i for i in inputs if not (i.sniffed and i.sniffed.kind in SPREADSHEET)]
+        # a copy after its original, so identical bytes are filed under the name the office gave them
+        others = sorted((i for i in inputs if not (i.sniffed and i.sniffed.kind in SPREADSHEET)),
+                        key=lambda i: looks_like_a_copy(i.name))
         self.reporter.start(len(inputs), "归档 / filing")
         if self.document_handler is not None:  # pages are read ahead (in parallel); filed below in this order
             self.reader.submit([(i.path, i.sniffed.kind) for i in others

@@ -205,3 +205,19 @@ def test_a_long_running_ingestor_sees_households_added_after_its_first_scan(tmp_
         ingestor.run([tmp_path / name])
     b = cat.household(cat.resolve_key("5201029999999") or 0)
     assert b is not None and [d.type for d in b.documents] == ["民主评议记录"]
+
+
+def test_the_same_file_twice_is_filed_under_the_name_without_copy(dibao, county, tmp_path: Path) -> None:
+    """Windows' "- 副本" and a phone's "(1)" name the second copy, wherever it lies in the folder: the one
+    document keeps the office's own name, the copy is listed as the same file."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("承诺书")
+    d.add_paragraph(f"本人{county[1]['members'][0][0]}（身份证号：{county[1]['members'][0][1]}）承诺所报情况属实。")
+    inbox = tmp_path / "in"
+    (inbox / "扫描件").mkdir(parents=True)
+    d.save(str(inbox / "扫描件" / "承诺书.docx"))
+    (inbox / "承诺书 - 副本.docx").write_bytes((inbox / "扫描件" / "承诺书.docx").read_bytes())  # walked first
+    dibao("ingest", str(inbox), "--quiet")
+    assert [x["source_name"] for x in docs_of(dibao, county[1]["no"])] == ["扫描件/承诺书.docx"]
