@@ -12,7 +12,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from archiver import idcard
+from archiver import classify, idcard
 from archiver.catalog import Catalog, Scope, areas
 from archiver.catalog.casefacts import add_case_entry
 from archiver.catalog.models import Member, provisional_key, today
@@ -90,8 +90,6 @@ def from_application(cat: Catalog, text: str, filename: str, user: str) -> int |
     applicant name, a valid ID number that no household holds, and an address naming one village on file
     (the folder or file name may name the township). Anything less is left to staff (the page waits in
     quarantine with its reason), since a household made from a misread page would be worse than none."""
-    from archiver import classify
-
     simple = classify.simplified(text).replace(" ", "")
     if classify.doc_type(simple) != "申请书":
         return None
@@ -138,3 +136,31 @@ def _date(value: str | None) -> str:
         return dt.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         raise UserValueError(f"申请日期格式应为 YYYY-MM-DD：{value} / bad date") from None
+
+
+_CARD = re.compile(r"常住人口登记卡")
+_CARD_NAME = re.compile(r"姓名\s*([\u4e00-\u9fff]{2,4}?)(?=\s|户主|性别|民族|$)", re.M)
+_CARD_RELATION = re.compile(r"户主或与户主关系\s*[.。:：]?\s*([\u4e00-\u9fff]{1,4})")
+
+
+def members_from_register(cat: Catalog, household_id: int, text: str, user: str = BY_APPLICATION) -> int:
+    """An applicant's 户口簿 filed to their household names the family: each 常住人口登记卡 with a name and a valid
+    ID no household holds becomes a member (an applicant's family is known from its papers, not from a roster).
+    Only while the household is 申请中; returns how many were added. Inside the caller's transaction."""
+    row = cat.household_row(household_id)
+    if row is None or row["status"] != "申请中":
+        return 0
+    added = 0
+    for card in _CARD.split(classify.simplified(text))[1:]:
+        name, numbers = _CARD_NAME.search(card), idcard.find_all(card)
+        if name is None or len(numbers) != 1 or cat.household_ids_by_member(numbers[0], False):
+            continue
+        relation = _CARD_RELATION.search(card)
+        info = idcard.parse(numbers[0])
+        cat.add_member(household_id, Member(name.group(1), info.number, relation.group(1) if relation else "",
+                                            info.sex, info.birth_date.isoformat(), id_original=info.original))
+        cat.add_change(user, "户口簿登记成员", None, f"{name.group(1)} {mask_id(info.number)}", household_id=household_id)
+        added += 1
+    if added:
+        cat.mark_dirty({household_id})
+    return added

@@ -35,6 +35,7 @@ class Part:
     household_id: int
     pages: list[pages.Page]
     method: str
+    members_added: int = 0  # an applicant's family read from its 户口簿 (archiver/applications.py)
 
 
 def handle(ingestor: FilingContext, item: Input) -> Outcome:
@@ -102,7 +103,7 @@ def handle(ingestor: FilingContext, item: Input) -> Outcome:
                    {"documents": [{"household": part.household_id, "type": t, "date": d, "path": rel}
                                   for part, (rel, _, t, d) in filed],
                     "unplaced_pages": [p.number for p, _ in unplaced],
-                    "applicants": router.registered[registered:]})
+                    "applicants": router.registered[registered:] + [p.household_id for p, _ in filed if p.members_added]})
 
 
 def record_document(cat: Catalog, part: Part, file_id: int, doc_type: str, date: str | None, source_name: str,
@@ -115,6 +116,8 @@ def record_document(cat: Catalog, part: Part, file_id: int, doc_type: str, date:
     for p in part.pages:
         cat.add_page(doc_id, p.number, p.text.strip())
     add_document_facts(cat, doc_id, _facts(part))
+    if doc_type == "户口簿":
+        part.members_added = applications.members_from_register(cat, part.household_id, "\n".join(p.text for p in part.pages))
     if doc_type == "复核记录" and date:
         cat.add_event(part.household_id, Event(date, "复核", reason="复核记录"), file_id, doc_id)
     return doc_id
@@ -174,8 +177,12 @@ def group(decided: list[tuple[pages.Page, Decision]]) -> tuple[list[Part], list[
     """Consecutive pages of one household make one document. A page with no signal at all continues
     its neighbour only when it does not itself start a new form (its title names no document type)."""
     resolved: list[int | None] = [d.household_id for _, d in decided]
-    continuation = [d.household_id is None and not d.candidates and not d.method and classify.doc_type(p.text) == "其他"
-                    for p, d in decided]
+    kinds = [classify.doc_type(p.text) for p, _ in decided]
+    # a page with no signal continues its neighbour when it starts no form of its own — or when it is the next
+    # card of the same 户口簿 (a family register's pages are one family's, the head's card on one page only)
+    continuation = [d.household_id is None and not d.candidates and not d.method and (
+        kinds[i] == "其他" or (kinds[i] == "户口簿" and "户口簿" in kinds[max(0, i - 1): i + 2]))
+        for i, (_, d) in enumerate(decided)]
     for i in range(1, len(decided)):
         if continuation[i] and resolved[i] is None and resolved[i - 1] is not None:
             resolved[i] = resolved[i - 1]
@@ -276,8 +283,11 @@ def retry_quarantined(home: Home, cat: Catalog, user: str = "dibao:重试", area
     through the web stays inside its uploader's area whoever retries. Returns (file name, household) pairs."""
     router = Router(cat)
     done = _retry_pass(home, cat, user, area, router)
-    if router.registered:  # an applicant's 申请书 made their household: papers listed before it may file now
-        done += _retry_pass(home, cat, user, area, router)
+    for _ in range(2):  # an applicant's 申请书 or 户口簿 just filed names people: papers listed before it may file now
+        more = _retry_pass(home, cat, user, area, router) if done else []
+        if not more:
+            break
+        done += more
     return done
 
 

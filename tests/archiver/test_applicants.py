@@ -94,8 +94,9 @@ def test_register_a_first_time_applicant_then_the_approval_numbers_it(dibao, tmp
 
 def test_an_application_that_names_its_applicant_and_village_makes_the_household(dibao, tmp_path: Path) -> None:
     """The family's papers arrive before any roster: its own 申请书 (a name, an ID no household holds, a village on
-    file) makes the applicant's household, and the 收入证明 that arrived before it is filed there too; a stranger's
-    收入证明 with no application, and an application from a village not on file, wait for staff."""
+    file) makes the applicant's household, and the 收入证明 that arrived before it is filed there too; its 户口簿
+    (the child's card on a page of its own) is filed whole and names the family; a stranger's 收入证明 with no
+    application, and an application from a village not on file, wait for staff."""
     folder = tmp_path / "in"
     folder.mkdir()
     write_xlsx(folder / "花名册.xlsx", roster_rows(small_county(seed=61, n=2)))
@@ -111,11 +112,16 @@ def test_an_application_that_names_its_applicant_and_village_makes_the_household
     (folder / "SCAN_0204.jpg").write_bytes(to_jpeg(render_form(
         ["最低生活保障申请书", f"本人{far[0]}，男，42岁，身份证号码：{far[1]}，", "家住外县九村1组。",
          f"申请人：{far[0]}", "2025年6月3日"])))
+    child = ("闻小杰", person_id("20150606", seq=44))
+    cards = [render_form(["户口簿复印件", "常住人口登记卡", f"姓名 {who} 户主或与户主关系 {rel}", f"公民身份号码 {pid}",
+                          "住址 测试镇一村3组"]) for who, rel, pid in ((name, "户主", idn), (child[0], "子", child[1]))]
+    cards[0].save(folder / "SCAN_0205.pdf", save_all=True, append_images=cards[1:])  # the child's card: page 2
     dibao("ingest", str(folder), "--quiet")
     show = dibao.json("household", "show", idn)
     assert show["household_id"].startswith("D") and show["status"] == "申请中"
     assert (show["township"], show["village"], show["head"]["name"]) == ("测试镇", "一村", name)
-    assert sorted(d["type"] for d in show["documents"]) == ["收入证明", "申请书"]
+    assert sorted(d["type"] for d in show["documents"]) == ["户口簿", "收入证明", "申请书"]
+    assert [(m["name"], m["relation"]) for m in show["members"]] == [(name, "户主"), (child[0], "子")]  # from the 户口簿
     case = next(c for c in show["cases"] if c["kind"] == "新增")
     assert {s["step"]: s["date"] for s in case["steps"]}["申请"] == "2025-06-02"
     waiting = dibao.json("quarantine", "list")["items"]
