@@ -23,7 +23,8 @@ from archiver.home import Home  # noqa: E402
 from archiver.policy import load  # noqa: E402
 from bench.documents import populate  # noqa: E402
 from bench.report import write_section  # noqa: E402
-from generators import cases, edge, monthly, objections, stats  # noqa: E402
+from generators import edge, monthly, stats  # noqa: E402
+from generators.rules import cases, objections  # noqa: E402
 
 
 def timed(work: Callable[[], object]) -> tuple[float, float]:

@@ -14,8 +14,8 @@ from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, today
 from archiver.policy import Policy
 from archiver.privacy import mask_id
 
-from . import basis, cases
 from .cells import append_row, print_landscape
+from .rules import basis, cases
 
 HEADER = ["序号", "乡镇", "村(社区)", "户编号", "户主", "身份证号", "情形", "日期", "原因", "人均月收入(元)", "低保标准(元)",
           "边缘线(元)", "是否低保边缘", "再次申请"]

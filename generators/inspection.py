@@ -15,10 +15,11 @@ from archiver.months import iso_day, last_day
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import basis, completeness, id_checks, objections, procedure, relatives, stats, stops
-from .caserules import Payable
-from .caserules import rules as case_rules
+from . import stats
 from .progress import Progress, Steps
+from .rules import basis, completeness, id_checks, objections, procedure, relatives, stops
+from .rules.caserules import Payable
+from .rules.caserules import rules as case_rules
 
 TITLES = {
     "same_person_two_households": "同一人在两户中享受低保",

@@ -20,7 +20,7 @@ from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, 
 from archiver.months import add_months, last_day
 from archiver.policy import Policy
 
-from . import basis
+from .rules import basis
 
 T = TypeVar("T")
 

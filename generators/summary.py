@@ -20,10 +20,11 @@ from archiver.catalog.models import Household, Member, Payment
 from archiver.catalog.reporting import documents_of_type_between, payment_totals_by_type
 from archiver.policy import Policy
 
-from . import completeness, gongwen, inspection, objections, stats
+from . import gongwen, inspection, stats
 from .documents import cn_date, render_docx, wan
 from .fonts import cjk_font_path
 from .progress import Progress, Steps
+from .rules import completeness, objections
 
 TODO = "【待填写：{}】"
 NUMERALS = "一二三四五六七八九十"
@@ -175,9 +176,9 @@ def people_tables(in_care: list[Household], year: int, policy: Policy) -> tuple[
 
 def notice_periods(cat: Catalog, households: list[Household], year: int, policy: Policy) -> tuple[int, int] | None:
     """(新增 cases approved in the year, those whose 公示 ran fewer than the policy's days or is not on file), read
-    from the case timeline (generators/cases.py) of the households with a 新增 in the year — None when there is
+    from the case timeline (generators/rules/cases.py) of the households with a 新增 in the year — None when there is
     none, and then the summary says nothing about 公示."""
-    from . import cases
+    from .rules import cases
 
     first, last = f"{year}-01-01", f"{year}-12-31"
     new = [h for h in households if any(e.kind in ("新增", "恢复") and first <= e.date <= last for e in h.events)]

@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 from archiver.catalog import Scope
 from archiver.catalog.models import provisional_key
 from archiver.policy import load as load_policy
-from generators import completeness, stats
+from generators import stats
+from generators.rules import completeness
 
 from .session import Reader
 from .templating import page

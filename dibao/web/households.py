@@ -17,7 +17,8 @@ from archiver.catalog import areas
 from archiver.catalog.models import Household, today
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_account, mask_id, mask_phone, scrub
-from generators import basis, completeness, reviews, stats
+from generators import reviews, stats
+from generators.rules import basis, completeness
 
 from . import casesdue, preview
 from .quarantine import visible_items
@@ -95,7 +96,7 @@ def household_page(request: Request, v: Viewer, key: str, done: str = "", error:
     v.audit("household.view", h.key)
     policy = load_policy(v.home.root)
     checklist = completeness.for_household(h, policy)
-    from generators.cases import household_cases
+    from generators.rules.cases import household_cases
 
     account = h.bank_account or next((p.bank_account for p in reversed(h.payments) if p.bank_account), "")
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist,

@@ -15,7 +15,7 @@ import pytest
 from archiver.catalog import Catalog
 from archiver.home import resolve
 from archiver.policy import load, parse
-from generators import basis
+from generators.rules import basis
 from tests import basis_county as county
 from tests.conftest import Runner
 

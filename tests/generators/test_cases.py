@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from archiver.policy import parse
-from generators.caserules import first_payable_month
-from generators.workdays import Calendar
+from generators.rules.caserules import first_payable_month
+from generators.rules.workdays import Calendar
 from tests.builders import person_id, write_xlsx
 from tests.casepacks import CHANGE_HEADER, PAY_HEADER, build, former_recipients
 
@@ -369,7 +369,7 @@ def test_form_templates_are_exported_and_an_edited_one_is_used(dibao, tmp_path: 
 def test_a_recorded_extension_allows_45_working_days_and_the_year_counts(dibao, corpus) -> None:
     from archiver.catalog import Catalog
     from archiver.policy import load
-    from generators.cases import year_counts
+    from generators.rules.cases import year_counts
 
     packs, keys = corpus
     late = next(p for p in packs if p.fault == "case_overdue")

@@ -16,7 +16,7 @@ from . import cases
 from .caserules import first_payable_for
 
 if TYPE_CHECKING:
-    from .inspection import Finding
+    from ..inspection import Finding
 
 TITLES = {
     "notice_period_short": "公示期不足",
@@ -31,7 +31,7 @@ TITLES = {
 
 
 def run(cat: Catalog, households: list[Household], year: int | None, policy: Policy) -> list[Finding]:
-    from .inspection import Finding
+    from ..inspection import Finding
 
     day = min(today(), f"{year}-12-31") if year else today()
     ctx = cases.Context.load(cat, households, policy, day)
