@@ -17,7 +17,7 @@ from archiver.privacy import mask_account, mask_id
 
 from . import stats
 from .progress import Progress, Steps
-from .rules import basis, completeness, id_checks, objections, procedure, relatives, stops
+from .rules import basis, completeness, id_checks, objections, procedure, relatives, review_clock, stops
 from .rules.caserules import Payable
 from .rules.caserules import rules as case_rules
 
@@ -79,11 +79,11 @@ def run(cat: Catalog, scope: str | None, year: int | None, policy: Policy,
     out += [Finding(*f) for f in stops.findings(cat, households, year, policy)]
     reference = dt.date.fromisoformat(day)
     for h in active:
-        if stats.is_overdue(h, day, policy):
-            since = stats.last_review_or_start(h, day)
-            klass = f"{h.category}类" if policy.review_months.get(h.category or "") else f"{stats.UNCLASSIFIED}，请确定分类"
+        if review_clock.is_overdue(h, day, policy):
+            since = review_clock.last_review_or_start(h, day)
+            klass = f"{h.category}类" if policy.review_months.get(h.category or "") else f"{review_clock.UNCLASSIFIED}，请确定分类"
             out.append(Finding("overdue_review", [h.key], f"{h.village}{h.head_name}户（{klass}）上次复核或审批为{since}，"
-                                                          f"已超过{stats.review_interval(h, policy)}个月未复核。"))
+                                                          f"已超过{review_clock.review_interval(h, policy)}个月未复核。"))
         lacking = completeness.missing(h, policy)
         if lacking:
             out.append(Finding("incomplete_file", [h.key], f"{h.village}{h.head_name}户档案缺少：{'、'.join(lacking)}。",

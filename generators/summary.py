@@ -24,7 +24,7 @@ from . import gongwen, inspection, stats
 from .documents import cn_date, render_docx, wan
 from .fonts import cjk_font_path
 from .progress import Progress, Steps
-from .rules import completeness, objections
+from .rules import completeness, objections, review_clock
 
 TODO = "【待填写：{}】"
 NUMERALS = "一二三四五六七八九十"
@@ -391,9 +391,9 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
         "exit_reasons_text": f"（{exits}）" if exits else "", "quarter_rows": quarter_rows(s, quarter_ends),
         "person_times_total": sum(s["persons_by_month"]),
         "age_rows": age_rows, "identity_rows": identity_rows,
-        "class_rows": [{"category": f"{c}类" if policy.review_months.get(c) else stats.UNCLASSIFIED,
+        "class_rows": [{"category": f"{c}类" if policy.review_months.get(c) else review_clock.UNCLASSIFIED,
                         "households": v["households_end"], "persons": v["persons_end"],
-                        "interval": f"{policy.review_months.get(c) or stats.unclassified_interval(policy)}个月"}
+                        "interval": f"{policy.review_months.get(c) or review_clock.unclassified_interval(policy)}个月"}
                        for c, v in sorted(s["by_category"].items())],
         "reviews_done": reviews_done, "documents_filed": documents_filed, "gradual_exits": gradual,
         "classified_persons": classified, "complaints": complaints, "objections": register_counts,
