@@ -24,7 +24,8 @@ from . import gongwen, inspection, stats
 from .documents import cn_date, render_docx, wan
 from .fonts import cjk_font_path
 from .progress import Progress, Steps
-from .rules import completeness, objections, review_clock
+from .rules import checks, completeness, objections, payment_checks, review_clock
+from .rules.findings import Finding
 
 TODO = "【待填写：{}】"
 NUMERALS = "一二三四五六七八九十"
@@ -200,14 +201,14 @@ def notice_periods(cat: Catalog, households: list[Household], year: int, policy:
 
 
 def _findings(cat: Catalog, year: int, scope: str | None, policy: Policy,
-              households: list[Household]) -> dict[str, list[inspection.Finding]]:
-    out: dict[str, list[inspection.Finding]] = defaultdict(list)
+              households: list[Household]) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = defaultdict(list)
     for f in inspection.run(cat, scope, year, policy, households):
         out[f.code].append(f)
     return out
 
 
-def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, policy: Policy,
+def problems_and_plans(findings: dict[str, list[Finding]], s: dict, policy: Policy,
                        year: int) -> tuple[list[str], list[str]]:
     """存在问题 from inspect, each with its answer in 下一步打算."""
     problems, plans = [], []
@@ -216,7 +217,7 @@ def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, p
         if code in NOT_IN_DOCUMENTS or not items:
             continue
         n = len({k for f in items for k in f.households})
-        title = inspection.TITLES.get(code, code)
+        title = checks.title(code)
         if not n:  # a county note (payment_precision): its own sentence, once
             problems.append(items[0].message)
             plans.append(ANSWERS.get(code, "对“{title}”逐项核实整改").format(title=title) + "。")
@@ -310,7 +311,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     step("逐户检查（存在问题）")
     findings = _findings(cat, year, scope, policy, facts.households)
     problems, plans = problems_and_plans(findings, s, policy, year)
-    money_ok = not any(findings.get(c) for c in ("amount_mismatch", *inspection.OVERPAID_BY))
+    money_ok = not any(findings.get(c) for c in ("amount_mismatch", *payment_checks.OVERPAID_BY))
 
     practices: list[str] = []
     step("新纳入对象的公示和办理过程")
@@ -348,7 +349,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     if s["disbursed_total"]:
         fund = f"做好资金发放。全年发放低保金{wan(s['disbursed_total'])}万元，月人均补差{s['avg_monthly_per_person']:.2f}元"
         practices.append(fund + ("，经逐月核对，发放金额与核定金额一致。" if money_ok else "，按月足额发放到户。"
-                                 if not any(findings.get(c) for c in inspection.OVERPAID_BY) else "。"))
+                                 if not any(findings.get(c) for c in payment_checks.OVERPAID_BY) else "。"))
     archive = f"推进档案规范化。落实“一户一档”，全年归档各类档案材料{documents_filed}份" if documents_filed else ""
     if facts.in_care and not incomplete:
         archive = (archive + "，" if archive else "推进档案规范化。") + f"年末在保{len(facts.in_care)}户档案材料全部齐全"

@@ -187,17 +187,18 @@ def cmd_templates_export(args: argparse.Namespace) -> int:
 def cmd_inspect(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import inspection
+    from generators.rules import checks
 
     home, cat = open_home(args)
     findings = inspection.run(cat, args.scope, args.year, load(home.root))
     if args.json:
-        print_json({"scope": args.scope or "全部", "year": args.year, "findings": [f.as_json() for f in findings]})
+        print_json({"scope": args.scope or "全部", "year": args.year, "findings": [checks.as_json(f) for f in findings]})
         return 0
     by_code: dict[str, list] = {}
     for f in findings:
         by_code.setdefault(f.code, []).append(f)
     for code, items in by_code.items():
-        print(f"【{inspection.TITLES.get(code, code)}】{len(items)} 处 / {code}")
+        print(f"【{checks.title(code)}】{len(items)} 处 / {code}")
         for f in items[:50]:
             print(f"  {', '.join(f.households)}  {f.message}")
         if len(items) > 50:
