@@ -28,6 +28,7 @@ from .documents import cn_date, render_docx
 from .gongwen import office_name
 from .render import html_to_pdf, render_html
 from .rules import pending
+from .rules.caserules import last_posted_day
 
 KINDS = {"新增": ("新增", "恢复"), "停保": ("停保", "退出", "注销"), "调整": ("调增", "调减")}
 VERB = {"新增": "纳入", "停保": "停发", "调整": "调整保障金额的"}
@@ -160,7 +161,7 @@ def _villages(cat: Catalog, village: str | None, township: str | None) -> list[t
 def period(start: dt.date, until: dt.date | None, days: int) -> tuple[str, str, dt.date]:
     """Cases dated from `start` to `until`; without `until`, the calendar month of `start`, or up to the
     notice's last day when it runs into the next month (a 公示 precedes the approval that becomes the event)."""
-    end = start + dt.timedelta(days=days - 1)
+    end = last_posted_day(start, days)
     if until is not None:
         if until < start:
             raise NoticeProblem(f"--to 早于 --from：{until} < {start} / --to is before --from")

@@ -18,13 +18,14 @@ from archiver import gcpause, idcard, localrules, placeholders
 from archiver.catalog import Catalog
 from archiver.catalog.models import Household, Member, Payment
 from archiver.catalog.reporting import documents_of_type_between, payment_totals_by_type
-from archiver.policy import Policy
+from archiver.policy import Policy, notice_length
 
 from . import gongwen, inspection, stats
 from .documents import cn_date, render_docx, wan
 from .fonts import cjk_font_path
 from .progress import Progress, Steps
 from .rules import checks, completeness, objections, payment_checks, review_clock
+from .rules.caserules import posted_days
 from .rules.findings import Finding
 
 TODO = "【待填写：{}】"
@@ -195,7 +196,7 @@ def notice_periods(cat: Catalog, households: list[Household], year: int, policy:
             total += 1
             notice = case.step("公示")
             if not notice or not notice.date or not notice.end or \
-                    (dt.date.fromisoformat(notice.end) - dt.date.fromisoformat(notice.date)).days + 1 < policy.notice.days:
+                    posted_days(notice.date, notice.end) < notice_length(policy):
                 short += 1
     return (total, short) if total else None
 
@@ -231,7 +232,7 @@ def problems_and_plans(findings: dict[str, list[Finding]], s: dict, policy: Poli
             text += f"（停保后发放{gongwen.money(money)}元）"
         problems.append(text + "。")
         plan = ANSWERS.get(code, "对“{title}”逐户核实整改，涉及{n}户").format(
-            n=n, month=month, money=gongwen.money(money), days=policy.notice.days, title=title)
+            n=n, month=month, money=gongwen.money(money), days=notice_length(policy), title=title)
         plans.append(plan + "。")
     persons = max(sum(s["by_age_band"].values()), 1)
     working = s["by_age_band"].get("working_age", 0) / persons * 100
@@ -320,16 +321,16 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     if s["new_households"]:
         approve = f"规范审核审批。全年新纳入低保对象{s['new_households']}户{s['new_persons']}人"
         if periods and periods[0] and not periods[1]:
-            approve += f"，{periods[0]}户均按规定公示{policy.notice.days}天。"  # every case's timeline shows it
+            approve += f"，{periods[0]}户均按规定公示{notice_length(policy)}天。"  # every case's timeline shows it
         elif periods and periods[1]:
             approve += "，均经入户调查、审核确认后纳入。" if not findings.get("missing_step") else "。"
             covered = findings.get("notice_period_short") or any(
                 "公示" in (f.detail.get("steps") or []) for f in findings.get("missing_step", []))
             if not covered:
-                problems.append(f"新纳入对象中有{periods[1]}户公示期不足{policy.notice.days}天或未见公示记录。")
-                plans.append(f"严格执行公示{policy.notice.days}天的规定，对涉及的{periods[1]}户补正程序。")
+                problems.append(f"新纳入对象中有{periods[1]}户公示期不足{notice_length(policy)}天或未见公示记录。")
+                plans.append(f"严格执行公示{notice_length(policy)}天的规定，对涉及的{periods[1]}户补正程序。")
         else:
-            approve += "。" + TODO.format(f"新纳入对象的入户调查、民主评议和公示情况（公示天数以{policy.notice.days}天为准，如实填写）")
+            approve += "。" + TODO.format(f"新纳入对象的入户调查、民主评议和公示情况（公示天数以{notice_length(policy)}天为准，如实填写）")
         practices.append(approve)
     dyn = []
     if s["overdue_reviews"] == 0 and facts.in_care:
@@ -398,7 +399,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
                        for c, v in sorted(s["by_category"].items())],
         "reviews_done": reviews_done, "documents_filed": documents_filed, "gradual_exits": gradual,
         "classified_persons": classified, "complaints": complaints, "objections": register_counts,
-        "notice_days": policy.notice.days, "review_a": policy.review_months.get("A", 12),
+        "notice_days": notice_length(policy), "review_a": policy.review_months.get("A", 12),
         "review_b": policy.review_months.get("B", 6), "review_c": policy.review_months.get("C", 3),
         "practices": practices, "problems": problems, "plans": plans, "incomplete_households": len(incomplete),
     }

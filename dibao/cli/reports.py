@@ -133,7 +133,7 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
 def cmd_report_notice(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from archiver.policy import load
+    from archiver.policy import load, notice_length
     from generators import notice
 
     home, cat = open_home(args)
@@ -148,7 +148,7 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
             raise UsageError(f"日期格式应为 YYYY-MM-DD：{flag} {value} / bad {flag} date") from exc
     start, until = dates[0] or dt.date.today(), dates[1]
     _warn_placeholders(policy, start.year)
-    days = args.days or policy.notice.days
+    days = args.days or notice_length(policy)
     if days < 1:
         raise UsageError("公示天数至少为1天 / --days must be at least 1")
     try:

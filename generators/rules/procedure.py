@@ -10,7 +10,7 @@ import datetime as dt
 from archiver.catalog.models import STOP_KINDS, Household, today
 
 from . import cases
-from .caserules import first_payable_for
+from .caserules import first_payable_for, posted_days
 from .findings import Finding, Scan
 
 
@@ -47,7 +47,7 @@ def _change_notice(c: cases.Case, ctx: cases.Context) -> list[tuple[str, str, di
     out = []
     for n in notices:
         if n.date and n.end and n.end >= n.date:
-            days = (dt.date.fromisoformat(n.end) - dt.date.fromisoformat(n.date)).days + 1
+            days = posted_days(n.date, n.end)
             if days < ctx.rules.notice_days:
                 out.append(("notice_period_short", f"{when}{c.kind}的公示期{n.date}至{n.end}共{days}天，"
                             f"少于规定的{ctx.rules.notice_days}天。",
