@@ -433,7 +433,7 @@ def test_pdf_forms_without_libreoffice_are_laid_out_in_html(dibao, tmp_path: Pat
     out = tmp_path / "林村申请书.pdf"
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no soffice on the PATH
     r = subprocess.run([sys.executable, "-m", "dibao.cli", "--home", str(dibao.home), "form", "申请书", "--village", "林村",
-                        "-o", str(out)], capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2])
+                        "-o", str(out)], capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[3])
     assert r.returncode == 0, r.stderr
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert text.count("最低生活保障申请书") == 2 and "韩甲" in text and "韩乙" in text
