@@ -10,7 +10,7 @@ from archiver.privacy import mask_account, mask_id
 
 
 def findings(households: list[Household], year: int | None) -> list[tuple[str, list[str], str, dict]]:
-    """(code, household keys, message, detail) for every finding; inspection.py wraps them."""
+    """(code, household keys, message, detail) for every finding; checks.py wraps them."""
     out: list[tuple[str, list[str], str, dict]] = []
     for h in households:
         for m in h.members:

@@ -1,6 +1,6 @@
 """Procedure checks on the case timeline (what inspectors test with dates): 公示 too short, approval
 before the 公示 ended, decisions past the working-day limit, refusals notified late, payment for months
-before payment could start, required steps with no paper. Hooked into `dibao inspect` by inspection.py.
+before payment could start, required steps with no paper. A run of the check registry (checks.py).
 """
 
 from __future__ import annotations
