@@ -23,7 +23,9 @@ from archiver.home import Home  # noqa: E402
 from archiver.policy import load  # noqa: E402
 from bench.documents import populate  # noqa: E402
 from bench.report import write_section  # noqa: E402
-from generators import cases, edge, monthly, objections, stats  # noqa: E402
+from generators import edge as edge_sheet  # noqa: E402
+from generators import monthly, stats  # noqa: E402
+from generators.rules import cases, edge, objections  # noqa: E402
 
 
 def timed(work: Callable[[], object]) -> tuple[float, float]:
@@ -61,7 +63,7 @@ def main() -> None:
             ("季报 2025Q2, figures", timed(lambda: monthly.compute(cat, q2, None, policy))),
             ("the twelve 月报 of 2025, figures", timed(lambda: [monthly.compute(
                 cat, monthly.month(f"2025-{m:02d}"), None, policy) for m in range(1, 13)])),
-            ("低保边缘 list since 2025-01-01 and its .xlsx", timed(lambda: edge.write_xlsx(
+            ("低保边缘 list since 2025-01-01 and its .xlsx", timed(lambda: edge_sheet.write_xlsx(
                 edge.listing(cat, scope, "2025-01-01", policy), "2025-01-01", "", policy, out / "e.xlsx"))),
             ("`cases due` on 2025-12-31 (every household)", timed(lambda: cases.due_steps(
                 cat, cat.households(full=True), policy, "2025-12-31"))),

@@ -16,8 +16,8 @@ from archiver.home import Home
 from archiver.policy import Policy
 from archiver.privacy import mask_account, mask_id
 
-from . import completeness
 from .render import render_html
+from .rules import completeness
 
 ORDER = ["申请书", "承诺书", "授权书", "户口簿", "身份证", "入户调查表", "核对报告", "收入证明", "民主评议记录", "公示记录", "审批表",
          "低保证", "银行卡/存折", "复核记录", "停保告知书", "其他"]
@@ -95,14 +95,14 @@ def _get(obj: Any, name: str) -> Any:
 
 def generated_pages(h: Household, case_list: list[Any] | None = None, basis: Any = None) -> list[dict]:
     """Pages the dossier makes from the catalog: the payment history always; the case timeline (办理过程) when
-    the household has cases; the basis of the amount (generators/basis.py) when it is given."""
+    the household has cases; the basis of the amount (generators/rules/basis.py) when it is given."""
     pays: list[list[Any]] = [[p.period_start if p.period_start == p.period_end else f"{p.period_start}至{p.period_end}",
              f"{p.amount:,.2f}元", p.persons if p.persons is not None else "", mask_account(p.bank_account) or "—"]
             for p in sorted(h.payments, key=lambda p: (p.period_start, p.period_end))]
     total = sum(p.amount for p in h.payments)
     pages: list[dict[str, Any]] = [{"title": "低保金发放记录", "headers": ["发放期间", "金额", "保障人数", "账号"], "rows": pays,
               "note": f"共{len(pays)}笔，合计{total:,.2f}元（据发放表）。" if pays else ""}]
-    cases = case_list if case_list is not None else getattr(h, "cases", None)  # generators/cases.py
+    cases = case_list if case_list is not None else getattr(h, "cases", None)  # generators/rules/cases.py
     if cases:
         rows: list[list[Any]] = []
         for c in cases:
@@ -192,7 +192,7 @@ def back_context(ctx: dict, entries: list[Entry], front_pages: int, total_pages:
 def build(home: Home, h: Household, policy: Policy, out: Path, cat: Catalog | None = None) -> Path:
     from weasyprint import HTML
 
-    from . import cases
+    from .rules import cases
 
     entries = [Entry(d, _page_count(home, d)) for d in ordered(h.documents)]
     page = 1
@@ -202,10 +202,10 @@ def build(home: Home, h: Household, policy: Policy, out: Path, cat: Catalog | No
     own = cat is None
     cat = cat or Catalog(home.catalog_path)
     try:
-        from . import basis
+        from .rules import basis
 
         generated = generated_pages(h, cases.household_cases(cat, h, policy), basis.compute(h, today(), policy))
-        from . import objections
+        from .rules import objections
 
         generated += objections.dossier_pages(cat, h)
     finally:

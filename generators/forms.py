@@ -20,9 +20,9 @@ from archiver.errors import UserValueError
 from archiver.policy import Policy
 from archiver.privacy import mask_id
 
-from .cases import Case
 from .documents import TemplateProblem, cn_date
 from .render import template_path
+from .rules.cases import Case
 
 KINDS = {"申请书": "form_application.docx", "入户调查表": "form_investigation.docx", "审批表": "form_approval.docx",
          "不予批准告知书": "form_refusal.docx", "复核表": "form_review.docx",
@@ -219,7 +219,8 @@ def context(h: Household, kind: str, policy: Policy, cases: list[Case], day: str
 def _stop_and_consent(h: Household, kind: str, policy: Policy, day: str) -> dict[str, Any]:
     """The 停保告知书's stop (the latest stop decision: its date and reason in the rules' words) and the
     授权书's signers (every member of age present on the day)."""
-    from . import stats, stops
+    from . import stats
+    from .rules import stops
 
     adults = []
     for m in h.members_on(day):

@@ -19,8 +19,9 @@ from archiver.errors import UserError
 from archiver.months import last_day
 from archiver.policy import Policy
 
-from . import basis, stats
+from . import stats
 from .cells import append_row, print_landscape
+from .rules import basis
 
 CLASSES = ("A", "B", "C")
 QUARTER_NAMES = "一二三四"

@@ -24,10 +24,11 @@ from archiver.placeholders import text_or_prompt
 from archiver.policy import Policy
 from archiver.privacy import mask_name, public_reason
 
-from . import pending
 from .documents import cn_date, render_docx
 from .gongwen import office_name
 from .render import html_to_pdf, render_html
+from .rules import pending
+from .rules.caserules import last_posted_day
 
 KINDS = {"新增": ("新增", "恢复"), "停保": ("停保", "退出", "注销"), "调整": ("调增", "调减")}
 VERB = {"新增": "纳入", "停保": "停发", "调整": "调整保障金额的"}
@@ -51,14 +52,14 @@ class Row:
     category: str
     date: str
     reason: str = ""  # 停保: the public form of the recorded reason (archiver.privacy.public_reason)
-    pending: bool = False  # awaiting the decision (拟纳入/拟停保 from generators/pending.py), not yet approved
+    pending: bool = False  # awaiting the decision (拟纳入/拟停保 from generators/rules/pending.py), not yet approved
 
 
 def rows_for(cat: Catalog, scope: Scope, kind: str, since: str, until: str, policy: Policy,
              keys: set[str] | None = None) -> list[Row]:
     """The village's households for the notice: those with an approved event of this kind dated in
     [since, until] (the latest one each), and — for 新增 and 停保 — the cases still awaiting a decision
-    that generators/pending.py puts on this period's notice (a 公示 comes before the approval: 入户调查
+    that generators/rules/pending.py puts on this period's notice (a 公示 comes before the approval: 入户调查
     done, a review concluding 停保, a death). A household is listed once, its approved event first.
     `keys` narrows it to an explicit list of households (and lists their overdue applications too)."""
     households = [h for h in cat.households(scope, full=True, payments=False) if keys is None or h.key in keys]
@@ -160,7 +161,7 @@ def _villages(cat: Catalog, village: str | None, township: str | None) -> list[t
 def period(start: dt.date, until: dt.date | None, days: int) -> tuple[str, str, dt.date]:
     """Cases dated from `start` to `until`; without `until`, the calendar month of `start`, or up to the
     notice's last day when it runs into the next month (a 公示 precedes the approval that becomes the event)."""
-    end = start + dt.timedelta(days=days - 1)
+    end = last_posted_day(start, days)
     if until is not None:
         if until < start:
             raise NoticeProblem(f"--to 早于 --from：{until} < {start} / --to is before --from")

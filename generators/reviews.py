@@ -16,15 +16,18 @@ from archiver.privacy import mask_id
 
 from . import stats
 from .cells import append_row, print_landscape
+from .rules import review_clock
 
 HEADER = ["序号", "乡镇(街道)", "村(社区)", "户编号", "户主", "身份证号", "分类", "复核周期\n(月)", "上次复核\n/审批", "应复核\n日期",
           "状态", "人数", "复核结果", "复核人", "复核日期"]
 WIDTHS = (6, 12, 12, 16, 10, 22, 8, 9, 13, 13, 10, 6, 22, 10, 12)
 
 
-def due(cat: Catalog, month: str, scope: str | None, policy: Policy, include_done: bool = False) -> list[dict]:
+def due(cat: Catalog, month: str, scope: str | None, policy: Policy, include_done: bool = False,
+        as_of: str | None = None) -> list[dict]:
     """Households due for review by the month's end. With `include_done`, the clock runs from the last review
-    before the month, so a household reviewed during the month stays on the plan with its result."""
+    before the month, so a household reviewed during the month stays on the plan with its result. "overdue":
+    due before the month began (the plan sheet), or with `as_of` overdue on that day (the dashboard)."""
     y, m = map(int, month.split("-"))
     first, last = dt.date(y, m, 1), month_end(y, m)
     area = stats.area(cat, scope)
@@ -34,16 +37,17 @@ def due(cat: Catalog, month: str, scope: str | None, policy: Policy, include_don
     for h in cat.households(area, full=True, payments=False):
         if not h.in_care_on(last.isoformat()):
             continue
-        due_on = stats.review_due_on(h, clock_day.isoformat(), policy)
+        due_on = review_clock.due_on(h, clock_day.isoformat(), policy)
         if due_on is None or due_on > last:
             continue
-        since = stats.last_review_or_start(h, clock_day.isoformat())
-        months = stats.review_interval(h, policy)
+        since = review_clock.last_review_or_start(h, clock_day.isoformat())
+        months = review_clock.review_interval(h, policy)
         row = {"township": h.township, "village": h.village, "household_id": h.key, "head": h.head_name,
                "head_id": mask_id(h.head_id_number),
-               "category": h.category if policy.review_months.get(h.category or "") else stats.UNCLASSIFIED,
+               "category": review_clock.class_label(h, policy),
                "interval": months,
-               "last_review": since, "due": due_on.isoformat(), "overdue": due_on < first,
+               "last_review": since, "due": due_on.isoformat(),
+               "overdue": review_clock.is_overdue(h, as_of, policy) if as_of else due_on < first,
                "persons": h.persons or len(h.members_on(last.isoformat())),
                "done": False, "review_date": "", "result": "", "reviewer": ""}
         if include_done:

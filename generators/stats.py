@@ -8,7 +8,6 @@ year; money = disbursement sheets, spread evenly over the months each row covers
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,10 +16,10 @@ from typing import TypeVar
 from archiver import gcpause, idcard
 from archiver.catalog import Catalog, Scope, registers
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
-from archiver.months import add_months, last_day
+from archiver.months import last_day
 from archiver.policy import Policy
 
-from . import basis
+from .rules import basis, review_clock
 
 T = TypeVar("T")
 
@@ -85,56 +84,6 @@ def counted_members(h: Household, day: str) -> list[Member]:
 
 def covered_persons(h: Household, day: str) -> int:
     return basis.covered_count(h, day)
-
-
-def last_review_or_start(h: Household, day: str) -> str | None:
-    """The date the review clock starts from: the last 复核, else the approval (or latest 新增)."""
-    if not h.events:  # most households: only the approval
-        return h.approved_on if h.approved_on and h.approved_on <= day else None
-    review = h.last_review_on(day)
-    if review:
-        return review
-    starts = [e.date for e in h.events if e.kind in START_KINDS and e.date <= day]
-    if h.approved_on and h.approved_on <= day:
-        starts.append(h.approved_on)
-    return max(starts) if starts else None
-
-
-def review_due_on(h: Household, day: str, policy: Policy) -> dt.date | None:
-    """The one rule for when a household's periodic review falls due, as known on `day`: its class's interval
-    (policy.toml [review_months]) after its last review, or after its approval when never reviewed.
-    None: no start on file. A household without a class (未分类) is planned at the default interval."""
-    months = review_interval(h, policy)
-    if not months:
-        return None
-    since = last_review_or_start(h, day)
-    if not since:
-        return None
-    return _months_after(since, months)
-
-
-UNCLASSIFIED = "未分类"
-
-
-def review_interval(h: Household, policy: Policy) -> int | None:
-    """Months between reviews: the class's ([review_months]); a household without a known class is
-    reviewed at `[review_months] 未分类` where set, else the longest interval (every household in 保 is
-    reviewed at least that often) — and is shown as 未分类 so staff classify it."""
-    return policy.review_months.get(h.category or "") or unclassified_interval(policy)
-
-
-def unclassified_interval(policy: Policy) -> int | None:
-    return policy.review_months.get(UNCLASSIFIED) or max(policy.review_months.values(), default=None)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _months_after(since: str, months: int) -> dt.date:
-    return add_months(dt.date.fromisoformat(since), months)
-
-
-def is_overdue(h: Household, day: str, policy: Policy) -> bool:
-    due = review_due_on(h, day, policy)
-    return due is not None and due < dt.date.fromisoformat(day)
 
 
 def month_ends(year: int) -> list[str]:
@@ -215,7 +164,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
             by_identity[m.identity or "未登记"] += 1
         by_mode[basis.mode_on(h, day_s, policy, rules)] += 1
         cadre += any(m.cadre_relative or (m.id_number or "") in listed for m in members)
-        overdue += is_overdue(h, day_s, policy)
+        overdue += review_clock.is_overdue(h, day_s, policy)
 
     new_h = new_p = exit_h = exit_p = inc = dec = 0
     exits_by_reason: dict[str, int] = defaultdict(int)

@@ -18,12 +18,15 @@ from archiver import gcpause, idcard, localrules, placeholders
 from archiver.catalog import Catalog
 from archiver.catalog.models import Household, Member, Payment
 from archiver.catalog.reporting import documents_of_type_between, payment_totals_by_type
-from archiver.policy import Policy
+from archiver.policy import Policy, notice_length
 
-from . import completeness, gongwen, inspection, objections, stats
+from . import gongwen, inspection, stats
 from .documents import cn_date, render_docx, wan
 from .fonts import cjk_font_path
 from .progress import Progress, Steps
+from .rules import checks, completeness, objections, payment_checks, review_clock
+from .rules.caserules import posted_days
+from .rules.findings import Finding
 
 TODO = "【待填写：{}】"
 NUMERALS = "一二三四五六七八九十"
@@ -175,9 +178,9 @@ def people_tables(in_care: list[Household], year: int, policy: Policy) -> tuple[
 
 def notice_periods(cat: Catalog, households: list[Household], year: int, policy: Policy) -> tuple[int, int] | None:
     """(新增 cases approved in the year, those whose 公示 ran fewer than the policy's days or is not on file), read
-    from the case timeline (generators/cases.py) of the households with a 新增 in the year — None when there is
+    from the case timeline (generators/rules/cases.py) of the households with a 新增 in the year — None when there is
     none, and then the summary says nothing about 公示."""
-    from . import cases
+    from .rules import cases
 
     first, last = f"{year}-01-01", f"{year}-12-31"
     new = [h for h in households if any(e.kind in ("新增", "恢复") and first <= e.date <= last for e in h.events)]
@@ -193,20 +196,20 @@ def notice_periods(cat: Catalog, households: list[Household], year: int, policy:
             total += 1
             notice = case.step("公示")
             if not notice or not notice.date or not notice.end or \
-                    (dt.date.fromisoformat(notice.end) - dt.date.fromisoformat(notice.date)).days + 1 < policy.notice.days:
+                    posted_days(notice.date, notice.end) < notice_length(policy):
                 short += 1
     return (total, short) if total else None
 
 
 def _findings(cat: Catalog, year: int, scope: str | None, policy: Policy,
-              households: list[Household]) -> dict[str, list[inspection.Finding]]:
-    out: dict[str, list[inspection.Finding]] = defaultdict(list)
+              households: list[Household]) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = defaultdict(list)
     for f in inspection.run(cat, scope, year, policy, households):
         out[f.code].append(f)
     return out
 
 
-def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, policy: Policy,
+def problems_and_plans(findings: dict[str, list[Finding]], s: dict, policy: Policy,
                        year: int) -> tuple[list[str], list[str]]:
     """存在问题 from inspect, each with its answer in 下一步打算."""
     problems, plans = [], []
@@ -215,7 +218,7 @@ def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, p
         if code in NOT_IN_DOCUMENTS or not items:
             continue
         n = len({k for f in items for k in f.households})
-        title = inspection.TITLES.get(code, code)
+        title = checks.title(code)
         if not n:  # a county note (payment_precision): its own sentence, once
             problems.append(items[0].message)
             plans.append(ANSWERS.get(code, "对“{title}”逐项核实整改").format(title=title) + "。")
@@ -229,7 +232,7 @@ def problems_and_plans(findings: dict[str, list[inspection.Finding]], s: dict, p
             text += f"（停保后发放{gongwen.money(money)}元）"
         problems.append(text + "。")
         plan = ANSWERS.get(code, "对“{title}”逐户核实整改，涉及{n}户").format(
-            n=n, month=month, money=gongwen.money(money), days=policy.notice.days, title=title)
+            n=n, month=month, money=gongwen.money(money), days=notice_length(policy), title=title)
         plans.append(plan + "。")
     persons = max(sum(s["by_age_band"].values()), 1)
     working = s["by_age_band"].get("working_age", 0) / persons * 100
@@ -309,7 +312,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     step("逐户检查（存在问题）")
     findings = _findings(cat, year, scope, policy, facts.households)
     problems, plans = problems_and_plans(findings, s, policy, year)
-    money_ok = not any(findings.get(c) for c in ("amount_mismatch", *inspection.OVERPAID_BY))
+    money_ok = not any(findings.get(c) for c in ("amount_mismatch", *payment_checks.OVERPAID_BY))
 
     practices: list[str] = []
     step("新纳入对象的公示和办理过程")
@@ -318,16 +321,16 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     if s["new_households"]:
         approve = f"规范审核审批。全年新纳入低保对象{s['new_households']}户{s['new_persons']}人"
         if periods and periods[0] and not periods[1]:
-            approve += f"，{periods[0]}户均按规定公示{policy.notice.days}天。"  # every case's timeline shows it
+            approve += f"，{periods[0]}户均按规定公示{notice_length(policy)}天。"  # every case's timeline shows it
         elif periods and periods[1]:
             approve += "，均经入户调查、审核确认后纳入。" if not findings.get("missing_step") else "。"
             covered = findings.get("notice_period_short") or any(
                 "公示" in (f.detail.get("steps") or []) for f in findings.get("missing_step", []))
             if not covered:
-                problems.append(f"新纳入对象中有{periods[1]}户公示期不足{policy.notice.days}天或未见公示记录。")
-                plans.append(f"严格执行公示{policy.notice.days}天的规定，对涉及的{periods[1]}户补正程序。")
+                problems.append(f"新纳入对象中有{periods[1]}户公示期不足{notice_length(policy)}天或未见公示记录。")
+                plans.append(f"严格执行公示{notice_length(policy)}天的规定，对涉及的{periods[1]}户补正程序。")
         else:
-            approve += "。" + TODO.format(f"新纳入对象的入户调查、民主评议和公示情况（公示天数以{policy.notice.days}天为准，如实填写）")
+            approve += "。" + TODO.format(f"新纳入对象的入户调查、民主评议和公示情况（公示天数以{notice_length(policy)}天为准，如实填写）")
         practices.append(approve)
     dyn = []
     if s["overdue_reviews"] == 0 and facts.in_care:
@@ -347,7 +350,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     if s["disbursed_total"]:
         fund = f"做好资金发放。全年发放低保金{wan(s['disbursed_total'])}万元，月人均补差{s['avg_monthly_per_person']:.2f}元"
         practices.append(fund + ("，经逐月核对，发放金额与核定金额一致。" if money_ok else "，按月足额发放到户。"
-                                 if not any(findings.get(c) for c in inspection.OVERPAID_BY) else "。"))
+                                 if not any(findings.get(c) for c in payment_checks.OVERPAID_BY) else "。"))
     archive = f"推进档案规范化。落实“一户一档”，全年归档各类档案材料{documents_filed}份" if documents_filed else ""
     if facts.in_care and not incomplete:
         archive = (archive + "，" if archive else "推进档案规范化。") + f"年末在保{len(facts.in_care)}户档案材料全部齐全"
@@ -390,13 +393,13 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
         "exit_reasons_text": f"（{exits}）" if exits else "", "quarter_rows": quarter_rows(s, quarter_ends),
         "person_times_total": sum(s["persons_by_month"]),
         "age_rows": age_rows, "identity_rows": identity_rows,
-        "class_rows": [{"category": f"{c}类" if policy.review_months.get(c) else stats.UNCLASSIFIED,
+        "class_rows": [{"category": f"{c}类" if policy.review_months.get(c) else review_clock.UNCLASSIFIED,
                         "households": v["households_end"], "persons": v["persons_end"],
-                        "interval": f"{policy.review_months.get(c) or stats.unclassified_interval(policy)}个月"}
+                        "interval": f"{policy.review_months.get(c) or review_clock.unclassified_interval(policy)}个月"}
                        for c, v in sorted(s["by_category"].items())],
         "reviews_done": reviews_done, "documents_filed": documents_filed, "gradual_exits": gradual,
         "classified_persons": classified, "complaints": complaints, "objections": register_counts,
-        "notice_days": policy.notice.days, "review_a": policy.review_months.get("A", 12),
+        "notice_days": notice_length(policy), "review_a": policy.review_months.get("A", 12),
         "review_b": policy.review_months.get("B", 6), "review_c": policy.review_months.get("C", 3),
         "practices": practices, "problems": problems, "plans": plans, "incomplete_households": len(incomplete),
     }

@@ -25,8 +25,6 @@ PACKAGES = ("archiver", "generators", "dibao")
 KNOWN: dict[frozenset[str], str] = {
     # archives and sheet_review call back into the pipeline: the ingest stage list (#26 item 4)
     frozenset({"archiver.archives", "archiver.pipeline", "archiver.sheet_review"}): "pipeline ↔ archives",
-    # procedure builds inspection's Finding: the rules floor and its check registry (#26 item 1)
-    frozenset({"generators.inspection", "generators.procedure"}): "inspection ↔ procedure",
 }
 
 

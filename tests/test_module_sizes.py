@@ -30,7 +30,7 @@ OVERSIZED_MODULES = {
 
 LONG_FUNCTIONS = {
     "archiver/pipeline.py::Ingestor.run_items",  # the ingest stage list (#26 item 4)
-    "generators/cases.py::_build",
+    "generators/rules/cases.py::_build",
     "generators/inspection.py::report_context",
     "generators/stats.py::compute",
     "generators/summary.py::context",

@@ -68,7 +68,7 @@ def build(sub: Subcommands) -> None:
 
 def cmd_cases_due(args: argparse.Namespace) -> int:
     from archiver.policy import load
-    from generators import cases
+    from generators.rules import cases
 
     home, cat = open_home(args)
     if args.scope and args.scope not in {n for t, vs in cat.area_names().items() for n in [t, *vs]}:
@@ -140,7 +140,8 @@ def cmd_cases_verify(args: argparse.Namespace) -> int:
 
 def cmd_form(args: argparse.Namespace) -> int:
     from archiver.policy import load
-    from generators import cases, forms
+    from generators import forms
+    from generators.rules import cases
 
     home, cat = open_home(args)
     households = key_or_village(cat, args.key, args.village, full=True)

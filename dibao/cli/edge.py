@@ -22,7 +22,9 @@ def build(sub: Subcommands) -> None:
 def cmd_edge_list(args: argparse.Namespace) -> int:
     from archiver.catalog import areas
     from archiver.policy import load
-    from generators import edge, stats
+    from generators import edge as edge_sheet
+    from generators import stats
+    from generators.rules import edge
 
     since = iso_day(args.since, "--since")
     if args.output and Path(args.output).suffix.lower() != ".xlsx":
@@ -34,7 +36,7 @@ def cmd_edge_list(args: argparse.Namespace) -> int:
     label = areas.label(scope)
     cat.audit(cli_user(), "export.edge" if args.output else "edge.list", f"{label} {since}", f"{len(rows)}户")
     if args.output:
-        out = edge.write_xlsx(rows, since, "" if label == "全部" else label, policy, Path(args.output))
+        out = edge_sheet.write_xlsx(rows, since, "" if label == "全部" else label, policy, Path(args.output))
         if not args.json:
             print(f"已导出 {len(rows)} 户：{out} / written")
     if args.json:

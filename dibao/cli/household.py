@@ -105,7 +105,7 @@ def cmd_household_show(args: argparse.Namespace) -> int:
     data["import_conflicts"] = [{"field": c["field"], "manual": c["manual"], "imported": c["imported"], "at": c["at"]}
                                 for c in cat.import_conflicts(h.id)]
     from archiver.policy import load
-    from generators.cases import household_cases
+    from generators.rules.cases import household_cases
 
     data["cases"] = [c.as_json() for c in household_cases(cat, h, load(home.root))]
     if args.json:
@@ -158,7 +158,7 @@ def _basis_json(home: Home, cat: Catalog, h: Household, on: str | None) -> dict:
     from archiver.catalog import registers
     from archiver.catalog.models import today
     from archiver.policy import load
-    from generators import basis
+    from generators.rules import basis
 
     day = on or today()
     try:

@@ -73,7 +73,8 @@ def cmd_objection_close(args: argparse.Namespace) -> int:
 
 def cmd_objection_list(args: argparse.Namespace) -> int:
     from archiver.policy import load
-    from generators import objections, stats
+    from generators import stats
+    from generators.rules import objections
 
     home, cat = open_home(args)
     scope = stats.area(cat, args.scope)

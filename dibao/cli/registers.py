@@ -73,7 +73,7 @@ def cmd_income(args: argparse.Namespace) -> int:
     from archiver.catalog import registers
     from archiver.catalog.models import Income, today
     from archiver.policy import load
-    from generators import basis
+    from generators.rules import basis
 
     home, cat = open_home(args)
     if args.monthly is None and args.per_capita is None:
@@ -130,7 +130,7 @@ def cmd_deaths_list(args: argparse.Namespace) -> int:
 
 
 def cmd_cadres_list(args: argparse.Namespace) -> int:
-    from generators import relatives
+    from generators.rules import relatives
 
     home, cat = open_home(args)
     rows = relatives.register_households(cat)

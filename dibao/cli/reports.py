@@ -133,7 +133,7 @@ def cmd_report_summary(args: argparse.Namespace) -> int:
 def cmd_report_notice(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from archiver.policy import load
+    from archiver.policy import load, notice_length
     from generators import notice
 
     home, cat = open_home(args)
@@ -148,7 +148,7 @@ def cmd_report_notice(args: argparse.Namespace) -> int:
             raise UsageError(f"日期格式应为 YYYY-MM-DD：{flag} {value} / bad {flag} date") from exc
     start, until = dates[0] or dt.date.today(), dates[1]
     _warn_placeholders(policy, start.year)
-    days = args.days or policy.notice.days
+    days = args.days or notice_length(policy)
     if days < 1:
         raise UsageError("公示天数至少为1天 / --days must be at least 1")
     try:
@@ -187,17 +187,18 @@ def cmd_templates_export(args: argparse.Namespace) -> int:
 def cmd_inspect(args: argparse.Namespace) -> int:
     from archiver.policy import load
     from generators import inspection
+    from generators.rules import checks
 
     home, cat = open_home(args)
     findings = inspection.run(cat, args.scope, args.year, load(home.root))
     if args.json:
-        print_json({"scope": args.scope or "全部", "year": args.year, "findings": [f.as_json() for f in findings]})
+        print_json({"scope": args.scope or "全部", "year": args.year, "findings": [checks.as_json(f) for f in findings]})
         return 0
     by_code: dict[str, list] = {}
     for f in findings:
         by_code.setdefault(f.code, []).append(f)
     for code, items in by_code.items():
-        print(f"【{inspection.TITLES.get(code, code)}】{len(items)} 处 / {code}")
+        print(f"【{checks.title(code)}】{len(items)} 处 / {code}")
         for f in items[:50]:
             print(f"  {', '.join(f.households)}  {f.message}")
         if len(items) > 50:

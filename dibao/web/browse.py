@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from archiver.catalog import Scope
 from archiver.catalog.models import provisional_key
 from archiver.policy import load as load_policy
-from generators import completeness, stats
+from generators.rules import completeness, review_clock
 
 from .session import Reader
 from .templating import page
@@ -46,7 +46,7 @@ def households(request: Request, v: Reader, township: str = "", village: str = "
             if status and h.status != status or category and h.category != category.upper() or \
                     area_type and h.area_type != area_type:
                 continue
-            if overdue and not _overdue(h, policy, today):
+            if overdue and not review_clock.is_overdue(h, today, policy):
                 continue
             if incomplete and not completeness.missing(h, policy):
                 continue
@@ -73,14 +73,6 @@ def _inside(scope: Scope, township: str, villages: list[str]) -> bool:
     if scope.village:
         return scope.village in villages
     return True
-
-
-def _overdue(h: Any, policy: Any, today: str) -> bool:
-    months = policy.review_months.get(h.category or "")
-    since = stats.last_review_or_start(h, today)
-    if not months or not since or not h.in_care_on(today):
-        return False
-    return stats.add_months(dt.date.fromisoformat(since), months).isoformat() < today
 
 
 def _link(filters: dict[str, str], **changes: Any) -> str:

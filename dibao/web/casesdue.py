@@ -1,5 +1,5 @@
 """The dashboard's 待办 panel: case steps coming due or overdue in the user's area, soonest first
-(公示 ending, decisions due, refusal letters due), from generators/cases.py."""
+(公示 ending, decisions due, refusal letters due), from generators/rules/cases.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from archiver.catalog.casefacts import entries_mark
 from archiver.policy import load as load_policy
-from generators import cases
+from generators.rules import cases
 
 from .session import Viewer
 

@@ -29,14 +29,14 @@ def _since(value: str) -> str | None:
 
 
 def _rows(v: Viewer, since: str) -> list[dict]:
-    from generators import edge
+    from generators.rules import edge
 
     return edge.listing(v.cat, v.scope, since, load_policy(v.home.root))
 
 
 @router.get("/edge", response_class=HTMLResponse)
 def listing(request: Request, v: Reader, since: str = "") -> Response:
-    from generators import edge
+    from generators.rules import edge
 
     day = _since(since)
     if day is None:

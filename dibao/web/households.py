@@ -17,7 +17,8 @@ from archiver.catalog import areas
 from archiver.catalog.models import Household, today
 from archiver.policy import load as load_policy
 from archiver.privacy import mask_account, mask_id, mask_phone, scrub
-from generators import basis, completeness, reviews, stats
+from generators import reviews
+from generators.rules import basis, completeness, review_clock
 
 from . import casesdue, preview
 from .quarantine import visible_items
@@ -30,14 +31,15 @@ router = APIRouter()
 _due_cache: dict[tuple[str | None, str], tuple[str, list[dict]]] = {}
 
 
-def _reviews_due(v: Viewer, month: str) -> list[dict]:
-    """Reviews due this month, recomputed only when the catalog's facts change: at county scale the
-    computation loads every household (seconds), the dashboard is opened many times a day."""
-    key, mark = (v.scope_name, month), v.cat.change_mark()
+def _reviews_due(v: Viewer, day: str) -> list[dict]:
+    """Reviews due this month, overdue as of `day` (the review clock the households filter reads too),
+    recomputed only when the catalog's facts change: at county scale the computation loads every household
+    (seconds), the dashboard is opened many times a day."""
+    key, mark = (v.scope_name, day), v.cat.change_mark()
     cached = _due_cache.get(key)
     if cached is None or cached[0] != mark:
         try:
-            rows = reviews.due(v.cat, month, v.scope_name, load_policy(v.home.root))
+            rows = reviews.due(v.cat, day[:7], v.scope_name, load_policy(v.home.root), as_of=day)
         except areas.AreaProblem:  # a user whose area has no household on file yet
             rows = []
         _due_cache[key] = (mark, rows)
@@ -49,7 +51,7 @@ def dashboard(request: Request, v: Reader) -> Response:
     totals = v.cat.area_totals(v.scope)
     today = dt.date.today()
     month_start = today.replace(day=1).isoformat()
-    due = _reviews_due(v, today.strftime("%Y-%m"))
+    due = _reviews_due(v, today.isoformat())
     return page(request, "dashboard.html", v.user, area=v.area or "全县", households=totals["active"],
                 persons=totals["persons"], total=totals["total"],
                 changes=v.cat.event_counts(month_start, today.isoformat(), v.scope),
@@ -95,7 +97,7 @@ def household_page(request: Request, v: Viewer, key: str, done: str = "", error:
     v.audit("household.view", h.key)
     policy = load_policy(v.home.root)
     checklist = completeness.for_household(h, policy)
-    from generators.cases import household_cases
+    from generators.rules.cases import household_cases
 
     account = h.bank_account or next((p.bank_account for p in reversed(h.payments) if p.bank_account), "")
     return page(request, "household.html", v.user, h=h, timeline=_timeline(h), checklist=checklist,
@@ -111,12 +113,11 @@ def household_page(request: Request, v: Viewer, key: str, done: str = "", error:
 def _next_review(h: Household, policy: Any) -> dict | None:
     """When this household's next periodic review falls due (class interval after the last review)."""
     today = dt.date.today().isoformat()
-    months = policy.review_months.get(h.category or "")
-    since = stats.last_review_or_start(h, today)
-    if not months or not since or not h.in_care_on(today):
+    due = review_clock.due_on(h, today, policy)
+    if due is None or not h.in_care_on(today):
         return None
-    due = stats.add_months(dt.date.fromisoformat(since), months)
-    return {"due": due.isoformat(), "last": since, "overdue": due.isoformat() < today}
+    return {"due": due.isoformat(), "last": review_clock.last_review_or_start(h, today),
+            "overdue": review_clock.is_overdue(h, today, policy)}
 
 
 def _by_month(h: Household) -> list[tuple[str, float]]:

@@ -36,7 +36,8 @@ def listing(request: Request, v: Reader, scope: str = "", open: str = "") -> Res
 
 def _page(request: Request, v: Viewer, scope: str, open_only: bool, error: str = "",
           status_code: int = 200) -> Response:
-    from generators import objections, stats
+    from generators import stats
+    from generators.rules import objections
 
     area = _area(v, scope)
     rows = objections.register_rows(v.cat, stats.area(v.cat, area), load_policy(v.home.root), open_only=open_only)

@@ -18,6 +18,7 @@ from archiver.catalog import Catalog
 from archiver.errors import UserError
 from archiver.filing import safe_part
 from archiver.policy import load as load_policy
+from archiver.policy import notice_length
 
 from . import jobs
 from .session import Reader, Refused, Viewer, Writer
@@ -35,7 +36,7 @@ def _form(request: Request, v: Viewer, error: str = "", status_code: int = 200, 
     today = dt.date.today()
     return page(request, "reports.html", v.user, status_code=status_code, error=error, typed_key=typed_key, areas=v.areas(),
                 villages=v.villages(), county=v.role == "county", year=today.year, today=today.isoformat(),
-                month=today.strftime("%Y-%m"), notice_days=load_policy(v.home.root).notice.days)
+                month=today.strftime("%Y-%m"), notice_days=notice_length(load_policy(v.home.root)))
 
 
 def _scope(v: Viewer, given: str) -> str | None:
@@ -103,7 +104,7 @@ def notice(request: Request, v: Writer, village: str = Form(...), kind: str = Fo
         return _form(request, v, f"日期格式应为 YYYY-MM-DD：{start} {end}".strip(), 400)
     suffix = "docx" if fmt == "docx" else "pdf"
     return _send(request, v, "notice", f"{area} {kind}", f"{_part(area)}{kind}公示_{first.isoformat()}.{suffix}",
-                 lambda out: gen.render(v.cat, None if township else area, kind, first, days or policy.notice.days,
+                 lambda out: gen.render(v.cat, None if township else area, kind, first, days or notice_length(policy),
                                         policy, out, v.home.templates, until=until,
                                         township=township or v.scope.township))
 

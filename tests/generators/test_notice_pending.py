@@ -154,7 +154,7 @@ def test_review_results_and_public_reasons() -> None:
     """What counts as a stop in a recorded review, what a 复核记录 concludes, and what a notice may print."""
     from archiver import formfacts
     from archiver.privacy import public_reason
-    from generators.pending import says_stop
+    from generators.rules.pending import says_stop
 
     assert all(says_stop(r) for r in ("停保", "拟停保：收入超标", "停止保障", "取消低保资格", "不再符合条件，退出"))
     assert not any(says_stop(r) for r in ("维持", "继续享受", "不予停保", "暂不停保，继续观察", "调减", ""))

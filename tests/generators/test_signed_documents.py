@@ -15,7 +15,7 @@ from docx import Document
 
 from generators.documents import cn_date
 from tests.generators.pages import page_texts, to_pdf
-from tests.generators.test_signed_findings import _county_with_payments
+from tests.generators.rules.test_signed_findings import _county_with_payments
 
 pytestmark = pytest.mark.cli
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from archiver.policy import DEFAULT_TEXT, Policy, load, notice_length, parse
-from generators import caserules
+from generators.rules import caserules
 
 pytestmark = pytest.mark.cli
 

@@ -96,7 +96,7 @@ def test_calendar_days_for_a_year_the_bundled_calendar_lacks(run: Runner) -> Non
     assert bad.returncode == 2 and "不是周末" in bad.stderr
     cal = load(run.home).calendar
     assert cal.years == (2030,) and cal.holidays == (dt.date(2030, 2, 4),) and cal.workdays == (dt.date(2030, 2, 9),)
-    from generators.workdays import Calendar
+    from generators.rules.workdays import Calendar
 
     c = Calendar.from_policy(load(run.home))
     assert not c.is_workday(dt.date(2030, 2, 4)) and c.is_workday(dt.date(2030, 2, 9))

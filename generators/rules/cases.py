@@ -19,7 +19,7 @@ from archiver.catalog.casefacts import case_entries, document_facts
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Document, Household, today
 from archiver.policy import Policy
 
-from .caserules import CaseRules, first_payable_month, rules
+from .caserules import CaseRules, first_payable_month, posted_days, rules
 from .workdays import Calendar
 
 # document type → the case step it evidences
@@ -218,7 +218,7 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         st = Step("公示", start, facts.get(d.document_id, {}).get("notice_end"), d.document_id, source="档案")
         st.detail["round"] = int(facts.get(d.document_id, {}).get("notice_round") or i + 1)
         if st.date and st.end and st.end >= st.date:
-            st.detail["days"] = (dt.date.fromisoformat(st.end) - dt.date.fromisoformat(st.date)).days + 1
+            st.detail["days"] = posted_days(st.date, st.end)
         steps.append(st)
     if not notices and not refused:
         steps.append(Step("公示"))

@@ -15,7 +15,7 @@ import pytest
 from archiver.catalog import Catalog
 from archiver.home import resolve
 from archiver.policy import load, parse
-from generators import basis
+from generators.rules import basis
 from tests import basis_county as county
 from tests.conftest import Runner
 
@@ -203,7 +203,7 @@ def test_dated_standards_replace_the_yearly_tables() -> None:
         parse('[[standard]]\nfrom = "2025-01-01"\n"城市" = "720元"\n')
 
 
-CORPUS = Path(os.environ.get("DIBAO_SAMPLE_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "samples" / "county-a"))
+CORPUS = Path(os.environ.get("DIBAO_SAMPLE_CORPUS", Path(__file__).resolve().parents[4] / "shared" / "samples" / "county-a"))
 
 
 @pytest.mark.skipif(not (CORPUS / "truth.json").exists(), reason=f"外部样例语料不存在：{CORPUS} / sample corpus absent")

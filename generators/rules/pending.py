@@ -33,6 +33,7 @@ from archiver.catalog.models import START_KINDS, Household
 from archiver.policy import Policy, notice_length
 
 from . import basis
+from .caserules import posted_days
 from .cases import Case, Context, for_household
 
 _STOP = re.compile(r"停保|停发|停止(?:保障|低保|发放|救助)|取消|退出|终止|注销|不再符合|拟停")
@@ -184,7 +185,7 @@ def _stop_posted(h: Household, facts: dict[int, dict[str, str]], day: str, since
         if f.get("notice_kind") != "停保" or not start or not window <= start < since:
             continue
         end = f.get("notice_end")
-        days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days + 1 if end else notice_days
+        days = posted_days(start, end) if end else notice_days
         if days >= notice_days:
             return True
     return False

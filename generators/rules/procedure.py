@@ -1,38 +1,21 @@
 """Procedure checks on the case timeline (what inspectors test with dates): 公示 too short, approval
 before the 公示 ended, decisions past the working-day limit, refusals notified late, payment for months
-before payment could start, required steps with no paper. Hooked into `dibao inspect` by inspection.py.
+before payment could start, required steps with no paper. A run of the check registry (checks.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
-from archiver.catalog import Catalog
 from archiver.catalog.models import STOP_KINDS, Household, today
-from archiver.policy import Policy
 
 from . import cases
-from .caserules import first_payable_for
-
-if TYPE_CHECKING:
-    from .inspection import Finding
-
-TITLES = {
-    "notice_period_short": "公示期不足",
-    "approved_before_notice_end": "公示期未满即审批",
-    "case_overdue": "超过办理时限",
-    "refusal_notice_late": "不予批准未按时书面告知",
-    "paid_before_start": "批准前（或批准当月）即发放",
-    "missing_step": "审核确认环节缺少材料",
-    "too_few_investigators": "入户调查人员少于2人",
-    "calendar_year_unknown": "节假日安排未知的年份",
-}
+from .caserules import first_payable_for, posted_days
+from .findings import Finding, Scan
 
 
-def run(cat: Catalog, households: list[Household], year: int | None, policy: Policy) -> list[Finding]:
-    from .inspection import Finding
-
+def run(scan: Scan) -> list[Finding]:
+    cat, households, year, policy = scan.cat, scan.households, scan.year, scan.policy
     day = min(today(), f"{year}-12-31") if year else today()
     ctx = cases.Context.load(cat, households, policy, day)
     out: list[Finding] = []
@@ -64,7 +47,7 @@ def _change_notice(c: cases.Case, ctx: cases.Context) -> list[tuple[str, str, di
     out = []
     for n in notices:
         if n.date and n.end and n.end >= n.date:
-            days = (dt.date.fromisoformat(n.end) - dt.date.fromisoformat(n.date)).days + 1
+            days = posted_days(n.date, n.end)
             if days < ctx.rules.notice_days:
                 out.append(("notice_period_short", f"{when}{c.kind}的公示期{n.date}至{n.end}共{days}天，"
                             f"少于规定的{ctx.rules.notice_days}天。",

@@ -44,6 +44,17 @@ def rules(policy: Policy) -> CaseRules:
         required_steps=tuple(required))
 
 
+def posted_days(start: str, end: str) -> int:
+    """The days a 公示 ran, both ends counted (17 to 23 March: 7) — what every check compares with
+    `notice_length(policy)`."""
+    return (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days + 1
+
+
+def last_posted_day(start: dt.date, days: int) -> dt.date:
+    """The last day of a 公示 of `days` days from `start`, both ends counted (the inverse of posted_days)."""
+    return start + dt.timedelta(days=days - 1)
+
+
 def first_payable_month(approval_date: str, policy: Policy | CaseRules) -> str:
     """'YYYY-MM' of the first month a household approved on `approval_date` is paid for: the month after
     approval by default, the approval month itself where policy says payment_start = "same_month"."""

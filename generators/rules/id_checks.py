@@ -8,14 +8,9 @@ from archiver.catalog.models import Household
 from archiver.places import same_person_name
 from archiver.privacy import mask_account, mask_id
 
-TITLES = {
-    "suspect_truncated_id": "身份证号疑似被电子表格截断",
-    "account_holder_not_member": "发放账户户名不是本户成员",
-}
-
 
 def findings(households: list[Household], year: int | None) -> list[tuple[str, list[str], str, dict]]:
-    """(code, household keys, message, detail) for every finding; inspection.py wraps them."""
+    """(code, household keys, message, detail) for every finding; checks.py wraps them."""
     out: list[tuple[str, list[str], str, dict]] = []
     for h in households:
         for m in h.members:

@@ -24,12 +24,6 @@ from . import basis
 from .workdays import Calendar
 
 NOTICE_TYPE = "停保告知书"
-TITLES = {
-    "stop_notice_missing": "停保未书面告知",
-    "stop_notice_late": "停保未按时书面告知",
-    "taper_ended_no_decision": "渐退期满未作停保决定",
-}
-
 # a stop's reason as staff write it → as the rules word it (the 告知书 prints this)
 RULE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("渐退",), "家庭人均收入已高于当地最低生活保障标准，渐退期已满"),

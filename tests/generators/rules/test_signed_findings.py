@@ -208,7 +208,7 @@ def test_a_stop_notice_shorter_than_the_period_is_found_where_local_rules_requir
 
 def test_per_capita_income_is_over_the_members_living_together_as_policy_chooses() -> None:
     from archiver.catalog.models import Household, Income, Member
-    from generators import basis
+    from generators.rules import basis
 
     h = Household(1, "H1", "测试镇", "一村", "农村", "A", "在保", 500.0, 3, "2024-01-01", members=[
         Member("户主甲", person_id("19700101", seq=1), "户主"),

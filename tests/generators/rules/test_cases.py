@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from archiver.policy import parse
-from generators.caserules import first_payable_month
-from generators.workdays import Calendar
+from generators.rules.caserules import first_payable_month
+from generators.rules.workdays import Calendar
 from tests.builders import person_id, write_xlsx
 from tests.casepacks import CHANGE_HEADER, PAY_HEADER, build, former_recipients
 
@@ -369,7 +369,7 @@ def test_form_templates_are_exported_and_an_edited_one_is_used(dibao, tmp_path: 
 def test_a_recorded_extension_allows_45_working_days_and_the_year_counts(dibao, corpus) -> None:
     from archiver.catalog import Catalog
     from archiver.policy import load
-    from generators.cases import year_counts
+    from generators.rules.cases import year_counts
 
     packs, keys = corpus
     late = next(p for p in packs if p.fault == "case_overdue")
@@ -433,7 +433,7 @@ def test_pdf_forms_without_libreoffice_are_laid_out_in_html(dibao, tmp_path: Pat
     out = tmp_path / "林村申请书.pdf"
     env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no soffice on the PATH
     r = subprocess.run([sys.executable, "-m", "dibao.cli", "--home", str(dibao.home), "form", "申请书", "--village", "林村",
-                        "-o", str(out)], capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2])
+                        "-o", str(out)], capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[3])
     assert r.returncode == 0, r.stderr
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert text.count("最低生活保障申请书") == 2 and "韩甲" in text and "韩乙" in text

@@ -18,10 +18,6 @@ from archiver.policy import Policy
 from . import cases
 from .workdays import Calendar
 
-TITLES = {
-    "objection_open_at_decision": "公示异议未核实办结即审批",
-    "objection_overdue": "异议、信访、举报逾期未办结",
-}
 OBJECTION = "公示异议"
 
 
