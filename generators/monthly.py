@@ -63,7 +63,7 @@ def quarter(text: str) -> Period:
 
 def figures(cat: Catalog, period: Period, scope: str | None, policy: Policy,
             households: list[Household] | None = None) -> dict[str, Any]:
-    """The 月报's keys (CONTRACT.md) from `stats.compute` over the period — never derived a second way."""
+    """The 月报's keys (docs/cli.md, `report monthly --json`) from `stats.compute` over the period — never derived a second way."""
     s = stats.compute(cat, period.year, scope, policy, households=households, monthly_series=False,
                       period=(period.first, period.last))
     by_type = {t: dict(s["by_type"].get(t) or {"households_end": 0, "persons_end": 0}) for t in ("城市", "农村")}

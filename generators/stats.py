@@ -1,6 +1,6 @@
 """Every figure the annual documents use, for a year and a scope. `dibao stats --json` prints exactly these.
 
-Definitions (CONTRACT.md): in 保 on a day = approved on or before it and not yet stopped; persons =
+Definitions (the command-line contract, docs/cli.md): in 保 on a day = approved on or before it and not yet stopped; persons =
 persons covered (保障人数) in force on the day; new/exited/increased/decreased = events dated in the
 year; money = disbursement sheets, spread evenly over the months each row covers.
 """
