@@ -137,13 +137,14 @@ def test_a_page_naming_another_township_stays_in_quarantine(county, tmp_path: Pa
 
 @pytest.mark.ocr
 def test_a_quarantined_scan_of_another_township_is_not_filed_by_a_registration(county, tmp_path: Path) -> None:
-    """A 申请书 quarantined for want of a household, its text saying 新街乡石桥村: registering an applicant with
-    its ID in 城关镇/红旗村 files nothing — the page speaks of somewhere else (地址不符)."""
+    """A 申请书 quarantined for want of a household (it names no applicant, so it makes none), its text saying
+    新街乡石桥村: registering an applicant with its ID in 城关镇/红旗村 files nothing — the page speaks of somewhere
+    else (地址不符)."""
     run, _ = county
     src = tmp_path / "in"
     src.mkdir()
     (src / "SCAN_0003.jpg").write_bytes(to_jpeg(render_form(
-        ["最低生活保障申请书", "申请人：路人乙", f"身份证号：{STRANGER}", "家庭住址：新街乡石桥村五组", "2025年6月1日"])))
+        ["最低生活保障申请书", f"身份证号：{STRANGER}", "家庭住址：新街乡石桥村五组", "2025年6月1日"])))  # no name: not made
     run("ingest", str(src), "--quiet")
     assert [i["source_name"] for i in quarantine(run)] == ["SCAN_0003.jpg"]
     out = run.json("household", "add", "--village", "城关镇/红旗村", "--name", "路人乙", "--id", STRANGER)
