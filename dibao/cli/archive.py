@@ -53,7 +53,6 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """`--dry-run` reads the sheets only (the import review's, imports.py); otherwise everything is filed."""
-    from archiver.documents import handle
     from archiver.index import sync
     from archiver.pipeline import Ingestor
 
@@ -65,7 +64,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not p.exists():
             raise UsageError(f"路径不存在：{p} / no such file or folder")
     reporter = make_reporter(args.quiet)
-    ingestor = Ingestor(home, cat, reporter, document_handler=handle, remove_sources=args.move)
+    ingestor = Ingestor(home, cat, reporter, remove_sources=args.move)
     ingestor.reader = ocr_options.config(args).reader()
     with reporter:
         report = ingestor.run(paths)
@@ -131,7 +130,6 @@ def _context_line(detail: dict) -> str:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from archiver.documents import handle
     from archiver.watch import Watcher
 
     home, cat = open_home(args)
@@ -143,8 +141,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
                      "ignored": "忽略"}.get(outcome, outcome)
             print(f"{label} {name} {reason}".rstrip(), flush=True)
 
-    w = Watcher(home, cat, inbox, poll=args.poll, settle=args.settle, rescan_every=args.rescan,
-                document_handler=handle, on_outcome=show)
+    w = Watcher(home, cat, inbox, poll=args.poll, settle=args.settle, rescan_every=args.rescan, on_outcome=show)
     w.ingestor.reader = ocr_options.config(args).reader()
     signal.signal(signal.SIGINT, lambda *_: w.stop())
     signal.signal(signal.SIGTERM, lambda *_: w.stop())
