@@ -1,8 +1,10 @@
-"""Ingest: the ordered steps every input goes through, each file ending archived, duplicate or quarantined.
+"""Ingest: every input goes through the stage list, each file ending archived, duplicate, held or quarantined.
 
-Steps: collect → checksum → sniff → (spreadsheets: parse → apply) | (documents: read → route → file)
-→ commit → index. A file's outcome is committed in one transaction together with everything it
-changed; a bad file is quarantined with its reason and the batch goes on.
+collect (archiver/inputs.py) → for each item, every stage reads it (sniff, unzip, sheet …) → the same bytes
+already filed are a duplicate → otherwise the first stage that accepts it files it → the stages finish the
+batch (retry-quarantined) → the after-commit hook brings the search index up. The stages are
+archiver/stages.py. A file's outcome is committed in one transaction together with everything it changed;
+a bad file is quarantined with its reason and the batch goes on.
 """
 
 from __future__ import annotations
@@ -115,7 +117,12 @@ class Ingestor:
         is filed by the first stage that accepts it (one transaction each), then the stages finish the batch.
         Names are shown escaped (non-UTF-8 bytes, newlines); the file is still read by its raw name. A
         policy.toml with a bad value is refused here (PolicyError names key and line), before any file is
-        touched."""
+        touched. The catalog's after-commit hooks (the search index) run once, when the batch ends."""
+        with self.catalog.hooks_held():
+            return self._run_batch(found, source, explicit)
+
+    def _run_batch(self, found: list[tuple[Path, str]], source: str,
+                   explicit: set[Path] | frozenset[Path]) -> BatchReport:
         self._read_policy()
         try:
             self.batch_id = self.catalog.start_batch(source)

@@ -190,7 +190,6 @@ def _same_layout(home: Home, cat: Catalog, user: str) -> list[int]:
 def _reimport(home: Home, cat: Catalog, row: object):  # type: ignore[no-untyped-def]
     """Ingest the kept original again under its own name and folder (so 乡镇, type and period are read from
     the same places as the first time)."""
-    from archiver.index import sync
     from archiver.pipeline import Ingestor
 
     r = row  # sqlite3.Row
@@ -203,7 +202,6 @@ def _reimport(home: Home, cat: Catalog, row: object):  # type: ignore[no-untyped
         report = Ingestor(home, cat).run_items([(target, r["source_name"])], source="confirm")  # type: ignore[index]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    sync(home, cat)
     return report.outcomes[0]
 
 

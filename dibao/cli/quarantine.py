@@ -16,7 +16,6 @@ from .context import (
     household_or_fail,
     open_home,
     print_json,
-    sync_index,
 )
 
 
@@ -77,7 +76,6 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"页码应为逗号分隔的数字，如 1,3：{args.pages} / bad --pages") from exc
     doc_id = quarantine.assign(home, cat, int(args.file_id), hid, doc_type, cli_user(), pages)
-    sync_index(home, cat)
     print(f"已归档为档案 {doc_id} / filed as document {doc_id}")
     return 0
 

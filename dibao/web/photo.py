@@ -63,7 +63,6 @@ def file_photo(v: Viewer, h: Household, path: Path, doc_type: str) -> str:
     """Ingest the photo, then make sure it is filed to `h` as `doc_type`; returns the page's done-code."""
     from archiver import corrections, quarantine
     from archiver.filing import sha256_of
-    from archiver.index import sync_if_possible
     from archiver.pipeline import Ingestor
 
     digest = sha256_of(path)
@@ -77,5 +76,4 @@ def file_photo(v: Viewer, h: Household, path: Path, doc_type: str) -> str:
                                      household_id=h.id if int(d["household_id"]) != h.id else None,
                                      doc_type=doc_type if d["type"] != doc_type else None, remote=v.remote)
     v.audit("upload", path.name, f"拍照上传到本户 {doc_type}")
-    sync_if_possible(v.home, v.cat)
     return "photo" if docs or held else "photo_duplicate"
