@@ -44,6 +44,7 @@ def register(home: Home, cat: Catalog, user: str, village: str, head: Person, me
              scope: Scope = EVERYWHERE, remote: str = "") -> Registered:
     """Create the applicant's household and file what quarantine holds for it (the catalog's after-commit hook
     indexes both)."""
+    head = Person(head.name.strip(), head.id_number.strip(), head.relation)  # as typed into a form or a command line
     hid = applications.create(cat, user, village, head, members, applied_on, area_type, address, phone, scope, remote)
     return Registered(hid, provisional_key(hid), _file_waiting(home, cat, hid, user, scope))
 
