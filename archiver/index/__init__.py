@@ -372,9 +372,8 @@ def _drain(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-u
 
 
 def sync_if_possible(home: Home, cat: Catalog, reporter=None) -> bool:  # type: ignore[no-untyped-def]
-    """`sync`, for a server that must answer anyway and for the after-commit hook (archiver/index_hook.py): on
-    a full or read-only disk the updates stay queued in the catalog (the next sync applies them) and searching
-    goes on with the index as it is."""
+    """`sync` for a server that must answer anyway, and the after-commit hook's (archiver/index_hook.py): on a
+    full or read-only disk the updates stay queued (the next sync applies them), the index stays as it is."""
     try:
         sync(home, cat, reporter)
     except OSError as exc:
