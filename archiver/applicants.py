@@ -42,13 +42,11 @@ def parse_member(text: str) -> Person:
 def register(home: Home, cat: Catalog, user: str, village: str, head: Person, members: list[Person],
              applied_on: str | None = None, area_type: str = "", address: str = "", phone: str = "",
              scope: Scope = EVERYWHERE, remote: str = "") -> Registered:
-    """Create the applicant's household, file what quarantine holds for it, and index it."""
+    """Create the applicant's household and file what quarantine holds for it (the catalog's after-commit hook
+    indexes both)."""
+    head = Person(head.name.strip(), head.id_number.strip(), head.relation)  # as typed into a form or a command line
     hid = applications.create(cat, user, village, head, members, applied_on, area_type, address, phone, scope, remote)
-    out = Registered(hid, provisional_key(hid), _file_waiting(home, cat, hid, user, scope))
-    from archiver.index import sync
-
-    sync(home, cat)
-    return out
+    return Registered(hid, provisional_key(hid), _file_waiting(home, cat, hid, user, scope))
 
 
 def _file_waiting(home: Home, cat: Catalog, household_id: int, user: str, scope: Scope) -> list[dict[str, Any]]:

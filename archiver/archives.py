@@ -18,6 +18,7 @@ from pathlib import Path
 
 from archiver.errors import UserError
 from archiver.filing import inside, safe_part
+from archiver.inputs import ignored_reason
 
 log = logging.getLogger("dibao.ingest")
 MAX_MEMBERS = 5000  # per batch or upload, members of nested zips included
@@ -96,8 +97,6 @@ def unpack(path: Path, name: str, sha256: str, tmp: Path, budget: Budget | None 
 
 def _ignored_member(inner: str) -> str | None:
     """Why a zip member is not unpacked, or None. Windows tools write `\\` as the separator."""
-    from archiver.pipeline import ignored_reason
-
     parts = inner.replace("\\", "/").split("/")
     if inner.startswith(("/", "\\")) or (len(parts[0]) == 2 and parts[0][1] == ":") or ".." in parts:
         return "压缩包内文件的路径指向压缩包以外（含“..”或绝对路径），未解压，已忽略 / member path leaves the zip, ignored"

@@ -1,12 +1,13 @@
-"""Case steps staff record by hand — a stop decision (停保, with the day it was notified in writing) and the
-家庭经济状况核对 — validated once here for the command line (`dibao cases stop|verify`) and the household
-page alike, so both refuse the same input with the same words."""
+"""Case steps staff record by hand — a stop decision (停保, with the day it was notified in writing), the
+家庭经济状况核对 and a completed periodic review (复核) — validated once here for the command line (`dibao cases
+stop|verify`, `dibao review record`) and the household page alike, so both refuse the same input with the
+same words."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from .catalog import Catalog
+from .catalog import Catalog, reviews
 from .catalog import stops as catalog_stops
 from .catalog.casefacts import add_case_entry
 from .errors import UserValueError
@@ -47,3 +48,17 @@ def record_check(cat: Catalog, household_id: int, date: str, result: str, found:
     detail = result + ("；" + "、".join(dict.fromkeys(found)) if found else "")
     add_case_entry(cat, household_id, "核对", day, detail, user)
     return detail
+
+
+def record_review(cat: Catalog, household_id: int, approved_on: str | None, date: str, result: str, reviewer: str,
+                  user: str) -> reviews.RecordedReview:
+    """A completed 复核: not dated in the future nor before the household was approved, with its result; it
+    restarts the review clock like a filed 复核记录 does."""
+    day = _day(date, "复核日期")
+    if day > dt.date.today().isoformat():
+        raise UserValueError(f"复核日期不能晚于今天：{day} / the review date is in the future")
+    if approved_on and day < approved_on:
+        raise UserValueError(f"复核日期早于该户纳入日期 {approved_on}：{day} / review before approval")
+    if not result.strip():
+        raise UserValueError("复核结果不能为空 / the result is empty")
+    return reviews.record(cat, household_id, day, result.strip(), reviewer.strip(), user)

@@ -130,7 +130,6 @@ def set_document(home: Home, cat: Catalog, doc_id: int, user: str, household_id:
         raise
     if new_path is not None and new_path != d["path"]:
         _remove(home, d["path"])
-    _reindex(home, cat)
     return document_state(cat, doc_id, scope)
 
 
@@ -171,12 +170,6 @@ def _sync_review_event(cat: Catalog, doc_id: int) -> None:
         cat.add_event(int(d["household_id"]), Event(d["date"], "复核", reason="复核记录"), int(d["file_id"]), doc_id)
 
 
-def _reindex(home: Home, cat: Catalog) -> None:
-    from archiver.index import sync
-
-    sync(home, cat)
-
-
 def trash_document(home: Home, cat: Catalog, doc_id: int, user: str, reason: str, scope: Scope = EVERYWHERE,
                    remote: str = "") -> dict[str, Any]:
     """To the 回收站: out of the household's file, search, completeness, dossiers and figures; never off the disk."""
@@ -196,7 +189,6 @@ def trash_document(home: Home, cat: Catalog, doc_id: int, user: str, reason: str
         cat.add_change(user, LABELS["trash"], "", reason, household_id=int(d["household_id"]), document_id=doc_id)
         cat.mark_dirty({int(d["household_id"])})
         cat.audit(user, "document.trash", str(doc_id), scrub(reason), remote)
-    _reindex(home, cat)
     return document_state(cat, doc_id, scope)
 
 
@@ -214,7 +206,6 @@ def restore_document(home: Home, cat: Catalog, doc_id: int, user: str, scope: Sc
                        document_id=doc_id)
         cat.mark_dirty({int(d["household_id"])})
         cat.audit(user, "document.restore", str(doc_id), "", remote)
-    _reindex(home, cat)
     return document_state(cat, doc_id, scope)
 
 
@@ -255,7 +246,6 @@ def set_household(home: Home, cat: Catalog, household_id: int, user: str, scope:
         shown = [(k, mask_phone(b) if k == "phone" else b, mask_phone(a) if k == "phone" else a) for k, b, a in changes]
         cat.audit(user, "household.set", _key(row),
                   scrub("; ".join(f"{LABELS[k]}: {b or '空'} → {a or '空'}" for k, b, a in shown)), remote)
-    _reindex(home, cat)
     return changes
 
 
@@ -291,6 +281,7 @@ def set_member_row(cat: Catalog, m: sqlite3.Row, user: str, covered: bool | None
     if changes:
         with cat.transaction():
             cat.set_member_coverage(int(m["id"]), new_covered, new_reason)
+            cat.mark_dirty({hid})
             for k, before, after in changes:
                 cat.add_change(user, f"{LABELS[k]}（{m['name']}）", before, after, household_id=hid,
                                member_id=int(m["id"]))

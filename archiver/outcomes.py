@@ -24,6 +24,10 @@ SKIPPED = "skipped"  # refused with a message and left where it is: not a regula
 HELD = "held"  # a spreadsheet whose reading is uncertain: kept, imported once a person confirms its mapping
 
 
+class HomeUnwritable(Exception):
+    """The archive cannot be written now (disk full, read-only): stop the batch, try again later."""
+
+
 @dataclass
 class Outcome:
     source_name: str

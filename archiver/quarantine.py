@@ -68,6 +68,17 @@ def reject(cat: Catalog, item_id: int, reason: str, user: str, remote: str = "")
         cat.audit(user, "quarantine.reject", str(item_id), scrub(reason), remote)
 
 
+def parse_pages(text: str | None) -> list[int] | None:
+    """`--pages 1,3` (a full-width comma too) as page numbers, or None when not given; checked against the
+    item's pages by `assign`."""
+    if not text:
+        return None
+    try:
+        return [int(x) for x in text.replace("，", ",").split(",") if x.strip()]
+    except ValueError:
+        raise QuarantineRefused(f"页码应为逗号分隔的数字，如 1,3：{text[:40]} / bad --pages") from None
+
+
 def page_numbers(q: sqlite3.Row) -> list[int]:
     if q["pages"]:
         out = []

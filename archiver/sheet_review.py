@@ -20,15 +20,16 @@ from archiver.errors import UserError, UserValueError
 from archiver.filenames import shown
 from archiver.filing import inside, sha256_of
 from archiver.home import Home
-from archiver.outcomes import HELD, Input
+from archiver.inputs import collect
+from archiver.outcomes import HELD
 from archiver.policy import DEFAULT_TEXT, parse
 from archiver.policy import load as load_policy
 from archiver.privacy import scrub
 from archiver.rosters import mapping
-from archiver.rosters.importer import _ingested_folder
 from archiver.rosters.reader import read_sheets
 from archiver.rosters.synonyms import FIELD_LABELS, SYNONYMS, normalise_header
 from archiver.rosters.values import text
+from archiver.sheet_record import detail
 from archiver.sniff import SPREADSHEET, sniff
 
 REASON_HEADER = "退回原因（改正后可保留或删除此列）"
@@ -38,45 +39,10 @@ class NotHeld(UserError):
     """The file named is not waiting for confirmation (or is not a spreadsheet import at all)."""
 
 
-def of_input(item: Input) -> dict:
-    assert item.parsed is not None
-    return mapping.file_review([s.review for s in item.parsed])
-
-
-def detail(review: dict) -> dict:
-    """What an ingest report says per file about the mapping: the mapping, which rows were header, data, total
-    and footer (`row_kinds`; an import's `rows` stays the count imported), held and the reason."""
-    return {"mapping": review["mapping"], "row_kinds": review["rows"], "held": review["held"], "reason": review["reason"],
-            "sheet_mappings": [{"sheet": s["sheet"], "mapping": s["mapping"], "rows": s["rows"], "held": s["held"],
-                                "reasons": s["reasons"]} for s in review["sheets"]]}
-
-
-def _areas(item: Input, review: dict) -> tuple[set[str], set[str]]:
-    towns: set[str] = set()
-    villages: set[str] = set()
-    for s in item.parsed or []:
-        for r in s.parsed.rows:
-            towns.add(getattr(r, "township", "") or "")
-            villages.add(getattr(r, "village", "") or "")
-    ctx = review.get("context", {}).get("township", {})
-    if ctx.get("value"):
-        towns.add(ctx["value"])
-    return towns - {""}, villages - {""}
-
-
-def record(cat: Catalog, item: Input, file_id: int, review: dict) -> None:
-    folders = _ingested_folder(item.path, item.name)
-    towns, villages = _areas(item, review)
-    store.record(cat, file_id, item.stored_name, folders[0] if folders else "", review, review["held"],
-                 review["reason"], towns, villages)
-
-
 # ---------------------------------------------------------------------- --dry-run
 def dry_run(home: Home, paths: list[Path]) -> list[dict]:
     """Read and map every spreadsheet under `paths` as ingest would, writing nothing anywhere: no catalog
     row, no stored file, no index entry, no temp file in the home."""
-    from archiver.pipeline import collect
-
     policy = load_policy(home.root)
     names, layouts = rosters.from_policy(policy.columns, policy.basis.mode == "分档"), policy.layouts
     out = []
@@ -224,7 +190,6 @@ def _same_layout(home: Home, cat: Catalog, user: str) -> list[int]:
 def _reimport(home: Home, cat: Catalog, row: object):  # type: ignore[no-untyped-def]
     """Ingest the kept original again under its own name and folder (so 乡镇, type and period are read from
     the same places as the first time)."""
-    from archiver.index import sync
     from archiver.pipeline import Ingestor
 
     r = row  # sqlite3.Row
@@ -237,7 +202,6 @@ def _reimport(home: Home, cat: Catalog, row: object):  # type: ignore[no-untyped
         report = Ingestor(home, cat).run_items([(target, r["source_name"])], source="confirm")  # type: ignore[index]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    sync(home, cat)
     return report.outcomes[0]
 
 

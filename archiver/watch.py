@@ -60,13 +60,13 @@ class _Handler(FileSystemEventHandler):
 class Watcher:
     def __init__(self, home: Home, catalog: Catalog, inbox: Path, poll: bool = False, settle: float = 3.0,
                  rescan_every: float = 60.0, reporter: Reporter | None = None,
-                 document_handler=None, on_outcome: Callable[[str, str, str], None] | None = None) -> None:  # type: ignore[no-untyped-def]
+                 on_outcome: Callable[[str, str, str], None] | None = None) -> None:
         self.home, self.catalog, self.inbox = home, catalog, inbox
         self.poll, self.settle, self.rescan_every = poll, settle, rescan_every
         self.pending: dict[Path, _Pending] = {}
         self.lock = threading.Lock()
         self.stop_event = threading.Event()
-        self.ingestor = Ingestor(home, catalog, reporter, document_handler=document_handler, remove_sources=True)
+        self.ingestor = Ingestor(home, catalog, reporter, remove_sources=True)
         self.on_outcome = on_outcome
         self.processed = 0
         self.errors: collections.deque[dict] = collections.deque(maxlen=50)  # given up on, or the home stuck

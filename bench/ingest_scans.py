@@ -17,7 +17,6 @@ sys.path.insert(0, str(ROOT))
 
 from archiver import ocr, pages  # noqa: E402
 from archiver.catalog import Catalog  # noqa: E402
-from archiver.documents import handle  # noqa: E402
 from archiver.home import Home  # noqa: E402
 from archiver.pipeline import Ingestor  # noqa: E402
 from bench.report import write_section  # noqa: E402
@@ -56,7 +55,7 @@ def main() -> None:
         cat = Catalog(home.catalog_path)
         Ingestor(home, cat).run([t / "roster.xlsx"])
         start = time.perf_counter()
-        report = Ingestor(home, cat, document_handler=handle).run([inbox])
+        report = Ingestor(home, cat).run([inbox])
         whole = time.perf_counter() - start
         counts = report.counts()
     overhead = (whole - alone) / alone * 100

@@ -22,10 +22,7 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("archiver", "generators", "dibao")
 
-KNOWN: dict[frozenset[str], str] = {
-    # archives and sheet_review call back into the pipeline: the ingest stage list (#26 item 4)
-    frozenset({"archiver.archives", "archiver.pipeline", "archiver.sheet_review"}): "pipeline ↔ archives",
-}
+KNOWN: dict[frozenset[str], str] = {}
 
 
 def _modules() -> dict[str, Path]:

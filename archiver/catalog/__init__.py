@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +62,10 @@ class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin, NamesMi
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self._depth = 0
+        self._hooks: dict[str, Callable[[Catalog], None]] = {}
+        self._queued = False  # the transaction in progress marked households for the search index
+        self._pending = False  # a committed one did, and the hooks have not run since (held by a batch)
+        self._held = 0
         self.migrate()
 
     # ------------------------------------------------------------------ plumbing
@@ -97,11 +101,44 @@ class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin, NamesMi
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._queued = False
             raise
         else:
             self.db.execute("COMMIT")
         finally:
             self._depth = 0
+        self._committed()
+
+    # ------------------------------------------------------------------ after-commit hooks
+    def after_commit(self, name: str, hook: Callable[[Catalog], None]) -> None:
+        """Run `hook(catalog)` after every commit that marked households (`mark_dirty`) — once the rows are
+        durable, never inside the transaction, so what follows the catalog is never ahead of it. The search
+        index registers its sync here (archiver/index_hook.py); a write only marks, it never syncs. This is
+        where a queue worker or a second index will hang (issue #28): another named hook, no write site
+        touched. The same name again replaces the hook (a command that wants its own progress reporter)."""
+        self._hooks[name] = hook
+
+    @contextmanager
+    def hooks_held(self) -> Iterator[None]:
+        """A batch of transactions (an ingest) runs the hooks once, when it ends, not after each commit."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+        self._run_hooks()
+
+    def _committed(self) -> None:
+        if self._queued:
+            self._queued, self._pending = False, True
+        self._run_hooks()
+
+    def _run_hooks(self) -> None:
+        if self._held or not self._pending or not self._hooks:
+            return
+        self._pending = False
+        for hook in list(self._hooks.values()):
+            hook(self)
 
     def _insert(self, table: str, fields: dict[str, Any], ignore: bool = False) -> int | None:
         cols = ", ".join(fields)
@@ -465,9 +502,13 @@ class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin, NamesMi
     # ------------------------------------------------------------------ search-index queue
     def mark_dirty(self, household_ids: Sequence[int] | set[int]) -> None:
         """Queue households for the search index (in the caller's transaction). A household already queued
-        gets a new mark, so a drain that read the old one leaves it queued (archiver/index/writer.py)."""
+        gets a new mark, so a drain that read the old one leaves it queued (archiver/index/writer.py); the
+        after-commit hooks run once the transaction commits."""
         self.db.executemany("INSERT INTO index_queue(household_id) VALUES (?) "
                             "ON CONFLICT(household_id) DO UPDATE SET mark = mark + 1", [(i,) for i in household_ids])
+        self._queued = True
+        if not self._depth:  # outside a transaction the statement committed by itself
+            self._committed()
 
     def dirty_households(self) -> list[int]:
         return [int(r[0]) for r in self.db.execute("SELECT household_id FROM index_queue ORDER BY household_id")]

@@ -371,11 +371,11 @@ def _drain(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-u
     return len(dirty)
 
 
-def sync_if_possible(home: Home, cat: Catalog) -> bool:
-    """`sync`, for a server that must answer anyway: on a full or read-only disk the updates stay queued
-    in the catalog (the next sync applies them) and searching goes on with the index as it is."""
+def sync_if_possible(home: Home, cat: Catalog, reporter=None) -> bool:  # type: ignore[no-untyped-def]
+    """`sync` for a server that must answer anyway, and the after-commit hook's (archiver/index_hook.py): on a
+    full or read-only disk the updates stay queued (the next sync applies them), the index stays as it is."""
     try:
-        sync(home, cat)
+        sync(home, cat, reporter)
     except OSError as exc:
         if exc.errno not in STORAGE_ERRNOS:
             raise

@@ -9,14 +9,13 @@ from pathlib import Path
 
 from archiver import check as checks
 from archiver.catalog import LATEST, Catalog
-from archiver.filing import STORAGE_ERRNOS
 from archiver.home import resolve
 from archiver.privacy import scrub
 
 from ..errors import UsageError
 from ..progress import make_reporter
 from . import imports, ocr_options
-from .context import Subcommands, command, open_home, print_json, sync_index
+from .context import Subcommands, command, open_home, print_json
 
 
 def build(sub: Subcommands) -> None:
@@ -53,8 +52,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """`--dry-run` reads the sheets only (the import review's, imports.py); otherwise everything is filed."""
-    from archiver.documents import handle
-    from archiver.index import sync
+    from archiver.index_hook import follow
     from archiver.pipeline import Ingestor
 
     if args.dry_run:
@@ -65,16 +63,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not p.exists():
             raise UsageError(f"路径不存在：{p} / no such file or folder")
     reporter = make_reporter(args.quiet)
-    ingestor = Ingestor(home, cat, reporter, document_handler=handle, remove_sources=args.move)
+    follow(home, cat, reporter)  # the batch's one drain into the index, shown as a step of the ingest
+    ingestor = Ingestor(home, cat, reporter, remove_sources=args.move)
     ingestor.reader = ocr_options.config(args).reader()
     with reporter:
         report = ingestor.run(paths)
-    try:
-        sync(home, cat, make_reporter(args.quiet))  # after the catalog commits: the index is never ahead
-    except OSError as exc:  # the changes stay queued in the catalog; the next sync catches up
-        if exc.errno not in STORAGE_ERRNOS:
-            raise
-        report.stopped = report.stopped or f"检索索引未能更新（{exc.strerror}），空间或权限恢复后会自动补上 / index not updated"
     counts = report.counts()
     if report.stopped:  # the home could not be written: say so plainly, and which files are still waiting
         print(f"导入已停止：{report.stopped}", file=sys.stderr)
@@ -131,7 +124,6 @@ def _context_line(detail: dict) -> str:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from archiver.documents import handle
     from archiver.watch import Watcher
 
     home, cat = open_home(args)
@@ -143,8 +135,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
                      "ignored": "忽略"}.get(outcome, outcome)
             print(f"{label} {name} {reason}".rstrip(), flush=True)
 
-    w = Watcher(home, cat, inbox, poll=args.poll, settle=args.settle, rescan_every=args.rescan,
-                document_handler=handle, on_outcome=show)
+    w = Watcher(home, cat, inbox, poll=args.poll, settle=args.settle, rescan_every=args.rescan, on_outcome=show)
     w.ingestor.reader = ocr_options.config(args).reader()
     signal.signal(signal.SIGINT, lambda *_: w.stop())
     signal.signal(signal.SIGTERM, lambda *_: w.stop())
@@ -153,7 +144,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
     w.run(until=(lambda: w.idle() or bool(w.blocked)) if args.once else None)  # --once: a full disk ends it too
     if w.blocked:
         print(f"有文件未能归档：{w.blocked}", file=sys.stderr, flush=True)
-    sync_index(home, cat)
     print(f"已停止，本次处理 {w.processed} 个文件 / stopped after {w.processed} files", flush=True)
     return 0
 

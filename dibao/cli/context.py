@@ -15,6 +15,7 @@ from collections.abc import Callable
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
 from archiver.home import Home, resolve
+from archiver.index_hook import follow
 from archiver.privacy import mask_id, scrub
 
 from ..errors import UsageError
@@ -41,11 +42,12 @@ def missing_subcommand(name: str) -> int:
 
 
 def open_home(args: argparse.Namespace) -> tuple[Home, Catalog]:
-    """The home `--home` names (it must exist), with the log set up, and its catalog."""
+    """The home `--home` names (it must exist), with the log set up, and its catalog — the search index
+    following its commits (archiver/index_hook.py)."""
     home = resolve(args.home)
     home.require()
     setup_logging(home)
-    return home, Catalog(home.catalog_path)
+    return home, follow(home, Catalog(home.catalog_path))
 
 
 class _ScrubFilter(logging.Filter):
@@ -117,15 +119,6 @@ def key_or_village(cat: Catalog, key: str | None, village: str | None, full: boo
     if not households:
         raise UsageError(f"该村没有户：{village} / no households in village")
     return households
-
-
-def sync_index(home: Home, cat: Catalog) -> None:
-    """Bring the search index up to the catalog after a change, quietly."""
-    from archiver.index import sync
-
-    from ..progress import make_reporter
-
-    sync(home, cat, make_reporter(True))
 
 
 def audit_export(cat: Catalog, what: str, target: str, out: object) -> None:

@@ -215,10 +215,6 @@ def cmd_member_set(args: argparse.Namespace) -> int:
         raise UsageError("请给出 --covered 或 --reason / nothing to change")
     covered = None if args.covered is None else args.covered in ("yes", "是")
     res = c.set_member(cat, args.id_number, cli_user(), covered, args.reason)
-    if res["changed"]:
-        from archiver.index import sync
-
-        sync(home, cat)
     if args.json:
         print_json(res)
         return 0

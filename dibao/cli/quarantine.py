@@ -16,7 +16,6 @@ from .context import (
     household_or_fail,
     open_home,
     print_json,
-    sync_index,
 )
 
 
@@ -70,14 +69,7 @@ def cmd_quarantine_assign(args: argparse.Namespace) -> int:
             raise UsageError(f"未知的档案类型：{args.type}；可用：{'、'.join(classify.ALL_TYPES)} / unknown type")
     if not args.file_id.isdigit():
         raise UsageError(f"隔离编号应为数字：{args.file_id} / quarantine id must be a number")
-    pages = None
-    if args.pages:
-        try:
-            pages = [int(x) for x in args.pages.replace("，", ",").split(",") if x.strip()]
-        except ValueError as exc:
-            raise UsageError(f"页码应为逗号分隔的数字，如 1,3：{args.pages} / bad --pages") from exc
-    doc_id = quarantine.assign(home, cat, int(args.file_id), hid, doc_type, cli_user(), pages)
-    sync_index(home, cat)
+    doc_id = quarantine.assign(home, cat, int(args.file_id), hid, doc_type, cli_user(), quarantine.parse_pages(args.pages))
     print(f"已归档为档案 {doc_id} / filed as document {doc_id}")
     return 0
 

@@ -60,22 +60,11 @@ def cmd_reviews_due(args: argparse.Namespace) -> int:
 
 
 def cmd_review_record(args: argparse.Namespace) -> int:
-    from archiver.catalog import reviews
+    from archiver.casesteps import record_review
 
-    try:
-        day = dt.date.fromisoformat(args.date)
-    except ValueError as exc:
-        raise UsageError(f"复核日期格式应为 YYYY-MM-DD：{args.date} / bad --date") from exc
-    if day > dt.date.today():
-        raise UsageError(f"复核日期不能晚于今天：{args.date} / --date is in the future")
-    result = args.result.strip()
-    if not result:
-        raise UsageError("复核结果不能为空 / --result is empty")
     home, cat = open_home(args)
     h = household_or_fail(cat, args.key)
-    if h.approved_on and day.isoformat() < h.approved_on:
-        raise UsageError(f"复核日期早于该户纳入日期 {h.approved_on}：{args.date} / review before approval")
-    r = reviews.record(cat, h.id, day.isoformat(), result, args.reviewer.strip(), cli_user())
+    r = record_review(cat, h.id, h.approved_on, args.date, args.result, args.reviewer, cli_user())
     if args.json:
         print_json({"household_id": h.key, "date": r.date, "result": r.result, "reviewer": r.reviewer,
                     "recorded_by": r.recorded_by, "recorded_at": r.recorded_at})

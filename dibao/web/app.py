@@ -120,11 +120,11 @@ def _body_refused(request: Request) -> Response | None:
 def _start_watcher(home: Home, ocr: OcrConfig | None = None):  # type: ignore[no-untyped-def]
     """The inbox watcher on its own catalog connection, in a supervised daemon thread (restarted if it
     ever dies) that stops with the app."""
-    from archiver.documents import handle
+    from archiver.index_hook import follow
     from archiver.watch import Supervisor, Watcher
 
     def make() -> Watcher:
-        w = Watcher(home, Catalog(home.catalog_path), home.inbox, document_handler=handle, settle=1.0)
+        w = Watcher(home, follow(home, Catalog(home.catalog_path)), home.inbox, settle=1.0)
         if ocr is not None:
             w.ingestor.reader = ocr.reader()
         return w

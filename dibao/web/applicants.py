@@ -40,7 +40,7 @@ def add(request: Request, v: Writer, village: str = Form(""), name: str = Form("
              "area_type": area_type, "address": address, "phone": phone}
     try:
         people = [applicants.parse_member(line) for line in members.splitlines() if line.strip()]
-        res = applicants.register(v.home, v.cat, v.name, area, applicants.Person(name.strip(), id_number.strip()), people,
+        res = applicants.register(v.home, v.cat, v.name, area, applicants.Person(name, id_number), people,
                                   applied or None, area_type, address, phone, scope=v.scope, remote=v.remote)
     except UserError as exc:
         return _form(request, v, chinese(str(exc)), 400, **given)

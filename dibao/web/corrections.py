@@ -117,9 +117,6 @@ def coverage(v: Writer, key: str, n: int, covered: str = Form(""), reason: str =
         c.set_member_row(v.cat, rows[n], v.name, covered != "no", reason if reason.strip() else None, v.remote)
     except c.CorrectionRefused:
         return RedirectResponse(f"/households/{quote(h.key, safe='')}?error=reason", status_code=303)
-    from archiver.index import sync
-
-    sync(v.home, v.cat)
     return RedirectResponse(f"/households/{quote(h.key, safe='')}?done=household", status_code=303)
 
 

@@ -62,13 +62,11 @@ async def photo(request: Request, v: Writer, key: str) -> Response:
 def file_photo(v: Viewer, h: Household, path: Path, doc_type: str) -> str:
     """Ingest the photo, then make sure it is filed to `h` as `doc_type`; returns the page's done-code."""
     from archiver import corrections, quarantine
-    from archiver.documents import handle
     from archiver.filing import sha256_of
-    from archiver.index import sync_if_possible
     from archiver.pipeline import Ingestor
 
     digest = sha256_of(path)
-    Ingestor(v.home, v.cat, document_handler=handle).run([path], source="web-photo")
+    Ingestor(v.home, v.cat).run([path], source="web-photo")
     docs, held = v.cat.upload_destinations(digest)
     if held:
         quarantine.assign(v.home, v.cat, int(held[0]["id"]), h.id, doc_type, v.name)
@@ -78,5 +76,4 @@ def file_photo(v: Viewer, h: Household, path: Path, doc_type: str) -> str:
                                      household_id=h.id if int(d["household_id"]) != h.id else None,
                                      doc_type=doc_type if d["type"] != doc_type else None, remote=v.remote)
     v.audit("upload", path.name, f"拍照上传到本户 {doc_type}")
-    sync_if_possible(v.home, v.cat)
     return "photo" if docs or held else "photo_duplicate"

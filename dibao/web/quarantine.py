@@ -148,7 +148,6 @@ def pick(request: Request, v: Reader, item_id: int, q: str = "") -> Response:
 async def assign(request: Request, v: Writer, item_id: int, household: str = Form(...), doc_type: str = Form("")) -> Response:
     """File the item, or only the ticked pages of it (the rest stays here for another household)."""
     from archiver import quarantine
-    from archiver.index import sync_if_possible
 
     q = _item(v, item_id)
     h = v.household(household)
@@ -164,7 +163,6 @@ async def assign(request: Request, v: Writer, item_id: int, household: str = For
     except (LookupError, ValueError):
         return RedirectResponse(f"/quarantine/{item_id}?error=assign", status_code=303)
     v.audit("quarantine.assign", str(item_id), f"{q['source_name']} → {h.key} 档案{doc_id}")
-    sync_if_possible(v.home, v.cat)
     still_open = v.cat.quarantine_item(item_id)
     if ticked and still_open is not None and not still_open["resolved_at"]:
         return RedirectResponse(f"/quarantine/{item_id}?filed={quote(h.key, safe='')}", status_code=303)

@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 from archiver.catalog import Catalog, Scope, areas
 from archiver.catalog.models import Household
 from archiver.home import Home
+from archiver.index_hook import follow
 from archiver.privacy import scrub
 
 from .. import users
@@ -45,8 +46,9 @@ def remote(request: Request) -> str:
 
 
 def catalog(request: Request) -> Iterator[Catalog]:
-    """One catalog connection per request, closed when the response is done."""
-    cat = Catalog(home_of(request).catalog_path)
+    """One catalog connection per request, closed when the response is done; the search index follows
+    its commits (archiver/index_hook.py)."""
+    cat = follow(home_of(request), Catalog(home_of(request).catalog_path))
     try:
         yield cat
     finally:

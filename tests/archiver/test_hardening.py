@@ -241,7 +241,6 @@ def test_the_watcher_holds_files_while_the_home_is_read_only_and_files_them_afte
     import time
 
     from archiver.catalog import Catalog
-    from archiver.documents import handle
     from archiver.home import Home
     from archiver.watch import Watcher
 
@@ -251,7 +250,7 @@ def test_the_watcher_holds_files_while_the_home_is_read_only_and_files_them_afte
         pytest.skip("needs root for a read-only bind mount")
     cat = Catalog(home.catalog_path)
     seen: list[tuple[str, str]] = []
-    w = Watcher(home, cat, home.inbox, poll=True, settle=0.2, document_handler=handle,
+    w = Watcher(home, cat, home.inbox, poll=True, settle=0.2,
                 on_outcome=lambda n, o, r: seen.append((o, r)))
     try:
         assert _mount(["-o", "remount,ro,bind", str(files)])

@@ -185,14 +185,13 @@ def test_a_scan_that_came_before_its_roster_is_filed_when_the_roster_arrives(dib
 def test_a_long_running_ingestor_sees_households_added_after_its_first_scan(tmp_path: Path) -> None:
     """The watcher keeps one Ingestor: a roster it imports must reach its name+village routing."""
     from archiver.catalog import Catalog
-    from archiver.documents import handle
     from archiver.home import Home
     from archiver.pipeline import Ingestor
 
     home = Home(tmp_path / "home")
     home.create()
     cat = Catalog(home.catalog_path)
-    ingestor = Ingestor(home, cat, document_handler=handle)
+    ingestor = Ingestor(home, cat)
     first, second = small_county(seed=50, n=1), small_county(seed=51, n=1)
     second[0]["no"], second[0]["village"] = "5201029999999", "新村"
     second[0]["members"][0] = ("欧阳秀兰", second[0]["members"][0][1], "户主")
