@@ -140,7 +140,7 @@ def _date(value: str | None) -> str:
 
 _CARD = re.compile(r"常住人口登记卡")
 _CARD_NAME = re.compile(r"姓名\s*([\u4e00-\u9fff]{2,4}?)(?=\s|户主|性别|民族|$)", re.M)
-_CARD_RELATION = re.compile(r"户主或与户主关系\s*[.。:：]?\s*([\u4e00-\u9fff]{1,4})")
+_CARD_RELATION = re.compile(r"户主或与户主关系\s*[.。:：]?\s*([\u4e00-\u9fff]{1,4}?)(?=\s|性别|民族|$)", re.M)
 
 
 def members_from_register(cat: Catalog, household_id: int, text: str, user: str = BY_APPLICATION) -> int:
