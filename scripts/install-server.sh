@@ -73,7 +73,13 @@ if [ -f "$DATA/catalog.sqlite" ] && [ -x "$PREFIX/bin/dibao" ]; then
   [ -f "$ETC/dibao.env" ] && dest="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_DIR:-$BACKUPS}")"
   # with the installed (old) program and only the options every version has; no rotation here, the
   # daily timer rotates
-  as_dibao "$PREFIX/bin/dibao" --home "$DATA" backup "$dest" --quiet
+  if as_dibao "$PREFIX/bin/dibao" --version >/dev/null 2>&1; then
+    as_dibao "$PREFIX/bin/dibao" --home "$DATA" backup "$dest" --quiet
+  else  # an install that no longer runs must not keep the fix out: the home is copied as it is instead
+    copy="$dest/pre-upgrade-copy-$(date +%Y%m%dT%H%M%S)"
+    echo "已安装的程序无法运行，改为原样复制档案目录到 $copy / the installed program does not run: copying the home"
+    cp -a "$DATA" "$copy"
+  fi
   [ ${#was_running[@]} -gt 0 ] && systemctl stop "${was_running[@]}"
 else
   say "3/7 首次安装，无需备份 / first install, nothing to back up"
