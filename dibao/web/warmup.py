@@ -4,7 +4,6 @@ the rest instead of paying about two seconds of loading while staff wait with no
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 
@@ -38,11 +37,6 @@ def warm(home: Home) -> float:
         log.warning("search warm-up at start failed; the first search will load it", exc_info=True)
     finally:
         cat.close()
-    # What was just loaded (the word dictionary: millions of objects) lives as long as the server: collect once
-    # now and move it out of the cyclic collector's sight, or the first requests each pay a full collection
-    # walking it (150–250 ms measured on the first authenticated pages after a start).
-    gc.collect()
-    gc.freeze()
     took = time.perf_counter() - t
     log.info("warm-up at start: %.2f s", took)
     return took
