@@ -476,7 +476,7 @@ def _prove_restore(home: Home, manifest: dict, result: RestoreResult, say: Say, 
     from archiver.index import drift, open_index, rebuild, sync
 
     digest = manifest.get("catalog") or {}
-    cat = Catalog(home.catalog_path)  # refuses a catalog newer than this program; migrates an older one
+    cat = Catalog.of(home)  # refuses a catalog newer than this program; migrates an older one
     try:
         try:
             usable = open_index(home).usable() and not [f for f in drift(home, cat) if f.severity == check.ERROR]

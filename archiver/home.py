@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,39 @@ class Home:
     @property
     def catalog_path(self) -> Path:
         return self.root / "catalog.sqlite"
+
+    @property
+    def database_config(self) -> Path:
+        """Where a catalog on a database server is named (docs/deploy.md); absent: the SQLite file above."""
+        return self.root / "database.toml"
+
+    @property
+    def catalog(self) -> Path | str:
+        """The catalog's location: the SQLite file, or the postgresql:// address in database.toml."""
+        url = self._database().get("url")
+        return str(url) if url else self.catalog_path
+
+    def catalog_password(self) -> str | None:
+        """The database password from the file database.toml names, if any (else libpq reads PGPASSWORD or
+        ~/.pgpass itself): never in the address, on the command line or in a log."""
+        name = self._database().get("password_file")
+        if not name:
+            return None
+        try:
+            return Path(str(name)).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UserError(f"读不到数据库密码文件 {name}：{exc.strerror} / cannot read the password file {name}") from exc
+
+    def _database(self) -> dict[str, object]:
+        try:
+            text = self.database_config.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        try:
+            table = tomllib.loads(text).get("database", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise UserError(f"{self.database_config} 格式错误：{exc} / bad database.toml") from exc
+        return table if isinstance(table, dict) else {}
 
     @property
     def files(self) -> Path:
@@ -60,7 +94,7 @@ class Home:
         return self.root / "policy.toml"
 
     def exists(self) -> bool:
-        return self.catalog_path.exists()
+        return self.catalog_path.exists() or self.database_config.exists()
 
     def require(self) -> None:
         if not self.exists():

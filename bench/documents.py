@@ -68,7 +68,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Home(Path(tmp) / "home")
         home.create()
-        cat = Catalog(home.catalog_path)
+        cat = Catalog.of(home)
         t = time.perf_counter()
         populate(cat, n)
         built = time.perf_counter() - t

@@ -33,7 +33,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Home(Path(tmp) / "home")
         home.create()
-        cat = Catalog(home.catalog_path)
+        cat = Catalog.of(home)
         blobs = [to_jpeg(render_form([t, "户主：某某 身份证号：略", "2025年3月1日"]), 75) for t in TYPES[:3]]
         blobs.append(to_pdf([render_form(["低保对象定期复核记录", "复核日期：2025年6月1日"]), render_form(["（续页）"])]))
         with cat.transaction():

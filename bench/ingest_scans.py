@@ -52,7 +52,7 @@ def main() -> None:
         alone = time.perf_counter() - start
         home = Home(t / "home")
         home.create()
-        cat = Catalog(home.catalog_path)
+        cat = Catalog.of(home)
         Ingestor(home, cat).run([t / "roster.xlsx"])
         start = time.perf_counter()
         report = Ingestor(home, cat).run([inbox])

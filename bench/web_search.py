@@ -47,7 +47,7 @@ def pct(xs: list[float], p: float) -> float:
 
 def main() -> None:
     home = Home(Path(sys.argv[1]).resolve())
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     name, password = "bench" + secrets.token_hex(3), secrets.token_urlsafe(12)
     users.add(cat, name, password, "county", "")
     qs = queries(cat)

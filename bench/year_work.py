@@ -39,7 +39,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Home(Path(tmp) / "home")
         home.create()
-        cat = Catalog(home.catalog_path)
+        cat = Catalog.of(home)
         t = time.perf_counter()
         populate(cat, n)
         ids = [int(r[0]) for r in cat.db.execute("SELECT id FROM households ORDER BY id")]

@@ -200,7 +200,7 @@ def build(home: Home, h: Household, policy: Policy, out: Path, cat: Catalog | No
         e.start = page
         page += e.pages
     own = cat is None
-    cat = cat or Catalog(home.catalog_path)
+    cat = cat or Catalog.of(home)
     try:
         from .rules import basis
 

@@ -15,7 +15,7 @@ from archiver.home import Home  # noqa: E402
 
 def main(home_dir: str, bin_dir: str = ".venv/bin") -> None:
     home = Home(Path(home_dir))
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     try:
         households = cat.households()
         names = [h.head_name for h in households[:: max(1, len(households) // 3)]][:3]

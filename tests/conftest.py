@@ -31,6 +31,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DIBAO = [sys.executable, "-m", "dibao.cli"]
 IN_PROCESS = os.environ.get("DIBAO_TEST_SUBPROCESS", "") not in ("1", "true", "yes")
+# DIBAO_TEST_POSTGRES=1: every home a test makes with `init` keeps its catalog in a new database on a throw-away
+# PostgreSQL server, so one suite runs on both dialects (`make test` runs the catalog, resilience and web
+# security suites so)
+POSTGRES = os.environ.get("DIBAO_TEST_POSTGRES", "") in ("1", "true", "yes")
 
 
 class Runner:
@@ -41,6 +45,8 @@ class Runner:
         self.in_process = IN_PROCESS and not subprocess
 
     def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        if POSTGRES and args[:1] == ("init",) and "--database" not in args and not (self.home / "database.toml").exists():
+            args = (*args, "--database", pg_server().new_database())  # the same test, the catalog on PostgreSQL
         argv = ["--home", str(self.home), *args]
         r = _in_process(argv) if self.in_process else _subprocess(argv)
         if check and r.returncode != 0:
@@ -100,3 +106,20 @@ def dibao(tmp_path: Path) -> Runner:
     run = Runner(tmp_path / "home")
     run("init")
     return run
+
+
+_PG: list = []  # the session's throw-away PostgreSQL server, started on first use
+
+
+def pg_server():  # type: ignore[no-untyped-def]
+    """A throw-away PostgreSQL cluster for this test session (tests/pgserver.py), stopped when it ends."""
+    if not _PG:
+        from tests.pgserver import Server
+
+        _PG.append(Server())
+    return _PG[0]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    while _PG:
+        _PG.pop().stop()

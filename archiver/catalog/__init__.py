@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import gcpause
 from ..privacy import scrub
-from . import models
+from . import dialect, models
 from .corrections import CorrectionsMixin
 from .models import Document, Event, Household, Income, Member, Payment, Snapshot, now
 from .names import NamesMixin
@@ -24,6 +24,9 @@ from .schema import LATEST
 from .settings import SettingsMixin
 from .tasks import TasksMixin
 from .uploads import UploadsMixin
+
+if TYPE_CHECKING:
+    from archiver.home import Home
 
 __all__ = ["Catalog", "Scope", "models", "LATEST"]
 
@@ -40,7 +43,7 @@ class Scope:
     def sql(self, alias: str = "h") -> tuple[str, list[str]]:
         parts, args = [], []
         if self.nothing:
-            return "0", []
+            return "1=0", []
         if self.township:
             parts.append(f"{alias}.township = ?")
             args.append(self.township)
@@ -54,13 +57,11 @@ class Scope:
 
 
 class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin, NamesMixin):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str, password: str | None = None) -> None:
+        """`path`: the SQLite file, or a postgresql:// address (dialect.py; `password` from the home's
+        password file or the environment, never from the address)."""
         self.path = path
-        self.db = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db = dialect.connect(path, password)
         self._depth = 0
         self._hooks: dict[str, Callable[[Catalog], None]] = {}
         self._queued = False  # the transaction in progress marked households for the search index
@@ -68,12 +69,17 @@ class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin, NamesMi
         self._held = 0
         self.migrate()
 
+    @classmethod
+    def of(cls, home: Home) -> Catalog:
+        """The home's catalog, wherever it lives (a file in the home, or a database server)."""
+        return cls(home.catalog, home.catalog_password())
+
     # ------------------------------------------------------------------ plumbing
     def close(self) -> None:
         self.db.close()
 
     def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return dialect.schema_version(self.db)
 
     def migrate(self) -> None:
         """Announced, backed up first, refused on a catalog newer than this code (upgrade.py)."""
@@ -454,7 +460,7 @@ class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin, NamesMi
     def area_totals(self, scope: Scope = Scope()) -> dict[str, int]:
         """Households on file, in care, and persons in care — one aggregate query, for the dashboard."""
         where, args = scope.sql("h")
-        r = self.db.execute(f"SELECT count(*), sum(h.status = '在保'), sum(CASE WHEN h.status = '在保' THEN "
+        r = self.db.execute(f"SELECT count(*), sum(CASE WHEN h.status = '在保' THEN 1 ELSE 0 END), sum(CASE WHEN h.status = '在保' THEN "
                             f"coalesce(h.persons, 0) ELSE 0 END) FROM households h WHERE {where}", args).fetchone()
         return {"total": int(r[0] or 0), "active": int(r[1] or 0), "persons": int(r[2] or 0)}
 
@@ -505,7 +511,7 @@ class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin, NamesMi
         gets a new mark, so a drain that read the old one leaves it queued (archiver/index/writer.py); the
         after-commit hooks run once the transaction commits."""
         self.db.executemany("INSERT INTO index_queue(household_id) VALUES (?) "
-                            "ON CONFLICT(household_id) DO UPDATE SET mark = mark + 1", [(i,) for i in household_ids])
+                            "ON CONFLICT(household_id) DO UPDATE SET mark = index_queue.mark + 1", [(i,) for i in household_ids])
         self._queued = True
         if not self._depth:  # outside a transaction the statement committed by itself
             self._committed()
@@ -579,12 +585,7 @@ class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin, NamesMi
 
     # ------------------------------------------------------------------ integrity
     def integrity_problems(self) -> list[str]:
-        out = []
-        res = self.db.execute("PRAGMA integrity_check").fetchone()[0]
-        if res != "ok":
-            out.append(f"数据库完整性检查失败 / sqlite integrity_check: {res}")
-        for row in self.db.execute("PRAGMA foreign_key_check"):
-            out.append(f"外键不一致 / foreign key violation in {row[0]} rowid {row[1]}")
+        out = dialect.integrity_problems(self.db)
         if self.schema_version() != LATEST:
             out.append(f"数据库版本 {self.schema_version()} ≠ {LATEST} / schema version mismatch")
         return out

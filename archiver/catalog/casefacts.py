@@ -16,7 +16,8 @@ _CHUNK = 900  # below SQLite's bound-parameter limit
 
 def add_document_facts(cat: Catalog, document_id: int, facts: dict[str, str]) -> None:
     """Inside the caller's transaction (the one that adds the document)."""
-    cat.db.executemany("INSERT OR REPLACE INTO document_facts(document_id, name, value) VALUES (?, ?, ?)",
+    cat.db.executemany("INSERT INTO document_facts(document_id, name, value) VALUES (?, ?, ?) "
+                       "ON CONFLICT(document_id, name) DO UPDATE SET value = excluded.value",
                        [(document_id, k, str(v)) for k, v in facts.items() if v is not None and v != ""])
 
 

@@ -81,8 +81,9 @@ class CorrectionsMixin:
         self.db.execute(f"UPDATE households SET {sets}, updated_at = ? WHERE id = ?",
                         [*fields.values(), now(), household_id])
         for k, v in fields.items():
-            self.db.execute("INSERT OR REPLACE INTO household_overrides(household_id, field, value, at, user) "
-                            "VALUES (?, ?, ?, ?, ?)", (household_id, k, v, now(), user))
+            self.db.execute("INSERT INTO household_overrides(household_id, field, value, at, user) "
+                            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(household_id, field) DO UPDATE SET "
+                            "value = excluded.value, at = excluded.at, user = excluded.user", (household_id, k, v, now(), user))
             self.db.execute("UPDATE import_conflicts SET resolved_at = ? WHERE household_id = ? AND field = ? "
                             "AND resolved_at IS NULL", (now(), household_id, k))
 

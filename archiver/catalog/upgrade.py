@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 from archiver.errors import UserError
 
-from . import placefold, snapshot
+from . import dialect, placefold, snapshot
 from .schema import LATEST, MIGRATIONS
 
 log = logging.getLogger("dibao.catalog")
@@ -27,18 +27,20 @@ def backup_folder(catalog_path: Path) -> Path:
     return catalog_path.parent / "backups"
 
 
-def migrate(db: sqlite3.Connection, path: Path) -> Path | None:
-    """Apply pending migrations to the open catalog `db` at `path`; the pre-upgrade copy's path, if one was made."""
-    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+def migrate(db: Any, path: Path | str) -> Path | None:
+    """Apply pending migrations to the open catalog `db` at `path`; the pre-upgrade copy's path, if one was made.
+    A PostgreSQL catalog is copied by its own tools before an upgrade (`dibao backup`, pg_dump): not here."""
+    current = dialect.schema_version(db)
+    where = dialect.redact(path) if isinstance(path, str) else path
     if current > LATEST:
         raise CatalogTooNew(
-            f"档案库 {path} 的数据结构版本为 v{current}，比本程序支持的 v{LATEST} 新：请升级 dibao 后再使用，"
+            f"档案库 {where} 的数据结构版本为 v{current}，比本程序支持的 v{LATEST} 新：请升级 dibao 后再使用，"
             f"不要用旧版本打开 / the catalog (schema v{current}) is newer than this dibao (v{LATEST}); upgrade dibao")
     todo = [(v, sql) for v, sql in MIGRATIONS if v > current]
     if not todo:
         return None
     copy = None
-    if current > 0:  # a catalog with records: keep what it was before touching it
+    if current > 0 and isinstance(path, Path):  # a catalog with records: keep what it was before touching it
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         copy = backup_folder(path) / f"catalog-v{current}-{stamp}.sqlite"
         snapshot.copy_database(path, copy)
@@ -49,12 +51,10 @@ def migrate(db: sqlite3.Connection, path: Path) -> Path | None:
     for version, sql in todo:
         db.execute("BEGIN IMMEDIATE")
         try:
-            if int(db.execute("PRAGMA user_version").fetchone()[0]) < version:  # another process may have done it
-                for statement in sql.split(";\n"):
-                    if statement.strip():
-                        db.execute(statement)
+            if dialect.schema_version(db) < version:  # another process may have done it
+                dialect.run_migration(db, version, sql)
                 placefold.after_migration(db, version)
-                db.execute(f"PRAGMA user_version={version}")
+                dialect.set_schema_version(db, version)
         except BaseException:
             db.execute("ROLLBACK")
             raise

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from archiver import check as checks
+from archiver import database
 from archiver.catalog import LATEST, Catalog
 from archiver.home import resolve
 from archiver.privacy import scrub
@@ -19,7 +20,12 @@ from .context import Subcommands, command, open_home, print_json
 
 
 def build(sub: Subcommands) -> None:
-    command(sub, "init", cmd_init, "创建档案库（可重复运行）/ create the home")
+    sp = command(sub, "init", cmd_init, "创建档案库（可重复运行）/ create the home")
+    sp.add_argument("--database", metavar="URL",
+                    help="目录放在 PostgreSQL 数据库（postgresql://用户@主机:端口/库名，地址中不写密码）；"
+                         "默认放在档案库内的 SQLite 文件 / put the catalog on PostgreSQL (no password in the URL)")
+    sp.add_argument("--password-file", metavar="FILE",
+                    help="数据库密码所在文件（也可用环境变量 PGPASSWORD 或 ~/.pgpass）/ file holding the database password")
     sp = command(sub, "ingest", cmd_ingest, "导入文件或文件夹：花名册、变动名册、发放表、扫描件 / ingest files and folders")
     sp.add_argument("paths", nargs="+", help="文件或文件夹 / files or folders")
     sp.add_argument("--quiet", action="store_true", help="不显示进度 / no progress bar")
@@ -43,9 +49,12 @@ def build(sub: Subcommands) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """`--database` names the server in HOME/database.toml before the catalog is created there."""
     home = resolve(args.home)
+    if args.database or args.password_file:
+        database.name_server(home, args.database, args.password_file)
     new = home.create()
-    Catalog(home.catalog_path).close()
+    Catalog.of(home).close()
     print(f"{'已创建' if new else '已存在'}档案库：{home.root} / home {'created' if new else 'exists'}")
     return 0
 

@@ -47,7 +47,7 @@ def open_home(args: argparse.Namespace) -> tuple[Home, Catalog]:
     home = resolve(args.home)
     home.require()
     setup_logging(home)
-    return home, follow(home, Catalog(home.catalog_path))
+    return home, follow(home, Catalog.of(home))
 
 
 class _ScrubFilter(logging.Filter):

@@ -25,7 +25,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     new_id, revoked = codekeys.rotate(home.root, revoke=args.revoke)
     from archiver.catalog import Catalog
 
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     try:
         with cat.transaction():
             cat.audit(cli_user(), "keys.rotate", new_id, f"revoked={revoked}")

@@ -124,7 +124,7 @@ def _start_watcher(home: Home, ocr: OcrConfig | None = None):  # type: ignore[no
     from archiver.watch import Supervisor, Watcher
 
     def make() -> Watcher:
-        w = Watcher(home, follow(home, Catalog(home.catalog_path)), home.inbox, settle=1.0)
+        w = Watcher(home, follow(home, Catalog.of(home)), home.inbox, settle=1.0)
         if ocr is not None:
             w.ingestor.reader = ocr.reader()
         return w

@@ -66,7 +66,7 @@ def handle(request: Request, exc: Exception) -> Response:
 
 def _refused(request: Request, exc: Refused) -> Response:
     """Audited first (committed whatever the answer), then answered by why it was refused."""
-    cat = Catalog(home_of(request).catalog_path)
+    cat = Catalog.of(home_of(request))
     try:
         with cat.transaction():
             cat.audit(exc.user, "not_found" if exc.why == "missing" else "denied", scrub(exc.target),
@@ -87,7 +87,7 @@ def error_page(request: Request, code: int, title: str, message: str) -> Respons
     user = None
     token = request.cookies.get(COOKIE)
     if token:
-        cat = Catalog(home_of(request).catalog_path)
+        cat = Catalog.of(home_of(request))
         try:
             s = cat.session(users.token_hash(token))
             u = cat.user_by_id(int(s["user_id"])) if s is not None else None

@@ -95,7 +95,7 @@ def _start(home: Home, user: str, kind: str, target: str, work: Work, form: dict
         for j in _jobs.values():
             if (j.user, j.kind, j.target) == (user, kind, target) and not j.finished:
                 return j  # the second click of a double click
-        cat = Catalog(home.catalog_path)
+        cat = Catalog.of(home)
         try:
             task_id = cat.add_task(user, kind, target, form)
         finally:
@@ -111,7 +111,7 @@ def recover(home: Home) -> None:
     policy's keep_days go (row and file)."""
     from archiver.settings import keep_days
 
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     try:
         with cat.transaction():
             cat.interrupt_tasks()
@@ -135,7 +135,7 @@ def remove(home: Home, cat: Catalog, task_id: int) -> None:
 
 
 def _run(home: Home, job: Job, work: Work) -> None:
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     state = "failed"
     try:
         job.folder = results(home) / job.id

@@ -35,13 +35,13 @@ def login(request: Request, name: str = Form(...), password: str = Form(...), cs
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not secrets.compare_digest(csrf, expected):
         # filed under the account it tried, if there is one; a typed name is never the entry's user
-        known = Catalog(home_of(request).catalog_path)
+        known = Catalog.of(home_of(request))
         try:
             who = name if known.user(name) is not None else "-"
         finally:
             known.close()
         raise Refused("csrf", f"login {users.typed_name(name)}", who)
-    cat = Catalog(home_of(request).catalog_path)
+    cat = Catalog.of(home_of(request))
     try:
         token, _ = users.login(cat, name, password, remote(request))
     except users.LoginRefused as exc:

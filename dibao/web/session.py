@@ -48,7 +48,7 @@ def remote(request: Request) -> str:
 def catalog(request: Request) -> Iterator[Catalog]:
     """One catalog connection per request, closed when the response is done; the search index follows
     its commits (archiver/index_hook.py)."""
-    cat = follow(home_of(request), Catalog(home_of(request).catalog_path))
+    cat = follow(home_of(request), Catalog.of(home_of(request)))
     try:
         yield cat
     finally:

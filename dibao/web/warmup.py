@@ -21,7 +21,7 @@ def warm(home: Home) -> float:
     t = time.perf_counter()
     for name in TEMPLATES.env.list_templates(extensions=["html"]):
         TEMPLATES.env.get_template(name)
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     try:
         from archiver.index import open_index, sync_if_possible
 

@@ -248,7 +248,7 @@ def test_the_watcher_holds_files_while_the_home_is_read_only_and_files_them_afte
     files = home.files
     if os.geteuid() != 0 or not _mount(["--bind", str(files), str(files)]):
         pytest.skip("needs root for a read-only bind mount")
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     seen: list[tuple[str, str]] = []
     w = Watcher(home, cat, home.inbox, poll=True, settle=0.2,
                 on_outcome=lambda n, o, r: seen.append((o, r)))

@@ -363,7 +363,7 @@ def test_a_full_disk_while_unpacking_stops_the_batch_and_the_watcher_says_so_onc
         assert run.json("quarantine", "list")["items"] == []  # nothing filed as "unreadable"
         notes: list[tuple[str, str, str]] = []
         home = Home(disk / "home")
-        w = Watcher(home, Catalog(home.catalog_path), inbox, on_outcome=lambda *a: notes.append(a))
+        w = Watcher(home, Catalog.of(home), inbox, on_outcome=lambda *a: notes.append(a))
         for _ in range(3):  # every retry while the disk stays full: one message, the file kept waiting
             w.enqueue(inbox / "扫描.zip")
             w.process(inbox / "扫描.zip")

@@ -25,13 +25,13 @@ def home(tmp_path: Path) -> Home:
 
 def test_the_stage_list_is_in_order_and_built_into_every_ingestor(home: Home) -> None:
     assert [s.name for s in stages.default()] == ["sniff", "unzip", "sheet", "document", "retry-quarantined"]
-    ingestor = Ingestor(home, Catalog(home.catalog_path))
+    ingestor = Ingestor(home, Catalog.of(home))
     assert [s.name for s in ingestor.stages] == [s.name for s in stages.default()]
-    assert ingestor.stages[1] is not Ingestor(home, Catalog(home.catalog_path)).stages[1]  # a zip budget each
+    assert ingestor.stages[1] is not Ingestor(home, Catalog.of(home)).stages[1]  # a zip budget each
 
 
 def test_hooks_run_after_a_commit_that_marked_households_never_on_rollback(home: Home) -> None:
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     seen: list[list[int]] = []
     cat.after_commit("probe", lambda c: seen.append(c.dirty_households()))
     with cat.transaction():
@@ -50,7 +50,7 @@ def test_hooks_run_after_a_commit_that_marked_households_never_on_rollback(home:
 
 
 def test_a_batch_holds_the_hooks_until_it_ends(home: Home) -> None:
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     seen: list[int] = []
     cat.after_commit("probe", lambda c: seen.append(len(c.dirty_households())))
     with cat.hooks_held():
@@ -66,7 +66,7 @@ def test_an_ingest_leaves_the_search_index_up_to_date_through_the_hook(home: Hom
 
     county = small_county(seed=3, n=2)
     write_xlsx(tmp_path / "花名册.xlsx", roster_rows(county))
-    cat = follow(home, Catalog(home.catalog_path))
+    cat = follow(home, Catalog.of(home))
     report = Ingestor(home, cat).run([tmp_path / "花名册.xlsx"])
     assert report.counts()["archived"] == 1
     assert cat.dirty_households() == []  # drained by the hook, no sync called here

@@ -190,7 +190,7 @@ def test_a_long_running_ingestor_sees_households_added_after_its_first_scan(tmp_
 
     home = Home(tmp_path / "home")
     home.create()
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     ingestor = Ingestor(home, cat)
     first, second = small_county(seed=50, n=1), small_county(seed=51, n=1)
     second[0]["no"], second[0]["village"] = "5201029999999", "新村"

@@ -187,7 +187,7 @@ def test_summary_layout_for_a_100000_household_county(tmp_path: Path) -> None:
 
     home = Home(tmp_path / "home")
     home.create()
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     populate(cat, 100_000)
     policy = load(home.root)
     out = tmp_path / "summary.docx"

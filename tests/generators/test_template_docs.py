@@ -37,7 +37,7 @@ def undocumented(ctx: dict, section: str) -> list[str]:
 def test_every_context_key_is_documented(planted) -> None:
     run, base, summary_docx, stay = planted
     home = Home(run.home)
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     policy = load(home.root)
     docs = sections()
     assert set(docs) >= {"summary.docx", "notice.docx", "inspection.docx", "dossier.html", "dossier_back.html",

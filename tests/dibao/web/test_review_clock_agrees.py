@@ -47,7 +47,7 @@ def test_every_page_names_the_same_overdue_households_on_the_same_day(tmp_path: 
 
     home = Home(tmp_path / "home")
     policy = load_policy(home.root)
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     figures = stats.compute(cat, dt.date.today().year, None, policy, monthly_series=False,
                             period=(today[:8] + "01", today))
     found = {f.households[0] for f in inspection.run(cat, None, None, policy) if f.code == "overdue_review"}

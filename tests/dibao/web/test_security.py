@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import sqlite3
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from archiver.catalog import Catalog
 from archiver.home import Home
 from dibao.web.app import create_app
 from tests.conftest import Runner
@@ -130,8 +130,11 @@ def foreign_requests(site: Site) -> dict[tuple[str, str], tuple[str, dict]]:
 
 
 def sheet_file(site: Site, name: str) -> int:
-    with sqlite3.connect(site.dibao.home / "catalog.sqlite") as db:
-        return int(db.execute("SELECT id FROM files WHERE source_name = ?", (name,)).fetchone()[0])
+    cat = Catalog.of(Home(site.dibao.home))  # either dialect (DIBAO_TEST_POSTGRES)
+    try:
+        return int(next(f["id"] for f in cat.files() if f["source_name"] == name))
+    finally:
+        cat.close()
 
 
 def objection_of(site: Site, h: dict) -> str:

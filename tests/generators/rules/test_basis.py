@@ -49,7 +49,7 @@ def _days() -> list[str]:
 
 def _check_every_day(run: Runner, data: dict) -> int:
     home = resolve(str(run.home))
-    cat = Catalog(home.catalog_path)
+    cat = Catalog.of(home)
     policy = load(home.root)
     checked = 0
     try:
