@@ -583,6 +583,17 @@ class Catalog(CorrectionsMixin, UploadsMixin, SettingsMixin, TasksMixin, NamesMi
             args.append(since)
         return self.db.execute(f"SELECT * FROM audit WHERE {' AND '.join(where)} ORDER BY id", args).fetchall()
 
+    def content_digest(self) -> dict[str, object]:
+        """Counts and digests of households and documents (snapshot.digest_of): a moved catalog proves itself."""
+        from .snapshot import digest_of
+
+        return digest_of(self.db)
+
+    def probe_names(self, n: int = 5) -> list[tuple[str, int]]:
+        from .snapshot import probes_of
+
+        return probes_of(self.db, n)
+
     # ------------------------------------------------------------------ integrity
     def integrity_problems(self) -> list[str]:
         out = dialect.integrity_problems(self.db)

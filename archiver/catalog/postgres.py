@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -152,6 +153,25 @@ class Connection:
         """One migration statement, written for SQLite, in PostgreSQL's types."""
         self._conn.execute(ddl(sql))
         self.learn_tables()
+
+    @contextmanager
+    def transaction_block(self) -> Iterator[None]:
+        """One transaction holding the write lock (a bulk copy)."""
+        with self._conn.transaction():
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            yield
+
+    def copy_rows(self, table: str, columns: list[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Rows into `table` by COPY: the bulk path, some 10× faster than INSERTs."""
+        cols = ", ".join(f'"{c}"' for c in columns)
+        with self._conn.cursor().copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def reset_identity(self, table: str) -> None:
+        """After ids were copied in, the next id a table hands out follows the largest."""
+        self._conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
 
     def close(self) -> None:
         self._conn.close()

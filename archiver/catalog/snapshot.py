@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -91,18 +92,24 @@ def content_digest(path: Path) -> dict[str, object]:
     """Counts and a digest of households and documents, to prove a restore holds the same records."""
     db = _read_only(path)
     try:
-        counts = {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
-                  for t in ("households", "members", "documents", "files", "events", "payments", "audit", "users")}
-        h = hashlib.sha256()
-        for r in db.execute("SELECT coalesce(household_no, id), township, village, status, head_name, persons, "
-                            "monthly_amount FROM households ORDER BY id"):
-            h.update(repr(tuple(r)).encode())
-        d = hashlib.sha256()
-        for r in db.execute("SELECT id, household_id, type, sha256, path FROM documents ORDER BY id"):
-            d.update(repr(tuple(r)).encode())
-        return {"counts": counts, "households_sha256": h.hexdigest(), "documents_sha256": d.hexdigest()}
+        return digest_of(db)
     finally:
         db.close()
+
+
+def digest_of(db: Any) -> dict[str, object]:
+    """content_digest of an open catalog of either dialect (a move to PostgreSQL proves itself with it)."""
+    counts = {t: int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+              for t in ("households", "members", "documents", "files", "events", "payments", "audit", "users")}
+    h = hashlib.sha256()
+    for r in db.execute("SELECT household_no, id, township, village, status, head_name, persons, monthly_amount "
+                        "FROM households ORDER BY id"):
+        values = tuple(r)  # coalesce(household_no, id) in Python: the two dialects type the SQL one apart
+        h.update(repr((values[1] if values[0] is None else values[0], *values[2:])).encode())
+    d = hashlib.sha256()
+    for r in db.execute("SELECT id, household_id, type, sha256, path FROM documents ORDER BY id"):
+        d.update(repr(tuple(r)).encode())
+    return {"counts": counts, "households_sha256": h.hexdigest(), "documents_sha256": d.hexdigest()}
 
 
 def probe_names(path: Path, n: int = 5) -> list[tuple[str, int]]:
@@ -110,12 +117,16 @@ def probe_names(path: Path, n: int = 5) -> list[tuple[str, int]]:
     searching the name must find that household again after a restore."""
     db = _read_only(path)
     try:
-        rows = db.execute(
-            "SELECT head_name, id FROM households WHERE head_name IN ("
-            " SELECT head_name FROM households WHERE coalesce(head_name, '') != '' GROUP BY head_name"
-            " HAVING count(*) = 1) ORDER BY id").fetchall()
+        return probes_of(db, n)
     finally:
         db.close()
+
+
+def probes_of(db: Any, n: int = 5) -> list[tuple[str, int]]:
+    rows = db.execute(
+        "SELECT head_name, id FROM households WHERE head_name IN ("
+        " SELECT head_name FROM households WHERE coalesce(head_name, '') != '' GROUP BY head_name"
+        " HAVING count(*) = 1) ORDER BY id").fetchall()
     if len(rows) <= n:
         return [(r[0], int(r[1])) for r in rows]
     step = len(rows) / n  # spread over the archive, not the first village only

@@ -25,6 +25,7 @@ from . import (
     cases,
     cert,
     corrections,
+    database,
     dossier,
     edge,
     household,
@@ -41,7 +42,7 @@ from . import (
 )
 
 GROUPS = (archive, household, quarantine, search, reports, dossier, reviews, serve, accounts, cases, cert,
-          corrections, edge, imports, keys, objections, backup, registers, settings)
+          corrections, edge, imports, keys, objections, backup, database, registers, settings)
 
 
 def build_parser() -> argparse.ArgumentParser:

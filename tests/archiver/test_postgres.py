@@ -20,7 +20,7 @@ from archiver.catalog.postgres import translate
 from archiver.home import Home
 from dibao.samplescans import render_form, to_jpeg
 from tests.builders import roster_rows, small_county, write_xlsx
-from tests.conftest import Runner, pg_server
+from tests.conftest import POSTGRES, Runner, pg_server
 
 pytestmark = pytest.mark.cli
 
@@ -161,3 +161,43 @@ def test_database_toml_names_the_server_without_its_password(tmp_path: Path) -> 
     text = (tmp_path / "home" / "database.toml").read_text(encoding="utf-8")
     assert "password_file" in text and "not-needed" not in text
     assert json.loads(run("stats", "--year", "2025", "--json").stdout) is not None
+
+
+@pytest.mark.ocr
+def test_migrate_database_moves_a_sqlite_home_and_proves_it(tmp_path: Path) -> None:
+    county = _office_inbox(tmp_path / "inbox")
+    if POSTGRES:
+        pytest.skip("the suite runs with DIBAO_TEST_POSTGRES: every home is on PostgreSQL from the start")
+    run = Runner(tmp_path / "home")
+    run("init")
+    run("ingest", str(tmp_path / "inbox"), "--quiet")
+    run("household", "set", county[0]["no"], "--phone", "13800000000", "--note", "户主来电更正")
+    before = _answers(run, county)
+    url = pg_server().new_database()
+    moved = run.json("migrate-database", "--to", url)
+    assert moved["households"] == len(county) and moved["rows"]["households"] == len(county)
+    assert not (tmp_path / "home" / "catalog.sqlite").exists()
+    assert (tmp_path / "home" / moved["kept"]).exists()
+    assert _answers(run, county) == before  # stats, households, quarantine, check and search the same
+    run("ingest", str(tmp_path / "inbox"), "--quiet")  # new rows get new ids after the copied ones
+    assert _answers(run, county) == before
+    again = run("migrate-database", "--to", pg_server().new_database(), check=False)
+    assert again.returncode == 2 and "已在数据库服务器上" in again.stderr
+
+
+def test_migrate_database_refuses_a_target_with_rows(tmp_path: Path) -> None:
+    used = Runner(tmp_path / "used")
+    url = pg_server().new_database()
+    used("init", "--database", url)
+    from dibao import users
+
+    cat = Catalog(url)
+    users.add(cat, "县局", "county-pass-1", "county", "")
+    cat.close()
+    if POSTGRES:
+        pytest.skip("the suite runs with DIBAO_TEST_POSTGRES: every home is on PostgreSQL from the start")
+    run = Runner(tmp_path / "home")
+    run("init")
+    r = run("migrate-database", "--to", url, check=False)
+    assert r.returncode == 2 and "不是空的" in r.stderr
+    assert (tmp_path / "home" / "catalog.sqlite").exists() and not (tmp_path / "home" / "database.toml").exists()
