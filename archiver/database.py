@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from archiver.catalog import Catalog, dialect, transfer
 from archiver.errors import UserError
@@ -49,7 +50,7 @@ def name_server(home: Home, url: str | None, password_file: str | None, moving: 
     home.database_config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _proof(home: Home, cat: Catalog, names: list[str]) -> dict[str, object]:
+def _proof(home: Home, cat: Catalog, names: list[str]) -> dict[str, Any]:
     """What must be the same after the move: rows per table, the households' and documents' content, and
     what searching a few heads' names finds (the index under the home is kept, ids and all)."""
     from archiver import index
@@ -61,7 +62,7 @@ def _proof(home: Home, cat: Catalog, names: list[str]) -> dict[str, object]:
 
 
 def move_to_server(home: Home, url: str, password_file: str | None,
-                   progress: Callable[[str, int, int], None] | None = None) -> dict[str, object]:
+                   progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
     """Move the home's SQLite catalog onto an empty PostgreSQL database and prove it arrived whole: the same
     rows per table, content digest and search answers, then `check`. The SQLite file holds the write lock
     the whole time (a `serve` or `watch` left running waits, then fails; it cannot write into the old copy)
@@ -98,4 +99,4 @@ def move_to_server(home: Home, url: str, password_file: str | None,
         lock.close()
         src.close()
     return {"database": dialect.redact(url), "rows": copied, "kept": kept.name,
-            "households": before["counts"]["households"], "search_probes": len(before["search"])}  # type: ignore[index]
+            "households": before["counts"]["households"], "search_probes": len(before["search"])}

@@ -35,7 +35,7 @@ def cmd_migrate_database(args: argparse.Namespace) -> int:
         print_json(result)
     else:
         rows = result["rows"]
-        print(f"已迁移到 {result['database']}：{len(rows)} 张表，共 {sum(rows.values())} 行，"  # type: ignore[union-attr]
+        print(f"已迁移到 {result['database']}：{len(rows)} 张表，共 {sum(rows.values())} 行，"
               f"{result['households']} 户；行数、内容摘要和 {result['search_probes']} 个检索核对一致。"
               f"原 SQLite 目录保留为 {result['kept']} / moved and verified")
     return 0
