@@ -83,7 +83,7 @@ class Held:
 
 def held(cat: Catalog) -> list[Held]:
     return [Held(int(r["file_id"]), r["source_name"], r["reason"], store.review_of(r))
-            for r in store.listed(cat, held_only=True)]
+            for r in cat.sheet_imports(held_only=True)]
 
 
 def _field(name: str) -> str:
@@ -111,7 +111,7 @@ def parse_changes(pairs: list[str]) -> dict[str, str]:
 def confirm(home: Home, cat: Catalog, file_id: int, changes: dict[str, str], user: str) -> dict:
     """Confirm (or change) a held file's mapping: remembered for its layout in policy.toml, then the file is
     imported exactly as the next file of the same layout will be. Returns the file's new review row."""
-    row = store.get(cat, file_id)
+    row = cat.sheet_import(file_id)
     if row is None or not row["held"] or row["outcome"] != HELD:
         raise NotHeld(f"文件{file_id}不在待确认列表中 / file {file_id} is not held for confirmation")
     review = store.review_of(row)
@@ -136,7 +136,7 @@ def confirm(home: Home, cat: Catalog, file_id: int, changes: dict[str, str], use
     if outcome.outcome == HELD:  # cannot happen with a remembered layout; said plainly if it ever does
         raise UserError(f"确认后仍无法导入：{outcome.reason} / still held")
     with cat.transaction():
-        store.mark_confirmed(cat, file_id, user)
+        cat.confirm_sheet_import(file_id, user)
     return {"file_id": file_id, "outcome": outcome.outcome, "reason": outcome.reason,
             "rows": outcome.detail.get("rows"), "rejected": outcome.detail.get("rejected"),
             "mapping": outcome.detail.get("mapping"), "also_imported": _same_layout(home, cat, user)}
@@ -179,10 +179,10 @@ def _same_layout(home: Home, cat: Catalog, user: str) -> list[int]:
     done = []
     for h in held(cat):
         if all(s["signature"] in known for s in h.review["sheets"]):
-            row = store.get(cat, h.file_id)
+            row = cat.sheet_import(h.file_id)
             if row is not None and _reimport(home, cat, row).outcome != HELD:
                 with cat.transaction():
-                    store.mark_confirmed(cat, h.file_id, user)
+                    cat.confirm_sheet_import(h.file_id, user)
                 done.append(h.file_id)
     return done
 
@@ -220,7 +220,7 @@ def export_rejected(home: Home, cat: Catalog, file_id: int, out: Path) -> int:
     import openpyxl
 
     f = cat.file(file_id)
-    row = store.get(cat, file_id)
+    row = cat.sheet_import(file_id)
     if f is None or row is None:
         raise NotHeld(f"文件{file_id}不是已导入的表格 / file {file_id} is not an imported spreadsheet")
     errors = cat.row_errors(file_id=file_id)

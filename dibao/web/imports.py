@@ -36,7 +36,7 @@ def _visible(v: Viewer, row: sqlite3.Row) -> bool:
 
 
 def _file(v: Viewer, file_id: int) -> sqlite3.Row:
-    row = store.get(v.cat, file_id)
+    row = v.cat.sheet_import(file_id)
     if row is None or not _visible(v, row):
         raise Refused("scope", f"import {file_id}", v.name)
     return row
@@ -51,7 +51,7 @@ def _fields(review: dict) -> list[tuple[str, str]]:
 
 @router.get("/imports", response_class=HTMLResponse)
 def listing(request: Request, v: Reader, confirmed: int = 0) -> Response:
-    rows = [r for r in store.listed(v.cat) if _visible(v, r)]
+    rows = [r for r in v.cat.sheet_imports() if _visible(v, r)]
     held = [r for r in rows if r["held"]]
     return page(request, "imports.html", v.user, held=held, files=[r for r in rows if not r["held"]][:200],
                 confirmed=confirmed)
