@@ -2,7 +2,7 @@
 confirmation, `--dry-run`, and rejected rows as work for the village (listed, exported, re-imported).
 
 The reading itself is archiver/rosters (mapping.py says what a sheet's review holds); the SQL is
-archiver/catalog/imports.py; this module is the workflow between them, for the CLI and the web alike.
+archiver/catalog/imports.py (ImportsMixin); this module is the workflow between them, for the CLI and the web alike.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archiver import rosters
-from archiver.catalog import Catalog
+from archiver.catalog import Catalog, Row
 from archiver.catalog import imports as store
 from archiver.errors import UserError, UserValueError
 from archiver.filenames import shown
 from archiver.filing import inside, sha256_of
 from archiver.home import Home
 from archiver.inputs import collect
-from archiver.outcomes import HELD
+from archiver.outcomes import HELD, Outcome
 from archiver.policy import DEFAULT_TEXT, parse
 from archiver.policy import load as load_policy
 from archiver.privacy import scrub
@@ -187,19 +187,18 @@ def _same_layout(home: Home, cat: Catalog, user: str) -> list[int]:
     return done
 
 
-def _reimport(home: Home, cat: Catalog, row: object):  # type: ignore[no-untyped-def]
+def _reimport(home: Home, cat: Catalog, r: Row) -> Outcome:
     """Ingest the kept original again under its own name and folder (so 乡镇, type and period are read from
     the same places as the first time)."""
     from archiver.pipeline import Ingestor
 
-    r = row  # sqlite3.Row
-    work = inside(home.tmp, f"confirm-{r['file_id']}")  # type: ignore[index]
+    work = inside(home.tmp, f"confirm-{r['file_id']}")
     shutil.rmtree(work, ignore_errors=True)
-    target = work / (r["folder"] or "_") / r["source_name"]  # type: ignore[index]
+    target = work / (r["folder"] or "_") / r["source_name"]
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        shutil.copyfile(home.root / r["stored_path"], target)  # type: ignore[index]
-        report = Ingestor(home, cat).run_items([(target, r["source_name"])], source="confirm")  # type: ignore[index]
+        shutil.copyfile(home.root / r["stored_path"], target)
+        report = Ingestor(home, cat).run_items([(target, r["source_name"])], source="confirm")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report.outcomes[0]

@@ -73,3 +73,12 @@ def test_no_free_function_reaches_a_catalogs_connection() -> None:
                           if isinstance(node, ast.Attribute) and node.attr == "db"
                           and isinstance(node.value, ast.Name) and node.value.id in params]
     assert found == []
+
+
+def test_callers_name_the_catalogs_row_not_the_driver() -> None:
+    """Outside the catalog a row is `archiver.catalog.Row`, so a second dialect changes no caller."""
+    root = CATALOG.parents[1]
+    named = [p.relative_to(root).as_posix() for pkg in ("archiver", "generators", "dibao")
+             for p in sorted((root / pkg).rglob("*.py"))
+             if CATALOG not in p.parents and "sqlite3.Row" in p.read_text(encoding="utf-8")]
+    assert named == []
