@@ -95,7 +95,6 @@ class HouseholdsMixin(CorrectionsMixin):
     def update_member(self, member_id: int, **fields: Any) -> None:
         self._update("members", member_id, fields)
 
-
     # ------------------------------------------------------------------ facts
     def add_event(self, household_id: int, event: Event, source_file_id: int | None = None,
                   document_id: int | None = None) -> bool:
@@ -124,12 +123,10 @@ class HouseholdsMixin(CorrectionsMixin):
             "township": pay.township, "village": pay.village, "source_file_id": source_file_id,
             "source_row": row, "account_holder": pay.account_holder or None}, ignore=True) is not None
 
-
     def first_payment_month(self) -> str | None:
         """The earliest month any disbursement sheet on file covers ("YYYY-MM"), None when there are none."""
         row = self.db.execute("SELECT MIN(period_start) FROM payments").fetchone()
         return str(row[0])[:7] if row and row[0] else None
-
 
     def add_income(self, household_id: int, income: Income, source_file_id: int | None = None,
                    row: int | None = None, user: str | None = None) -> bool:
@@ -152,7 +149,6 @@ class HouseholdsMixin(CorrectionsMixin):
         self.db.execute("UPDATE households SET status = ?, persons = coalesce(?, persons), "
                         "monthly_amount = coalesce(?, monthly_amount) WHERE id = ?",
                         (status, persons, amount, household_id))
-
 
     # ------------------------------------------------------------------ the query API (read-only)
     @gcpause.paused()

@@ -67,7 +67,7 @@ class UsersMixin(CatalogCore):
             args.append(since)
         return self.db.execute(f"SELECT * FROM audit WHERE {' AND '.join(where)} ORDER BY id", args).fetchall()
 
-    # ------------------------------------------------------------------ users
+    # ------------------------------------------------------------------ accounts switched off
     def users_full(self) -> list[Row]:
         return self.db.execute("SELECT id, name, role, area, disabled, locked_until, created_at FROM users "
                                "ORDER BY id").fetchall()
