@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from archiver import classify, idcard
 from archiver.catalog import Catalog, Scope, areas
-from archiver.catalog.casefacts import add_case_entry
 from archiver.catalog.models import Member, provisional_key, today
 from archiver.errors import UserValueError
 from archiver.privacy import mask_id, scrub
@@ -71,7 +70,7 @@ def create(cat: Catalog, user: str, village: str, head: Person, members: list[Pe
         for p, info in parsed:
             cat.add_member(hid, Member(p.name.strip(), info.number, p.relation or ("户主" if p is people[0] else ""),
                                        info.sex, info.birth_date.isoformat(), id_original=info.original))
-        add_case_entry(cat, hid, "申请", applied, "登记申请", user)
+        cat.add_case_entry(hid, "申请", applied, "登记申请", user)
         key = provisional_key(hid)
         cat.add_change(user, "新建申请户", None, f"{place.township}/{place.village} {head.name} {len(parsed)}人 申请{applied}",
                        household_id=hid)

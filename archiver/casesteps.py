@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from .catalog import Catalog, reviews
-from .catalog import stops as catalog_stops
-from .catalog.casefacts import add_case_entry
 from .errors import UserValueError
 
 RESULTS = ("符合", "不符合")  # 核对结论
@@ -33,7 +31,7 @@ def record_stop(cat: Catalog, household_id: int, date: str, reason: str, user: s
     told = _day(notified, "书面告知日期") if notified and notified.strip() else None
     if told and told < day:
         raise UserValueError(f"告知日期 {told} 早于停保决定日期 {day} / notified before the decision")
-    catalog_stops.record(cat, household_id, day, reason, user, told)
+    cat.record_stop(household_id, day, reason, user, told)
     return day, told, reason
 
 
@@ -46,7 +44,7 @@ def record_check(cat: Catalog, household_id: int, date: str, result: str, found:
     if unknown:
         raise UserValueError(f"核对项目应为{'、'.join(CHECK_FINDS)}之一：{'、'.join(unknown)[:40]} / unknown item")
     detail = result + ("；" + "、".join(dict.fromkeys(found)) if found else "")
-    add_case_entry(cat, household_id, "核对", day, detail, user)
+    cat.add_case_entry(household_id, "核对", day, detail, user)
     return detail
 
 
@@ -61,4 +59,4 @@ def record_review(cat: Catalog, household_id: int, approved_on: str | None, date
         raise UserValueError(f"复核日期早于该户纳入日期 {approved_on}：{day} / review before approval")
     if not result.strip():
         raise UserValueError("复核结果不能为空 / the result is empty")
-    return reviews.record(cat, household_id, day, result.strip(), reviewer.strip(), user)
+    return cat.record_review(household_id, day, result.strip(), reviewer.strip(), user)

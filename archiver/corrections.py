@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 from typing import Any
 
 from archiver import classify
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog, Row, Scope
 from archiver.catalog.models import Event, provisional_key
 from archiver.errors import UserValueError
 from archiver.filing import inside, sha256_of, write_atomic
@@ -35,7 +34,7 @@ class CorrectionRefused(UserValueError):
     """A correction that cannot be made (unknown id, out of area, bad value); the message is for staff."""
 
 
-def _key(row: sqlite3.Row) -> str:
+def _key(row: Row) -> str:
     return str(row["household_no"] or provisional_key(int(row["id"])))
 
 
@@ -133,7 +132,7 @@ def set_document(home: Home, cat: Catalog, doc_id: int, user: str, household_id:
     return document_state(cat, doc_id, scope)
 
 
-def _copy_under(home: Home, d: sqlite3.Row, target: sqlite3.Row) -> str:
+def _copy_under(home: Home, d: Row, target: Row) -> str:
     """The document's bytes under the target household's folder; verified before anything names them."""
     src = home.root / d["path"]
     if not src.exists():
@@ -263,7 +262,7 @@ def set_member(cat: Catalog, id_number: str, user: str, covered: bool | None, re
     return set_member_row(cat, current[0], user, covered, reason, remote)
 
 
-def set_member_row(cat: Catalog, m: sqlite3.Row, user: str, covered: bool | None, reason: str | None,
+def set_member_row(cat: Catalog, m: Row, user: str, covered: bool | None, reason: str | None,
                    remote: str = "") -> dict[str, Any]:
     """The same for one member row (the web page names members by position, some have no ID number)."""
     new_covered = bool(m["covered"]) if covered is None else covered

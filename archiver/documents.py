@@ -14,7 +14,6 @@ from pathlib import Path
 
 from archiver import applications, classify, doctypes, formfacts, pages
 from archiver.catalog import Catalog
-from archiver.catalog.casefacts import add_document_facts
 from archiver.catalog.models import Event
 from archiver.errors import UserLookupError, UserValueError
 from archiver.filing import STORAGE_ERRNOS, inside, quarantine_copy, safe_part, write_atomic
@@ -115,7 +114,7 @@ def record_document(cat: Catalog, part: Part, file_id: int, doc_type: str, date:
                               page_count=len(part.pages), routed_by=routed_by)
     for p in part.pages:
         cat.add_page(doc_id, p.number, p.text.strip())
-    add_document_facts(cat, doc_id, _facts(part))
+    cat.add_document_facts(doc_id, _facts(part))
     if doc_type == "户口簿":
         part.members_added = applications.members_from_register(cat, part.household_id, "\n".join(p.text for p in part.pages))
     if doc_type == "复核记录" and date:

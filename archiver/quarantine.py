@@ -4,10 +4,9 @@ those in the reviewer's area), filing some or all pages of an item to one househ
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
-from archiver.catalog import Catalog, Scope
+from archiver.catalog import Catalog, Row, Scope
 from archiver.catalog.models import provisional_key
 from archiver.errors import UserValueError
 from archiver.home import Home
@@ -27,7 +26,7 @@ def candidates(cat: Catalog, item_id: int, scope: Scope = EVERYWHERE) -> list[di
             for r in cat.quarantine_candidates(item_id, where, args)]
 
 
-def status(q: sqlite3.Row) -> str:
+def status(q: Row) -> str:
     if q["rejected_reason"]:
         return "不予归档"
     if q["resolved_at"]:
@@ -35,7 +34,7 @@ def status(q: sqlite3.Row) -> str:
     return "待处理"
 
 
-def item_json(cat: Catalog, q: sqlite3.Row, scope: Scope = EVERYWHERE) -> dict[str, Any]:
+def item_json(cat: Catalog, q: Row, scope: Scope = EVERYWHERE) -> dict[str, Any]:
     return {"item_id": str(q["id"]), "file_id": str(q["id"]), "source_name": q["source_name"], "reason": q["reason"],
             "candidates": [{k: c[k] for k in ("household_id", "village", "head_name", "township")}
                            for c in candidates(cat, int(q["id"]), scope)],
@@ -45,11 +44,11 @@ def item_json(cat: Catalog, q: sqlite3.Row, scope: Scope = EVERYWHERE) -> dict[s
             "source_names": cat.file_names(int(q["file_id"])) or [q["source_name"]]}
 
 
-def items(cat: Catalog, include_closed: bool = False) -> list[sqlite3.Row]:
+def items(cat: Catalog, include_closed: bool = False) -> list[Row]:
     return cat.quarantine_all() if include_closed else cat.quarantine_items()
 
 
-def open_item(cat: Catalog, item_id: int) -> sqlite3.Row:
+def open_item(cat: Catalog, item_id: int) -> Row:
     q = cat.quarantine_item(item_id)
     if q is None or q["resolved_at"]:
         raise QuarantineRefused(f"隔离区没有编号为 {item_id} 的待处理文件 / no open quarantine item {item_id}")
@@ -79,7 +78,7 @@ def parse_pages(text: str | None) -> list[int] | None:
         raise QuarantineRefused(f"页码应为逗号分隔的数字，如 1,3：{text[:40]} / bad --pages") from None
 
 
-def page_numbers(q: sqlite3.Row) -> list[int]:
+def page_numbers(q: Row) -> list[int]:
     if q["pages"]:
         out = []
         for part in str(q["pages"]).split(","):
@@ -90,7 +89,7 @@ def page_numbers(q: sqlite3.Row) -> list[int]:
     return list(range(1, max(len(texts), 1) + 1))
 
 
-def page_texts(q: sqlite3.Row) -> dict[int, str]:
+def page_texts(q: Row) -> dict[int, str]:
     """Each page's OCR text by its page number (pages stored with no text read as "")."""
     numbers = page_numbers(q)
     texts = (q["text"] or "").split("\f")

@@ -115,7 +115,7 @@ def import_cadres(cat: Catalog, path: Path) -> LoadResult:
                                                v.name(cells.get("village")), name, number, relation,
                                                dates["declared_on"], dates["checked_on"]))
         result.rows += 1
-    result.written = registers.import_register(cat, entries, path.name)
+    result.written = cat.import_register(entries, path.name)
     result.errors = [scrub(e) for e in result.errors]
     with cat.transaction():
         cat.audit("cli", "cadres.import", path.name, f"{result.rows} rows, {len(result.errors)} errors")
@@ -140,7 +140,7 @@ def import_deaths(cat: Catalog, path: Path) -> LoadResult:
             died = None
         rows.append((v.name(cells.get("name")), number, died, n))
         result.rows += 1
-    result.written = (registers.add_deaths(cat, rows, path.name), 0)
+    result.written = (cat.add_deaths(rows, path.name), 0)
     result.errors = [scrub(e) for e in result.errors]
     with cat.transaction():
         cat.audit("cli", "deaths.import", path.name, f"{result.rows} rows, {len(result.errors)} errors")

@@ -8,7 +8,6 @@ which runs ingest again on confirm), so neither calls back into the other.
 from __future__ import annotations
 
 from archiver.catalog import Catalog
-from archiver.catalog import imports as store
 from archiver.outcomes import Input
 from archiver.rosters import mapping
 from archiver.rosters.importer import _ingested_folder
@@ -43,5 +42,5 @@ def _areas(item: Input, review: dict) -> tuple[set[str], set[str]]:
 def record(cat: Catalog, item: Input, file_id: int, review: dict) -> None:
     folders = _ingested_folder(item.path, item.name)
     towns, villages = _areas(item, review)
-    store.record(cat, file_id, item.stored_name, folders[0] if folders else "", review, review["held"],
-                 review["reason"], towns, villages)
+    cat.record_sheet_import(file_id, item.stored_name, folders[0] if folders else "", review, review["held"],
+                            review["reason"], towns, villages)

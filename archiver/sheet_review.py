@@ -2,7 +2,7 @@
 confirmation, `--dry-run`, and rejected rows as work for the village (listed, exported, re-imported).
 
 The reading itself is archiver/rosters (mapping.py says what a sheet's review holds); the SQL is
-archiver/catalog/imports.py; this module is the workflow between them, for the CLI and the web alike.
+archiver/catalog/imports.py (ImportsMixin); this module is the workflow between them, for the CLI and the web alike.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archiver import rosters
-from archiver.catalog import Catalog
+from archiver.catalog import Catalog, Row
 from archiver.catalog import imports as store
 from archiver.errors import UserError, UserValueError
 from archiver.filenames import shown
 from archiver.filing import inside, sha256_of
 from archiver.home import Home
 from archiver.inputs import collect
-from archiver.outcomes import HELD
+from archiver.outcomes import HELD, Outcome
 from archiver.policy import DEFAULT_TEXT, parse
 from archiver.policy import load as load_policy
 from archiver.privacy import scrub
@@ -83,7 +83,7 @@ class Held:
 
 def held(cat: Catalog) -> list[Held]:
     return [Held(int(r["file_id"]), r["source_name"], r["reason"], store.review_of(r))
-            for r in store.listed(cat, held_only=True)]
+            for r in cat.sheet_imports(held_only=True)]
 
 
 def _field(name: str) -> str:
@@ -111,7 +111,7 @@ def parse_changes(pairs: list[str]) -> dict[str, str]:
 def confirm(home: Home, cat: Catalog, file_id: int, changes: dict[str, str], user: str) -> dict:
     """Confirm (or change) a held file's mapping: remembered for its layout in policy.toml, then the file is
     imported exactly as the next file of the same layout will be. Returns the file's new review row."""
-    row = store.get(cat, file_id)
+    row = cat.sheet_import(file_id)
     if row is None or not row["held"] or row["outcome"] != HELD:
         raise NotHeld(f"文件{file_id}不在待确认列表中 / file {file_id} is not held for confirmation")
     review = store.review_of(row)
@@ -136,7 +136,7 @@ def confirm(home: Home, cat: Catalog, file_id: int, changes: dict[str, str], use
     if outcome.outcome == HELD:  # cannot happen with a remembered layout; said plainly if it ever does
         raise UserError(f"确认后仍无法导入：{outcome.reason} / still held")
     with cat.transaction():
-        store.mark_confirmed(cat, file_id, user)
+        cat.confirm_sheet_import(file_id, user)
     return {"file_id": file_id, "outcome": outcome.outcome, "reason": outcome.reason,
             "rows": outcome.detail.get("rows"), "rejected": outcome.detail.get("rejected"),
             "mapping": outcome.detail.get("mapping"), "also_imported": _same_layout(home, cat, user)}
@@ -179,27 +179,26 @@ def _same_layout(home: Home, cat: Catalog, user: str) -> list[int]:
     done = []
     for h in held(cat):
         if all(s["signature"] in known for s in h.review["sheets"]):
-            row = store.get(cat, h.file_id)
+            row = cat.sheet_import(h.file_id)
             if row is not None and _reimport(home, cat, row).outcome != HELD:
                 with cat.transaction():
-                    store.mark_confirmed(cat, h.file_id, user)
+                    cat.confirm_sheet_import(h.file_id, user)
                 done.append(h.file_id)
     return done
 
 
-def _reimport(home: Home, cat: Catalog, row: object):  # type: ignore[no-untyped-def]
+def _reimport(home: Home, cat: Catalog, r: Row) -> Outcome:
     """Ingest the kept original again under its own name and folder (so 乡镇, type and period are read from
     the same places as the first time)."""
     from archiver.pipeline import Ingestor
 
-    r = row  # sqlite3.Row
-    work = inside(home.tmp, f"confirm-{r['file_id']}")  # type: ignore[index]
+    work = inside(home.tmp, f"confirm-{r['file_id']}")
     shutil.rmtree(work, ignore_errors=True)
-    target = work / (r["folder"] or "_") / r["source_name"]  # type: ignore[index]
+    target = work / (r["folder"] or "_") / r["source_name"]
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        shutil.copyfile(home.root / r["stored_path"], target)  # type: ignore[index]
-        report = Ingestor(home, cat).run_items([(target, r["source_name"])], source="confirm")  # type: ignore[index]
+        shutil.copyfile(home.root / r["stored_path"], target)
+        report = Ingestor(home, cat).run_items([(target, r["source_name"])], source="confirm")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report.outcomes[0]
@@ -220,7 +219,7 @@ def export_rejected(home: Home, cat: Catalog, file_id: int, out: Path) -> int:
     import openpyxl
 
     f = cat.file(file_id)
-    row = store.get(cat, file_id)
+    row = cat.sheet_import(file_id)
     if f is None or row is None:
         raise NotHeld(f"文件{file_id}不是已导入的表格 / file {file_id} is not an imported spreadsheet")
     errors = cat.row_errors(file_id=file_id)

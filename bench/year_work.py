@@ -17,8 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archiver.catalog import Catalog, stops  # noqa: E402
-from archiver.catalog import objections as register  # noqa: E402
+from archiver.catalog import Catalog  # noqa: E402
 from archiver.home import Home  # noqa: E402
 from archiver.policy import load  # noqa: E402
 from bench.documents import populate  # noqa: E402
@@ -44,11 +43,11 @@ def main() -> None:
         populate(cat, n)
         ids = [int(r[0]) for r in cat.db.execute("SELECT id FROM households ORDER BY id")]
         for k, hid in enumerate(ids[1000::100]):  # 1 %: stopped in 2025, half notified
-            stops.record(cat, hid, f"2025-{k % 12 + 1:02d}-10", "家庭收入超标", "bench",
-                         f"2025-{k % 12 + 1:02d}-12" if k % 2 else None)
+            cat.record_stop(hid, f"2025-{k % 12 + 1:02d}-10", "家庭收入超标", "bench",
+                            f"2025-{k % 12 + 1:02d}-12" if k % 2 else None)
         for k, hid in enumerate(ids[2000:2500]):
-            register.add(cat, hid, ("公示异议", "信访", "举报", "来电")[k % 4], f"2025-{k % 12 + 1:02d}-03", "匿名",
-                         "反映收入不实", "bench")
+            cat.add_objection(hid, ("公示异议", "信访", "举报", "来电")[k % 4], f"2025-{k % 12 + 1:02d}-03", "匿名",
+                              "反映收入不实", "bench")
         built = time.perf_counter() - t
         policy = load(home.root)
         load_before = os.getloadavg()[0]

@@ -7,12 +7,11 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-import sqlite3
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from archiver.catalog import Catalog, Scope, areas
+from archiver.catalog import Catalog, Row, Scope, areas
 from archiver.errors import UserError, UserValueError
 
 ROLES = ("county", "township", "village")
@@ -123,7 +122,7 @@ def typed_name(name: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name or "")[:60]
 
 
-def _verified(cat: Catalog, name: str, password: str, remote: str, action: str) -> sqlite3.Row:
+def _verified(cat: Catalog, name: str, password: str, remote: str, action: str) -> Row:
     """Check a password with the lock-out counted exactly under parallel guessing: the attempt is booked
     (failure count read, raised and, at MAX_FAILURES, the lock set) in one write transaction before the
     slow hash check, so of any number of simultaneous guesses at most MAX_FAILURES are ever checked.

@@ -9,7 +9,6 @@ import datetime as dt
 from pathlib import Path
 
 from archiver.catalog import Catalog
-from archiver.catalog import reviews as recorded
 from archiver.months import month_end
 from archiver.policy import Policy
 from archiver.privacy import mask_id
@@ -32,7 +31,7 @@ def due(cat: Catalog, month: str, scope: str | None, policy: Policy, include_don
     first, last = dt.date(y, m, 1), month_end(y, m)
     area = stats.area(cat, scope)
     clock_day = (first - dt.timedelta(days=1)) if include_done else last
-    done_rows = recorded.between(cat, area, first.isoformat(), last.isoformat()) if include_done else {}
+    done_rows = cat.reviews_between(area, first.isoformat(), last.isoformat()) if include_done else {}
     out = []
     for h in cat.households(area, full=True, payments=False):
         if not h.in_care_on(last.isoformat()):

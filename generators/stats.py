@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from archiver import gcpause, idcard
-from archiver.catalog import Catalog, Scope, registers
+from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Household, Member, Payment
 from archiver.months import last_day
 from archiver.policy import Policy
@@ -125,7 +125,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
 
     rules = basis.rules(policy)
     # a cadre's relative is one whether the file carries the 备案 flag or only the county's register names them
-    listed = {e.id_number for e in registers.register(catalog) if e.id_number}
+    listed = {e.id_number for e in catalog.cadre_register() if e.id_number}
 
     by_type: dict[str, dict[str, int]] = {"城市": {"households_end": 0, "persons_end": 0},
                                           "农村": {"households_end": 0, "persons_end": 0}}

@@ -17,7 +17,6 @@ from pathlib import Path
 from archiver import gcpause, idcard, localrules, placeholders
 from archiver.catalog import Catalog
 from archiver.catalog.models import Household, Member, Payment
-from archiver.catalog.reporting import documents_of_type_between, payment_totals_by_type
 from archiver.policy import Policy, notice_length
 
 from . import gongwen, inspection, stats
@@ -105,7 +104,7 @@ def by_type_figures(cat: Catalog, year: int, scope: str | None,
     """城市/农村: money of the year (payments by household type) and person-months, for 月人均补差; and, from
     the same pass over the month ends, the households in 保 at each quarter's end."""
     out: dict[str, dict] = {t: {"money": 0.0, "person_months": 0} for t in ("城市", "农村")}
-    for kind, start, end, amount in payment_totals_by_type(cat, stats.area(cat, scope)):
+    for kind, start, end, amount in cat.payment_totals_by_type(stats.area(cat, scope)):
         months = Payment(start, end, amount).months()
         share = amount / len(months)
         for ym in months:
@@ -307,7 +306,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
     incomplete = completeness.incomplete(facts.in_care, policy)
     gradual = sum(1 for h in facts.households for e in h.events if "渐退" in (e.reason or "") and first <= e.date <= day)
     classified = sum(1 for h in facts.in_care for m in h.members_on(day) if "分类施保" in (m.identity or ""))
-    complaints = documents_of_type_between(cat, area, COMPLAINT_TYPES, first, day)
+    complaints = cat.documents_of_type_between(area, COMPLAINT_TYPES, first, day)
 
     step("逐户检查（存在问题）")
     findings = _findings(cat, year, scope, policy, facts.households)

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 
 from archiver.errors import UserError
 
+from .scope import Scope
+
 if TYPE_CHECKING:
-    from . import Catalog, Scope
+    from . import Catalog
 
 SEP = "/"
 
@@ -39,8 +41,6 @@ def resolve(cat: Catalog, text: str, village_only: bool = False, must_exist: boo
     name only when exactly one township has it. `village_only`: a township name is refused (a village user's
     area, a notice's village). `must_exist=False` accepts a `乡镇/村` path not yet on file (a user created
     before the roster is imported) — never a bare name, which cannot be told apart otherwise."""
-    from . import Scope
-
     text = (text or "").strip()
     if not text:
         return Scope()
@@ -100,8 +100,6 @@ def of_user(role: str, area: str, cat: Catalog | None = None) -> Scope:
     """A user's area as a Scope (the web's pages and archiver's moves of data both ask here). A village is
     township + village; an account created before areas had paths (a bare village name) is resolved while only
     one township has that village, and sees nothing once two do — never the union of both."""
-    from . import Scope
-
     if role == "county":
         return Scope()
     if role == "township" and area:

@@ -1,24 +1,23 @@
 """Catalog SQL for corrections: the change history, document notes and 回收站, household facts set by
-hand (and imports that disagree with them), structured quarantine candidates, and user switch-off.
+hand (and imports that disagree with them), and a member's coverage set by hand.
 
 A mixin of Catalog, so every statement stays in archiver/catalog/ and callers keep one object.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from .core import CatalogCore
 from .models import now
+from .rows import Row
 
 # household columns a person may correct by hand; a roster import never silently overwrites them
 OVERRIDABLE = ("category", "address", "phone", "note")
 
 
-class CorrectionsMixin:
-    db: sqlite3.Connection
-
+class CorrectionsMixin(CatalogCore):
     # ------------------------------------------------------------------ history
     def add_change(self, user: str, what: str, before: Any, after: Any, household_id: int | None = None,
                    document_id: int | None = None, member_id: int | None = None, account: str | None = None) -> None:
@@ -29,7 +28,7 @@ class CorrectionsMixin:
              None if before is None else str(before), None if after is None else str(after), account))
 
     def changes_for(self, household_id: int | None = None, document_id: int | None = None,
-                    account: str | None = None) -> list[sqlite3.Row]:
+                    account: str | None = None) -> list[Row]:
         """A household's trail (its own facts, its members, and every document ever filed to it), one
         document's, or one user account's ("" for every account's)."""
         if account is not None:
@@ -52,7 +51,7 @@ class CorrectionsMixin:
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.db.execute(f"UPDATE documents SET {sets} WHERE id = ?", [*fields.values(), document_id])
 
-    def trashed_documents(self, where: str = "1=1", args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def trashed_documents(self, where: str = "1=1", args: Sequence[Any] = ()) -> list[Row]:
         return self.db.execute(
             "SELECT d.*, h.household_no, h.township, h.village, h.head_name FROM documents d "
             f"JOIN households h ON h.id = d.household_id WHERE d.trashed_at IS NOT NULL AND {where} "
@@ -103,12 +102,12 @@ class CorrectionsMixin:
                                 "VALUES (?, ?, ?, ?, ?)", (household_id, k, manual[k], str(v), now()))
         return out
 
-    def import_conflicts(self, household_id: int, open_only: bool = True) -> list[sqlite3.Row]:
+    def import_conflicts(self, household_id: int, open_only: bool = True) -> list[Row]:
         extra = " AND resolved_at IS NULL" if open_only else ""
         return self.db.execute(f"SELECT * FROM import_conflicts WHERE household_id = ?{extra} ORDER BY id",
                                (household_id,)).fetchall()
 
-    def member_by_id_number(self, id_number: str) -> list[sqlite3.Row]:
+    def member_by_id_number(self, id_number: str) -> list[Row]:
         return self.db.execute("SELECT * FROM members WHERE id_number = ? ORDER BY removed_on IS NOT NULL, id",
                                (id_number,)).fetchall()
 
@@ -117,56 +116,3 @@ class CorrectionsMixin:
                         (int(covered), reason, member_id))
         self.db.execute("UPDATE households SET updated_at = ? WHERE id = (SELECT household_id FROM members WHERE id = ?)",
                         (now(), member_id))
-
-    # ------------------------------------------------------------------ quarantine review
-    def set_quarantine_candidates(self, item_id: int, household_ids: Sequence[int]) -> None:
-        self.db.execute("DELETE FROM quarantine_candidates WHERE item_id = ?", (item_id,))
-        self.db.executemany("INSERT OR IGNORE INTO quarantine_candidates(item_id, household_id) VALUES (?, ?)",
-                            [(item_id, h) for h in household_ids])
-
-    def quarantine_candidates(self, item_id: int, where: str = "1=1", args: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return self.db.execute(
-            "SELECT h.id, h.household_no, h.township, h.village, h.head_name FROM quarantine_candidates c "
-            f"JOIN households h ON h.id = c.household_id WHERE c.item_id = ? AND {where} ORDER BY h.id",
-            [item_id, *args]).fetchall()
-
-    def quarantine_all(self) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM quarantine ORDER BY id").fetchall()
-
-    def reject_quarantine(self, item_id: int, reason: str, user: str) -> None:
-        self.db.execute("UPDATE quarantine SET resolved_at = ?, rejected_reason = ?, closed_by = ? WHERE id = ?",
-                        (now(), reason, user, item_id))
-
-    def split_quarantine(self, item_id: int, pages: str, text: str, rest_pages: str, rest_text: str) -> int:
-        """Some pages of an open item become an item of their own (to be filed); the item keeps the rest."""
-        q = self.db.execute("SELECT * FROM quarantine WHERE id = ?", (item_id,)).fetchone()
-        cur = self.db.execute(
-            "INSERT INTO quarantine(file_id, source_name, reason, candidates, path, pages, text, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (q["file_id"], q["source_name"], q["reason"], q["candidates"], q["path"], pages, text, now()))
-        new_id = int(cur.lastrowid or 0)
-        self.db.execute("INSERT INTO quarantine_candidates(item_id, household_id) "
-                        "SELECT ?, household_id FROM quarantine_candidates WHERE item_id = ?", (new_id, item_id))
-        self.db.execute("UPDATE quarantine SET pages = ?, text = ? WHERE id = ?", (rest_pages, rest_text, item_id))
-        return new_id
-
-    # ------------------------------------------------------------------ users
-    def users_full(self) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT id, name, role, area, disabled, locked_until, created_at FROM users "
-                               "ORDER BY id").fetchall()
-
-    def set_user_disabled(self, user_id: int, disabled: bool) -> None:
-        self.db.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user_id))
-        if disabled:
-            self.db.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
-
-    def end_sessions(self, user_id: int) -> None:
-        self.db.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
-
-    # ------------------------------------------------------------------ browsing (households page)
-    def browse_households(self, where: str, args: Sequence[Any], offset: int, limit: int) -> tuple[int, list[sqlite3.Row]]:
-        """One page of households matching a filter the caller built from its own columns, and the true total."""
-        total = int(self.db.execute(f"SELECT count(*) FROM households h WHERE {where}", list(args)).fetchone()[0])
-        rows = self.db.execute(f"SELECT h.* FROM households h WHERE {where} ORDER BY h.township, h.village, "
-                               "coalesce(h.household_no, ''), h.id LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
-        return total, rows

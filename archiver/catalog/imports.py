@@ -1,53 +1,50 @@
-"""SQL for the import review (issue 23): one row per imported or held spreadsheet with what dibao understood
-of it. Functions over a Catalog, so Catalog itself stays small."""
+"""The imports aggregate (the import review, issue 23): one row per imported or held spreadsheet with what
+dibao understood of it. A mixin of Catalog; reading a row's review and its areas needs no SQL and stays a
+function."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from typing import TYPE_CHECKING
 
+from .core import CatalogCore
 from .models import now
-
-if TYPE_CHECKING:
-    from . import Catalog, Scope
-
-
-def record(cat: Catalog, file_id: int, source_name: str, folder: str, review: dict, held: bool, reason: str,
-           townships: set[str], villages: set[str]) -> None:
-    """What was understood of file `file_id` (replaces an earlier record: a held file imported later)."""
-    cat.db.execute(
-        "INSERT INTO sheet_imports(file_id, source_name, folder, review, held, reason, townships, villages, created_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(file_id) DO UPDATE SET review = excluded.review,"
-        " held = excluded.held, reason = excluded.reason, townships = excluded.townships,"
-        " villages = excluded.villages",
-        (file_id, source_name, folder, json.dumps(review, ensure_ascii=False), int(held), reason,
-         "\n".join(sorted(t for t in townships if t)), "\n".join(sorted(v for v in villages if v)), now()))
+from .rows import Row
+from .scope import Scope
 
 
-def mark_confirmed(cat: Catalog, file_id: int, user: str) -> None:
-    cat.db.execute("UPDATE sheet_imports SET held = 0, confirmed_by = ?, confirmed_at = ? WHERE file_id = ?",
-                   (user, now(), file_id))
+class ImportsMixin(CatalogCore):
+    def record_sheet_import(self, file_id: int, source_name: str, folder: str, review: dict, held: bool,
+                            reason: str, townships: set[str], villages: set[str]) -> None:
+        """What was understood of file `file_id` (replaces an earlier record: a held file imported later)."""
+        self.db.execute(
+            "INSERT INTO sheet_imports(file_id, source_name, folder, review, held, reason, townships, villages, created_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(file_id) DO UPDATE SET review = excluded.review,"
+            " held = excluded.held, reason = excluded.reason, townships = excluded.townships,"
+            " villages = excluded.villages",
+            (file_id, source_name, folder, json.dumps(review, ensure_ascii=False), int(held), reason,
+             "\n".join(sorted(t for t in townships if t)), "\n".join(sorted(v for v in villages if v)), now()))
+
+    def confirm_sheet_import(self, file_id: int, user: str) -> None:
+        self.db.execute("UPDATE sheet_imports SET held = 0, confirmed_by = ?, confirmed_at = ? WHERE file_id = ?",
+                        (user, now(), file_id))
+
+    def sheet_import(self, file_id: int) -> Row | None:
+        return self.db.execute("SELECT s.*, f.outcome, f.kind, f.stored_path, f.sha256 FROM sheet_imports s"
+                               " JOIN files f ON f.id = s.file_id WHERE s.file_id = ?", (file_id,)).fetchone()
+
+    def sheet_imports(self, held_only: bool = False, limit: int = 500) -> list[Row]:
+        """Newest first; the held ones only when asked."""
+        where = "WHERE s.held = 1" if held_only else ""
+        return self.db.execute(f"SELECT s.*, f.outcome, f.kind FROM sheet_imports s JOIN files f ON f.id = s.file_id"
+                               f" {where} ORDER BY s.file_id DESC LIMIT ?", (limit,)).fetchall()
 
 
-def get(cat: Catalog, file_id: int) -> sqlite3.Row | None:
-    return cat.db.execute("SELECT s.*, f.outcome, f.kind, f.stored_path, f.sha256 FROM sheet_imports s"
-                          " JOIN files f ON f.id = s.file_id WHERE s.file_id = ?", (file_id,)).fetchone()
-
-
-def listed(cat: Catalog, held_only: bool = False, limit: int = 500) -> list[sqlite3.Row]:
-    """Newest first; the held ones only when asked."""
-    where = "WHERE s.held = 1" if held_only else ""
-    return cat.db.execute(f"SELECT s.*, f.outcome, f.kind FROM sheet_imports s JOIN files f ON f.id = s.file_id"
-                          f" {where} ORDER BY s.file_id DESC LIMIT ?", (limit,)).fetchall()
-
-
-def review_of(row: sqlite3.Row) -> dict:
+def review_of(row: Row) -> dict:
     data: dict = json.loads(row["review"])
     return data
 
 
-def within(row: sqlite3.Row, scope: Scope) -> bool:
+def within(row: Row, scope: Scope) -> bool:
     """Whether every area the file's rows name lies inside `scope` (the whole county sees every file; a file
     that names no 乡镇 stays with the county)."""
     if scope.nothing:

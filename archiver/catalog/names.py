@@ -3,16 +3,16 @@ unique within the user's area is offered that household, and a household box acc
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from .core import CatalogCore
+from .rows import Row
 
-class NamesMixin:
-    db: sqlite3.Connection
 
+class NamesMixin(CatalogCore):
     def households_with_member_name(self, name: str, where: str = "1=1", args: Sequence[Any] = (),
-                                    limit: int = 10) -> list[sqlite3.Row]:
+                                    limit: int = 10) -> list[Row]:
         """Households (inside `where`, a Scope's SQL over alias h) with a current member of exactly this name."""
         return self.db.execute(
             f"SELECT DISTINCT h.id, h.household_no, h.head_name, h.township, h.village FROM members m "
@@ -20,7 +20,7 @@ class NamesMixin:
             f"ORDER BY h.id LIMIT ?", (name, *args, limit)).fetchall()
 
     def suggest_households(self, typed: str, where: str = "1=1", args: Sequence[Any] = (),
-                           limit: int = 10) -> list[sqlite3.Row]:
+                           limit: int = 10) -> list[Row]:
         """Households for an autocomplete box: a member's name starting with `typed`, or a 户编号 starting with it."""
         like = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return self.db.execute(

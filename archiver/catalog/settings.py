@@ -3,19 +3,17 @@ a document type renamed in the settings (the documents filed under the old name 
 
 from __future__ import annotations
 
-import sqlite3
-
+from .core import CatalogCore
 from .models import now
+from .rows import Row
 
 
-class SettingsMixin:
-    db: sqlite3.Connection
-
+class SettingsMixin(CatalogCore):
     def add_setting_change(self, user: str, key: str, what: str, before: str, after: str) -> None:
         self.db.execute("INSERT INTO changes(at, user, what, before, after, setting) VALUES (?, ?, ?, ?, ?, ?)",
                         (now(), user, what, before or None, after or None, key))
 
-    def setting_changes(self) -> list[sqlite3.Row]:
+    def setting_changes(self) -> list[Row]:
         return self.db.execute("SELECT * FROM changes WHERE setting IS NOT NULL ORDER BY id").fetchall()
 
     def rename_document_type(self, old: str, new: str) -> int:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+from .core import CatalogCore
 from .models import now
+from .rows import Row
 
 
-class UploadsMixin:
-    db: sqlite3.Connection
-
+class UploadsMixin(CatalogCore):
     def add_upload(self, user: str, name: str, sha256: str, size: int) -> int:
         """Autocommits like every write outside Catalog.transaction()."""
         cur = self.db.execute("INSERT INTO uploads(at, user, name, sha256, size) VALUES (?, ?, ?, ?, ?)",
                               (now(), user, name, sha256, size))
         return int(cur.lastrowid or 0)
 
-    def uploads(self, user: str, limit: int = 30) -> list[sqlite3.Row]:
+    def uploads(self, user: str, limit: int = 30) -> list[Row]:
         """A user's latest uploads, newest first, each with its file's outcome and reason once ingested
         (outcome NULL: still waiting in the inbox)."""
         return self.db.execute(
@@ -24,13 +22,13 @@ class UploadsMixin:
             "LEFT JOIN files f ON f.sha256 = u.sha256 WHERE u.user = ? ORDER BY u.id DESC LIMIT ?",
             (user, limit)).fetchall()
 
-    def uploaders(self, sha256: str) -> list[sqlite3.Row]:
+    def uploaders(self, sha256: str) -> list[Row]:
         """Who uploaded these bytes through the web, with each account's role and area (role NULL: the
         account no longer exists)."""
         return self.db.execute(
             "SELECT DISTINCT u.user, s.role, s.area FROM uploads u LEFT JOIN users s ON s.name = u.user "
             "WHERE u.sha256 = ?", (sha256,)).fetchall()
-    def upload_destinations(self, sha256: str) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
+    def upload_destinations(self, sha256: str) -> tuple[list[Row], list[Row]]:
         """Where an uploaded file went (issue 25): the documents filed from it, each with its household, and
         the quarantine items still open for it."""
         docs = self.db.execute(

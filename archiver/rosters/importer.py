@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver import idcard, places
-from archiver.catalog import Catalog, registers
+from archiver.catalog import Catalog
 from archiver.catalog.models import Event, Income, Member, Snapshot, today
 from archiver.errors import UserError
 
@@ -453,10 +453,10 @@ def _apply_basis(catalog: Catalog, hid: int, first: k.RosterRow, day: str, newes
     if b is None:
         return
     if b.income_monthly is not None or b.income_per_capita is not None:
-        registers.add_income(catalog, hid, Income(day, b.income_monthly, b.income_per_capita, b.family_size, "花名册"),
-                             file_id, first.row)
+        catalog.add_income(hid, Income(day, b.income_monthly, b.income_per_capita, b.family_size, "花名册"),
+                           file_id, first.row)
     if newest:
-        registers.set_basis_facts(catalog, hid, b.tier, b.aid_categories)
+        catalog.set_basis_facts(hid, b.tier, b.aid_categories)
 
 
 def _apply_members(catalog: Catalog, hid: int, rows: list[k.RosterRow], sheet_date: str | None, latest: str | None,

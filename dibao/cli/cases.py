@@ -90,11 +90,10 @@ def cmd_cases_due(args: argparse.Namespace) -> int:
 
 
 def _record(args: argparse.Namespace, step: str, date: str, detail: str) -> None:
-    from archiver.catalog.casefacts import add_case_entry
 
     home, cat = open_home(args)
     h = household_or_fail(cat, args.key)
-    add_case_entry(cat, h.id, step, date, detail, cli_user())
+    cat.add_case_entry(h.id, step, date, detail, cli_user())
     print(f"已登记 {h.key} {step} {date} {detail}".rstrip() + " / recorded")
 
 

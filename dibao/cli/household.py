@@ -155,7 +155,6 @@ def _basis_json(home: Home, cat: Catalog, h: Household, on: str | None) -> dict:
     """The amount's basis on `--on` (default today): standard, per-capita income, covered persons, due."""
     import datetime as dt
 
-    from archiver.catalog import registers
     from archiver.catalog.models import today
     from archiver.policy import load
     from generators.rules import basis
@@ -165,7 +164,7 @@ def _basis_json(home: Home, cat: Catalog, h: Household, on: str | None) -> dict:
         dt.date.fromisoformat(day)
     except ValueError:
         raise UsageError(f"--on 日期格式应为 YYYY-MM-DD：{day} / --on must be YYYY-MM-DD") from None
-    dead = {d.id_number: d.died_on for d in registers.deaths(cat).values()}
+    dead = {d.id_number: d.died_on for d in cat.deaths().values()}
     return basis.compute(h, day, load(home.root), dead=dead).as_json()
 
 

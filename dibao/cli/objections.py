@@ -36,15 +36,14 @@ def build(sub: Subcommands) -> None:
 
 
 def cmd_objection_add(args: argparse.Namespace) -> int:
-    from archiver.catalog import objections
 
     if not args.text.strip():
         raise UsageError("请写明反映的问题（--text）/ the allegation is empty")
     day = iso_day(args.date, "--date")
     home, cat = open_home(args)
     h = household_or_fail(cat, args.household)
-    oid = objections.add(cat, h.id, args.kind, day, args.by, args.text.strip(), cli_user(), args.about.strip(),
-                         args.checker.strip())
+    oid = cat.add_objection(h.id, args.kind, day, args.by, args.text.strip(), cli_user(), args.about.strip(),
+                            args.checker.strip())
     if args.json:
         print_json({"id": str(oid), "household_id": h.key, "kind": args.kind, "date": day})
     else:
@@ -53,7 +52,6 @@ def cmd_objection_add(args: argparse.Namespace) -> int:
 
 
 def cmd_objection_close(args: argparse.Namespace) -> int:
-    from archiver.catalog import objections
 
     if not args.id.isdigit():
         raise UsageError(f"登记编号应为数字：{args.id} / id must be a number")
@@ -61,12 +59,12 @@ def cmd_objection_close(args: argparse.Namespace) -> int:
     if not args.finding.strip():
         raise UsageError("请写明核查情况（--finding）/ the finding is empty")
     home, cat = open_home(args)
-    o = objections.get(cat, int(args.id))
+    o = cat.objection(int(args.id))
     if o is None:
         raise UsageError(f"没有第{args.id}号登记 / no such entry")
     if day < o.raised_on:
         raise UsageError(f"办结日期 {day} 早于受理日期 {o.raised_on} / closed before it was received")
-    objections.close(cat, o.id, day, args.result, args.finding.strip(), cli_user(), args.checker.strip())
+    cat.close_objection(o.id, day, args.result, args.finding.strip(), cli_user(), args.checker.strip())
     print(f"第{o.id}号已办结：{args.result} / closed")
     return 0
 

@@ -70,7 +70,6 @@ def cmd_income(args: argparse.Namespace) -> int:
     import datetime as dt
     import json
 
-    from archiver.catalog import registers
     from archiver.catalog.models import Income, today
     from archiver.policy import load
     from generators.rules import basis
@@ -91,7 +90,7 @@ def cmd_income(args: argparse.Namespace) -> int:
     before = basis.compute(h, day, policy)
     user = cli_user()
     with cat.transaction():
-        registers.add_income(cat, h.id, Income(day, args.monthly, args.per_capita, args.persons, "人工更正"), user=user)
+        cat.add_income(h.id, Income(day, args.monthly, args.per_capita, args.persons, "人工更正"), user=user)
         after_h = cat.household(h.id)
         assert after_h is not None
         after = basis.compute(after_h, day, policy)
@@ -107,12 +106,11 @@ def cmd_income(args: argparse.Namespace) -> int:
 
 
 def cmd_deaths_list(args: argparse.Namespace) -> int:
-    from archiver.catalog import registers
     from archiver.catalog.models import provisional_key
 
     home, cat = open_home(args)
     rows: list[dict[str, Any]] = []
-    for d in registers.deaths(cat).values():
+    for d in cat.deaths().values():
         keys: list[str] = []
         for hid in cat.household_ids_by_member(d.id_number, current_only=False):
             row = cat.household_row(hid)

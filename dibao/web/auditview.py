@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import sqlite3
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from archiver.catalog import Catalog
+from archiver.catalog import Catalog, Row
 from archiver.catalog.models import provisional_key
 from archiver.privacy import scrub
 
@@ -40,7 +39,7 @@ def _document(cat: Catalog, target: str) -> str:
     return f"{h['head_name'] if h else ''}户 的 {row['type']}"
 
 
-def describe(cat: Catalog, r: sqlite3.Row) -> str:
+def describe(cat: Catalog, r: Row) -> str:
     """One entry as a sentence: 查看了 孟玉珍户 的 入户调查表; 检索“陶”，找到 3 户; 被拒绝：…"""
     action, target, detail = r["action"], str(r["target"] or ""), chinese(str(r["detail"] or ""))
     if action.startswith("document."):
@@ -80,7 +79,7 @@ def _target(target: str) -> str:
     return f"{names.get(kind, '')} {rest}".strip() if kind in names else target
 
 
-def _filtered(v: Viewer, user: str, action: str, since: str, until: str) -> list[sqlite3.Row]:
+def _filtered(v: Viewer, user: str, action: str, since: str, until: str) -> list[Row]:
     rows = v.cat.audit_rows(user or None, since or None, [action] if action else ())
     if until:
         rows = [r for r in rows if r["at"][:10] <= until]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from archiver.catalog.casefacts import entries_mark
 from archiver.policy import load as load_policy
 from generators.rules import cases
 
@@ -19,7 +18,7 @@ def steps_due(v: Viewer) -> dict[str, Any]:
     """Recomputed only when the catalog's facts, the recorded steps or the day change: at county scale it
     loads every household of the area."""
     key = (v.scope.township, v.scope.village)
-    mark = f"{v.cat.change_mark()}/{entries_mark(v.cat)}/{dt.date.today()}"
+    mark = f"{v.cat.change_mark()}/{v.cat.entries_mark()}/{dt.date.today()}"
     cached = _cache.get(key)
     if cached is None or cached[0] != mark:
         households = v.cat.households(v.scope, full=True)

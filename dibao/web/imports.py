@@ -9,7 +9,6 @@ their area (a file naming no 乡镇 stays with the county). Confirming is for co
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import sheet_review
+from archiver.catalog import Row
 from archiver.catalog import imports as store
 from archiver.errors import UserError
 from archiver.privacy import scrub
@@ -31,12 +31,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SKIP = "__none__"  # the form's "not read" choice
 
 
-def _visible(v: Viewer, row: sqlite3.Row) -> bool:
+def _visible(v: Viewer, row: Row) -> bool:
     return store.within(row, v.scope)
 
 
-def _file(v: Viewer, file_id: int) -> sqlite3.Row:
-    row = store.get(v.cat, file_id)
+def _file(v: Viewer, file_id: int) -> Row:
+    row = v.cat.sheet_import(file_id)
     if row is None or not _visible(v, row):
         raise Refused("scope", f"import {file_id}", v.name)
     return row
@@ -51,7 +51,7 @@ def _fields(review: dict) -> list[tuple[str, str]]:
 
 @router.get("/imports", response_class=HTMLResponse)
 def listing(request: Request, v: Reader, confirmed: int = 0) -> Response:
-    rows = [r for r in store.listed(v.cat) if _visible(v, r)]
+    rows = [r for r in v.cat.sheet_imports() if _visible(v, r)]
     held = [r for r in rows if r["held"]]
     return page(request, "imports.html", v.user, held=held, files=[r for r in rows if not r["held"]][:200],
                 confirmed=confirmed)

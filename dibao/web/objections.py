@@ -61,20 +61,20 @@ def add(request: Request, v: Writer, household: str = Form(...), kind: str = For
     day = _day(date)
     if kind not in register.KINDS or day is None or not text.strip():
         return _page(request, v, "", False, "请选择类型、填写受理日期（YYYY-MM-DD）和反映的问题", 400)
-    register.add(v.cat, h.id, kind, day, by, text.strip(), v.name, about.strip(), checker.strip())
+    v.cat.add_objection(h.id, kind, day, by, text.strip(), v.name, about.strip(), checker.strip())
     return _back(v, h.township)
 
 
 @router.post("/objections/{oid}/close")
 def close(request: Request, v: Writer, oid: int, date: str = Form(...), result: str = Form(...),
           finding: str = Form(...), checker: str = Form("")) -> Response:
-    o = register.get(v.cat, oid)
+    o = v.cat.objection(oid)
     if o is None or v.cat.household(o.household_id, v.scope) is None:  # another area's entry: not found
         raise Refused("scope", f"objection {oid}", v.name)
     day = _day(date)
     if result not in register.RESULTS or day is None or day < o.raised_on or not finding.strip():
         return _page(request, v, "", False, "请填写办结日期（不早于受理日期）、核查结果和核查情况", 400)
-    register.close(v.cat, oid, day, result, finding.strip(), v.name, checker.strip())
+    v.cat.close_objection(oid, day, result, finding.strip(), v.name, checker.strip())
     return _back(v, o.township)
 
 

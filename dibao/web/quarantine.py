@@ -8,13 +8,13 @@ with no candidates from a scanner share stays with the county, which is where su
 from __future__ import annotations
 
 import html
-import sqlite3
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from archiver import doctypes
+from archiver.catalog import Row
 from archiver.filing import StorageError
 from archiver.policy import load as load_policy
 from archiver.privacy import plain, scrub
@@ -34,7 +34,7 @@ def _uploaded_by_area(v: Viewer) -> set[str]:
         return set()
     mine = v.scope
 
-    def within(u: sqlite3.Row) -> bool:  # the uploader's area lies inside v's (by whole path, not name)
+    def within(u: Row) -> bool:  # the uploader's area lies inside v's (by whole path, not name)
         theirs = users.scope_of(dict(u), v.cat)
         return (not theirs.nothing and bool(theirs.township) and theirs.township == mine.township
                 and (not mine.village or theirs.village == mine.village))
@@ -43,26 +43,26 @@ def _uploaded_by_area(v: Viewer) -> set[str]:
     return {r["detail"].removeprefix("sha256=") for r in v.cat.audit_rows(actions=["upload"]) if r["user"] in peers}
 
 
-def _visible(v: Viewer, q: sqlite3.Row, uploads: set[str]) -> bool:
+def _visible(v: Viewer, q: Row, uploads: set[str]) -> bool:
     if v.role == "county":
         return True
     f = v.cat.file(int(q["file_id"]))
     return (f is not None and f["sha256"] in uploads) or bool(_candidates(v, q))
 
 
-def visible_items(v: Viewer) -> list[sqlite3.Row]:
+def visible_items(v: Viewer) -> list[Row]:
     uploads = _uploaded_by_area(v)
     return [q for q in v.cat.quarantine_items() if _visible(v, q, uploads)]
 
 
-def _candidates(v: Viewer, q: sqlite3.Row) -> list[dict]:
+def _candidates(v: Viewer, q: Row) -> list[dict]:
     """The item's candidate households (stored as household keys) that lie in the user's area."""
     from archiver.quarantine import candidates
 
     return candidates(v.cat, int(q["id"]), v.scope)
 
 
-def _named(v: Viewer, q: sqlite3.Row, known: list[dict]) -> list[dict]:
+def _named(v: Viewer, q: Row, known: list[dict]) -> list[dict]:
     """Households the page names a person of, where the name is unique in the user's area: offered, never filed."""
     from archiver.catalog.models import provisional_key
     from archiver.namehints import unique_households
@@ -79,7 +79,7 @@ def _named(v: Viewer, q: sqlite3.Row, known: list[dict]) -> list[dict]:
     return out
 
 
-def _item(v: Viewer, item_id: int) -> sqlite3.Row:
+def _item(v: Viewer, item_id: int) -> Row:
     """One open item the user may see (checked for that item alone, as every page image asks)."""
     q = v.cat.quarantine_item(item_id)
     if q is None or q["resolved_at"] or not _visible(v, q, _uploaded_by_area(v)):
@@ -90,7 +90,7 @@ def _item(v: Viewer, item_id: int) -> sqlite3.Row:
 MAX_PAGES_SHOWN = 100  # a file of thousands of pages (quarantined for that) must not become thousands of images
 
 
-def _pages(v: Viewer, q: sqlite3.Row) -> list[int]:
+def _pages(v: Viewer, q: Row) -> list[int]:
     if q["pages"]:
         return [int(x) for x in q["pages"].split(",")][:MAX_PAGES_SHOWN]
     path = v.home.root / q["path"] if q["path"] else None

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archiver.catalog import Catalog
-from archiver.catalog.casefacts import case_entries, document_facts
 from archiver.catalog.models import START_KINDS, STOP_KINDS, Document, Household, today
 from archiver.policy import Policy
 
@@ -88,8 +87,8 @@ class Context:
     @classmethod
     def load(cls, cat: Catalog, households: list[Household], policy: Policy, day: str | None = None) -> Context:
         docs = [d.document_id for h in households for d in h.documents]
-        return cls(rules(policy), Calendar.from_policy(policy), document_facts(cat, docs),
-                   case_entries(cat, [h.id for h in households]), day or today(), cat.first_payment_month())
+        return cls(rules(policy), Calendar.from_policy(policy), cat.document_facts(docs),
+                   cat.case_entries([h.id for h in households]), day or today(), cat.first_payment_month())
 
 
 def for_household(h: Household, ctx: Context) -> list[Case]:

@@ -38,7 +38,7 @@ class Scan:
 
     @functools.cached_property
     def dead(self) -> dict[str, str | None]:
-        return {d.id_number: d.died_on for d in registers.deaths(self.cat).values()}
+        return {d.id_number: d.died_on for d in self.cat.deaths().values()}
 
     @functools.cached_property
     def listed(self) -> dict[str, registers.RegisterEntry]:

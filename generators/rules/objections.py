@@ -48,7 +48,7 @@ def findings(cat: Catalog, households: list[Household], year: int | None,
              policy: Policy) -> list[tuple[str, list[str], str, dict[str, Any]]]:
     day = min(today(), f"{year}-12-31") if year else today()
     by_id = {h.id: h for h in households}
-    found = [o for o in register.listing(cat, Scope(), until=day) if o.household_id in by_id]  # a register is small
+    found = [o for o in cat.objections(Scope(), until=day) if o.household_id in by_id]  # a register is small
     if not found:
         return []
     r = rules(policy)
@@ -77,7 +77,7 @@ def findings(cat: Catalog, households: list[Household], year: int | None,
 
 def counts(cat: Catalog, scope: Scope, since: str, until: str) -> dict[str, Any]:
     """The register's figures for a period: received by kind, closed, found true (属实/部分属实), still open."""
-    rows = register.listing(cat, scope, since=since, until=until)
+    rows = cat.objections(scope, since=since, until=until)
     by_kind = {k: 0 for k in register.KINDS}
     for o in rows:
         by_kind[o.kind] = by_kind.get(o.kind, 0) + 1
@@ -105,7 +105,7 @@ def register_rows(cat: Catalog, scope: Scope, policy: Policy, open_only: bool = 
     entry's deadline: a 公示异议 is due by the decision on its case, the others `answer_working_days` after
     they were received."""
     day = day or today()
-    rows = register.listing(cat, scope, open_only=open_only)
+    rows = cat.objections(scope, open_only=open_only)
     if not rows:
         return []
     r = rules(policy)
@@ -130,7 +130,7 @@ def register_rows(cat: Catalog, scope: Scope, policy: Policy, open_only: bool = 
 
 def dossier_pages(cat: Catalog, h: Household) -> list[dict[str, Any]]:
     """The dossier's page of the household's objections and complaints (complainant masked), when it has any."""
-    rows = register.for_household(cat, h.id)
+    rows = cat.objections_of(h.id)
     if not rows:
         return []
     return [{"title": "异议、信访、举报登记", "note": "反映人姓名已隐去；详见登记簿。",

@@ -26,9 +26,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from archiver.catalog import Catalog, Scope, registers
+from archiver.catalog import Catalog, Scope
 from archiver.catalog import reviews as recorded
-from archiver.catalog.casefacts import document_facts
 from archiver.catalog.models import START_KINDS, Household
 from archiver.policy import Policy, notice_length
 
@@ -119,9 +118,9 @@ def stops(cat: Catalog, scope: Scope, households: list[Household], policy: Polic
     """Pending 停保 cases for the notice of [since, until], by household id (the rule in the module's doc):
     persons and amount are those in force on `until`, the amount that would stop."""
     notice_days = notice_length(policy)
-    entered = recorded.between(cat, scope, "0000-01-01", until)
+    entered = cat.reviews_between(scope, "0000-01-01", until)
     dead = _dead(cat)
-    facts = document_facts(cat, [d.document_id for h in households for d in h.documents])
+    facts = cat.document_facts([d.document_id for h in households for d in h.documents])
     out: dict[int, Pending] = {}
     for h in households:
         if not h.in_care_on(until):
@@ -193,4 +192,4 @@ def _stop_posted(h: Household, facts: dict[int, dict[str, str]], day: str, since
 
 def _dead(cat: Catalog) -> dict[str, str | None]:
     """ID number → date of death (`dibao deaths import`)."""
-    return {d.id_number: d.died_on for d in registers.deaths(cat).values()}
+    return {d.id_number: d.died_on for d in cat.deaths().values()}

@@ -10,7 +10,7 @@ from archiver.catalog.models import Household, today
 def listed_people(cat: Catalog) -> dict[str, registers.RegisterEntry]:
     """ID number → the register entry naming that person (a cadre himself or a declared relative)."""
     out: dict[str, registers.RegisterEntry] = {}
-    for e in registers.register(cat):
+    for e in cat.cadre_register():
         if e.id_number:
             out.setdefault(e.id_number, e)
     return out
@@ -21,7 +21,7 @@ def register_households(cat: Catalog, day: str | None = None, scope: Scope | Non
     day = day or today()
     households = {h.id: h for h in cat.households(scope or Scope(), full=True, payments=False) if h.in_care_on(day)}
     out = []
-    for e in registers.register(cat):
+    for e in cat.cadre_register():
         held: list[Household] = []
         if e.id_number:
             held = [households[i] for i in cat.household_ids_by_member(e.id_number) if i in households]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from archiver.catalog import Catalog
-from archiver.catalog.casefacts import case_entries
 from archiver.catalog.models import STOP_KINDS, Household, today
 from archiver.catalog.stops import NOTICE_STEP, STOP_STEP
 from archiver.policy import Policy
@@ -90,7 +89,7 @@ def findings(cat: Catalog, households: list[Household], year: int | None,
     day = min(today(), f"{year}-12-31") if year else today()
     r, br = rules(policy), basis.rules(policy)
     calendar = Calendar.from_policy(policy)
-    entries = case_entries(cat, [h.id for h in households])
+    entries = cat.case_entries([h.id for h in households])
     out: list[tuple[str, list[str], str, dict[str, Any]]] = []
     for h in households:
         who = f"{h.village}{h.head_name}户"
@@ -117,7 +116,7 @@ def due_rows(cat: Catalog, households: list[Household], policy: Policy, day: str
     household still in 保 (due = the day it ran out)."""
     r, br = rules(policy), basis.rules(policy)
     calendar = Calendar.from_policy(policy)
-    entries = case_entries(cat, [h.id for h in households])
+    entries = cat.case_entries([h.id for h in households])
     rows = []
     for h in households:
         base = {"household_id": h.key, "head_name": h.head_name, "township": h.township, "village": h.village,
