@@ -118,20 +118,18 @@ def test_the_same_inbox_gives_the_same_answers_on_both(tmp_path: Path) -> None:
 def _guess(url: str, n: int) -> list[str]:
     from dibao import users
 
-    cat = Catalog(url)
-
     def one(_: int) -> str:
+        cat = Catalog(url)  # one catalog per request, as the web's handlers open it
         try:
             users.login(cat, "二村", "wrong-password", "10.0.0.9")
         except users.LoginRefused:
             return "refused"
+        finally:
+            cat.close()
         return "in"
 
-    try:
-        with ThreadPoolExecutor(8) as pool:  # one connection per process, as one serve worker has
-            return list(pool.map(one, range(n)))
-    finally:
-        cat.close()
+    with ThreadPoolExecutor(8) as pool:  # a serve process answers requests on several threads
+        return list(pool.map(one, range(n)))
 
 
 def test_parallel_wrong_passwords_from_two_processes_lock_after_exactly_the_limit(tmp_path: Path) -> None:
