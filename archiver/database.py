@@ -1,4 +1,4 @@
-"""Which database server holds a home's catalog: naming it at `init` (HOME/database.toml).
+"""Which database server holds a home's catalog: naming it at `init` (HOME/database.toml), moving it there.
 
 Why a file in the home and not a setting in the catalog: the catalog cannot say where it is itself, and
 every process of a cluster (web servers, watcher, workers) opens the same home on shared storage.

@@ -14,16 +14,21 @@
 #                             installed, `dibao form -o .pdf` prints the office's edited Word template (else an HTML layout)
 #   chromium              the browser the web tests drive through Playwright (no browser download)
 #   systemd               systemd-analyze verify checks the service units (tests/test_deploy.py)
+#   postgresql            the tests start a throw-away PostgreSQL server for the catalog's second dialect (issue 28)
+# The cluster role only (install-debian.sh --cluster; never for the embedded default):
+#   postgresql            the catalog's database server (docs/deploy.md, "A city on a cluster")
 set -euo pipefail
 RUNTIME=(python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
-TESTING=(poppler-utils libreoffice-writer-nogui chromium systemd)
+TESTING=(poppler-utils libreoffice-writer-nogui chromium systemd postgresql)
+CLUSTER=(postgresql)
 PACKAGES=("${RUNTIME[@]}")
 LIST=0
 for arg in "$@"; do
   case "$arg" in
     --test) PACKAGES+=("${TESTING[@]}") ;;
+    --cluster) PACKAGES+=("${CLUSTER[@]}") ;;
     --list) LIST=1 ;;
-    *) echo "用法 / usage: $0 [--test] [--list]" >&2; exit 2 ;;
+    *) echo "用法 / usage: $0 [--test] [--cluster] [--list]" >&2; exit 2 ;;
   esac
 done
 if [ "$LIST" -eq 1 ]; then
