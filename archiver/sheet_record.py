@@ -11,7 +11,7 @@ from archiver.catalog import Catalog
 from archiver.catalog import imports as store
 from archiver.outcomes import Input
 from archiver.rosters import mapping
-from archiver.rosters.importer import _ingested_folder
+from archiver.rosters.sheets import ingested_folder
 
 
 def of_input(item: Input) -> dict:
@@ -41,7 +41,7 @@ def _areas(item: Input, review: dict) -> tuple[set[str], set[str]]:
 
 
 def record(cat: Catalog, item: Input, file_id: int, review: dict) -> None:
-    folders = _ingested_folder(item.path, item.name)
+    folders = ingested_folder(item.path, item.name)
     towns, villages = _areas(item, review)
     store.record(cat, file_id, item.stored_name, folders[0] if folders else "", review, review["held"],
                  review["reason"], towns, villages)
