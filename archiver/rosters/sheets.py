@@ -16,6 +16,7 @@ from . import context, mapping
 from . import kinds as k
 from .header import Header, candidates, settle_by_values
 from .reader import read_sheets
+from .rows import parse as read_rows
 from .synonyms import DEFAULT, Names
 from .values import text
 
@@ -117,7 +118,7 @@ def _parse_sheet(name: str, rows: list[list[object]], headers: list[Header], sou
         _refuse_numeric_ids(name, rows, header)
         ctx = context.read(header.above, name, source_name, folders)
         ctx.tiered = names.tiered
-        parsed = k.parse(kind, name, rows, header, ctx)
+        parsed = read_rows(kind, name, rows, header, ctx)
         bad = _systematic(parsed)
         while bad is not None:  # an optional column every row fails on: read the sheet without it
             f = _field_of(header, bad[0])
@@ -125,7 +126,7 @@ def _parse_sheet(name: str, rows: list[list[object]], headers: list[Header], sou
                 break
             del header.columns[f]
             header.notes.append(f"列「{bad[0]}」{bad[2]}行都无法读取（{bad[1]}），已不读该列")
-            parsed = k.parse(kind, name, rows, header, ctx)
+            parsed = read_rows(kind, name, rows, header, ctx)
             bad = _systematic(parsed)
         if bad is not None:
             diagnosis = diagnosis or (
