@@ -26,7 +26,6 @@ OVERSIZED_MODULES = {
 LONG_FUNCTIONS = {
     "generators/rules/cases.py::_build",
     "generators/inspection.py::report_context",
-    "generators/stats.py::compute",
     "dibao/samplecounty.py::build",
 }
 
