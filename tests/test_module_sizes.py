@@ -25,7 +25,6 @@ OVERSIZED_MODULES = {
 
 LONG_FUNCTIONS = {
     "generators/rules/cases.py::_build",
-    "generators/inspection.py::report_context",
     "dibao/samplecounty.py::build",
 }
 
