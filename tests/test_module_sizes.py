@@ -24,7 +24,6 @@ OVERSIZED_MODULES = {
 }
 
 LONG_FUNCTIONS = {
-    "generators/rules/cases.py::_build",
     "dibao/samplecounty.py::build",
 }
 
