@@ -177,6 +177,15 @@ class Connection:
         self._conn.close()
 
 
+def empty_database(url: str, password: str | None = None) -> bool:
+    """True when the database holds no table at all (a restore's target); left untouched either way."""
+    extra: dict[str, Any] = {"password": password} if password else {}
+    with psycopg.connect(url, autocommit=True, **extra) as conn:
+        row = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+                           ).fetchone()
+        return not (row and row[0])
+
+
 _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+(IGNORE|REPLACE)\s+)?INTO\s+(\w+)", re.I)
 _QUOTED = re.compile(r"('(?:[^']|'')*'|\"[^\"]*\")")
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from archiver import gcpause, localrules
 from archiver.catalog import Catalog
-from archiver.catalog.reporting import documents_of_type_between
 from archiver.policy import Policy, notice_length
 
 from .. import gongwen, stats
@@ -83,7 +82,7 @@ def context(cat: Catalog, year: int, scope: str | None, policy: Policy, progress
         identity_rows = []  # one "未登记" row is no table: the office fills it in
     counts = year_counts(facts.households, facts.in_care, year)
     incomplete = completeness.incomplete(facts.in_care, policy)
-    complaints = documents_of_type_between(cat, area, COMPLAINT_TYPES, first, day)
+    complaints = cat.documents_of_type_between(area, COMPLAINT_TYPES, first, day)
 
     step("逐户检查（存在问题）")
     findings = findings_by_code(cat, year, scope, policy, facts.households)

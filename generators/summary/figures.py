@@ -9,7 +9,6 @@ from collections import Counter, defaultdict
 from archiver import idcard, localrules, placeholders
 from archiver.catalog import Catalog
 from archiver.catalog.models import Household, Member, Payment
-from archiver.catalog.reporting import payment_totals_by_type
 from archiver.policy import Policy
 
 from .. import stats
@@ -68,7 +67,7 @@ def by_type_figures(cat: Catalog, year: int, scope: str | None,
     """城市/农村: money of the year (payments by household type) and person-months, for 月人均补差; and, from
     the same pass over the month ends, the households in 保 at each quarter's end."""
     out: dict[str, dict] = {t: {"money": 0.0, "person_months": 0} for t in ("城市", "农村")}
-    for kind, start, end, amount in payment_totals_by_type(cat, stats.area(cat, scope)):
+    for kind, start, end, amount in cat.payment_totals_by_type(stats.area(cat, scope)):
         months = Payment(start, end, amount).months()
         share = amount / len(months)
         for ym in months:
