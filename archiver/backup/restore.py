@@ -9,7 +9,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.catalog import snapshot
+from archiver.catalog import dialect
 from archiver.filing import fsync_dir
 from archiver.home import Home
 
@@ -37,9 +37,11 @@ class RestoreResult:
 
 
 def restore(src: Path, home: Home, say: Say = quiet, user: str = "cli", key_home: Path | None = None,
-            accept_unsigned: bool = False) -> RestoreResult:
+            accept_unsigned: bool = False, database: str | None = None,
+            password_file: str | None = None) -> RestoreResult:
     """Rebuild `home` (absent or empty) from the snapshot `src` names, and prove it is the same archive. The
-    manifest's signature is checked first (check_signature): a changed backup restores nothing."""
+    manifest's signature is checked first (check_signature): a changed backup restores nothing. A backup of a
+    catalog on PostgreSQL is restored into the empty database `database` names."""
     snap = find_snapshot(src.absolute())
     manifest = read_manifest(snap) or {}
     root = home.root
@@ -51,6 +53,13 @@ def restore(src: Path, home: Home, say: Say = quiet, user: str = "cli", key_home
     if int(manifest.get("schema_version") or 0) > LATEST:
         raise BackupRefused(f"这份备份来自较新的 dibao（数据结构 v{manifest['schema_version']}，本程序 v{LATEST}），"
                             f"请先升级 dibao / the backup is newer than this dibao; upgrade first")
+    on_server = manifest.get("catalog_dialect") == "postgresql"
+    if on_server and not database:
+        raise BackupRefused("这份备份的目录在 PostgreSQL 上：请用 --database 指定一个空数据库 / "
+                            "this backup's catalog was on PostgreSQL: name an empty database with --database")
+    if database and not on_server:
+        raise BackupRefused("这份备份的目录是 SQLite：先恢复，再用 dibao migrate-database 迁到 PostgreSQL / "
+                            "a SQLite backup: restore it, then use migrate-database")
     check_signature(snap, manifest, key_home, accept_unsigned)
     files: dict[str, dict] = manifest.get("files", {})
     result = RestoreResult(snap, root, files=len(files))
@@ -72,8 +81,24 @@ def restore(src: Path, home: Home, say: Say = quiet, user: str = "cli", key_home
     staging.rename(root)
     fsync_dir(root.parent, best_effort=True)
     home.create()  # the transient folders a backup leaves out (inbox, tmp, index when absent)
+    if on_server and database:
+        _load_server(home, database, password_file, say)
     _prove_restore(home, manifest, result, say, user)
     return result
+
+
+def _load_server(home: Home, database: str, password_file: str | None, say: Say) -> None:
+    """The restored home names the new database (its copied database.toml named the old one), which receives
+    the dump; the dump leaves the home once loaded (the backup keeps it)."""
+    from archiver.database import name_server
+
+    from . import serverdump
+
+    home.database_config.unlink(missing_ok=True)
+    name_server(home, database, password_file)
+    say(f"把目录载入数据库 {dialect.redact(database)} / loading the catalog into the database")
+    serverdump.load(home, home.root / serverdump.DUMP, home.catalog_password())
+    (home.root / serverdump.DUMP).unlink()
 
 
 def _prove_restore(home: Home, manifest: dict, result: RestoreResult, say: Say, user: str) -> None:
@@ -98,7 +123,7 @@ def _prove_restore(home: Home, manifest: dict, result: RestoreResult, say: Say, 
         findings = check.run(home, cat) + drift(home, cat)
         result.problems += [f"[{f.code}] {f.message} {f.path}".rstrip() for f in findings if f.severity == check.ERROR]
         result.warnings += [f"[{f.code}] {f.message} {f.path}".rstrip() for f in findings if f.severity != check.ERROR]
-        now = snapshot.content_digest(home.catalog_path)
+        now = cat.content_digest()
         if digest and manifest.get("schema_version") == cat.schema_version():
             for k in ("households_sha256", "documents_sha256"):
                 if now[k] != digest.get(k):

@@ -21,11 +21,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from archiver.catalog import snapshot
 from archiver.filing import fsync_dir
 from archiver.home import Home
 
+from . import serverdump
 from .signature import sign_manifest
 from .snapshots import (
     CATALOG,
@@ -64,6 +66,7 @@ class BackupResult:
     rounds: int = 0
     removed: list[str] = field(default_factory=list)
     source_problems: list[str] = field(default_factory=list)
+    server: dict[str, Any] = field(default_factory=dict)  # a PostgreSQL catalog's facts, read under the dump's lock
 
 
 @contextmanager
@@ -175,9 +178,16 @@ def _fill(home: Home, work: Path, before: Path | None, before_files: dict[str, E
             fresh.discard(rel)
         for rel in dbs:  # after the files: every file the catalog snapshot names was written before it
             snapshot.copy_database(home.root / rel, work / rel)
+        referenced: list[tuple[str, str | None]] = []
+        if isinstance(home.catalog, str):  # on PostgreSQL: dumped, and its facts read, under one lock
+            result.server = _dump_server(home, work)
+            referenced = result.server.pop("referenced")
+            dbs.append(serverdump.DUMP)
+        elif (work / CATALOG).exists():
+            referenced = snapshot.referenced_files(work / CATALOG)
         trouble: list[str] = []
-        if (work / CATALOG).exists():
-            for rel, sha in snapshot.referenced_files(work / CATALOG):
+        if referenced:
+            for rel, sha in referenced:
                 if rel not in entries:
                     src = home.root / rel
                     try:
@@ -189,7 +199,7 @@ def _fill(home: Home, work: Path, before: Path | None, before_files: dict[str, E
                     trouble.append(f"文件内容与目录记录的校验和不符：{rel} / checksum differs from the catalog")
         for rel in dbs:
             p = work / rel
-            entries[rel] = Entry(p.stat().st_size, sha256(p), (home.root / rel).stat().st_mtime_ns)
+            entries[rel] = Entry(p.stat().st_size, sha256(p), (p if rel == serverdump.DUMP else home.root / rel).stat().st_mtime_ns)
             fresh.add(rel)
         if not trouble or set(trouble) == last:
             result.source_problems = trouble
@@ -198,6 +208,14 @@ def _fill(home: Home, work: Path, before: Path | None, before_files: dict[str, E
         last = set(trouble)
     result.source_problems = sorted(last or [])
     return entries, fresh
+
+
+def _dump_server(home: Home, work: Path) -> dict[str, Any]:
+    """pg_dump into the snapshot and the manifest's facts, all while dibao's writers wait (serverdump.held)."""
+    with serverdump.held(home) as cat:
+        serverdump.dump(home, cat, work / serverdump.DUMP)
+        return {"referenced": cat.referenced_files(), "schema": cat.schema_version(), "catalog": cat.content_digest(),
+                "probes": [{"query": q, "household": hid} for q, hid in cat.probe_names()]}
 
 
 def _prove(home: Home, work: Path, entries: dict[str, Entry], fresh: set[str], verify_all: bool,
@@ -223,7 +241,12 @@ def _prove(home: Home, work: Path, entries: dict[str, Entry], fresh: set[str], v
     catalog: dict[str, object] = {}
     probes: list[dict[str, object]] = []
     schema = 0
-    if (work / CATALOG).exists():
+    if result.server:
+        verdict = serverdump.readable(work / serverdump.DUMP)
+        if verdict != "ok":
+            bad.append(f"数据库转储无法读取：{verdict} / the catalog dump cannot be read")
+        schema, catalog, probes = result.server["schema"], result.server["catalog"], result.server["probes"]
+    elif (work / CATALOG).exists():
         verdict = snapshot.integrity(work / CATALOG)
         if verdict != "ok":
             bad.append(f"目录数据库副本完整性检查失败：{verdict} / catalog copy fails integrity_check")
@@ -241,5 +264,6 @@ def _prove(home: Home, work: Path, entries: dict[str, Entry], fresh: set[str], v
         "home": str(home.root), "previous": before.name if before else None, "rounds": result.rounds,
         "copied": result.copied, "linked": result.linked, "bytes_copied": result.bytes_copied,
         "source_problems": result.source_problems, "catalog": catalog, "probes": probes,
+        "catalog_dialect": "postgresql" if result.server else "sqlite",
         "files": {rel: entries[rel].as_json() for rel in sorted(entries)},
     }

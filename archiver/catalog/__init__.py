@@ -55,6 +55,10 @@ class Catalog(ReviewsMixin, StopsMixin, ObjectionsMixin, CaseFactsMixin, Quarant
     def probe_names(self, n: int = 5) -> list[tuple[str, int]]:
         return snapshot.probes_of(self.db, n)
 
+    def referenced_files(self) -> list[tuple[str, str | None]]:
+        """Every file on disk the catalog points to (a backup copies them all)."""
+        return snapshot.referenced_of(self.db)
+
     # ------------------------------------------------------------------ integrity
     def integrity_problems(self) -> list[str]:
         out = dialect.integrity_problems(self.db)

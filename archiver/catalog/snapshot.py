@@ -76,16 +76,21 @@ def referenced_files(path: Path) -> list[tuple[str, str | None]]:
     db = _read_only(path)
     try:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        out: list[tuple[str, str | None]] = []
-        if "files" in tables:
-            out += [(r[0], r[1]) for r in db.execute("SELECT stored_path, sha256 FROM files WHERE stored_path IS NOT NULL")]
-        if "documents" in tables:
-            out += [(r[0], r[1]) for r in db.execute("SELECT path, sha256 FROM documents")]
-        if "quarantine" in tables:
-            out += [(r[0], None) for r in db.execute("SELECT path FROM quarantine WHERE path IS NOT NULL")]
-        return out
+        return referenced_of(db, tables)
     finally:
         db.close()
+
+
+def referenced_of(db: Any, tables: set[str] | None = None) -> list[tuple[str, str | None]]:
+    """referenced_files of an open catalog of either dialect (`tables`: those it has, when it may be old)."""
+    out: list[tuple[str, str | None]] = []
+    if tables is None or "files" in tables:
+        out += [(r[0], r[1]) for r in db.execute("SELECT stored_path, sha256 FROM files WHERE stored_path IS NOT NULL")]
+    if tables is None or "documents" in tables:
+        out += [(r[0], r[1]) for r in db.execute("SELECT path, sha256 FROM documents")]
+    if tables is None or "quarantine" in tables:
+        out += [(r[0], None) for r in db.execute("SELECT path FROM quarantine WHERE path IS NOT NULL")]
+    return out
 
 
 def content_digest(path: Path) -> dict[str, object]:

@@ -27,6 +27,11 @@ def build(sub: Subcommands) -> None:
                                        "verify the signature with the keys/ kept in this folder")
     sp.add_argument("--accept-unsigned", action="store_true",
                     help="接受没有签名的备份（旧版本所做，确认来源可靠时）/ accept a backup made before backups were signed")
+    sp.add_argument("--database", metavar="URL",
+                    help="目录在 PostgreSQL 上的备份：恢复到这个空数据库（地址中不写密码）/ an empty PostgreSQL database "
+                         "for a backup whose catalog was on PostgreSQL")
+    sp.add_argument("--password-file", metavar="FILE",
+                    help="数据库密码所在文件（也可用 PGPASSWORD 或 ~/.pgpass）/ file holding the database password")
     sp.add_argument("--json", action="store_true", help="JSON输出 / JSON")
     sp.add_argument("--quiet", action="store_true", help="只输出结果 / only the result")
 
@@ -77,7 +82,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     home = resolve(args.home)
     try:
         r = restore(Path(args.src), home, say=_say(args.quiet or args.json), user=cli_user(),
-                    key_home=Path(args.key_home) if args.key_home else None, accept_unsigned=args.accept_unsigned)
+                    key_home=Path(args.key_home) if args.key_home else None, accept_unsigned=args.accept_unsigned,
+                    database=args.database, password_file=args.password_file)
     except BackupError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -199,3 +199,28 @@ def test_migrate_database_refuses_a_target_with_rows(tmp_path: Path) -> None:
     r = run("migrate-database", "--to", url, check=False)
     assert r.returncode == 2 and "不是空的" in r.stderr
     assert (tmp_path / "home" / "catalog.sqlite").exists() and not (tmp_path / "home" / "database.toml").exists()
+
+
+@pytest.mark.ocr
+def test_backup_and_restore_of_a_catalog_on_postgresql(tmp_path: Path) -> None:
+    county = _office_inbox(tmp_path / "inbox")
+    run = Runner(tmp_path / "home")
+    run("init", "--database", pg_server().new_database())
+    run("ingest", str(tmp_path / "inbox"), "--quiet")
+    before = _answers(run, county)
+    made = run.json("backup", str(tmp_path / "bk"))
+    snap = Path(made["path"]) if "path" in made else next((tmp_path / "bk").glob("dibao-*"))
+    manifest = json.loads((snap / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["catalog_dialect"] == "postgresql" and "catalog.pgdump" in manifest["files"]
+    assert manifest["catalog"]["counts"]["households"] == len(county)
+    restored = Runner(tmp_path / "restored")
+    refused = restored("restore", str(tmp_path / "bk"), check=False)
+    assert refused.returncode == 2 and "--database" in refused.stderr
+    target = pg_server().new_database()
+    out = restored.json("restore", str(tmp_path / "bk"), "--database", target)
+    assert out["verified"] and out["problems"] == []
+    assert target in (tmp_path / "restored" / "database.toml").read_text(encoding="utf-8")
+    assert not (tmp_path / "restored" / "catalog.pgdump").exists()
+    assert _answers(restored, county) == before
+    again = Runner(tmp_path / "again")("restore", str(tmp_path / "bk"), "--database", target, check=False)
+    assert again.returncode == 2 and "不是空的" in again.stderr  # the first restore's database is not overwritten
