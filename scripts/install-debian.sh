@@ -17,10 +17,11 @@
 #   postgresql            the tests start a throw-away PostgreSQL server for the catalog's second dialect (issue 28)
 # The cluster role only (install-debian.sh --cluster; never for the embedded default):
 #   postgresql            the catalog's database server (docs/deploy.md, "A city on a cluster")
+#   postgresql-client     pg_dump/pg_restore: `dibao backup`/`restore` of a catalog on PostgreSQL
 set -euo pipefail
 RUNTIME=(python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
 TESTING=(poppler-utils libreoffice-writer-nogui chromium systemd postgresql)
-CLUSTER=(postgresql)
+CLUSTER=(postgresql postgresql-client)
 PACKAGES=("${RUNTIME[@]}")
 LIST=0
 for arg in "$@"; do
