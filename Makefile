@@ -44,8 +44,13 @@ demo: $(RUNTIME_STAMP)
 	$(BIN)/dibao --home $(HOME_DIR) check
 	@$(BIN)/python scripts/demo_next_steps.py $(HOME_DIR) $(BIN)
 
+# then the catalog, resilience and web security suites again with every home's catalog on a throw-away
+# PostgreSQL server (tests/pgserver.py; issue 28) — tests/archiver/test_postgres.py runs in the first pass
+PG_SUITES := tests/archiver/test_catalog_aggregates.py tests/archiver/test_resilience.py tests/dibao/web/test_security.py
+
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
+	DIBAO_TEST_POSTGRES=1 $(BIN)/python -m pytest $(PG_SUITES)
 
 # the fast tier (< 3 min on 2 cores): unit and cli tests; no OCR, sample corpus, browser or kill loops.
 # `make test` is the full suite CI runs
