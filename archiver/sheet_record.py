@@ -10,7 +10,7 @@ from __future__ import annotations
 from archiver.catalog import Catalog
 from archiver.outcomes import Input
 from archiver.rosters import mapping
-from archiver.rosters.importer import _ingested_folder
+from archiver.rosters.sheets import ingested_folder
 
 
 def of_input(item: Input) -> dict:
@@ -40,7 +40,7 @@ def _areas(item: Input, review: dict) -> tuple[set[str], set[str]]:
 
 
 def record(cat: Catalog, item: Input, file_id: int, review: dict) -> None:
-    folders = _ingested_folder(item.path, item.name)
+    folders = ingested_folder(item.path, item.name)
     towns, villages = _areas(item, review)
     cat.record_sheet_import(file_id, item.stored_name, folders[0] if folders else "", review, review["held"],
                             review["reason"], towns, villages)

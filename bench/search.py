@@ -2,8 +2,8 @@
 
 Engines on the same segmented text, same run: dibao's tantivy backend, queried through dibao's own query
 builder (names, jieba words and bigram phrases OR-ed per word — more work per query than the baselines'
-single-field terms), SQLite FTS5 (baseline) and whoosh (our small-office default; built on a tenth of the county because its build time
-grows to hours). Segmentation by jieba is done once at ingest and is not timed here (STACK.md: ~117 s per
+single-field terms) and SQLite FTS5 (baseline). whoosh, measured here until it was removed, is in
+docs/PERFORMANCE.md's earlier tables. Segmentation by jieba is done once at ingest and is not timed here (STACK.md: ~117 s per
 32 M characters on one core). Writes docs/PERFORMANCE.md section "Search".
 
 Run: .venv/bin/python bench/search.py [HOUSEHOLDS] [PAGES_PER_HOUSEHOLD]
@@ -140,32 +140,6 @@ def run_fts5(folder: Path, docs: list, qs: list) -> tuple[float, int, list[float
     return build, _size(folder), lat
 
 
-def run_whoosh(folder: Path, docs: list, qs: list) -> tuple[float, int, list[float]]:
-    from whoosh import index as windex
-    from whoosh.analysis import SpaceSeparatedTokenizer
-    from whoosh.fields import ID, KEYWORD, TEXT, Schema
-    from whoosh.query import And, Term
-
-    ws = SpaceSeparatedTokenizer()
-    schema = Schema(hid=ID(stored=True), words=TEXT(analyzer=ws, phrase=False), names=KEYWORD, ids=KEYWORD, village=ID)
-    t = time.perf_counter()
-    ix = windex.create_in(str(folder), schema)
-    w = ix.writer(limitmb=512)
-    for i, name, pid, tokens in docs:
-        w.add_document(hid=str(i), words=" ".join(tokens), names=name, ids=f"{pid} {pid[-4:]} {pid[-6:]}", village=tokens[1])
-    w.commit()
-    build = time.perf_counter() - t
-    lat = []
-    with ix.searcher() as s:
-        for kind, terms, village in qs:
-            field = "ids" if kind == "id-suffix" else "names" if kind == "name" else "words"
-            q = And([Term(field, x) for x in terms] + ([Term("village", village)] if village else []))
-            t = time.perf_counter()
-            [h["hid"] for h in s.search(q, limit=20)]
-            lat.append((time.perf_counter() - t) * 1000)
-    return build, _size(folder), lat
-
-
 def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -184,8 +158,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     try:
         for label, fn, subset in (("dibao backend `tantivy` (its schema and query builder)", run_tantivy, docs),
-                                  ("SQLite FTS5 (baseline)", run_fts5, docs),
-                                  (f"whoosh (dibao default) on {n // 10:,} households", run_whoosh, docs[: n // 10])):
+                                  ("SQLite FTS5 (baseline)", run_fts5, docs)):
             folder = tmp / label.split()[0].strip("`")
             folder.mkdir()
             build, size, lat = fn(folder, subset, qs)
@@ -200,9 +173,7 @@ def main() -> None:
              "", "| engine | build s | index MiB | p50 ms | p95 ms | p95 vs FTS5 |", "|---|---|---|---|---|---|"]
     for label, build, size, p50, p95 in rows:
         lines.append(f"| {label} | {build:.0f} | {size / 2**20:.0f} | {p50:.2f} | {p95:.2f} | {p95 / base[4]:.3f} |")
-    lines += ["", "Goal: p95 ≤ 100 ms at county scale for the backend recommended at that scale (tantivy). "
-              "Use `[search] backend = \"tantivy\"` in policy.toml above roughly 10,000 households or 100,000 pages; "
-              "whoosh stays the default for a township (no native code, same results, slower build)."]
+    lines += ["", "Goal: p95 ≤ 100 ms at county scale (tantivy, dibao's one search engine)."]
     write_section("Search", "\n".join(lines))
     print("\n".join(lines))
 

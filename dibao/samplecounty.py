@@ -132,6 +132,27 @@ def build(out: Path, seed: int = 7, per_village: int = 6, scans: bool = True) ->
     hh = build_households(rng, townships, per_village)
     inbox = out / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
+    _write_rosters(inbox, hh, list(townships), rng)  # the order of the rng's draws is the sample: keep it
+    _write_changes(inbox, hh)
+    _write_payments(inbox, hh, list(townships), rng)
+    expected = {str(y): expected_figures(hh, y) for y in (2024, 2025)}
+    households = [{"household_id": h.no, "township": h.township, "village": h.village, "head_name": h.members[0].name,
+                   "head_id": h.members[0].id_number, "members": [m.__dict__ for m in h.members],
+                   "in_care_2025": h.in_care(dt.date(2025, 12, 31)), "category": h.category,
+                   "changes": [(d.isoformat(), kind, old, new) for d, kind, old, new in h.changes]} for h in hh]
+    if scans:
+        from .samplescans import write_scans
+
+        write_scans(inbox, hh, rng)
+    data = {"expected": expected, "households": households}
+    (out / "expected.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return data
+
+
+
+
+def _write_rosters(inbox: Path, hh: list[SimHousehold], townships: list[str], rng: random.Random) -> None:
+    """A year-end roster per township for 2024 and 2025, in two header styles; 新街乡 merges household cells."""
     header_a = ["序号", "乡镇", "村(社区)", "户编号", "户主姓名", "户主身份证号", "成员姓名", "与户主关系", "成员身份证号",
                 "保障类别", "分类", "保障人数", "月保障金额", "纳入日期", "残疾等级", "健康状况", "近亲属备案", "家庭住址"]
     header_b = ["序号", "乡镇(街道)", "村", "户编号", "户主", "户主身份证号码", "家庭成员姓名", "与户主关系", "身份證號碼",
@@ -155,7 +176,10 @@ def build(out: Path, seed: int = 7, per_village: int = 6, scans: bool = True) ->
             group = (["基本信息"] * 4 + ["户主信息"] * 2 + ["成员信息"] * 3 + ["保障信息"] * 9) if t_index == 0 else None
             _sheet(inbox / f"{township}{year}年12月低保花名册.xlsx", f"{township}{year}年12月城乡低保花名册",
                    f"{year + 1}年1月5日", header, rows, group)
-    # change lists, one per township and month with changes
+
+
+def _write_changes(inbox: Path, hh: list[SimHousehold]) -> None:
+    """Change lists, one per township and month with changes."""
     change_header = ["序号", "乡镇", "村", "户主姓名", "户主身份证号", "变动类型", "变动日期", "原保障人数", "现保障人数",
                      "原金额", "现金额", "变动原因"]
     by_month: dict[tuple[str, int, int], list[list[object]]] = {}
@@ -177,13 +201,16 @@ def build(out: Path, seed: int = 7, per_village: int = 6, scans: bool = True) ->
             r[0] = i + 1
         _sheet(inbox / f"{township}{year}年{month}月低保变动名册.xlsx", f"{township}{year}年{month}月城乡低保对象变动情况表",
                f"{year}年{month}月", change_header, rows)
-    # quarterly disbursement sheets: a month is paid at the amount in force on its last day
+
+
+def _write_payments(inbox: Path, hh: list[SimHousehold], townships: list[str], rng: random.Random) -> None:
+    """Quarterly disbursement sheets: a month is paid at the amount in force on its last day."""
     pay_header = ["序号", "乡镇", "村", "户主姓名", "身份证号", "保障人数", "发放期间", "发放金额", "银行账号"]
     accounts = {h.no: "6228" + "".join(str(rng.randrange(10)) for _ in range(15)) for h in hh}
     for year in (2024, 2025):
         for q in range(4):
             for township in townships:
-                rows = []
+                rows: list[list[object]] = []
                 for h in hh:
                     if h.township != township:
                         continue
@@ -197,18 +224,6 @@ def build(out: Path, seed: int = 7, per_village: int = 6, scans: bool = True) ->
                                      len(h.members), f"{year}年{3 * q + 1}-{3 * q + 3}月", total, accounts[h.no]])
                 _sheet(inbox / f"{township}{year}年第{q + 1}季度低保金发放表.xlsx",
                        f"{township}{year}年第{q + 1}季度低保金发放花名册", f"{year}年{3 * q + 3}月", pay_header, rows)
-    expected = {str(y): expected_figures(hh, y) for y in (2024, 2025)}
-    households = [{"household_id": h.no, "township": h.township, "village": h.village, "head_name": h.members[0].name,
-                   "head_id": h.members[0].id_number, "members": [m.__dict__ for m in h.members],
-                   "in_care_2025": h.in_care(dt.date(2025, 12, 31)), "category": h.category,
-                   "changes": [(d.isoformat(), kind, old, new) for d, kind, old, new in h.changes]} for h in hh]
-    if scans:
-        from .samplescans import write_scans
-
-        write_scans(inbox, hh, rng)
-    data = {"expected": expected, "households": households}
-    (out / "expected.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    return data
 
 
 def expected_figures(hh: list[SimHousehold], year: int) -> dict:

@@ -120,9 +120,41 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     if households is None:
         households = catalog.households(area(catalog, scope), full=True, payments=False)
     facts = YearFacts(year, scope or "全部", households, [h for h in households if h.in_care_on(last)])
-    day_s = last
-    day = dt.date.fromisoformat(last)
+    held = _in_care_figures(catalog, facts.in_care, last, policy)
+    events, exits_by_reason = _event_figures(facts.households, first, last)
+    quarters, monthly, total = _money(catalog, scope, year, first, last, period is not None)
+    persons_by_month = _persons_by_month(facts.households, year) if monthly_series else []
+    by_mode = held["by_basis_mode"]
+    return {
+        "year": year,
+        "scope": facts.scope,
+        "households_end": len(facts.in_care),
+        "persons_end": held["persons_end"],
+        **events,
+        "disbursed_by_quarter": [round(q, 2) for q in quarters],
+        "disbursed_total": total,
+        **{k: held[k] for k in ("by_type", "type_unknown", "by_age_band", "by_person_category", "disabled_persons",
+                                "overdue_reviews", "cadre_relatives")},
+        # extra figures the documents use
+        "by_category": held["by_category"],
+        "monthly_amount_end": round(held["amount_end"], 2),
+        "avg_monthly_per_person": round(total / max(sum(persons_by_month), 1), 2) if total and persons_by_month else 0.0,
+        "disbursed_by_month": [round(x, 2) for x in monthly],
+        "persons_by_month": persons_by_month,
+        "exits_by_reason": exits_by_reason,
+        # persons by sex and identity, over the same covered members as persons_end and the age bands
+        "by_sex": held["by_sex"],
+        "by_identity": held["by_identity"],
+        # households in 保 on 31 Dec by how their amount is computed (差额, 分档, 渐退, 核定金额 …)
+        "by_basis_mode": by_mode,
+        "taper_households": by_mode.get(basis.TAPER, 0),
+    }
 
+
+def _in_care_figures(catalog: Catalog, in_care: list[Household], day_s: str, policy: Policy) -> dict:
+    """The households in 保 on `day_s` and their covered persons, by type, class, age band, 分类施保 category,
+    sex, identity and basis mode; disabled persons, cadres' relatives and overdue reviews among them."""
+    day = dt.date.fromisoformat(day_s)
     rules = basis.rules(policy)
     # a cadre's relative is one whether the file carries the 备案 flag or only the county's register names them
     listed = {e.id_number for e in catalog.cadre_register() if e.id_number}
@@ -140,7 +172,7 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
     persons_end = 0
     amount_end = 0.0
     band_of = age_bands(day, policy)
-    for h in facts.in_care:
+    for h in in_care:
         counted, p = basis.covered(h, day_s)  # counted_members and covered_persons, read once
         persons_end += p
         amount_end += h.figures_on(day_s)[1] or 0.0
@@ -165,10 +197,18 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
         by_mode[basis.mode_on(h, day_s, policy, rules)] += 1
         cadre += any(m.cadre_relative or (m.id_number or "") in listed for m in members)
         overdue += review_clock.is_overdue(h, day_s, policy)
+    return {"persons_end": persons_end, "amount_end": amount_end, "by_type": by_type, "type_unknown": type_unknown,
+            "by_age_band": bands, "by_person_category": by_person_category, "disabled_persons": disabled,
+            "overdue_reviews": overdue, "cadre_relatives": cadre, "by_category": by_category,
+            "by_sex": dict(by_sex), "by_identity": dict(by_identity), "by_basis_mode": dict(by_mode)}
 
+
+def _event_figures(households: list[Household], first: str, last: str) -> tuple[dict[str, int], dict[str, int]]:
+    """New, exited, increased and decreased households (and persons) from the events dated in the period, and
+    the exits by reason."""
     new_h = new_p = exit_h = exit_p = inc = dec = 0
     exits_by_reason: dict[str, int] = defaultdict(int)
-    for h in facts.households:
+    for h in households:
         for e in h.events:
             if not first <= e.date <= last:
                 continue
@@ -184,7 +224,14 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
                 inc += 1
             elif e.kind == "调减":
                 dec += 1
+    return ({"new_households": new_h, "new_persons": new_p, "exited_households": exit_h, "exited_persons": exit_p,
+             "increased": inc, "decreased": dec}, dict(exits_by_reason))
 
+
+def _money(catalog: Catalog, scope: str | None, year: int, first: str, last: str,
+           narrowed: bool) -> tuple[list[float], list[float], float]:
+    """Money of the year by quarter and by month (each row spread evenly over the months it covers), and the
+    total: the year's, or the months of the period when `narrowed`."""
     quarters = [0.0, 0.0, 0.0, 0.0]
     monthly = [0.0] * 12
     for start, end, amount in catalog.payment_totals(area(catalog, scope)):
@@ -196,12 +243,17 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
                 quarters[(mo - 1) // 3] += share
                 monthly[mo - 1] += share
     in_period = {f"{year}-{mo:02d}" for mo in range(1, 13) if first[:7] <= f"{year}-{mo:02d}" <= last[:7]}
-    total = round(sum(quarters) if period is None else
-                  sum(x for mo, x in enumerate(monthly, 1) if f"{year}-{mo:02d}" in in_period), 2)
-    persons_by_month: list[int] = [0] * 12 if monthly_series else []
+    total = round(sum(x for mo, x in enumerate(monthly, 1) if f"{year}-{mo:02d}" in in_period) if narrowed
+                  else sum(quarters), 2)
+    return quarters, monthly, total
+
+
+def _persons_by_month(households: list[Household], year: int) -> list[int]:
+    """Covered persons in 保 at each month's end (the chart)."""
+    persons_by_month = [0] * 12
     ends = month_ends(year)
     steady = 0  # households whose facts do not change over the year count the same in every month
-    for h in facts.households if monthly_series else []:
+    for h in households:
         if h.same_between(ends[0], ends[-1]):
             steady += covered_persons(h, ends[0]) if h.in_care_on(ends[0]) else 0
             continue
@@ -210,39 +262,4 @@ def compute(catalog: Catalog, year: int, scope: str | None, policy: Policy,
             return covered_persons(h, day) if h.in_care_on(day) else 0
         for i, n in enumerate(by_month(h, ends, in_care_persons)):
             persons_by_month[i] += n
-    persons_by_month = [n + steady for n in persons_by_month]
-    return {
-        "year": year,
-        "scope": facts.scope,
-        "households_end": len(facts.in_care),
-        "persons_end": persons_end,
-        "new_households": new_h,
-        "new_persons": new_p,
-        "exited_households": exit_h,
-        "exited_persons": exit_p,
-        "increased": inc,
-        "decreased": dec,
-        "disbursed_by_quarter": [round(q, 2) for q in quarters],
-        "disbursed_total": total,
-        "by_type": by_type,
-        "type_unknown": type_unknown,
-        "by_age_band": bands,
-        "by_person_category": by_person_category,
-        "disabled_persons": disabled,
-        "overdue_reviews": overdue,
-        "cadre_relatives": cadre,
-        # extra figures the documents use
-        "by_category": by_category,
-        "monthly_amount_end": round(amount_end, 2),
-        "avg_monthly_per_person": round(total / max(sum(persons_by_month), 1), 2) if total and persons_by_month else 0.0,
-        "disbursed_by_month": [round(x, 2) for x in monthly],
-        "persons_by_month": persons_by_month,
-        "exits_by_reason": dict(exits_by_reason),
-        # persons by sex and identity, over the same covered members as persons_end and the age bands
-        "by_sex": dict(by_sex),
-        "by_identity": dict(by_identity),
-        # households in 保 on 31 Dec by how their amount is computed (差额, 分档, 渐退, 核定金额 …)
-        "by_basis_mode": dict(by_mode),
-        "taper_households": by_mode.get(basis.TAPER, 0),
-    }
-
+    return [n + steady for n in persons_by_month]

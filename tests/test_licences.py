@@ -93,7 +93,7 @@ def test_dibao_itself_is_apache_2() -> None:
 
 def test_the_check_tells_permissive_from_copyleft() -> None:
     deps = runtime_closure()
-    assert {"weasyprint", "fastapi", "whoosh", "openpyxl"} <= set(deps)
+    assert {"weasyprint", "fastapi", "tantivy", "openpyxl"} <= set(deps)
     assert "pytest" not in deps and "playwright" not in deps  # dev extras are not runtime
     assert verdict(deps["weasyprint"]) is None and verdict(deps["python-stdnum"]) is None  # BSD, LGPL
 

@@ -34,7 +34,7 @@ def test_wheelhouse_installs_offline_and_runs_init_ingest_summary(tmp_path: Path
                        cwd=ROOT, capture_output=True, text=True, timeout=1200)
     assert r.returncode == 0, r.stdout + r.stderr
     wheels = {p.name.split("-")[0].lower() for p in wh.glob("*.whl")}
-    assert {"dibao", "weasyprint", "fastapi", "whoosh", "openpyxl", "numpy"} <= wheels
+    assert {"dibao", "weasyprint", "fastapi", "tantivy", "openpyxl", "numpy"} <= wheels
     assert not wheels & {"pytest", "playwright", "ruff", "mypy", "hypothesis"}, "dev tools are not runtime"
     debs = (wh / "debian-packages.txt").read_text().split()
     assert "fonts-noto-cjk" in debs and "chromium" not in debs and "libreoffice-writer-nogui" not in debs

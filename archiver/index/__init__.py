@@ -1,4 +1,4 @@
-"""Full-text search over households, people and every OCR'd page (tantivy by default; whoosh, legacy).
+"""Full-text search over households, people and every OCR'd page, on tantivy.
 
 One search document per household holds its names (with pinyin), ID numbers (and their trailing 4/6
 digits), places, class, status, document types and the text of every filed page, so "all words must
@@ -22,7 +22,6 @@ from pathlib import Path
 
 from archiver.catalog import Catalog, Scope
 from archiver.catalog.models import Household
-from archiver.errors import UserError
 from archiver.filing import STORAGE_ERRNOS
 from archiver.home import Home
 
@@ -31,23 +30,6 @@ from . import analysis, query, writer
 log = logging.getLogger("dibao.index")
 SCHEMA_VERSION = "3"
 BULK = 500  # above this many changed households one bulk load beats loading them one by one
-
-
-def _schema():  # type: ignore[no-untyped-def]
-    from whoosh.analysis import SpaceSeparatedTokenizer
-    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-
-    ws = SpaceSeparatedTokenizer()
-    return Schema(
-        hid=ID(stored=True, unique=True),
-        fp=STORED,
-        words=TEXT(analyzer=ws, phrase=False),
-        grams=TEXT(analyzer=ws, phrase=True),
-        names=KEYWORD(lowercase=True, scorable=True, field_boost=4.0),
-        ids=KEYWORD(scorable=True, field_boost=8.0),
-        township=ID, village=ID, area_type=ID, category=ID, status=ID,
-        doctypes=KEYWORD,
-    )
 
 
 def fingerprint(h: Household) -> str:
@@ -90,10 +72,12 @@ def _fields(h: Household, texts: list[str]) -> dict:
 
 
 class SearchIndex:
-    """The interface the CLI and the web use, implemented here on whoosh (legacy: unmaintained since 2016).
-    The backend comes from policy.toml ([search] backend): tantivy (default) or whoosh."""
+    """The interface the CLI and the web use, on tantivy (Rust). whoosh, the engine before it, is gone: an index
+    it left behind is reported (`legacy_whoosh`) and a rebuild puts tantivy in its place."""
 
-    name = "whoosh"
+    name = "tantivy"
+    TEXT = ("words", "grams", "names", "ids", "doctypes")
+    RAW = ("township", "village", "area_type", "category", "status")
 
     def __init__(self, home: Home, folder: Path | None = None) -> None:
         self.home = home
@@ -113,80 +97,6 @@ class SearchIndex:
         except Exception as exc:  # any failure to open means "rebuild from the catalog", but say why
             log.warning("search index %s cannot be opened (%s: %s); it will be rebuilt", self.dir, type(exc).__name__, exc)
             return False
-
-    def _opens(self) -> bool:
-        from whoosh import index as windex
-
-        return windex.exists_in(str(self.dir)) and windex.open_dir(str(self.dir)).doc_count() >= 0
-
-    def open(self):  # type: ignore[no-untyped-def]
-        from whoosh import index as windex
-
-        return windex.open_dir(str(self.dir))
-
-    def stored_fingerprints(self) -> dict[str, str]:
-        ix = self.open()
-        with ix.searcher() as s:
-            return {f["hid"]: f.get("fp", "") for f in s.all_stored_fields()}
-
-    def update(self, cat: Catalog, households: list[Household], reporter=None) -> None:  # type: ignore[no-untyped-def]
-        from whoosh.writing import AsyncWriter
-
-        if not households:
-            return
-        analysis.add_words(w for h in households for w in [h.village, h.township, *(m.name for m in h.members)])
-        ix = self.open()
-        writer = AsyncWriter(ix, writerargs={"limitmb": 256})
-        for h in households:
-            writer.update_document(**_fields(h, _texts(cat, h)))
-            if reporter:
-                reporter.advance()
-        writer.commit()
-
-    def delete(self, hids: list[str]) -> None:
-        if not hids:
-            return
-        ix = self.open()
-        with ix.writer() as w:
-            for hid in hids:
-                w.delete_by_term("hid", hid)
-
-    def create_empty(self) -> None:
-        from whoosh import index as windex
-
-        self.dir.mkdir(parents=True, exist_ok=True)
-        windex.create_in(str(self.dir), _schema())
-
-    def hits(self, q: query.Query, scope: Scope, limit: int) -> tuple[int, list[tuple[int, float]]]:
-        ix = self.open()
-        with ix.searcher() as s:
-            found = s.search(query.to_whoosh(q, scope), limit=limit)
-            return len(found), [(int(hit["hid"]), float(hit.score)) for hit in found]
-
-    def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None,
-               offset: int = 0) -> SearchResult:
-        """`limit` households from `offset` on; `total` counts every matching household, not those returned."""
-        q = query.parse(text)
-        if scope is not None and scope.nothing:
-            return SearchResult(text, 0, [])
-        offset = max(offset, 0)
-        total, rows = self.hits(q, scope or Scope(), limit + offset)
-        results = []
-        for hid, score in rows[offset:]:
-            h = cat.household(hid, scope or Scope())  # the index's area terms, checked again by the catalog
-            if h is None:
-                continue
-            docs, snippet = query.matched_documents(cat, h, q)
-            results.append(Hit(h, score, docs, snippet))
-        return SearchResult(text, total, results)
-
-
-class TantivyIndex(SearchIndex):
-    """The same documents and query language on tantivy (Rust): for county-scale archives."""
-
-    name = "tantivy"
-    TEXT = ("words", "grams", "names", "ids", "doctypes")
-    RAW = ("township", "village", "area_type", "category", "status")
 
     def _schema(self):  # type: ignore[no-untyped-def]
         import tantivy
@@ -260,24 +170,42 @@ class TantivyIndex(SearchIndex):
         found = s.search(query.to_tantivy(q, scope, ix.schema), limit)
         return found.count or 0, [(int(s.doc(addr)["hid"][0]), float(score)) for score, addr in found.hits]
 
-
-BACKENDS: dict[str, type[SearchIndex]] = {"whoosh": SearchIndex, "tantivy": TantivyIndex}
+    def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None,
+               offset: int = 0) -> SearchResult:
+        """`limit` households from `offset` on; `total` counts every matching household, not those returned."""
+        q = query.parse(text)
+        if scope is not None and scope.nothing:
+            return SearchResult(text, 0, [])
+        offset = max(offset, 0)
+        total, rows = self.hits(q, scope or Scope(), limit + offset)
+        results = []
+        for hid, score in rows[offset:]:
+            h = cat.household(hid, scope or Scope())  # the index's area terms, checked again by the catalog
+            if h is None:
+                continue
+            docs, snippet = query.matched_documents(cat, h, q)
+            results.append(Hit(h, score, docs, snippet))
+        return SearchResult(text, total, results)
 
 
 def open_index(home: Home, folder: Path | None = None) -> SearchIndex:
-    """The backend the office chose in policy.toml ([search] backend = "tantivy" | "whoosh")."""
-    from archiver.policy import load
-    from archiver.policy.sections import Search
+    """The home's search index (tantivy: the one engine)."""
+    return SearchIndex(home, folder)
 
-    try:
-        name = load(home.root).search.backend
-    except UserError as exc:  # `check` and the commands report a bad policy.toml; search still works
-        name = Search.backend
-        log.warning("policy.toml unreadable (%s); searching with the default backend %s", exc, name)
-    if name not in BACKENDS:
-        log.warning("unknown search backend %r in policy.toml; using %s", name, Search.backend)
-        name = Search.backend
-    return BACKENDS[name](home, folder)
+
+LEGACY = "whoosh"  # the engine before tantivy: the name of its folder and its SCHEMA_VERSION prefix
+LEGACY_MESSAGE = ("检索索引是旧版 whoosh 格式，本版本已不再支持，请运行 dibao reindex 重建检索索引 / "
+                  "the search index is an old whoosh index: run `dibao reindex` to rebuild it")
+
+
+def legacy_whoosh(home: Home) -> bool:
+    """An index an older dibao built with whoosh: SCHEMA_VERSION says so, or index/whoosh still holds
+    whoosh's table of contents (`_MAIN_*.toc`). `dibao reindex` builds tantivy in its place."""
+    version = home.index / "SCHEMA_VERSION"
+    if version.exists() and version.read_text().strip().startswith(f"{LEGACY}-"):
+        return True
+    folder = home.index / LEGACY
+    return folder.is_dir() and any(folder.glob("_MAIN_*.toc"))
 
 
 @dataclass
@@ -414,6 +342,7 @@ def _rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[n
     fresh.rename(idx.dir)
     idx.version_file.write_text(idx.version)
     (home.index / "meta.json").write_text(json.dumps({"backend": idx.name, "households": len(households)}))
+    shutil.rmtree(home.index / LEGACY, ignore_errors=True)  # an older dibao's whoosh index: replaced now
     cat.clear_dirty(sorted(marks), marks)
 
 
@@ -425,13 +354,10 @@ def drift(home: Home, cat: Catalog) -> list:  # type: ignore[no-untyped-def]
     idx = open_index(home)
     pending = set(cat.dirty_households())
     if not idx.usable():
-        built = idx.version_file.exists()
-        if not built and (pending or cat.counts()["households"] == 0):
+        if legacy_whoosh(home):  # nothing is lost (the catalog holds the truth): reindex builds tantivy in its place
+            return [Finding(WARNING, "index_whoosh", LEGACY_MESSAGE)]
+        if not idx.version_file.exists() and (pending or cat.counts()["households"] == 0):
             return [Finding(WARNING, "index_pending", "检索索引尚未建立，下次导入或检索时自动建立 / index not built yet")]
-        if built and not idx.version_file.read_text().strip().startswith(f"{idx.name}-"):
-            # the office changed [search] backend: nothing is broken, the next ingest/search/reindex rebuilds
-            return [Finding(WARNING, "index_pending", f"检索引擎已改为 {idx.name}，下次导入、检索或 dibao reindex 时自动重建索引 / "
-                                                      "search backend changed; the index is rebuilt on next use")]
         return [Finding(ERROR, "index_missing", "检索索引缺失、损坏或版本过旧（dibao reindex 可重建）/ search index unusable")]
     stored = idx.stored_fingerprints()
     households = cat.households(full=True)

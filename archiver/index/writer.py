@@ -57,7 +57,6 @@ def held(index_folder: Path, wait: bool = False) -> Iterator[None]:
 
 
 def busy_error(exc: BaseException) -> bool:
-    """tantivy's LockBusy or whoosh's LockError: a writer outside this protocol (an older dibao) holds the
-    index. Treated like IndexBusy: the households stay queued."""
-    text = str(exc)
-    return "LockBusy" in text or type(exc).__name__ == "LockError"
+    """tantivy's LockBusy: a writer outside this protocol (an older dibao) holds the index. Treated like
+    IndexBusy: the households stay queued."""
+    return "LockBusy" in str(exc)

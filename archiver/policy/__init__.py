@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from .checks import RULES, PolicyError, Rule, line_of, validate
 from .model import DEFAULT_REQUIRED, DEFAULT_TEXT, Policy, load, notice_length, parse
-from .sections import BACKENDS
 
-__all__ = ["BACKENDS", "DEFAULT_REQUIRED", "DEFAULT_TEXT", "RULES", "Policy", "PolicyError", "Rule", "line_of", "load",
+__all__ = ["DEFAULT_REQUIRED", "DEFAULT_TEXT", "RULES", "Policy", "PolicyError", "Rule", "line_of", "load",
            "notice_length", "parse", "validate"]

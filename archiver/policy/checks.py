@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from archiver.errors import UserError
 
 from .sections import (
-    BACKENDS,
     CHANGE_KINDS,
     DENOMINATORS,
     MODES,
@@ -109,7 +108,6 @@ RULES: dict[tuple[str, str], Rule] = {
     ("age", "adult"): Rule("int", 14, 25), ("age", "male_retire"): Rule("int", 40, 80),
     ("age", "female_retire"): Rule("int", 40, 80),
     ("completeness", "*"): Rule("strs"),
-    ("search", "backend"): Rule("choice", choices=BACKENDS),
     ("cases", "decision_working_days"): DAYS, ("cases", "decision_working_days_extended"): DAYS,
     ("cases", "notice_days"): DAYS, ("cases", "refusal_notice_working_days"): DAYS,
     ("cases", "payment_start"): Rule("choice", choices=PAYMENT_STARTS),

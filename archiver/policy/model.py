@@ -34,7 +34,6 @@ class Policy:
     review_months: dict[str, int] = field(default_factory=lambda: {"A": 12, "B": 6, "C": 3})
     notice: s.Notice = field(default_factory=s.Notice)
     age: s.Age = field(default_factory=s.Age)
-    search: s.Search = field(default_factory=s.Search)
     required_documents: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_REQUIRED))  # [completeness]
     cases: s.Cases = field(default_factory=s.Cases)
     calendar: s.CalendarDays = field(default_factory=s.CalendarDays)
@@ -92,7 +91,7 @@ def parse(text: str) -> Policy:
     cases = s.cases(data)
     return Policy(
         office=s.office(data), standards=s.yearly_standards(data), dated_standards=s.dated_standards(data),
-        review_months=s.review_months(data), notice=s.notice(data, alias), age=s.age(data), search=s.search(data),
+        review_months=s.review_months(data), notice=s.notice(data, alias), age=s.age(data),
         required_documents=_required_documents(data, cases), cases=cases, calendar=s.calendar(data),
         issuers=s.names(data, "issuers"), phones=s.names(data, "phones"), population=s.population(data),
         documents=s.documents(data), retention=s.retention(data), columns=s.columns(data), layouts=s.layouts(data),

@@ -19,7 +19,6 @@ ROUNDINGS = ("元", "角", "分")
 ROUND_METHODS = ("四舍五入", "进位", "舍去")
 LIVING_TOGETHER, ALL_MEMBERS = "共同生活家庭成员", "全部成员"
 DENOMINATORS = (LIVING_TOGETHER, ALL_MEMBERS)
-BACKENDS = ("tantivy", "whoosh")
 KEEP_DAYS_DEFAULT = 7
 
 
@@ -45,11 +44,6 @@ class Age:
     adult: int = 18
     male_retire: int = 60
     female_retire: int = 55
-
-
-@dataclass(frozen=True)
-class Search:
-    backend: str = "tantivy"
 
 
 @dataclass(frozen=True)
@@ -191,10 +185,6 @@ def cases(data: dict) -> Cases:
                  bool(t.get("authorization_required", False)),
                  tuple(str(s) for s in t.get("required_steps", DEFAULT_STEPS)),
                  tuple(str(s) for s in t.get("change_notice_required", ())))
-
-
-def search(data: dict) -> Search:
-    return Search(str(table(data, "search").get("backend", Search.backend)))
 
 
 def documents(data: dict) -> Documents:

@@ -31,7 +31,7 @@ HOLD_REJECTED_MIN = 3  # … and at least this many rows (one bad row of a villa
 # reasons that are a row's own data, never the mapping: a mistyped check digit, a repeated row, a failed transfer
 ROW_FAULTS = ("校验位", "重复行", "出生日期", "地区码", k.TRANSFER_FAILED)
 PREVIEW_ROWS = 8
-# a household's cells, written on the head's row only in many rosters (as kinds.parse carries them down)
+# a household's cells, written on the head's row only in many rosters (as rows.parse carries them down)
 HOUSEHOLD_FIELDS = ("township", "village", "household_no", "head_name", "head_id", "area_type", "category", "persons",
                     "amount", "approved_on", "last_review")
 

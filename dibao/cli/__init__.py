@@ -45,7 +45,7 @@ GROUPS = (archive, household, quarantine, search, reports, dossier, reviews, ser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from archiver.backup import version
+    from archiver.backup.snapshots import version
 
     p = argparse.ArgumentParser(prog="dibao", description="低保档案：低保档案归档、检索与文书生成 / dibao records archive")
     p.add_argument("--home", help="档案库目录（默认 $DIBAO_HOME 或 ./archive）/ archive home")

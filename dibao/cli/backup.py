@@ -36,7 +36,8 @@ def _say(quiet: bool):  # type: ignore[no-untyped-def]
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from archiver.backup import BackupError, backup
+    from archiver.backup.snapshots import BackupError
+    from archiver.backup.take import backup
     from archiver.home import resolve
 
     home = resolve(args.home)
@@ -69,7 +70,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from archiver.backup import BackupError, restore
+    from archiver.backup.restore import restore
+    from archiver.backup.snapshots import BackupError
     from archiver.home import resolve
 
     home = resolve(args.home)

@@ -22,12 +22,13 @@ def build(sub: Subcommands) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from archiver.index import open_index, sync
+    from archiver.index import legacy_whoosh, open_index, sync
 
     home, cat = open_home(args)
     idx = open_index(home)
     if not idx.usable():
-        print("检索索引缺失或已损坏，正在从目录重建…… / index missing or broken, rebuilding", file=sys.stderr)
+        print("检索索引是旧版 whoosh 格式，正在从目录重建…… / old whoosh index, rebuilding" if legacy_whoosh(home) else
+              "检索索引缺失或已损坏，正在从目录重建…… / index missing or broken, rebuilding", file=sys.stderr)
     sync(home, cat, make_reporter(True))  # also applies updates an interrupted ingest left queued
     res = idx.search(cat, args.query, limit=args.limit, offset=args.offset)
     with cat.transaction():

@@ -1,5 +1,5 @@
 """`dibao settings show [--json]` and `dibao settings set KEY VALUE`, and the trail `dibao history --settings`
-shows (corrections.py builds that command). Thin over archiver/settings.py, which the web settings page uses too."""
+shows (corrections.py builds that command). Thin over archiver/settings/, which the web settings page uses too."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 notice issuer and phone, dated 低保标准, holidays, review intervals, 公示 days, document types, materials
 lists, the basis rules and how long task results are kept.
 
-Every change goes through archiver/settings.py (the same as `dibao settings set`): validated, written to
+Every change goes through archiver/settings/ (the same as `dibao settings set`): validated, written to
 policy.toml in place, and kept in the history. County administrators change everything; a township
 administrator only their own township's issuer and phone; anyone else is told "not found" (audited).
 A rejected value re-renders the page with what was typed and why.
@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from archiver import doctypes, placeholders, settings
 from archiver.errors import UserError
 from archiver.policy import PolicyError
+from archiver.policy.sections import MODES, ROUND_METHODS, ROUNDINGS
 
 from .session import Reader, Refused, Viewer, Writer
 from .templating import chinese, page
@@ -44,7 +45,7 @@ def _page(request: Request, v: Viewer, done: str = "", error: str = "", typed: d
                 holidays=[str(x) for x in policy.calendar.holidays], workdays=[str(x) for x in policy.calendar.workdays],
                 types=doctypes.names(policy), retired=doctypes.retired(policy), builtin=doctypes.builtin(),
                 materials=policy.required_documents, holes=placeholders.unset(policy), trail=trail,
-                modes=settings.MODES, roundings=settings.ROUNDINGS, methods=settings.ROUND_METHODS,
+                modes=MODES, roundings=ROUNDINGS, methods=ROUND_METHODS,
                 done=done, error=error, typed=typed or {}, county=v.role == "county")
 
 

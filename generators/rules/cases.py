@@ -175,30 +175,46 @@ def _drop_later_papers(dr: _Draft, facts: dict[int, dict[str, str]]) -> None:
 
 
 def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
-    r, cal = ctx.rules, ctx.calendar
     by: dict[str, list[Document]] = {}
     for step, d in dr.docs:
         by.setdefault(step, []).append(d)
     facts = ctx.facts
     refused_entry = next((e for e in dr.entries if e["step"] == "不予批准"), None)
-    notified_entry = next((e for e in dr.entries if e["step"] == "告知"), None)
     extended = any(e["step"] == "延期" for e in dr.entries) or any(
         facts.get(d.document_id, {}).get("extension") for _, d in dr.docs)
     refusal_docs = by.get("告知", [])
     approval_docs = by.get("审批", [])
     refused = bool(refused_entry or refusal_docs
                    or any(facts.get(d.document_id, {}).get("refused") for d in approval_docs))
-    steps: list[Step] = []
-
-    def doc_step(name: str, d: Document | None, **kw: Any) -> Step:
-        return Step(name, d.date if d else None, document_id=d.document_id if d else None,
-                    source="档案" if d else "", **kw)
-
     application = _first(by.get("申请"), facts)
-    steps.append(doc_step("申请", application) if application or not dr.registered
-                 else Step("申请", dr.applied, source="登记"))
+    steps = _steps_before_decision(dr, by, facts, ctx.rules, application, refused)
+    decision, in_care = _decision(h, dr, ctx, by, application, refused_entry, refused, extended)
+    steps.append(decision)
+    outcome = "不予批准" if refused else ("批准" if decision.date or in_care else "进行中")
+    reason = ""
+    if refused:
+        tell, reason = _refusal_notice(dr, ctx, decision, by, refused_entry)
+        steps.append(tell)
+    elif decision.date:
+        steps.append(_first_payment(h, decision.date, ctx.rules, ctx.payments_from))
+    elif in_care:
+        decision.detail["note"] = "已在保，审批日期不详"
+    steps.sort(key=lambda st: ORDER[st.step])
+    return Case("新增", outcome, steps, extended, reason)
+
+
+def _doc_step(name: str, d: Document | None, **kw: Any) -> Step:
+    return Step(name, d.date if d else None, document_id=d.document_id if d else None,
+                source="档案" if d else "", **kw)
+
+
+def _steps_before_decision(dr: _Draft, by: dict[str, list[Document]], facts: dict[int, dict[str, str]],
+                           r: CaseRules, application: Document | None, refused: bool) -> list[Step]:
+    """申请, 入户调查, 核对, 民主评议 and each round of 公示, as the papers (or the registers) show them."""
+    steps = [_doc_step("申请", application) if application or not dr.registered
+             else Step("申请", dr.applied, source="登记")]
     survey = _first(by.get("入户调查"), facts)
-    s = doc_step("入户调查", survey)
+    s = _doc_step("入户调查", survey)
     if survey:
         names = facts.get(survey.document_id, {}).get("investigators")
         if names:
@@ -209,7 +225,7 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         steps.append(check)
     review = _first(by.get("民主评议"), facts)
     if review or r.democratic_review_required:
-        steps.append(doc_step("民主评议", review))
+        steps.append(_doc_step("民主评议", review))
     notices = sorted(by.get("公示", []), key=lambda d: (_notice_start(d, facts) or "9999",
                                                      facts.get(d.document_id, {}).get("notice_round", "")))
     for i, d in enumerate(notices):
@@ -221,19 +237,26 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
         steps.append(st)
     if not notices and not refused:
         steps.append(Step("公示"))
-    # 审批: the 审批表, else the change list's 新增 date, else a refusal recorded by hand
-    approval = _first(approval_docs, facts)
+    return steps
+
+
+def _decision(h: Household, dr: _Draft, ctx: Context, by: dict[str, list[Document]], application: Document | None,
+              refused_entry: dict[str, Any] | None, refused: bool, extended: bool) -> tuple[Step, bool]:
+    """审批: the 审批表, else the change list's 新增 date, else a refusal recorded by hand, else what the 告知书 or
+    the roster says; with its due day. Also whether the household is in 保 though nothing dates the decision."""
+    facts, r = ctx.facts, ctx.rules
+    approval = _first(by.get("审批", []), facts)
     if (approval is not None and approval.date and application is None and not dr.registered and not refused
             and "step" not in facts.get(approval.document_id, {}) and _in_care_before(h, approval.date)):
         approval = None  # a 审批表 re-filed (or a review's) for a household in 保 long before: no new application
-    decision = doc_step("审批", approval)
+    decision = _doc_step("审批", approval)
     if approval is None and dr.events and not refused:
         decision = Step("审批", min(dr.events), source="变动名册")
     if refused_entry and (approval is None or not approval.date):
         decision = Step("审批", refused_entry["date"], document_id=approval.document_id if approval else None,
                         source="登记" if approval is None else "档案")
     if refused and decision.date is None:  # the 告知书 may say when it was decided
-        said = next((facts[d.document_id]["decision_date"] for d in refusal_docs
+        said = next((facts[d.document_id]["decision_date"] for d in by.get("告知", [])
                      if facts.get(d.document_id, {}).get("decision_date")), None)
         if said:
             decision = Step("审批", said, source="告知书")
@@ -249,34 +272,33 @@ def _build(h: Household, dr: _Draft, ctx: Context) -> Case:
                 decision.source = decision.source or "花名册"
     if applied:
         limit = r.decision_working_days_extended if extended else r.decision_working_days
-        due = cal.add_working_days(dt.date.fromisoformat(applied), limit).isoformat()
+        due = ctx.calendar.add_working_days(dt.date.fromisoformat(applied), limit).isoformat()
         decision.due = due
         if decision.date:
             decision.late = decision.date > due
         else:
             decision.late = not refused and not in_care and ctx.day > due
-    steps.append(decision)
-    outcome = "不予批准" if refused else ("批准" if decision.date or in_care else "进行中")
-    reason = ""
-    if refused:
-        notice_doc = _first(refusal_docs, facts)
-        tell = doc_step("告知", notice_doc)
-        if notice_entry_date := (notified_entry["date"] if notified_entry else None):
-            if tell.date is None:
-                tell.date, tell.source = notice_entry_date, tell.source or "登记"
-        if decision.date:
-            tell.due = cal.add_working_days(dt.date.fromisoformat(decision.date), r.refusal_notice_working_days).isoformat()
-            tell.late = (tell.date or ctx.day) > tell.due
-        reason = (refused_entry or {}).get("detail") or next(
-            (facts.get(d.document_id, {}).get("refusal_reason", "") for d in refusal_docs + approval_docs
-             if facts.get(d.document_id, {}).get("refusal_reason")), "")
-        steps.append(tell)
-    elif decision.date:
-        steps.append(_first_payment(h, decision.date, r, ctx.payments_from))
-    elif in_care:
-        decision.detail["note"] = "已在保，审批日期不详"
-    steps.sort(key=lambda st: ORDER[st.step])
-    return Case("新增", outcome, steps, extended, reason)
+    return decision, in_care
+
+
+def _refusal_notice(dr: _Draft, ctx: Context, decision: Step, by: dict[str, list[Document]],
+                    refused_entry: dict[str, Any] | None) -> tuple[Step, str]:
+    """告知 of a refusal, due within the working days after the decision, and the reason given."""
+    facts = ctx.facts
+    refusal_docs, approval_docs = by.get("告知", []), by.get("审批", [])
+    notified_entry = next((e for e in dr.entries if e["step"] == "告知"), None)
+    tell = _doc_step("告知", _first(refusal_docs, facts))
+    if notice_entry_date := (notified_entry["date"] if notified_entry else None):
+        if tell.date is None:
+            tell.date, tell.source = notice_entry_date, tell.source or "登记"
+    if decision.date:
+        tell.due = ctx.calendar.add_working_days(dt.date.fromisoformat(decision.date),
+                                                 ctx.rules.refusal_notice_working_days).isoformat()
+        tell.late = (tell.date or ctx.day) > tell.due
+    reason = (refused_entry or {}).get("detail") or next(
+        (facts.get(d.document_id, {}).get("refusal_reason", "") for d in refusal_docs + approval_docs
+         if facts.get(d.document_id, {}).get("refusal_reason")), "")
+    return tell, reason
 
 
 def _check_step(docs: list[Document] | None, entry: dict[str, Any] | None, facts: dict[int, dict[str, str]],

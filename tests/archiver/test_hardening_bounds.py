@@ -41,9 +41,9 @@ def _start(home: Path, *args: str) -> subprocess.Popen:
 HOLD_WRITER = """
 import sys, time, tantivy
 from archiver.home import Home
-from archiver.index import TantivyIndex
+from archiver.index import SearchIndex
 from pathlib import Path
-idx = TantivyIndex(Home(Path(sys.argv[1])))
+idx = SearchIndex(Home(Path(sys.argv[1])))
 w = idx.open().writer(heap_size=50_000_000, num_threads=1)
 print("held", flush=True)
 time.sleep(float(sys.argv[2]))

@@ -18,7 +18,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from archiver.backup import MANIFEST, PARTIAL, backup, snapshots
+from archiver.backup.snapshots import MANIFEST, PARTIAL, snapshots
+from archiver.backup.take import backup
 from archiver.home import Home
 from tests.builders import roster_rows, small_county, write_xlsx
 from tests.conftest import DIBAO, ROOT, Runner
@@ -286,7 +287,7 @@ def test_upgrade_announces_itself_backs_up_first_and_refuses_a_newer_catalog(tmp
 
 
 def test_rotation_keeps_the_newest_and_the_first_of_each_month() -> None:
-    from archiver.backup import rotate
+    from archiver.backup.snapshots import rotate
 
     found = [Path(f"/bk/dibao-2025{m:02d}{d:02d}T023000Z") for m in (1, 2, 3) for d in (1, 15, 28)]
     gone = rotate(found, keep=2, keep_monthly=2)

@@ -32,11 +32,11 @@ def test_a_wrong_value_in_policy_names_table_key_and_line(dibao) -> None:
     assert c.returncode == 1 and "policy_invalid" in c.stdout and f"第{line}行" in c.stdout
 
 
-def test_broken_toml_and_unknown_backend_are_refused() -> None:
+def test_broken_toml_and_unknown_choice_are_refused() -> None:
     with pytest.raises(PolicyError, match="line 2"):
         parse("[office]\nname = \n")
-    with pytest.raises(PolicyError, match=r"\[search\] backend"):
-        parse('[search]\nbackend = "whosh"\n')
+    with pytest.raises(PolicyError, match=r"\[cases\] payment_start"):
+        parse('[cases]\npayment_start = "whenever"\n')
     assert isinstance(PolicyError("x"), UserError)
     assert parse('[review_months]\nA = 12\n').review_months == {"A": 12}
 

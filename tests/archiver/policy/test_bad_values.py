@@ -23,7 +23,6 @@ CASES = [
     ("notice", "rounds", "rounds = 1", 'rounds = "两榜"'),
     ("age", "adult", "adult = 18", "adult = 99"),
     ("completeness", "在保", '"在保" = [', '"在保" = "申请书"\n"旧" = ['),
-    ("search", "backend", 'backend = "tantivy"', 'backend = "whosh"'),
     ("cases", "decision_working_days", "decision_working_days = 30", "decision_working_days = -1"),
     ("cases", "required_steps", 'required_steps = ["申请", "入户调查", "公示", "审批"]', 'required_steps = ["申请", "走访"]'),
     ("cases", "change_notice_required", "change_notice_required = []", 'change_notice_required = ["注销"]'),
