@@ -71,6 +71,9 @@ def _fields(h: Household, texts: list[str]) -> dict:
     }
 
 
+TIE_MARGIN = 50  # hits read past the page, so that ties at its edge are ordered by household, not by segment
+
+
 class SearchIndex:
     """The interface the CLI and the web use, on tantivy (Rust). whoosh, the engine before it, is gone: an index
     it left behind is reported (`legacy_whoosh`) and a rebuild puts tantivy in its place."""
@@ -165,10 +168,15 @@ class SearchIndex:
         writer.wait_merging_threads()
 
     def hits(self, q: query.Query, scope: Scope, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        """Best first; equal scores in household order. Why: tantivy orders ties by where a document sits in
+        its segments, so the same archive re-indexed (a restore, `reindex`, another server's index) would list
+        "收入证明"'s many equal hits in another order — staff and tests must see one answer."""
         ix = self.open()
         s = ix.searcher()
-        found = s.search(query.to_tantivy(q, scope, ix.schema), limit)
-        return found.count or 0, [(int(s.doc(addr)["hid"][0]), float(score)) for score, addr in found.hits]
+        found = s.search(query.to_tantivy(q, scope, ix.schema), limit + TIE_MARGIN)
+        rows = sorted(((int(s.doc(addr)["hid"][0]), float(score)) for score, addr in found.hits),
+                      key=lambda r: (-round(r[1], 4), r[0]))
+        return found.count or 0, rows[:limit]
 
     def search(self, cat: Catalog, text: str, limit: int = 20, scope: Scope | None = None,
                offset: int = 0) -> SearchResult:
