@@ -91,7 +91,8 @@ def move_to_server(home: Home, url: str, password_file: str | None,
             raise UserError(f"迁移后核对不一致（{', '.join(wrong)}），档案库仍使用原 SQLite 目录 / "
                             "the moved catalog differs; the home still uses its SQLite catalog")
         name_server(home, url, password_file, moving=True)
-        kept = home.root / f"catalog-before-postgresql-{dt.datetime.now():%Y%m%dT%H%M%S}.sqlite"
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        kept = home.root / f"catalog-before-postgresql-{stamp}.sqlite"
         home.catalog_path.rename(kept)
         for side in ("-wal", "-shm"):
             Path(f"{home.catalog_path}{side}").unlink(missing_ok=True)

@@ -57,8 +57,8 @@ class RegistersMixin(CatalogCore):
                 cur = self.db.execute(
                     "INSERT INTO cadre_relatives(cadre_id, name, id_number, relation, declared_on, checked_on, source_file, "
                     "imported_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(cadre_id, id_number, name) DO UPDATE SET "
-                    "relation = excluded.relation, declared_on = coalesce(excluded.declared_on, declared_on), "
-                    "checked_on = coalesce(excluded.checked_on, checked_on)",
+                    "relation = excluded.relation, declared_on = coalesce(excluded.declared_on, cadre_relatives.declared_on), "
+                    "checked_on = coalesce(excluded.checked_on, cadre_relatives.checked_on)",
                     (cid, e.name, e.id_number or "", e.relation, e.declared_on, e.checked_on, source_file, stamp))
                 relatives += cur.rowcount
         return cadres, relatives

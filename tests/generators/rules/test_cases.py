@@ -368,12 +368,13 @@ def test_form_templates_are_exported_and_an_edited_one_is_used(dibao, tmp_path: 
 
 def test_a_recorded_extension_allows_45_working_days_and_the_year_counts(dibao, corpus) -> None:
     from archiver.catalog import Catalog
+    from archiver.home import Home
     from archiver.policy import load
     from generators.rules.cases import year_counts
 
     packs, keys = corpus
     late = next(p for p in packs if p.fault == "case_overdue")
-    cat = Catalog(dibao.home / "catalog.sqlite")
+    cat = Catalog.of(Home(dibao.home))
     counts = year_counts(cat, cat.households(full=True), load(dibao.home), 2025)
     assert counts == {"approved": 9, "with_notice": 9, "notice_full": 8, "in_time": 8, "refused": 2}
     dibao("cases", "extend", late.head[1], "--date", "2025-02-10", "--reason", "需补充核对家庭财产")
