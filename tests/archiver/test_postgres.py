@@ -224,3 +224,28 @@ def test_backup_and_restore_of_a_catalog_on_postgresql(tmp_path: Path) -> None:
     assert _answers(restored, county) == before
     again = Runner(tmp_path / "again")("restore", str(tmp_path / "bk"), "--database", target, check=False)
     assert again.returncode == 2 and "不是空的" in again.stderr  # the first restore's database is not overwritten
+
+
+@pytest.mark.ocr
+def test_two_processes_filing_one_inbox_file_each_input_once(tmp_path: Path) -> None:
+    """Two watchers (here two ingests) on one PostgreSQL catalog see the same files: each is filed once."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    county = _office_inbox(tmp_path / "inbox")
+    lite = Runner(tmp_path / "lite")
+    lite("init")
+    lite("ingest", str(tmp_path / "inbox"), "--quiet")
+    run = Runner(tmp_path / "home")
+    run("init", "--database", pg_server().new_database())
+    argv = [sys.executable, "-m", "dibao.cli", "--home", str(run.home), "ingest", str(tmp_path / "inbox"), "--quiet"]
+    procs = [subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in procs:
+        _, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err
+    assert _answers(run, county) == _answers(lite, county)
+    cat = Catalog.of(Home(run.home))
+    assert len(cat.files()) == len(list((tmp_path / "inbox").iterdir()))  # one row per input, none twice
+    cat.close()
