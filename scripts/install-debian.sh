@@ -14,9 +14,11 @@
 #                             installed, `dibao form -o .pdf` prints the office's edited Word template (else an HTML layout)
 #   chromium              the browser the web tests drive through Playwright (no browser download)
 #   systemd               systemd-analyze verify checks the service units (tests/test_deploy.py)
+#   redis-server          the OCR queue's broker, started on a loopback port by tests/archiver/test_queue.py and
+#                         bench/cluster.py (a cluster's queue machine installs it itself: docs/deploy.md)
 set -euo pipefail
 RUNTIME=(python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
-TESTING=(poppler-utils libreoffice-writer-nogui chromium systemd)
+TESTING=(poppler-utils libreoffice-writer-nogui chromium systemd redis-server)
 PACKAGES=("${RUNTIME[@]}")
 LIST=0
 for arg in "$@"; do
