@@ -194,3 +194,18 @@ def test_the_broker_is_shown_without_its_password(tmp_path: Path) -> None:
     run("init")
     r = run("ingest", str(tmp_path), "--broker", f"redis://:s3cret@127.0.0.1:{free_port()}/0", check=False)
     assert r.returncode == 2 and "s3cret" not in r.stderr + r.stdout
+
+
+def test_watch_reads_on_the_queue_and_serve_refuses_an_unreachable_broker(tmp_path: Path, workers: Workers) -> None:
+    run = Runner(tmp_path / "home")
+    run("init")
+    make_inbox(tmp_path / "src")
+    run("ingest", str(tmp_path / "src" / "花名册.xlsx"), "--quiet")  # the households first, read here
+    for f in (tmp_path / "src").glob("*.*g"):
+        f.rename(run.home / "inbox" / f.name)
+    (tmp_path / "src" / "SCAN_1.pdf").rename(run.home / "inbox" / "SCAN_1.pdf")
+    workers.start()
+    out = run("watch", "--once", "--settle", "0", "--broker", workers.url).stdout
+    assert out.count("归档 SCAN_") == 3 and "隔离 坏.jpg" in out, out
+    r = run("serve", "--port", str(free_port()), "--broker", f"redis://127.0.0.1:{free_port()}/0", check=False)
+    assert r.returncode == 2 and "无法连接任务队列" in r.stderr
