@@ -28,6 +28,8 @@ from archiver import ocr, pages
 
 log = logging.getLogger("dibao.ocr")
 OCR_KINDS = ("jpeg", "png", "tiff", "heic", "pdf")
+# the quarantine reason for a file whose reading killed its worker twice (here, or on a queue's worker)
+WORKER_CRASHED = "读取此文件时OCR进程异常退出（文件可能损坏或过大）/ the OCR worker crashed on this file"
 WORKER_MEMORY_MB = 700  # peak resident memory of one worker with the PP-OCRv6 small models (docs/PERFORMANCE.md)
 
 
@@ -36,6 +38,12 @@ class PageReader(Protocol):
     def read(self, path: Path, kind: str) -> list[pages.Page]: ...
     def reread(self, path: Path, kind: str, number: int) -> str: ...
     def close(self) -> None: ...
+
+
+class Readers(Protocol):
+    """What makes a PageReader: OcrConfig (this machine) or archiver.queue.QueueConfig (Celery workers)."""
+
+    def reader(self) -> PageReader: ...
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,11 @@ class Inline:
 def _init_worker(threads: int, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the ingest process's to handle
     threading.Thread(target=_exit_with_parent, args=(parent,), name="dibao-ocr-orphan", daemon=True).start()
+    one_thread_engine(threads)
+
+
+def one_thread_engine(threads: int) -> None:
+    """A worker process's engine: `threads` onnxruntime threads (1 when 0) and one OpenCV thread."""
     ocr.set_threads(threads or 1)
     try:
         import cv2
@@ -114,14 +127,14 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(0)
 
 
-def _read_job(path: str, kind: str) -> tuple[bool, list[pages.Page] | str]:
+def read_job(path: str, kind: str) -> tuple[bool, list[pages.Page] | str]:
     try:
         return True, pages.read(Path(path), kind)
     except pages.Unreadable as exc:
         return False, str(exc)
 
 
-def _reread_job(path: str, kind: str, number: int) -> str:
+def reread_job(path: str, kind: str, number: int) -> str:
     return pages.reread(Path(path), kind, number)
 
 
@@ -156,7 +169,7 @@ class OcrPool:
         while self._queue and len(self._futures) < self.window:
             key = self._queue.popleft()
             if key not in self._futures:
-                self._futures[key] = self._pool().submit(_read_job, *key)
+                self._futures[key] = self._pool().submit(read_job, *key)
 
     def read(self, path: Path, kind: str) -> list[pages.Page]:
         key = (str(path), kind)
@@ -167,7 +180,7 @@ class OcrPool:
                 self._queue.popleft()
             elif self._executor is None:  # not planned and no pool running: read here
                 return pages.read(path, kind)
-            self._futures[key] = self._pool().submit(_read_job, *key)
+            self._futures[key] = self._pool().submit(read_job, *key)
         for earlier in list(self._futures):
             if earlier == key:
                 break
@@ -188,19 +201,19 @@ class OcrPool:
                 log.error("OCR worker died while reading %s (attempt %d); restarting the pool", Path(key[0]).name, attempt)
                 self._restart()
         self._futures.pop(key, None)
-        return False, "读取此文件时OCR进程异常退出（文件可能损坏或过大）/ the OCR worker crashed on this file"
+        return False, WORKER_CRASHED
 
     def _restart(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
         for k in list(self._futures):
-            self._futures[k] = self._pool().submit(_read_job, *k)
+            self._futures[k] = self._pool().submit(read_job, *k)
 
     def reread(self, path: Path, kind: str, number: int) -> str:
         if self._executor is None:
             return pages.reread(path, kind, number)
-        return str(self._pool().submit(_reread_job, str(path), kind, number).result())
+        return str(self._pool().submit(reread_job, str(path), kind, number).result())
 
     def close(self) -> None:
         """Stop the workers (their memory goes back); a later submit starts a new pool."""

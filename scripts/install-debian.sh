@@ -15,12 +15,14 @@
 #   chromium              the browser the web tests drive through Playwright (no browser download)
 #   systemd               systemd-analyze verify checks the service units (tests/test_deploy.py)
 #   postgresql            the tests start a throw-away PostgreSQL server for the catalog's second dialect (issue 28)
+#   redis-server          the OCR queue's broker, started on a loopback port by tests/archiver/test_queue.py and
+#                         bench/cluster.py (a cluster's queue machine installs it itself: docs/deploy.md)
 # The cluster role only (install-debian.sh --cluster; never for the embedded default):
 #   postgresql            the catalog's database server (docs/deploy.md, "A city on a cluster")
 #   postgresql-client     pg_dump/pg_restore: `dibao backup`/`restore` of a catalog on PostgreSQL
 set -euo pipefail
 RUNTIME=(python3-venv fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
-TESTING=(poppler-utils libreoffice-writer-nogui chromium systemd postgresql)
+TESTING=(poppler-utils libreoffice-writer-nogui chromium systemd postgresql redis-server)
 CLUSTER=(postgresql postgresql-client)
 PACKAGES=("${RUNTIME[@]}")
 LIST=0

@@ -23,7 +23,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
 
-UNITS = ["dibao.service", "dibao-watch.service", "dibao-backup.service", "dibao-backup.timer"]
+UNITS = ["dibao.service", "dibao-watch.service", "dibao-backup.service", "dibao-backup.timer", "dibao-worker@.service"]
 ANALYZE = shutil.which("systemd-analyze")
 SYSTEMD_RUNNING = Path("/run/systemd/system").is_dir()
 

@@ -15,6 +15,7 @@ from archiver.errors import UserError
 from .sections import (
     CHANGE_KINDS,
     DENOMINATORS,
+    FILE_MODES,
     MODES,
     PAYMENT_STARTS,
     ROUND_METHODS,
@@ -133,6 +134,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("stops", "notice_working_days"): DAYS, ("stops", "check_change_lists"): Rule("bool"),
     ("edge", "multiple"): Rule("num", 1, 10),
     ("tasks", "keep_days"): Rule("int", 1, 3650),
+    ("cluster", "broker"): Rule("str"), ("cluster", "files"): Rule("choice", choices=FILE_MODES),
+    ("cluster", "visibility_timeout"): Rule("int", 10, 7 * 86400),
     ("document_types", "added"): Rule("strs"), ("document_types", "retired"): Rule("strs"),
     ("document_types.renamed", "*"): Rule("str"),
 }

@@ -50,6 +50,7 @@ class Policy:
     stops: s.Stops = field(default_factory=s.Stops)
     edge: s.Edge = field(default_factory=s.Edge)
     tasks: s.Tasks = field(default_factory=s.Tasks)
+    cluster: s.Cluster = field(default_factory=s.Cluster)
     document_types: s.DocumentTypes = field(default_factory=s.DocumentTypes)
     given: frozenset[tuple[str, ...]] = frozenset()  # (table,) and (table, key) the file itself sets
     notes: tuple[str, ...] = ()  # what load() warns about once (a deprecated key read as its successor)
@@ -96,7 +97,7 @@ def parse(text: str) -> Policy:
         issuers=s.names(data, "issuers"), phones=s.names(data, "phones"), population=s.population(data),
         documents=s.documents(data), retention=s.retention(data), columns=s.columns(data), layouts=s.layouts(data),
         basis=s.basis(data), codes=s.codes(data), objections=s.objections(data), stops=s.stops(data),
-        edge=s.edge(data), tasks=s.tasks(data), document_types=s.document_types(data),
+        edge=s.edge(data), tasks=s.tasks(data), cluster=s.cluster(data), document_types=s.document_types(data),
         given=frozenset([(t,) for t in data] + [(t, str(k)) for t, v in data.items() if isinstance(v, dict) for k in v]),
         notes=notes,
     )

@@ -19,6 +19,7 @@ ROUNDINGS = ("元", "角", "分")
 ROUND_METHODS = ("四舍五入", "进位", "舍去")
 LIVING_TOGETHER, ALL_MEMBERS = "共同生活家庭成员", "全部成员"
 DENOMINATORS = (LIVING_TOGETHER, ALL_MEMBERS)
+FILE_MODES = ("path", "bytes")  # [cluster] files: how a scan reaches an OCR worker on another machine
 KEEP_DAYS_DEFAULT = 7
 
 
@@ -113,6 +114,15 @@ class Edge:
 
 
 @dataclass(frozen=True)
+class Cluster:
+    """Page reading on Celery workers over Redis (archiver/queue); no broker: the local OCR pool."""
+
+    broker: str = ""  # redis://HOST:6379/0
+    files: str = "path"  # path: the same path on shared storage; bytes: the file travels inside the task
+    visibility_timeout: int = 3600  # seconds before a task whose worker vanished is delivered again
+
+
+@dataclass(frozen=True)
 class Tasks:
     keep_days: int = KEEP_DAYS_DEFAULT
 
@@ -202,6 +212,11 @@ def stops(data: dict) -> Stops:
 
 def edge(data: dict) -> Edge:
     return Edge(float(table(data, "edge").get("multiple", 1.5)))
+
+
+def cluster(data: dict) -> Cluster:
+    t = table(data, "cluster")
+    return Cluster(str(t.get("broker", "")), str(t.get("files", "path")), int(t.get("visibility_timeout", 3600)))
 
 
 def tasks(data: dict) -> Tasks:

@@ -39,10 +39,11 @@ from . import (
     search,
     serve,
     settings,
+    worker,
 )
 
 GROUPS = (archive, household, quarantine, search, reports, dossier, reviews, serve, accounts, cases, cert,
-          corrections, edge, imports, keys, objections, backup, database, registers, settings)
+          corrections, edge, imports, keys, objections, backup, database, registers, settings, worker)
 
 
 def build_parser() -> argparse.ArgumentParser:

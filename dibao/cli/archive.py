@@ -74,7 +74,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     reporter = make_reporter(args.quiet)
     follow(home, cat, reporter)  # the batch's one drain into the index, shown as a step of the ingest
     ingestor = Ingestor(home, cat, reporter, remove_sources=args.move)
-    ingestor.reader = ocr_options.config(args).reader()
+    ingestor.reader = ocr_options.config(args, home).reader()
     with reporter:
         report = ingestor.run(paths)
     counts = report.counts()
@@ -145,7 +145,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             print(f"{label} {name} {reason}".rstrip(), flush=True)
 
     w = Watcher(home, cat, inbox, poll=args.poll, settle=args.settle, rescan_every=args.rescan, on_outcome=show)
-    w.ingestor.reader = ocr_options.config(args).reader()
+    w.ingestor.reader = ocr_options.config(args, home).reader()
     signal.signal(signal.SIGINT, lambda *_: w.stop())
     signal.signal(signal.SIGTERM, lambda *_: w.stop())
     if not args.quiet:

@@ -34,10 +34,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not local and not args.certfile:
         raise UsageError("在局域网上提供服务须使用HTTPS（--certfile/--keyfile）：个人信息不得明文传输 / "
                          "serving beyond this computer needs TLS")
+    ocr = ocr_options.config(args, home)  # a broker that does not answer stops here, before serving
     scheme = "https" if args.certfile else "http"
     print(f"网页界面：{scheme}://{args.host}:{args.port}/（Ctrl-C 结束）/ serving", flush=True)
     sys.stderr = _Scrubbed(sys.stderr)  # tracebacks and server logs of months of unattended running: no full IDs
-    uvicorn.run(create_app(home, watch=not args.no_watch, tls=bool(args.certfile), ocr=ocr_options.config(args)),
+    uvicorn.run(create_app(home, watch=not args.no_watch, tls=bool(args.certfile), ocr=ocr),
                 host=args.host, port=args.port, log_level="warning",
                 ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
     return 0

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 
 from archiver.catalog import Catalog
 from archiver.home import Home
-from archiver.ocr_pool import OcrConfig
+from archiver.ocr_pool import Readers
 
 from . import (
     account,
@@ -52,7 +52,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
-def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: OcrConfig | None = None) -> FastAPI:
+def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: Readers | None = None) -> FastAPI:
     home.require()
 
     @asynccontextmanager
@@ -117,7 +117,7 @@ def _body_refused(request: Request) -> Response | None:
     return None
 
 
-def _start_watcher(home: Home, ocr: OcrConfig | None = None):  # type: ignore[no-untyped-def]
+def _start_watcher(home: Home, ocr: Readers | None = None):  # type: ignore[no-untyped-def]
     """The inbox watcher on its own catalog connection, in a supervised daemon thread (restarted if it
     ever dies) that stops with the app."""
     from archiver.index_hook import follow
