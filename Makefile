@@ -44,9 +44,10 @@ demo: $(RUNTIME_STAMP)
 	$(BIN)/dibao --home $(HOME_DIR) check
 	@$(BIN)/python scripts/demo_next_steps.py $(HOME_DIR) $(BIN)
 
-# then the catalog, resilience and web security suites again with every home's catalog on a throw-away
+# then the catalog, resilience, web security and OCR-queue suites again with every home's catalog on a throw-away
 # PostgreSQL server (tests/pgserver.py; issue 28) — tests/archiver/test_postgres.py runs in the first pass
-PG_SUITES := tests/archiver/test_catalog_aggregates.py tests/archiver/test_resilience.py tests/dibao/web/test_security.py
+PG_SUITES := tests/archiver/test_catalog_aggregates.py tests/archiver/test_resilience.py tests/dibao/web/test_security.py \
+             tests/archiver/test_queue.py
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
