@@ -5,11 +5,12 @@ home: it writes nothing, and reads the files by their shared path or from the ta
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import socket
 
 from ..errors import UsageError
-from .context import Subcommands, command
+from .context import Subcommands, _ScrubFilter, command
 
 
 def build(sub: Subcommands) -> None:
@@ -37,10 +38,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if args.concurrency < 0 or args.ocr_threads < 0 or args.visibility_timeout < 10:
         raise UsageError("--concurrency、--ocr-threads 不能为负数，--visibility-timeout 至少 10 秒 / bad number")
     QueueConfig(args.broker, visibility_timeout=args.visibility_timeout).check()
-    from celery.signals import worker_process_init
+    from celery.signals import after_setup_logger, after_setup_task_logger, worker_process_init
 
     from archiver.queue.tasks import QUEUE, make_app
 
+    def scrubbed(logger: logging.Logger, **_: object) -> None:
+        """Celery's own log lines (a failed task's file name, an exception's text) masked like dibao's: no full
+        ID number or account reaches the journal (个人信息保护法)."""
+        for handler in logger.handlers:
+            handler.addFilter(_ScrubFilter())
+
+    after_setup_logger.connect(scrubbed, weak=False)
+    after_setup_task_logger.connect(scrubbed, weak=False)
     threads = args.ocr_threads
     worker_process_init.connect(lambda **_: one_thread_engine(threads), weak=False)
     if args.pool == "solo":
