@@ -148,7 +148,7 @@ chmod 0644 "$ETC/tls/server.crt"
 install -m 0644 "$ETC/ca/ca.crt" "$ETC/tls/ca.crt"  # for staff PCs to import (docs/deploy.md)
 
 say "7/7 systemd 服务 / systemd units"
-for f in dibao.service dibao-watch.service dibao-backup.service dibao-backup.timer dibao-worker@.service; do
+for f in dibao.service dibao-watch.service dibao-backup.service dibao-backup.timer dibao-worker@.service dibao-web@.service; do
   install -m 0644 "$REPO/deploy/systemd/$f" "$UNITS/$f"
 done
 if [ -d /etc/logrotate.d ]; then

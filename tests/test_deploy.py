@@ -23,7 +23,8 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.unit
 
-UNITS = ["dibao.service", "dibao-watch.service", "dibao-backup.service", "dibao-backup.timer", "dibao-worker@.service"]
+UNITS = ["dibao.service", "dibao-watch.service", "dibao-backup.service", "dibao-backup.timer", "dibao-worker@.service",
+         "dibao-web@.service"]
 ANALYZE = shutil.which("systemd-analyze")
 SYSTEMD_RUNNING = Path("/run/systemd/system").is_dir()
 
