@@ -133,8 +133,6 @@ class Connection:
             text += " RETURNING id"
         cur = self._conn.cursor()
         cur.execute(text, list(params) if not isinstance(params, dict) else params)  # type: ignore[arg-type]
-        if table is not None and text.lstrip().upper().startswith(("CREATE", "ALTER", "DROP")):
-            self.learn_tables()
         return Cursor(cur, returning)
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> Cursor:
