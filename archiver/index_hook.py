@@ -2,13 +2,14 @@
 
 A write logs the households it changed (`Catalog.mark_dirty`, inside its own transaction); `follow`
 registers the hook that, once that transaction has committed, applies the change log after this index's
-position (archiver.index.sync: one writer process at a time, the holder looks again when it is done). An ingest holds
-the hook until its batch ends (`Catalog.hooks_held`), so a thousand files make one drain, not a thousand.
+position (archiver.index.sync: one writer process at a time, the holder looks again when it is done). An
+ingest holds the hook until its batch ends (`Catalog.hooks_held`), so a thousand files make one catch-up.
 The CLI and the web register it on the catalog they open; nothing else syncs after a write (`dibao reindex`,
 the catch-up before a search and a web server's follower thread apply what other processes logged).
 
-Other web servers' indexes follow the same log from their own positions (archiver/index/follower.py). Kept outside archiver/index so that registering costs no import of the
-analysers (jieba, pypinyin): those load when the hook first fires.
+Other web servers' indexes follow the same log from their own positions (archiver/index/follower.py).
+Kept outside archiver/index so that registering costs no import of the analysers (jieba, pypinyin): those
+load when the hook first fires.
 """
 
 from __future__ import annotations

@@ -338,7 +338,7 @@ def _drain(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-u
     """The log after this index's position into the index, under the writer lock."""
     idx = open_index(home)
     at = position.read(home.index)
-    if not idx.usable() or at < cat.pruned_below():  # behind what was pruned: the log no longer has its rows
+    if not idx.usable() or not cat.pruned_below() <= at <= cat.log_head():  # rows pruned, or another catalog's
         _rebuild(home, cat, reporter)
         return -1
     rows = cat.log_after(at)

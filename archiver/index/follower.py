@@ -55,7 +55,7 @@ class Follower:
 
 def catch_up(home: Home, cat: Catalog) -> bool:
     """Apply what was logged after this index's position, if anything; True when there was something."""
-    if cat.log_head() <= position.read(home.index):
+    if cat.log_head() == position.read(home.index):  # ahead of the head: a restored catalog, sync rebuilds
         return False
     sync_if_possible(home, cat)
     return True

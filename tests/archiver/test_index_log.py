@@ -82,6 +82,9 @@ def test_the_log_is_pruned_only_below_the_lowest_position_and_a_pruned_index_reb
     assert cat.log_head() == 4 and cat.pruned_below() == 2 and cat.log_lag(3) == 1
     position.write(home.index, 1)  # an index switched off since before the prune
     assert sync(home, cat) == -1 and position.read(home.index) == 4
+    position.write(home.index, 99)  # ahead of the log: an index beside a catalog restored from a backup
+    assert sync(home, cat) == -1 and position.read(home.index) == 4
+    assert sync(home, cat) == 0  # in step: nothing to do
 
 
 @pytest.fixture
