@@ -97,5 +97,6 @@ def test_a_scan_uploaded_through_one_server_is_found_through_the_other(
             took = _wait(lambda: position.read(index_b) >= filed, 10)
             assert took is not None, "server B's index did not follow the change log within 10 s"
             assert b.finds("收入证明", name)
+            print(f"server B followed in {took:.2f} s")
     assert (index_a / "tantivy").is_dir() and (index_b / "tantivy").is_dir()  # each server its own index
     assert run.json("check")["index_lag"] == 0
