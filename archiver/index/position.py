@@ -24,7 +24,7 @@ def read(folder: Path) -> int:
 
 
 def write(folder: Path, position: int) -> None:
-    tmp = folder / f"{FILE}.tmp"
+    tmp = folder / "LOG_POSITION.tmp"
     tmp.write_text(f"{position}\n")
     os.replace(tmp, folder / FILE)
 
