@@ -71,7 +71,10 @@ class Home:
 
     @property
     def index(self) -> Path:
-        return self.root / "index"
+        """HOME/index, or this machine's own folder from the environment (DIBAO_INDEX_DIR): each web server
+        of a cluster keeps its own search index on local disk while the home sits on shared storage."""
+        own = os.environ.get("DIBAO_INDEX_DIR", "").strip()
+        return Path(own) if own else self.root / "index"
 
     @property
     def logs(self) -> Path:

@@ -18,6 +18,7 @@ from .corrections import CorrectionsMixin
 from .documents import DocumentsMixin
 from .households import HouseholdsMixin
 from .imports import ImportsMixin
+from .indexlog import IndexLogMixin
 from .names import NamesMixin
 from .objections import ObjectionsMixin
 from .quarantine import QuarantineMixin
@@ -38,7 +39,7 @@ __all__ = ["Catalog", "Scope", "Row", "models", "LATEST"]
 
 class Catalog(ReviewsMixin, StopsMixin, ObjectionsMixin, CaseFactsMixin, QuarantineMixin, HouseholdsMixin,
               CorrectionsMixin, UsersMixin, DocumentsMixin, RegistersMixin, ImportsMixin, ReportingMixin,
-              UploadsMixin, SettingsMixin, TasksMixin, NamesMixin):
+              UploadsMixin, SettingsMixin, TasksMixin, NamesMixin, IndexLogMixin):
     """One catalog: every aggregate's queries on one connection (a mixin lists the mixins it builds on as its
     bases, so one that builds on another comes before it here)."""
 

@@ -1,6 +1,6 @@
 """The households aggregate: households and their members, the facts filed on them (events, snapshots,
-payments, incomes and the basis a roster states), the read API that loads them whole, area totals and names,
-and the search index's queue of households changed since it last synced (dirty marks).
+payments, incomes and the basis a roster states), the read API that loads them whole, area totals and names
+(the search index's change log is indexlog.py).
 
 A mixin of Catalog: every statement stays in archiver/catalog/ and callers keep one object.
 """
@@ -269,33 +269,6 @@ class HouseholdsMixin(CorrectionsMixin):
         for r in self.db.execute("SELECT DISTINCT township, village FROM households ORDER BY township, village"):
             out.setdefault(r[0] or "", []).append(r[1] or "")
         return out
-
-    # ------------------------------------------------------------------ search-index queue
-    def mark_dirty(self, household_ids: Sequence[int] | set[int]) -> None:
-        """Queue households for the search index (in the caller's transaction). A household already queued
-        gets a new mark, so a drain that read the old one leaves it queued (archiver/index/writer.py); the
-        after-commit hooks run once the transaction commits."""
-        self.db.executemany("INSERT INTO index_queue(household_id) VALUES (?) "
-                            "ON CONFLICT(household_id) DO UPDATE SET mark = index_queue.mark + 1", [(i,) for i in household_ids])
-        self._queued = True
-        if not self._depth:  # outside a transaction the statement committed by itself
-            self._committed()
-
-    def dirty_households(self) -> list[int]:
-        return [int(r[0]) for r in self.db.execute("SELECT household_id FROM index_queue ORDER BY household_id")]
-
-    def dirty_marks(self) -> dict[int, int]:
-        """Queued household → its mark, as read by the drain that indexes them."""
-        return {int(r[0]): int(r[1]) for r in self.db.execute("SELECT household_id, mark FROM index_queue")}
-
-    def clear_dirty(self, household_ids: Sequence[int], marks: dict[int, int] | None = None) -> None:
-        """Unqueue households after the index has them; with `marks`, only those not changed again since."""
-        with self.transaction():
-            if marks is None:
-                self.db.executemany("DELETE FROM index_queue WHERE household_id = ?", [(i,) for i in household_ids])
-            else:
-                self.db.executemany("DELETE FROM index_queue WHERE household_id = ? AND mark = ?",
-                                    [(i, marks[i]) for i in household_ids if i in marks])
 
     # ------------------------------------------------------------------ browsing (households page)
     def browse_households(self, where: str, args: Sequence[Any], offset: int, limit: int) -> tuple[int, list[Row]]:

@@ -25,7 +25,7 @@ from archiver.catalog.models import Household
 from archiver.filing import STORAGE_ERRNOS
 from archiver.home import Home
 
-from . import analysis, query, writer
+from . import analysis, position, query, writer
 
 log = logging.getLogger("dibao.index")
 SCHEMA_VERSION = "3"
@@ -252,7 +252,7 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
             log.info("search index being written by another process; its queue is drained there")
             return done
         except Exception as exc:
-            if _storage_error(exc, home.index):  # the catalog holds the truth: the queue waits for room, the batch says why
+            if writer.storage_error(exc, home.index):  # the catalog holds the truth: the queue waits for room, the batch says why
                 log.warning("search index not written, the disk is full or read-only (%s); updates stay queued", exc)
                 return done
             if not writer.busy_error(exc):
@@ -262,36 +262,23 @@ def sync(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-unt
         if n < 0:
             return n
         done += n
-        if not cat.dirty_households():  # queued meanwhile by a process that found the lock held: ours now
+        if cat.log_head() <= position.read(home.index):  # logged meanwhile by one that found the lock held
             return done
     return done
-
-
-def _storage_error(exc: BaseException, folder: Path) -> bool:
-    """tantivy reports a full or read-only disk as a ValueError naming the OS error — or, when a writer thread
-    hit it first, only as a killed writer thread, told from a bug by the disk it writes to being full."""
-    if isinstance(exc, OSError):
-        return exc.errno in STORAGE_ERRNOS
-    text = str(exc)
-    if any(w in text for w in ("StorageFull", "No space left", "os error 28", "Read-only file system", "os error 30")):
-        return True
-    try:
-        return "writer was killed" in text and shutil.disk_usage(folder.parent).free < 64 << 20
-    except OSError:
-        return False
 
 
 _ROUNDS = 5  # drains in a row when others keep queueing; what is left waits for the next sync
 
 
 def _drain(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-untyped-def]
-    """The queue into the index, under the writer lock."""
+    """The log after this index's position into the index, under the writer lock."""
     idx = open_index(home)
-    if not idx.usable():
+    at = position.read(home.index)
+    if not idx.usable() or not cat.pruned_below() <= at <= cat.log_head():  # rows pruned, or another catalog's
         _rebuild(home, cat, reporter)
         return -1
-    marks = cat.dirty_marks()
-    dirty = sorted(marks)
+    rows = cat.log_after(at)
+    dirty = sorted({hid for _, hid in rows})
     if not dirty:
         return 0
     if len(dirty) <= BULK:  # a watcher's one file: load those households, not the whole county
@@ -303,8 +290,14 @@ def _drain(home: Home, cat: Catalog, reporter=None) -> int:  # type: ignore[no-u
         reporter.start(len(dirty), "更新检索索引 / indexing")
     idx.update(cat, list(households.values()), reporter)
     idx.delete([str(i) for i in dirty if i not in households])
-    cat.clear_dirty(dirty, marks)
+    _applied(home, cat, rows[-1][0])
     return len(dirty)
+
+
+def _applied(home: Home, cat: Catalog, top: int) -> None:
+    """The index has committed everything up to `top`: store the position beside it, then in the catalog."""
+    position.write(home.index, top)
+    cat.report_position(position.name(home.index), top)
 
 
 def sync_if_possible(home: Home, cat: Catalog, reporter=None) -> bool:  # type: ignore[no-untyped-def]
@@ -329,7 +322,7 @@ def rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no
 
 def _rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[no-untyped-def]
     idx = open_index(home)
-    marks = cat.dirty_marks()
+    top = cat.log_head()  # read first: a change committed after it is logged above it and applied again
     fresh = home.index / f"{idx.name}.new-{int(time.time())}"
     shutil.rmtree(fresh, ignore_errors=True)
     households = cat.households(full=True)
@@ -351,7 +344,7 @@ def _rebuild(home: Home, cat: Catalog, reporter=None) -> None:  # type: ignore[n
     idx.version_file.write_text(idx.version)
     (home.index / "meta.json").write_text(json.dumps({"backend": idx.name, "households": len(households)}))
     shutil.rmtree(home.index / LEGACY, ignore_errors=True)  # an older dibao's whoosh index: replaced now
-    cat.clear_dirty(sorted(marks), marks)
+    _applied(home, cat, top)
 
 
 def drift(home: Home, cat: Catalog) -> list:  # type: ignore[no-untyped-def]
@@ -360,7 +353,7 @@ def drift(home: Home, cat: Catalog) -> list:  # type: ignore[no-untyped-def]
     from archiver.check import ERROR, WARNING, Finding
 
     idx = open_index(home)
-    pending = set(cat.dirty_households())
+    pending = set(cat.dirty_households(position.read(home.index)))
     if not idx.usable():
         if legacy_whoosh(home):  # nothing is lost (the catalog holds the truth): reindex builds tantivy in its place
             return [Finding(WARNING, "index_whoosh", LEGACY_MESSAGE)]
@@ -381,4 +374,11 @@ def drift(home: Home, cat: Catalog) -> list:  # type: ignore[no-untyped-def]
         out.append(Finding(ERROR, "index_drift", f"检索索引与目录不一致：{len(wrong)} 户（如 {wrong[0].key}）/ index drift"))
     if extra:
         out.append(Finding(ERROR, "index_extra", f"检索索引中有 {len(extra)} 户目录中不存在 / index has unknown households"))
+    if lag := lag_of(home, cat):
+        out.append(Finding(WARNING, "index_lag", f"本服务器的检索索引落后目录 {lag} 条变更，稍后自动追上 / index lag {lag}"))
     return out
+
+
+def lag_of(home: Home, cat: Catalog) -> int:
+    """Change-log rows this server's index has yet to apply."""
+    return cat.log_lag(position.read(home.index))

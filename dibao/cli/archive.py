@@ -46,6 +46,7 @@ def build(sub: Subcommands) -> None:
 
     sp = command(sub, "check", cmd_check, "检查目录、磁盘文件与索引是否一致 / verify catalog, files and index")
     sp.add_argument("--repair", action="store_true", help="修复可以重建的部分 / rebuild what can be rebuilt")
+    sp.add_argument("--json", action="store_true", help="以 JSON 输出（含本服务器检索索引的滞后条数）/ JSON output")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -158,7 +159,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from archiver.index import drift, rebuild
+    from archiver.index import drift, lag_of, rebuild
 
     home, cat = open_home(args)
     findings = checks.run(home, cat) + drift(home, cat)
@@ -170,6 +171,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             print("已重建检索索引 / search index rebuilt")
         findings = checks.run(home, cat) + drift(home, cat)
     errors = [f for f in findings if f.severity == checks.ERROR]
+    if args.json:
+        print_json({"errors": len(errors), "index_lag": lag_of(home, cat), "schema_version": cat.schema_version(),
+                    "findings": [{"severity": f.severity, "code": f.code, "message": f.message, "path": f.path}
+                                 for f in findings]})
+        return 1 if errors else 0
     for f in findings:
         print(f"{'错误' if f.severity == checks.ERROR else '提示'} [{f.code}] {f.message} {f.path}".rstrip())
     counts = cat.counts()

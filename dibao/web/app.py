@@ -64,9 +64,13 @@ def create_app(home: Home, watch: bool = False, tls: bool = False, ocr: Readers 
         warmup.build_routes(app)
         await warmup.first_request(app)
         app.state.watcher = _start_watcher(home, ocr) if watch else None
+        from archiver.index.follower import Follower
+
+        follower = Follower(home).start()  # what other servers file reaches this one's index within seconds
         try:
             yield
         finally:
+            follower.stop()
             if app.state.watcher is not None:
                 app.state.watcher.stop()
 
