@@ -48,6 +48,9 @@ def migrate(db: Any, path: Path | str) -> Path | None:
             old.unlink()
         _announce(f"升级档案库数据结构 v{current} → v{LATEST}（{len(todo)} 步），升级前的目录已备份到 {copy} / "
                   f"upgrading the catalog schema v{current} → v{LATEST}; a copy of it was saved first")
+    elif current > 0:  # on PostgreSQL: the office's own dump (or `dibao backup`) is the copy before an upgrade
+        _announce(f"升级档案库数据结构 v{current} → v{LATEST}（{len(todo)} 步，数据库 {where}；每步一个事务）/ "
+                  f"upgrading the catalog schema v{current} → v{LATEST} on the database server, one transaction a step")
     for version, sql in todo:
         db.execute("BEGIN IMMEDIATE")
         try:
