@@ -23,14 +23,15 @@ from bench.report import write_section  # noqa: E402
 from tests.builders import ROSTER_HEADER, person_id  # noqa: E402
 
 
-def build(path: Path, members: int) -> None:
-    rng = random.Random(3)
+def build(path: Path, members: int, first: int = 0, seed: int = 3) -> None:
+    """A roster of `members` members; households numbered from `first` + 1 (several files, one county)."""
+    rng = random.Random(seed)
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet()
     ws.append(["某县2025年12月城乡低保花名册"])
     ws.append(["填报单位（盖章）：  填报日期：2026年1月5日"])
     ws.append(ROSTER_HEADER)
-    n = h = 0
+    n, h = 0, first
     while n < members:
         h += 1
         size = rng.choice([1, 2, 3, 3, 4, 5])

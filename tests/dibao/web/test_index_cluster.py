@@ -1,6 +1,7 @@
 """Two `dibao serve` processes on one PostgreSQL catalog, each with its own search index (issue 28 item 4):
 a scan uploaded through one is found by search through the other within seconds, by way of the catalog's
-change log the other server follows."""
+change log the other server follows; 120 wrong passwords spread over both lock the account after exactly the
+limit (item 2)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,34 @@ def _wait(probe, seconds: float) -> float | None:  # type: ignore[no-untyped-def
     return None
 
 
+def _guess_over_both(run: Runner, url_a: str, url_b: str) -> None:
+    """120 wrong passwords at once, spread over both servers: the account locks after exactly the limit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from archiver.catalog import Catalog
+    from archiver.home import Home
+    from dibao import users
+
+    run("user", "add", "二村", "--role", "county", "--password", "village-pass-2")
+
+    def guess(i: int) -> int:
+        browser = _Browser(url_a if i % 2 else url_b)
+        r = browser.post("/login", data={"name": "二村", "password": "wrong-password", "csrf": browser.csrf("/login")})
+        return r.status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(guess, range(120)))
+    assert set(codes) == {401}, codes
+    cat = Catalog.of(Home(run.home))
+    try:
+        row = cat.user("二村")
+        assert row["failed_logins"] == users.MAX_FAILURES and row["locked_until"]
+        checked = [a for a in cat.audit_rows(user="二村") if a["action"] == "login.failed"]
+        assert len(checked) == users.MAX_FAILURES  # of 120 guesses through two processes, exactly the limit checked
+    finally:
+        cat.close()
+
+
 def test_a_scan_uploaded_through_one_server_is_found_through_the_other(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run = Runner(tmp_path / "home")
@@ -98,5 +127,6 @@ def test_a_scan_uploaded_through_one_server_is_found_through_the_other(
             assert took is not None, "server B's index did not follow the change log within 10 s"
             assert b.finds("收入证明", name)
             print(f"server B followed in {took:.2f} s")
+            _guess_over_both(run, url_a, url_b)
     assert (index_a / "tantivy").is_dir() and (index_b / "tantivy").is_dir()  # each server its own index
     assert run.json("check")["index_lag"] == 0
