@@ -13,7 +13,7 @@ from typing import Any
 
 from archiver.catalog import Catalog, dialect, transfer
 from archiver.errors import UserError
-from archiver.home import Home
+from archiver.home import Home, password_from
 
 
 def check_url(url: str) -> str:
@@ -71,7 +71,7 @@ def move_to_server(home: Home, url: str, password_file: str | None,
     if isinstance(home.catalog, str):
         raise UserError(f"档案库目录已在数据库服务器上：{dialect.redact(home.catalog)} / the catalog is already on a server")
     check_url(url)
-    password = Path(password_file).read_text(encoding="utf-8").strip() if password_file else None
+    password = password_from(password_file) if password_file else None
     src = Catalog.of(home)  # brings the SQLite catalog to this program's schema first
     names = transfer.tables(src.db)
     lock = transfer.sqlite_rows(str(home.catalog_path), write_lock=True)

@@ -38,12 +38,7 @@ class Home:
         """The database password from the file database.toml names, if any (else libpq reads PGPASSWORD or
         ~/.pgpass itself): never in the address, on the command line or in a log."""
         name = self._database().get("password_file")
-        if not name:
-            return None
-        try:
-            return Path(str(name)).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise UserError(f"读不到数据库密码文件 {name}：{exc.strerror} / cannot read the password file {name}") from exc
+        return password_from(str(name)) if name else None
 
     def _database(self) -> dict[str, object]:
         try:
@@ -117,6 +112,14 @@ class Home:
 
     def relative(self, path: Path) -> str:
         return os.path.relpath(path, self.root)
+
+
+def password_from(file: str) -> str:
+    """The database password kept in `file` (its first line, without the newline)."""
+    try:
+        return Path(file).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise UserError(f"读不到数据库密码文件 {file}：{exc.strerror} / cannot read the password file {file}") from exc
 
 
 def resolve(explicit: str | None) -> Home:
