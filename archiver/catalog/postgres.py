@@ -185,6 +185,7 @@ def empty_database(url: str, password: str | None = None) -> bool:
 
 
 _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+(IGNORE|REPLACE)\s+)?INTO\s+(\w+)", re.I)
+_USER = re.compile(r"(?<![\w.\"])user\b(?!\s*\()")  # a column named user: a reserved word in PostgreSQL
 _QUOTED = re.compile(r"('(?:[^']|'')*'|\"[^\"]*\")")
 
 
@@ -199,7 +200,7 @@ def translate(sql: str) -> tuple[str, str | None]:
         p = parts[i]
         p = re.sub(r"\bIS\s+NOT\s+\?", "IS DISTINCT FROM ?", p, flags=re.I)
         p = re.sub(r"\bIS\s+\?", "IS NOT DISTINCT FROM ?", p, flags=re.I)
-        p = re.sub(r"(?<![\w.\"])user\b(?!\s*\()", '"user"', p)
+        p = _USER.sub('"user"', p)
         p = re.sub(r"\browid\b", "ctid", p)  # insertion order of an append-only table (file_names)
         parts[i] = p.replace("%", "%%").replace("?", "%s")
     for i in range(1, len(parts), 2):
@@ -228,6 +229,5 @@ def ddl(sql: str) -> str:
                    "PRIMARY KEY", p, flags=re.I)
         p = re.sub(r"\bINTEGER\b", "BIGINT", p, flags=re.I)
         p = re.sub(r"\bREAL\b", "DOUBLE PRECISION", p, flags=re.I)
-        p = re.sub(r"(?<![\w.\"])user\b(?!\s*\()", '"user"', p)
-        parts[i] = p
+        parts[i] = _USER.sub('"user"', p)
     return "".join(parts)
