@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from archiver.catalog import Catalog, dialect, postgres
+from archiver.catalog import Catalog, dialect
 from archiver.home import Home
 
 from .snapshots import BackupError, BackupRefused
@@ -72,6 +72,8 @@ def readable(target: Path) -> str:
 
 def load(home: Home, source: Path, password: str | None) -> None:
     """pg_restore the dump into the (empty) database the restored home's database.toml names."""
+    from archiver.catalog import postgres  # the cluster extra: imported only where a catalog is on a server
+
     url = str(home.catalog)
     if not postgres.empty_database(url, password):
         raise BackupRefused(f"恢复目标数据库不是空的：{dialect.redact(url)} / the target database is not empty")
