@@ -24,6 +24,7 @@ from psycopg.adapt import Loader
 
 WRITE_LOCK = 4_851_007  # the advisory lock key every write transaction takes ("dibao" on a phone keypad)
 VERSION_TABLE = "dibao_schema"
+ANALYZE_FROM = 1024  # rows this connection inserted into a table before it first refreshes the planner's statistics
 
 # SQLite's scalar functions the catalog's statements use, defined once in each PostgreSQL catalog
 FUNCTIONS = """
@@ -109,11 +110,15 @@ class Connection:
         extra: dict[str, Any] = {"password": password} if password else {}
         self._conn = psycopg.connect(url, autocommit=True, row_factory=_row_factory, **extra)
         self._conn.adapters.register_loader("numeric", _Number)
+        # a statement is planned with its values each time: a plan cached while a table was small (the first rows
+        # of a 100,000-household roster, in one transaction) would scan it whole for every later row
+        self._conn.execute("SET plan_cache_mode = force_custom_plan")
         with self._conn.transaction():  # two processes opening a new catalog at once create these once
             self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             self._conn.execute(FUNCTIONS)
             self._conn.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE}(version INTEGER NOT NULL)")
         self._with_id: frozenset[str] = frozenset()
+        self._inserted: dict[str, int] = {}
         self.learn_tables()
 
     def learn_tables(self) -> None:
@@ -133,7 +138,20 @@ class Connection:
             text += " RETURNING id"
         cur = self._conn.cursor()
         cur.execute(text, list(params) if not isinstance(params, dict) else params)  # type: ignore[arg-type]
+        if table is not None:
+            self._grown(table)
         return Cursor(cur, returning)
+
+    def _grown(self, table: str) -> None:
+        """ANALYZE a table each time it has doubled since its last statistics (1,000 rows, 2,000, 4,000 …).
+        Why: a roster of 100,000 households is filed in one transaction, which autovacuum never sees; with no
+        statistics the planner takes `head_id_number IN (…200 IDs…)` for the whole table and scans it for
+        every row — quadratic. ANALYZE inside the transaction counts its own new rows, and doubling keeps the
+        cost to a few samples per table."""
+        n = self._inserted.get(table, 0) + 1
+        self._inserted[table] = n
+        if n >= ANALYZE_FROM and n & (n - 1) == 0:  # a power of two
+            self._conn.execute(f"ANALYZE {table}")
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> Cursor:
         text, _ = translate(sql)
