@@ -73,11 +73,12 @@ if [ -f "$DATA/catalog.sqlite" ] && [ -x "$PREFIX/bin/dibao" ]; then
   [ -f "$ETC/dibao.env" ] && dest="$(. "$ETC/dibao.env"; echo "${DIBAO_BACKUP_DIR:-$BACKUPS}")"
   # with the installed (old) program and only the options every version has; no rotation here, the
   # daily timer rotates
-  if as_dibao "$PREFIX/bin/dibao" --version >/dev/null 2>&1; then
-    as_dibao "$PREFIX/bin/dibao" --home "$DATA" backup "$dest" --quiet
-  else  # an install that no longer runs must not keep the fix out: the home is copied as it is instead
+  if as_dibao "$PREFIX/bin/dibao" --version >/dev/null 2>&1 \
+      && as_dibao "$PREFIX/bin/dibao" --home "$DATA" backup "$dest" --quiet; then
+    :
+  else  # an install that no longer runs (or cannot back up) must not keep the fix out: the home is copied as it is
     copy="$dest/pre-upgrade-copy-$(date +%Y%m%dT%H%M%S)"
-    echo "已安装的程序无法运行，改为原样复制档案目录到 $copy / the installed program does not run: copying the home"
+    echo "已安装的程序无法运行或无法备份，改为原样复制档案目录到 $copy / the installed program cannot back up: copying the home"
     cp -a "$DATA" "$copy"
   fi
   [ ${#was_running[@]} -gt 0 ] && systemctl stop "${was_running[@]}"
@@ -97,10 +98,12 @@ fi
 if [ -n "$WHEELHOUSE" ]; then
   PIP_CONFIG_FILE=/dev/null "$PREFIX/bin/pip" install -q --no-index --find-links "$WHEELHOUSE" --upgrade dibao
 else
-  # a real install (not editable): pip builds a wheel from the checkout and always reinstalls it; setuptools
-  # would also ship files an older build left in build/lib
+  # a real install (not editable), from a wheel pip builds of the checkout; setuptools would also ship files an
+  # older build left in build/lib. The second step reinstalls dibao itself whatever its version says: pip takes
+  # the same version from the same folder as already installed and would keep the old code
   rm -rf "$REPO/build/lib" "$REPO"/build/bdist.*
   "$PREFIX/bin/pip" install -q --upgrade "$REPO"
+  "$PREFIX/bin/pip" install -q --no-deps --force-reinstall "$REPO"
 fi
 install -d -m 0755 "$PREFIX/share/doc"
 install -m 0644 "$REPO/docs/deploy.md" "$PREFIX/share/doc/deploy.md" 2>/dev/null || true
