@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from archiver.catalog import Catalog, dialect, transfer
+from archiver.catalog import Catalog, dialect, snapshot, transfer
 from archiver.errors import UserError
 from archiver.home import Home, password_from
 
@@ -64,7 +64,7 @@ def _proof(home: Home, cat: Catalog, names: list[str]) -> dict[str, Any]:
 def move_to_server(home: Home, url: str, password_file: str | None,
                    progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
     """Move the home's SQLite catalog onto an empty PostgreSQL database and prove it arrived whole: the same
-    rows per table, content digest and search answers, then `check`. The SQLite file holds the write lock
+    rows per table, content digest and search answers. The SQLite file holds the write lock
     the whole time (a `serve` or `watch` left running waits, then fails; it cannot write into the old copy)
     and is kept, renamed, beside the new database.toml."""
     home.require()
@@ -91,13 +91,15 @@ def move_to_server(home: Home, url: str, password_file: str | None,
             raise UserError(f"迁移后核对不一致（{', '.join(wrong)}），档案库仍使用原 SQLite 目录 / "
                             "the moved catalog differs; the home still uses its SQLite catalog")
         name_server(home, url, password_file, moving=True)
-        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-        kept = home.root / f"catalog-before-postgresql-{stamp}.sqlite"
-        home.catalog_path.rename(kept)
-        for side in ("-wal", "-shm"):
-            Path(f"{home.catalog_path}{side}").unlink(missing_ok=True)
     finally:
         lock.close()
         src.close()
+    # the old file, kept whole: its WAL folded in before it is renamed (a -wal left behind would be lost)
+    snapshot.make_self_contained(home.catalog_path)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    kept = home.root / f"catalog-before-postgresql-{stamp}.sqlite"
+    home.catalog_path.rename(kept)
+    for side in ("-wal", "-shm"):
+        Path(f"{home.catalog_path}{side}").unlink(missing_ok=True)
     return {"database": dialect.redact(url), "rows": copied, "kept": kept.name,
             "households": before["counts"]["households"], "search_probes": len(before["search"])}
