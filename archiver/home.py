@@ -31,13 +31,25 @@ class Home:
     @property
     def catalog(self) -> Path | str:
         """The catalog's location: the SQLite file, or the postgresql:// address in database.toml."""
-        url = self._database().get("url")
-        return str(url) if url else self.catalog_path
+        return self._catalog(self._database())
 
     def catalog_password(self) -> str | None:
         """The database password from the file database.toml names, if any (else libpq reads PGPASSWORD or
         ~/.pgpass itself): never in the address, on the command line or in a log."""
-        name = self._database().get("password_file")
+        return self._password(self._database())
+
+    def catalog_target(self) -> tuple[Path | str, str | None]:
+        """Location and password with database.toml read once (every request opens the catalog)."""
+        table = self._database()
+        return self._catalog(table), self._password(table)
+
+    def _catalog(self, table: dict[str, object]) -> Path | str:
+        url = table.get("url")
+        return str(url) if url else self.catalog_path
+
+    @staticmethod
+    def _password(table: dict[str, object]) -> str | None:
+        name = table.get("password_file")
         return password_from(str(name)) if name else None
 
     def _database(self) -> dict[str, object]:

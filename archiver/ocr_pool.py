@@ -71,6 +71,16 @@ class OcrConfig:
                                                                         min_batch=self.min_batch)
 
 
+def take_planned(queue: deque[tuple[str, str]], key: tuple[str, str]) -> bool:
+    """Take `key` off the planned queue, with every file planned before it (those were skipped: duplicates, bad
+    sheets); False when it was never planned. The local pool and the queue's reader plan alike."""
+    if key not in queue:
+        return False
+    while queue.popleft() != key:
+        pass
+    return True
+
+
 def _available_mb() -> int:
     try:
         with open("/proc/meminfo", encoding="ascii") as f:
@@ -174,11 +184,7 @@ class OcrPool:
     def read(self, path: Path, kind: str) -> list[pages.Page]:
         key = (str(path), kind)
         if key not in self._futures:
-            if key in self._queue:
-                while self._queue[0] != key:  # planned files before it were skipped (duplicates, bad sheets)
-                    self._queue.popleft()
-                self._queue.popleft()
-            elif self._executor is None:  # not planned and no pool running: read here
+            if not take_planned(self._queue, key) and self._executor is None:  # not planned, no pool: read here
                 return pages.read(path, kind)
             self._futures[key] = self._pool().submit(read_job, *key)
         for earlier in list(self._futures):

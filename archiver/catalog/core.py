@@ -3,7 +3,7 @@ writers (`_insert`/`_update`) every aggregate builds its INSERTs and UPDATEs wit
 
 Every aggregate mixin (households.py, documents.py, ...) subclasses this, so its methods see the connection
 and the transaction typed; `Catalog` (the package) joins them. Nothing here knows a table but through its
-caller's arguments — the place a second database dialect's connection would go.
+caller's arguments; which database the connection reaches is dialect.py's business.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class CatalogCore:
     @classmethod
     def of(cls, home: Home) -> Catalog:
         """The home's catalog, wherever it lives (a file in the home, or a database server)."""
-        return cast("Catalog", cls(home.catalog, home.catalog_password()))
+        return cast("Catalog", cls(*home.catalog_target()))
 
     # ------------------------------------------------------------------ plumbing
     def close(self) -> None:

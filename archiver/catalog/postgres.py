@@ -114,12 +114,16 @@ class Connection:
         # of a 100,000-household roster, in one transaction) would scan it whole for every later row
         self._conn.execute("SET plan_cache_mode = force_custom_plan")
         with self._conn.transaction():  # two processes opening a new catalog at once create these once
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self._write_lock()
             self._conn.execute(FUNCTIONS)
             self._conn.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE}(version INTEGER NOT NULL)")
         self._with_id: frozenset[str] = frozenset()
         self._inserted: dict[str, int] = {}
         self.learn_tables()
+
+    def _write_lock(self) -> None:
+        """The catalog's one writer at a time, held until the transaction ends (BEGIN IMMEDIATE's lock)."""
+        self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
 
     def learn_tables(self) -> None:
         """Tables with an `id` column: an INSERT into one returns the new id (sqlite3's lastrowid)."""
@@ -131,7 +135,7 @@ class Connection:
         text, table = translate(sql)
         if text == "BEGIN":
             self._conn.execute("BEGIN")
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self._write_lock()
             return Cursor(self._conn.cursor(), False)
         returning = table in self._with_id
         if returning:
@@ -174,7 +178,7 @@ class Connection:
     def transaction_block(self) -> Iterator[None]:
         """One transaction holding the write lock (a bulk copy)."""
         with self._conn.transaction():
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self._write_lock()
             yield
 
     def copy_rows(self, table: str, columns: list[str], rows: Iterable[Sequence[Any]]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver import pages
-from archiver.ocr_pool import OCR_KINDS, PageReader
+from archiver.ocr_pool import OCR_KINDS, PageReader, take_planned
 
 from . import wire
 from .config import check, shown_url
@@ -72,10 +72,7 @@ class CeleryReader:
             return pages.read(path, kind)
         key = (str(path), kind)
         if key not in self._sent:
-            if key in self._queue:
-                while self._queue[0] != key:  # planned files before it were skipped (duplicates, bad sheets)
-                    self._queue.popleft()
-                self._queue.popleft()
+            take_planned(self._queue, key)
             self._sent[key] = self._send(key)
         for earlier in list(self._sent):
             if earlier == key:
